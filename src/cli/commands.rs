@@ -1,0 +1,186 @@
+//! Carrying out CLI commands through the service layer.
+
+use super::input::Passwords;
+use super::{Cli, Command, OperatorCommand, default_vault_path};
+use crate::service::{Clock, NewOffice, Office, SignIn, SignInMethod, restore_backup};
+use crate::vault::crypto::KdfParams;
+use crate::vault::keystore::SecretStore;
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Run one command. `store` is the OS keyring in production and a fake in tests.
+pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<ExitCode> {
+    let vault = cli.vault.clone().unwrap_or_else(default_vault_path);
+    let mut passwords = Passwords::new(cli.password_stdin);
+    let operator = cli.operator.as_deref();
+    let Some(command) = cli.command else {
+        bail!("no command given (run `keyholder --help`)");
+    };
+    match command {
+        Command::Init {
+            kdf_memory_mib,
+            kdf_iterations,
+        } => {
+            let Some(operator) = operator else {
+                bail!("init needs --operator NAME (the first operator's name)")
+            };
+            let password = passwords.require_current()?;
+            let kdf = match (kdf_memory_mib, kdf_iterations) {
+                (None, None) => None,
+                (memory, iterations) => Some(KdfParams {
+                    memory_kib: memory
+                        .unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024)
+                        .saturating_mul(1024),
+                    iterations: iterations.unwrap_or(KdfParams::DEFAULT_MINIMUM.iterations),
+                    parallelism: 1,
+                }),
+            };
+            let created = Office::create(
+                &vault,
+                NewOffice {
+                    operator,
+                    password: &password,
+                    kdf,
+                },
+                clock,
+            )?;
+            eprintln!("Created the vault at {}.", vault.display());
+            eprintln!(
+                "Your recovery key follows. Write it down and keep it somewhere safe and offline:"
+            );
+            eprintln!("it is shown only this once and resets a forgotten password.");
+            println!("{}", created.recovery_key.as_str());
+        }
+        Command::Verify => {
+            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            let problems = office.verify()?;
+            if !problems.is_empty() {
+                for problem in &problems {
+                    eprintln!("problem: {problem}");
+                }
+                bail!(
+                    "the vault failed verification ({} problem(s))",
+                    problems.len()
+                );
+            }
+            println!("ok");
+        }
+        Command::Passwd => {
+            let current = passwords.require_current()?;
+            let mut office = Office::sign_in(
+                &vault,
+                SignIn {
+                    operator,
+                    method: SignInMethod::Password(&current),
+                },
+                clock,
+            )?;
+            let new = passwords.require_new(1)?;
+            office.change_password(&current, &new)?;
+            eprintln!("Password changed for {}.", office.operator());
+        }
+        Command::Recover { recovery_key } => {
+            let new = passwords.require_new(0)?;
+            let key = crate::domain::secret::SecretString::new(recovery_key);
+            let office = Office::recover(&vault, &key, operator, &new, clock)?;
+            eprintln!("New password set for {}.", office.operator());
+        }
+        Command::Operator { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            match action {
+                OperatorCommand::Add { name } => {
+                    let new = passwords.require_new(1)?;
+                    office.add_operator(&name, &new)?;
+                    eprintln!("Operator {name} added.");
+                }
+                OperatorCommand::List { json } => {
+                    let operators = office.operators()?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&operators)?);
+                    } else {
+                        for operator in operators {
+                            println!("{}", operator.name);
+                        }
+                    }
+                }
+                OperatorCommand::Remove { name } => {
+                    office.remove_operator(&name, store)?;
+                    eprintln!("Operator {name} removed.");
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            let size = office.backup(&file)?;
+            eprintln!("Backup written to {} ({size} bytes).", file.display());
+        }
+        Command::Restore { file } => {
+            if cli.vault.is_none() {
+                bail!("restore needs --vault NEWPATH (where the restored vault goes)");
+            }
+            let password = passwords.require_current()?;
+            let sign_in = SignIn {
+                operator,
+                method: SignInMethod::Password(&password),
+            };
+            restore_backup(&file, &vault, sign_in, clock)
+                .with_context(|| format!("nothing was restored from {}", file.display()))?;
+            eprintln!(
+                "Restored {} to {}; it verified ok.",
+                file.display(),
+                vault.display()
+            );
+        }
+        Command::Audit { json } => {
+            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            let records = office.audit_log()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&records)?);
+            } else {
+                for r in records {
+                    let who = if r.operator.is_empty() {
+                        "-"
+                    } else {
+                        r.operator.as_str()
+                    };
+                    println!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.summary);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sign in with the given password, or with a key remembered in the OS keyring.
+fn sign_in(
+    vault: &Path,
+    operator: Option<&str>,
+    passwords: &mut Passwords,
+    store: &dyn SecretStore,
+    clock: Arc<dyn Clock>,
+) -> Result<Office> {
+    let office = match passwords.current()? {
+        Some(password) => Office::sign_in(
+            vault,
+            SignIn {
+                operator,
+                method: SignInMethod::Password(&password),
+            },
+            clock,
+        )?,
+        None => Office::sign_in(
+            vault,
+            SignIn {
+                operator,
+                method: SignInMethod::Keyring(store),
+            },
+            clock,
+        )
+        .map_err(|e| {
+            anyhow::anyhow!("{e}. Give the password with KEYHOLDER_PASSWORD or --password-stdin")
+        })?,
+    };
+    Ok(office)
+}

@@ -1,0 +1,67 @@
+//! Where the CLI gets passwords: environment variables or standard input, never arguments
+//! (which other users can read from the process list).
+
+use crate::domain::secret::SecretString;
+use anyhow::{Context, Result, bail};
+use std::io::BufRead;
+
+pub struct Passwords {
+    from_stdin: bool,
+    lines: Option<Vec<SecretString>>,
+}
+
+impl Passwords {
+    pub fn new(from_stdin: bool) -> Self {
+        Self {
+            from_stdin,
+            lines: None,
+        }
+    }
+
+    fn stdin_line(&mut self, index: usize) -> Result<Option<SecretString>> {
+        if !self.from_stdin {
+            return Ok(None);
+        }
+        if self.lines.is_none() {
+            let mut lines = Vec::new();
+            for line in std::io::stdin().lock().lines().take(2) {
+                lines.push(SecretString::new(
+                    line.context("cannot read standard input")?,
+                ));
+            }
+            self.lines = Some(lines);
+        }
+        Ok(self
+            .lines
+            .as_ref()
+            .and_then(|lines| lines.get(index).cloned()))
+    }
+
+    /// The signed-in operator's password, if one was given.
+    pub fn current(&mut self) -> Result<Option<SecretString>> {
+        if let Ok(value) = std::env::var("KEYHOLDER_PASSWORD") {
+            return Ok(Some(SecretString::new(value)));
+        }
+        self.stdin_line(0)
+    }
+
+    pub fn require_current(&mut self) -> Result<SecretString> {
+        match self.current()? {
+            Some(password) => Ok(password),
+            None => bail!("no password given: set KEYHOLDER_PASSWORD or use --password-stdin"),
+        }
+    }
+
+    /// A new password: KEYHOLDER_NEW_PASSWORD, or stdin line `line` (0-based).
+    pub fn require_new(&mut self, line: usize) -> Result<SecretString> {
+        if let Ok(value) = std::env::var("KEYHOLDER_NEW_PASSWORD") {
+            return Ok(SecretString::new(value));
+        }
+        match self.stdin_line(line)? {
+            Some(password) => Ok(password),
+            None => bail!(
+                "no new password given: set KEYHOLDER_NEW_PASSWORD or give it on standard input"
+            ),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure types and rules: no I/O, no SQL, no GUI and no clock (time is always passed in).
+
+pub mod audit;
+pub mod lockout;
+pub mod operator;
+pub mod password;
+pub mod recovery_key;
+pub mod secret;

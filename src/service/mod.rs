@@ -1,0 +1,24 @@
+//! Use cases: the only API the GUI and the CLI call. Each change is one transaction with its
+//! audit record; each failure comes back as a [`ServiceError`] with a message for the user.
+
+pub mod clock;
+mod office;
+mod sign_in;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use office::{Office, Settings};
+pub use sign_in::{Created, NewOffice, SignIn, SignInMethod, operators_of, restore_backup};
+
+use crate::vault::VaultError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// Input the user can correct (a weak password, an unknown operator name).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -1,0 +1,325 @@
+//! A signed-in session: the open vault, who is using it and the clock. Every change goes
+//! through [`Office::record`], which writes it and its audit record in one transaction.
+
+use super::sign_in::check_password;
+use super::{Clock, ServiceError, ServiceResult};
+use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::operator::OperatorName;
+use crate::domain::secret::SecretString;
+use crate::vault::crypto::{self, KdfParams};
+use crate::vault::keystore::SecretStore;
+use crate::vault::operators::{self, OperatorRow};
+use crate::vault::{Vault, audit_log, settings};
+use jiff::Timestamp;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Office-wide settings the operator can change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub office_name: String,
+    /// Lock the window after this many idle minutes.
+    pub auto_lock_minutes: u32,
+}
+
+pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
+const OFFICE_NAME: &str = "office_name";
+const AUTO_LOCK: &str = "auto_lock_minutes";
+
+pub struct Office {
+    vault: Vault,
+    operator: OperatorName,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Office {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Office")
+            .field("operator", &self.operator)
+            .field("vault", &self.vault)
+            .finish()
+    }
+}
+
+impl Office {
+    pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            vault,
+            operator,
+            clock,
+        }
+    }
+
+    pub(super) fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub(super) fn vault_mut(&mut self) -> &mut Vault {
+        &mut self.vault
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn operator(&self) -> &OperatorName {
+        &self.operator
+    }
+
+    /// The vault's name as shown in the window title.
+    pub fn vault_name(&self) -> String {
+        self.vault.paths().display_name()
+    }
+
+    pub fn vault_path(&self) -> &Path {
+        &self.vault.paths().database
+    }
+
+    /// Apply a change and its audit record in one transaction.
+    pub fn record<T>(
+        &mut self,
+        event: AuditEvent,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> crate::vault::VaultResult<T>,
+    ) -> ServiceResult<T> {
+        let now = self.now();
+        let operator = self.operator.to_string();
+        Ok(self.vault.write(&operator, now, event, work)?)
+    }
+
+    // --- operators -------------------------------------------------------------------------
+
+    pub fn operators(&self) -> ServiceResult<Vec<OperatorRow>> {
+        Ok(operators::active(self.vault.conn())?)
+    }
+
+    /// Add an operator with their own password (individual logins, never shared).
+    pub fn add_operator(&mut self, name: &str, password: &SecretString) -> ServiceResult<()> {
+        let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        if self
+            .vault
+            .slots()
+            .operators()
+            .iter()
+            .any(|o| o.as_str().eq_ignore_ascii_case(name.as_str()))
+        {
+            return Err(ServiceError::Invalid(format!(
+                "there is already an operator called {name}"
+            )));
+        }
+        check_password(password, name.as_str())?;
+        let kdf = self.current_kdf();
+        self.vault.update_slots(|slots, key| {
+            slots.set_password(key, &name, password.expose().as_bytes(), kdf)
+        })?;
+        let now = self.now();
+        let event = AuditEvent::new("operator.add", format!("operator {name} added"));
+        let added = self.record(event, |tx| operators::insert(tx, &name, now));
+        if added.is_err() {
+            // Keep the key file in step with the database.
+            let _ = self.vault.update_slots(|slots, _| {
+                slots.remove_operator(&name);
+                Ok(())
+            });
+        }
+        added
+    }
+
+    /// Remove another operator: their slots go, their past stays in the audit log.
+    pub fn remove_operator(&mut self, name: &str, store: &dyn SecretStore) -> ServiceResult<()> {
+        let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        if name == self.operator {
+            return Err(ServiceError::Invalid(
+                "you cannot remove yourself; ask another operator".into(),
+            ));
+        }
+        if !self.vault.slots().has_operator(&name) {
+            return Err(ServiceError::Invalid(format!(
+                "there is no operator called {name}"
+            )));
+        }
+        if let Some(account) = self.vault.slots().keyring_account(&name) {
+            // Best effort: the slot goes anyway, and an orphaned keyring entry opens nothing.
+            let _ = store.delete(account);
+        }
+        let now = self.now();
+        let event = AuditEvent::new("operator.remove", format!("operator {name} removed"));
+        self.record(event, |tx| operators::mark_removed(tx, &name, now))?;
+        self.vault.update_slots(|slots, _| {
+            slots.remove_operator(&name);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Change the signed-in operator's password: one slot is rewrapped, the database is not
+    /// re-encrypted.
+    pub fn change_password(
+        &mut self,
+        current: &SecretString,
+        new: &SecretString,
+    ) -> ServiceResult<()> {
+        if !self.check_own_password(current)? {
+            return Err(crate::vault::VaultError::WrongPassword.into());
+        }
+        check_password(new, self.operator.as_str())?;
+        self.set_password_slot(new)?;
+        let event = AuditEvent::new(
+            "operator.password_change",
+            format!("{} changed their password", self.operator),
+        );
+        self.record(event, |_| Ok(()))
+    }
+
+    pub(super) fn set_password_slot(&mut self, password: &SecretString) -> ServiceResult<()> {
+        let kdf = self.current_kdf();
+        let name = self.operator.clone();
+        self.vault.update_slots(|slots, key| {
+            slots.set_password(key, &name, password.expose().as_bytes(), kdf)
+        })?;
+        Ok(())
+    }
+
+    /// The cost of the signed-in operator's slot, reused for new slots.
+    fn current_kdf(&self) -> KdfParams {
+        self.vault
+            .slots()
+            .slots
+            .iter()
+            .find_map(|slot| match slot {
+                crate::vault::slots::Slot::Password { operator, kdf, .. }
+                    if *operator == self.operator =>
+                {
+                    Some(*kdf)
+                }
+                _ => None,
+            })
+            .unwrap_or(KdfParams::DEFAULT_MINIMUM)
+    }
+
+    // --- remember on this computer ---------------------------------------------------------
+
+    pub fn is_remembered(&self) -> bool {
+        self.vault.slots().keyring_account(&self.operator).is_some()
+    }
+
+    /// Keep a key in the OS keyring so this operator can open the vault without typing the
+    /// password on this computer. Fails with a clear message when no keyring is reachable.
+    pub fn remember_on_this_computer(&mut self, store: &dyn SecretStore) -> ServiceResult<()> {
+        let secret: [u8; 32] = crypto::random_array()?;
+        let account = format!("{}:{}", self.vault.slots().vault_id, self.operator);
+        store.set(&account, &secret)?;
+        let name = self.operator.clone();
+        let stored = self
+            .vault
+            .update_slots(|slots, key| slots.set_keyring(key, &name, account.clone(), &secret));
+        if let Err(error) = stored {
+            let _ = store.delete(&account);
+            return Err(error.into());
+        }
+        let event = AuditEvent::new(
+            "operator.remember",
+            format!("{name} is remembered on this computer"),
+        );
+        self.record(event, |_| Ok(()))
+    }
+
+    pub fn forget_on_this_computer(&mut self, store: &dyn SecretStore) -> ServiceResult<()> {
+        let name = self.operator.clone();
+        if let Some(account) = self.vault.slots().keyring_account(&name).map(str::to_owned) {
+            let _ = store.delete(&account);
+        }
+        self.vault.update_slots(|slots, _| {
+            slots.remove_keyring(&name);
+            Ok(())
+        })?;
+        let event = AuditEvent::new(
+            "operator.forget",
+            format!("{name} is no longer remembered on this computer"),
+        );
+        self.record(event, |_| Ok(()))
+    }
+
+    /// Whether `password` is the signed-in operator's password (to confirm sensitive actions).
+    pub fn check_own_password(&self, password: &SecretString) -> ServiceResult<bool> {
+        Ok(self
+            .vault
+            .slots()
+            .open_with_password(&self.operator, password.expose().as_bytes())?
+            .is_some())
+    }
+
+    // --- settings --------------------------------------------------------------------------
+
+    pub fn settings(&self) -> ServiceResult<Settings> {
+        let conn = self.vault.conn();
+        let office_name = settings::get(conn, OFFICE_NAME)?.unwrap_or_else(|| self.vault_name());
+        let auto_lock_minutes = settings::get(conn, AUTO_LOCK)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
+        Ok(Settings {
+            office_name,
+            auto_lock_minutes,
+        })
+    }
+
+    pub fn set_office_name(&mut self, name: &str) -> ServiceResult<()> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(ServiceError::Invalid(
+                "the office name must be 1–100 characters on one line".into(),
+            ));
+        }
+        let before = self.settings()?.office_name;
+        let event = AuditEvent::new("settings.office_name", "office name changed")
+            .with_change(Some(before), Some(name.to_owned()));
+        self.record(event, |tx| settings::set(tx, OFFICE_NAME, name))
+    }
+
+    pub fn set_auto_lock_minutes(&mut self, minutes: u32) -> ServiceResult<()> {
+        if !(1..=120).contains(&minutes) {
+            return Err(ServiceError::Invalid(
+                "auto-lock must be between 1 and 120 minutes".into(),
+            ));
+        }
+        let before = self.settings()?.auto_lock_minutes;
+        let event = AuditEvent::new("settings.auto_lock", "auto-lock time changed").with_change(
+            Some(format!("{before} min")),
+            Some(format!("{minutes} min")),
+        );
+        self.record(event, |tx| {
+            settings::set(tx, AUTO_LOCK, &minutes.to_string())
+        })
+    }
+
+    // --- audit, integrity, backup ----------------------------------------------------------
+
+    pub fn recent_audit(&self, limit: usize) -> ServiceResult<Vec<AuditRecord>> {
+        Ok(audit_log::recent(self.vault.conn(), limit)?)
+    }
+
+    pub fn audit_log(&self) -> ServiceResult<Vec<AuditRecord>> {
+        Ok(audit_log::all(self.vault.conn())?)
+    }
+
+    /// Problems with the database or the audit chain; empty when all is well.
+    pub fn verify(&self) -> ServiceResult<Vec<String>> {
+        Ok(self.vault.verify()?)
+    }
+
+    /// Back up to `target` (a new file). Returns its size in bytes.
+    pub fn backup(&mut self, target: &Path) -> ServiceResult<u64> {
+        let now = self.now();
+        let size = self.vault.backup_to(target, now)?;
+        let event = AuditEvent::new(
+            "vault.backup",
+            format!("backup written to {}", target.display()),
+        );
+        self.record(event, |_| Ok(()))?;
+        Ok(size)
+    }
+
+    /// Close the session: the connection closes and the data key is wiped.
+    pub fn lock(self) {
+        drop(self);
+    }
+}

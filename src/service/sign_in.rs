@@ -1,0 +1,251 @@
+//! Getting in: creating a vault, signing in (password or "remembered on this computer"),
+//! recovering a forgotten password with the recovery key, and restoring a backup.
+
+use super::{Clock, Office, ServiceError, ServiceResult};
+use crate::domain::audit::AuditEvent;
+use crate::domain::operator::OperatorName;
+use crate::domain::password;
+use crate::domain::secret::SecretString;
+use crate::vault::crypto::KdfParams;
+use crate::vault::keystore::SecretStore;
+use crate::vault::slots::SlotFile;
+use crate::vault::{Credential, Vault, VaultPaths, audit_log, backup};
+use std::path::Path;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// What `create` needs.
+pub struct NewOffice<'a> {
+    pub operator: &'a str,
+    pub password: &'a SecretString,
+    /// `None`: calibrate on this machine (about half a second, never below the default minimum).
+    pub kdf: Option<KdfParams>,
+}
+
+/// A new office and its recovery key, to be shown once and then dropped.
+pub struct Created {
+    pub office: Office,
+    pub recovery_key: Zeroizing<String>,
+}
+
+pub enum SignInMethod<'a> {
+    Password(&'a SecretString),
+    Keyring(&'a dyn SecretStore),
+}
+
+pub struct SignIn<'a> {
+    /// May be `None` when the vault has exactly one operator.
+    pub operator: Option<&'a str>,
+    pub method: SignInMethod<'a>,
+}
+
+/// Refuse a password the office policy does not accept, saying why.
+pub(crate) fn check_password(password: &SecretString, operator: &str) -> ServiceResult<()> {
+    let strength = password::assess(password.expose(), &[operator, "keyholder"]);
+    match strength.problem {
+        Some(problem) => Err(ServiceError::Invalid(problem)),
+        None => Ok(()),
+    }
+}
+
+fn parse_operator(name: &str) -> ServiceResult<OperatorName> {
+    OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))
+}
+
+/// The operators who can sign in to the vault at `path` (read from its key file).
+pub fn operators_of(path: &Path) -> ServiceResult<Vec<OperatorName>> {
+    Ok(SlotFile::load(&VaultPaths::new(path).slots)?.operators())
+}
+
+/// Work out who is signing in when the name may be omitted.
+fn resolve_operator(paths: &VaultPaths, given: Option<&str>) -> ServiceResult<OperatorName> {
+    if let Some(name) = given {
+        return parse_operator(name);
+    }
+    if !paths.database.exists() {
+        return Err(crate::vault::VaultError::NotFound(paths.database.clone()).into());
+    }
+    let operators = SlotFile::load(&paths.slots)?.operators();
+    match operators.as_slice() {
+        [only] => Ok(only.clone()),
+        _ => Err(ServiceError::Invalid(format!(
+            "this vault has several operators; say which one you are (--operator NAME): {}",
+            operators
+                .iter()
+                .map(OperatorName::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+impl Office {
+    /// Create a new vault with its first operator.
+    pub fn create(
+        path: &Path,
+        new: NewOffice<'_>,
+        clock: Arc<dyn Clock>,
+    ) -> ServiceResult<Created> {
+        let operator = parse_operator(new.operator)?;
+        check_password(new.password, operator.as_str())?;
+        let paths = VaultPaths::new(path);
+        if paths.exists() {
+            return Err(crate::vault::VaultError::AlreadyExists(paths.database.clone()).into());
+        }
+        let kdf = match new.kdf {
+            Some(kdf) => kdf,
+            None => KdfParams::calibrate(std::time::Duration::from_millis(500))?,
+        };
+        let created = Vault::create(
+            &paths,
+            &operator,
+            new.password.expose().as_bytes(),
+            kdf,
+            clock.now(),
+        )?;
+        Ok(Created {
+            office: Office::new(created.vault, operator, clock),
+            recovery_key: created.recovery_key,
+        })
+    }
+
+    /// Sign in. Failed sign-ins recorded since the last success are moved into the audit log.
+    pub fn sign_in(
+        path: &Path,
+        sign_in: SignIn<'_>,
+        clock: Arc<dyn Clock>,
+    ) -> ServiceResult<Office> {
+        let paths = VaultPaths::new(path);
+        let operator = resolve_operator(&paths, sign_in.operator)?;
+        let (credential, how) = match sign_in.method {
+            SignInMethod::Password(password) => (
+                Credential::Password {
+                    operator: &operator,
+                    password: password.expose().as_bytes(),
+                },
+                "password",
+            ),
+            SignInMethod::Keyring(store) => (
+                Credential::Keyring {
+                    operator: &operator,
+                    store,
+                },
+                "key remembered on this computer",
+            ),
+        };
+        let vault = Vault::unlock(&paths, credential, clock.now())?;
+        let mut office = Office::new(vault, operator, clock);
+        office.record_sign_in(AuditEvent::new(
+            "operator.sign_in",
+            format!("{} signed in with {how}", office.operator()),
+        ))?;
+        Ok(office)
+    }
+
+    /// Set a new password for an operator who forgot theirs, proven by the recovery key.
+    pub fn recover(
+        path: &Path,
+        recovery_key: &SecretString,
+        operator: Option<&str>,
+        new_password: &SecretString,
+        clock: Arc<dyn Clock>,
+    ) -> ServiceResult<Office> {
+        let paths = VaultPaths::new(path);
+        let operator = resolve_operator(&paths, operator)?;
+        check_password(new_password, operator.as_str())?;
+        let vault = Vault::unlock(
+            &paths,
+            Credential::RecoveryKey {
+                key: recovery_key.expose(),
+            },
+            clock.now(),
+        )?;
+        if !vault.slots().has_operator(&operator) {
+            return Err(ServiceError::Invalid(format!(
+                "there is no operator called {operator}"
+            )));
+        }
+        let mut office = Office::new(vault, operator, clock);
+        office.set_password_slot(new_password)?;
+        office.record_sign_in(AuditEvent::new(
+            "operator.password_reset",
+            format!(
+                "password of {} reset with the recovery key",
+                office.operator()
+            ),
+        ))?;
+        Ok(office)
+    }
+}
+
+/// Restore `backup_file` as a new vault at `target`, then sign in to prove it opens and is
+/// intact. If anything fails, the restored files are removed again.
+pub fn restore_backup(
+    backup_file: &Path,
+    target: &Path,
+    sign_in: SignIn<'_>,
+    clock: Arc<dyn Clock>,
+) -> ServiceResult<Office> {
+    let paths = VaultPaths::new(target);
+    backup::restore(backup_file, &paths)?;
+    let opened = Office::sign_in(target, sign_in, clock).and_then(|mut office| {
+        let problems = office.verify()?;
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(format!(
+                "the restored vault is damaged: {}",
+                problems.join("; ")
+            )));
+        }
+        let event = AuditEvent::new(
+            "vault.restore",
+            format!("vault restored from {}", backup_file.display()),
+        );
+        office.record(event, |_| Ok(()))?;
+        Ok(office)
+    });
+    if opened.is_err() {
+        for path in [
+            &paths.database,
+            &paths.slots,
+            &paths.wal(),
+            &paths.shm(),
+            &paths.lock,
+        ] {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    opened
+}
+
+impl Office {
+    /// Move pending failed sign-ins into the audit log together with `event`, in one
+    /// transaction; the journal is cleared only once that is committed.
+    fn record_sign_in(&mut self, event: AuditEvent) -> ServiceResult<()> {
+        let failures = self.vault().pending_failures();
+        let operator = self.operator().to_string();
+        let now = self.now();
+        self.vault_mut().write(&operator, now, event, |tx| {
+            for (name, failed) in &failures {
+                let first = failed
+                    .log
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let last = failed.last.map(|t| t.to_string()).unwrap_or_default();
+                let summary = format!(
+                    "{} failed sign-in(s) as {name} (first {first}, last {last})",
+                    failed.count
+                );
+                audit_log::append(
+                    tx,
+                    "",
+                    now,
+                    &AuditEvent::new("operator.sign_in_failed", summary),
+                )?;
+            }
+            Ok(())
+        })?;
+        self.vault().clear_failures()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,4 @@
+//! GUI.
+pub fn run(_p: std::path::PathBuf) -> anyhow::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! The audit log table: appends inside the caller's transaction, keeping the chain head in
+//! `meta` so that records cut from the end are noticed too.
+
+use super::error::{VaultError, VaultResult};
+use crate::domain::audit::{self, AuditEvent, AuditRecord, GENESIS_HASH};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+const HEAD_KEY: &str = "audit_head";
+
+fn to_hash(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
+    bytes.try_into().map_err(|_| {
+        rusqlite::Error::InvalidColumnType(0, "hash".into(), rusqlite::types::Type::Blob)
+    })
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditRecord> {
+    let at_ns: i64 = row.get("at_ns")?;
+    Ok(AuditRecord {
+        seq: row.get("seq")?,
+        at: Timestamp::from_nanosecond(i128::from(at_ns)).unwrap_or(Timestamp::UNIX_EPOCH),
+        operator: row.get("operator")?,
+        action: row.get("action")?,
+        summary: row.get("summary")?,
+        before: row.get("before")?,
+        after: row.get("after")?,
+        prev_hash: to_hash(row.get("prev_hash")?)?,
+        hash: to_hash(row.get("hash")?)?,
+    })
+}
+
+/// The (record count, last hash) kept beside the chain.
+pub fn head(conn: &Connection) -> VaultResult<(i64, [u8; 32])> {
+    let value: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [HEAD_KEY], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let Some(value) = value else {
+        return Ok((0, GENESIS_HASH));
+    };
+    let (count, hash) = value
+        .split_once(':')
+        .ok_or_else(|| VaultError::Damaged("the audit chain head is unreadable".into()))?;
+    let count = count
+        .parse()
+        .map_err(|_| VaultError::Damaged("the audit chain head is unreadable".into()))?;
+    let mut bytes = [0_u8; 32];
+    hex::decode_to_slice(hash, &mut bytes)
+        .map_err(|_| VaultError::Damaged("the audit chain head is unreadable".into()))?;
+    Ok((count, bytes))
+}
+
+/// Append one record. Call inside the transaction that makes the change it describes.
+pub fn append(
+    conn: &Connection,
+    operator: &str,
+    at: Timestamp,
+    event: &AuditEvent,
+) -> VaultResult<i64> {
+    let (count, prev) = head(conn)?;
+    let seq = count + 1;
+    let hash = audit::record_hash(&prev, seq, at, operator, event);
+    let at_ns = i64::try_from(at.as_nanosecond())
+        .map_err(|_| VaultError::Refused("the clock is outside the supported range".into()))?;
+    conn.execute(
+        "INSERT INTO audit_log (seq, at_ns, operator, action, summary, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![seq, at_ns, operator, event.action, event.summary, event.before, event.after, &prev[..], &hash[..]],
+    )?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![HEAD_KEY, format!("{seq}:{}", hex::encode(hash))],
+    )?;
+    Ok(seq)
+}
+
+/// The newest `limit` records, newest first.
+pub fn recent(conn: &Connection, limit: usize) -> VaultResult<Vec<AuditRecord>> {
+    let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1")?;
+    let rows = statement.query_map([limit as i64], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every record, oldest first.
+pub fn all(conn: &Connection) -> VaultResult<Vec<AuditRecord>> {
+    let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq")?;
+    let rows = statement.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Check the whole chain against its stored head.
+pub fn verify(conn: &Connection) -> VaultResult<Result<(), audit::ChainBreak>> {
+    let records = all(conn)?;
+    Ok(audit::verify_chain(&records, head(conn)?))
+}

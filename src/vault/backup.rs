@@ -1,0 +1,127 @@
+//! Backups: one portable file holding the key slots and an encrypted copy of the database made
+//! with the SQLite backup API (never by copying the open file). The vault is only read, and
+//! the backup appears under its final name only once complete, so a failed or interrupted
+//! backup harms nothing.
+//!
+//! Layout: the line `KEYHOLDER-BACKUP 1`, one line of JSON ([`Header`]), then the database bytes.
+
+use super::error::{VaultError, VaultResult};
+use super::slots::SlotFile;
+use super::{Vault, VaultPaths, db, fsutil};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::Path;
+
+const MAGIC: &[u8] = b"KEYHOLDER-BACKUP 1\n";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    created_at: String,
+    slots: SlotFile,
+    database_len: u64,
+    database_sha256: String,
+}
+
+impl Vault {
+    /// Write a backup of this vault to `target` (which must not exist).
+    pub fn backup_to(&self, target: &Path, now: jiff::Timestamp) -> VaultResult<u64> {
+        if target.exists() {
+            return Err(VaultError::AlreadyExists(target.to_path_buf()));
+        }
+        let copy = fsutil::temp_path(target, "db");
+        let result = self.write_backup(target, &copy, now);
+        let _ = std::fs::remove_file(&copy);
+        result
+    }
+
+    fn write_backup(&self, target: &Path, copy: &Path, now: jiff::Timestamp) -> VaultResult<u64> {
+        drop(fsutil::create_private(copy)?);
+        {
+            let mut destination = db::open(copy, self.data_key(), false)?;
+            db::run_pragma(&destination, "PRAGMA journal_mode = DELETE")?;
+            let backup = rusqlite::backup::Backup::new(self.conn(), &mut destination)?;
+            backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
+        }
+        let database = std::fs::read(copy).map_err(|e| VaultError::io("cannot read", copy, e))?;
+        let header = Header {
+            created_at: now.to_string(),
+            slots: self.slots().clone(),
+            database_len: database.len() as u64,
+            database_sha256: hex::encode(Sha256::digest(&database)),
+        };
+        let mut bytes = MAGIC.to_vec();
+        serde_json::to_writer(&mut bytes, &header)
+            .map_err(|e| VaultError::Refused(e.to_string()))?;
+        bytes.push(b'\n');
+        bytes.extend_from_slice(&database);
+        let partial = fsutil::temp_path(target, "partial");
+        let written = (|| {
+            let mut file = fsutil::create_private(&partial)?;
+            file.write_all(&bytes)
+                .map_err(|e| VaultError::io("cannot write", &partial, e))?;
+            file.sync_all()
+                .map_err(|e| VaultError::io("cannot flush", &partial, e))?;
+            std::fs::rename(&partial, target)
+                .map_err(|e| VaultError::io("cannot create", target, e))?;
+            fsutil::sync_parent(target)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        written.map(|()| bytes.len() as u64)
+    }
+}
+
+/// Read a backup file and check it is whole.
+fn read_backup(file: &Path) -> VaultResult<(SlotFile, Vec<u8>)> {
+    let bad = |reason: &str| {
+        VaultError::Refused(format!(
+            "{} is not a usable Keyholder backup: {reason}",
+            file.display()
+        ))
+    };
+    let bytes = std::fs::read(file).map_err(|e| VaultError::io("cannot read", file, e))?;
+    let rest = bytes
+        .strip_prefix(MAGIC)
+        .ok_or_else(|| bad("it does not start like one"))?;
+    let newline = rest
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or_else(|| bad("its header is cut off"))?;
+    let header: Header =
+        serde_json::from_slice(&rest[..newline]).map_err(|_| bad("its header is unreadable"))?;
+    let database = rest[newline + 1..].to_vec();
+    if database.len() as u64 != header.database_len {
+        return Err(bad("it is incomplete"));
+    }
+    if hex::encode(Sha256::digest(&database)) != header.database_sha256 {
+        return Err(bad("its contents do not match their checksum"));
+    }
+    Ok((header.slots, database))
+}
+
+/// Restore a backup as a new vault at `target`. Refuses to overwrite anything.
+pub fn restore(file: &Path, target: &VaultPaths) -> VaultResult<()> {
+    let (slots, database) = read_backup(file)?;
+    if target.exists() {
+        return Err(VaultError::AlreadyExists(target.database.clone()));
+    }
+    if let Some(parent) = target
+        .database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| VaultError::io("cannot create folder", parent, e))?;
+    }
+    let result = (|| {
+        fsutil::write_atomic(&target.database, &database)?;
+        slots.save(&target.slots)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&target.database);
+        let _ = std::fs::remove_file(&target.slots);
+    }
+    result
+}

@@ -1,0 +1,78 @@
+//! Everything that can go wrong with the vault file, in words the user can act on. No variant
+//! carries a secret: messages name files and operators, never passwords or keys.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum VaultError {
+    #[error("there is no vault at {0} (create one with `keyholder init`)")]
+    NotFound(PathBuf),
+    #[error("a vault already exists at {0}; choose another path")]
+    AlreadyExists(PathBuf),
+    #[error("the vault is already open in another Keyholder window or command{}", pid_suffix(*.pid))]
+    AlreadyOpen { pid: Option<u32> },
+    #[error("wrong operator name or password")]
+    WrongPassword,
+    #[error("wrong recovery key")]
+    WrongRecoveryKey,
+    #[error("this computer has no remembered key for {0}; sign in with the password")]
+    NotRemembered(String),
+    #[error("too many failed sign-ins; try again in {retry_in_secs} s")]
+    TooManyAttempts { retry_in_secs: i64 },
+    #[error("{0}")]
+    Refused(String),
+    #[error("the vault is damaged: {0}")]
+    Damaged(String),
+    #[error("the key file {path} cannot be read: {reason}")]
+    BadSlotFile { path: PathBuf, reason: String },
+    #[error("the OS keyring is not available: {0}")]
+    Keyring(String),
+    #[error("the disk is full: nothing was changed (free some space and try again)")]
+    DiskFull,
+    #[error("the vault file is busy (another program holds a lock on it); try again")]
+    Busy,
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+fn pid_suffix(pid: Option<u32>) -> String {
+    pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
+}
+
+impl VaultError {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        if source.raw_os_error() == Some(28) {
+            return Self::DiskFull;
+        }
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for VaultError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                Self::Damaged("a page failed its integrity check".to_owned())
+            }
+            // SQLite's own message names the failing constraint or table, never a bound value.
+            _ => Self::Database(error.to_string()),
+        }
+    }
+}
+
+pub type VaultResult<T> = Result<T, VaultError>;

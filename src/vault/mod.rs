@@ -1,0 +1,368 @@
+//! The encrypted vault: one SQLCipher database opened with a random data key, a key-slot file
+//! beside it that seals that key for each way in, a process lock and a failed-attempts journal.
+//!
+//! Files for a vault at `office.khv`: `office.khv` (database, plus SQLite's `-wal`/`-shm`),
+//! `office.khv.keys` (key slots), `office.khv.lock` (who has it open) and
+//! `office.khv.attempts` (failed sign-ins not yet in the audit log).
+
+pub mod attempts;
+pub mod audit_log;
+pub mod backup;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod fsutil;
+pub mod keystore;
+pub mod lockfile;
+pub mod operators;
+pub mod schema;
+pub mod settings;
+pub mod slots;
+
+use crate::domain::audit::AuditEvent;
+use crate::domain::operator::OperatorName;
+use crate::domain::recovery_key;
+use attempts::Attempts;
+use crypto::{DataKey, KdfParams};
+pub use error::{VaultError, VaultResult};
+use jiff::Timestamp;
+use keystore::SecretStore;
+use lockfile::ProcessLock;
+use rusqlite::Connection;
+use slots::SlotFile;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// The files that make up one vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultPaths {
+    pub database: PathBuf,
+    pub slots: PathBuf,
+    pub lock: PathBuf,
+    pub attempts: PathBuf,
+}
+
+impl VaultPaths {
+    pub fn new(database: impl Into<PathBuf>) -> Self {
+        let database = database.into();
+        let with = |suffix: &str| {
+            let mut name = database.as_os_str().to_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        Self {
+            slots: with(".keys"),
+            lock: with(".lock"),
+            attempts: with(".attempts"),
+            database,
+        }
+    }
+
+    pub fn wal(&self) -> PathBuf {
+        let mut name = self.database.as_os_str().to_os_string();
+        name.push("-wal");
+        PathBuf::from(name)
+    }
+
+    pub fn shm(&self) -> PathBuf {
+        let mut name = self.database.as_os_str().to_os_string();
+        name.push("-shm");
+        PathBuf::from(name)
+    }
+
+    pub fn exists(&self) -> bool {
+        self.database.exists() || self.slots.exists()
+    }
+
+    /// The vault's display name: the file name without its extension.
+    pub fn display_name(&self) -> String {
+        self.database
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// How an operator proves who they are.
+pub enum Credential<'a> {
+    Password {
+        operator: &'a OperatorName,
+        password: &'a [u8],
+    },
+    Keyring {
+        operator: &'a OperatorName,
+        store: &'a dyn SecretStore,
+    },
+    RecoveryKey {
+        key: &'a str,
+    },
+}
+
+/// An open vault. Holds the data key until dropped (then it is wiped).
+pub struct Vault {
+    paths: VaultPaths,
+    conn: Connection,
+    key: DataKey,
+    slots: SlotFile,
+    _lock: ProcessLock,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("paths", &self.paths)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new vault and the recovery key to show once.
+pub struct Created {
+    pub vault: Vault,
+    pub recovery_key: Zeroizing<String>,
+}
+
+impl Vault {
+    /// Create a new vault with its first operator. On any failure, nothing is left behind.
+    pub fn create(
+        paths: &VaultPaths,
+        operator: &OperatorName,
+        password: &[u8],
+        kdf: KdfParams,
+        now: Timestamp,
+    ) -> VaultResult<Created> {
+        let kdf = kdf.checked()?;
+        if paths.exists() {
+            return Err(VaultError::AlreadyExists(paths.database.clone()));
+        }
+        if let Some(parent) = paths
+            .database
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| VaultError::io("cannot create folder", parent, e))?;
+        }
+        let lock = ProcessLock::acquire(&paths.lock)?;
+        let result = Self::create_files(paths, operator, password, kdf, now, lock);
+        if result.is_err() {
+            for path in [&paths.database, &paths.slots, &paths.wal(), &paths.shm()] {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        result
+    }
+
+    fn create_files(
+        paths: &VaultPaths,
+        operator: &OperatorName,
+        password: &[u8],
+        kdf: KdfParams,
+        now: Timestamp,
+        lock: ProcessLock,
+    ) -> VaultResult<Created> {
+        let key = DataKey::random()?;
+        let recovery_bytes =
+            Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
+        let recovery_text = recovery_key::format(&recovery_bytes);
+        let mut slots = SlotFile::new()?;
+        slots.set_password(&key, operator, password, kdf)?;
+        slots.set_recovery(&key, recovery_bytes.as_ref(), KdfParams::FLOOR)?;
+
+        drop(fsutil::create_private(&paths.database)?);
+        let mut conn = db::open(&paths.database, &key, true)?;
+        schema::migrate(&mut conn)?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('vault_id', ?1)",
+            [&slots.vault_id],
+        )?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('created_at', ?1)",
+            [now.to_string()],
+        )?;
+        operators::insert(&tx, operator, now)?;
+        audit_log::append(
+            &tx,
+            operator.as_str(),
+            now,
+            &AuditEvent::new(
+                "vault.create",
+                format!("vault created with first operator {operator}"),
+            ),
+        )?;
+        tx.commit()?;
+        slots.save(&paths.slots)?;
+        fsutil::sync_parent(&paths.database)?;
+        Ok(Created {
+            vault: Self {
+                paths: paths.clone(),
+                conn,
+                key,
+                slots,
+                _lock: lock,
+            },
+            recovery_key: recovery_text,
+        })
+    }
+
+    /// Open the vault. A wrong credential changes no vault file; it is only counted in the
+    /// attempts journal.
+    pub fn unlock(
+        paths: &VaultPaths,
+        credential: Credential<'_>,
+        now: Timestamp,
+    ) -> VaultResult<Self> {
+        if !paths.database.exists() {
+            return Err(VaultError::NotFound(paths.database.clone()));
+        }
+        let slots = SlotFile::load(&paths.slots)?;
+        let journal = Attempts::new(paths.attempts.clone());
+        let key = match credential {
+            Credential::Password { operator, password } => {
+                journal.check(operator.as_str(), now)?;
+                match slots.open_with_password(operator, password)? {
+                    Some(key) => key,
+                    None => {
+                        journal.record_failure(operator.as_str(), now)?;
+                        return Err(VaultError::WrongPassword);
+                    }
+                }
+            }
+            Credential::RecoveryKey { key } => {
+                journal.check(attempts::RECOVERY, now)?;
+                let opened = match recovery_key::parse(key) {
+                    Ok(bytes) => slots.open_with_recovery(bytes.as_ref())?,
+                    Err(_) => None,
+                };
+                match opened {
+                    Some(key) => key,
+                    None => {
+                        journal.record_failure(attempts::RECOVERY, now)?;
+                        return Err(VaultError::WrongRecoveryKey);
+                    }
+                }
+            }
+            Credential::Keyring { operator, store } => {
+                let account = slots
+                    .keyring_account(operator)
+                    .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
+                let secret = store
+                    .get(account)?
+                    .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
+                slots
+                    .open_with_keyring_secret(operator, &secret)
+                    .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?
+            }
+        };
+        let lock = ProcessLock::acquire(&paths.lock)?;
+        let mut conn = db::open(&paths.database, &key, false)?;
+        let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
+        if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
+            return Err(VaultError::Damaged(
+                "the key file belongs to a different vault".into(),
+            ));
+        }
+        schema::migrate(&mut conn)?;
+        Ok(Self {
+            paths: paths.clone(),
+            conn,
+            key,
+            slots,
+            _lock: lock,
+        })
+    }
+
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn slots(&self) -> &SlotFile {
+        &self.slots
+    }
+
+    pub(crate) fn data_key(&self) -> &DataKey {
+        &self.key
+    }
+
+    /// Failed sign-ins recorded since the last success, to be moved into the audit log.
+    pub fn pending_failures(&self) -> std::collections::BTreeMap<String, attempts::Failures> {
+        Attempts::new(self.paths.attempts.clone()).pending()
+    }
+
+    pub fn clear_failures(&self) -> VaultResult<()> {
+        Attempts::new(self.paths.attempts.clone()).clear()
+    }
+
+    /// Apply a change to the key slots and save them atomically; memory follows only on success.
+    pub fn update_slots(
+        &mut self,
+        change: impl FnOnce(&mut SlotFile, &DataKey) -> VaultResult<()>,
+    ) -> VaultResult<()> {
+        let mut next = self.slots.clone();
+        change(&mut next, &self.key)?;
+        next.save(&self.paths.slots)?;
+        self.slots = next;
+        Ok(())
+    }
+
+    /// Run `work` in one transaction and record `event` in the audit log within it.
+    pub fn write<T>(
+        &mut self,
+        operator: &str,
+        now: Timestamp,
+        event: AuditEvent,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> VaultResult<T>,
+    ) -> VaultResult<T> {
+        let tx = self.conn.transaction()?;
+        let value = work(&tx)?;
+        audit_log::append(&tx, operator, now, &event)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Check the database pages (SQLCipher HMACs), SQLite's structure and the audit chain.
+    /// Returns the problems found; empty means healthy.
+    pub fn verify(&self) -> VaultResult<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut collect = |sql: &str, ok_word: Option<&str>| -> VaultResult<()> {
+            let mut statement = self.conn.prepare(sql)?;
+            let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+            for row in rows {
+                let line = row?;
+                if ok_word != Some(line.as_str()) {
+                    problems.push(line);
+                }
+            }
+            Ok(())
+        };
+        collect("PRAGMA cipher_integrity_check", None)?;
+        collect("PRAGMA integrity_check", Some("ok"))?;
+        if let Err(broken) = audit_log::verify(&self.conn)? {
+            problems.push(broken.to_string());
+        }
+        Ok(problems)
+    }
+}
+
+fn settings_meta(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
+        .optional()?)
+}
+
+/// Whether a path looks like a vault (database and key file both present).
+pub fn is_vault(path: &Path) -> bool {
+    let paths = VaultPaths::new(path);
+    paths.database.exists() && paths.slots.exists()
+}
