@@ -13,7 +13,7 @@ pub const MIN_SCORE: u8 = 3;
 pub struct Strength {
     /// 0 (guessed at once) to 4 (more than 10^10 guesses).
     pub score: u8,
-    /// A short word for the meter: "very weak" … "strong".
+    /// A short word for the meter: "Very weak" … "strong".
     pub label: &'static str,
     /// Why the password is refused, or `None` when it meets the policy.
     pub problem: Option<String>,
@@ -33,11 +33,11 @@ pub fn assess(password: &str, context: &[&str]) -> Strength {
     let estimate = zxcvbn::zxcvbn(password, context);
     let score = u8::from(estimate.score());
     let label = match estimate.score() {
-        Score::Zero => "very weak",
-        Score::One => "weak",
-        Score::Two => "fair",
-        Score::Three => "good",
-        _ => "strong",
+        Score::Zero => "Very weak",
+        Score::One => "Weak",
+        Score::Two => "Fair",
+        Score::Three => "Good",
+        _ => "Strong",
     };
     let feedback = estimate.feedback();
     let warning = feedback.and_then(|f| f.warning()).map(|w| w.to_string());
@@ -100,6 +100,6 @@ mod tests {
     fn a_long_passphrase_is_accepted() {
         let strength = assess("copper lantern orbit meadow", &[]);
         assert!(strength.is_acceptable(), "{strength:?}");
-        assert_eq!(strength.label, "strong");
+        assert_eq!(strength.label, "Strong");
     }
 }

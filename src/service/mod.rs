@@ -7,7 +7,10 @@ mod sign_in;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};
-pub use sign_in::{Created, NewOffice, SignIn, SignInMethod, operators_of, restore_backup};
+pub use sign_in::{
+    Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options,
+    vault_exists,
+};
 
 use crate::vault::VaultError;
 use thiserror::Error;

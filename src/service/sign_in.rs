@@ -52,9 +52,31 @@ fn parse_operator(name: &str) -> ServiceResult<OperatorName> {
     OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))
 }
 
-/// The operators who can sign in to the vault at `path` (read from its key file).
-pub fn operators_of(path: &Path) -> ServiceResult<Vec<OperatorName>> {
-    Ok(SlotFile::load(&VaultPaths::new(path).slots)?.operators())
+/// Whether a vault exists at `path` (its database or its key file).
+pub fn vault_exists(path: &Path) -> bool {
+    VaultPaths::new(path).exists()
+}
+
+/// Who can sign in to the vault at `path`, read from its key file (no password needed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInOptions {
+    pub operators: Vec<String>,
+    /// Operators with a key remembered on this computer.
+    pub remembered: Vec<String>,
+}
+
+pub fn sign_in_options(path: &Path) -> ServiceResult<SignInOptions> {
+    let slots = SlotFile::load(&VaultPaths::new(path).slots)?;
+    let operators = slots.operators();
+    let remembered = operators
+        .iter()
+        .filter(|o| slots.keyring_account(o).is_some())
+        .map(ToString::to_string)
+        .collect();
+    Ok(SignInOptions {
+        operators: operators.iter().map(ToString::to_string).collect(),
+        remembered,
+    })
 }
 
 /// Work out who is signing in when the name may be omitted.

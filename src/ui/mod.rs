@@ -1,4 +1,45 @@
-//! GUI.
-pub fn run(_p: std::path::PathBuf) -> anyhow::Result<()> {
-    Ok(())
+//! The desktop GUI (egui/eframe). Screens draw from state and return [`commands::Command`]s;
+//! the app applies them after drawing, which is the only place anything is written.
+
+mod app;
+mod audit;
+mod commands;
+mod operators;
+mod overview;
+mod recovery_key;
+mod settings;
+mod shell;
+mod sign_in;
+mod welcome;
+mod widgets;
+
+pub use app::{AppDeps, KeyholderApp};
+pub use commands::{Command, Page};
+
+use crate::service::SystemClock;
+use crate::vault::keystore::OsKeyring;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Open the window on the vault at `vault` (created on first start).
+pub fn run(vault: PathBuf) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Keyholder")
+            .with_app_id("keyholder")
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([640.0, 480.0]),
+        ..Default::default()
+    };
+    let deps = AppDeps {
+        vault,
+        clock: Arc::new(SystemClock),
+        store: Arc::new(OsKeyring),
+    };
+    eframe::run_native(
+        "Keyholder",
+        options,
+        Box::new(move |_cc| Ok(Box::new(KeyholderApp::new(deps)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Start a program on a virtual X display, wait for its window, optionally type into it, and
+# save a PNG of the screen.
+#
+#   scripts/screenshot.sh OUT.png [--size 1280x800] [--wait SECONDS] [--keys "KEY …"] -- COMMAND [ARGS…]
+#
+# --keys: xdotool key names sent one by one; `sleep:N` waits N seconds instead, `type:TEXT`
+# types TEXT (no spaces). Exits non-zero if no window appears, the program dies, or the
+# picture is a single colour. Needs xvfb, xdotool and imagemagick (scripts/install-gui-deps.sh).
+set -euo pipefail
+out=$1; shift
+size=1280x800; wait_s=60; keys=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --size) size=$2; shift 2;;
+    --wait) wait_s=$2; shift 2;;
+    --keys) keys=$2; shift 2;;
+    --) shift; break;;
+    *) echo "screenshot.sh: unknown option $1" >&2; exit 2;;
+  esac
+done
+[ $# -gt 0 ] || { echo "screenshot.sh: no command given" >&2; exit 2; }
+
+display=""
+for n in $(seq 90 140); do
+  if [ ! -e /tmp/.X11-unix/X$n ] && [ ! -e /tmp/.X$n-lock ]; then display=:$n; break; fi
+done
+[ -n "$display" ] || { echo "screenshot.sh: no free display" >&2; exit 1; }
+
+Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+app=""
+cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; kill "$xvfb" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 50); do [ -e /tmp/.X11-unix/X${display#:} ] && break; sleep 0.1; done
+
+export DISPLAY=$display
+"$@" &
+app=$!
+
+wid=""
+for _ in $(seq $((wait_s * 5))); do
+  wid=$(xdotool search --onlyvisible --name 'Keyholder' 2>/dev/null | head -n 1 || true)
+  [ -n "$wid" ] && break
+  kill -0 "$app" 2>/dev/null || { echo "screenshot.sh: the program exited before showing a window" >&2; exit 1; }
+  sleep 0.2
+done
+[ -n "$wid" ] || { echo "screenshot.sh: no window within ${wait_s}s" >&2; exit 1; }
+
+sleep 2   # let the first frames draw
+if [ -n "$keys" ]; then
+  xdotool windowfocus --sync "$wid" 2>/dev/null || true
+  for k in $keys; do
+    case $k in
+      sleep:*) sleep "${k#sleep:}";;
+      type:*) xdotool type --window "$wid" --delay 40 "${k#type:}"; sleep 0.3;;
+      *) xdotool key --window "$wid" "$k"; sleep 0.3;;
+    esac
+  done
+  sleep 1
+fi
+kill -0 "$app" 2>/dev/null || { echo "screenshot.sh: the program died" >&2; exit 1; }
+import -window root "$out"
+colours=$(convert "$out" -format '%k' info:)
+title=$(xdotool getwindowname "$wid" 2>/dev/null || echo '?')
+echo "screenshot.sh: $out ($title, $colours colours)"
+[ "$colours" -gt 1 ] || { echo "screenshot.sh: the picture is a single colour" >&2; exit 1; }

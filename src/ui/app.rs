@@ -1,0 +1,354 @@
+//! The eframe application: which screen is showing, the background job that derives keys
+//! (Argon2 takes about a second, so it never runs on the drawing thread), idle auto-lock, and
+//! the one place where commands are applied.
+
+use super::commands::{Command, Page};
+use super::recovery_key::RecoveryKeyView;
+use super::shell::Shell;
+use super::sign_in::SignInForm;
+use super::welcome::WelcomeForm;
+use super::widgets::{Notice, centred_column, notice_ui};
+use crate::service::{
+    self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod,
+};
+use crate::vault::keystore::SecretStore;
+use jiff::{SignedDuration, Timestamp};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
+
+/// What the app needs from outside: the vault path, a clock and a keyring (fakes in tests).
+#[derive(Clone)]
+pub struct AppDeps {
+    pub vault: PathBuf,
+    pub clock: Arc<dyn Clock>,
+    pub store: Arc<dyn SecretStore>,
+}
+
+pub(super) enum Screen {
+    Welcome(WelcomeForm),
+    RecoveryKey(Box<RecoveryKeyView>),
+    SignIn(SignInForm),
+    Shell(Box<Shell>),
+}
+
+enum JobResult {
+    Created(ServiceResult<Created>),
+    SignedIn(ServiceResult<Office>),
+}
+
+struct Job {
+    receiver: Receiver<JobResult>,
+    label: &'static str,
+}
+
+pub struct KeyholderApp {
+    deps: AppDeps,
+    screen: Screen,
+    notice: Option<Notice>,
+    job: Option<Job>,
+    last_activity: Timestamp,
+    shown_title: String,
+}
+
+impl KeyholderApp {
+    pub fn new(deps: AppDeps) -> Self {
+        let screen = Self::start_screen(&deps);
+        let last_activity = deps.clock.now();
+        Self {
+            deps,
+            screen,
+            notice: None,
+            job: None,
+            last_activity,
+            shown_title: String::new(),
+        }
+    }
+
+    fn start_screen(deps: &AppDeps) -> Screen {
+        if service::vault_exists(&deps.vault) {
+            Screen::SignIn(SignInForm::load(&deps.vault))
+        } else {
+            Screen::Welcome(WelcomeForm::default())
+        }
+    }
+
+    /// The screen's name, for tests and the window title.
+    pub fn screen_name(&self) -> &'static str {
+        match self.screen {
+            Screen::Welcome(_) => "welcome",
+            Screen::RecoveryKey(_) => "recovery key",
+            Screen::SignIn(_) => "sign in",
+            Screen::Shell(_) => "shell",
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notice.as_ref().map(|n| n.text.as_str())
+    }
+
+    /// The signed-in operator, if any.
+    pub fn operator(&self) -> Option<String> {
+        match &self.screen {
+            Screen::Shell(shell) => Some(shell.office.operator().to_string()),
+            _ => None,
+        }
+    }
+
+    fn title(&self) -> String {
+        match &self.screen {
+            Screen::Shell(shell) => format!("Keyholder — {}", shell.office.vault_name()),
+            _ => "Keyholder".to_owned(),
+        }
+    }
+
+    fn run_job(&mut self, label: &'static str, work: impl FnOnce() -> JobResult + Send + 'static) {
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(work());
+        });
+        self.job = Some(Job { receiver, label });
+    }
+
+    fn poll_job(&mut self) {
+        let Some(job) = &self.job else { return };
+        let result = match job.receiver.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => {
+                self.job = None;
+                self.notice = Some(Notice::error("the background task stopped unexpectedly"));
+                return;
+            }
+        };
+        self.job = None;
+        self.last_activity = self.deps.clock.now();
+        match result {
+            JobResult::Created(Ok(created)) => {
+                self.notice = None;
+                self.screen = Screen::RecoveryKey(Box::new(RecoveryKeyView::new(created)));
+            }
+            JobResult::SignedIn(Ok(office)) => {
+                self.notice = None;
+                self.screen = Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone())));
+            }
+            JobResult::Created(Err(error)) | JobResult::SignedIn(Err(error)) => {
+                self.notice = Some(Notice::error(error.to_string()));
+            }
+        }
+    }
+
+    /// Lock: drop the session (the data key is wiped) and show sign-in.
+    fn lock(&mut self, reason: Option<String>) {
+        let operator = self.operator();
+        let mut form = SignInForm::load(&self.deps.vault);
+        if let Some(operator) = operator {
+            form.operator = operator;
+        }
+        self.screen = Screen::SignIn(form);
+        self.notice = reason.map(Notice::info);
+    }
+
+    fn check_idle(&mut self, ctx: &egui::Context) {
+        let now = self.deps.clock.now();
+        let active = ctx.input(|i| !i.events.is_empty() || i.pointer.delta() != egui::Vec2::ZERO);
+        if active {
+            self.last_activity = now;
+        }
+        let Screen::Shell(shell) = &self.screen else {
+            return;
+        };
+        let minutes = shell.data.settings.auto_lock_minutes;
+        let limit = SignedDuration::from_mins(i64::from(minutes));
+        if self.last_activity.duration_until(now) >= limit {
+            self.lock(Some(format!(
+                "Locked after {minutes} minutes without activity."
+            )));
+        }
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::DismissNotice => self.notice = None,
+            Command::Lock => self.lock(Some("Locked.".into())),
+            Command::CreateVault => self.create_vault(),
+            Command::AcknowledgeRecoveryKey => {
+                let screen =
+                    std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
+                self.screen = match screen {
+                    Screen::RecoveryKey(view) => Screen::Shell(Box::new(Shell::open(
+                        view.into_office(),
+                        self.deps.store.clone(),
+                    ))),
+                    other => other,
+                };
+            }
+            Command::SignIn | Command::SignInWithKeyring => {
+                self.sign_in(command == Command::SignInWithKeyring)
+            }
+            Command::ShowRecoveryForm(show) => {
+                if let Screen::SignIn(form) = &mut self.screen {
+                    form.show_recovery(show);
+                }
+            }
+            Command::RecoverPassword => self.recover(),
+            other => {
+                if let Screen::Shell(shell) = &mut self.screen {
+                    self.notice = shell.apply(other);
+                }
+            }
+        }
+    }
+
+    fn create_vault(&mut self) {
+        let Screen::Welcome(form) = &mut self.screen else {
+            return;
+        };
+        let Some((operator, password)) = form.take_valid() else {
+            self.notice = Some(Notice::error(form.problem()));
+            return;
+        };
+        let (path, clock) = (self.deps.vault.clone(), self.deps.clock.clone());
+        self.run_job("Creating the vault…", move || {
+            JobResult::Created(Office::create(
+                &path,
+                NewOffice {
+                    operator: &operator,
+                    password: &password,
+                    kdf: None,
+                },
+                clock,
+            ))
+        });
+    }
+
+    fn sign_in(&mut self, with_keyring: bool) {
+        let Screen::SignIn(form) = &mut self.screen else {
+            return;
+        };
+        let operator = form.operator.trim().to_owned();
+        let password = form.take_password();
+        let (path, clock, store) = (
+            self.deps.vault.clone(),
+            self.deps.clock.clone(),
+            self.deps.store.clone(),
+        );
+        self.run_job("Checking…", move || {
+            let operator = (!operator.is_empty()).then_some(operator.as_str());
+            let method = if with_keyring {
+                SignInMethod::Keyring(store.as_ref())
+            } else {
+                SignInMethod::Password(&password)
+            };
+            JobResult::SignedIn(Office::sign_in(&path, SignIn { operator, method }, clock))
+        });
+    }
+
+    fn recover(&mut self) {
+        let Screen::SignIn(form) = &mut self.screen else {
+            return;
+        };
+        let Some((key, password)) = form.take_recovery() else {
+            self.notice = Some(Notice::error("the two new passwords differ"));
+            return;
+        };
+        let operator = form.operator.trim().to_owned();
+        let (path, clock) = (self.deps.vault.clone(), self.deps.clock.clone());
+        self.run_job("Checking the recovery key…", move || {
+            let operator = (!operator.is_empty()).then_some(operator.as_str());
+            JobResult::SignedIn(Office::recover(&path, &key, operator, &password, clock))
+        });
+    }
+
+    /// Draw one frame and apply what it asked for. Public so tests can drive it directly.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_job();
+        self.check_idle(&ctx);
+        if ctx.input_mut(|i| {
+            i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND,
+                egui::Key::L,
+            ))
+        }) && matches!(self.screen, Screen::Shell(_))
+        {
+            self.lock(Some("Locked.".into()));
+        }
+        let title = self.title();
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+
+        let mut commands = Vec::new();
+        let busy = self.job.as_ref().map(|job| job.label);
+        let notice = self.notice.clone();
+        let draw_notice = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
+            if let Some(notice) = &notice
+                && notice_ui(ui, notice)
+            {
+                commands.push(Command::DismissNotice);
+            }
+        };
+        match &mut self.screen {
+            Screen::Shell(shell) => shell.ui(ui, &mut commands, &draw_notice),
+            screen => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        ui.vertical_centered(|ui| {
+                            ui.add_space(32.0);
+                            ui.heading(egui::RichText::new("Keyholder").size(28.0).strong());
+                            ui.weak("Who works here, what they can get into, and proof it is handled properly.");
+                            ui.add_space(16.0);
+                        });
+                        centred_column(ui, 560.0, |ui| {
+                            draw_notice(ui, &mut commands);
+                            if let Some(label) = busy {
+                                ui.horizontal(|ui| {
+                                    ui.spinner();
+                                    ui.label(label);
+                                });
+                            }
+                            ui.add_enabled_ui(busy.is_none(), |ui| match screen {
+                                Screen::Welcome(form) => form.ui(ui, &mut commands),
+                                Screen::RecoveryKey(view) => view.ui(ui, &mut commands),
+                                Screen::SignIn(form) => form.ui(ui, &mut commands),
+                                Screen::Shell(_) => {}
+                            });
+                        });
+                    });
+                });
+            }
+        }
+        for command in commands {
+            self.apply(command);
+        }
+        if self.job.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(50));
+        } else if matches!(self.screen, Screen::Shell(_)) {
+            // Wake up now and then so auto-lock happens even when nobody touches the window.
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    /// Go straight to a page (tests and keyboard shortcuts).
+    pub fn navigate(&mut self, page: Page) {
+        self.apply(Command::Navigate(page));
+    }
+}
+
+impl eframe::App for KeyholderApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // egui's memory can hold text typed into fields; never write it to disk.
+        false
+    }
+}

@@ -1,0 +1,51 @@
+//! Shown once, right after the vault is created: the recovery key to write down.
+
+use super::commands::Command;
+use crate::service::{Created, Office};
+
+pub struct RecoveryKeyView {
+    created: Created,
+    stored: bool,
+}
+
+impl RecoveryKeyView {
+    pub fn new(created: Created) -> Self {
+        Self {
+            created,
+            stored: false,
+        }
+    }
+
+    /// The session, once the key has been acknowledged; the key text is dropped (and wiped).
+    pub fn into_office(self) -> Office {
+        self.created.office
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.heading("Your recovery key");
+        ui.label(
+            "If an operator forgets their password, this key lets you set a new one. \
+             Write it down on paper and keep it somewhere safe, away from this computer. \
+             It is shown only this once.",
+        );
+        ui.add_space(12.0);
+        egui::Frame::group(ui.style())
+            .inner_margin(16.0)
+            .show(ui, |ui| {
+                ui.label(
+                    egui::RichText::new(self.created.recovery_key.as_str())
+                        .monospace()
+                        .size(22.0)
+                        .strong(),
+                );
+            });
+        ui.add_space(12.0);
+        ui.checkbox(&mut self.stored, "I have stored it safely");
+        if ui
+            .add_enabled(self.stored, egui::Button::new("Continue"))
+            .clicked()
+        {
+            commands.push(Command::AcknowledgeRecoveryKey);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Settings: the office name, the auto-lock time and backups.
+
+use super::commands::Command;
+use super::shell::{ShellData, ShellForms};
+use super::widgets::{field_label, indented, text_field};
+
+pub fn ui(
+    ui: &mut egui::Ui,
+    data: &ShellData,
+    forms: &mut ShellForms,
+    commands: &mut Vec<Command>,
+) {
+    text_field(ui, "Office name", &mut forms.office_name);
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Auto-lock (minutes)");
+        ui.add(egui::DragValue::new(&mut forms.auto_lock_minutes).range(1..=120))
+            .labelled_by(label.id);
+    });
+    let changed = forms.office_name.trim() != data.settings.office_name
+        || forms.auto_lock_minutes != data.settings.auto_lock_minutes;
+    indented(ui, |ui| {
+        if ui
+            .add_enabled(changed, egui::Button::new("Save settings"))
+            .clicked()
+        {
+            commands.push(Command::SaveSettings);
+        }
+    });
+
+    ui.add_space(20.0);
+    ui.strong("Backup");
+    ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");
+    text_field(ui, "Backup file", &mut forms.backup_path);
+    indented(ui, |ui| {
+        if ui
+            .add_enabled(
+                !forms.backup_path.trim().is_empty(),
+                egui::Button::new("Write backup"),
+            )
+            .clicked()
+        {
+            commands.push(Command::Backup);
+        }
+    });
+}

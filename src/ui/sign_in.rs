@@ -1,0 +1,149 @@
+//! Sign-in: operator name and password, a key remembered on this computer, or the recovery
+//! key to set a new password.
+
+use super::commands::Command;
+use super::widgets::{indented, password_field, strength_meter, text_field};
+use crate::domain::secret::SecretString;
+use crate::service::{self, SignInOptions};
+use std::path::Path;
+
+#[derive(Default)]
+struct RecoveryForm {
+    key: SecretString,
+    password: SecretString,
+    confirm: SecretString,
+}
+
+pub struct SignInForm {
+    pub operator: String,
+    options: SignInOptions,
+    load_error: Option<String>,
+    password: SecretString,
+    recovery: Option<RecoveryForm>,
+}
+
+impl SignInForm {
+    /// Read who can sign in from the vault's key file (once, not per frame).
+    pub fn load(vault: &Path) -> Self {
+        let (options, load_error) = match service::sign_in_options(vault) {
+            Ok(options) => (options, None),
+            Err(error) => (SignInOptions::default(), Some(error.to_string())),
+        };
+        let operator = match options.operators.as_slice() {
+            [only] => only.clone(),
+            _ => String::new(),
+        };
+        Self {
+            operator,
+            options,
+            load_error,
+            password: SecretString::default(),
+            recovery: None,
+        }
+    }
+
+    pub fn take_password(&mut self) -> SecretString {
+        std::mem::take(&mut self.password)
+    }
+
+    pub fn show_recovery(&mut self, show: bool) {
+        self.recovery = show.then(RecoveryForm::default);
+    }
+
+    /// The recovery key and new password, if the two new passwords agree.
+    pub fn take_recovery(&mut self) -> Option<(SecretString, SecretString)> {
+        let form = self.recovery.as_mut()?;
+        if form.password != form.confirm {
+            return None;
+        }
+        form.confirm.clear();
+        Some((
+            std::mem::take(&mut form.key),
+            std::mem::take(&mut form.password),
+        ))
+    }
+
+    fn is_remembered(&self) -> bool {
+        self.options
+            .remembered
+            .iter()
+            .any(|name| name == self.operator.trim())
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        if let Some(error) = &self.load_error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+            return;
+        }
+        if let Some(form) = &mut self.recovery {
+            recovery_ui(ui, form, &mut self.operator, commands);
+            return;
+        }
+        ui.heading("Sign in");
+        ui.add_space(8.0);
+        let name = text_field(ui, "Operator", &mut self.operator);
+        let password = password_field(ui, "Password", self.password.expose_mut());
+        if ui.memory(|m| m.focused().is_none()) {
+            if self.operator.is_empty() {
+                name.request_focus()
+            } else {
+                password.request_focus()
+            }
+        }
+        ui.add_space(8.0);
+        indented(ui, |ui| {
+            let entered = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui
+                .add_enabled(!self.password.is_empty(), egui::Button::new("Sign in"))
+                .clicked()
+                || (entered && !self.password.is_empty())
+            {
+                commands.push(Command::SignIn);
+            }
+            if self.is_remembered()
+                && ui
+                    .button("Use the key remembered on this computer")
+                    .clicked()
+            {
+                commands.push(Command::SignInWithKeyring);
+            }
+        });
+        ui.add_space(16.0);
+        indented(ui, |ui| {
+            if ui
+                .link("Forgot your password? Use the recovery key")
+                .clicked()
+            {
+                commands.push(Command::ShowRecoveryForm(true));
+            }
+        });
+    }
+}
+
+fn recovery_ui(
+    ui: &mut egui::Ui,
+    form: &mut RecoveryForm,
+    operator: &mut String,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("Set a new password with the recovery key");
+    ui.label("The recovery key was shown once when the vault was created (eight groups of four).");
+    ui.add_space(8.0);
+    text_field(ui, "Operator", operator);
+    password_field(ui, "Recovery key", form.key.expose_mut());
+    password_field(ui, "New password", form.password.expose_mut());
+    let acceptable = strength_meter(ui, form.password.expose(), &[operator.trim(), "keyholder"]);
+    password_field(ui, "Confirm new password", form.confirm.expose_mut());
+    let ready = acceptable && !form.key.is_empty() && form.password == form.confirm;
+    indented(ui, |ui| {
+        if ui
+            .add_enabled(ready, egui::Button::new("Set new password"))
+            .clicked()
+        {
+            commands.push(Command::RecoverPassword);
+        }
+        if ui.button("Back to sign-in").clicked() {
+            commands.push(Command::ShowRecoveryForm(false));
+        }
+    });
+}

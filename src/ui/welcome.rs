@@ -1,0 +1,78 @@
+//! First start: create the office vault with its first operator.
+
+use super::commands::Command;
+use super::widgets::{indented, password_field, strength_meter, text_field};
+use crate::domain::password;
+use crate::domain::secret::SecretString;
+
+#[derive(Default)]
+pub struct WelcomeForm {
+    pub operator: String,
+    password: SecretString,
+    confirm: SecretString,
+}
+
+impl WelcomeForm {
+    fn problem_text(&self) -> Option<String> {
+        if self.operator.trim().is_empty() {
+            return Some("Enter your name: it is how the audit log will name you.".into());
+        }
+        if let Some(problem) =
+            password::assess(self.password.expose(), &[self.operator.trim(), "keyholder"]).problem
+        {
+            return Some(problem);
+        }
+        if self.password != self.confirm {
+            return Some("The two passwords differ.".into());
+        }
+        None
+    }
+
+    pub fn problem(&self) -> String {
+        self.problem_text().unwrap_or_default()
+    }
+
+    /// The name and password if the form is complete; the password fields are emptied.
+    pub fn take_valid(&mut self) -> Option<(String, SecretString)> {
+        if self.problem_text().is_some() {
+            return None;
+        }
+        let password = std::mem::take(&mut self.password);
+        self.confirm.clear();
+        Some((self.operator.trim().to_owned(), password))
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.heading("Create your office vault");
+        ui.label(
+            "The vault is one encrypted file on this computer. You will be its first operator: \
+             everyone who uses Keyholder gets their own login.",
+        );
+        ui.add_space(12.0);
+        let name = text_field(ui, "Your name", &mut self.operator);
+        if name.gained_focus() || ui.memory(|m| m.focused().is_none()) && self.operator.is_empty() {
+            name.request_focus();
+        }
+        password_field(ui, "Password", self.password.expose_mut());
+        strength_meter(
+            ui,
+            self.password.expose(),
+            &[self.operator.trim(), "keyholder"],
+        );
+        let confirm = password_field(ui, "Confirm password", self.confirm.expose_mut());
+        if !self.confirm.is_empty() && self.confirm != self.password {
+            indented(ui, |ui| {
+                ui.colored_label(ui.visuals().error_fg_color, "The two passwords differ.");
+            });
+        }
+        ui.add_space(8.0);
+        let ready = self.problem_text().is_none();
+        indented(ui, |ui| {
+            let create = ui.add_enabled(ready, egui::Button::new("Create vault"));
+            let entered = confirm.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if create.clicked() || (ready && entered) {
+                commands.push(Command::CreateVault);
+            }
+        });
+    }
+}

@@ -1,0 +1,127 @@
+//! Helpers shared by the integration tests: a vault in a temporary folder with the cheapest
+//! allowed key derivation, a clock that moves only when told, and file snapshots.
+#![allow(dead_code)]
+
+use keyholder::domain::secret::SecretString;
+use keyholder::service::{Clock, ManualClock, NewOffice, Office, SignIn, SignInMethod};
+use keyholder::vault::VaultPaths;
+use keyholder::vault::crypto::KdfParams;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "copper lantern orbit meadow";
+pub const OTHER_PASSWORD: &str = "violet tractor ribbon canyon";
+pub const OPERATOR: &str = "Ada";
+
+pub struct TestVault {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub clock: Arc<ManualClock>,
+    pub recovery_key: String,
+}
+
+pub fn start_time() -> jiff::Timestamp {
+    "2026-11-23T09:00:00Z"
+        .parse()
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+impl TestVault {
+    /// A new vault with operator Ada, closed again.
+    pub fn new() -> Self {
+        let (vault, office) = Self::open_new();
+        drop(office);
+        vault
+    }
+
+    /// A new vault and its open session.
+    pub fn open_new() -> (Self, Office) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("office.khv");
+        let clock = Arc::new(ManualClock::new(start_time()));
+        let password = SecretString::new(PASSWORD);
+        let created = Office::create(
+            &path,
+            NewOffice {
+                operator: OPERATOR,
+                password: &password,
+                kdf: Some(KdfParams::FLOOR),
+            },
+            clock.clone(),
+        )
+        .expect("create vault");
+        let recovery_key = created.recovery_key.to_string();
+        (
+            Self {
+                dir,
+                path,
+                clock,
+                recovery_key,
+            },
+            created.office,
+        )
+    }
+
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
+    pub fn sign_in_as(
+        &self,
+        operator: &str,
+        password: &str,
+    ) -> keyholder::service::ServiceResult<Office> {
+        let password = SecretString::new(password);
+        Office::sign_in(
+            &self.path,
+            SignIn {
+                operator: Some(operator),
+                method: SignInMethod::Password(&password),
+            },
+            self.clock(),
+        )
+    }
+
+    pub fn sign_in(&self) -> Office {
+        self.sign_in_as(OPERATOR, PASSWORD).expect("sign in")
+    }
+
+    pub fn paths(&self) -> VaultPaths {
+        VaultPaths::new(&self.path)
+    }
+
+    /// The vault's own files (database, WAL, shared memory, key slots) that exist now.
+    pub fn vault_files(&self) -> Vec<PathBuf> {
+        let paths = self.paths();
+        [
+            paths.database.clone(),
+            paths.wal(),
+            paths.shm(),
+            paths.slots.clone(),
+        ]
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect()
+    }
+}
+
+/// Every file in a folder with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read file"),
+            )
+        })
+        .collect()
+}
+
+/// Whether `needle` occurs anywhere in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
