@@ -1,5 +1,6 @@
 //! Adversarial tests of the vault: wrong keys, tampering, plaintext leaks, password changes,
 //! recovery, the keyring slot, a second opener, backups and the sign-in delay.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
 
 mod common;
 

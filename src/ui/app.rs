@@ -11,6 +11,7 @@ use super::widgets::{Notice, centred_column, notice_ui};
 use crate::service::{
     self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod,
 };
+use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
 use jiff::{SignedDuration, Timestamp};
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct AppDeps {
     pub vault: PathBuf,
     pub clock: Arc<dyn Clock>,
     pub store: Arc<dyn SecretStore>,
+    /// Key-derivation cost for a new vault; `None` calibrates on this machine.
+    pub new_vault_kdf: Option<KdfParams>,
 }
 
 pub(super) enum Screen {

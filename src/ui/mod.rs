@@ -35,6 +35,7 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
         vault,
         clock: Arc::new(SystemClock),
         store: Arc::new(OsKeyring),
+        new_vault_kdf: None,
     };
     eframe::run_native(
         "Keyholder",

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: a vault in a temporary folder with the cheapest
 //! allowed key derivation, a clock that moves only when told, and file snapshots.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use keyholder::domain::secret::SecretString;
 use keyholder::service::{Clock, ManualClock, NewOffice, Office, SignIn, SignInMethod};

@@ -1,0 +1,192 @@
+//! GUI tests with egui_kittest: the real app, found by role and label, with a frozen clock and
+//! an in-memory keyring.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+#![cfg(feature = "gui")]
+
+mod common;
+
+use common::{OPERATOR, PASSWORD, TestVault, start_time};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use keyholder::service::ManualClock;
+use keyholder::ui::{AppDeps, KeyholderApp};
+use keyholder::vault::crypto::KdfParams;
+use keyholder::vault::keystore::MemoryStore;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn app(vault: &Path, clock: Arc<ManualClock>) -> Harness<'static, KeyholderApp> {
+    let deps = AppDeps {
+        vault: vault.to_path_buf(),
+        clock,
+        store: Arc::new(MemoryStore::default()),
+        new_vault_kdf: Some(KdfParams::FLOOR),
+    };
+    Harness::builder()
+        .with_size([1100.0, 720.0])
+        .build_eframe(move |_cc| KeyholderApp::new(deps))
+}
+
+/// Step frames until the background key derivation has finished.
+fn settle(harness: &mut Harness<'static, KeyholderApp>) {
+    for _ in 0..500 {
+        harness.step();
+        if !harness.state().is_busy() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the background job did not finish");
+}
+
+/// Focus the text field labelled `label`, then type into it (a frame in between, as a person
+/// would, so the text lands in that field).
+fn type_into(harness: &mut Harness<'static, KeyholderApp>, label: &str, text: &str) {
+    let find = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        node.label().as_deref() == Some(label)
+            && matches!(node.role(), Role::TextInput | Role::PasswordInput)
+    };
+    harness.get_by(find).focus();
+    harness.run();
+    harness.get_by(find).type_text(text);
+    harness.run();
+}
+
+fn sign_in(harness: &mut Harness<'static, KeyholderApp>, password: &str) {
+    type_into(harness, "Password", password);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Sign in")
+        .click();
+    settle(harness);
+}
+
+#[test]
+fn create_a_vault_then_lock_and_sign_in_with_wrong_then_right_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let vault = dir.path().join("office.khv");
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let mut harness = app(&vault, clock);
+    harness.run();
+    assert_eq!(harness.state().screen_name(), "welcome");
+    harness.get_by_label("Create your office vault");
+    assert!(
+        !harness
+            .get_by_role_and_label(Role::Button, "Create vault")
+            .is_focused()
+    );
+
+    type_into(&mut harness, "Your name", OPERATOR);
+    type_into(&mut harness, "Password", PASSWORD);
+    type_into(&mut harness, "Confirm password", PASSWORD);
+    harness.run();
+    harness.get_by_label_contains("meets the office password policy");
+    harness
+        .get_by_role_and_label(Role::Button, "Create vault")
+        .click();
+    settle(&mut harness);
+
+    assert_eq!(
+        harness.state().screen_name(),
+        "recovery key",
+        "{:?}",
+        harness.state().notice_text()
+    );
+    harness.get_by_label("Your recovery key");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "I have stored it safely")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Continue")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().screen_name(), "shell");
+    assert_eq!(harness.state().operator().as_deref(), Some(OPERATOR));
+    harness.get_by_label("Signed in as Ada");
+    // The navigation lists exactly the screens that exist, and each opens.
+    for (page, content) in [
+        ("Operators", "Add an operator"),
+        ("Audit log", "What happened"),
+        ("Settings", "Backup"),
+        ("Overview", "Verify the vault"),
+    ] {
+        harness.get_by_role_and_label(Role::Button, page).click();
+        harness.run();
+        harness.get_by_label(content);
+    }
+
+    harness.get_by_role_and_label(Role::Button, "Lock").click();
+    harness.run();
+    assert_eq!(harness.state().screen_name(), "sign in");
+    assert!(vault.exists());
+
+    sign_in(&mut harness, "wrong horse battery staple");
+    assert_eq!(harness.state().screen_name(), "sign in");
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("wrong operator name or password")
+    );
+    harness.get_by_label_contains("wrong operator name or password");
+
+    sign_in(&mut harness, PASSWORD);
+    assert_eq!(harness.state().screen_name(), "shell");
+    assert_eq!(harness.state().operator().as_deref(), Some(OPERATOR));
+}
+
+#[test]
+fn the_window_locks_itself_after_the_idle_time() {
+    let vault = TestVault::new();
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    assert_eq!(harness.state().screen_name(), "shell");
+
+    vault
+        .clock
+        .advance(jiff::SignedDuration::from_secs(4 * 60 + 59));
+    harness.run();
+    assert_eq!(
+        harness.state().screen_name(),
+        "shell",
+        "locked before the idle time"
+    );
+
+    vault.clock.advance(jiff::SignedDuration::from_secs(2));
+    harness.run();
+    assert_eq!(harness.state().screen_name(), "sign in");
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("Locked after 5 minutes without activity.")
+    );
+    assert_eq!(harness.state().operator(), None);
+}
+
+#[test]
+fn activity_postpones_the_auto_lock_and_ctrl_l_locks_at_once() {
+    let vault = TestVault::new();
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+
+    vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60));
+    harness
+        .get_by_role_and_label(Role::Button, "Audit log")
+        .click();
+    harness.run();
+    vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60));
+    harness.run();
+    assert_eq!(
+        harness.state().screen_name(),
+        "shell",
+        "activity did not reset the idle timer"
+    );
+    harness.get_by_label_contains("signed in with password");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run();
+    assert_eq!(harness.state().screen_name(), "sign in");
+}
