@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{OPERATOR, OTHER_PASSWORD, PASSWORD, TestVault, contains, snapshot};
+use common::{OPERATOR, OTHER_PASSWORD, PASSWORD, TestVault, actions, contains, snapshot};
 use keyholder::domain::secret::SecretString;
 use keyholder::service::{Office, ServiceError, SignIn, SignInMethod, restore_backup};
 use keyholder::vault::VaultError;
@@ -219,12 +219,7 @@ fn password_change_rewraps_one_slot_without_re_encrypting_the_database() {
         .sign_in_as(OPERATOR, OTHER_PASSWORD)
         .expect("new password works");
     assert_eq!(office.settings().expect("settings").office_name, "name 999");
-    let actions: Vec<_> = office
-        .audit_log()
-        .expect("audit")
-        .into_iter()
-        .map(|r| r.action)
-        .collect();
+    let actions = actions(&office);
     assert!(actions.contains(&"operator.password_change".to_owned()));
 }
 
@@ -266,12 +261,7 @@ fn the_recovery_key_sets_a_new_password() {
     let office = vault
         .sign_in_as(OPERATOR, OTHER_PASSWORD)
         .expect("new password");
-    let actions: Vec<_> = office
-        .audit_log()
-        .expect("audit")
-        .into_iter()
-        .map(|r| r.action)
-        .collect();
+    let actions = actions(&office);
     assert!(
         actions.contains(&"operator.password_reset".to_owned()),
         "{actions:?}"

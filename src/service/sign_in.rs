@@ -226,15 +226,7 @@ pub fn restore_backup(
         Ok(office)
     });
     if opened.is_err() {
-        for path in [
-            &paths.database,
-            &paths.slots,
-            &paths.wal(),
-            &paths.shm(),
-            &paths.lock,
-        ] {
-            let _ = std::fs::remove_file(path);
-        }
+        paths.remove_unfinished();
     }
     opened
 }

@@ -40,7 +40,20 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
     eframe::run_native(
         "Keyholder",
         options,
-        Box::new(move |_cc| Ok(Box::new(KeyholderApp::new(deps)))),
+        Box::new(move |cc| {
+            cc.egui_ctx.set_theme(theme_from_env());
+            Ok(Box::new(KeyholderApp::new(deps)))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// `KEYHOLDER_THEME=light|dark` picks the theme at start (screenshots, odd desktops); otherwise
+/// the system's setting is followed.
+fn theme_from_env() -> egui::ThemePreference {
+    match std::env::var("KEYHOLDER_THEME").as_deref() {
+        Ok("light") => egui::ThemePreference::Light,
+        Ok("dark") => egui::ThemePreference::Dark,
+        _ => egui::ThemePreference::System,
+    }
 }

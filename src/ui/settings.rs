@@ -1,4 +1,4 @@
-//! Settings: the office name, the auto-lock time and backups.
+//! Settings: appearance, the office name, the auto-lock time and backups.
 
 use super::commands::Command;
 use super::shell::{ShellData, ShellForms};
@@ -10,6 +10,8 @@ pub fn ui(
     forms: &mut ShellForms,
     commands: &mut Vec<Command>,
 ) {
+    appearance_ui(ui);
+    ui.add_space(12.0);
     text_field(ui, "Office name", &mut forms.office_name);
     ui.horizontal(|ui| {
         let label = field_label(ui, "Auto-lock (minutes)");
@@ -40,6 +42,25 @@ pub fn ui(
             .clicked()
         {
             commands.push(Command::Backup);
+        }
+    });
+}
+
+/// Light, dark or follow the system. A view preference of this window, not stored in the vault.
+fn appearance_ui(ui: &mut egui::Ui) {
+    use egui::ThemePreference;
+    ui.horizontal(|ui| {
+        field_label(ui, "Appearance");
+        let mut preference = ui.ctx().options(|o| o.theme_preference);
+        for (value, name) in [
+            (ThemePreference::System, "System"),
+            (ThemePreference::Light, "Light"),
+            (ThemePreference::Dark, "Dark"),
+        ] {
+            ui.selectable_value(&mut preference, value, name);
+        }
+        if preference != ui.ctx().options(|o| o.theme_preference) {
+            ui.ctx().set_theme(preference);
         }
     });
 }

@@ -104,24 +104,13 @@ fn read_backup(file: &Path) -> VaultResult<(SlotFile, Vec<u8>)> {
 /// Restore a backup as a new vault at `target`. Refuses to overwrite anything.
 pub fn restore(file: &Path, target: &VaultPaths) -> VaultResult<()> {
     let (slots, database) = read_backup(file)?;
-    if target.exists() {
-        return Err(VaultError::AlreadyExists(target.database.clone()));
-    }
-    if let Some(parent) = target
-        .database
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| VaultError::io("cannot create folder", parent, e))?;
-    }
+    target.prepare_new()?;
     let result = (|| {
         fsutil::write_atomic(&target.database, &database)?;
         slots.save(&target.slots)
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&target.database);
-        let _ = std::fs::remove_file(&target.slots);
+        target.remove_unfinished();
     }
     result
 }

@@ -74,6 +74,31 @@ impl VaultPaths {
         self.database.exists() || self.slots.exists()
     }
 
+    /// Make ready for a new vault: refuse if one is there, create the folder if needed.
+    pub fn prepare_new(&self) -> VaultResult<()> {
+        if self.exists() {
+            return Err(VaultError::AlreadyExists(self.database.clone()));
+        }
+        if let Some(parent) = self.database.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| VaultError::io("cannot create folder", parent, e))?;
+        }
+        Ok(())
+    }
+
+    /// Remove a vault that failed to come into being (create, restore). Best effort.
+    pub fn remove_unfinished(&self) {
+        for path in [
+            &self.database,
+            &self.slots,
+            &self.wal(),
+            &self.shm(),
+            &self.lock,
+        ] {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     /// The vault's display name: the file name without its extension.
     pub fn display_name(&self) -> String {
         self.database
@@ -131,23 +156,11 @@ impl Vault {
         now: Timestamp,
     ) -> VaultResult<Created> {
         let kdf = kdf.checked()?;
-        if paths.exists() {
-            return Err(VaultError::AlreadyExists(paths.database.clone()));
-        }
-        if let Some(parent) = paths
-            .database
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| VaultError::io("cannot create folder", parent, e))?;
-        }
+        paths.prepare_new()?;
         let lock = ProcessLock::acquire(&paths.lock)?;
         let result = Self::create_files(paths, operator, password, kdf, now, lock);
         if result.is_err() {
-            for path in [&paths.database, &paths.slots, &paths.wal(), &paths.shm()] {
-                let _ = std::fs::remove_file(path);
-            }
+            paths.remove_unfinished();
         }
         result
     }

@@ -125,3 +125,13 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// The actions in an office's audit log, oldest first.
+pub fn actions(office: &Office) -> Vec<String> {
+    office
+        .audit_log()
+        .expect("audit")
+        .into_iter()
+        .map(|r| r.action)
+        .collect()
+}

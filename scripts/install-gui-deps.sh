@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the Debian packages a bare machine needs to build Keyholder, run its tests and its
+# headless GUI checks (idempotent; run as root or with sudo available).
+#   build: gcc, make, perl (the vendored OpenSSL inside SQLCipher is built from source)
+#   xvfb, xdotool, imagemagick: a virtual display, window control, screenshots
+#   mesa and X libraries: software OpenGL for the real window under Xvfb
+set -euo pipefail
+pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
+      libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
