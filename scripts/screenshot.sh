@@ -60,7 +60,7 @@ if [ -n "$keys" ]; then
   sleep 1
 fi
 kill -0 "$app" 2>/dev/null || { echo "screenshot.sh: the program died" >&2; exit 1; }
-import -window root "$out"
+import -window "$wid" "$out"
 colours=$(convert "$out" -format '%k' info:)
 title=$(xdotool getwindowname "$wid" 2>/dev/null || echo '?')
 echo "screenshot.sh: $out ($title, $colours colours)"

@@ -190,3 +190,20 @@ fn activity_postpones_the_auto_lock_and_ctrl_l_locks_at_once() {
     harness.run();
     assert_eq!(harness.state().screen_name(), "sign in");
 }
+
+#[test]
+fn the_keyboard_alone_signs_in_with_enter() {
+    let vault = TestVault::new();
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    // The operator name is filled in and the password field has the focus.
+    type_into(&mut harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().screen_name(),
+        "shell",
+        "{:?}",
+        harness.state().notice_text()
+    );
+}

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 pub struct NewOffice<'a> {
     pub operator: &'a str,
     pub password: &'a SecretString,
-    /// `None`: calibrate on this machine (about half a second, never below the default minimum).
+    /// `None`: calibrate on this machine (0.5–1 s, never below the default minimum).
     pub kdf: Option<KdfParams>,
 }
 
@@ -116,7 +116,7 @@ impl Office {
         }
         let kdf = match new.kdf {
             Some(kdf) => kdf,
-            None => KdfParams::calibrate(std::time::Duration::from_millis(500))?,
+            None => KdfParams::calibrate(std::time::Duration::from_millis(700))?,
         };
         let created = Vault::create(
             &paths,

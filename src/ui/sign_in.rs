@@ -20,6 +20,7 @@ pub struct SignInForm {
     load_error: Option<String>,
     password: SecretString,
     recovery: Option<RecoveryForm>,
+    focused_once: bool,
 }
 
 impl SignInForm {
@@ -39,6 +40,7 @@ impl SignInForm {
             load_error,
             password: SecretString::default(),
             recovery: None,
+            focused_once: false,
         }
     }
 
@@ -83,7 +85,9 @@ impl SignInForm {
         ui.add_space(8.0);
         let name = text_field(ui, "Operator", &mut self.operator);
         let password = password_field(ui, "Password", self.password.expose_mut());
-        if ui.memory(|m| m.focused().is_none()) {
+        if !self.focused_once {
+            // Only when the form first appears: re-taking focus later would swallow Enter.
+            self.focused_once = true;
             if self.operator.is_empty() {
                 name.request_focus()
             } else {

@@ -10,6 +10,7 @@ pub struct WelcomeForm {
     pub operator: String,
     password: SecretString,
     confirm: SecretString,
+    focused_once: bool,
 }
 
 impl WelcomeForm {
@@ -50,7 +51,8 @@ impl WelcomeForm {
         );
         ui.add_space(12.0);
         let name = text_field(ui, "Your name", &mut self.operator);
-        if name.gained_focus() || ui.memory(|m| m.focused().is_none()) && self.operator.is_empty() {
+        if !self.focused_once {
+            self.focused_once = true;
             name.request_focus();
         }
         password_field(ui, "Password", self.password.expose_mut());

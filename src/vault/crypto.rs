@@ -89,19 +89,28 @@ impl KdfParams {
         Ok(self)
     }
 
-    /// Calibrate on this machine: start at the default minimum and add iterations until one
-    /// derivation takes at least `target` (about half a second), never exceeding 10 iterations.
+    /// Calibrate on this machine: time one derivation at the default minimum, then spend the
+    /// `target` budget on memory first (up to 256 MiB, which hurts GPU guessing most) and on
+    /// iterations after that (up to 10). Never below the default minimum.
     pub fn calibrate(target: Duration) -> VaultResult<Self> {
-        let mut params = Self::DEFAULT_MINIMUM;
-        let salt = [0_u8; SALT_BYTES];
+        const MAX_MEMORY_MIB: u64 = 256;
+        const MAX_ITERATIONS: u64 = 10;
+        let base = Self::DEFAULT_MINIMUM;
         let started = Instant::now();
-        derive_kek(b"calibration", &salt, params)?;
-        let per_iteration = started.elapsed() / params.iterations;
-        if !per_iteration.is_zero() {
-            let wanted = target.as_nanos() / per_iteration.as_nanos().max(1);
-            params.iterations = (wanted as u32).clamp(params.iterations, 10);
-        }
-        Ok(params)
+        derive_kek(b"calibration", &[0_u8; SALT_BYTES], base)?;
+        let elapsed = started.elapsed().as_nanos().max(1);
+        let base_units = u128::from(base.memory_kib / 1024) * u128::from(base.iterations);
+        // MiB x iterations that fit in the budget, at the measured cost per unit.
+        let budget = (target.as_nanos() * base_units / elapsed) as u64;
+        let min_memory = u64::from(base.memory_kib / 1024);
+        let min_iterations = u64::from(base.iterations);
+        let memory_mib = (budget / min_iterations).clamp(min_memory, MAX_MEMORY_MIB);
+        let iterations = (budget / memory_mib).clamp(min_iterations, MAX_ITERATIONS);
+        Ok(Self {
+            memory_kib: (memory_mib * 1024) as u32,
+            iterations: iterations as u32,
+            parallelism: base.parallelism,
+        })
     }
 }
 
@@ -186,6 +195,15 @@ mod tests {
         assert!(open(&kek, &sealed, b"vault-1/bob").is_none());
         let wrong = derive_kek(b"correct horsf", b"0123456789abcdef", KdfParams::FLOOR)?;
         assert!(open(&wrong, &sealed, b"vault-1/ada").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn calibration_never_goes_below_the_default_minimum() -> VaultResult<()> {
+        let quick = KdfParams::calibrate(Duration::from_millis(1))?;
+        assert_eq!(quick, KdfParams::DEFAULT_MINIMUM);
+        let generous = KdfParams::calibrate(Duration::from_secs(3600))?;
+        assert_eq!((generous.memory_kib, generous.iterations), (256 * 1024, 10));
         Ok(())
     }
 
