@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/debug/keyholder}
 out=${2:-target/smoke/sign-in.png}
+[ -x "$bin" ] || { echo "smoke test: no program at $bin (build it first)" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
