@@ -1,6 +1,7 @@
 //! Carrying out CLI commands through the service layer.
 
 use super::input::Passwords;
+use super::records;
 use super::{Cli, Command, OperatorCommand, default_vault_path};
 use crate::service::{Clock, NewOffice, Office, SignIn, SignInMethod, restore_backup};
 use crate::vault::crypto::KdfParams;
@@ -51,7 +52,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 "Your recovery key follows. Write it down and keep it somewhere safe and offline:"
             );
             eprintln!("it is shown only this once and resets a forgotten password.");
-            println!("{}", created.recovery_key.as_str());
+            out!("{}", created.recovery_key.as_str());
         }
         Command::Verify => {
             let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
@@ -65,7 +66,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                     problems.len()
                 );
             }
-            println!("ok");
+            out!("ok");
         }
         Command::Passwd => {
             let current = passwords.require_current()?;
@@ -98,10 +99,10 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 OperatorCommand::List { json } => {
                     let operators = office.operators()?;
                     if json {
-                        println!("{}", serde_json::to_string_pretty(&operators)?);
+                        out!("{}", serde_json::to_string_pretty(&operators)?);
                     } else {
                         for operator in operators {
-                            println!("{}", operator.name);
+                            out!("{}", operator.name);
                         }
                     }
                 }
@@ -133,11 +134,71 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 vault.display()
             );
         }
+        Command::Staff { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            records::staff(&mut office, action)?;
+        }
+        Command::System { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            records::system(&mut office, action)?;
+        }
+        Command::Role { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            records::role(&mut office, action)?;
+        }
+        Command::Grant {
+            email,
+            system,
+            level,
+            reason,
+            until,
+        } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            office.grant(&email, &system, &level, &reason, until.as_deref())?;
+            eprintln!("Granted {email} {level} access to {system}.");
+        }
+        Command::Revoke { email, system } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            office.revoke(&email, &system)?;
+            eprintln!("Revoked {email}'s direct access to {system}.");
+        }
+        Command::Access {
+            staff,
+            system,
+            json,
+        } => {
+            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            records::access(&office, staff, system, json)?;
+        }
+        Command::Demo {
+            staff,
+            kdf_memory_mib,
+            kdf_iterations,
+        } => {
+            let operator = operator.unwrap_or("Demo Manager");
+            let password = passwords.require_current()?;
+            let kdf = kdf_from(kdf_memory_mib, kdf_iterations);
+            let mut created = Office::create(
+                &vault,
+                NewOffice {
+                    operator,
+                    password: &password,
+                    kdf,
+                },
+                clock,
+            )?;
+            created.office.populate_demo(staff)?;
+            eprintln!(
+                "Created a demo office with {staff} staff at {} (operator {operator}).",
+                vault.display()
+            );
+            out!("{}", created.recovery_key.as_str());
+        }
         Command::Audit { json } => {
             let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             let records = office.audit_log()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&records)?);
+                out!("{}", serde_json::to_string_pretty(&records)?);
             } else {
                 for r in records {
                     let who = if r.operator.is_empty() {
@@ -145,12 +206,26 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                     } else {
                         r.operator.as_str()
                     };
-                    println!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.summary);
+                    out!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.summary);
                 }
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Key-derivation cost from the command line; `None` calibrates.
+fn kdf_from(memory_mib: Option<u32>, iterations: Option<u32>) -> Option<KdfParams> {
+    match (memory_mib, iterations) {
+        (None, None) => None,
+        (memory, iterations) => Some(KdfParams {
+            memory_kib: memory
+                .unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024)
+                .saturating_mul(1024),
+            iterations: iterations.unwrap_or(KdfParams::DEFAULT_MINIMUM.iterations),
+            parallelism: 1,
+        }),
+    }
 }
 
 /// Sign in with the given password, or with a key remembered in the OS keyring.

@@ -2,8 +2,16 @@
 //! outputs; data goes to stdout, messages to stderr, and every failure exits non-zero with one
 //! clear line.
 
+/// `println!` that ends the program quietly when the reader has gone (`keyholder … | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod input;
+mod records;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -64,6 +72,142 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Staff members.
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+    /// Systems that access is given to.
+    System {
+        #[command(subcommand)]
+        action: SystemCommand,
+    },
+    /// Roles: named bundles of access.
+    Role {
+        #[command(subcommand)]
+        action: RoleCommand,
+    },
+    /// Give someone direct access outside their roles (an exception, with a reason).
+    Grant {
+        email: String,
+        system: String,
+        level: String,
+        #[arg(long)]
+        reason: String,
+        /// Last day of the access (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+    },
+    /// Remove someone's direct access to a system.
+    Revoke { email: String, system: String },
+    /// Who has access to what, and why (email, system, level, source).
+    Access {
+        #[arg(long, value_name = "EMAIL", conflicts_with = "system")]
+        staff: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        system: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a vault filled with a realistic synthetic office to explore.
+    Demo {
+        /// How many staff members.
+        #[arg(long, default_value_t = 30)]
+        staff: usize,
+        #[arg(long, value_name = "N")]
+        kdf_memory_mib: Option<u32>,
+        #[arg(long, value_name = "N")]
+        kdf_iterations: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff member.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+        /// The line manager's work email.
+        #[arg(long, value_name = "EMAIL")]
+        manager: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+    },
+    /// List staff (name, email, team, status).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One staff member with their access.
+    Show {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write all staff to a CSV file.
+    Export { file: PathBuf },
+    /// Import staff from a CSV file (all valid rows in one transaction).
+    Import {
+        file: PathBuf,
+        /// Only check the file.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows even if some are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCommand {
+    /// Add a system.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// software, shared_account or physical.
+        #[arg(long, default_value = "software")]
+        kind: String,
+        /// Access levels, least access first.
+        #[arg(long, default_value = "user")]
+        levels: String,
+        /// Which of the levels are privileged.
+        #[arg(long, default_value = "")]
+        privileged: String,
+        #[arg(long)]
+        customer_data: bool,
+        #[arg(long)]
+        mfa: bool,
+    },
+    /// List systems.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Add a role from SYSTEM:LEVEL grants.
+    Add {
+        name: String,
+        #[arg(long = "grant", value_name = "SYSTEM:LEVEL")]
+        grants: Vec<String>,
+    },
+    /// List roles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a staff member a role.
+    Assign { role: String, email: String },
+    /// Take a role away from a staff member.
+    Unassign { role: String, email: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,4 +228,20 @@ pub fn default_vault_path() -> PathBuf {
     directories::ProjectDirs::from("org", "Keyholder", "Keyholder")
         .map(|dirs| dirs.data_dir().join("office.khv"))
         .unwrap_or_else(|| PathBuf::from("office.khv"))
+}
+
+/// Write one line to stdout; a closed pipe ends the program with success, as Unix tools do.
+pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout
+        .write_fmt(args)
+        .and_then(|()| stdout.write_all(b"\n"))
+    {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("keyholder: cannot write the output: {error}");
+        std::process::exit(1);
+    }
 }

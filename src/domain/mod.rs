@@ -1,8 +1,12 @@
 //! Pure types and rules: no I/O, no SQL, no GUI and no clock (time is always passed in).
 
+pub mod access;
 pub mod audit;
 pub mod lockout;
 pub mod operator;
 pub mod password;
 pub mod recovery_key;
 pub mod secret;
+pub mod staff;
+pub mod staff_csv;
+pub mod system;

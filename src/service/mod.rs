@@ -2,15 +2,20 @@
 //! audit record; each failure comes back as a [`ServiceError`] with a message for the user.
 
 pub mod clock;
+mod demo;
 mod office;
+mod records;
 mod sign_in;
+mod staff;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};
+pub use records::{AccessRow, access_rows};
 pub use sign_in::{
     Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options,
     vault_exists,
 };
+pub use staff::{level_ref, new_system, parse_grant_ref};
 
 use crate::vault::VaultError;
 use thiserror::Error;

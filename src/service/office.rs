@@ -86,6 +86,17 @@ impl Office {
         Ok(self.vault.write(&operator, now, event, work)?)
     }
 
+    /// Apply a change whose audit record depends on its result (a new row's id).
+    pub fn record_with<T>(
+        &mut self,
+        event: impl FnOnce(&T) -> AuditEvent,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> crate::vault::VaultResult<T>,
+    ) -> ServiceResult<T> {
+        let now = self.now();
+        let operator = self.operator.to_string();
+        Ok(self.vault.write_with(&operator, now, work, event)?)
+    }
+
     // --- operators -------------------------------------------------------------------------
 
     pub fn operators(&self) -> ServiceResult<Vec<OperatorRow>> {

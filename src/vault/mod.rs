@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod backup;
 pub mod crypto;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod fsutil;
 pub mod keystore;
@@ -334,9 +335,20 @@ impl Vault {
         event: AuditEvent,
         work: impl FnOnce(&rusqlite::Transaction<'_>) -> VaultResult<T>,
     ) -> VaultResult<T> {
+        self.write_with(operator, now, work, |_| event)
+    }
+
+    /// Like [`Vault::write`], with the audit event built from the work's result (a new id).
+    pub fn write_with<T>(
+        &mut self,
+        operator: &str,
+        now: Timestamp,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> VaultResult<T>,
+        event: impl FnOnce(&T) -> AuditEvent,
+    ) -> VaultResult<T> {
         let tx = self.conn.transaction()?;
         let value = work(&tx)?;
-        audit_log::append(&tx, operator, now, &event)?;
+        audit_log::append(&tx, operator, now, &event(&value))?;
         tx.commit()?;
         Ok(value)
     }

@@ -3,6 +3,8 @@
 //! Versions:
 //! - 1: `meta` (vault id, audit chain head), `operators`, `audit_log`.
 //! - 2: `settings`; triggers that make `audit_log` append-only.
+//! - 3: the office record: `staff`, `systems`, `access_levels`, `roles`, `role_levels`,
+//!   `staff_roles`, `direct_grants`, `accounts`.
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -46,6 +48,76 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 2 → 3
+    "CREATE TABLE staff (
+        id INTEGER PRIMARY KEY,
+        full_name TEXT NOT NULL,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        job_title TEXT NOT NULL DEFAULT '',
+        team TEXT NOT NULL DEFAULT '',
+        manager_id INTEGER REFERENCES staff(id),
+        start_date TEXT,
+        end_date TEXT,
+        status TEXT NOT NULL CHECK (status IN ('joining', 'active', 'leaving', 'left')),
+        notes TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX staff_manager ON staff(manager_id);
+    CREATE TABLE systems (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL CHECK (kind IN ('software', 'shared_account', 'physical')),
+        owner_id INTEGER REFERENCES staff(id),
+        location TEXT NOT NULL DEFAULT '',
+        customer_data INTEGER NOT NULL DEFAULT 0,
+        mfa_supported INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE access_levels (
+        id INTEGER PRIMARY KEY,
+        system_id INTEGER NOT NULL REFERENCES systems(id) ON DELETE CASCADE,
+        name TEXT NOT NULL COLLATE NOCASE,
+        rank INTEGER NOT NULL,
+        privileged INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (system_id, name)
+    );
+    CREATE TABLE roles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE role_levels (
+        role_id INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+        level_id INTEGER NOT NULL REFERENCES access_levels(id),
+        PRIMARY KEY (role_id, level_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE staff_roles (
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        role_id INTEGER NOT NULL REFERENCES roles(id),
+        assigned_on TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        PRIMARY KEY (staff_id, role_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX staff_roles_role ON staff_roles(role_id);
+    CREATE TABLE direct_grants (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        level_id INTEGER NOT NULL REFERENCES access_levels(id),
+        reason TEXT NOT NULL,
+        approved_by TEXT NOT NULL,
+        granted_on TEXT NOT NULL,
+        expires_on TEXT
+    );
+    CREATE INDEX direct_grants_staff ON direct_grants(staff_id);
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        system_id INTEGER NOT NULL REFERENCES systems(id),
+        username TEXT NOT NULL,
+        created_on TEXT,
+        disabled_on TEXT,
+        mfa_enrolled INTEGER NOT NULL DEFAULT 0,
+        mfa_enrolled_on TEXT,
+        UNIQUE (staff_id, system_id)
+    );",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -1,0 +1,534 @@
+//! Who can get into what, and why. A [`Directory`] holds the whole office in memory (staff,
+//! systems, roles, assignments, exceptions, accounts) and answers every access question with
+//! pure functions: a person's access and where each piece comes from, a system's holders, the
+//! access matrix, and what a change of roles would add and remove.
+
+use super::staff::{Staff, StaffId};
+use super::system::{AccessLevel, LevelId, System, SystemId};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+pub type RoleId = i64;
+pub type GrantId = i64;
+
+/// A named bundle of access levels ("Sales", "Finance").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Role {
+    pub id: RoleId,
+    pub name: String,
+    pub description: String,
+    pub levels: Vec<LevelId>,
+}
+
+/// Access given to one person directly, outside their roles: an exception with a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectGrant {
+    pub id: GrantId,
+    pub staff_id: StaffId,
+    pub level_id: LevelId,
+    pub reason: String,
+    pub approved_by: String,
+    pub granted_on: Date,
+    /// The last day the access is valid (contractors, temporary cover).
+    pub expires_on: Option<Date>,
+}
+
+impl DirectGrant {
+    /// Whether the grant has lapsed by `today`.
+    pub fn lapsed(&self, today: Date) -> bool {
+        self.expires_on.is_some_and(|last_day| last_day < today)
+    }
+}
+
+/// A person's username on a system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub staff_id: StaffId,
+    pub system_id: SystemId,
+    pub username: String,
+    pub created_on: Option<Date>,
+    pub disabled_on: Option<Date>,
+    pub mfa_enrolled: bool,
+    pub mfa_enrolled_on: Option<Date>,
+}
+
+/// Where a piece of access comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Source {
+    Role { role_id: RoleId },
+    Exception { grant_id: GrantId },
+}
+
+/// One piece of effective access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Access {
+    pub staff_id: StaffId,
+    pub system_id: SystemId,
+    pub level_id: LevelId,
+    pub source: Source,
+}
+
+/// What a change would add and remove, as (system, level) pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessDiff {
+    pub gained: Vec<(SystemId, LevelId)>,
+    pub lost: Vec<(SystemId, LevelId)>,
+}
+
+impl AccessDiff {
+    pub fn is_empty(&self) -> bool {
+        self.gained.is_empty() && self.lost.is_empty()
+    }
+}
+
+/// A matrix cell: the highest level a person has on a system, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub level_id: LevelId,
+    pub privileged: bool,
+    /// At least part of this access is an exception rather than a role.
+    pub exception: bool,
+}
+
+/// The whole office, indexed for access questions.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub staff: Vec<Staff>,
+    pub systems: Vec<System>,
+    pub roles: Vec<Role>,
+    pub assignments: Vec<(StaffId, RoleId)>,
+    pub exceptions: Vec<DirectGrant>,
+    pub accounts: Vec<Account>,
+    staff_index: HashMap<StaffId, usize>,
+    system_index: HashMap<SystemId, usize>,
+    role_index: HashMap<RoleId, usize>,
+    level_index: HashMap<LevelId, (usize, usize)>,
+    roles_of: HashMap<StaffId, Vec<RoleId>>,
+    exceptions_of: HashMap<StaffId, Vec<usize>>,
+}
+
+impl Directory {
+    pub fn new(
+        staff: Vec<Staff>,
+        systems: Vec<System>,
+        roles: Vec<Role>,
+        assignments: Vec<(StaffId, RoleId)>,
+        exceptions: Vec<DirectGrant>,
+        accounts: Vec<Account>,
+    ) -> Self {
+        let mut directory = Self {
+            staff,
+            systems,
+            roles,
+            assignments,
+            exceptions,
+            accounts,
+            ..Default::default()
+        };
+        directory.reindex();
+        directory
+    }
+
+    fn reindex(&mut self) {
+        self.staff_index = self
+            .staff
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
+        self.system_index = self
+            .systems
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
+        self.role_index = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
+        self.level_index = self
+            .systems
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.levels
+                    .iter()
+                    .enumerate()
+                    .map(move |(li, l)| (l.id, (si, li)))
+            })
+            .collect();
+        self.roles_of.clear();
+        for &(staff, role) in &self.assignments {
+            self.roles_of.entry(staff).or_default().push(role);
+        }
+        self.exceptions_of.clear();
+        for (i, grant) in self.exceptions.iter().enumerate() {
+            self.exceptions_of
+                .entry(grant.staff_id)
+                .or_default()
+                .push(i);
+        }
+    }
+
+    pub fn person(&self, id: StaffId) -> Option<&Staff> {
+        self.staff_index.get(&id).map(|&i| &self.staff[i])
+    }
+
+    pub fn person_by_email(&self, email: &str) -> Option<&Staff> {
+        let email = email.trim();
+        self.staff
+            .iter()
+            .find(|s| s.email.eq_ignore_ascii_case(email))
+    }
+
+    pub fn system(&self, id: SystemId) -> Option<&System> {
+        self.system_index.get(&id).map(|&i| &self.systems[i])
+    }
+
+    pub fn system_by_name(&self, name: &str) -> Option<&System> {
+        let name = name.trim();
+        self.systems
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn role(&self, id: RoleId) -> Option<&Role> {
+        self.role_index.get(&id).map(|&i| &self.roles[i])
+    }
+
+    pub fn role_by_name(&self, name: &str) -> Option<&Role> {
+        let name = name.trim();
+        self.roles
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The system and level of a level id.
+    pub fn level(&self, id: LevelId) -> Option<(&System, &AccessLevel)> {
+        self.level_index
+            .get(&id)
+            .map(|&(si, li)| (&self.systems[si], &self.systems[si].levels[li]))
+    }
+
+    pub fn roles_of(&self, staff: StaffId) -> &[RoleId] {
+        self.roles_of.get(&staff).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn exceptions_of(&self, staff: StaffId) -> impl Iterator<Item = &DirectGrant> {
+        self.exceptions_of
+            .get(&staff)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.exceptions[i])
+    }
+
+    pub fn accounts_of(&self, staff: StaffId) -> impl Iterator<Item = &Account> {
+        self.accounts.iter().filter(move |a| a.staff_id == staff)
+    }
+
+    pub fn members_of(&self, role: RoleId) -> impl Iterator<Item = StaffId> + '_ {
+        self.assignments
+            .iter()
+            .filter(move |(_, r)| *r == role)
+            .map(|(s, _)| *s)
+    }
+
+    fn access_from(&self, staff: StaffId, roles: &[RoleId], today: Date) -> Vec<Access> {
+        let mut access = Vec::new();
+        for &role_id in roles {
+            if let Some(role) = self.role(role_id) {
+                for &level_id in &role.levels {
+                    if let Some((system, _)) = self.level(level_id) {
+                        access.push(Access {
+                            staff_id: staff,
+                            system_id: system.id,
+                            level_id,
+                            source: Source::Role { role_id },
+                        });
+                    }
+                }
+            }
+        }
+        for grant in self.exceptions_of(staff).filter(|g| !g.lapsed(today)) {
+            if let Some((system, _)) = self.level(grant.level_id) {
+                access.push(Access {
+                    staff_id: staff,
+                    system_id: system.id,
+                    level_id: grant.level_id,
+                    source: Source::Exception { grant_id: grant.id },
+                });
+            }
+        }
+        access
+    }
+
+    /// Everything one person can get into on `today`, one entry per source.
+    pub fn access_of(&self, staff: StaffId, today: Date) -> Vec<Access> {
+        self.access_from(staff, self.roles_of(staff), today)
+    }
+
+    /// Every piece of access in the office.
+    pub fn all_access(&self, today: Date) -> Vec<Access> {
+        self.staff
+            .iter()
+            .flat_map(|s| self.access_of(s.id, today))
+            .collect()
+    }
+
+    /// Who has access to a system, one entry per source.
+    pub fn holders_of(&self, system: SystemId, today: Date) -> Vec<Access> {
+        self.all_access(today)
+            .into_iter()
+            .filter(|a| a.system_id == system)
+            .collect()
+    }
+
+    fn pairs(access: &[Access]) -> BTreeSet<(SystemId, LevelId)> {
+        access.iter().map(|a| (a.system_id, a.level_id)).collect()
+    }
+
+    /// What giving `staff` exactly `new_roles` would add and remove ("mover").
+    pub fn mover_diff(&self, staff: StaffId, new_roles: &[RoleId], today: Date) -> AccessDiff {
+        let before = Self::pairs(&self.access_of(staff, today));
+        let after = Self::pairs(&self.access_from(staff, new_roles, today));
+        AccessDiff {
+            gained: after.difference(&before).copied().collect(),
+            lost: before.difference(&after).copied().collect(),
+        }
+    }
+
+    /// For each member of `role`, what changing its levels to `new_levels` would add and remove.
+    pub fn role_change_diff(
+        &self,
+        role: RoleId,
+        new_levels: &[LevelId],
+        today: Date,
+    ) -> Vec<(StaffId, AccessDiff)> {
+        let mut changed = self.clone();
+        if let Some(&i) = self.role_index.get(&role) {
+            changed.roles[i].levels = new_levels.to_vec();
+        }
+        self.members_of(role)
+            .map(|staff| {
+                let before = Self::pairs(&self.access_of(staff, today));
+                let after = Self::pairs(&changed.access_of(staff, today));
+                let diff = AccessDiff {
+                    gained: after.difference(&before).copied().collect(),
+                    lost: before.difference(&after).copied().collect(),
+                };
+                (staff, diff)
+            })
+            .filter(|(_, diff)| !diff.is_empty())
+            .collect()
+    }
+
+    /// The highest level each person has on each system, for the access matrix.
+    pub fn matrix(&self, today: Date) -> HashMap<(StaffId, SystemId), Cell> {
+        let mut cells: HashMap<(StaffId, SystemId), Cell> = HashMap::new();
+        for access in self.all_access(today) {
+            let Some((_, level)) = self.level(access.level_id) else {
+                continue;
+            };
+            let exception = matches!(access.source, Source::Exception { .. });
+            cells
+                .entry((access.staff_id, access.system_id))
+                .and_modify(|cell| {
+                    let current_rank = self.level(cell.level_id).map_or(i64::MIN, |(_, l)| l.rank);
+                    if level.rank > current_rank {
+                        cell.level_id = level.id;
+                    }
+                    cell.privileged |= level.privileged;
+                    cell.exception |= exception;
+                })
+                .or_insert(Cell {
+                    level_id: level.id,
+                    privileged: level.privileged,
+                    exception,
+                });
+        }
+        cells
+    }
+
+    /// Describe a source for people: "role Sales" or "exception: covering reception (until …)".
+    pub fn describe_source(&self, source: Source) -> String {
+        match source {
+            Source::Role { role_id } => {
+                format!(
+                    "role {}",
+                    self.role(role_id).map_or("?", |r| r.name.as_str())
+                )
+            }
+            Source::Exception { grant_id } => {
+                match self.exceptions.iter().find(|g| g.id == grant_id) {
+                    Some(grant) => match grant.expires_on {
+                        Some(until) => format!("exception: {} (until {until})", grant.reason),
+                        None => format!("exception: {}", grant.reason),
+                    },
+                    None => "exception".to_owned(),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::staff::StaffStatus;
+    use crate::domain::system::SystemKind;
+    use jiff::civil::date;
+
+    fn person(id: StaffId, name: &str) -> Staff {
+        Staff {
+            id,
+            full_name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase()),
+            job_title: String::new(),
+            team: "Sales".into(),
+            manager_id: None,
+            start_date: None,
+            end_date: None,
+            status: StaffStatus::Active,
+            notes: String::new(),
+        }
+    }
+
+    fn system(id: SystemId, name: &str, customer_data: bool) -> System {
+        System {
+            id,
+            name: name.into(),
+            kind: SystemKind::Software,
+            owner_id: None,
+            location: String::new(),
+            customer_data,
+            mfa_supported: true,
+            levels: vec![
+                AccessLevel {
+                    id: id * 10,
+                    system_id: id,
+                    name: "user".into(),
+                    rank: 0,
+                    privileged: false,
+                },
+                AccessLevel {
+                    id: id * 10 + 1,
+                    system_id: id,
+                    name: "admin".into(),
+                    rank: 1,
+                    privileged: true,
+                },
+            ],
+        }
+    }
+
+    /// Sam has role Sales (CRM user, Email user) and an exception: Accounts admin until 2026-12-31.
+    fn office() -> Directory {
+        Directory::new(
+            vec![person(1, "Sam"), person(2, "Kim")],
+            vec![
+                system(1, "CRM", true),
+                system(2, "Email", false),
+                system(3, "Accounts", true),
+            ],
+            vec![
+                Role {
+                    id: 1,
+                    name: "Sales".into(),
+                    description: String::new(),
+                    levels: vec![10, 20],
+                },
+                Role {
+                    id: 2,
+                    name: "Finance".into(),
+                    description: String::new(),
+                    levels: vec![20, 30],
+                },
+            ],
+            vec![(1, 1), (2, 2)],
+            vec![DirectGrant {
+                id: 7,
+                staff_id: 1,
+                level_id: 31,
+                reason: "year-end cover".into(),
+                approved_by: "Ada".into(),
+                granted_on: date(2026, 11, 1),
+                expires_on: Some(date(2026, 12, 31)),
+            }],
+            vec![],
+        )
+    }
+
+    #[test]
+    fn access_lists_each_source() {
+        let office = office();
+        let access = office.access_of(1, date(2026, 12, 1));
+        assert_eq!(access.len(), 3);
+        assert!(access.contains(&Access {
+            staff_id: 1,
+            system_id: 3,
+            level_id: 31,
+            source: Source::Exception { grant_id: 7 }
+        }));
+        assert_eq!(
+            office.describe_source(Source::Exception { grant_id: 7 }),
+            "exception: year-end cover (until 2026-12-31)"
+        );
+        assert_eq!(
+            office.describe_source(Source::Role { role_id: 1 }),
+            "role Sales"
+        );
+    }
+
+    #[test]
+    fn a_temporary_grant_lapses_after_its_last_day() {
+        let office = office();
+        assert_eq!(
+            office.access_of(1, date(2026, 12, 31)).len(),
+            3,
+            "still valid on its last day"
+        );
+        assert_eq!(office.access_of(1, date(2027, 1, 1)).len(), 2);
+    }
+
+    #[test]
+    fn mover_diff_shows_exactly_what_is_gained_and_lost() {
+        let office = office();
+        // Sam moves from Sales to Finance: loses CRM user, keeps Email user, gains Accounts user.
+        let diff = office.mover_diff(1, &[2], date(2026, 12, 1));
+        assert_eq!(diff.lost, vec![(1, 10)]);
+        assert_eq!(diff.gained, vec![(3, 30)]);
+    }
+
+    #[test]
+    fn role_change_diff_names_who_gains_and_loses_what() {
+        let office = office();
+        let changes = office.role_change_diff(2, &[21], date(2026, 12, 1));
+        assert_eq!(
+            changes,
+            vec![(
+                2,
+                AccessDiff {
+                    gained: vec![(2, 21)],
+                    lost: vec![(2, 20), (3, 30)]
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn matrix_cells_hold_the_highest_level_and_flag_exceptions() {
+        let office = office();
+        let cells = office.matrix(date(2026, 12, 1));
+        let accounts = cells[&(1, 3)];
+        assert_eq!(accounts.level_id, 31);
+        assert!(accounts.exception && accounts.privileged);
+        let crm = cells[&(1, 1)];
+        assert!(!crm.exception && !crm.privileged);
+        assert!(!cells.contains_key(&(2, 1)));
+    }
+}

@@ -1,0 +1,324 @@
+//! Staff members: only what the job needs (no home address, birth date or ID numbers), with
+//! the rules for a valid record. `StaffDraft` is what a form or CSV row holds, `NewStaff` a
+//! validated record, `Staff` a stored row.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+pub type StaffId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffStatus {
+    Joining,
+    Active,
+    Leaving,
+    Left,
+}
+
+impl StaffStatus {
+    pub const ALL: [StaffStatus; 4] = [Self::Joining, Self::Active, Self::Leaving, Self::Left];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Joining => "joining",
+            Self::Active => "active",
+            Self::Leaving => "leaving",
+            Self::Left => "left",
+        }
+    }
+}
+
+impl fmt::Display for StaffStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for StaffStatus {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| format!("unknown status {text:?} (joining, active, leaving or left)"))
+    }
+}
+
+/// A stored staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub full_name: String,
+    pub email: String,
+    pub job_title: String,
+    pub team: String,
+    pub manager_id: Option<StaffId>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub status: StaffStatus,
+    pub notes: String,
+}
+
+/// Form or CSV text for a staff member, before validation. The manager is named by email.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffDraft {
+    pub full_name: String,
+    pub email: String,
+    pub job_title: String,
+    pub team: String,
+    pub manager_email: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub status: String,
+    pub notes: String,
+}
+
+/// A validated staff member, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaff {
+    pub full_name: String,
+    pub email: String,
+    pub job_title: String,
+    pub team: String,
+    pub manager_email: Option<String>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub status: StaffStatus,
+    pub notes: String,
+}
+
+/// Why a draft is not a valid staff member.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StaffError {
+    #[error("the full name is missing")]
+    MissingName,
+    #[error("the name or a field is too long (at most {0} characters)")]
+    TooLong(usize),
+    #[error("bad email {0:?}")]
+    BadEmail(String),
+    #[error("bad date {0:?} (use YYYY-MM-DD)")]
+    BadDate(String),
+    #[error("the end date is before the start date")]
+    EndBeforeStart,
+    #[error("{0}")]
+    BadStatus(String),
+    #[error("a field contains a control character")]
+    ControlCharacter,
+    #[error("the full name spans several lines")]
+    MultiLineName,
+}
+
+const MAX_FIELD: usize = 200;
+const MAX_NOTES: usize = 2000;
+
+/// Parse an ISO 8601 date (`2026-12-31`).
+pub fn parse_date(text: &str) -> Result<Date, StaffError> {
+    text.trim()
+        .parse::<Date>()
+        .map_err(|_| StaffError::BadDate(text.trim().to_owned()))
+}
+
+fn optional_date(text: &str) -> Result<Option<Date>, StaffError> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(text).map(Some)
+    }
+}
+
+/// A work email: one `@`, a dot in the domain, no spaces; stored in lower case.
+pub fn normalise_email(text: &str) -> Result<String, StaffError> {
+    let email = text.trim().to_lowercase();
+    let bad = || StaffError::BadEmail(text.trim().to_owned());
+    let (local, domain) = email.split_once('@').ok_or_else(bad)?;
+    let valid = !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && email.len() <= 254
+        && !email.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+        });
+    if valid { Ok(email) } else { Err(bad()) }
+}
+
+fn clean(text: &str, max: usize) -> Result<String, StaffError> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        return Err(StaffError::TooLong(max));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(StaffError::ControlCharacter);
+    }
+    Ok(text.to_owned())
+}
+
+impl StaffDraft {
+    /// Validate every field. The manager is checked against the office by the caller.
+    pub fn validate(&self, default_status: StaffStatus) -> Result<NewStaff, StaffError> {
+        let full_name = clean(&self.full_name, MAX_FIELD)?;
+        if full_name.is_empty() {
+            return Err(StaffError::MissingName);
+        }
+        if full_name.contains('\n') {
+            return Err(StaffError::MultiLineName);
+        }
+        let email = normalise_email(&self.email)?;
+        let manager_email = match self.manager_email.trim() {
+            "" => None,
+            text => Some(normalise_email(text)?),
+        };
+        let start_date = optional_date(&self.start_date)?;
+        let end_date = optional_date(&self.end_date)?;
+        if let (Some(start), Some(end)) = (start_date, end_date)
+            && end < start
+        {
+            return Err(StaffError::EndBeforeStart);
+        }
+        let status = match self.status.trim() {
+            "" => default_status,
+            text => text.parse().map_err(StaffError::BadStatus)?,
+        };
+        Ok(NewStaff {
+            full_name,
+            email,
+            job_title: clean(&self.job_title, MAX_FIELD)?.replace('\n', " "),
+            team: clean(&self.team, MAX_FIELD)?.replace('\n', " "),
+            manager_email,
+            start_date,
+            end_date,
+            status,
+            notes: clean(&self.notes, MAX_NOTES)?,
+        })
+    }
+}
+
+impl Staff {
+    pub fn to_draft(&self, manager_email: Option<&str>) -> StaffDraft {
+        StaffDraft {
+            full_name: self.full_name.clone(),
+            email: self.email.clone(),
+            job_title: self.job_title.clone(),
+            team: self.team.clone(),
+            manager_email: manager_email.unwrap_or_default().to_owned(),
+            start_date: self.start_date.map(|d| d.to_string()).unwrap_or_default(),
+            end_date: self.end_date.map(|d| d.to_string()).unwrap_or_default(),
+            status: self.status.as_str().to_owned(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// Would making `manager` the line manager of `person` create a loop? `manager_of` gives each
+/// person's current manager.
+pub fn creates_manager_cycle(
+    person: StaffId,
+    manager: StaffId,
+    manager_of: impl Fn(StaffId) -> Option<StaffId>,
+) -> bool {
+    let mut current = Some(manager);
+    let mut steps = 0;
+    while let Some(id) = current {
+        if id == person {
+            return true;
+        }
+        steps += 1;
+        if steps > 100_000 {
+            return true;
+        }
+        current = manager_of(id);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn draft(name: &str, email: &str) -> StaffDraft {
+        StaffDraft {
+            full_name: name.into(),
+            email: email.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_draft_validates_and_normalises() {
+        let mut d = draft(" Sam Carter ", "Sam.Carter@Example.COM ");
+        d.start_date = "2026-01-05".into();
+        d.status = "Active".into();
+        let staff = d.validate(StaffStatus::Joining).expect("valid");
+        assert_eq!(staff.full_name, "Sam Carter");
+        assert_eq!(staff.email, "sam.carter@example.com");
+        assert_eq!(staff.status, StaffStatus::Active);
+        assert_eq!(
+            staff.start_date.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-05")
+        );
+    }
+
+    #[test]
+    fn bad_emails_dates_and_names_are_refused_with_the_reason() {
+        for email in [
+            "sam",
+            "sam@",
+            "@example.com",
+            "sam@example",
+            "sam @example.com",
+            "a@b@c.com",
+            "sam@.com",
+        ] {
+            assert!(
+                matches!(
+                    draft("Sam", email).validate(StaffStatus::Active),
+                    Err(StaffError::BadEmail(_))
+                ),
+                "{email}"
+            );
+        }
+        let mut d = draft("Sam", "sam@example.com");
+        d.start_date = "31/12/2026".into();
+        assert_eq!(
+            d.validate(StaffStatus::Active),
+            Err(StaffError::BadDate("31/12/2026".into()))
+        );
+        d.start_date = "2026-02-30".into();
+        assert!(matches!(
+            d.validate(StaffStatus::Active),
+            Err(StaffError::BadDate(_))
+        ));
+        d.start_date = "2026-03-01".into();
+        d.end_date = "2026-02-01".into();
+        assert_eq!(
+            d.validate(StaffStatus::Active),
+            Err(StaffError::EndBeforeStart)
+        );
+        assert_eq!(
+            draft("  ", "sam@example.com").validate(StaffStatus::Active),
+            Err(StaffError::MissingName)
+        );
+    }
+
+    #[test]
+    fn manager_cycles_are_found() {
+        // b reports to a, c reports to b.
+        let managers: HashMap<StaffId, StaffId> = [(2, 1), (3, 2)].into_iter().collect();
+        let manager_of = |id| managers.get(&id).copied();
+        assert!(
+            creates_manager_cycle(1, 3, manager_of),
+            "a reporting to c closes a loop"
+        );
+        assert!(
+            creates_manager_cycle(1, 1, manager_of),
+            "nobody manages themselves"
+        );
+        assert!(!creates_manager_cycle(3, 1, manager_of));
+    }
+}

@@ -1,0 +1,232 @@
+//! Import and export of the office record: staff CSV import (preview, then one transaction),
+//! CSV exports of staff, access and the access matrix (formula cells neutralised), and the
+//! flat access listing the CLI prints.
+
+use super::{Office, ServiceError, ServiceResult};
+use crate::domain::access::{Directory, Source};
+use crate::domain::audit::AuditEvent;
+use crate::domain::staff::{StaffId, StaffStatus};
+use crate::domain::staff_csv::{self, ImportPlan, neutralise};
+use crate::vault::directory;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// One line of "who has what, and why".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessRow {
+    pub email: String,
+    pub name: String,
+    pub system: String,
+    pub level: String,
+    pub privileged: bool,
+    pub customer_data: bool,
+    /// `role NAME` or `exception: REASON`.
+    pub source: String,
+    pub expires_on: Option<String>,
+}
+
+/// Every piece of access in the office, optionally for one person or one system.
+pub fn access_rows(
+    directory: &Directory,
+    today: Date,
+    staff: Option<StaffId>,
+    system: Option<i64>,
+) -> Vec<AccessRow> {
+    let access = match staff {
+        Some(id) => directory.access_of(id, today),
+        None => directory.all_access(today),
+    };
+    let mut rows: Vec<AccessRow> = access
+        .into_iter()
+        .filter(|a| system.is_none_or(|s| s == a.system_id))
+        .filter_map(|a| {
+            let person = directory.person(a.staff_id)?;
+            let (system, level) = directory.level(a.level_id)?;
+            let expires_on = match a.source {
+                Source::Exception { grant_id } => directory
+                    .exceptions
+                    .iter()
+                    .find(|g| g.id == grant_id)
+                    .and_then(|g| g.expires_on)
+                    .map(|d| d.to_string()),
+                Source::Role { .. } => None,
+            };
+            Some(AccessRow {
+                email: person.email.clone(),
+                name: person.full_name.clone(),
+                system: system.name.clone(),
+                level: level.name.clone(),
+                privileged: level.privileged,
+                customer_data: system.customer_data,
+                source: directory.describe_source(a.source),
+                expires_on,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.email, &a.system, &a.source).cmp(&(&b.email, &b.system, &b.source)));
+    rows
+}
+
+fn csv_bytes(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> ServiceResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| ServiceError::Invalid(format!("cannot write CSV: {e}"));
+    writer.write_record(header).map_err(fail)?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| neutralise(cell)))
+            .map_err(fail)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ServiceError::Invalid(format!("cannot write CSV: {e}")))
+}
+
+impl Office {
+    /// Check a staff CSV against the office without writing anything.
+    pub fn preview_import(&self, bytes: &[u8]) -> ServiceResult<ImportPlan> {
+        let directory = self.directory()?;
+        let existing: HashSet<String> = directory
+            .staff
+            .iter()
+            .map(|s| s.email.to_lowercase())
+            .collect();
+        staff_csv::plan_import(bytes, &existing, StaffStatus::Active).map_err(ServiceError::Invalid)
+    }
+
+    /// Write the valid rows of a plan in one transaction; returns how many were added.
+    pub fn apply_import(&mut self, plan: &ImportPlan, source: &str) -> ServiceResult<usize> {
+        let directory = self.directory()?;
+        let count = plan.valid.len();
+        let event = AuditEvent::new(
+            "staff.import",
+            format!("{count} staff imported from {source}"),
+        );
+        self.record(event, |tx| {
+            let mut ids: HashMap<&str, StaffId> = directory
+                .staff
+                .iter()
+                .map(|s| (s.email.as_str(), s.id))
+                .collect();
+            for (_, staff) in &plan.valid {
+                let id = directory::insert_staff(tx, staff, None)?;
+                ids.insert(staff.email.as_str(), id);
+            }
+            // Managers may be rows of the same file: link them once everyone exists.
+            let mut link = tx.prepare("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;
+            for (_, staff) in &plan.valid {
+                if let (Some(id), Some(manager)) = (
+                    ids.get(staff.email.as_str()),
+                    staff.manager_email.as_deref().and_then(|m| ids.get(m)),
+                ) {
+                    link.execute([id, manager])?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(count)
+    }
+
+    pub fn export_staff_csv(&self) -> ServiceResult<Vec<u8>> {
+        let directory = self.directory()?;
+        let email_of = |id: Option<StaffId>| {
+            id.and_then(|m| directory.person(m))
+                .map(|m| m.email.clone())
+                .unwrap_or_default()
+        };
+        let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        csv_bytes(
+            &[
+                "full_name",
+                "email",
+                "job_title",
+                "team",
+                "manager_email",
+                "start_date",
+                "end_date",
+                "status",
+                "notes",
+            ],
+            directory.staff.iter().map(|s| {
+                vec![
+                    s.full_name.clone(),
+                    s.email.clone(),
+                    s.job_title.clone(),
+                    s.team.clone(),
+                    email_of(s.manager_id),
+                    date(s.start_date),
+                    date(s.end_date),
+                    s.status.to_string(),
+                    s.notes.clone(),
+                ]
+            }),
+        )
+    }
+
+    pub fn export_access_csv(&self) -> ServiceResult<Vec<u8>> {
+        let directory = self.directory()?;
+        let rows = access_rows(&directory, self.today(), None, None);
+        csv_bytes(
+            &[
+                "email",
+                "name",
+                "system",
+                "level",
+                "privileged",
+                "customer_data",
+                "source",
+                "expires_on",
+            ],
+            rows.into_iter().map(|r| {
+                vec![
+                    r.email,
+                    r.name,
+                    r.system,
+                    r.level,
+                    r.privileged.to_string(),
+                    r.customer_data.to_string(),
+                    r.source,
+                    r.expires_on.unwrap_or_default(),
+                ]
+            }),
+        )
+    }
+
+    /// The access matrix: one row per person, one column per system (optionally only systems
+    /// with customer data); a cell is the highest level, marked when it is an exception.
+    pub fn export_matrix_csv(&self, customer_data_only: bool) -> ServiceResult<Vec<u8>> {
+        let directory = self.directory()?;
+        let cells = directory.matrix(self.today());
+        let systems: Vec<_> = directory
+            .systems
+            .iter()
+            .filter(|s| !customer_data_only || s.customer_data)
+            .collect();
+        let mut header = vec!["email", "name"];
+        header.extend(systems.iter().map(|s| s.name.as_str()));
+        csv_bytes(
+            &header,
+            directory.staff.iter().map(|person| {
+                let mut row = vec![person.email.clone(), person.full_name.clone()];
+                for system in &systems {
+                    let cell = cells.get(&(person.id, system.id));
+                    row.push(cell.and_then(|c| directory.level(c.level_id)).map_or(
+                        String::new(),
+                        |(_, level)| {
+                            let exception = cell.is_some_and(|c| c.exception);
+                            if exception {
+                                format!("{} (exception)", level.name)
+                            } else {
+                                level.name.clone()
+                            }
+                        },
+                    ));
+                }
+                row
+            }),
+        )
+    }
+}

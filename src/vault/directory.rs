@@ -1,0 +1,313 @@
+//! The office record in the database: staff, systems and their levels, roles, assignments,
+//! direct grants and accounts. Loads everything into a [`Directory`] in one pass and offers
+//! the writes the use cases need (each called inside the use case's transaction).
+
+use super::error::{VaultError, VaultResult};
+use crate::domain::access::{Account, DirectGrant, Directory, GrantId, Role, RoleId};
+use crate::domain::staff::{NewStaff, Staff, StaffId, StaffStatus};
+use crate::domain::system::{AccessLevel, LevelId, NewSystem, System, SystemId, SystemKind};
+use jiff::civil::Date;
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+
+fn date(text: Option<String>) -> Option<Date> {
+    text.and_then(|t| t.parse().ok())
+}
+
+fn date_text(date: Option<Date>) -> Option<String> {
+    date.map(|d| d.to_string())
+}
+
+/// Read the whole office.
+pub fn load(conn: &Connection) -> VaultResult<Directory> {
+    let mut statement = conn.prepare(
+        "SELECT id, full_name, email, job_title, team, manager_id, start_date, end_date, status, notes FROM staff ORDER BY id",
+    )?;
+    let staff = statement
+        .query_map([], |row| {
+            let status: String = row.get(8)?;
+            Ok(Staff {
+                id: row.get(0)?,
+                full_name: row.get(1)?,
+                email: row.get(2)?,
+                job_title: row.get(3)?,
+                team: row.get(4)?,
+                manager_id: row.get(5)?,
+                start_date: date(row.get(6)?),
+                end_date: date(row.get(7)?),
+                status: status.parse().unwrap_or(StaffStatus::Active),
+                notes: row.get(9)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut levels: HashMap<SystemId, Vec<AccessLevel>> = HashMap::new();
+    let mut statement = conn.prepare(
+        "SELECT id, system_id, name, rank, privileged FROM access_levels ORDER BY system_id, rank",
+    )?;
+    for level in statement.query_map([], |row| {
+        Ok(AccessLevel {
+            id: row.get(0)?,
+            system_id: row.get(1)?,
+            name: row.get(2)?,
+            rank: row.get(3)?,
+            privileged: row.get(4)?,
+        })
+    })? {
+        let level = level?;
+        levels.entry(level.system_id).or_default().push(level);
+    }
+    let mut statement =
+        conn.prepare("SELECT id, name, kind, owner_id, location, customer_data, mfa_supported FROM systems ORDER BY name")?;
+    let systems = statement
+        .query_map([], |row| {
+            let kind: String = row.get(2)?;
+            let id: SystemId = row.get(0)?;
+            Ok(System {
+                id,
+                name: row.get(1)?,
+                kind: kind.parse().unwrap_or(SystemKind::Software),
+                owner_id: row.get(3)?,
+                location: row.get(4)?,
+                customer_data: row.get(5)?,
+                mfa_supported: row.get(6)?,
+                levels: levels.remove(&id).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut role_levels: HashMap<RoleId, Vec<LevelId>> = HashMap::new();
+    let mut statement = conn.prepare("SELECT role_id, level_id FROM role_levels")?;
+    for pair in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
+        let (role, level) = pair?;
+        role_levels.entry(role).or_default().push(level);
+    }
+    let mut statement = conn.prepare("SELECT id, name, description FROM roles ORDER BY name")?;
+    let roles = statement
+        .query_map([], |row| {
+            let id: RoleId = row.get(0)?;
+            Ok(Role {
+                id,
+                name: row.get(1)?,
+                description: row.get(2)?,
+                levels: role_levels.remove(&id).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut statement = conn.prepare("SELECT staff_id, role_id FROM staff_roles")?;
+    let assignments = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut statement = conn.prepare(
+        "SELECT id, staff_id, level_id, reason, approved_by, granted_on, expires_on FROM direct_grants ORDER BY id",
+    )?;
+    let exceptions = statement
+        .query_map([], |row| {
+            Ok(DirectGrant {
+                id: row.get(0)?,
+                staff_id: row.get(1)?,
+                level_id: row.get(2)?,
+                reason: row.get(3)?,
+                approved_by: row.get(4)?,
+                granted_on: date(row.get(5)?).unwrap_or_default(),
+                expires_on: date(row.get(6)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut statement = conn.prepare(
+        "SELECT id, staff_id, system_id, username, created_on, disabled_on, mfa_enrolled, mfa_enrolled_on FROM accounts ORDER BY id",
+    )?;
+    let accounts = statement
+        .query_map([], |row| {
+            Ok(Account {
+                id: row.get(0)?,
+                staff_id: row.get(1)?,
+                system_id: row.get(2)?,
+                username: row.get(3)?,
+                created_on: date(row.get(4)?),
+                disabled_on: date(row.get(5)?),
+                mfa_enrolled: row.get(6)?,
+                mfa_enrolled_on: date(row.get(7)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    Ok(Directory::new(
+        staff,
+        systems,
+        roles,
+        assignments,
+        exceptions,
+        accounts,
+    ))
+}
+
+pub fn insert_staff(
+    conn: &Connection,
+    staff: &NewStaff,
+    manager_id: Option<StaffId>,
+) -> VaultResult<StaffId> {
+    conn.execute(
+        "INSERT INTO staff (full_name, email, job_title, team, manager_id, start_date, end_date, status, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            staff.full_name,
+            staff.email,
+            staff.job_title,
+            staff.team,
+            manager_id,
+            date_text(staff.start_date),
+            date_text(staff.end_date),
+            staff.status.as_str(),
+            staff.notes
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update_staff(
+    conn: &Connection,
+    id: StaffId,
+    staff: &NewStaff,
+    manager_id: Option<StaffId>,
+) -> VaultResult<()> {
+    let changed = conn.execute(
+        "UPDATE staff SET full_name = ?2, email = ?3, job_title = ?4, team = ?5, manager_id = ?6, start_date = ?7,
+         end_date = ?8, status = ?9, notes = ?10 WHERE id = ?1",
+        params![
+            id,
+            staff.full_name,
+            staff.email,
+            staff.job_title,
+            staff.team,
+            manager_id,
+            date_text(staff.start_date),
+            date_text(staff.end_date),
+            staff.status.as_str(),
+            staff.notes
+        ],
+    )?;
+    if changed == 0 {
+        return Err(VaultError::Refused(format!("no staff member with id {id}")));
+    }
+    Ok(())
+}
+
+pub fn insert_system(
+    conn: &Connection,
+    system: &NewSystem,
+    owner_id: Option<StaffId>,
+) -> VaultResult<SystemId> {
+    conn.execute(
+        "INSERT INTO systems (name, kind, owner_id, location, customer_data, mfa_supported) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![system.name, system.kind.as_str(), owner_id, system.location, system.customer_data, system.mfa_supported],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO access_levels (system_id, name, rank, privileged) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (rank, (name, privileged)) in system.levels.iter().enumerate() {
+        statement.execute(params![id, name, rank as i64, privileged])?;
+    }
+    Ok(id)
+}
+
+pub fn insert_role(
+    conn: &Connection,
+    name: &str,
+    description: &str,
+    levels: &[LevelId],
+) -> VaultResult<RoleId> {
+    conn.execute(
+        "INSERT INTO roles (name, description) VALUES (?1, ?2)",
+        params![name, description],
+    )?;
+    let id = conn.last_insert_rowid();
+    set_role_levels(conn, id, levels)?;
+    Ok(id)
+}
+
+pub fn set_role_levels(conn: &Connection, role: RoleId, levels: &[LevelId]) -> VaultResult<()> {
+    conn.execute("DELETE FROM role_levels WHERE role_id = ?1", [role])?;
+    let mut statement = conn
+        .prepare_cached("INSERT OR IGNORE INTO role_levels (role_id, level_id) VALUES (?1, ?2)")?;
+    for level in levels {
+        statement.execute(params![role, level])?;
+    }
+    Ok(())
+}
+
+pub fn assign_role(
+    conn: &Connection,
+    staff: StaffId,
+    role: RoleId,
+    on: Date,
+    by: &str,
+) -> VaultResult<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO staff_roles (staff_id, role_id, assigned_on, assigned_by) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![staff, role, on.to_string(), by])?;
+    Ok(())
+}
+
+pub fn unassign_role(conn: &Connection, staff: StaffId, role: RoleId) -> VaultResult<()> {
+    conn.execute(
+        "DELETE FROM staff_roles WHERE staff_id = ?1 AND role_id = ?2",
+        params![staff, role],
+    )?;
+    Ok(())
+}
+
+pub struct NewGrant<'a> {
+    pub staff: StaffId,
+    pub level: LevelId,
+    pub reason: &'a str,
+    pub approved_by: &'a str,
+    pub granted_on: Date,
+    pub expires_on: Option<Date>,
+}
+
+pub fn insert_grant(conn: &Connection, grant: &NewGrant<'_>) -> VaultResult<GrantId> {
+    conn.prepare_cached(
+        "INSERT INTO direct_grants (staff_id, level_id, reason, approved_by, granted_on, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        grant.staff,
+        grant.level,
+        grant.reason,
+        grant.approved_by,
+        grant.granted_on.to_string(),
+        date_text(grant.expires_on)
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn delete_grant(conn: &Connection, id: GrantId) -> VaultResult<()> {
+    conn.execute("DELETE FROM direct_grants WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub struct NewAccount<'a> {
+    pub staff: StaffId,
+    pub system: SystemId,
+    pub username: &'a str,
+    pub created_on: Option<Date>,
+    pub mfa_enrolled_on: Option<Date>,
+}
+
+pub fn insert_account(conn: &Connection, account: &NewAccount<'_>) -> VaultResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO accounts (staff_id, system_id, username, created_on, mfa_enrolled, mfa_enrolled_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        account.staff,
+        account.system,
+        account.username,
+        date_text(account.created_on),
+        account.mfa_enrolled_on.is_some(),
+        date_text(account.mfa_enrolled_on)
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
