@@ -317,3 +317,207 @@ fn missing_vault_and_missing_password_say_so() {
         text(&out.stderr)
     );
 }
+
+fn with_password(command: &mut Command) -> &mut Command {
+    command.env("KEYHOLDER_PASSWORD", PASSWORD)
+}
+
+#[test]
+fn staff_systems_roles_and_access_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (vault, _) = init(dir.path());
+    let ok = |args: &[&str]| {
+        let out = run(with_password(keyholder(&vault).args(args)));
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    ok(&[
+        "system",
+        "add",
+        "--name",
+        "CRM",
+        "--levels",
+        "user,admin",
+        "--privileged",
+        "admin",
+        "--customer-data",
+        "--mfa",
+    ]);
+    ok(&["system", "add", "--name", "Email"]);
+    ok(&[
+        "role",
+        "add",
+        "Sales",
+        "--grant",
+        "CRM:user",
+        "--grant",
+        "Email:user",
+    ]);
+    ok(&[
+        "staff",
+        "add",
+        "--name",
+        "Kim Lee",
+        "--email",
+        "kim@example.com",
+        "--team",
+        "Sales",
+        "--start",
+        "2026-01-05",
+    ]);
+    ok(&[
+        "staff",
+        "add",
+        "--name",
+        "Sam Carter",
+        "--email",
+        "sam@example.com",
+        "--manager",
+        "kim@example.com",
+    ]);
+    ok(&["role", "assign", "Sales", "sam@example.com"]);
+    ok(&[
+        "grant",
+        "kim@example.com",
+        "CRM",
+        "admin",
+        "--reason",
+        "data clean-up",
+        "--until",
+        "2026-12-31",
+    ]);
+
+    let staff: serde_json::Value =
+        serde_json::from_str(&ok(&["staff", "list", "--json"])).expect("json");
+    assert_eq!(staff[0]["name"], "Kim Lee");
+    assert_eq!(staff[0]["team"], "Sales");
+    assert_eq!(staff[1]["email"], "sam@example.com");
+    assert_eq!(staff[1]["status"], "active");
+    let sam: serde_json::Value =
+        serde_json::from_str(&ok(&["staff", "show", "sam@example.com", "--json"])).expect("json");
+    assert_eq!(sam["roles"], serde_json::json!(["Sales"]));
+    assert_eq!(sam["grants"].as_array().map(Vec::len), Some(2));
+    let access: serde_json::Value =
+        serde_json::from_str(&ok(&["access", "--system", "CRM", "--json"])).expect("json");
+    let rows: Vec<(String, String, String)> = access
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| {
+            (
+                r["email"].as_str().unwrap_or("").into(),
+                r["level"].as_str().unwrap_or("").into(),
+                r["source"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "kim@example.com".into(),
+                "admin".into(),
+                "exception: data clean-up (until 2026-12-31)".into()
+            ),
+            ("sam@example.com".into(), "user".into(), "role Sales".into()),
+        ]
+    );
+    let systems: serde_json::Value =
+        serde_json::from_str(&ok(&["system", "list", "--json"])).expect("json");
+    assert_eq!(systems[0]["name"], "CRM");
+    assert_eq!(systems[0]["customer_data"], true);
+    let roles: serde_json::Value =
+        serde_json::from_str(&ok(&["role", "list", "--json"])).expect("json");
+    assert_eq!(
+        roles[0]["grants"],
+        serde_json::json!(["CRM:user", "Email:user"])
+    );
+
+    let out = run(with_password(keyholder(&vault).args([
+        "revoke",
+        "sam@example.com",
+        "CRM",
+    ])));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("comes from role Sales"),
+        "{}",
+        text(&out.stderr)
+    );
+    ok(&["revoke", "kim@example.com", "CRM"]);
+    ok(&["role", "unassign", "Sales", "sam@example.com"]);
+    assert_eq!(ok(&["access"]), "");
+    let export = dir.path().join("staff.csv");
+    ok(&["staff", "export", export.to_str().expect("utf-8 path")]);
+    let csv = std::fs::read_to_string(&export).expect("export");
+    assert!(csv.starts_with(
+        "full_name,email,job_title,team,manager_email,start_date,end_date,status,notes\n"
+    ));
+    assert!(
+        csv.contains("Sam Carter,sam@example.com,,,kim@example.com,,,active,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn staff_import_lists_every_bad_row_and_writes_nothing_unless_told() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (vault, _) = init(dir.path());
+    let file = dir.path().join("staff.csv");
+    std::fs::write(&file, "name,email,start\nKim,kim@example.com,2026-01-01\nBad,bad-email,\nLee,lee@example.com,2026-99-01\nSam,sam@example.com,\n")
+        .expect("write");
+    let count = || {
+        let out = run(with_password(
+            keyholder(&vault).args(["staff", "list", "--json"]),
+        ));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .expect("json")
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    for args in [
+        vec!["staff", "import"],
+        vec!["staff", "import", "--dry-run"],
+    ] {
+        let out = run(with_password(keyholder(&vault).args(&args).arg(&file)));
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("line 3: bad email \"bad-email\""),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("line 4: bad date \"2026-99-01\""),
+            "{stderr}"
+        );
+        assert_eq!(count(), 0, "nothing may be written");
+    }
+    let out = run(with_password(
+        keyholder(&vault)
+            .args(["staff", "import", "--skip-invalid"])
+            .arg(&file),
+    ));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("Imported 2 staff member(s)."));
+    assert_eq!(count(), 2);
+}
+
+#[test]
+fn demo_creates_a_populated_office() {
+    let dir = tempfile::tempdir().expect("dir");
+    let vault = dir.path().join("demo.khv");
+    let out = run(with_password(keyholder(&vault).args([
+        "demo",
+        "--staff",
+        "50",
+        "--kdf-memory-mib",
+        "19",
+        "--kdf-iterations",
+        "2",
+    ])));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(with_password(keyholder(&vault).args(["staff", "list"])));
+    assert_eq!(text(&out.stdout).lines().count(), 50);
+    let out = run(with_password(keyholder(&vault).args(["verify"])));
+    assert_eq!(text(&out.stdout), "ok\n");
+}

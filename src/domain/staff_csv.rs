@@ -78,9 +78,7 @@ type ReadFile = (Vec<(u64, StaffDraft)>, Vec<RowProblem>, Vec<String>);
 
 /// Read the file into drafts. A problem with the whole file (no header, no name or email
 /// column, broken CSV) is an `Err`.
-fn read_drafts(
-    bytes: &[u8],
-) -> Result<ReadFile, String> {
+fn read_drafts(bytes: &[u8]) -> Result<ReadFile, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -311,11 +311,13 @@ impl Office {
         let diff = directory.mover_diff(staff, roles, self.today());
         let current: Vec<RoleId> = directory.roles_of(staff).to_vec();
         let names = |ids: &[RoleId]| {
-            ids.iter()
+            let mut names: Vec<String> = ids
+                .iter()
                 .filter_map(|r| directory.role(*r))
                 .map(|r| r.name.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect();
+            names.sort();
+            names.join(", ")
         };
         let (today, by) = (self.today(), self.operator().to_string());
         let summary = format!(

@@ -1,0 +1,451 @@
+//! Use cases of the office record: staff, roles, grants, movers, lapsing grants, CSV import
+//! (with a deliberately hostile file) and exports.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+
+use common::{TestVault, actions};
+use keyholder::domain::access::Source;
+use keyholder::domain::staff::StaffDraft;
+use keyholder::service::{Office, ServiceError, new_system};
+
+fn person(name: &str, email: &str, manager: &str) -> StaffDraft {
+    StaffDraft {
+        full_name: name.into(),
+        email: email.into(),
+        team: "Sales".into(),
+        manager_email: manager.into(),
+        ..Default::default()
+    }
+}
+
+/// Sam (in Sales and Everyone) and Kim (in Finance); CRM and Email and Accounting.
+fn small_office() -> (TestVault, Office) {
+    let (vault, mut office) = TestVault::open_new();
+    office
+        .add_system(new_system("CRM", "software", "user,admin", "admin", true, true).unwrap())
+        .unwrap();
+    office
+        .add_system(new_system("Email", "software", "user,admin", "admin", false, true).unwrap())
+        .unwrap();
+    office
+        .add_system(
+            new_system("Accounting", "software", "user,admin", "admin", true, false).unwrap(),
+        )
+        .unwrap();
+    office
+        .add_role("Sales", &["CRM:user".into(), "Email:user".into()])
+        .unwrap();
+    office.add_role("Everyone", &["Email:user".into()]).unwrap();
+    office
+        .add_role("Finance", &["Accounting:user".into(), "Email:user".into()])
+        .unwrap();
+    office
+        .add_staff(&person("Kim Lee", "kim@example.com", ""))
+        .unwrap();
+    office
+        .add_staff(&person("Sam Carter", "sam@example.com", "kim@example.com"))
+        .unwrap();
+    office.assign_role("Sales", "sam@example.com").unwrap();
+    office.assign_role("Everyone", "sam@example.com").unwrap();
+    office.assign_role("Finance", "kim@example.com").unwrap();
+    (vault, office)
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, ServiceError>) -> String {
+    match result {
+        Err(ServiceError::Invalid(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_emails_are_refused_whatever_their_case() {
+    let (_vault, mut office) = small_office();
+    let message = invalid(office.add_staff(&person("Sam Again", "SAM@example.com", "")));
+    assert!(message.starts_with("duplicate email"), "{message}");
+    assert_eq!(office.directory().unwrap().staff.len(), 2);
+}
+
+#[test]
+fn manager_cycles_are_refused() {
+    let (_vault, mut office) = small_office();
+    let directory = office.directory().unwrap();
+    let kim = directory
+        .person_by_email("kim@example.com")
+        .unwrap()
+        .clone();
+    let mut draft = kim.to_draft(None);
+    draft.manager_email = "sam@example.com".into();
+    let message = invalid(office.edit_staff(kim.id, &draft));
+    assert!(message.contains("loop"), "{message}");
+    draft.manager_email = "kim@example.com".into();
+    assert!(invalid(office.edit_staff(kim.id, &draft)).contains("loop"));
+}
+
+#[test]
+fn a_mover_sees_exactly_what_is_gained_and_lost_before_it_is_applied() {
+    let (_vault, mut office) = small_office();
+    let directory = office.directory().unwrap();
+    let sam = directory.person_by_email("sam@example.com").unwrap().id;
+    let finance = directory.role_by_name("Finance").unwrap().id;
+    let everyone = directory.role_by_name("Everyone").unwrap().id;
+    let crm_user = directory
+        .system_by_name("CRM")
+        .unwrap()
+        .level("user")
+        .unwrap()
+        .id;
+    let accounting_user = directory
+        .system_by_name("Accounting")
+        .unwrap()
+        .level("user")
+        .unwrap()
+        .id;
+
+    let preview = office.preview_roles(sam, &[finance, everyone]).unwrap();
+    let crm = directory.system_by_name("CRM").unwrap().id;
+    let accounting = directory.system_by_name("Accounting").unwrap().id;
+    assert_eq!(preview.lost, vec![(crm, crm_user)]);
+    assert_eq!(preview.gained, vec![(accounting, accounting_user)]);
+    assert_eq!(
+        office.directory().unwrap().roles_of(sam).len(),
+        2,
+        "a preview writes nothing"
+    );
+
+    let applied = office.set_roles(sam, &[finance, everyone]).unwrap();
+    assert_eq!(applied, preview);
+    let after = office.directory().unwrap();
+    let systems: Vec<_> = after
+        .access_of(sam, office.today())
+        .into_iter()
+        .map(|a| after.system(a.system_id).unwrap().name.clone())
+        .collect();
+    assert!(
+        systems.contains(&"Accounting".to_owned()) && !systems.contains(&"CRM".to_owned()),
+        "{systems:?}"
+    );
+    let record = office
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|r| r.action == "staff.roles")
+        .unwrap();
+    assert_eq!(record.before.as_deref(), Some("Everyone, Sales"));
+    assert_eq!(record.after.as_deref(), Some("Everyone, Finance"));
+}
+
+#[test]
+fn revoking_role_derived_access_explains_where_it_comes_from() {
+    let (_vault, mut office) = small_office();
+    let message = invalid(office.revoke("sam@example.com", "Email"));
+    assert!(message.contains("comes from role"), "{message}");
+    assert!(
+        message.contains("Sales") && message.contains("Everyone"),
+        "{message}"
+    );
+    let message = invalid(office.revoke("kim@example.com", "CRM"));
+    assert_eq!(message, "kim@example.com has no access to CRM");
+}
+
+#[test]
+fn direct_grants_need_a_reason_and_can_be_revoked() {
+    let (_vault, mut office) = small_office();
+    assert!(
+        invalid(office.grant("kim@example.com", "CRM", "admin", "  ", None)).contains("reason")
+    );
+    assert!(
+        invalid(office.grant("kim@example.com", "CRM", "owner", "x", None)).contains("no level")
+    );
+    office
+        .grant(
+            "kim@example.com",
+            "CRM",
+            "admin",
+            "migrating customer records",
+            None,
+        )
+        .unwrap();
+    let directory = office.directory().unwrap();
+    let kim = directory.person_by_email("kim@example.com").unwrap().id;
+    let crm = directory.system_by_name("CRM").unwrap().id;
+    let cells = directory.matrix(office.today());
+    assert!(cells[&(kim, crm)].exception && cells[&(kim, crm)].privileged);
+    let source = directory
+        .access_of(kim, office.today())
+        .into_iter()
+        .find(|a| a.system_id == crm)
+        .unwrap()
+        .source;
+    assert_eq!(
+        directory.describe_source(source),
+        "exception: migrating customer records"
+    );
+    assert!(matches!(source, Source::Exception { .. }));
+
+    office.revoke("kim@example.com", "CRM").unwrap();
+    let directory = office.directory().unwrap();
+    assert!(
+        !directory.matrix(office.today()).contains_key(&(kim, crm)),
+        "the grant is gone from the matrix"
+    );
+    assert!(actions(&office).ends_with(&["grant.add".to_owned(), "grant.revoke".to_owned()]));
+}
+
+#[test]
+fn temporary_grants_lapse_after_their_last_day() {
+    let (vault, mut office) = small_office();
+    office
+        .grant(
+            "kim@example.com",
+            "CRM",
+            "user",
+            "covering Sam's leave",
+            Some("2026-11-24"),
+        )
+        .unwrap();
+    assert!(
+        invalid(office.grant("kim@example.com", "CRM", "user", "x", Some("2026-11-01")))
+            .contains("past")
+    );
+    let kim = office
+        .directory()
+        .unwrap()
+        .person_by_email("kim@example.com")
+        .unwrap()
+        .id;
+    let has_crm = |office: &Office| {
+        let directory = office.directory().unwrap();
+        let crm = directory.system_by_name("CRM").unwrap().id;
+        directory
+            .access_of(kim, office.today())
+            .iter()
+            .any(|a| a.system_id == crm)
+    };
+    vault.clock.advance(jiff::SignedDuration::from_hours(24));
+    assert!(has_crm(&office), "still valid on its last day");
+    vault.clock.advance(jiff::SignedDuration::from_hours(24));
+    assert!(!has_crm(&office), "lapsed the day after");
+    assert_eq!(office.lapse_expired_grants().unwrap(), 1);
+    assert!(office.directory().unwrap().exceptions.is_empty());
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.action, "grant.lapse");
+    assert!(
+        record.summary.contains("CRM:user") && record.summary.contains("2026-11-24"),
+        "{}",
+        record.summary
+    );
+}
+
+#[test]
+fn changing_a_role_shows_who_gains_and_loses_what() {
+    let (_vault, mut office) = small_office();
+    let directory = office.directory().unwrap();
+    let sales = directory.role_by_name("Sales").unwrap().id;
+    let sam = directory.person_by_email("sam@example.com").unwrap().id;
+    let crm_admin = directory
+        .system_by_name("CRM")
+        .unwrap()
+        .level("admin")
+        .unwrap()
+        .id;
+    let email_user = directory
+        .system_by_name("Email")
+        .unwrap()
+        .level("user")
+        .unwrap()
+        .id;
+    let changes = office
+        .preview_role_change(sales, &[crm_admin, email_user])
+        .unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].0, sam);
+    assert_eq!(
+        changes[0]
+            .1
+            .gained
+            .iter()
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>(),
+        vec![crm_admin]
+    );
+    office
+        .set_role_levels(sales, &[crm_admin, email_user])
+        .unwrap();
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.summary, "role Sales changed (1 people affected)");
+    assert_eq!(record.before.as_deref(), Some("CRM:user, Email:user"));
+}
+
+#[test]
+fn audit_records_name_staff_by_number_not_by_name() {
+    let (_vault, mut office) = small_office();
+    let directory = office.directory().unwrap();
+    let sam = directory
+        .person_by_email("sam@example.com")
+        .unwrap()
+        .clone();
+    let mut draft = sam.to_draft(Some("kim@example.com"));
+    draft.team = "Marketing".into();
+    draft.full_name = "Samantha Carter".into();
+    office.edit_staff(sam.id, &draft).unwrap();
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.summary, format!("staff #{} edited", sam.id));
+    assert!(record.before.as_deref().unwrap().contains("team=\"Sales\""));
+    assert!(
+        record
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("team=\"Marketing\" ")
+    );
+    assert!(record.after.as_deref().unwrap().contains("name=(changed)"));
+    for record in office.audit_log().unwrap() {
+        let text = format!("{} {:?} {:?}", record.summary, record.before, record.after);
+        assert!(
+            !text.contains("Sam") && !text.contains("sam@"),
+            "personal data in the audit log: {text}"
+        );
+    }
+}
+
+/// 5,000 rows, 17 bad ones scattered, with a BOM, quoted fields holding newlines and quotes,
+/// a non-UTF-8 row and a formula-looking cell.
+fn hostile_csv() -> (Vec<u8>, Vec<u64>) {
+    let mut bytes = b"\xEF\xBB\xBFFull name,Email,Team,Manager,Start date,Notes\n".to_vec();
+    let mut bad_lines = Vec::new();
+    let mut line = 2_u64;
+    for n in 0..5000 {
+        let row: Vec<u8> = match n {
+            100 => format!("Bad Email {n},not-an-email,Sales,,2026-01-01,\n").into_bytes(),
+            200 | 4999 => format!("Dup {n},person0@example.com,Sales,,2026-01-01,\n").into_bytes(),
+            300 => format!("Bad Date {n},p{n}@example.com,Sales,,2026-02-30,\n").into_bytes(),
+            400 => format!("Wrong Format {n},p{n}@example.com,Sales,,01/02/2026,\n").into_bytes(),
+            500 => format!("No Boss {n},p{n}@example.com,Sales,ghost@example.com,,\n").into_bytes(),
+            600 => format!(",p{n}@example.com,Sales,,,\n").into_bytes(),
+            700 => [b"Jos\xe9 ".to_vec(), format!("{n},p{n}@example.com,Sales,,,\n").into_bytes()].concat(),
+            800 => format!("Existing {n},kim@example.com,Sales,,,\n").into_bytes(),
+            1000..=1005 => format!("Bad Email {n},p{n}@@example.com,Sales,,,\n").into_bytes(),
+            1500 => format!("Self {n},p{n}@example.com,Sales,p{n}@example.com,,\n").into_bytes(),
+            2000 => format!("\"Multi\nLine {n}\",p{n}@example.com,Sales,,,\n").into_bytes(),
+            42 => format!("Quoted {n},person{n}@example.com,Sales,,,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\"\n").into_bytes(),
+            7 => format!("\"Carter, \"\"Sam\"\" {n}\",person{n}@example.com,Sales,person0@example.com,2026-01-01,\"line one\nline two\"\n").into_bytes(),
+            0 => "Person 0,person0@example.com,Sales,,2026-01-01,\n".to_owned().into_bytes(),
+            _ => format!("Person {n},person{n}@example.com,Sales,person0@example.com,2026-01-01,\n").into_bytes(),
+        };
+        let is_bad = matches!(
+            n,
+            100 | 200 | 4999 | 300 | 400 | 500 | 600 | 700 | 800 | 1000..=1005 | 1500 | 2000
+        );
+        if is_bad {
+            bad_lines.push(line);
+        }
+        line += row.iter().filter(|&&b| b == b'\n').count() as u64;
+        bytes.extend_from_slice(&row);
+    }
+    (bytes, bad_lines)
+}
+
+#[test]
+fn a_hostile_csv_reports_exactly_its_bad_rows_and_writes_nothing_until_confirmed() {
+    let (_vault, mut office) = small_office();
+    let (bytes, mut bad_lines) = hostile_csv();
+    bad_lines.sort_unstable();
+    let audit_before = office.audit_log().unwrap().len();
+    let plan = office.preview_import(&bytes).unwrap();
+    let reported: Vec<u64> = plan.problems.iter().map(|p| p.line).collect();
+    assert_eq!(reported.len(), 17, "{:#?}", plan.problems);
+    assert_eq!(reported, bad_lines);
+    assert_eq!(plan.valid.len(), 5000 - 17);
+    assert_eq!(
+        office.directory().unwrap().staff.len(),
+        2,
+        "a preview writes nothing"
+    );
+    assert_eq!(office.audit_log().unwrap().len(), audit_before);
+
+    assert_eq!(office.apply_import(&plan, "hostile.csv").unwrap(), 4983);
+    let directory = office.directory().unwrap();
+    assert_eq!(directory.staff.len(), 4985);
+    let seven = directory.person_by_email("person7@example.com").unwrap();
+    assert_eq!(seven.full_name, "Carter, \"Sam\" 7");
+    assert_eq!(seven.notes, "line one\nline two");
+    assert_eq!(
+        directory.person(seven.manager_id.unwrap()).unwrap().email,
+        "person0@example.com"
+    );
+    assert_eq!(
+        office.audit_log().unwrap().len(),
+        audit_before + 1,
+        "one transaction, one record"
+    );
+
+    let export = String::from_utf8(office.export_staff_csv().unwrap()).unwrap();
+    assert!(
+        export.contains("'=HYPERLINK("),
+        "the formula cell is neutralised"
+    );
+    assert!(!export.contains(",=HYPERLINK(") && !export.contains("\"=HYPERLINK("));
+}
+
+#[test]
+fn the_access_matrix_exports_with_exceptions_marked() {
+    let (_vault, mut office) = small_office();
+    office
+        .grant("kim@example.com", "CRM", "admin", "audit", None)
+        .unwrap();
+    let matrix = String::from_utf8(office.export_matrix_csv(true).unwrap()).unwrap();
+    let lines: Vec<&str> = matrix.lines().collect();
+    assert_eq!(lines[0], "email,name,Accounting,CRM");
+    assert!(
+        lines.contains(&"kim@example.com,Kim Lee,user,admin (exception)"),
+        "{matrix}"
+    );
+    assert!(
+        lines.contains(&"sam@example.com,Sam Carter,,user"),
+        "{matrix}"
+    );
+    let access = String::from_utf8(office.export_access_csv().unwrap()).unwrap();
+    assert!(
+        access
+            .lines()
+            .any(|l| l == "kim@example.com,Kim Lee,CRM,admin,true,true,exception: audit,"),
+        "{access}"
+    );
+}
+
+#[test]
+fn the_demo_office_is_realistic() {
+    let (_vault, mut office) = TestVault::open_new();
+    office.populate_demo(200).unwrap();
+    let directory = office.directory().unwrap();
+    assert_eq!(directory.staff.len(), 200);
+    assert!(
+        directory.systems.iter().any(|s| s.customer_data)
+            && directory.systems.iter().any(|s| s.has_privileged_level())
+    );
+    assert!(
+        !directory.exceptions.is_empty(),
+        "some exceptions with reasons"
+    );
+    assert!(
+        directory.accounts.iter().any(|a| !a.mfa_enrolled)
+            && directory.accounts.iter().any(|a| a.mfa_enrolled)
+    );
+    assert!(
+        directory
+            .staff
+            .iter()
+            .filter(|s| s.manager_id.is_some())
+            .count()
+            > 150
+    );
+    let grants = directory.all_access(office.today()).len();
+    assert!(
+        (1500..=2500).contains(&grants),
+        "about ten grants a person: {grants}"
+    );
+    assert!(office.verify().unwrap().is_empty());
+}
