@@ -207,3 +207,108 @@ fn the_keyboard_alone_signs_in_with_enter() {
         harness.state().notice_text()
     );
 }
+
+/// A vault with two systems and a Sales role, already signed in on the Staff page.
+fn office_with_roles() -> (TestVault, Harness<'static, KeyholderApp>) {
+    let (vault, mut office) = TestVault::open_new();
+    office
+        .add_system(
+            keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true)
+                .unwrap(),
+        )
+        .unwrap();
+    office
+        .add_system(
+            keyholder::service::new_system("Email", "software", "user", "", false, true).unwrap(),
+        )
+        .unwrap();
+    office
+        .add_role("Sales", &["CRM:user".into(), "Email:user".into()])
+        .unwrap();
+    let kim = keyholder::domain::staff::StaffDraft {
+        full_name: "Kim Lee".into(),
+        email: "kim@example.com".into(),
+        team: "Finance".into(),
+        ..Default::default()
+    };
+    office.add_staff(&kim).unwrap();
+    drop(office);
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    (vault, harness)
+}
+
+#[test]
+fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
+    let (_vault, mut harness) = office_with_roles();
+    harness
+        .get_by_role_and_label(Role::Button, "Add staff member")
+        .click();
+    harness.run();
+    type_into(&mut harness, "Full name", "Sam Carter");
+    type_into(&mut harness, "Work email", "sam@example.com");
+    type_into(&mut harness, "Team", "Sales");
+    harness.get_by_role_and_label(Role::Button, "Add").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Sam Carter added."));
+
+    harness.get_by_label("Sam Carter").click();
+    harness.run();
+    harness.get_by_label("Access, and why");
+    harness.get_by_label("Role to give").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Sales").click();
+    harness.run();
+    harness.get_by_label("Gains: CRM (user), Email (user)");
+    harness
+        .get_by_role_and_label(Role::Button, "Give role")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Role Sales given."));
+    assert_eq!(
+        harness.query_all_by_label("role Sales").count(),
+        2,
+        "CRM and Email, each because of role Sales"
+    );
+
+    harness
+        .get_by_role_and_label(Role::Button, "Access matrix")
+        .click();
+    harness.run();
+    harness.get_by_label("Sam Carter");
+    assert_eq!(
+        harness.query_all_by_label("user").count(),
+        2,
+        "Sam's CRM and Email cells"
+    );
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Only systems with customer data")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.query_all_by_label("user").count(),
+        1,
+        "only CRM holds customer data"
+    );
+}
+
+#[test]
+fn search_narrows_the_staff_list_as_you_type() {
+    let (_vault, mut harness) = office_with_roles();
+    harness
+        .get_by_role_and_label(Role::Button, "Add staff member")
+        .click();
+    harness.run();
+    type_into(&mut harness, "Full name", "Sam Carter");
+    type_into(&mut harness, "Work email", "sam@example.com");
+    harness.get_by_role_and_label(Role::Button, "Add").click();
+    harness.run();
+    harness.get_by_label("2 of 2 staff");
+    type_into(&mut harness, "Search", "kim");
+    harness.get_by_label("1 of 2 staff");
+    assert!(harness.query_by_label("Kim Lee").is_some());
+    assert!(harness.query_by_label("Sam Carter").is_none());
+}

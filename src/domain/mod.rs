@@ -9,4 +9,5 @@ pub mod recovery_key;
 pub mod secret;
 pub mod staff;
 pub mod staff_csv;
+pub mod staff_query;
 pub mod system;

@@ -1,18 +1,31 @@
 //! What the screens ask for. Drawing code returns these; [`super::KeyholderApp`] applies them
 //! after the frame is drawn. No command carries a secret: forms keep their own fields.
 
+use crate::domain::access::RoleId;
+use crate::domain::staff::StaffId;
+use crate::domain::staff_query::SortKey;
+use crate::domain::system::SystemId;
+
 /// The pages of the signed-in shell, in navigation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Overview,
+    Staff,
+    Systems,
+    Roles,
+    AccessMatrix,
     Operators,
     AuditLog,
     Settings,
 }
 
 impl Page {
-    pub const ALL: [Page; 4] = [
+    pub const ALL: [Page; 8] = [
         Page::Overview,
+        Page::Staff,
+        Page::Systems,
+        Page::Roles,
+        Page::AccessMatrix,
         Page::Operators,
         Page::AuditLog,
         Page::Settings,
@@ -21,6 +34,10 @@ impl Page {
     pub fn title(self) -> &'static str {
         match self {
             Page::Overview => "Overview",
+            Page::Staff => "Staff",
+            Page::Systems => "Systems",
+            Page::Roles => "Roles",
+            Page::AccessMatrix => "Access matrix",
             Page::Operators => "Operators",
             Page::AuditLog => "Audit log",
             Page::Settings => "Settings",
@@ -48,4 +65,21 @@ pub enum Command {
     Verify,
     Backup,
     DismissNotice,
+    RefilterStaff,
+    SortStaff(SortKey),
+    SelectStaff(Option<StaffId>),
+    ToggleAddStaff,
+    AddStaff,
+    AssignRole(StaffId, RoleId),
+    UnassignRole(StaffId, RoleId),
+    GrantAccess(StaffId),
+    RevokeAccess(StaffId, SystemId),
+    SelectSystem(Option<SystemId>),
+    AddSystem,
+    AddRole,
+    PreviewImport,
+    ConfirmImport,
+    CancelImport,
+    ExportStaff,
+    ExportMatrix,
 }

@@ -4,12 +4,17 @@
 mod app;
 mod audit;
 mod commands;
+mod matrix;
 mod operators;
 mod overview;
+mod records;
 mod recovery_key;
+mod roles;
 mod settings;
 mod shell;
 mod sign_in;
+mod staff;
+mod systems;
 mod welcome;
 mod widgets;
 

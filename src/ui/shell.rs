@@ -2,10 +2,13 @@
 //! the page in the middle. Holds the data the pages draw from, refreshed only after a write.
 
 use super::commands::{Command, Page};
+use super::records::Records;
 use super::widgets::Notice;
-use super::{audit, operators, overview, settings};
+use super::{audit, matrix, operators, overview, roles, settings, staff, systems};
 use crate::domain::audit::AuditRecord;
 use crate::domain::secret::SecretString;
+use crate::domain::staff::{StaffDraft, StaffId};
+use crate::service::new_system;
 use crate::service::{Office, ServiceResult, Settings};
 use crate::vault::keystore::SecretStore;
 use crate::vault::operators::OperatorRow;
@@ -21,6 +24,7 @@ pub struct ShellData {
     pub audit: Vec<AuditRecord>,
     pub remembered: bool,
     pub verify: Option<Vec<String>>,
+    pub load_error: Option<String>,
 }
 
 /// Text the operator is typing on the pages.
@@ -44,6 +48,7 @@ pub struct Shell {
     pub page: Page,
     pub data: ShellData,
     pub forms: ShellForms,
+    pub records: Records,
 }
 
 impl Shell {
@@ -57,8 +62,12 @@ impl Shell {
             audit: Vec::new(),
             remembered: false,
             verify: None,
+            load_error: None,
         };
         let backup_path = default_backup_path(&office);
+        let records = Records::load(&office);
+        let load_error = records.as_ref().err().map(ToString::to_string);
+        let records = records.unwrap_or_else(|_| Records::empty(office.today()));
         let mut shell = Self {
             office,
             store,
@@ -68,8 +77,10 @@ impl Shell {
                 backup_path,
                 ..Default::default()
             },
+            records,
         };
         let _ = shell.refresh();
+        shell.data.load_error = load_error;
         shell.reset_settings_form();
         shell
     }
@@ -87,23 +98,66 @@ impl Shell {
         self.forms.auto_lock_minutes = self.data.settings.auto_lock_minutes;
     }
 
-    /// Apply a shell command; returns the notice to show.
+    /// Apply a shell command; returns the notice to show. Only commands that write read the
+    /// vault again afterwards.
     pub fn apply(&mut self, command: Command) -> Option<Notice> {
+        if let Some(result) = self.view(&command) {
+            return result.err().map(|e| Notice::error(e.to_string()));
+        }
         let result = self.run(command);
-        let refreshed = self.refresh();
+        let refreshed = self
+            .refresh()
+            .and_then(|()| self.records.reload(&self.office));
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
             (Err(error), _) | (Ok(_), Err(error)) => Some(Notice::error(error.to_string())),
         }
     }
 
+    /// Commands that only change what is shown; `None` for commands that write.
+    fn view(&mut self, command: &Command) -> Option<ServiceResult<()>> {
+        let records = &mut self.records;
+        match command {
+            Command::Navigate(page) => self.page = *page,
+            Command::RefilterStaff => records.refilter(),
+            Command::SortStaff(key) => {
+                records.filter.descending =
+                    records.filter.sort == *key && !records.filter.descending;
+                records.filter.sort = *key;
+                records.refilter();
+            }
+            Command::SelectStaff(id) => {
+                records.selected_staff = *id;
+                records.forms.role_to_add = None;
+                records.forms.grant_system = None;
+                records.forms.grant_level.clear();
+            }
+            Command::SelectSystem(id) => records.selected_system = *id,
+            Command::ToggleAddStaff => records.forms.show_add_staff = !records.forms.show_add_staff,
+            Command::CancelImport => records.import_plan = None,
+            Command::PreviewImport => {
+                let path = std::path::PathBuf::from(records.forms.import_path.trim());
+                let result = std::fs::read(&path)
+                    .map_err(|e| {
+                        crate::service::ServiceError::Invalid(format!(
+                            "cannot read {}: {e}",
+                            path.display()
+                        ))
+                    })
+                    .and_then(|bytes| self.office.preview_import(&bytes));
+                return Some(result.map(|plan| records.import_plan = Some(plan)));
+            }
+            _ => return None,
+        }
+        Some(Ok(()))
+    }
+
     fn run(&mut self, command: Command) -> ServiceResult<Option<String>> {
+        if let Some(message) = self.run_record_command(&command)? {
+            return Ok(Some(message));
+        }
         let forms = &mut self.forms;
         Ok(match command {
-            Command::Navigate(page) => {
-                self.page = page;
-                None
-            }
             Command::ChangePassword => {
                 if forms.new_password != forms.confirm_password {
                     return Err(crate::service::ServiceError::Invalid(
@@ -186,6 +240,138 @@ impl Shell {
         })
     }
 
+    /// Writes to the office record; `None` when the command is not one of them.
+    fn run_record_command(&mut self, command: &Command) -> ServiceResult<Option<String>> {
+        let directory = &self.records.directory;
+        let email_of = |id: StaffId| {
+            directory
+                .person(id)
+                .map(|p| p.email.clone())
+                .unwrap_or_default()
+        };
+        let forms = &mut self.records.forms;
+        let message = match command {
+            Command::AddStaff => {
+                let draft = StaffDraft {
+                    full_name: forms.new_name.clone(),
+                    email: forms.new_email.clone(),
+                    job_title: forms.new_title.clone(),
+                    team: forms.new_team.clone(),
+                    manager_email: forms.new_manager.clone(),
+                    start_date: forms.new_start.clone(),
+                    ..Default::default()
+                };
+                self.office.add_staff(&draft)?;
+                forms.show_add_staff = false;
+                for field in [
+                    &mut forms.new_name,
+                    &mut forms.new_email,
+                    &mut forms.new_title,
+                    &mut forms.new_team,
+                    &mut forms.new_manager,
+                    &mut forms.new_start,
+                ] {
+                    field.clear();
+                }
+                format!("{} added.", draft.full_name.trim())
+            }
+            Command::AssignRole(staff, role) => {
+                let role_name = directory
+                    .role(*role)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default();
+                self.office.assign_role(&role_name, &email_of(*staff))?;
+                forms.role_to_add = None;
+                format!("Role {role_name} given.")
+            }
+            Command::UnassignRole(staff, role) => {
+                let role_name = directory
+                    .role(*role)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default();
+                self.office.unassign_role(&role_name, &email_of(*staff))?;
+                format!("Role {role_name} removed.")
+            }
+            Command::GrantAccess(staff) => {
+                let system = forms
+                    .grant_system
+                    .and_then(|s| directory.system(s))
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                let until = Some(forms.grant_until.trim()).filter(|u| !u.is_empty());
+                self.office.grant(
+                    &email_of(*staff),
+                    &system,
+                    &forms.grant_level,
+                    &forms.grant_reason,
+                    until,
+                )?;
+                forms.grant_reason.clear();
+                forms.grant_until.clear();
+                format!("Direct access to {system} granted.")
+            }
+            Command::RevokeAccess(staff, system) => {
+                let system = directory
+                    .system(*system)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                self.office.revoke(&email_of(*staff), &system)?;
+                format!("Direct access to {system} revoked.")
+            }
+            Command::AddSystem => {
+                let system = new_system(
+                    &forms.system_name,
+                    &forms.system_kind,
+                    &forms.system_levels,
+                    &forms.system_privileged,
+                    forms.system_customer_data,
+                    forms.system_mfa,
+                )?;
+                self.office.add_system(system)?;
+                let name = std::mem::take(&mut forms.system_name);
+                format!("System {} added.", name.trim())
+            }
+            Command::AddRole => {
+                let grants: Vec<String> = forms
+                    .role_grants
+                    .split(',')
+                    .map(|g| g.trim().to_owned())
+                    .filter(|g| !g.is_empty())
+                    .collect();
+                self.office.add_role(&forms.role_name, &grants)?;
+                forms.role_grants.clear();
+                format!(
+                    "Role {} added.",
+                    std::mem::take(&mut forms.role_name).trim()
+                )
+            }
+            Command::ConfirmImport => {
+                let Some(plan) = self.records.import_plan.take() else {
+                    return Ok(None);
+                };
+                let count = self.office.apply_import(&plan, forms.import_path.trim())?;
+                format!("{count} staff member(s) imported.")
+            }
+            Command::ExportStaff => {
+                let path = forms.import_path.trim().to_owned();
+                write_new_file(&path, &self.office.export_staff_csv()?)?;
+                format!("Staff exported to {path}.")
+            }
+            Command::ExportMatrix => {
+                let path = forms.export_path.trim().to_owned();
+                write_new_file(
+                    &path,
+                    &self
+                        .office
+                        .export_matrix_csv(self.records.matrix_customer_only)?,
+                )?;
+                format!("Access matrix exported to {path}.")
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(message))
+    }
+
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -228,8 +414,18 @@ impl Shell {
             notice(ui, commands);
             ui.heading(self.page.title());
             ui.add_space(8.0);
+            if let Some(error) = &self.data.load_error {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("The office record could not be read: {error}"),
+                );
+            }
             match self.page {
                 Page::Overview => overview::ui(ui, &self.data, commands),
+                Page::Staff => staff::ui(ui, &mut self.records, &self.data.audit, commands),
+                Page::Systems => systems::ui(ui, &mut self.records, commands),
+                Page::Roles => roles::ui(ui, &mut self.records, commands),
+                Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),
                 Page::Operators => operators::ui(
                     ui,
                     &self.data,
@@ -242,6 +438,25 @@ impl Shell {
             }
         });
     }
+}
+
+/// Write an export, refusing to overwrite an existing file.
+fn write_new_file(path: &str, bytes: &[u8]) -> ServiceResult<()> {
+    use std::io::Write;
+    let invalid = |e: std::io::Error| {
+        crate::service::ServiceError::Invalid(format!("cannot write {path}: {e}"))
+    };
+    if path.is_empty() {
+        return Err(crate::service::ServiceError::Invalid(
+            "name the file to write".into(),
+        ));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(invalid)?;
+    file.write_all(bytes).map_err(invalid)
 }
 
 fn default_backup_path(office: &Office) -> String {

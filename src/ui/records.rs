@@ -1,0 +1,100 @@
+//! What the office-record pages draw from: the directory, the search index, the filtered
+//! staff rows and the access matrix, rebuilt only after a write or a change of filter.
+
+use crate::domain::access::{Cell, Directory, RoleId};
+use crate::domain::staff::StaffId;
+use crate::domain::staff_csv::ImportPlan;
+use crate::domain::staff_query::{StaffFilter, StaffIndex};
+use crate::domain::system::SystemId;
+use crate::service::{Office, ServiceResult};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// Text typed into the record forms.
+#[derive(Debug, Default)]
+pub struct RecordForms {
+    pub new_name: String,
+    pub new_email: String,
+    pub new_title: String,
+    pub new_team: String,
+    pub new_manager: String,
+    pub new_start: String,
+    pub show_add_staff: bool,
+    pub role_to_add: Option<RoleId>,
+    pub grant_system: Option<SystemId>,
+    pub grant_level: String,
+    pub grant_reason: String,
+    pub grant_until: String,
+    pub system_name: String,
+    pub system_kind: String,
+    pub system_levels: String,
+    pub system_privileged: String,
+    pub system_customer_data: bool,
+    pub system_mfa: bool,
+    pub role_name: String,
+    pub role_grants: String,
+    pub import_path: String,
+    pub export_path: String,
+}
+
+pub struct Records {
+    pub directory: Directory,
+    pub today: Date,
+    pub index: StaffIndex,
+    pub teams: Vec<String>,
+    pub filter: StaffFilter,
+    pub rows: Vec<usize>,
+    pub matrix: HashMap<(StaffId, SystemId), Cell>,
+    pub matrix_customer_only: bool,
+    pub selected_staff: Option<StaffId>,
+    pub selected_system: Option<SystemId>,
+    pub import_plan: Option<ImportPlan>,
+    pub forms: RecordForms,
+}
+
+impl Records {
+    pub fn load(office: &Office) -> ServiceResult<Self> {
+        let mut records = Self::empty(office.today());
+        records.reload(office)?;
+        Ok(records)
+    }
+
+    /// Nothing loaded yet (or loading failed).
+    pub fn empty(today: Date) -> Self {
+        Self {
+            directory: Directory::default(),
+            today,
+            index: StaffIndex::default(),
+            teams: Vec::new(),
+            filter: StaffFilter::default(),
+            rows: Vec::new(),
+            matrix: HashMap::new(),
+            matrix_customer_only: false,
+            selected_staff: None,
+            selected_system: None,
+            import_plan: None,
+            forms: RecordForms {
+                system_kind: "software".into(),
+                system_levels: "user,admin".into(),
+                system_privileged: "admin".into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Read the office again after a write.
+    pub fn reload(&mut self, office: &Office) -> ServiceResult<()> {
+        self.directory = office.directory()?;
+        self.today = office.today();
+        self.index = StaffIndex::build(&self.directory, self.today);
+        self.teams = StaffIndex::teams(&self.directory);
+        self.matrix = self.directory.matrix(self.today);
+        self.refilter();
+        Ok(())
+    }
+
+    /// Apply the current filter (after it changed).
+    pub fn refilter(&mut self) {
+        self.rows = self.index.query(&self.directory, &self.filter);
+    }
+}

@@ -1,0 +1,513 @@
+//! Staff: a searchable, filterable, sortable list (virtualised: only visible rows are laid out)
+//! with import and export, and one person's page: their details, roles, access and why,
+//! accounts and history.
+
+use super::commands::Command;
+use super::records::{RecordForms, Records};
+use super::widgets::{field_label, indented, text_field};
+use crate::domain::access::Directory;
+use crate::domain::access::Source;
+use crate::domain::audit::AuditRecord;
+use crate::domain::staff::{StaffId, StaffStatus};
+use crate::domain::staff_query::SortKey;
+use egui_extras::{Column, TableBuilder};
+
+pub fn ui(
+    ui: &mut egui::Ui,
+    records: &mut Records,
+    audit: &[AuditRecord],
+    commands: &mut Vec<Command>,
+) {
+    if let Some(id) = records.selected_staff {
+        detail_ui(ui, records, id, audit, commands);
+        return;
+    }
+    toolbar_ui(ui, records, commands);
+    if records.forms.show_add_staff {
+        add_staff_ui(ui, records, commands);
+    }
+    if records.import_plan.is_some() {
+        import_preview_ui(ui, records, commands);
+    }
+    ui.add_space(6.0);
+    table_ui(ui, records, commands);
+}
+
+fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let label = ui.label("Search");
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut records.filter.text)
+                .hint_text("name, email, team or system")
+                .desired_width(260.0),
+        );
+        changed |= search.labelled_by(label.id).changed();
+        let status_text = records.filter.status.map_or("Any status", |s| s.as_str());
+        egui::ComboBox::from_label("Status")
+            .selected_text(status_text)
+            .show_ui(ui, |ui| {
+                changed |= ui
+                    .selectable_value(&mut records.filter.status, None, "Any status")
+                    .changed();
+                for status in StaffStatus::ALL {
+                    changed |= ui
+                        .selectable_value(&mut records.filter.status, Some(status), status.as_str())
+                        .changed();
+                }
+            });
+        let team_text = records
+            .filter
+            .team
+            .clone()
+            .unwrap_or_else(|| "Any team".into());
+        egui::ComboBox::from_label("Team")
+            .selected_text(team_text)
+            .show_ui(ui, |ui| {
+                changed |= ui
+                    .selectable_value(&mut records.filter.team, None, "Any team")
+                    .changed();
+                for team in &records.teams {
+                    changed |= ui
+                        .selectable_value(&mut records.filter.team, Some(team.clone()), team)
+                        .changed();
+                }
+            });
+        changed |= ui
+            .checkbox(&mut records.filter.privileged_only, "Privileged access")
+            .changed();
+        changed |= ui
+            .checkbox(&mut records.filter.customer_data_only, "Customer data")
+            .changed();
+    });
+    ui.horizontal(|ui| {
+        ui.weak(format!(
+            "{} of {} staff",
+            records.rows.len(),
+            records.directory.staff.len()
+        ));
+        if ui.button("Add staff member").clicked() {
+            commands.push(Command::ToggleAddStaff);
+        }
+        let label = ui.label("CSV file");
+        ui.add(
+            egui::TextEdit::singleline(&mut records.forms.import_path)
+                .hint_text("/path/to/staff.csv")
+                .desired_width(220.0),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                !records.forms.import_path.trim().is_empty(),
+                egui::Button::new("Check import"),
+            )
+            .clicked()
+        {
+            commands.push(Command::PreviewImport);
+        }
+        if ui
+            .add_enabled(
+                !records.forms.import_path.trim().is_empty(),
+                egui::Button::new("Export staff"),
+            )
+            .clicked()
+        {
+            commands.push(Command::ExportStaff);
+        }
+    });
+    if changed {
+        commands.push(Command::RefilterStaff);
+    }
+}
+
+fn add_staff_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong("New staff member");
+        ui.weak("Only what the job needs: no home address, birth date or ID numbers. Less personal data is less to lose.");
+        let forms = &mut records.forms;
+        text_field(ui, "Full name", &mut forms.new_name);
+        text_field(ui, "Work email", &mut forms.new_email);
+        text_field(ui, "Job title", &mut forms.new_title);
+        text_field(ui, "Team", &mut forms.new_team);
+        text_field(ui, "Manager's email", &mut forms.new_manager);
+        text_field(ui, "Start date (YYYY-MM-DD)", &mut forms.new_start);
+        indented(ui, |ui| {
+            let ready = !forms.new_name.trim().is_empty() && !forms.new_email.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Add")).clicked() {
+                commands.push(Command::AddStaff);
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::ToggleAddStaff);
+            }
+        });
+    });
+}
+
+fn import_preview_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+    let Some(plan) = &records.import_plan else {
+        return;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(format!(
+            "Import check: {} valid row(s), {} invalid",
+            plan.valid.len(),
+            plan.problems.len()
+        ));
+        for warning in &plan.warnings {
+            ui.weak(warning);
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("import-problems")
+            .max_height(140.0)
+            .show(ui, |ui| {
+                for problem in &plan.problems {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("line {}: {}", problem.line, problem.reason),
+                    );
+                }
+            });
+        ui.label("Nothing has been written yet.");
+        ui.horizontal(|ui| {
+            let text = format!("Import {} valid row(s)", plan.valid.len());
+            if ui
+                .add_enabled(!plan.valid.is_empty(), egui::Button::new(text))
+                .clicked()
+            {
+                commands.push(Command::ConfirmImport);
+            }
+            if ui.button("Cancel import").clicked() {
+                commands.push(Command::CancelImport);
+            }
+        });
+    });
+}
+
+fn sort_header(
+    ui: &mut egui::Ui,
+    records: &Records,
+    key: SortKey,
+    title: &str,
+    commands: &mut Vec<Command>,
+) {
+    let arrow = match (records.filter.sort == key, records.filter.descending) {
+        (true, false) => " ^",
+        (true, true) => " v",
+        _ => "",
+    };
+    if ui
+        .add(
+            egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false),
+        )
+        .on_hover_text(format!("Sort by {title}"))
+        .clicked()
+    {
+        commands.push(Command::SortStaff(key));
+    }
+}
+
+fn table_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    TableBuilder::new(ui)
+        .id_salt("staff-table")
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(200.0).at_least(120.0).clip(true))
+        .column(Column::initial(250.0).at_least(120.0).clip(true))
+        .column(Column::initial(140.0).clip(true))
+        .column(Column::initial(80.0))
+        .column(Column::initial(95.0))
+        .column(Column::remainder())
+        .header(row_height, |mut header| {
+            for (key, title) in [
+                (SortKey::Name, "Name"),
+                (SortKey::Email, "Email"),
+                (SortKey::Team, "Team"),
+                (SortKey::Status, "Status"),
+                (SortKey::Start, "Start"),
+            ] {
+                header.col(|ui| sort_header(ui, records, key, title, commands));
+            }
+            header.col(|ui| {
+                ui.strong("Access");
+            });
+        })
+        .body(|body| {
+            body.rows(row_height, records.rows.len(), |mut row| {
+                let index = records.rows[row.index()];
+                let person = &records.directory.staff[index];
+                row.col(|ui| {
+                    if ui.link(&person.full_name).clicked() {
+                        commands.push(Command::SelectStaff(Some(person.id)));
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(&person.email);
+                });
+                row.col(|ui| {
+                    ui.label(&person.team);
+                });
+                row.col(|ui| {
+                    ui.label(person.status.as_str());
+                });
+                row.col(|ui| {
+                    ui.label(person.start_date.map(|d| d.to_string()).unwrap_or_default());
+                });
+                row.col(|ui| {
+                    if records.index.has_privileged(index) {
+                        ui.colored_label(ui.visuals().warn_fg_color, "privileged");
+                    }
+                    if records.index.has_customer_data(index) {
+                        ui.weak("customer data");
+                    }
+                });
+            });
+        });
+}
+
+/// Whether an audit record is about staff member `id` (`staff #12`, not `staff #123`).
+fn mentions(record: &AuditRecord, id: StaffId) -> bool {
+    let needle = format!("staff #{id}");
+    record.summary.match_indices(&needle).any(|(at, _)| {
+        !record.summary[at + needle.len()..].starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+fn detail_ui(
+    ui: &mut egui::Ui,
+    records: &mut Records,
+    id: StaffId,
+    audit: &[AuditRecord],
+    commands: &mut Vec<Command>,
+) {
+    if ui.button("Back to all staff").clicked() {
+        commands.push(Command::SelectStaff(None));
+    }
+    let Records {
+        directory,
+        forms,
+        today,
+        ..
+    } = records;
+    let today = *today;
+    let directory = &*directory;
+    let Some(person) = directory.person(id) else {
+        ui.label("This staff member no longer exists.");
+        return;
+    };
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(&person.full_name);
+        egui::Grid::new("staff-fields")
+            .num_columns(2)
+            .spacing([24.0, 4.0])
+            .show(ui, |ui| {
+                let manager = person
+                    .manager_id
+                    .and_then(|m| directory.person(m))
+                    .map(|m| format!("{} <{}>", m.full_name, m.email));
+                for (label, value) in [
+                    ("Email", person.email.clone()),
+                    ("Job title", person.job_title.clone()),
+                    ("Team", person.team.clone()),
+                    ("Manager", manager.unwrap_or_default()),
+                    (
+                        "Start date",
+                        person.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                    ),
+                    (
+                        "End date",
+                        person.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                    ),
+                    ("Status", person.status.to_string()),
+                    ("Notes", person.notes.clone()),
+                ] {
+                    ui.label(label);
+                    ui.label(value);
+                    ui.end_row();
+                }
+            });
+
+        ui.add_space(12.0);
+        ui.strong("Roles");
+        for role_id in directory.roles_of(id) {
+            if let Some(role) = directory.role(*role_id) {
+                ui.horizontal(|ui| {
+                    ui.label(&role.name);
+                    if ui
+                        .small_button(format!("Remove role {}", role.name))
+                        .clicked()
+                    {
+                        commands.push(Command::UnassignRole(id, role.id));
+                    }
+                });
+            }
+        }
+        ui.horizontal(|ui| {
+            let chosen = forms
+                .role_to_add
+                .and_then(|r| directory.role(r))
+                .map_or("Choose a role", |r| r.name.as_str());
+            egui::ComboBox::from_label("Role to give")
+                .selected_text(chosen)
+                .show_ui(ui, |ui| {
+                    for role in directory
+                        .roles
+                        .iter()
+                        .filter(|r| !directory.roles_of(id).contains(&r.id))
+                    {
+                        ui.selectable_value(&mut forms.role_to_add, Some(role.id), &role.name);
+                    }
+                });
+            if let Some(role) = forms.role_to_add
+                && ui.button("Give role").clicked()
+            {
+                commands.push(Command::AssignRole(id, role));
+            }
+        });
+        if let Some(role) = forms.role_to_add {
+            let mut roles = directory.roles_of(id).to_vec();
+            roles.push(role);
+            let diff = directory.mover_diff(id, &roles, today);
+            let describe = |pairs: &[(i64, i64)]| {
+                pairs
+                    .iter()
+                    .filter_map(|(_, l)| directory.level(*l))
+                    .map(|(s, l)| format!("{} ({})", s.name, l.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if diff.gained.is_empty() {
+                ui.weak("This role adds no access they do not already have.");
+            } else {
+                ui.label(format!("Gains: {}", describe(&diff.gained)));
+            }
+        }
+
+        ui.add_space(12.0);
+        ui.strong("Access, and why");
+        let mut access = directory.access_of(id, today);
+        access.sort_by_key(|a| {
+            (
+                directory.system(a.system_id).map(|s| s.name.to_lowercase()),
+                a.source,
+            )
+        });
+        egui::Grid::new("staff-access")
+            .num_columns(4)
+            .striped(true)
+            .spacing([16.0, 4.0])
+            .show(ui, |ui| {
+                for a in &access {
+                    let Some((system, level)) = directory.level(a.level_id) else {
+                        continue;
+                    };
+                    ui.label(&system.name);
+                    if level.privileged {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!("{} (privileged)", level.name),
+                        );
+                    } else {
+                        ui.label(&level.name);
+                    }
+                    ui.label(directory.describe_source(a.source));
+                    if matches!(a.source, Source::Exception { .. }) {
+                        if ui.small_button(format!("Revoke {}", system.name)).clicked() {
+                            commands.push(Command::RevokeAccess(id, system.id));
+                        }
+                    } else {
+                        ui.label("");
+                    }
+                    ui.end_row();
+                }
+            });
+        grant_form_ui(ui, directory, forms, id, commands);
+
+        ui.add_space(12.0);
+        ui.strong("Accounts");
+        for account in directory.accounts_of(id) {
+            let system = directory
+                .system(account.system_id)
+                .map_or("?", |s| s.name.as_str());
+            let mfa = match (
+                account.mfa_enrolled,
+                directory
+                    .system(account.system_id)
+                    .is_some_and(|s| s.mfa_supported),
+            ) {
+                (true, _) => "MFA on",
+                (false, true) => "no MFA (supported)",
+                (false, false) => "MFA not supported",
+            };
+            ui.label(format!("{system}: {} — {mfa}", account.username));
+        }
+
+        ui.add_space(12.0);
+        ui.strong("History");
+        for record in audit.iter().filter(|r| mentions(r, id)).take(50) {
+            ui.horizontal(|ui| {
+                ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
+                ui.label(format!("{} — {}", record.summary, record.operator));
+            });
+        }
+    });
+}
+
+fn grant_form_ui(
+    ui: &mut egui::Ui,
+    directory: &Directory,
+    forms: &mut RecordForms,
+    id: StaffId,
+    commands: &mut Vec<Command>,
+) {
+    ui.add_space(6.0);
+    ui.label("Give direct access (an exception, with a reason):");
+    ui.horizontal(|ui| {
+        let system_name = forms
+            .grant_system
+            .and_then(|s| directory.system(s))
+            .map_or("Choose a system", |s| s.name.as_str());
+        egui::ComboBox::from_label("System")
+            .selected_text(system_name)
+            .show_ui(ui, |ui| {
+                for system in &directory.systems {
+                    ui.selectable_value(&mut forms.grant_system, Some(system.id), &system.name);
+                }
+            });
+        if let Some(system) = forms.grant_system.and_then(|s| directory.system(s)) {
+            egui::ComboBox::from_label("Level")
+                .selected_text(forms.grant_level.clone())
+                .show_ui(ui, |ui| {
+                    for level in &system.levels {
+                        ui.selectable_value(
+                            &mut forms.grant_level,
+                            level.name.clone(),
+                            &level.name,
+                        );
+                    }
+                });
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Reason");
+        ui.add(
+            egui::TextEdit::singleline(&mut forms.grant_reason)
+                .hint_text("why this person needs it")
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        let until = ui.label("Last day (optional)");
+        ui.add(
+            egui::TextEdit::singleline(&mut forms.grant_until)
+                .hint_text("YYYY-MM-DD")
+                .desired_width(100.0),
+        )
+        .labelled_by(until.id);
+        let ready = forms.grant_system.is_some()
+            && !forms.grant_level.is_empty()
+            && !forms.grant_reason.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Grant")).clicked() {
+            commands.push(Command::GrantAccess(id));
+        }
+    });
+}
