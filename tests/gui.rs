@@ -312,3 +312,22 @@ fn search_narrows_the_staff_list_as_you_type() {
     assert!(harness.query_by_label("Kim Lee").is_some());
     assert!(harness.query_by_label("Sam Carter").is_none());
 }
+
+#[test]
+fn a_new_user_can_explore_a_demo_office_without_creating_their_vault() {
+    let dir = tempfile::tempdir().expect("dir");
+    let vault = dir.path().join("office.khv");
+    let mut harness = app(&vault, Arc::new(ManualClock::new(start_time())));
+    harness.run();
+    type_into(&mut harness, "Your name", OPERATOR);
+    type_into(&mut harness, "Password", PASSWORD);
+    type_into(&mut harness, "Confirm password", PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Explore a demo office").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().screen_name(), "shell", "{:?}", harness.state().notice_text());
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    harness.get_by_label("30 of 30 staff");
+    assert!(!vault.exists(), "the office's own vault is not created by the demo");
+    assert!(dir.path().join("demo-office.khv").exists());
+}

@@ -19,6 +19,15 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
+/// How many people the demo office has.
+const DEMO_STAFF: usize = 30;
+
+/// The demo office lives beside the real vault, so exploring never touches the office's data.
+pub fn demo_path(vault: &std::path::Path) -> PathBuf {
+    let name = vault.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "office.khv".into());
+    vault.with_file_name(format!("demo-{name}"))
+}
+
 /// What the app needs from outside: the vault path, a clock and a keyring (fakes in tests).
 #[derive(Clone)]
 pub struct AppDeps {
@@ -179,7 +188,8 @@ impl KeyholderApp {
         match command {
             Command::DismissNotice => self.notice = None,
             Command::Lock => self.lock(Some("Locked.".into())),
-            Command::CreateVault => self.create_vault(),
+            Command::CreateVault => self.create_vault(false),
+            Command::CreateDemo => self.create_vault(true),
             Command::AcknowledgeRecoveryKey => {
                 let screen =
                     std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
@@ -208,7 +218,8 @@ impl KeyholderApp {
         }
     }
 
-    fn create_vault(&mut self) {
+    /// Create the office vault, or a demo office beside it (`demo` true) to explore first.
+    fn create_vault(&mut self, demo: bool) {
         let Screen::Welcome(form) = &mut self.screen else {
             return;
         };
@@ -216,17 +227,20 @@ impl KeyholderApp {
             self.notice = Some(Notice::error(form.problem()));
             return;
         };
-        let (path, clock) = (self.deps.vault.clone(), self.deps.clock.clone());
-        self.run_job("Creating the vault…", move || {
-            JobResult::Created(Office::create(
-                &path,
-                NewOffice {
-                    operator: &operator,
-                    password: &password,
-                    kdf: None,
-                },
-                clock,
-            ))
+        let (path, clock, kdf) = (self.deps.vault.clone(), self.deps.clock.clone(), self.deps.new_vault_kdf);
+        if !demo {
+            self.run_job("Creating the vault…", move || {
+                JobResult::Created(Office::create(&path, NewOffice { operator: &operator, password: &password, kdf }, clock))
+            });
+            return;
+        }
+        let demo_path = demo_path(&path);
+        self.run_job("Creating the demo office…", move || {
+            let created = Office::create(&demo_path, NewOffice { operator: &operator, password: &password, kdf }, clock);
+            JobResult::SignedIn(created.and_then(|mut created| {
+                created.office.populate_demo(DEMO_STAFF)?;
+                Ok(created.office)
+            }))
         });
     }
 

@@ -49,6 +49,7 @@ impl Page {
 #[must_use]
 pub enum Command {
     CreateVault,
+    CreateDemo,
     AcknowledgeRecoveryKey,
     SignIn,
     SignInWithKeyring,

@@ -75,6 +75,16 @@ impl WelcomeForm {
             if create.clicked() || (ready && entered) {
                 commands.push(Command::CreateVault);
             }
+            if ui
+                .add_enabled(ready, egui::Button::new("Explore a demo office"))
+                .on_hover_text("A separate vault with a made-up office of 30 people, to try everything first. Your own vault is not created.")
+                .clicked()
+            {
+                commands.push(Command::CreateDemo);
+            }
+        });
+        indented(ui, |ui| {
+            ui.weak("Not ready yet? Explore a demo office first: it is a separate file and can be deleted.");
         });
     }
 }
