@@ -16,11 +16,8 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Cli::parse();
-    let result = if args.command.is_none() {
-        start_gui(args)
-    } else {
-        cli::run(args, &OsKeyring, Arc::new(SystemClock))
-    };
+    let result =
+        if args.command.is_none() { start_gui(args) } else { cli::run(args, &OsKeyring, Arc::new(SystemClock)) };
     match result {
         Ok(code) => code,
         Err(error) => {
@@ -32,11 +29,7 @@ fn main() -> ExitCode {
 
 /// The error and its causes on one line.
 fn one_line(error: &anyhow::Error) -> String {
-    error
-        .chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
+    error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
 }
 
 #[cfg(feature = "gui")]
@@ -48,7 +41,5 @@ fn start_gui(args: Cli) -> anyhow::Result<ExitCode> {
 
 #[cfg(not(feature = "gui"))]
 fn start_gui(_: Cli) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "this build has no GUI (built without the `gui` feature); give a command, see --help"
-    )
+    anyhow::bail!("this build has no GUI (built without the `gui` feature); give a command, see --help")
 }

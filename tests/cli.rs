@@ -26,18 +26,8 @@ fn run(command: &mut Command) -> Output {
 }
 
 fn with_stdin(command: &mut Command, input: &str) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
     child.wait_with_output().expect("wait")
 }
 
@@ -48,15 +38,7 @@ fn text(bytes: &[u8]) -> String {
 fn init(dir: &Path) -> (std::path::PathBuf, String) {
     let vault = dir.join("office.khv");
     let out = run(keyholder(&vault)
-        .args([
-            "init",
-            "--operator",
-            "Ada",
-            "--kdf-memory-mib",
-            "19",
-            "--kdf-iterations",
-            "2",
-        ])
+        .args(["init", "--operator", "Ada", "--kdf-memory-mib", "19", "--kdf-iterations", "2"])
         .env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
     (vault, text(&out.stdout))
@@ -70,10 +52,7 @@ fn init_prints_the_recovery_key_alone_on_stdout() {
     assert_eq!(lines.len(), 1, "stdout: {stdout:?}");
     let key = lines[0];
     assert_eq!(key.split('-').count(), 8);
-    assert!(
-        key.split('-')
-            .all(|group| group.len() == 4 && group.chars().all(|c| c.is_ascii_alphanumeric()))
-    );
+    assert!(key.split('-').all(|group| group.len() == 4 && group.chars().all(|c| c.is_ascii_alphanumeric())));
 }
 
 #[test]
@@ -81,30 +60,13 @@ fn init_refuses_a_kdf_below_the_floor_and_an_existing_vault() {
     let dir = tempfile::tempdir().expect("dir");
     let vault = dir.path().join("office.khv");
     let out = run(keyholder(&vault)
-        .args([
-            "init",
-            "--operator",
-            "Ada",
-            "--kdf-memory-mib",
-            "8",
-            "--kdf-iterations",
-            "2",
-        ])
+        .args(["init", "--operator", "Ada", "--kdf-memory-mib", "8", "--kdf-iterations", "2"])
         .env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("below the minimum"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert!(
-        snapshot(dir.path()).is_empty(),
-        "a refused init left files behind"
-    );
+    assert!(text(&out.stderr).contains("below the minimum"), "{}", text(&out.stderr));
+    assert!(snapshot(dir.path()).is_empty(), "a refused init left files behind");
     init(dir.path());
-    let out = run(keyholder(&vault)
-        .args(["init", "--operator", "Bob"])
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault).args(["init", "--operator", "Bob"]).env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("already exists"));
 }
@@ -113,31 +75,17 @@ fn init_refuses_a_kdf_below_the_floor_and_an_existing_vault() {
 fn verify_prints_ok_and_a_wrong_password_changes_no_vault_file() {
     let dir = tempfile::tempdir().expect("dir");
     let (vault, _) = init(dir.path());
-    let out = run(keyholder(&vault)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "ok\n");
 
-    let before: Vec<_> = snapshot(dir.path())
-        .into_iter()
-        .filter(|(n, _)| !n.ends_with(".attempts"))
-        .collect();
-    let out = with_stdin(
-        keyholder(&vault).args(["verify", "--password-stdin"]),
-        "not the password\n",
-    );
+    let before: Vec<_> = snapshot(dir.path()).into_iter().filter(|(n, _)| !n.ends_with(".attempts")).collect();
+    let out = with_stdin(keyholder(&vault).args(["verify", "--password-stdin"]), "not the password\n");
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("wrong operator name or password"),
-        "{stderr}"
-    );
-    let after: Vec<_> = snapshot(dir.path())
-        .into_iter()
-        .filter(|(n, _)| !n.ends_with(".attempts"))
-        .collect();
+    assert!(stderr.contains("wrong operator name or password"), "{stderr}");
+    let after: Vec<_> = snapshot(dir.path()).into_iter().filter(|(n, _)| !n.ends_with(".attempts")).collect();
     assert_eq!(before, after);
 }
 
@@ -149,15 +97,9 @@ fn verify_names_a_tampered_database_and_fails() {
     let middle = bytes.len() - 2000;
     bytes[middle] ^= 0x40;
     std::fs::write(&vault, bytes).expect("tamper");
-    let out = run(keyholder(&vault)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("damaged") || text(&out.stderr).contains("problem"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("damaged") || text(&out.stderr).contains("problem"), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains("ok"));
 }
 
@@ -165,27 +107,19 @@ fn verify_names_a_tampered_database_and_fails() {
 fn passwd_and_recover_change_the_password() {
     let dir = tempfile::tempdir().expect("dir");
     let (vault, recovery_key) = init(dir.path());
-    let out = with_stdin(
-        keyholder(&vault).args(["passwd", "--password-stdin"]),
-        &format!("{PASSWORD}\n{OTHER_PASSWORD}\n"),
-    );
+    let out =
+        with_stdin(keyholder(&vault).args(["passwd", "--password-stdin"]), &format!("{PASSWORD}\n{OTHER_PASSWORD}\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(keyholder(&vault)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success(), "the old password still works");
-    let out = run(keyholder(&vault)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", OTHER_PASSWORD));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", OTHER_PASSWORD));
     assert!(out.status.success());
 
     let out = run(keyholder(&vault)
         .args(["recover", "--recovery-key", recovery_key.trim()])
         .env("KEYHOLDER_NEW_PASSWORD", PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(keyholder(&vault)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success());
 }
 
@@ -198,42 +132,23 @@ fn operators_are_added_listed_and_removed() {
         &format!("{PASSWORD}\n{OTHER_PASSWORD}\n"),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(keyholder(&vault)
-        .args(["operator", "list"])
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
-    assert!(
-        !out.status.success(),
-        "two operators: the name must be given"
-    );
-    assert!(
-        text(&out.stderr).contains("--operator"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = run(keyholder(&vault).args(["operator", "list"]).env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(!out.status.success(), "two operators: the name must be given");
+    assert!(text(&out.stderr).contains("--operator"), "{}", text(&out.stderr));
     let out = run(keyholder(&vault)
         .args(["--operator", "Bob", "operator", "list", "--json"])
         .env("KEYHOLDER_PASSWORD", OTHER_PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let names: Vec<_> = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|o| o["name"].as_str())
-        .collect();
+    let names: Vec<_> = list.as_array().expect("array").iter().filter_map(|o| o["name"].as_str()).collect();
     assert_eq!(names, ["Ada", "Bob"]);
     let out = run(keyholder(&vault)
         .args(["operator", "remove", "Ada"])
         .env("KEYHOLDER_OPERATOR", "Bob")
         .env("KEYHOLDER_PASSWORD", OTHER_PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(keyholder(&vault)
-        .args(["--operator", "Ada", "verify"])
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
-    assert!(
-        !out.status.success(),
-        "a removed operator can still sign in"
-    );
+    let out = run(keyholder(&vault).args(["--operator", "Ada", "verify"]).env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(!out.status.success(), "a removed operator can still sign in");
 }
 
 #[test]
@@ -241,34 +156,18 @@ fn backup_and_restore_round_trip_and_audit_lists_it() {
     let dir = tempfile::tempdir().expect("dir");
     let (vault, _) = init(dir.path());
     let backup = dir.path().join("office.khbackup");
-    let out = run(keyholder(&vault)
-        .arg("backup")
-        .arg(&backup)
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault).arg("backup").arg(&backup).env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let restored = dir.path().join("copy").join("restored.khv");
-    let out = run(keyholder(&restored)
-        .arg("restore")
-        .arg(&backup)
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&restored).arg("restore").arg(&backup).env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(keyholder(&restored)
-        .args(["audit", "--json"])
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&restored).args(["audit", "--json"]).env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success());
     let records: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let actions: Vec<_> = records
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|r| r["action"].as_str())
-        .collect();
+    let actions: Vec<_> = records.as_array().expect("array").iter().filter_map(|r| r["action"].as_str()).collect();
     assert_eq!(actions.first(), Some(&"vault.create"));
     assert!(actions.contains(&"vault.restore"), "{actions:?}");
-    let out = run(keyholder(&restored)
-        .arg("restore")
-        .arg(&backup)
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&restored).arg("restore").arg(&backup).env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success(), "restore overwrote a vault");
 }
 
@@ -276,46 +175,25 @@ fn backup_and_restore_round_trip_and_audit_lists_it() {
 fn a_second_process_is_told_the_vault_is_already_open() {
     let vault = TestVault::new();
     let office = vault.sign_in();
-    let out = run(keyholder(&vault.path)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault.path).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success());
-    let expected = format!(
-        "already open in another Keyholder window or command (pid {})",
-        std::process::id()
-    );
-    assert!(
-        text(&out.stderr).contains(&expected),
-        "{}",
-        text(&out.stderr)
-    );
+    let expected = format!("already open in another Keyholder window or command (pid {})", std::process::id());
+    assert!(text(&out.stderr).contains(&expected), "{}", text(&out.stderr));
     drop(office);
-    let out = run(keyholder(&vault.path)
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&vault.path).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success());
 }
 
 #[test]
 fn missing_vault_and_missing_password_say_so() {
     let dir = tempfile::tempdir().expect("dir");
-    let out = run(keyholder(&dir.path().join("none.khv"))
-        .arg("verify")
-        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    let out = run(keyholder(&dir.path().join("none.khv")).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("there is no vault at"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("there is no vault at"), "{}", text(&out.stderr));
     let (vault, _) = init(dir.path());
     let out = run(keyholder(&vault).arg("passwd"));
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("KEYHOLDER_PASSWORD"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("KEYHOLDER_PASSWORD"), "{}", text(&out.stderr));
 }
 
 fn with_password(command: &mut Command) -> &mut Command {
@@ -344,15 +222,7 @@ fn staff_systems_roles_and_access_from_the_command_line() {
         "--mfa",
     ]);
     ok(&["system", "add", "--name", "Email"]);
-    ok(&[
-        "role",
-        "add",
-        "Sales",
-        "--grant",
-        "CRM:user",
-        "--grant",
-        "Email:user",
-    ]);
+    ok(&["role", "add", "Sales", "--grant", "CRM:user", "--grant", "Email:user"]);
     ok(&[
         "staff",
         "add",
@@ -365,30 +235,11 @@ fn staff_systems_roles_and_access_from_the_command_line() {
         "--start",
         "2026-01-05",
     ]);
-    ok(&[
-        "staff",
-        "add",
-        "--name",
-        "Sam Carter",
-        "--email",
-        "sam@example.com",
-        "--manager",
-        "kim@example.com",
-    ]);
+    ok(&["staff", "add", "--name", "Sam Carter", "--email", "sam@example.com", "--manager", "kim@example.com"]);
     ok(&["role", "assign", "Sales", "sam@example.com"]);
-    ok(&[
-        "grant",
-        "kim@example.com",
-        "CRM",
-        "admin",
-        "--reason",
-        "data clean-up",
-        "--until",
-        "2026-12-31",
-    ]);
+    ok(&["grant", "kim@example.com", "CRM", "admin", "--reason", "data clean-up", "--until", "2026-12-31"]);
 
-    let staff: serde_json::Value =
-        serde_json::from_str(&ok(&["staff", "list", "--json"])).expect("json");
+    let staff: serde_json::Value = serde_json::from_str(&ok(&["staff", "list", "--json"])).expect("json");
     assert_eq!(staff[0]["name"], "Kim Lee");
     assert_eq!(staff[0]["team"], "Sales");
     assert_eq!(staff[1]["email"], "sam@example.com");
@@ -397,8 +248,7 @@ fn staff_systems_roles_and_access_from_the_command_line() {
         serde_json::from_str(&ok(&["staff", "show", "sam@example.com", "--json"])).expect("json");
     assert_eq!(sam["roles"], serde_json::json!(["Sales"]));
     assert_eq!(sam["grants"].as_array().map(Vec::len), Some(2));
-    let access: serde_json::Value =
-        serde_json::from_str(&ok(&["access", "--system", "CRM", "--json"])).expect("json");
+    let access: serde_json::Value = serde_json::from_str(&ok(&["access", "--system", "CRM", "--json"])).expect("json");
     let rows: Vec<(String, String, String)> = access
         .as_array()
         .expect("array")
@@ -414,49 +264,27 @@ fn staff_systems_roles_and_access_from_the_command_line() {
     assert_eq!(
         rows,
         vec![
-            (
-                "kim@example.com".into(),
-                "admin".into(),
-                "exception: data clean-up (until 2026-12-31)".into()
-            ),
+            ("kim@example.com".into(), "admin".into(), "exception: data clean-up (until 2026-12-31)".into()),
             ("sam@example.com".into(), "user".into(), "role Sales".into()),
         ]
     );
-    let systems: serde_json::Value =
-        serde_json::from_str(&ok(&["system", "list", "--json"])).expect("json");
+    let systems: serde_json::Value = serde_json::from_str(&ok(&["system", "list", "--json"])).expect("json");
     assert_eq!(systems[0]["name"], "CRM");
     assert_eq!(systems[0]["customer_data"], true);
-    let roles: serde_json::Value =
-        serde_json::from_str(&ok(&["role", "list", "--json"])).expect("json");
-    assert_eq!(
-        roles[0]["grants"],
-        serde_json::json!(["CRM:user", "Email:user"])
-    );
+    let roles: serde_json::Value = serde_json::from_str(&ok(&["role", "list", "--json"])).expect("json");
+    assert_eq!(roles[0]["grants"], serde_json::json!(["CRM:user", "Email:user"]));
 
-    let out = run(with_password(keyholder(&vault).args([
-        "revoke",
-        "sam@example.com",
-        "CRM",
-    ])));
+    let out = run(with_password(keyholder(&vault).args(["revoke", "sam@example.com", "CRM"])));
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("comes from role Sales"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("comes from role Sales"), "{}", text(&out.stderr));
     ok(&["revoke", "kim@example.com", "CRM"]);
     ok(&["role", "unassign", "Sales", "sam@example.com"]);
     assert_eq!(ok(&["access"]), "");
     let export = dir.path().join("staff.csv");
     ok(&["staff", "export", export.to_str().expect("utf-8 path")]);
     let csv = std::fs::read_to_string(&export).expect("export");
-    assert!(csv.starts_with(
-        "full_name,email,job_title,team,manager_email,start_date,end_date,status,notes\n"
-    ));
-    assert!(
-        csv.contains("Sam Carter,sam@example.com,,,kim@example.com,,,active,"),
-        "{csv}"
-    );
+    assert!(csv.starts_with("full_name,email,job_title,team,manager_email,start_date,end_date,status,notes\n"));
+    assert!(csv.contains("Sam Carter,sam@example.com,,,kim@example.com,,,active,"), "{csv}");
 }
 
 #[test]
@@ -467,36 +295,18 @@ fn staff_import_lists_every_bad_row_and_writes_nothing_unless_told() {
     std::fs::write(&file, "name,email,start\nKim,kim@example.com,2026-01-01\nBad,bad-email,\nLee,lee@example.com,2026-99-01\nSam,sam@example.com,\n")
         .expect("write");
     let count = || {
-        let out = run(with_password(
-            keyholder(&vault).args(["staff", "list", "--json"]),
-        ));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout)
-            .expect("json")
-            .as_array()
-            .map_or(0, Vec::len)
+        let out = run(with_password(keyholder(&vault).args(["staff", "list", "--json"])));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json").as_array().map_or(0, Vec::len)
     };
-    for args in [
-        vec!["staff", "import"],
-        vec!["staff", "import", "--dry-run"],
-    ] {
+    for args in [vec!["staff", "import"], vec!["staff", "import", "--dry-run"]] {
         let out = run(with_password(keyholder(&vault).args(&args).arg(&file)));
         assert!(!out.status.success(), "{args:?}");
         let stderr = text(&out.stderr);
-        assert!(
-            stderr.contains("line 3: bad email \"bad-email\""),
-            "{stderr}"
-        );
-        assert!(
-            stderr.contains("line 4: bad date \"2026-99-01\""),
-            "{stderr}"
-        );
+        assert!(stderr.contains("line 3: bad email \"bad-email\""), "{stderr}");
+        assert!(stderr.contains("line 4: bad date \"2026-99-01\""), "{stderr}");
         assert_eq!(count(), 0, "nothing may be written");
     }
-    let out = run(with_password(
-        keyholder(&vault)
-            .args(["staff", "import", "--skip-invalid"])
-            .arg(&file),
-    ));
+    let out = run(with_password(keyholder(&vault).args(["staff", "import", "--skip-invalid"]).arg(&file)));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("Imported 2 staff member(s)."));
     assert_eq!(count(), 2);

@@ -24,9 +24,7 @@ fn app(vault: &Path, clock: Arc<ManualClock>) -> Harness<'static, KeyholderApp> 
         store: Arc::new(MemoryStore::default()),
         new_vault_kdf: Some(KdfParams::FLOOR),
     };
-    Harness::builder()
-        .with_size([1100.0, 720.0])
-        .build_eframe(move |_cc| KeyholderApp::new(deps))
+    Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps))
 }
 
 /// Step frames until the background key derivation has finished.
@@ -46,8 +44,7 @@ fn settle(harness: &mut Harness<'static, KeyholderApp>) {
 /// would, so the text lands in that field).
 fn type_into(harness: &mut Harness<'static, KeyholderApp>, label: &str, text: &str) {
     let find = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
-        node.label().as_deref() == Some(label)
-            && matches!(node.role(), Role::TextInput | Role::PasswordInput)
+        node.label().as_deref() == Some(label) && matches!(node.role(), Role::TextInput | Role::PasswordInput)
     };
     harness.get_by(find).focus();
     harness.run();
@@ -58,9 +55,7 @@ fn type_into(harness: &mut Harness<'static, KeyholderApp>, label: &str, text: &s
 fn sign_in(harness: &mut Harness<'static, KeyholderApp>, password: &str) {
     type_into(harness, "Password", password);
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Sign in")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Sign in").click();
     settle(harness);
 }
 
@@ -73,36 +68,21 @@ fn create_a_vault_then_lock_and_sign_in_with_wrong_then_right_password() {
     harness.run();
     assert_eq!(harness.state().screen_name(), "welcome");
     harness.get_by_label("Create your office vault");
-    assert!(
-        !harness
-            .get_by_role_and_label(Role::Button, "Create vault")
-            .is_focused()
-    );
+    assert!(!harness.get_by_role_and_label(Role::Button, "Create vault").is_focused());
 
     type_into(&mut harness, "Your name", OPERATOR);
     type_into(&mut harness, "Password", PASSWORD);
     type_into(&mut harness, "Confirm password", PASSWORD);
     harness.run();
     harness.get_by_label_contains("meets the office password policy");
-    harness
-        .get_by_role_and_label(Role::Button, "Create vault")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Create vault").click();
     settle(&mut harness);
 
-    assert_eq!(
-        harness.state().screen_name(),
-        "recovery key",
-        "{:?}",
-        harness.state().notice_text()
-    );
+    assert_eq!(harness.state().screen_name(), "recovery key", "{:?}", harness.state().notice_text());
     harness.get_by_label("Your recovery key");
-    harness
-        .get_by_role_and_label(Role::CheckBox, "I have stored it safely")
-        .click();
+    harness.get_by_role_and_label(Role::CheckBox, "I have stored it safely").click();
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Continue")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Continue").click();
     harness.run();
     assert_eq!(harness.state().screen_name(), "shell");
     assert_eq!(harness.state().operator().as_deref(), Some(OPERATOR));
@@ -126,10 +106,7 @@ fn create_a_vault_then_lock_and_sign_in_with_wrong_then_right_password() {
 
     sign_in(&mut harness, "wrong horse battery staple");
     assert_eq!(harness.state().screen_name(), "sign in");
-    assert_eq!(
-        harness.state().notice_text(),
-        Some("wrong operator name or password")
-    );
+    assert_eq!(harness.state().notice_text(), Some("wrong operator name or password"));
     harness.get_by_label_contains("wrong operator name or password");
 
     sign_in(&mut harness, PASSWORD);
@@ -145,23 +122,14 @@ fn the_window_locks_itself_after_the_idle_time() {
     sign_in(&mut harness, PASSWORD);
     assert_eq!(harness.state().screen_name(), "shell");
 
-    vault
-        .clock
-        .advance(jiff::SignedDuration::from_secs(4 * 60 + 59));
+    vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60 + 59));
     harness.run();
-    assert_eq!(
-        harness.state().screen_name(),
-        "shell",
-        "locked before the idle time"
-    );
+    assert_eq!(harness.state().screen_name(), "shell", "locked before the idle time");
 
     vault.clock.advance(jiff::SignedDuration::from_secs(2));
     harness.run();
     assert_eq!(harness.state().screen_name(), "sign in");
-    assert_eq!(
-        harness.state().notice_text(),
-        Some("Locked after 5 minutes without activity.")
-    );
+    assert_eq!(harness.state().notice_text(), Some("Locked after 5 minutes without activity."));
     assert_eq!(harness.state().operator(), None);
 }
 
@@ -173,17 +141,11 @@ fn activity_postpones_the_auto_lock_and_ctrl_l_locks_at_once() {
     sign_in(&mut harness, PASSWORD);
 
     vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60));
-    harness
-        .get_by_role_and_label(Role::Button, "Audit log")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Audit log").click();
     harness.run();
     vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60));
     harness.run();
-    assert_eq!(
-        harness.state().screen_name(),
-        "shell",
-        "activity did not reset the idle timer"
-    );
+    assert_eq!(harness.state().screen_name(), "shell", "activity did not reset the idle timer");
     harness.get_by_label_contains("signed in with password");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
@@ -200,31 +162,17 @@ fn the_keyboard_alone_signs_in_with_enter() {
     type_into(&mut harness, "Password", PASSWORD);
     harness.key_press(egui::Key::Enter);
     settle(&mut harness);
-    assert_eq!(
-        harness.state().screen_name(),
-        "shell",
-        "{:?}",
-        harness.state().notice_text()
-    );
+    assert_eq!(harness.state().screen_name(), "shell", "{:?}", harness.state().notice_text());
 }
 
 /// A vault with two systems and a Sales role, already signed in on the Staff page.
 fn office_with_roles() -> (TestVault, Harness<'static, KeyholderApp>) {
     let (vault, mut office) = TestVault::open_new();
     office
-        .add_system(
-            keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true)
-                .unwrap(),
-        )
+        .add_system(keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true).unwrap())
         .unwrap();
-    office
-        .add_system(
-            keyholder::service::new_system("Email", "software", "user", "", false, true).unwrap(),
-        )
-        .unwrap();
-    office
-        .add_role("Sales", &["CRM:user".into(), "Email:user".into()])
-        .unwrap();
+    office.add_system(keyholder::service::new_system("Email", "software", "user", "", false, true).unwrap()).unwrap();
+    office.add_role("Sales", &["CRM:user".into(), "Email:user".into()]).unwrap();
     let kim = keyholder::domain::staff::StaffDraft {
         full_name: "Kim Lee".into(),
         email: "kim@example.com".into(),
@@ -244,9 +192,7 @@ fn office_with_roles() -> (TestVault, Harness<'static, KeyholderApp>) {
 #[test]
 fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     let (_vault, mut harness) = office_with_roles();
-    harness
-        .get_by_role_and_label(Role::Button, "Add staff member")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Add staff member").click();
     harness.run();
     type_into(&mut harness, "Full name", "Sam Carter");
     type_into(&mut harness, "Work email", "sam@example.com");
@@ -263,44 +209,24 @@ fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     harness.get_by_role_and_label(Role::Button, "Sales").click();
     harness.run();
     harness.get_by_label("Gains: CRM (user), Email (user)");
-    harness
-        .get_by_role_and_label(Role::Button, "Give role")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Give role").click();
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("Role Sales given."));
-    assert_eq!(
-        harness.query_all_by_label("role Sales").count(),
-        2,
-        "CRM and Email, each because of role Sales"
-    );
+    assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "CRM and Email, each because of role Sales");
 
-    harness
-        .get_by_role_and_label(Role::Button, "Access matrix")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Access matrix").click();
     harness.run();
     harness.get_by_label("Sam Carter");
-    assert_eq!(
-        harness.query_all_by_label("user").count(),
-        2,
-        "Sam's CRM and Email cells"
-    );
-    harness
-        .get_by_role_and_label(Role::CheckBox, "Only systems with customer data")
-        .click();
+    assert_eq!(harness.query_all_by_label("user").count(), 2, "Sam's CRM and Email cells");
+    harness.get_by_role_and_label(Role::CheckBox, "Only systems with customer data").click();
     harness.run();
-    assert_eq!(
-        harness.query_all_by_label("user").count(),
-        1,
-        "only CRM holds customer data"
-    );
+    assert_eq!(harness.query_all_by_label("user").count(), 1, "only CRM holds customer data");
 }
 
 #[test]
 fn search_narrows_the_staff_list_as_you_type() {
     let (_vault, mut harness) = office_with_roles();
-    harness
-        .get_by_role_and_label(Role::Button, "Add staff member")
-        .click();
+    harness.get_by_role_and_label(Role::Button, "Add staff member").click();
     harness.run();
     type_into(&mut harness, "Full name", "Sam Carter");
     type_into(&mut harness, "Work email", "sam@example.com");

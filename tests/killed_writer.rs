@@ -24,17 +24,11 @@ fn killed_writer_child() {
     let path = std::env::var("KH_CHILD_VAULT").expect("KH_CHILD_VAULT names the vault");
     let round = std::env::var("KH_CHILD_ROUND").expect("KH_CHILD_ROUND names the round");
     let password = SecretString::new(PASSWORD);
-    let sign_in = SignIn {
-        operator: Some(OPERATOR),
-        method: SignInMethod::Password(&password),
-    };
-    let mut office =
-        Office::sign_in(path.as_ref(), sign_in, Arc::new(SystemClock)).expect("child signs in");
+    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+    let mut office = Office::sign_in(path.as_ref(), sign_in, Arc::new(SystemClock)).expect("child signs in");
     let mut stdout = std::io::stdout();
     for n in 1.. {
-        office
-            .set_office_name(&format!("round {round} write {n}"))
-            .expect("write");
+        office.set_office_name(&format!("round {round} write {n}")).expect("write");
         writeln!(stdout, "committed {n}").expect("print");
         stdout.flush().expect("flush");
     }
@@ -47,13 +41,7 @@ fn killed_writer_loses_no_committed_write() {
     let mut total = 0;
     for round in 0..ROUNDS {
         let mut child = Command::new(std::env::current_exe().expect("test binary"))
-            .args([
-                "--ignored",
-                "--exact",
-                "killed_writer_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["--ignored", "--exact", "killed_writer_child", "--nocapture", "--test-threads=1"])
             .env("KH_CHILD_VAULT", &vault.path)
             .env("KH_CHILD_ROUND", round.to_string())
             .stdout(Stdio::piped())
@@ -65,10 +53,7 @@ fn killed_writer_loses_no_committed_write() {
             BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
-                .filter_map(|line| {
-                    line.strip_prefix("committed ")
-                        .and_then(|n| n.parse::<u64>().ok())
-                })
+                .filter_map(|line| line.strip_prefix("committed ").and_then(|n| n.parse::<u64>().ok()))
                 .collect::<Vec<_>>()
         });
         // Sign-in takes a moment; kill anywhere from before it finishes to well into the writes.
@@ -79,11 +64,7 @@ fn killed_writer_loses_no_committed_write() {
         total += printed.len();
 
         let office = vault.sign_in();
-        assert_eq!(
-            office.verify().expect("verify"),
-            Vec::<String>::new(),
-            "round {round}"
-        );
+        assert_eq!(office.verify().expect("verify"), Vec::<String>::new(), "round {round}");
         let written: BTreeSet<String> = office
             .audit_log()
             .expect("audit")
@@ -92,26 +73,13 @@ fn killed_writer_loses_no_committed_write() {
             .filter(|after| after.starts_with(&format!("round {round} write ")))
             .collect();
         for n in &printed {
-            assert!(
-                written.contains(&format!("round {round} write {n}")),
-                "round {round}: write {n} was lost"
-            );
+            assert!(written.contains(&format!("round {round} write {n}")), "round {round}: write {n} was lost");
         }
         if let Some(last) = printed.last() {
             let name = office.settings().expect("settings").office_name;
-            let stored: u64 = name
-                .rsplit(' ')
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            assert!(
-                name.starts_with(&format!("round {round} ")) && stored >= *last,
-                "round {round}: {name} < {last}"
-            );
+            let stored: u64 = name.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            assert!(name.starts_with(&format!("round {round} ")) && stored >= *last, "round {round}: {name} < {last}");
         }
     }
-    assert!(
-        total > ROUNDS,
-        "the children committed too little to prove anything ({total} writes)"
-    );
+    assert!(total > ROUNDS, "the children committed too little to prove anything ({total} writes)");
 }

@@ -20,37 +20,20 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         bail!("no command given (run `keyholder --help`)");
     };
     match command {
-        Command::Init {
-            kdf_memory_mib,
-            kdf_iterations,
-        } => {
-            let Some(operator) = operator else {
-                bail!("init needs --operator NAME (the first operator's name)")
-            };
+        Command::Init { kdf_memory_mib, kdf_iterations } => {
+            let Some(operator) = operator else { bail!("init needs --operator NAME (the first operator's name)") };
             let password = passwords.require_current()?;
             let kdf = match (kdf_memory_mib, kdf_iterations) {
                 (None, None) => None,
                 (memory, iterations) => Some(KdfParams {
-                    memory_kib: memory
-                        .unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024)
-                        .saturating_mul(1024),
+                    memory_kib: memory.unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024).saturating_mul(1024),
                     iterations: iterations.unwrap_or(KdfParams::DEFAULT_MINIMUM.iterations),
                     parallelism: 1,
                 }),
             };
-            let created = Office::create(
-                &vault,
-                NewOffice {
-                    operator,
-                    password: &password,
-                    kdf,
-                },
-                clock,
-            )?;
+            let created = Office::create(&vault, NewOffice { operator, password: &password, kdf }, clock)?;
             eprintln!("Created the vault at {}.", vault.display());
-            eprintln!(
-                "Your recovery key follows. Write it down and keep it somewhere safe and offline:"
-            );
+            eprintln!("Your recovery key follows. Write it down and keep it somewhere safe and offline:");
             eprintln!("it is shown only this once and resets a forgotten password.");
             out!("{}", created.recovery_key.as_str());
         }
@@ -61,23 +44,14 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 for problem in &problems {
                     eprintln!("problem: {problem}");
                 }
-                bail!(
-                    "the vault failed verification ({} problem(s))",
-                    problems.len()
-                );
+                bail!("the vault failed verification ({} problem(s))", problems.len());
             }
             out!("ok");
         }
         Command::Passwd => {
             let current = passwords.require_current()?;
-            let mut office = Office::sign_in(
-                &vault,
-                SignIn {
-                    operator,
-                    method: SignInMethod::Password(&current),
-                },
-                clock,
-            )?;
+            let mut office =
+                Office::sign_in(&vault, SignIn { operator, method: SignInMethod::Password(&current) }, clock)?;
             let new = passwords.require_new(1)?;
             office.change_password(&current, &new)?;
             eprintln!("Password changed for {}.", office.operator());
@@ -122,17 +96,10 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 bail!("restore needs --vault NEWPATH (where the restored vault goes)");
             }
             let password = passwords.require_current()?;
-            let sign_in = SignIn {
-                operator,
-                method: SignInMethod::Password(&password),
-            };
+            let sign_in = SignIn { operator, method: SignInMethod::Password(&password) };
             restore_backup(&file, &vault, sign_in, clock)
                 .with_context(|| format!("nothing was restored from {}", file.display()))?;
-            eprintln!(
-                "Restored {} to {}; it verified ok.",
-                file.display(),
-                vault.display()
-            );
+            eprintln!("Restored {} to {}; it verified ok.", file.display(), vault.display());
         }
         Command::Staff { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
@@ -146,13 +113,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             records::role(&mut office, action)?;
         }
-        Command::Grant {
-            email,
-            system,
-            level,
-            reason,
-            until,
-        } => {
+        Command::Grant { email, system, level, reason, until } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             office.grant(&email, &system, &level, &reason, until.as_deref())?;
             eprintln!("Granted {email} {level} access to {system}.");
@@ -162,36 +123,17 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             office.revoke(&email, &system)?;
             eprintln!("Revoked {email}'s direct access to {system}.");
         }
-        Command::Access {
-            staff,
-            system,
-            json,
-        } => {
+        Command::Access { staff, system, json } => {
             let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             records::access(&office, staff, system, json)?;
         }
-        Command::Demo {
-            staff,
-            kdf_memory_mib,
-            kdf_iterations,
-        } => {
+        Command::Demo { staff, kdf_memory_mib, kdf_iterations } => {
             let operator = operator.unwrap_or("Demo Manager");
             let password = passwords.require_current()?;
             let kdf = kdf_from(kdf_memory_mib, kdf_iterations);
-            let mut created = Office::create(
-                &vault,
-                NewOffice {
-                    operator,
-                    password: &password,
-                    kdf,
-                },
-                clock,
-            )?;
+            let mut created = Office::create(&vault, NewOffice { operator, password: &password, kdf }, clock)?;
             created.office.populate_demo(staff)?;
-            eprintln!(
-                "Created a demo office with {staff} staff at {} (operator {operator}).",
-                vault.display()
-            );
+            eprintln!("Created a demo office with {staff} staff at {} (operator {operator}).", vault.display());
             out!("{}", created.recovery_key.as_str());
         }
         Command::Audit { json } => {
@@ -201,11 +143,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 out!("{}", serde_json::to_string_pretty(&records)?);
             } else {
                 for r in records {
-                    let who = if r.operator.is_empty() {
-                        "-"
-                    } else {
-                        r.operator.as_str()
-                    };
+                    let who = if r.operator.is_empty() { "-" } else { r.operator.as_str() };
                     out!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.summary);
                 }
             }
@@ -219,9 +157,7 @@ fn kdf_from(memory_mib: Option<u32>, iterations: Option<u32>) -> Option<KdfParam
     match (memory_mib, iterations) {
         (None, None) => None,
         (memory, iterations) => Some(KdfParams {
-            memory_kib: memory
-                .unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024)
-                .saturating_mul(1024),
+            memory_kib: memory.unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024).saturating_mul(1024),
             iterations: iterations.unwrap_or(KdfParams::DEFAULT_MINIMUM.iterations),
             parallelism: 1,
         }),
@@ -237,25 +173,11 @@ fn sign_in(
     clock: Arc<dyn Clock>,
 ) -> Result<Office> {
     let office = match passwords.current()? {
-        Some(password) => Office::sign_in(
-            vault,
-            SignIn {
-                operator,
-                method: SignInMethod::Password(&password),
-            },
-            clock,
-        )?,
-        None => Office::sign_in(
-            vault,
-            SignIn {
-                operator,
-                method: SignInMethod::Keyring(store),
-            },
-            clock,
-        )
-        .map_err(|e| {
-            anyhow::anyhow!("{e}. Give the password with KEYHOLDER_PASSWORD or --password-stdin")
-        })?,
+        Some(password) => {
+            Office::sign_in(vault, SignIn { operator, method: SignInMethod::Password(&password) }, clock)?
+        }
+        None => Office::sign_in(vault, SignIn { operator, method: SignInMethod::Keyring(store) }, clock)
+            .map_err(|e| anyhow::anyhow!("{e}. Give the password with KEYHOLDER_PASSWORD or --password-stdin"))?,
     };
     Ok(office)
 }

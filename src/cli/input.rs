@@ -12,10 +12,7 @@ pub struct Passwords {
 
 impl Passwords {
     pub fn new(from_stdin: bool) -> Self {
-        Self {
-            from_stdin,
-            lines: None,
-        }
+        Self { from_stdin, lines: None }
     }
 
     fn stdin_line(&mut self, index: usize) -> Result<Option<SecretString>> {
@@ -25,16 +22,11 @@ impl Passwords {
         if self.lines.is_none() {
             let mut lines = Vec::new();
             for line in std::io::stdin().lock().lines().take(2) {
-                lines.push(SecretString::new(
-                    line.context("cannot read standard input")?,
-                ));
+                lines.push(SecretString::new(line.context("cannot read standard input")?));
             }
             self.lines = Some(lines);
         }
-        Ok(self
-            .lines
-            .as_ref()
-            .and_then(|lines| lines.get(index).cloned()))
+        Ok(self.lines.as_ref().and_then(|lines| lines.get(index).cloned()))
     }
 
     /// The signed-in operator's password, if one was given.
@@ -59,9 +51,7 @@ impl Passwords {
         }
         match self.stdin_line(line)? {
             Some(password) => Ok(password),
-            None => bail!(
-                "no new password given: set KEYHOLDER_NEW_PASSWORD or give it on standard input"
-            ),
+            None => bail!("no new password given: set KEYHOLDER_NEW_PASSWORD or give it on standard input"),
         }
     }
 }

@@ -234,10 +234,7 @@ pub fn default_vault_path() -> PathBuf {
 pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout
-        .write_fmt(args)
-        .and_then(|()| stdout.write_all(b"\n"))
-    {
+    if let Err(error) = stdout.write_fmt(args).and_then(|()| stdout.write_all(b"\n")) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

@@ -18,14 +18,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
     match action {
-        StaffCommand::Add {
-            name,
-            email,
-            title,
-            team,
-            manager,
-            start,
-        } => {
+        StaffCommand::Add { name, email, title, team, manager, start } => {
             let draft = StaffDraft {
                 full_name: name,
                 email,
@@ -58,10 +51,7 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
             let person = directory
                 .person_by_email(&email)
                 .with_context(|| format!("there is no staff member with email {email}"))?;
-            let manager = person
-                .manager_id
-                .and_then(|m| directory.person(m))
-                .map(|m| m.email.clone());
+            let manager = person.manager_id.and_then(|m| directory.person(m)).map(|m| m.email.clone());
             let grants = access_rows(&directory, office.today(), Some(person.id), None);
             let roles: Vec<String> = directory
                 .roles_of(person.id)
@@ -94,13 +84,8 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
             write_file(&file, &office.export_staff_csv()?)?;
             eprintln!("Wrote {}.", file.display());
         }
-        StaffCommand::Import {
-            file,
-            dry_run,
-            skip_invalid,
-        } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        StaffCommand::Import { file, dry_run, skip_invalid } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let plan = office.preview_import(&bytes)?;
             for warning in &plan.warnings {
                 eprintln!("note: {warning}");
@@ -120,10 +105,7 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
                 return Ok(());
             }
             if !plan.problems.is_empty() && !skip_invalid {
-                bail!(
-                    "{} invalid row(s); nothing was imported (fix them, or use --skip-invalid)",
-                    plan.problems.len()
-                );
+                bail!("{} invalid row(s); nothing was imported (fix them, or use --skip-invalid)", plan.problems.len());
             }
             let count = office.apply_import(&plan, &file.display().to_string())?;
             eprintln!("Imported {count} staff member(s).");
@@ -134,22 +116,8 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
 
 pub fn system(office: &mut Office, action: SystemCommand) -> Result<()> {
     match action {
-        SystemCommand::Add {
-            name,
-            kind,
-            levels,
-            privileged,
-            customer_data,
-            mfa,
-        } => {
-            office.add_system(new_system(
-                &name,
-                &kind,
-                &levels,
-                &privileged,
-                customer_data,
-                mfa,
-            )?)?;
+        SystemCommand::Add { name, kind, levels, privileged, customer_data, mfa } => {
+            office.add_system(new_system(&name, &kind, &levels, &privileged, customer_data, mfa)?)?;
             eprintln!("Added system {}.", name.trim());
         }
         SystemCommand::List { json } => {
@@ -169,13 +137,7 @@ pub fn system(office: &mut Office, action: SystemCommand) -> Result<()> {
                     let levels: Vec<_> = s
                         .levels
                         .iter()
-                        .map(|l| {
-                            if l.privileged {
-                                format!("{}*", l.name)
-                            } else {
-                                l.name.clone()
-                            }
-                        })
+                        .map(|l| if l.privileged { format!("{}*", l.name) } else { l.name.clone() })
                         .collect();
                     let flags = [(s.customer_data, "customer-data"), (s.mfa_supported, "mfa")]
                         .iter()
@@ -236,12 +198,7 @@ pub fn role(office: &mut Office, action: RoleCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn access(
-    office: &Office,
-    staff: Option<String>,
-    system: Option<String>,
-    json: bool,
-) -> Result<()> {
+pub fn access(office: &Office, staff: Option<String>, system: Option<String>, json: bool) -> Result<()> {
     let directory = office.directory()?;
     let staff = staff
         .map(|email| {
@@ -253,10 +210,7 @@ pub fn access(
         .transpose()?;
     let system = system
         .map(|name| {
-            directory
-                .system_by_name(&name)
-                .map(|s| s.id)
-                .with_context(|| format!("there is no system called {name}"))
+            directory.system_by_name(&name).map(|s| s.id).with_context(|| format!("there is no system called {name}"))
         })
         .transpose()?;
     let rows = access_rows(&directory, office.today(), staff, system);

@@ -119,48 +119,20 @@ impl Directory {
         exceptions: Vec<DirectGrant>,
         accounts: Vec<Account>,
     ) -> Self {
-        let mut directory = Self {
-            staff,
-            systems,
-            roles,
-            assignments,
-            exceptions,
-            accounts,
-            ..Default::default()
-        };
+        let mut directory = Self { staff, systems, roles, assignments, exceptions, accounts, ..Default::default() };
         directory.reindex();
         directory
     }
 
     fn reindex(&mut self) {
-        self.staff_index = self
-            .staff
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id, i))
-            .collect();
-        self.system_index = self
-            .systems
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id, i))
-            .collect();
-        self.role_index = self
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id, i))
-            .collect();
+        self.staff_index = self.staff.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        self.system_index = self.systems.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        self.role_index = self.roles.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
         self.level_index = self
             .systems
             .iter()
             .enumerate()
-            .flat_map(|(si, s)| {
-                s.levels
-                    .iter()
-                    .enumerate()
-                    .map(move |(li, l)| (l.id, (si, li)))
-            })
+            .flat_map(|(si, s)| s.levels.iter().enumerate().map(move |(li, l)| (l.id, (si, li))))
             .collect();
         self.roles_of.clear();
         for &(staff, role) in &self.assignments {
@@ -168,10 +140,7 @@ impl Directory {
         }
         self.exceptions_of.clear();
         for (i, grant) in self.exceptions.iter().enumerate() {
-            self.exceptions_of
-                .entry(grant.staff_id)
-                .or_default()
-                .push(i);
+            self.exceptions_of.entry(grant.staff_id).or_default().push(i);
         }
     }
 
@@ -181,9 +150,7 @@ impl Directory {
 
     pub fn person_by_email(&self, email: &str) -> Option<&Staff> {
         let email = email.trim();
-        self.staff
-            .iter()
-            .find(|s| s.email.eq_ignore_ascii_case(email))
+        self.staff.iter().find(|s| s.email.eq_ignore_ascii_case(email))
     }
 
     pub fn system(&self, id: SystemId) -> Option<&System> {
@@ -192,9 +159,7 @@ impl Directory {
 
     pub fn system_by_name(&self, name: &str) -> Option<&System> {
         let name = name.trim();
-        self.systems
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
+        self.systems.iter().find(|s| s.name.eq_ignore_ascii_case(name))
     }
 
     pub fn role(&self, id: RoleId) -> Option<&Role> {
@@ -203,16 +168,12 @@ impl Directory {
 
     pub fn role_by_name(&self, name: &str) -> Option<&Role> {
         let name = name.trim();
-        self.roles
-            .iter()
-            .find(|r| r.name.eq_ignore_ascii_case(name))
+        self.roles.iter().find(|r| r.name.eq_ignore_ascii_case(name))
     }
 
     /// The system and level of a level id.
     pub fn level(&self, id: LevelId) -> Option<(&System, &AccessLevel)> {
-        self.level_index
-            .get(&id)
-            .map(|&(si, li)| (&self.systems[si], &self.systems[si].levels[li]))
+        self.level_index.get(&id).map(|&(si, li)| (&self.systems[si], &self.systems[si].levels[li]))
     }
 
     pub fn roles_of(&self, staff: StaffId) -> &[RoleId] {
@@ -220,11 +181,7 @@ impl Directory {
     }
 
     pub fn exceptions_of(&self, staff: StaffId) -> impl Iterator<Item = &DirectGrant> {
-        self.exceptions_of
-            .get(&staff)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.exceptions[i])
+        self.exceptions_of.get(&staff).into_iter().flatten().map(|&i| &self.exceptions[i])
     }
 
     pub fn accounts_of(&self, staff: StaffId) -> impl Iterator<Item = &Account> {
@@ -232,10 +189,7 @@ impl Directory {
     }
 
     pub fn members_of(&self, role: RoleId) -> impl Iterator<Item = StaffId> + '_ {
-        self.assignments
-            .iter()
-            .filter(move |(_, r)| *r == role)
-            .map(|(s, _)| *s)
+        self.assignments.iter().filter(move |(_, r)| *r == role).map(|(s, _)| *s)
     }
 
     fn access_from(&self, staff: StaffId, roles: &[RoleId], today: Date) -> Vec<Access> {
@@ -274,18 +228,12 @@ impl Directory {
 
     /// Every piece of access in the office.
     pub fn all_access(&self, today: Date) -> Vec<Access> {
-        self.staff
-            .iter()
-            .flat_map(|s| self.access_of(s.id, today))
-            .collect()
+        self.staff.iter().flat_map(|s| self.access_of(s.id, today)).collect()
     }
 
     /// Who has access to a system, one entry per source.
     pub fn holders_of(&self, system: SystemId, today: Date) -> Vec<Access> {
-        self.all_access(today)
-            .into_iter()
-            .filter(|a| a.system_id == system)
-            .collect()
+        self.all_access(today).into_iter().filter(|a| a.system_id == system).collect()
     }
 
     fn pairs(access: &[Access]) -> BTreeSet<(SystemId, LevelId)> {
@@ -303,12 +251,7 @@ impl Directory {
     }
 
     /// For each member of `role`, what changing its levels to `new_levels` would add and remove.
-    pub fn role_change_diff(
-        &self,
-        role: RoleId,
-        new_levels: &[LevelId],
-        today: Date,
-    ) -> Vec<(StaffId, AccessDiff)> {
+    pub fn role_change_diff(&self, role: RoleId, new_levels: &[LevelId], today: Date) -> Vec<(StaffId, AccessDiff)> {
         let mut changed = self.clone();
         if let Some(&i) = self.role_index.get(&role) {
             changed.roles[i].levels = new_levels.to_vec();
@@ -345,11 +288,7 @@ impl Directory {
                     cell.privileged |= level.privileged;
                     cell.exception |= exception;
                 })
-                .or_insert(Cell {
-                    level_id: level.id,
-                    privileged: level.privileged,
-                    exception,
-                });
+                .or_insert(Cell { level_id: level.id, privileged: level.privileged, exception });
         }
         cells
     }
@@ -358,20 +297,15 @@ impl Directory {
     pub fn describe_source(&self, source: Source) -> String {
         match source {
             Source::Role { role_id } => {
-                format!(
-                    "role {}",
-                    self.role(role_id).map_or("?", |r| r.name.as_str())
-                )
+                format!("role {}", self.role(role_id).map_or("?", |r| r.name.as_str()))
             }
-            Source::Exception { grant_id } => {
-                match self.exceptions.iter().find(|g| g.id == grant_id) {
-                    Some(grant) => match grant.expires_on {
-                        Some(until) => format!("exception: {} (until {until})", grant.reason),
-                        None => format!("exception: {}", grant.reason),
-                    },
-                    None => "exception".to_owned(),
-                }
-            }
+            Source::Exception { grant_id } => match self.exceptions.iter().find(|g| g.id == grant_id) {
+                Some(grant) => match grant.expires_on {
+                    Some(until) => format!("exception: {} (until {until})", grant.reason),
+                    None => format!("exception: {}", grant.reason),
+                },
+                None => "exception".to_owned(),
+            },
         }
     }
 }
@@ -408,20 +342,8 @@ mod tests {
             customer_data,
             mfa_supported: true,
             levels: vec![
-                AccessLevel {
-                    id: id * 10,
-                    system_id: id,
-                    name: "user".into(),
-                    rank: 0,
-                    privileged: false,
-                },
-                AccessLevel {
-                    id: id * 10 + 1,
-                    system_id: id,
-                    name: "admin".into(),
-                    rank: 1,
-                    privileged: true,
-                },
+                AccessLevel { id: id * 10, system_id: id, name: "user".into(), rank: 0, privileged: false },
+                AccessLevel { id: id * 10 + 1, system_id: id, name: "admin".into(), rank: 1, privileged: true },
             ],
         }
     }
@@ -430,24 +352,10 @@ mod tests {
     fn office() -> Directory {
         Directory::new(
             vec![person(1, "Sam"), person(2, "Kim")],
+            vec![system(1, "CRM", true), system(2, "Email", false), system(3, "Accounts", true)],
             vec![
-                system(1, "CRM", true),
-                system(2, "Email", false),
-                system(3, "Accounts", true),
-            ],
-            vec![
-                Role {
-                    id: 1,
-                    name: "Sales".into(),
-                    description: String::new(),
-                    levels: vec![10, 20],
-                },
-                Role {
-                    id: 2,
-                    name: "Finance".into(),
-                    description: String::new(),
-                    levels: vec![20, 30],
-                },
+                Role { id: 1, name: "Sales".into(), description: String::new(), levels: vec![10, 20] },
+                Role { id: 2, name: "Finance".into(), description: String::new(), levels: vec![20, 30] },
             ],
             vec![(1, 1), (2, 2)],
             vec![DirectGrant {
@@ -478,20 +386,13 @@ mod tests {
             office.describe_source(Source::Exception { grant_id: 7 }),
             "exception: year-end cover (until 2026-12-31)"
         );
-        assert_eq!(
-            office.describe_source(Source::Role { role_id: 1 }),
-            "role Sales"
-        );
+        assert_eq!(office.describe_source(Source::Role { role_id: 1 }), "role Sales");
     }
 
     #[test]
     fn a_temporary_grant_lapses_after_its_last_day() {
         let office = office();
-        assert_eq!(
-            office.access_of(1, date(2026, 12, 31)).len(),
-            3,
-            "still valid on its last day"
-        );
+        assert_eq!(office.access_of(1, date(2026, 12, 31)).len(), 3, "still valid on its last day");
         assert_eq!(office.access_of(1, date(2027, 1, 1)).len(), 2);
     }
 
@@ -508,16 +409,7 @@ mod tests {
     fn role_change_diff_names_who_gains_and_loses_what() {
         let office = office();
         let changes = office.role_change_diff(2, &[21], date(2026, 12, 1));
-        assert_eq!(
-            changes,
-            vec![(
-                2,
-                AccessDiff {
-                    gained: vec![(2, 21)],
-                    lost: vec![(2, 20), (3, 30)]
-                }
-            )]
-        );
+        assert_eq!(changes, vec![(2, AccessDiff { gained: vec![(2, 21)], lost: vec![(2, 20), (3, 30)] })]);
     }
 
     #[test]

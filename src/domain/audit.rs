@@ -22,12 +22,7 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     pub fn new(action: &str, summary: impl Into<String>) -> Self {
-        Self {
-            action: action.to_owned(),
-            summary: summary.into(),
-            before: None,
-            after: None,
-        }
+        Self { action: action.to_owned(), summary: summary.into(), before: None, after: None }
     }
 
     pub fn with_change(mut self, before: Option<String>, after: Option<String>) -> Self {
@@ -56,13 +51,7 @@ pub struct AuditRecord {
 
 /// The hash of one record given the one before it. Every field is length-prefixed so that no
 /// two different records can produce the same input.
-pub fn record_hash(
-    prev_hash: &[u8; 32],
-    seq: i64,
-    at: Timestamp,
-    operator: &str,
-    event: &AuditEvent,
-) -> [u8; 32] {
+pub fn record_hash(prev_hash: &[u8; 32], seq: i64, at: Timestamp, operator: &str, event: &AuditEvent) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(b"keyholder-audit-v1");
     hasher.update(prev_hash);
@@ -99,13 +88,7 @@ impl AuditRecord {
 
     /// The hash this record should have given its fields.
     pub fn expected_hash(&self) -> [u8; 32] {
-        record_hash(
-            &self.prev_hash,
-            self.seq,
-            self.at,
-            &self.operator,
-            &self.event(),
-        )
+        record_hash(&self.prev_hash, self.seq, self.at, &self.operator, &self.event())
     }
 }
 
@@ -114,18 +97,12 @@ impl AuditRecord {
 pub enum ChainBreak {
     #[error("audit record {seq} was altered (its hash does not match its contents)")]
     Altered { seq: i64 },
-    #[error(
-        "audit record {seq} does not follow the record before it (a record was removed or inserted)"
-    )]
+    #[error("audit record {seq} does not follow the record before it (a record was removed or inserted)")]
     Unlinked { seq: i64 },
     #[error(
         "audit records are missing after record {last_seq} (expected {expected_count} records, found {found_count})"
     )]
-    Truncated {
-        last_seq: i64,
-        expected_count: i64,
-        found_count: i64,
-    },
+    Truncated { last_seq: i64, expected_count: i64, found_count: i64 },
 }
 
 /// Walks records in order and checks every link. `expected_head` is the (count, last hash)
@@ -150,11 +127,7 @@ pub fn verify_chain<'a>(
     }
     let (expected_count, expected_hash) = expected_head;
     if count != expected_count || prev != expected_hash {
-        return Err(ChainBreak::Truncated {
-            last_seq,
-            expected_count,
-            found_count: count,
-        });
+        return Err(ChainBreak::Truncated { last_seq, expected_count, found_count: count });
     }
     Ok(())
 }
@@ -167,8 +140,7 @@ mod tests {
         let mut prev = GENESIS_HASH;
         (1..=n)
             .map(|seq| {
-                let at =
-                    Timestamp::from_second(1_700_000_000 + seq).unwrap_or(Timestamp::UNIX_EPOCH);
+                let at = Timestamp::from_second(1_700_000_000 + seq).unwrap_or(Timestamp::UNIX_EPOCH);
                 let event = AuditEvent::new("test.event", format!("event {seq}"));
                 let hash = record_hash(&prev, seq, at, "ada", &event);
                 let record = AuditRecord {
@@ -189,10 +161,7 @@ mod tests {
     }
 
     fn head(records: &[AuditRecord]) -> (i64, [u8; 32]) {
-        (
-            records.len() as i64,
-            records.last().map_or(GENESIS_HASH, |r| r.hash),
-        )
+        (records.len() as i64, records.last().map_or(GENESIS_HASH, |r| r.hash))
     }
 
     #[test]
@@ -207,10 +176,7 @@ mod tests {
         let mut records = chain(5);
         let expected = head(&records);
         records[2].summary = "nothing to see".into();
-        assert_eq!(
-            verify_chain(&records, expected),
-            Err(ChainBreak::Altered { seq: 3 })
-        );
+        assert_eq!(verify_chain(&records, expected), Err(ChainBreak::Altered { seq: 3 }));
     }
 
     #[test]
@@ -218,10 +184,7 @@ mod tests {
         let mut records = chain(5);
         let expected = head(&records);
         records.remove(1);
-        assert_eq!(
-            verify_chain(&records, expected),
-            Err(ChainBreak::Unlinked { seq: 3 })
-        );
+        assert_eq!(verify_chain(&records, expected), Err(ChainBreak::Unlinked { seq: 3 }));
     }
 
     #[test]
@@ -229,10 +192,7 @@ mod tests {
         let mut records = chain(5);
         let expected = head(&records);
         records.truncate(3);
-        assert!(matches!(
-            verify_chain(&records, expected),
-            Err(ChainBreak::Truncated { .. })
-        ));
+        assert!(matches!(verify_chain(&records, expected), Err(ChainBreak::Truncated { .. })));
     }
 
     #[test]

@@ -16,18 +16,12 @@ pub fn delay_after(failures: u32) -> SignedDuration {
         return SignedDuration::ZERO;
     }
     let doublings = (failures - FREE_FAILURES).min(20);
-    let secs = FIRST_DELAY_SECS
-        .saturating_mul(1_i64 << doublings)
-        .min(MAX_DELAY_SECS);
+    let secs = FIRST_DELAY_SECS.saturating_mul(1_i64 << doublings).min(MAX_DELAY_SECS);
     SignedDuration::from_secs(secs)
 }
 
 /// When the next attempt may be made, or `None` if it may be made now.
-pub fn retry_after(
-    failures: u32,
-    last_failure: Timestamp,
-    now: Timestamp,
-) -> Option<SignedDuration> {
+pub fn retry_after(failures: u32, last_failure: Timestamp, now: Timestamp) -> Option<SignedDuration> {
     let allowed_at = last_failure.checked_add(delay_after(failures)).ok()?;
     let remaining = now.duration_until(allowed_at);
     (remaining > SignedDuration::ZERO).then_some(remaining)
@@ -50,16 +44,9 @@ mod tests {
     #[test]
     fn retry_after_counts_down_from_the_last_failure() {
         let last = Timestamp::from_second(1_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
-        let two_secs_later = last
-            .checked_add(SignedDuration::from_secs(2))
-            .unwrap_or(last);
-        assert_eq!(
-            retry_after(3, last, two_secs_later),
-            Some(SignedDuration::from_secs(3))
-        );
-        let six_secs_later = last
-            .checked_add(SignedDuration::from_secs(6))
-            .unwrap_or(last);
+        let two_secs_later = last.checked_add(SignedDuration::from_secs(2)).unwrap_or(last);
+        assert_eq!(retry_after(3, last, two_secs_later), Some(SignedDuration::from_secs(3)));
+        let six_secs_later = last.checked_add(SignedDuration::from_secs(6)).unwrap_or(last);
         assert_eq!(retry_after(3, last, six_secs_later), None);
         assert_eq!(retry_after(1, last, last), None);
     }

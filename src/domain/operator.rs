@@ -4,9 +4,7 @@ use std::fmt;
 use thiserror::Error;
 
 /// A validated operator name: 1–64 characters, no control characters, trimmed.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OperatorName(String);
 
@@ -67,22 +65,13 @@ mod tests {
 
     #[test]
     fn trims_and_accepts_ordinary_names() {
-        assert_eq!(
-            OperatorName::parse("  Ada Lovelace ").map(|n| n.0),
-            Ok("Ada Lovelace".into())
-        );
+        assert_eq!(OperatorName::parse("  Ada Lovelace ").map(|n| n.0), Ok("Ada Lovelace".into()));
     }
 
     #[test]
     fn refuses_empty_long_and_control() {
         assert_eq!(OperatorName::parse("   "), Err(OperatorNameError::Empty));
-        assert_eq!(
-            OperatorName::parse(&"x".repeat(65)),
-            Err(OperatorNameError::TooLong)
-        );
-        assert_eq!(
-            OperatorName::parse("a\nb"),
-            Err(OperatorNameError::ControlCharacter)
-        );
+        assert_eq!(OperatorName::parse(&"x".repeat(65)), Err(OperatorNameError::TooLong));
+        assert_eq!(OperatorName::parse("a\nb"), Err(OperatorNameError::ControlCharacter));
     }
 }

@@ -41,9 +41,7 @@ pub fn assess(password: &str, context: &[&str]) -> Strength {
     };
     let feedback = estimate.feedback();
     let warning = feedback.and_then(|f| f.warning()).map(|w| w.to_string());
-    let suggestions = feedback
-        .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
-        .unwrap_or_default();
+    let suggestions = feedback.map(|f| f.suggestions().iter().map(ToString::to_string).collect()).unwrap_or_default();
     let length = password.chars().count();
     let problem = if length < MIN_LENGTH {
         Some(format!(
@@ -57,12 +55,7 @@ pub fn assess(password: &str, context: &[&str]) -> Strength {
     } else {
         None
     };
-    Strength {
-        score,
-        label,
-        problem,
-        suggestions,
-    }
+    Strength { score, label, problem, suggestions }
 }
 
 #[cfg(test)]
@@ -82,12 +75,7 @@ mod tests {
         let strength = assess("passwordpassword", &[]);
         assert!(!strength.is_acceptable());
         assert!(strength.score < MIN_SCORE);
-        assert!(
-            strength
-                .problem
-                .unwrap_or_default()
-                .starts_with("Too easy to guess")
-        );
+        assert!(strength.problem.unwrap_or_default().starts_with("Too easy to guess"));
     }
 
     #[test]

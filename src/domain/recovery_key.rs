@@ -48,10 +48,7 @@ pub fn parse(text: &str) -> Result<Zeroizing<[u8; RECOVERY_KEY_BYTES]>, Recovery
             'I' | 'L' => '1',
             other => other,
         };
-        let value = ALPHABET
-            .iter()
-            .position(|&a| char::from(a) == c)
-            .ok_or(RecoveryKeyError::BadCharacter)?;
+        let value = ALPHABET.iter().position(|&a| char::from(a) == c).ok_or(RecoveryKeyError::BadCharacter)?;
         symbols.push(value as u64);
     }
     if symbols.len() != 32 {
@@ -79,8 +76,7 @@ mod tests {
 
     #[test]
     fn round_trips_through_its_written_form() {
-        let bytes: [u8; RECOVERY_KEY_BYTES] =
-            core::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
+        let bytes: [u8; RECOVERY_KEY_BYTES] = core::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
         let text = format(&bytes);
         assert_eq!(text.len(), 39, "{}", text.as_str());
         assert_eq!(text.split('-').count(), 8);
@@ -91,13 +87,7 @@ mod tests {
 
     #[test]
     fn refuses_wrong_length_and_characters() {
-        assert_eq!(
-            parse("ABCD-EFGH").map(|b| *b),
-            Err(RecoveryKeyError::WrongLength(8))
-        );
-        assert_eq!(
-            parse(&"U".repeat(32)).map(|b| *b),
-            Err(RecoveryKeyError::BadCharacter)
-        );
+        assert_eq!(parse("ABCD-EFGH").map(|b| *b), Err(RecoveryKeyError::WrongLength(8)));
+        assert_eq!(parse(&"U".repeat(32)).map(|b| *b), Err(RecoveryKeyError::BadCharacter));
     }
 }

@@ -116,17 +116,11 @@ const MAX_NOTES: usize = 2000;
 
 /// Parse an ISO 8601 date (`2026-12-31`).
 pub fn parse_date(text: &str) -> Result<Date, StaffError> {
-    text.trim()
-        .parse::<Date>()
-        .map_err(|_| StaffError::BadDate(text.trim().to_owned()))
+    text.trim().parse::<Date>().map_err(|_| StaffError::BadDate(text.trim().to_owned()))
 }
 
 fn optional_date(text: &str) -> Result<Option<Date>, StaffError> {
-    if text.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse_date(text).map(Some)
-    }
+    if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 
 /// A work email: one `@`, a dot in the domain, no spaces; stored in lower case.
@@ -141,9 +135,7 @@ pub fn normalise_email(text: &str) -> Result<String, StaffError> {
         && !domain.ends_with('.')
         && !domain.contains("..")
         && email.len() <= 254
-        && !email.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
-        });
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'));
     if valid { Ok(email) } else { Err(bad()) }
 }
 
@@ -242,11 +234,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn draft(name: &str, email: &str) -> StaffDraft {
-        StaffDraft {
-            full_name: name.into(),
-            email: email.into(),
-            ..Default::default()
-        }
+        StaffDraft { full_name: name.into(), email: email.into(), ..Default::default() }
     }
 
     #[test]
@@ -258,52 +246,26 @@ mod tests {
         assert_eq!(staff.full_name, "Sam Carter");
         assert_eq!(staff.email, "sam.carter@example.com");
         assert_eq!(staff.status, StaffStatus::Active);
-        assert_eq!(
-            staff.start_date.map(|d| d.to_string()).as_deref(),
-            Some("2026-01-05")
-        );
+        assert_eq!(staff.start_date.map(|d| d.to_string()).as_deref(), Some("2026-01-05"));
     }
 
     #[test]
     fn bad_emails_dates_and_names_are_refused_with_the_reason() {
-        for email in [
-            "sam",
-            "sam@",
-            "@example.com",
-            "sam@example",
-            "sam @example.com",
-            "a@b@c.com",
-            "sam@.com",
-        ] {
+        for email in ["sam", "sam@", "@example.com", "sam@example", "sam @example.com", "a@b@c.com", "sam@.com"] {
             assert!(
-                matches!(
-                    draft("Sam", email).validate(StaffStatus::Active),
-                    Err(StaffError::BadEmail(_))
-                ),
+                matches!(draft("Sam", email).validate(StaffStatus::Active), Err(StaffError::BadEmail(_))),
                 "{email}"
             );
         }
         let mut d = draft("Sam", "sam@example.com");
         d.start_date = "31/12/2026".into();
-        assert_eq!(
-            d.validate(StaffStatus::Active),
-            Err(StaffError::BadDate("31/12/2026".into()))
-        );
+        assert_eq!(d.validate(StaffStatus::Active), Err(StaffError::BadDate("31/12/2026".into())));
         d.start_date = "2026-02-30".into();
-        assert!(matches!(
-            d.validate(StaffStatus::Active),
-            Err(StaffError::BadDate(_))
-        ));
+        assert!(matches!(d.validate(StaffStatus::Active), Err(StaffError::BadDate(_))));
         d.start_date = "2026-03-01".into();
         d.end_date = "2026-02-01".into();
-        assert_eq!(
-            d.validate(StaffStatus::Active),
-            Err(StaffError::EndBeforeStart)
-        );
-        assert_eq!(
-            draft("  ", "sam@example.com").validate(StaffStatus::Active),
-            Err(StaffError::MissingName)
-        );
+        assert_eq!(d.validate(StaffStatus::Active), Err(StaffError::EndBeforeStart));
+        assert_eq!(draft("  ", "sam@example.com").validate(StaffStatus::Active), Err(StaffError::MissingName));
     }
 
     #[test]
@@ -311,14 +273,8 @@ mod tests {
         // b reports to a, c reports to b.
         let managers: HashMap<StaffId, StaffId> = [(2, 1), (3, 2)].into_iter().collect();
         let manager_of = |id| managers.get(&id).copied();
-        assert!(
-            creates_manager_cycle(1, 3, manager_of),
-            "a reporting to c closes a loop"
-        );
-        assert!(
-            creates_manager_cycle(1, 1, manager_of),
-            "nobody manages themselves"
-        );
+        assert!(creates_manager_cycle(1, 3, manager_of), "a reporting to c closes a loop");
+        assert!(creates_manager_cycle(1, 1, manager_of), "nobody manages themselves");
         assert!(!creates_manager_cycle(3, 1, manager_of));
     }
 }

@@ -38,12 +38,7 @@ enum Field {
 }
 
 fn field_for(header: &str) -> Option<Field> {
-    let key: String = header
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let key: String = header.trim().to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
     Some(match key.as_str() {
         "fullname" | "name" => Field::FullName,
         "email" | "workemail" | "emailaddress" => Field::Email,
@@ -80,34 +75,21 @@ type ReadFile = (Vec<(u64, StaffDraft)>, Vec<RowProblem>, Vec<String>);
 /// column, broken CSV) is an `Err`.
 fn read_drafts(bytes: &[u8]) -> Result<ReadFile, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(bytes);
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| format!("the header row is unreadable: {e}"))?
-        .clone();
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
+    let headers = reader.byte_headers().map_err(|e| format!("the header row is unreadable: {e}"))?.clone();
     let mut columns = Vec::new();
     let mut warnings = Vec::new();
     for header in headers.iter() {
         let text = String::from_utf8_lossy(header).into_owned();
         let field = field_for(&text);
         if field.is_none() && !text.trim().is_empty() {
-            warnings.push(format!(
-                "column {:?} is not a staff field and is ignored",
-                text.trim()
-            ));
+            warnings.push(format!("column {:?} is not a staff field and is ignored", text.trim()));
         }
         columns.push(field);
     }
     for required in [Field::FullName, Field::Email] {
         if !columns.contains(&Some(required)) {
-            let name = if required == Field::Email {
-                "email"
-            } else {
-                "full name"
-            };
+            let name = if required == Field::Email { "email" } else { "full name" };
             return Err(format!("the header row has no {name} column"));
         }
     }
@@ -120,10 +102,7 @@ fn read_drafts(bytes: &[u8]) -> Result<ReadFile, String> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(RowProblem {
-                    line,
-                    reason: format!("unreadable CSV: {e}"),
-                });
+                problems.push(RowProblem { line, reason: format!("unreadable CSV: {e}") });
                 break;
             }
         }
@@ -141,10 +120,7 @@ fn read_drafts(bytes: &[u8]) -> Result<ReadFile, String> {
             }
         }
         if bad_text {
-            problems.push(RowProblem {
-                line,
-                reason: "not valid UTF-8 text (save the file as UTF-8)".into(),
-            });
+            problems.push(RowProblem { line, reason: "not valid UTF-8 text (save the file as UTF-8)".into() });
         } else {
             drafts.push((line, draft));
         }
@@ -165,32 +141,22 @@ pub fn plan_import(
         let staff = match draft.validate(default_status) {
             Ok(staff) => staff,
             Err(e) => {
-                problems.push(RowProblem {
-                    line,
-                    reason: e.to_string(),
-                });
+                problems.push(RowProblem { line, reason: e.to_string() });
                 continue;
             }
         };
         if existing.contains(&staff.email) {
-            problems.push(RowProblem {
-                line,
-                reason: format!("duplicate email {}: already in the office", staff.email),
-            });
+            problems
+                .push(RowProblem { line, reason: format!("duplicate email {}: already in the office", staff.email) });
             continue;
         }
         if let Some(first) = first_line_of.get(&staff.email) {
-            problems.push(RowProblem {
-                line,
-                reason: format!("duplicate email {} (also on line {first})", staff.email),
-            });
+            problems
+                .push(RowProblem { line, reason: format!("duplicate email {} (also on line {first})", staff.email) });
             continue;
         }
         if staff.manager_email.as_deref() == Some(staff.email.as_str()) {
-            problems.push(RowProblem {
-                line,
-                reason: "a person cannot be their own manager".into(),
-            });
+            problems.push(RowProblem { line, reason: "a person cannot be their own manager".into() });
             continue;
         }
         first_line_of.insert(staff.email.clone(), line);
@@ -203,23 +169,13 @@ pub fn plan_import(
         problems.push(RowProblem { line, reason });
     }
     problems.sort_by_key(|p| p.line);
-    Ok(ImportPlan {
-        valid: candidates,
-        problems,
-        warnings,
-    })
+    Ok(ImportPlan { valid: candidates, problems, warnings })
 }
 
 /// The first candidate that cannot be imported because of its manager, and why.
-fn first_unplaceable(
-    candidates: &[(u64, NewStaff)],
-    existing: &HashSet<String>,
-) -> Option<(usize, String)> {
-    let index: HashMap<&str, i64> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, (_, s))| (s.email.as_str(), i as i64))
-        .collect();
+fn first_unplaceable(candidates: &[(u64, NewStaff)], existing: &HashSet<String>) -> Option<(usize, String)> {
+    let index: HashMap<&str, i64> =
+        candidates.iter().enumerate().map(|(i, (_, s))| (s.email.as_str(), i as i64)).collect();
     for (i, (_, staff)) in candidates.iter().enumerate() {
         if let Some(manager) = staff.manager_email.as_deref()
             && !existing.contains(manager)
@@ -229,15 +185,10 @@ fn first_unplaceable(
         }
     }
     let manager_of = |i: i64| {
-        candidates
-            .get(i as usize)
-            .and_then(|(_, s)| s.manager_email.as_deref())
-            .and_then(|m| index.get(m).copied())
+        candidates.get(i as usize).and_then(|(_, s)| s.manager_email.as_deref()).and_then(|m| index.get(m).copied())
     };
     (0..candidates.len())
-        .find(|&i| {
-            manager_of(i as i64).is_some_and(|m| creates_manager_cycle(i as i64, m, manager_of))
-        })
+        .find(|&i| manager_of(i as i64).is_some_and(|m| creates_manager_cycle(i as i64, m, manager_of)))
         .map(|i| (i, "the managers form a loop".to_owned()))
 }
 
@@ -260,12 +211,8 @@ mod tests {
     use super::*;
 
     fn plan(text: &str) -> ImportPlan {
-        plan_import(
-            text.as_bytes(),
-            &HashSet::from(["boss@example.com".to_owned()]),
-            StaffStatus::Active,
-        )
-        .expect("plan")
+        plan_import(text.as_bytes(), &HashSet::from(["boss@example.com".to_owned()]), StaffStatus::Active)
+            .expect("plan")
     }
 
     #[test]
@@ -276,14 +223,8 @@ mod tests {
         assert_eq!(plan.problems, vec![]);
         assert_eq!(plan.valid.len(), 1);
         let (line, sam) = &plan.valid[0];
-        assert_eq!(
-            (*line, sam.team.as_str(), sam.manager_email.as_deref()),
-            (2, "Sales", Some("boss@example.com"))
-        );
-        assert_eq!(
-            plan.warnings,
-            vec!["column \"Shoe size\" is not a staff field and is ignored".to_owned()]
-        );
+        assert_eq!((*line, sam.team.as_str(), sam.manager_email.as_deref()), (2, "Sales", Some("boss@example.com")));
+        assert_eq!(plan.warnings, vec!["column \"Shoe size\" is not a staff field and is ignored".to_owned()]);
     }
 
     #[test]
@@ -298,11 +239,7 @@ mod tests {
             Di,di@example.com,ann@example.com,,\n\
             \"Ed\nSecond line\",ed@example.com,,,\n";
         let plan = plan(text);
-        let lines: Vec<(u64, &str)> = plan
-            .problems
-            .iter()
-            .map(|p| (p.line, p.reason.as_str()))
-            .collect();
+        let lines: Vec<(u64, &str)> = plan.problems.iter().map(|p| (p.line, p.reason.as_str())).collect();
         assert_eq!(
             lines,
             vec![
@@ -316,10 +253,7 @@ mod tests {
             ]
         );
         assert_eq!(plan.valid[0].1.notes, "Keys: front door\nand \"back\" door");
-        assert_eq!(
-            plan.valid.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-            vec![2]
-        );
+        assert_eq!(plan.valid.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![2]);
     }
 
     #[test]
@@ -329,17 +263,9 @@ mod tests {
         let plan = plan_import(&bytes, &HashSet::new(), StaffStatus::Active).expect("plan");
         assert_eq!(
             plan.problems,
-            vec![RowProblem {
-                line: 3,
-                reason: "not valid UTF-8 text (save the file as UTF-8)".into()
-            }]
+            vec![RowProblem { line: 3, reason: "not valid UTF-8 text (save the file as UTF-8)".into() }]
         );
-        let error = plan_import(
-            b"name,phone\nSam,123\n",
-            &HashSet::new(),
-            StaffStatus::Active,
-        )
-        .expect_err("no email");
+        let error = plan_import(b"name,phone\nSam,123\n", &HashSet::new(), StaffStatus::Active).expect_err("no email");
         assert!(error.contains("no email column"), "{error}");
     }
 
@@ -355,10 +281,7 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        assert_eq!(
-            neutralise("=HYPERLINK(\"http://x\")"),
-            "'=HYPERLINK(\"http://x\")"
-        );
+        assert_eq!(neutralise("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
         assert_eq!(neutralise("+1"), "'+1");
         assert_eq!(neutralise("-2"), "'-2");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");

@@ -47,11 +47,9 @@ impl StaffIndex {
             .staff
             .iter()
             .map(|person| {
-                let mut haystack = format!(
-                    "{}\n{}\n{}\n{}",
-                    person.full_name, person.email, person.team, person.job_title
-                )
-                .to_lowercase();
+                let mut haystack =
+                    format!("{}\n{}\n{}\n{}", person.full_name, person.email, person.team, person.job_title)
+                        .to_lowercase();
                 let (mut privileged, mut customer_data) = (false, false);
                 let mut systems: Vec<&str> = Vec::new();
                 for access in directory.access_of(person.id, today) {
@@ -67,11 +65,7 @@ impl StaffIndex {
                     haystack.push('\n');
                     haystack.push_str(&system.to_lowercase());
                 }
-                Entry {
-                    haystack,
-                    privileged,
-                    customer_data,
-                }
+                Entry { haystack, privileged, customer_data }
             })
             .collect();
         Self { entries }
@@ -87,11 +81,7 @@ impl StaffIndex {
 
     /// Indices into `directory.staff` that match, in the requested order.
     pub fn query(&self, directory: &Directory, filter: &StaffFilter) -> Vec<usize> {
-        let words: Vec<String> = filter
-            .text
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
+        let words: Vec<String> = filter.text.split_whitespace().map(str::to_lowercase).collect();
         let mut rows: Vec<usize> = directory
             .staff
             .iter()
@@ -110,12 +100,9 @@ impl StaffIndex {
         match filter.sort {
             SortKey::Name => rows.sort_by_cached_key(|&i| staff[i].full_name.to_lowercase()),
             SortKey::Email => rows.sort_by(|&a, &b| staff[a].email.cmp(&staff[b].email)),
-            SortKey::Team => rows.sort_by_cached_key(|&i| {
-                (
-                    staff[i].team.to_lowercase(),
-                    staff[i].full_name.to_lowercase(),
-                )
-            }),
+            SortKey::Team => {
+                rows.sort_by_cached_key(|&i| (staff[i].team.to_lowercase(), staff[i].full_name.to_lowercase()))
+            }
             SortKey::Status => rows.sort_by_key(|&i| staff[i].status),
             SortKey::Start => rows.sort_by_key(|&i| staff[i].start_date),
         }
@@ -127,12 +114,7 @@ impl StaffIndex {
 
     /// The teams in the office, sorted, for the team filter.
     pub fn teams(directory: &Directory) -> Vec<String> {
-        let mut teams: Vec<String> = directory
-            .staff
-            .iter()
-            .map(|s| s.team.clone())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let mut teams: Vec<String> = directory.staff.iter().map(|s| s.team.clone()).filter(|t| !t.is_empty()).collect();
         teams.sort();
         teams.dedup();
         teams

@@ -80,9 +80,7 @@ pub struct System {
 
 impl System {
     pub fn level(&self, name: &str) -> Option<&AccessLevel> {
-        self.levels
-            .iter()
-            .find(|l| l.name.eq_ignore_ascii_case(name.trim()))
+        self.levels.iter().find(|l| l.name.eq_ignore_ascii_case(name.trim()))
     }
 
     pub fn has_privileged_level(&self) -> bool {
@@ -105,27 +103,13 @@ pub struct NewSystem {
 
 /// Build the level list from `user,admin` and the names marked privileged.
 pub fn parse_levels(levels: &str, privileged: &str) -> Result<Vec<(String, bool)>, String> {
-    let names: Vec<String> = levels
-        .split(',')
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let names = if names.is_empty() {
-        vec!["user".to_owned()]
-    } else {
-        names
-    };
-    let privileged: Vec<String> = privileged
-        .split(',')
-        .map(|l| l.trim().to_lowercase())
-        .filter(|l| !l.is_empty())
-        .collect();
+    let names: Vec<String> = levels.split(',').map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
+    let names = if names.is_empty() { vec!["user".to_owned()] } else { names };
+    let privileged: Vec<String> =
+        privileged.split(',').map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()).collect();
     for name in &privileged {
         if !names.iter().any(|n| n.to_lowercase() == *name) {
-            return Err(format!(
-                "privileged level {name:?} is not one of the levels ({})",
-                names.join(", ")
-            ));
+            return Err(format!("privileged level {name:?} is not one of the levels ({})", names.join(", ")));
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -149,14 +133,8 @@ pub fn parse_levels(levels: &str, privileged: &str) -> Result<Vec<(String, bool)
 /// Check a system's name.
 pub fn validate_system_name(name: &str) -> Result<String, String> {
     let name = name.trim();
-    if name.is_empty()
-        || name.chars().count() > 100
-        || name.chars().any(char::is_control)
-        || name.contains(':')
-    {
-        return Err(format!(
-            "bad system name {name:?} (1–100 characters, no colon)"
-        ));
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) || name.contains(':') {
+        return Err(format!("bad system name {name:?} (1–100 characters, no colon)"));
     }
     Ok(name.to_owned())
 }
@@ -168,24 +146,15 @@ mod tests {
     #[test]
     fn levels_keep_their_order_and_privileged_marks() {
         let levels = parse_levels("user, admin", "admin").expect("valid");
-        assert_eq!(
-            levels,
-            vec![("user".to_owned(), false), ("admin".to_owned(), true)]
-        );
-        assert_eq!(
-            parse_levels("", "").expect("default"),
-            vec![("user".to_owned(), false)]
-        );
+        assert_eq!(levels, vec![("user".to_owned(), false), ("admin".to_owned(), true)]);
+        assert_eq!(parse_levels("", "").expect("default"), vec![("user".to_owned(), false)]);
         assert!(parse_levels("user", "admin").is_err());
         assert!(parse_levels("user,User", "").is_err());
     }
 
     #[test]
     fn kinds_parse_from_words() {
-        assert_eq!(
-            "Shared account".parse::<SystemKind>(),
-            Ok(SystemKind::SharedAccount)
-        );
+        assert_eq!("Shared account".parse::<SystemKind>(), Ok(SystemKind::SharedAccount));
         assert!("spaceship".parse::<SystemKind>().is_err());
     }
 }

@@ -11,14 +11,13 @@ use crate::vault::directory::{self, NewAccount, NewGrant};
 use jiff::ToSpan;
 
 const FIRST: &[&str] = &[
-    "Sam", "Alex", "Priya", "Jordan", "Maria", "Tom", "Aisha", "Ben", "Chloe", "Dev", "Elena",
-    "Finn", "Grace", "Hugo", "Isla", "Jack", "Kemi", "Liam", "Mei", "Noah", "Olivia", "Pavel",
-    "Quinn", "Rosa", "Sofia", "Theo", "Uma", "Victor", "Wen", "Yusuf", "Zara", "Omar",
+    "Sam", "Alex", "Priya", "Jordan", "Maria", "Tom", "Aisha", "Ben", "Chloe", "Dev", "Elena", "Finn", "Grace", "Hugo",
+    "Isla", "Jack", "Kemi", "Liam", "Mei", "Noah", "Olivia", "Pavel", "Quinn", "Rosa", "Sofia", "Theo", "Uma",
+    "Victor", "Wen", "Yusuf", "Zara", "Omar",
 ];
 const LAST: &[&str] = &[
-    "Carter", "Nguyen", "Patel", "Smith", "Garcia", "Okafor", "Kowalski", "Jones", "Brown",
-    "Silva", "Murphy", "Khan", "Rossi", "Schmidt", "Dubois", "Tanaka", "Lee", "Walsh", "Novak",
-    "Evans", "Haddad", "Moreau", "Larsen", "Costa",
+    "Carter", "Nguyen", "Patel", "Smith", "Garcia", "Okafor", "Kowalski", "Jones", "Brown", "Silva", "Murphy", "Khan",
+    "Rossi", "Schmidt", "Dubois", "Tanaka", "Lee", "Walsh", "Novak", "Evans", "Haddad", "Moreau", "Larsen", "Costa",
 ];
 const TEAMS: &[&str] = &[
     "Sales",
@@ -86,10 +85,8 @@ impl Office {
             // Systems and their levels: (system id, [level ids], mfa).
             let mut systems = Vec::new();
             for i in 0..system_count {
-                let (name, kind, customer_data, mfa) = CORE_SYSTEMS
-                    .get(i)
-                    .map(|(n, k, c, m)| ((*n).to_owned(), *k, *c, *m))
-                    .unwrap_or_else(|| {
+                let (name, kind, customer_data, mfa) =
+                    CORE_SYSTEMS.get(i).map(|(n, k, c, m)| ((*n).to_owned(), *k, *c, *m)).unwrap_or_else(|| {
                         (
                             format!("Line-of-business app {:03}", i + 1),
                             SystemKind::Software,
@@ -103,66 +100,32 @@ impl Office {
                 };
                 let location = match kind {
                     SystemKind::Physical => "Front office".to_owned(),
-                    _ => format!(
-                        "https://{}.example.org",
-                        name.to_lowercase().replace(' ', "-")
-                    ),
+                    _ => format!("https://{}.example.org", name.to_lowercase().replace(' ', "-")),
                 };
-                let system = NewSystem {
-                    name,
-                    kind,
-                    owner_email: None,
-                    location,
-                    customer_data,
-                    mfa_supported: mfa,
-                    levels,
-                };
+                let system =
+                    NewSystem { name, kind, owner_email: None, location, customer_data, mfa_supported: mfa, levels };
                 let id = directory::insert_system(tx, &system, None)?;
                 let level_ids: Vec<i64> = tx
-                    .prepare_cached(
-                        "SELECT id FROM access_levels WHERE system_id = ?1 ORDER BY rank",
-                    )?
+                    .prepare_cached("SELECT id FROM access_levels WHERE system_id = ?1 ORDER BY rank")?
                     .query_map([id], |row| row.get(0))?
                     .collect::<Result<_, _>>()?;
                 systems.push((id, level_ids, mfa));
             }
             // Roles: everyone gets the basics; each team gets seven systems at user level.
             let user_level = |s: &(i64, Vec<i64>, bool)| s.1[0];
-            let everyone: Vec<i64> = [0, 5, 10]
-                .iter()
-                .map(|&i| user_level(&systems[i]))
-                .collect();
-            let everyone_role = directory::insert_role(
-                tx,
-                "Everyone",
-                "Basics for every member of staff",
-                &everyone,
-            )?;
+            let everyone: Vec<i64> = [0, 5, 10].iter().map(|&i| user_level(&systems[i])).collect();
+            let everyone_role = directory::insert_role(tx, "Everyone", "Basics for every member of staff", &everyone)?;
             let mut team_roles = Vec::new();
             for (t, team) in TEAMS.iter().enumerate() {
-                let mut levels: Vec<i64> = (0..7)
-                    .map(|k| user_level(&systems[(t * 7 + k * 3 + 1) % systems.len()]))
-                    .collect();
+                let mut levels: Vec<i64> =
+                    (0..7).map(|k| user_level(&systems[(t * 7 + k * 3 + 1) % systems.len()])).collect();
                 levels.sort_unstable();
                 levels.dedup();
-                team_roles.push(directory::insert_role(
-                    tx,
-                    team,
-                    &format!("Access for the {team} team"),
-                    &levels,
-                )?);
+                team_roles.push(directory::insert_role(tx, team, &format!("Access for the {team} team"), &levels)?);
             }
-            let admins: Vec<i64> = systems
-                .iter()
-                .filter_map(|s| s.1.get(1).copied())
-                .take(10)
-                .collect();
-            let admin_role = directory::insert_role(
-                tx,
-                "IT administrator",
-                "Privileged access to core systems",
-                &admins,
-            )?;
+            let admins: Vec<i64> = systems.iter().filter_map(|s| s.1.get(1).copied()).take(10).collect();
+            let admin_role =
+                directory::insert_role(tx, "IT administrator", "Privileged access to core systems", &admins)?;
 
             // Staff: the first person of each team leads it.
             let mut leads: Vec<Option<i64>> = vec![None; TEAMS.len()];
@@ -175,17 +138,10 @@ impl Office {
                     3..=4 => StaffStatus::Leaving,
                     _ => StaffStatus::Active,
                 };
-                let start = today
-                    .checked_sub((dice.below(3000) as i64).days())
-                    .unwrap_or(today);
+                let start = today.checked_sub((dice.below(3000) as i64).days()).unwrap_or(today);
                 let staff = NewStaff {
                     full_name: format!("{first} {last}"),
-                    email: format!(
-                        "{}.{}{}@example.org",
-                        first.to_lowercase(),
-                        last.to_lowercase(),
-                        n + 1
-                    ),
+                    email: format!("{}.{}{}@example.org", first.to_lowercase(), last.to_lowercase(), n + 1),
                     job_title: if leads[team_index].is_none() {
                         format!("Head of {}", TEAMS[team_index])
                     } else {
@@ -194,8 +150,7 @@ impl Office {
                     team: TEAMS[team_index].to_owned(),
                     manager_email: None,
                     start_date: Some(start),
-                    end_date: (status == StaffStatus::Leaving)
-                        .then(|| today.checked_add(14.days()).unwrap_or(today)),
+                    end_date: (status == StaffStatus::Leaving).then(|| today.checked_add(14.days()).unwrap_or(today)),
                     status,
                     notes: String::new(),
                 };
@@ -222,19 +177,15 @@ impl Office {
                         },
                         approved_by: &by,
                         granted_on: today,
-                        expires_on: temporary.then(|| {
-                            today
-                                .checked_add(((dice.below(30) + 1) as i64).days())
-                                .unwrap_or(today)
-                        }),
+                        expires_on: temporary
+                            .then(|| today.checked_add(((dice.below(30) + 1) as i64).days()).unwrap_or(today)),
                     };
                     directory::insert_grant(tx, &grant)?;
                 }
                 for &index in &[0_usize, 5] {
                     let (system, _, mfa) = &systems[index];
                     let enrolled = *mfa && dice.chance(85);
-                    let username =
-                        format!("{}.{}{}", first.to_lowercase(), last.to_lowercase(), n + 1);
+                    let username = format!("{}.{}{}", first.to_lowercase(), last.to_lowercase(), n + 1);
                     directory::insert_account(
                         tx,
                         &NewAccount {

@@ -12,8 +12,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};
 pub use records::{AccessRow, access_rows};
 pub use sign_in::{
-    Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options,
-    vault_exists,
+    Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options, vault_exists,
 };
 pub use staff::{level_ref, new_system, parse_grant_ref};
 

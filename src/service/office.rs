@@ -34,20 +34,13 @@ pub struct Office {
 
 impl std::fmt::Debug for Office {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Office")
-            .field("operator", &self.operator)
-            .field("vault", &self.vault)
-            .finish()
+        f.debug_struct("Office").field("operator", &self.operator).field("vault", &self.vault).finish()
     }
 }
 
 impl Office {
     pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            vault,
-            operator,
-            clock,
-        }
+        Self { vault, operator, clock }
     }
 
     pub(super) fn vault(&self) -> &Vault {
@@ -106,22 +99,12 @@ impl Office {
     /// Add an operator with their own password (individual logins, never shared).
     pub fn add_operator(&mut self, name: &str, password: &SecretString) -> ServiceResult<()> {
         let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
-        if self
-            .vault
-            .slots()
-            .operators()
-            .iter()
-            .any(|o| o.as_str().eq_ignore_ascii_case(name.as_str()))
-        {
-            return Err(ServiceError::Invalid(format!(
-                "there is already an operator called {name}"
-            )));
+        if self.vault.slots().operators().iter().any(|o| o.as_str().eq_ignore_ascii_case(name.as_str())) {
+            return Err(ServiceError::Invalid(format!("there is already an operator called {name}")));
         }
         check_password(password, name.as_str())?;
         let kdf = self.current_kdf();
-        self.vault.update_slots(|slots, key| {
-            slots.set_password(key, &name, password.expose().as_bytes(), kdf)
-        })?;
+        self.vault.update_slots(|slots, key| slots.set_password(key, &name, password.expose().as_bytes(), kdf))?;
         let now = self.now();
         let event = AuditEvent::new("operator.add", format!("operator {name} added"));
         let added = self.record(event, |tx| operators::insert(tx, &name, now));
@@ -139,14 +122,10 @@ impl Office {
     pub fn remove_operator(&mut self, name: &str, store: &dyn SecretStore) -> ServiceResult<()> {
         let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
         if name == self.operator {
-            return Err(ServiceError::Invalid(
-                "you cannot remove yourself; ask another operator".into(),
-            ));
+            return Err(ServiceError::Invalid("you cannot remove yourself; ask another operator".into()));
         }
         if !self.vault.slots().has_operator(&name) {
-            return Err(ServiceError::Invalid(format!(
-                "there is no operator called {name}"
-            )));
+            return Err(ServiceError::Invalid(format!("there is no operator called {name}")));
         }
         if let Some(account) = self.vault.slots().keyring_account(&name) {
             // Best effort: the slot goes anyway, and an orphaned keyring entry opens nothing.
@@ -164,29 +143,20 @@ impl Office {
 
     /// Change the signed-in operator's password: one slot is rewrapped, the database is not
     /// re-encrypted.
-    pub fn change_password(
-        &mut self,
-        current: &SecretString,
-        new: &SecretString,
-    ) -> ServiceResult<()> {
+    pub fn change_password(&mut self, current: &SecretString, new: &SecretString) -> ServiceResult<()> {
         if !self.check_own_password(current)? {
             return Err(crate::vault::VaultError::WrongPassword.into());
         }
         check_password(new, self.operator.as_str())?;
         self.set_password_slot(new)?;
-        let event = AuditEvent::new(
-            "operator.password_change",
-            format!("{} changed their password", self.operator),
-        );
+        let event = AuditEvent::new("operator.password_change", format!("{} changed their password", self.operator));
         self.record(event, |_| Ok(()))
     }
 
     pub(super) fn set_password_slot(&mut self, password: &SecretString) -> ServiceResult<()> {
         let kdf = self.current_kdf();
         let name = self.operator.clone();
-        self.vault.update_slots(|slots, key| {
-            slots.set_password(key, &name, password.expose().as_bytes(), kdf)
-        })?;
+        self.vault.update_slots(|slots, key| slots.set_password(key, &name, password.expose().as_bytes(), kdf))?;
         Ok(())
     }
 
@@ -197,11 +167,7 @@ impl Office {
             .slots
             .iter()
             .find_map(|slot| match slot {
-                crate::vault::slots::Slot::Password { operator, kdf, .. }
-                    if *operator == self.operator =>
-                {
-                    Some(*kdf)
-                }
+                crate::vault::slots::Slot::Password { operator, kdf, .. } if *operator == self.operator => Some(*kdf),
                 _ => None,
             })
             .unwrap_or(KdfParams::DEFAULT_MINIMUM)
@@ -220,17 +186,12 @@ impl Office {
         let account = format!("{}:{}", self.vault.slots().vault_id, self.operator);
         store.set(&account, &secret)?;
         let name = self.operator.clone();
-        let stored = self
-            .vault
-            .update_slots(|slots, key| slots.set_keyring(key, &name, account.clone(), &secret));
+        let stored = self.vault.update_slots(|slots, key| slots.set_keyring(key, &name, account.clone(), &secret));
         if let Err(error) = stored {
             let _ = store.delete(&account);
             return Err(error.into());
         }
-        let event = AuditEvent::new(
-            "operator.remember",
-            format!("{name} is remembered on this computer"),
-        );
+        let event = AuditEvent::new("operator.remember", format!("{name} is remembered on this computer"));
         self.record(event, |_| Ok(()))
     }
 
@@ -243,20 +204,13 @@ impl Office {
             slots.remove_keyring(&name);
             Ok(())
         })?;
-        let event = AuditEvent::new(
-            "operator.forget",
-            format!("{name} is no longer remembered on this computer"),
-        );
+        let event = AuditEvent::new("operator.forget", format!("{name} is no longer remembered on this computer"));
         self.record(event, |_| Ok(()))
     }
 
     /// Whether `password` is the signed-in operator's password (to confirm sensitive actions).
     pub fn check_own_password(&self, password: &SecretString) -> ServiceResult<bool> {
-        Ok(self
-            .vault
-            .slots()
-            .open_with_password(&self.operator, password.expose().as_bytes())?
-            .is_some())
+        Ok(self.vault.slots().open_with_password(&self.operator, password.expose().as_bytes())?.is_some())
     }
 
     // --- settings --------------------------------------------------------------------------
@@ -264,21 +218,15 @@ impl Office {
     pub fn settings(&self) -> ServiceResult<Settings> {
         let conn = self.vault.conn();
         let office_name = settings::get(conn, OFFICE_NAME)?.unwrap_or_else(|| self.vault_name());
-        let auto_lock_minutes = settings::get(conn, AUTO_LOCK)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
-        Ok(Settings {
-            office_name,
-            auto_lock_minutes,
-        })
+        let auto_lock_minutes =
+            settings::get(conn, AUTO_LOCK)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
+        Ok(Settings { office_name, auto_lock_minutes })
     }
 
     pub fn set_office_name(&mut self, name: &str) -> ServiceResult<()> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-            return Err(ServiceError::Invalid(
-                "the office name must be 1–100 characters on one line".into(),
-            ));
+            return Err(ServiceError::Invalid("the office name must be 1–100 characters on one line".into()));
         }
         let before = self.settings()?.office_name;
         let event = AuditEvent::new("settings.office_name", "office name changed")
@@ -288,18 +236,12 @@ impl Office {
 
     pub fn set_auto_lock_minutes(&mut self, minutes: u32) -> ServiceResult<()> {
         if !(1..=120).contains(&minutes) {
-            return Err(ServiceError::Invalid(
-                "auto-lock must be between 1 and 120 minutes".into(),
-            ));
+            return Err(ServiceError::Invalid("auto-lock must be between 1 and 120 minutes".into()));
         }
         let before = self.settings()?.auto_lock_minutes;
-        let event = AuditEvent::new("settings.auto_lock", "auto-lock time changed").with_change(
-            Some(format!("{before} min")),
-            Some(format!("{minutes} min")),
-        );
-        self.record(event, |tx| {
-            settings::set(tx, AUTO_LOCK, &minutes.to_string())
-        })
+        let event = AuditEvent::new("settings.auto_lock", "auto-lock time changed")
+            .with_change(Some(format!("{before} min")), Some(format!("{minutes} min")));
+        self.record(event, |tx| settings::set(tx, AUTO_LOCK, &minutes.to_string()))
     }
 
     // --- audit, integrity, backup ----------------------------------------------------------
@@ -321,10 +263,7 @@ impl Office {
     pub fn backup(&mut self, target: &Path) -> ServiceResult<u64> {
         let now = self.now();
         let size = self.vault.backup_to(target, now)?;
-        let event = AuditEvent::new(
-            "vault.backup",
-            format!("backup written to {}", target.display()),
-        );
+        let event = AuditEvent::new("vault.backup", format!("backup written to {}", target.display()));
         self.record(event, |_| Ok(()))?;
         Ok(size)
     }

@@ -27,12 +27,7 @@ pub struct AccessRow {
 }
 
 /// Every piece of access in the office, optionally for one person or one system.
-pub fn access_rows(
-    directory: &Directory,
-    today: Date,
-    staff: Option<StaffId>,
-    system: Option<i64>,
-) -> Vec<AccessRow> {
+pub fn access_rows(directory: &Directory, today: Date, staff: Option<StaffId>, system: Option<i64>) -> Vec<AccessRow> {
     let access = match staff {
         Some(id) => directory.access_of(id, today),
         None => directory.all_access(today),
@@ -68,32 +63,21 @@ pub fn access_rows(
     rows
 }
 
-fn csv_bytes(
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> ServiceResult<Vec<u8>> {
+fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> ServiceResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ServiceError::Invalid(format!("cannot write CSV: {e}"));
     writer.write_record(header).map_err(fail)?;
     for row in rows {
-        writer
-            .write_record(row.iter().map(|cell| neutralise(cell)))
-            .map_err(fail)?;
+        writer.write_record(row.iter().map(|cell| neutralise(cell))).map_err(fail)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| ServiceError::Invalid(format!("cannot write CSV: {e}")))
+    writer.into_inner().map_err(|e| ServiceError::Invalid(format!("cannot write CSV: {e}")))
 }
 
 impl Office {
     /// Check a staff CSV against the office without writing anything.
     pub fn preview_import(&self, bytes: &[u8]) -> ServiceResult<ImportPlan> {
         let directory = self.directory()?;
-        let existing: HashSet<String> = directory
-            .staff
-            .iter()
-            .map(|s| s.email.to_lowercase())
-            .collect();
+        let existing: HashSet<String> = directory.staff.iter().map(|s| s.email.to_lowercase()).collect();
         staff_csv::plan_import(bytes, &existing, StaffStatus::Active).map_err(ServiceError::Invalid)
     }
 
@@ -101,16 +85,9 @@ impl Office {
     pub fn apply_import(&mut self, plan: &ImportPlan, source: &str) -> ServiceResult<usize> {
         let directory = self.directory()?;
         let count = plan.valid.len();
-        let event = AuditEvent::new(
-            "staff.import",
-            format!("{count} staff imported from {source}"),
-        );
+        let event = AuditEvent::new("staff.import", format!("{count} staff imported from {source}"));
         self.record(event, |tx| {
-            let mut ids: HashMap<&str, StaffId> = directory
-                .staff
-                .iter()
-                .map(|s| (s.email.as_str(), s.id))
-                .collect();
+            let mut ids: HashMap<&str, StaffId> = directory.staff.iter().map(|s| (s.email.as_str(), s.id)).collect();
             for (_, staff) in &plan.valid {
                 let id = directory::insert_staff(tx, staff, None)?;
                 ids.insert(staff.email.as_str(), id);
@@ -118,10 +95,9 @@ impl Office {
             // Managers may be rows of the same file: link them once everyone exists.
             let mut link = tx.prepare("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;
             for (_, staff) in &plan.valid {
-                if let (Some(id), Some(manager)) = (
-                    ids.get(staff.email.as_str()),
-                    staff.manager_email.as_deref().and_then(|m| ids.get(m)),
-                ) {
+                if let (Some(id), Some(manager)) =
+                    (ids.get(staff.email.as_str()), staff.manager_email.as_deref().and_then(|m| ids.get(m)))
+                {
                     link.execute([id, manager])?;
                 }
             }
@@ -132,24 +108,11 @@ impl Office {
 
     pub fn export_staff_csv(&self) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
-        let email_of = |id: Option<StaffId>| {
-            id.and_then(|m| directory.person(m))
-                .map(|m| m.email.clone())
-                .unwrap_or_default()
-        };
+        let email_of =
+            |id: Option<StaffId>| id.and_then(|m| directory.person(m)).map(|m| m.email.clone()).unwrap_or_default();
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         csv_bytes(
-            &[
-                "full_name",
-                "email",
-                "job_title",
-                "team",
-                "manager_email",
-                "start_date",
-                "end_date",
-                "status",
-                "notes",
-            ],
+            &["full_name", "email", "job_title", "team", "manager_email", "start_date", "end_date", "status", "notes"],
             directory.staff.iter().map(|s| {
                 vec![
                     s.full_name.clone(),
@@ -170,16 +133,7 @@ impl Office {
         let directory = self.directory()?;
         let rows = access_rows(&directory, self.today(), None, None);
         csv_bytes(
-            &[
-                "email",
-                "name",
-                "system",
-                "level",
-                "privileged",
-                "customer_data",
-                "source",
-                "expires_on",
-            ],
+            &["email", "name", "system", "level", "privileged", "customer_data", "source", "expires_on"],
             rows.into_iter().map(|r| {
                 vec![
                     r.email,
@@ -200,11 +154,7 @@ impl Office {
     pub fn export_matrix_csv(&self, customer_data_only: bool) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
         let cells = directory.matrix(self.today());
-        let systems: Vec<_> = directory
-            .systems
-            .iter()
-            .filter(|s| !customer_data_only || s.customer_data)
-            .collect();
+        let systems: Vec<_> = directory.systems.iter().filter(|s| !customer_data_only || s.customer_data).collect();
         let mut header = vec!["email", "name"];
         header.extend(systems.iter().map(|s| s.name.as_str()));
         csv_bytes(
@@ -213,17 +163,10 @@ impl Office {
                 let mut row = vec![person.email.clone(), person.full_name.clone()];
                 for system in &systems {
                     let cell = cells.get(&(person.id, system.id));
-                    row.push(cell.and_then(|c| directory.level(c.level_id)).map_or(
-                        String::new(),
-                        |(_, level)| {
-                            let exception = cell.is_some_and(|c| c.exception);
-                            if exception {
-                                format!("{} (exception)", level.name)
-                            } else {
-                                level.name.clone()
-                            }
-                        },
-                    ));
+                    row.push(cell.and_then(|c| directory.level(c.level_id)).map_or(String::new(), |(_, level)| {
+                        let exception = cell.is_some_and(|c| c.exception);
+                        if exception { format!("{} (exception)", level.name) } else { level.name.clone() }
+                    }));
                 }
                 row
             }),

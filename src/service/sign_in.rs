@@ -68,15 +68,8 @@ pub struct SignInOptions {
 pub fn sign_in_options(path: &Path) -> ServiceResult<SignInOptions> {
     let slots = SlotFile::load(&VaultPaths::new(path).slots)?;
     let operators = slots.operators();
-    let remembered = operators
-        .iter()
-        .filter(|o| slots.keyring_account(o).is_some())
-        .map(ToString::to_string)
-        .collect();
-    Ok(SignInOptions {
-        operators: operators.iter().map(ToString::to_string).collect(),
-        remembered,
-    })
+    let remembered = operators.iter().filter(|o| slots.keyring_account(o).is_some()).map(ToString::to_string).collect();
+    Ok(SignInOptions { operators: operators.iter().map(ToString::to_string).collect(), remembered })
 }
 
 /// Work out who is signing in when the name may be omitted.
@@ -92,22 +85,14 @@ fn resolve_operator(paths: &VaultPaths, given: Option<&str>) -> ServiceResult<Op
         [only] => Ok(only.clone()),
         _ => Err(ServiceError::Invalid(format!(
             "this vault has several operators; say which one you are (--operator NAME): {}",
-            operators
-                .iter()
-                .map(OperatorName::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
+            operators.iter().map(OperatorName::as_str).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
 
 impl Office {
     /// Create a new vault with its first operator.
-    pub fn create(
-        path: &Path,
-        new: NewOffice<'_>,
-        clock: Arc<dyn Clock>,
-    ) -> ServiceResult<Created> {
+    pub fn create(path: &Path, new: NewOffice<'_>, clock: Arc<dyn Clock>) -> ServiceResult<Created> {
         let operator = parse_operator(new.operator)?;
         check_password(new.password, operator.as_str())?;
         let paths = VaultPaths::new(path);
@@ -118,42 +103,21 @@ impl Office {
             Some(kdf) => kdf,
             None => KdfParams::calibrate(std::time::Duration::from_millis(700))?,
         };
-        let created = Vault::create(
-            &paths,
-            &operator,
-            new.password.expose().as_bytes(),
-            kdf,
-            clock.now(),
-        )?;
-        Ok(Created {
-            office: Office::new(created.vault, operator, clock),
-            recovery_key: created.recovery_key,
-        })
+        let created = Vault::create(&paths, &operator, new.password.expose().as_bytes(), kdf, clock.now())?;
+        Ok(Created { office: Office::new(created.vault, operator, clock), recovery_key: created.recovery_key })
     }
 
     /// Sign in. Failed sign-ins recorded since the last success are moved into the audit log.
-    pub fn sign_in(
-        path: &Path,
-        sign_in: SignIn<'_>,
-        clock: Arc<dyn Clock>,
-    ) -> ServiceResult<Office> {
+    pub fn sign_in(path: &Path, sign_in: SignIn<'_>, clock: Arc<dyn Clock>) -> ServiceResult<Office> {
         let paths = VaultPaths::new(path);
         let operator = resolve_operator(&paths, sign_in.operator)?;
         let (credential, how) = match sign_in.method {
-            SignInMethod::Password(password) => (
-                Credential::Password {
-                    operator: &operator,
-                    password: password.expose().as_bytes(),
-                },
-                "password",
-            ),
-            SignInMethod::Keyring(store) => (
-                Credential::Keyring {
-                    operator: &operator,
-                    store,
-                },
-                "key remembered on this computer",
-            ),
+            SignInMethod::Password(password) => {
+                (Credential::Password { operator: &operator, password: password.expose().as_bytes() }, "password")
+            }
+            SignInMethod::Keyring(store) => {
+                (Credential::Keyring { operator: &operator, store }, "key remembered on this computer")
+            }
         };
         let vault = Vault::unlock(&paths, credential, clock.now())?;
         let mut office = Office::new(vault, operator, clock);
@@ -175,26 +139,15 @@ impl Office {
         let paths = VaultPaths::new(path);
         let operator = resolve_operator(&paths, operator)?;
         check_password(new_password, operator.as_str())?;
-        let vault = Vault::unlock(
-            &paths,
-            Credential::RecoveryKey {
-                key: recovery_key.expose(),
-            },
-            clock.now(),
-        )?;
+        let vault = Vault::unlock(&paths, Credential::RecoveryKey { key: recovery_key.expose() }, clock.now())?;
         if !vault.slots().has_operator(&operator) {
-            return Err(ServiceError::Invalid(format!(
-                "there is no operator called {operator}"
-            )));
+            return Err(ServiceError::Invalid(format!("there is no operator called {operator}")));
         }
         let mut office = Office::new(vault, operator, clock);
         office.set_password_slot(new_password)?;
         office.record_sign_in(AuditEvent::new(
             "operator.password_reset",
-            format!(
-                "password of {} reset with the recovery key",
-                office.operator()
-            ),
+            format!("password of {} reset with the recovery key", office.operator()),
         ))?;
         Ok(office)
     }
@@ -213,15 +166,9 @@ pub fn restore_backup(
     let opened = Office::sign_in(target, sign_in, clock).and_then(|mut office| {
         let problems = office.verify()?;
         if !problems.is_empty() {
-            return Err(ServiceError::Invalid(format!(
-                "the restored vault is damaged: {}",
-                problems.join("; ")
-            )));
+            return Err(ServiceError::Invalid(format!("the restored vault is damaged: {}", problems.join("; "))));
         }
-        let event = AuditEvent::new(
-            "vault.restore",
-            format!("vault restored from {}", backup_file.display()),
-        );
+        let event = AuditEvent::new("vault.restore", format!("vault restored from {}", backup_file.display()));
         office.record(event, |_| Ok(()))?;
         Ok(office)
     });
@@ -240,22 +187,10 @@ impl Office {
         let now = self.now();
         self.vault_mut().write(&operator, now, event, |tx| {
             for (name, failed) in &failures {
-                let first = failed
-                    .log
-                    .first()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
+                let first = failed.log.first().map(ToString::to_string).unwrap_or_default();
                 let last = failed.last.map(|t| t.to_string()).unwrap_or_default();
-                let summary = format!(
-                    "{} failed sign-in(s) as {name} (first {first}, last {last})",
-                    failed.count
-                );
-                audit_log::append(
-                    tx,
-                    "",
-                    now,
-                    &AuditEvent::new("operator.sign_in_failed", summary),
-                )?;
+                let summary = format!("{} failed sign-in(s) as {name} (first {first}, last {last})", failed.count);
+                audit_log::append(tx, "", now, &AuditEvent::new("operator.sign_in_failed", summary))?;
             }
             Ok(())
         })?;

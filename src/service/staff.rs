@@ -5,9 +5,7 @@
 use super::{Office, ServiceError, ServiceResult};
 use crate::domain::access::{AccessDiff, Directory, RoleId, Source};
 use crate::domain::audit::AuditEvent;
-use crate::domain::staff::{
-    NewStaff, StaffDraft, StaffId, StaffStatus, creates_manager_cycle, parse_date,
-};
+use crate::domain::staff::{NewStaff, StaffDraft, StaffId, StaffStatus, creates_manager_cycle, parse_date};
 use crate::domain::system::{LevelId, NewSystem, SystemKind, parse_levels, validate_system_name};
 use crate::vault::directory::{self, NewGrant};
 use jiff::civil::Date;
@@ -23,9 +21,7 @@ fn audit_fields(staff: &NewStaff, manager: Option<StaffId>) -> String {
         staff.job_title,
         staff.team,
         manager.map_or("none".to_owned(), |m| format!("staff #{m}")),
-        staff
-            .start_date
-            .map_or("none".to_owned(), |d| d.to_string()),
+        staff.start_date.map_or("none".to_owned(), |d| d.to_string()),
         staff.end_date.map_or("none".to_owned(), |d| d.to_string()),
         staff.status
     )
@@ -33,25 +29,18 @@ fn audit_fields(staff: &NewStaff, manager: Option<StaffId>) -> String {
 
 /// A system's level named as `SYSTEM:LEVEL`.
 pub fn level_ref(directory: &Directory, system: &str, level: &str) -> ServiceResult<LevelId> {
-    let found = directory
-        .system_by_name(system)
-        .ok_or_else(|| invalid(format!("there is no system called {system}")))?;
+    let found =
+        directory.system_by_name(system).ok_or_else(|| invalid(format!("there is no system called {system}")))?;
     let level = found.level(level).ok_or_else(|| {
         let names: Vec<&str> = found.levels.iter().map(|l| l.name.as_str()).collect();
-        invalid(format!(
-            "{} has no level {level:?} (levels: {})",
-            found.name,
-            names.join(", ")
-        ))
+        invalid(format!("{} has no level {level:?} (levels: {})", found.name, names.join(", ")))
     })?;
     Ok(level.id)
 }
 
 /// Parse `SYSTEM:LEVEL`.
 pub fn parse_grant_ref(directory: &Directory, text: &str) -> ServiceResult<LevelId> {
-    let (system, level) = text
-        .rsplit_once(':')
-        .ok_or_else(|| invalid(format!("{text:?} is not SYSTEM:LEVEL")))?;
+    let (system, level) = text.rsplit_once(':').ok_or_else(|| invalid(format!("{text:?} is not SYSTEM:LEVEL")))?;
     level_ref(directory, system, level)
 }
 
@@ -70,12 +59,7 @@ impl Office {
         directory
             .person_by_email(email)
             .map(|s| s.id)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "there is no staff member with email {}",
-                    email.trim()
-                ))
-            })
+            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))
     }
 
     fn resolve_manager(directory: &Directory, staff: &NewStaff) -> ServiceResult<Option<StaffId>> {
@@ -92,63 +76,35 @@ impl Office {
     }
 
     pub fn add_staff(&mut self, draft: &StaffDraft) -> ServiceResult<StaffId> {
-        let staff = draft
-            .validate(StaffStatus::Active)
-            .map_err(|e| invalid(e.to_string()))?;
+        let staff = draft.validate(StaffStatus::Active).map_err(|e| invalid(e.to_string()))?;
         let directory = self.directory()?;
         if let Some(existing) = directory.person_by_email(&staff.email) {
-            return Err(invalid(format!(
-                "duplicate email: {} already belongs to staff #{}",
-                staff.email, existing.id
-            )));
+            return Err(invalid(format!("duplicate email: {} already belongs to staff #{}", staff.email, existing.id)));
         }
         let manager = Self::resolve_manager(&directory, &staff)?;
         let after = audit_fields(&staff, manager);
         self.record_with(
-            |id| {
-                AuditEvent::new("staff.add", format!("staff #{id} added"))
-                    .with_change(None, Some(after))
-            },
+            |id| AuditEvent::new("staff.add", format!("staff #{id} added")).with_change(None, Some(after)),
             |tx| directory::insert_staff(tx, &staff, manager),
         )
     }
 
     pub fn edit_staff(&mut self, id: StaffId, draft: &StaffDraft) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let current = directory
-            .person(id)
-            .ok_or_else(|| invalid(format!("there is no staff member #{id}")))?
-            .clone();
-        let staff = draft
-            .validate(current.status)
-            .map_err(|e| invalid(e.to_string()))?;
-        if let Some(other) = directory
-            .person_by_email(&staff.email)
-            .filter(|o| o.id != id)
-        {
-            return Err(invalid(format!(
-                "duplicate email: {} already belongs to staff #{}",
-                staff.email, other.id
-            )));
+        let current = directory.person(id).ok_or_else(|| invalid(format!("there is no staff member #{id}")))?.clone();
+        let staff = draft.validate(current.status).map_err(|e| invalid(e.to_string()))?;
+        if let Some(other) = directory.person_by_email(&staff.email).filter(|o| o.id != id) {
+            return Err(invalid(format!("duplicate email: {} already belongs to staff #{}", staff.email, other.id)));
         }
         let manager = Self::resolve_manager(&directory, &staff)?;
         if let Some(manager) = manager
-            && creates_manager_cycle(id, manager, |p| {
-                directory.person(p).and_then(|s| s.manager_id)
-            })
+            && creates_manager_cycle(id, manager, |p| directory.person(p).and_then(|s| s.manager_id))
         {
-            return Err(invalid(
-                "that manager would create a loop: someone would end up managing themselves",
-            ));
+            return Err(invalid("that manager would create a loop: someone would end up managing themselves"));
         }
-        let manager_email = current
-            .manager_id
-            .and_then(|m| directory.person(m))
-            .map(|m| m.email.clone());
-        let before_staff = current
-            .to_draft(manager_email.as_deref())
-            .validate(current.status)
-            .map_err(|e| invalid(e.to_string()))?;
+        let manager_email = current.manager_id.and_then(|m| directory.person(m)).map(|m| m.email.clone());
+        let before_staff =
+            current.to_draft(manager_email.as_deref()).validate(current.status).map_err(|e| invalid(e.to_string()))?;
         let mut before = audit_fields(&before_staff, current.manager_id);
         let mut after = audit_fields(&staff, manager);
         for (label, old, new) in [
@@ -161,8 +117,7 @@ impl Office {
                 after.push_str(&format!(" {label}=(changed)"));
             }
         }
-        let event = AuditEvent::new("staff.edit", format!("staff #{id} edited"))
-            .with_change(Some(before), Some(after));
+        let event = AuditEvent::new("staff.edit", format!("staff #{id} edited")).with_change(Some(before), Some(after));
         self.record(event, |tx| directory::update_staff(tx, id, &staff, manager))
     }
 
@@ -172,22 +127,9 @@ impl Office {
         if directory.system_by_name(&name).is_some() {
             return Err(invalid(format!("there is already a system called {name}")));
         }
-        let owner = system
-            .owner_email
-            .as_deref()
-            .map(|email| Self::staff_id(&directory, email))
-            .transpose()?;
-        let levels: Vec<String> = system
-            .levels
-            .iter()
-            .map(|(n, p)| {
-                if *p {
-                    format!("{n} (privileged)")
-                } else {
-                    n.clone()
-                }
-            })
-            .collect();
+        let owner = system.owner_email.as_deref().map(|email| Self::staff_id(&directory, email)).transpose()?;
+        let levels: Vec<String> =
+            system.levels.iter().map(|(n, p)| if *p { format!("{n} (privileged)") } else { n.clone() }).collect();
         let after = format!(
             "kind={} customer_data={} mfa={} levels=[{}]",
             system.kind,
@@ -195,12 +137,8 @@ impl Office {
             system.mfa_supported,
             levels.join(", ")
         );
-        let system = NewSystem {
-            name: name.clone(),
-            ..system
-        };
-        let event = AuditEvent::new("system.add", format!("system {name} added"))
-            .with_change(None, Some(after));
+        let system = NewSystem { name: name.clone(), ..system };
+        let event = AuditEvent::new("system.add", format!("system {name} added")).with_change(None, Some(after));
         self.record(event, |tx| directory::insert_system(tx, &system, owner))
     }
 
@@ -214,31 +152,20 @@ impl Office {
         if directory.role_by_name(name).is_some() {
             return Err(invalid(format!("there is already a role called {name}")));
         }
-        let levels = grants
-            .iter()
-            .map(|g| parse_grant_ref(&directory, g))
-            .collect::<ServiceResult<Vec<_>>>()?;
-        let event = AuditEvent::new("role.add", format!("role {name} added"))
-            .with_change(None, Some(grants.join(", ")));
+        let levels = grants.iter().map(|g| parse_grant_ref(&directory, g)).collect::<ServiceResult<Vec<_>>>()?;
+        let event =
+            AuditEvent::new("role.add", format!("role {name} added")).with_change(None, Some(grants.join(", ")));
         self.record(event, |tx| directory::insert_role(tx, name, "", &levels))
     }
 
     /// What changing a role's levels would do to each member (shown before applying).
-    pub fn preview_role_change(
-        &self,
-        role: RoleId,
-        levels: &[LevelId],
-    ) -> ServiceResult<Vec<(StaffId, AccessDiff)>> {
-        Ok(self
-            .directory()?
-            .role_change_diff(role, levels, self.today()))
+    pub fn preview_role_change(&self, role: RoleId, levels: &[LevelId]) -> ServiceResult<Vec<(StaffId, AccessDiff)>> {
+        Ok(self.directory()?.role_change_diff(role, levels, self.today()))
     }
 
     pub fn set_role_levels(&mut self, role: RoleId, levels: &[LevelId]) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let current = directory
-            .role(role)
-            .ok_or_else(|| invalid(format!("there is no role #{role}")))?;
+        let current = directory.role(role).ok_or_else(|| invalid(format!("there is no role #{role}")))?;
         let describe = |levels: &[LevelId]| {
             levels
                 .iter()
@@ -248,55 +175,34 @@ impl Office {
                 .join(", ")
         };
         let affected = directory.role_change_diff(role, levels, self.today()).len();
-        let event = AuditEvent::new(
-            "role.edit",
-            format!("role {} changed ({affected} people affected)", current.name),
-        )
-        .with_change(Some(describe(&current.levels)), Some(describe(levels)));
+        let event = AuditEvent::new("role.edit", format!("role {} changed ({affected} people affected)", current.name))
+            .with_change(Some(describe(&current.levels)), Some(describe(levels)));
         self.record(event, |tx| directory::set_role_levels(tx, role, levels))
     }
 
     pub fn assign_role(&mut self, role: &str, email: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let role = directory
-            .role_by_name(role)
-            .ok_or_else(|| invalid(format!("there is no role called {}", role.trim())))?;
+        let role =
+            directory.role_by_name(role).ok_or_else(|| invalid(format!("there is no role called {}", role.trim())))?;
         if directory.roles_of(staff).contains(&role.id) {
-            return Err(invalid(format!(
-                "{} already has role {}",
-                email.trim(),
-                role.name
-            )));
+            return Err(invalid(format!("{} already has role {}", email.trim(), role.name)));
         }
         let (role_id, today, by) = (role.id, self.today(), self.operator().to_string());
-        let event = AuditEvent::new(
-            "role.assign",
-            format!("role {} assigned to staff #{staff}", role.name),
-        );
-        self.record(event, |tx| {
-            directory::assign_role(tx, staff, role_id, today, &by)
-        })
+        let event = AuditEvent::new("role.assign", format!("role {} assigned to staff #{staff}", role.name));
+        self.record(event, |tx| directory::assign_role(tx, staff, role_id, today, &by))
     }
 
     pub fn unassign_role(&mut self, role: &str, email: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let role = directory
-            .role_by_name(role)
-            .ok_or_else(|| invalid(format!("there is no role called {}", role.trim())))?;
+        let role =
+            directory.role_by_name(role).ok_or_else(|| invalid(format!("there is no role called {}", role.trim())))?;
         if !directory.roles_of(staff).contains(&role.id) {
-            return Err(invalid(format!(
-                "{} does not have role {}",
-                email.trim(),
-                role.name
-            )));
+            return Err(invalid(format!("{} does not have role {}", email.trim(), role.name)));
         }
         let role_id = role.id;
-        let event = AuditEvent::new(
-            "role.unassign",
-            format!("role {} removed from staff #{staff}", role.name),
-        );
+        let event = AuditEvent::new("role.unassign", format!("role {} removed from staff #{staff}", role.name));
         self.record(event, |tx| directory::unassign_role(tx, staff, role_id))
     }
 
@@ -311,22 +217,15 @@ impl Office {
         let diff = directory.mover_diff(staff, roles, self.today());
         let current: Vec<RoleId> = directory.roles_of(staff).to_vec();
         let names = |ids: &[RoleId]| {
-            let mut names: Vec<String> = ids
-                .iter()
-                .filter_map(|r| directory.role(*r))
-                .map(|r| r.name.clone())
-                .collect();
+            let mut names: Vec<String> =
+                ids.iter().filter_map(|r| directory.role(*r)).map(|r| r.name.clone()).collect();
             names.sort();
             names.join(", ")
         };
         let (today, by) = (self.today(), self.operator().to_string());
-        let summary = format!(
-            "roles of staff #{staff} changed: {} gained, {} lost",
-            diff.gained.len(),
-            diff.lost.len()
-        );
-        let event = AuditEvent::new("staff.roles", summary)
-            .with_change(Some(names(&current)), Some(names(roles)));
+        let summary =
+            format!("roles of staff #{staff} changed: {} gained, {} lost", diff.gained.len(), diff.lost.len());
+        let event = AuditEvent::new("staff.roles", summary).with_change(Some(names(&current)), Some(names(roles)));
         self.record(event, |tx| {
             for role in current.iter().filter(|r| !roles.contains(r)) {
                 directory::unassign_role(tx, staff, *role)?;
@@ -355,10 +254,7 @@ impl Office {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
         let level = level_ref(&directory, system, level)?;
-        let expires_on = until
-            .map(parse_date)
-            .transpose()
-            .map_err(|e| invalid(e.to_string()))?;
+        let expires_on = until.map(parse_date).transpose().map_err(|e| invalid(e.to_string()))?;
         let today = self.today();
         if expires_on.is_some_and(|d| d < today) {
             return Err(invalid("the last day of the grant is in the past"));
@@ -372,34 +268,22 @@ impl Office {
             })
             .map(|g| g.id)
             .collect();
-        let (system_name, level_name) = directory
-            .level(level)
-            .map(|(s, l)| (s.name.clone(), l.name.clone()))
-            .unwrap_or_default();
+        let (system_name, level_name) =
+            directory.level(level).map(|(s, l)| (s.name.clone(), l.name.clone())).unwrap_or_default();
         let after = format!(
             "{system_name}:{level_name} reason={reason:?} until={}",
             expires_on.map_or("none".to_owned(), |d| d.to_string())
         );
         let by = self.operator().to_string();
-        let event = AuditEvent::new(
-            "grant.add",
-            format!("direct access to {system_name} granted to staff #{staff}"),
-        )
-        .with_change(None, Some(after));
+        let event = AuditEvent::new("grant.add", format!("direct access to {system_name} granted to staff #{staff}"))
+            .with_change(None, Some(after));
         self.record(event, |tx| {
             for id in &replaced {
                 directory::delete_grant(tx, *id)?;
             }
             directory::insert_grant(
                 tx,
-                &NewGrant {
-                    staff,
-                    level,
-                    reason,
-                    approved_by: &by,
-                    granted_on: today,
-                    expires_on,
-                },
+                &NewGrant { staff, level, reason, approved_by: &by, granted_on: today, expires_on },
             )
         })
     }
@@ -412,18 +296,11 @@ impl Office {
         let found = directory
             .system_by_name(system)
             .ok_or_else(|| invalid(format!("there is no system called {}", system.trim())))?;
-        let access: Vec<_> = directory
-            .access_of(staff, self.today())
-            .into_iter()
-            .filter(|a| a.system_id == found.id)
-            .collect();
+        let access: Vec<_> =
+            directory.access_of(staff, self.today()).into_iter().filter(|a| a.system_id == found.id).collect();
         let grants: Vec<i64> = directory
             .exceptions_of(staff)
-            .filter(|g| {
-                directory
-                    .level(g.level_id)
-                    .is_some_and(|(s, _)| s.id == found.id)
-            })
+            .filter(|g| directory.level(g.level_id).is_some_and(|(s, _)| s.id == found.id))
             .map(|g| g.id)
             .collect();
         let from_roles: Vec<String> = access
@@ -435,11 +312,7 @@ impl Office {
             .collect();
         if grants.is_empty() {
             if from_roles.is_empty() {
-                return Err(invalid(format!(
-                    "{} has no access to {}",
-                    email.trim(),
-                    found.name
-                )));
+                return Err(invalid(format!("{} has no access to {}", email.trim(), found.name)));
             }
             return Err(invalid(format!(
                 "{}'s access to {} comes from role {}; unassign the role (keyholder role unassign ROLE EMAIL) or change the role",
@@ -448,15 +321,9 @@ impl Office {
                 from_roles.join(" and role ")
             )));
         }
-        let mut summary = format!(
-            "direct access to {} revoked from staff #{staff}",
-            found.name
-        );
+        let mut summary = format!("direct access to {} revoked from staff #{staff}", found.name);
         if !from_roles.is_empty() {
-            summary.push_str(&format!(
-                " (access through role {} remains)",
-                from_roles.join(", ")
-            ));
+            summary.push_str(&format!(" (access through role {} remains)", from_roles.join(", ")));
         }
         let event = AuditEvent::new("grant.revoke", summary);
         self.record(event, |tx| {
@@ -471,17 +338,10 @@ impl Office {
     pub fn lapse_expired_grants(&mut self) -> ServiceResult<usize> {
         let directory = self.directory()?;
         let today = self.today();
-        let lapsed: Vec<_> = directory
-            .exceptions
-            .iter()
-            .filter(|g| g.lapsed(today))
-            .cloned()
-            .collect();
+        let lapsed: Vec<_> = directory.exceptions.iter().filter(|g| g.lapsed(today)).cloned().collect();
         for grant in &lapsed {
-            let target = directory
-                .level(grant.level_id)
-                .map(|(s, l)| format!("{}:{}", s.name, l.name))
-                .unwrap_or_default();
+            let target =
+                directory.level(grant.level_id).map(|(s, l)| format!("{}:{}", s.name, l.name)).unwrap_or_default();
             let event = AuditEvent::new(
                 "grant.lapse",
                 format!(
@@ -508,11 +368,7 @@ pub fn new_system(
 ) -> ServiceResult<NewSystem> {
     Ok(NewSystem {
         name: name.to_owned(),
-        kind: if kind.trim().is_empty() {
-            SystemKind::Software
-        } else {
-            kind.parse().map_err(invalid)?
-        },
+        kind: if kind.trim().is_empty() { SystemKind::Software } else { kind.parse().map_err(invalid)? },
         owner_email: None,
         location: String::new(),
         customer_data,

@@ -8,9 +8,7 @@ use super::shell::Shell;
 use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_ui};
-use crate::service::{
-    self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod,
-};
+use crate::service::{self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
 use jiff::{SignedDuration, Timestamp};
@@ -68,14 +66,14 @@ impl KeyholderApp {
     pub fn new(deps: AppDeps) -> Self {
         let screen = Self::start_screen(&deps);
         let last_activity = deps.clock.now();
-        Self {
-            deps,
-            screen,
-            notice: None,
-            job: None,
-            last_activity,
-            shown_title: String::new(),
-        }
+        Self { deps, screen, notice: None, job: None, last_activity, shown_title: String::new() }
+    }
+
+    /// An app already signed in with `office` (benchmarks, embedding).
+    pub fn with_office(deps: AppDeps, office: Office) -> Self {
+        let mut app = Self::new(deps);
+        app.screen = Screen::Shell(Box::new(Shell::open(office, app.deps.store.clone())));
+        app
     }
 
     fn start_screen(deps: &AppDeps) -> Screen {
@@ -178,9 +176,7 @@ impl KeyholderApp {
         let minutes = shell.data.settings.auto_lock_minutes;
         let limit = SignedDuration::from_mins(i64::from(minutes));
         if self.last_activity.duration_until(now) >= limit {
-            self.lock(Some(format!(
-                "Locked after {minutes} minutes without activity."
-            )));
+            self.lock(Some(format!("Locked after {minutes} minutes without activity.")));
         }
     }
 
@@ -191,19 +187,15 @@ impl KeyholderApp {
             Command::CreateVault => self.create_vault(false),
             Command::CreateDemo => self.create_vault(true),
             Command::AcknowledgeRecoveryKey => {
-                let screen =
-                    std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
+                let screen = std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
                 self.screen = match screen {
-                    Screen::RecoveryKey(view) => Screen::Shell(Box::new(Shell::open(
-                        view.into_office(),
-                        self.deps.store.clone(),
-                    ))),
+                    Screen::RecoveryKey(view) => {
+                        Screen::Shell(Box::new(Shell::open(view.into_office(), self.deps.store.clone())))
+                    }
                     other => other,
                 };
             }
-            Command::SignIn | Command::SignInWithKeyring => {
-                self.sign_in(command == Command::SignInWithKeyring)
-            }
+            Command::SignIn | Command::SignInWithKeyring => self.sign_in(command == Command::SignInWithKeyring),
             Command::ShowRecoveryForm(show) => {
                 if let Screen::SignIn(form) = &mut self.screen {
                     form.show_recovery(show);
@@ -230,13 +222,18 @@ impl KeyholderApp {
         let (path, clock, kdf) = (self.deps.vault.clone(), self.deps.clock.clone(), self.deps.new_vault_kdf);
         if !demo {
             self.run_job("Creating the vault…", move || {
-                JobResult::Created(Office::create(&path, NewOffice { operator: &operator, password: &password, kdf }, clock))
+                JobResult::Created(Office::create(
+                    &path,
+                    NewOffice { operator: &operator, password: &password, kdf },
+                    clock,
+                ))
             });
             return;
         }
         let demo_path = demo_path(&path);
         self.run_job("Creating the demo office…", move || {
-            let created = Office::create(&demo_path, NewOffice { operator: &operator, password: &password, kdf }, clock);
+            let created =
+                Office::create(&demo_path, NewOffice { operator: &operator, password: &password, kdf }, clock);
             JobResult::SignedIn(created.and_then(|mut created| {
                 created.office.populate_demo(DEMO_STAFF)?;
                 Ok(created.office)
@@ -250,18 +247,11 @@ impl KeyholderApp {
         };
         let operator = form.operator.trim().to_owned();
         let password = form.take_password();
-        let (path, clock, store) = (
-            self.deps.vault.clone(),
-            self.deps.clock.clone(),
-            self.deps.store.clone(),
-        );
+        let (path, clock, store) = (self.deps.vault.clone(), self.deps.clock.clone(), self.deps.store.clone());
         self.run_job("Checking…", move || {
             let operator = (!operator.is_empty()).then_some(operator.as_str());
-            let method = if with_keyring {
-                SignInMethod::Keyring(store.as_ref())
-            } else {
-                SignInMethod::Password(&password)
-            };
+            let method =
+                if with_keyring { SignInMethod::Keyring(store.as_ref()) } else { SignInMethod::Password(&password) };
             JobResult::SignedIn(Office::sign_in(&path, SignIn { operator, method }, clock))
         });
     }
@@ -287,12 +277,8 @@ impl KeyholderApp {
         let ctx = ui.ctx().clone();
         self.poll_job();
         self.check_idle(&ctx);
-        if ctx.input_mut(|i| {
-            i.consume_shortcut(&egui::KeyboardShortcut::new(
-                egui::Modifiers::COMMAND,
-                egui::Key::L,
-            ))
-        }) && matches!(self.screen, Screen::Shell(_))
+        if ctx.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::L)))
+            && matches!(self.screen, Screen::Shell(_))
         {
             self.lock(Some("Locked.".into()));
         }

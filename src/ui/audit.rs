@@ -9,45 +9,23 @@ pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord]) {
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     header(ui);
     ui.separator();
-    egui::ScrollArea::both()
-        .auto_shrink([false, false])
-        .show_rows(ui, row_height, records.len(), |ui, rows| {
-            for record in &records[rows] {
-                ui.horizontal(|ui| {
-                    cell(ui, 60.0, &record.seq.to_string());
-                    cell(
-                        ui,
-                        150.0,
-                        &record.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-                    );
-                    cell(
-                        ui,
-                        110.0,
-                        if record.operator.is_empty() {
-                            "—"
-                        } else {
-                            &record.operator
-                        },
-                    );
-                    cell(ui, 190.0, &record.action);
-                    ui.label(&record.summary);
-                });
-            }
-        });
+    egui::ScrollArea::both().auto_shrink([false, false]).show_rows(ui, row_height, records.len(), |ui, rows| {
+        for record in &records[rows] {
+            ui.horizontal(|ui| {
+                cell(ui, 60.0, &record.seq.to_string());
+                cell(ui, 150.0, &record.at.strftime("%Y-%m-%d %H:%M:%S").to_string());
+                cell(ui, 110.0, if record.operator.is_empty() { "—" } else { &record.operator });
+                cell(ui, 190.0, &record.action);
+                ui.label(&record.summary);
+            });
+        }
+    });
 }
 
 fn header(ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        for (width, title) in [
-            (60.0, "#"),
-            (150.0, "When (UTC)"),
-            (110.0, "Operator"),
-            (190.0, "Action"),
-        ] {
-            ui.add_sized(
-                [width, 18.0],
-                egui::Label::new(egui::RichText::new(title).strong()),
-            );
+        for (width, title) in [(60.0, "#"), (150.0, "When (UTC)"), (110.0, "Operator"), (190.0, "Action")] {
+            ui.add_sized([width, 18.0], egui::Label::new(egui::RichText::new(title).strong()));
         }
         ui.strong("What happened");
     });

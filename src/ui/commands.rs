@@ -83,4 +83,5 @@ pub enum Command {
     CancelImport,
     ExportStaff,
     ExportMatrix,
+    MatrixColumns(usize),
 }

@@ -36,12 +36,7 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
             .with_min_inner_size([640.0, 480.0]),
         ..Default::default()
     };
-    let deps = AppDeps {
-        vault,
-        clock: Arc::new(SystemClock),
-        store: Arc::new(OsKeyring),
-        new_vault_kdf: None,
-    };
+    let deps = AppDeps { vault, clock: Arc::new(SystemClock), store: Arc::new(OsKeyring), new_vault_kdf: None };
     eframe::run_native(
         "Keyholder",
         options,

@@ -5,13 +5,7 @@ use super::commands::Command;
 use super::shell::{ShellData, ShellForms};
 use super::widgets::{indented, password_field, strength_meter, text_field};
 
-pub fn ui(
-    ui: &mut egui::Ui,
-    data: &ShellData,
-    forms: &mut ShellForms,
-    me: &str,
-    commands: &mut Vec<Command>,
-) {
+pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, me: &str, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.weak("Everyone who uses Keyholder signs in as themselves; logins are never shared.");
         ui.add_space(6.0);
@@ -78,9 +72,7 @@ fn confirm_removal(ui: &mut egui::Ui, forms: &ShellForms, commands: &mut Vec<Com
     };
     egui::Modal::new(egui::Id::unique("confirm-remove-operator")).show(ui.ctx(), |ui| {
         ui.heading(format!("Remove {name}?"));
-        ui.label(
-            "They will no longer be able to sign in. Their past actions stay in the audit log.",
-        );
+        ui.label("They will no longer be able to sign in. Their past actions stay in the audit log.");
         ui.horizontal(|ui| {
             if ui.button(format!("Yes, remove {name}")).clicked() {
                 commands.push(Command::RemoveOperator(name.clone()));

@@ -5,26 +5,20 @@ use super::shell::ShellData;
 use super::widgets::success_color;
 
 pub fn ui(ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
-    egui::Grid::new("overview")
-        .num_columns(2)
-        .spacing([24.0, 6.0])
-        .show(ui, |ui| {
-            ui.label("Office");
-            ui.label(&data.settings.office_name);
-            ui.end_row();
-            ui.label("Operators");
-            ui.label(data.operators.len().to_string());
-            ui.end_row();
-            ui.label("Audit records");
-            ui.label(data.audit.first().map_or(0, |r| r.seq).to_string());
-            ui.end_row();
-            ui.label("Auto-lock");
-            ui.label(format!(
-                "after {} minutes without activity",
-                data.settings.auto_lock_minutes
-            ));
-            ui.end_row();
-        });
+    egui::Grid::new("overview").num_columns(2).spacing([24.0, 6.0]).show(ui, |ui| {
+        ui.label("Office");
+        ui.label(&data.settings.office_name);
+        ui.end_row();
+        ui.label("Operators");
+        ui.label(data.operators.len().to_string());
+        ui.end_row();
+        ui.label("Audit records");
+        ui.label(data.audit.first().map_or(0, |r| r.seq).to_string());
+        ui.end_row();
+        ui.label("Auto-lock");
+        ui.label(format!("after {} minutes without activity", data.settings.auto_lock_minutes));
+        ui.end_row();
+    });
     ui.add_space(12.0);
     ui.horizontal(|ui| {
         if ui.button("Verify the vault").clicked() {
@@ -32,16 +26,10 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
         }
         match &data.verify {
             Some(problems) if problems.is_empty() => {
-                ui.colored_label(
-                    success_color(ui),
-                    "Verified: every page and the audit chain are intact.",
-                );
+                ui.colored_label(success_color(ui), "Verified: every page and the audit chain are intact.");
             }
             Some(problems) => {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("{} problem(s) found", problems.len()),
-                );
+                ui.colored_label(ui.visuals().error_fg_color, format!("{} problem(s) found", problems.len()));
             }
             None => {}
         }

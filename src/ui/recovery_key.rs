@@ -10,10 +10,7 @@ pub struct RecoveryKeyView {
 
 impl RecoveryKeyView {
     pub fn new(created: Created) -> Self {
-        Self {
-            created,
-            stored: false,
-        }
+        Self { created, stored: false }
     }
 
     /// The session, once the key has been acknowledged; the key text is dropped (and wiped).
@@ -29,22 +26,12 @@ impl RecoveryKeyView {
              It is shown only this once.",
         );
         ui.add_space(12.0);
-        egui::Frame::group(ui.style())
-            .inner_margin(16.0)
-            .show(ui, |ui| {
-                ui.label(
-                    egui::RichText::new(self.created.recovery_key.as_str())
-                        .monospace()
-                        .size(22.0)
-                        .strong(),
-                );
-            });
+        egui::Frame::group(ui.style()).inner_margin(16.0).show(ui, |ui| {
+            ui.label(egui::RichText::new(self.created.recovery_key.as_str()).monospace().size(22.0).strong());
+        });
         ui.add_space(12.0);
         ui.checkbox(&mut self.stored, "I have stored it safely");
-        if ui
-            .add_enabled(self.stored, egui::Button::new("Continue"))
-            .clicked()
-        {
+        if ui.add_enabled(self.stored, egui::Button::new("Continue")).clicked() {
             commands.push(Command::AcknowledgeRecoveryKey);
         }
     }

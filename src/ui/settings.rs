@@ -4,27 +4,18 @@ use super::commands::Command;
 use super::shell::{ShellData, ShellForms};
 use super::widgets::{field_label, indented, text_field};
 
-pub fn ui(
-    ui: &mut egui::Ui,
-    data: &ShellData,
-    forms: &mut ShellForms,
-    commands: &mut Vec<Command>,
-) {
+pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands: &mut Vec<Command>) {
     appearance_ui(ui);
     ui.add_space(12.0);
     text_field(ui, "Office name", &mut forms.office_name);
     ui.horizontal(|ui| {
         let label = field_label(ui, "Auto-lock (minutes)");
-        ui.add(egui::DragValue::new(&mut forms.auto_lock_minutes).range(1..=120))
-            .labelled_by(label.id);
+        ui.add(egui::DragValue::new(&mut forms.auto_lock_minutes).range(1..=120)).labelled_by(label.id);
     });
     let changed = forms.office_name.trim() != data.settings.office_name
         || forms.auto_lock_minutes != data.settings.auto_lock_minutes;
     indented(ui, |ui| {
-        if ui
-            .add_enabled(changed, egui::Button::new("Save settings"))
-            .clicked()
-        {
+        if ui.add_enabled(changed, egui::Button::new("Save settings")).clicked() {
             commands.push(Command::SaveSettings);
         }
     });
@@ -34,13 +25,7 @@ pub fn ui(
     ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");
     text_field(ui, "Backup file", &mut forms.backup_path);
     indented(ui, |ui| {
-        if ui
-            .add_enabled(
-                !forms.backup_path.trim().is_empty(),
-                egui::Button::new("Write backup"),
-            )
-            .clicked()
-        {
+        if ui.add_enabled(!forms.backup_path.trim().is_empty(), egui::Button::new("Write backup")).clicked() {
             commands.push(Command::Backup);
         }
     });
@@ -52,11 +37,9 @@ fn appearance_ui(ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         field_label(ui, "Appearance");
         let mut preference = ui.ctx().options(|o| o.theme_preference);
-        for (value, name) in [
-            (ThemePreference::System, "System"),
-            (ThemePreference::Light, "Light"),
-            (ThemePreference::Dark, "Dark"),
-        ] {
+        for (value, name) in
+            [(ThemePreference::System, "System"), (ThemePreference::Light, "Light"), (ThemePreference::Dark, "Dark")]
+        {
             ui.selectable_value(&mut preference, value, name);
         }
         if preference != ui.ctx().options(|o| o.theme_preference) {

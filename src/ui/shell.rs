@@ -54,10 +54,7 @@ pub struct Shell {
 impl Shell {
     pub fn open(office: Office, store: Arc<dyn SecretStore>) -> Self {
         let data = ShellData {
-            settings: Settings {
-                office_name: office.vault_name(),
-                auto_lock_minutes: 5,
-            },
+            settings: Settings { office_name: office.vault_name(), auto_lock_minutes: 5 },
             operators: Vec::new(),
             audit: Vec::new(),
             remembered: false,
@@ -73,10 +70,7 @@ impl Shell {
             store,
             page: Page::Overview,
             data,
-            forms: ShellForms {
-                backup_path,
-                ..Default::default()
-            },
+            forms: ShellForms { backup_path, ..Default::default() },
             records,
         };
         let _ = shell.refresh();
@@ -105,9 +99,7 @@ impl Shell {
             return result.err().map(|e| Notice::error(e.to_string()));
         }
         let result = self.run(command);
-        let refreshed = self
-            .refresh()
-            .and_then(|()| self.records.reload(&self.office));
+        let refreshed = self.refresh().and_then(|()| self.records.reload(&self.office));
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
             (Err(error), _) | (Ok(_), Err(error)) => Some(Notice::error(error.to_string())),
@@ -121,8 +113,7 @@ impl Shell {
             Command::Navigate(page) => self.page = *page,
             Command::RefilterStaff => records.refilter(),
             Command::SortStaff(key) => {
-                records.filter.descending =
-                    records.filter.sort == *key && !records.filter.descending;
+                records.filter.descending = records.filter.sort == *key && !records.filter.descending;
                 records.filter.sort = *key;
                 records.refilter();
             }
@@ -133,17 +124,13 @@ impl Shell {
                 records.forms.grant_level.clear();
             }
             Command::SelectSystem(id) => records.selected_system = *id,
+            Command::MatrixColumns(first) => records.matrix_first_column = *first,
             Command::ToggleAddStaff => records.forms.show_add_staff = !records.forms.show_add_staff,
             Command::CancelImport => records.import_plan = None,
             Command::PreviewImport => {
                 let path = std::path::PathBuf::from(records.forms.import_path.trim());
                 let result = std::fs::read(&path)
-                    .map_err(|e| {
-                        crate::service::ServiceError::Invalid(format!(
-                            "cannot read {}: {e}",
-                            path.display()
-                        ))
-                    })
+                    .map_err(|e| crate::service::ServiceError::Invalid(format!("cannot read {}: {e}", path.display())))
                     .and_then(|bytes| self.office.preview_import(&bytes));
                 return Some(result.map(|plan| records.import_plan = Some(plan)));
             }
@@ -160,32 +147,24 @@ impl Shell {
         Ok(match command {
             Command::ChangePassword => {
                 if forms.new_password != forms.confirm_password {
-                    return Err(crate::service::ServiceError::Invalid(
-                        "the two new passwords differ".into(),
-                    ));
+                    return Err(crate::service::ServiceError::Invalid("the two new passwords differ".into()));
                 }
-                let (current, new) = (
-                    std::mem::take(&mut forms.current_password),
-                    std::mem::take(&mut forms.new_password),
-                );
+                let (current, new) =
+                    (std::mem::take(&mut forms.current_password), std::mem::take(&mut forms.new_password));
                 forms.confirm_password.clear();
                 self.office.change_password(&current, &new)?;
                 Some("Your password was changed.".into())
             }
             Command::AddOperator => {
                 if forms.new_operator_password != forms.new_operator_confirm {
-                    return Err(crate::service::ServiceError::Invalid(
-                        "the two passwords differ".into(),
-                    ));
+                    return Err(crate::service::ServiceError::Invalid("the two passwords differ".into()));
                 }
                 let name = forms.new_operator.trim().to_owned();
                 let password = std::mem::take(&mut forms.new_operator_password);
                 forms.new_operator_confirm.clear();
                 self.office.add_operator(&name, &password)?;
                 forms.new_operator.clear();
-                Some(format!(
-                    "Operator {name} added. They sign in with their own password."
-                ))
+                Some(format!("Operator {name} added. They sign in with their own password."))
             }
             Command::AskRemoveOperator(name) => {
                 forms.remove_candidate = name;
@@ -208,10 +187,7 @@ impl Shell {
             }
             Command::SetRemembered(true) => {
                 self.office.remember_on_this_computer(self.store.as_ref())?;
-                Some(
-                    "This computer now remembers your key. Sign-in can skip the password here."
-                        .into(),
-                )
+                Some("This computer now remembers your key. Sign-in can skip the password here.".into())
             }
             Command::SetRemembered(false) => {
                 self.office.forget_on_this_computer(self.store.as_ref())?;
@@ -230,11 +206,7 @@ impl Shell {
             Command::Backup => {
                 let target = std::path::PathBuf::from(forms.backup_path.trim());
                 let size = self.office.backup(&target)?;
-                Some(format!(
-                    "Backup written to {} ({} KiB).",
-                    target.display(),
-                    size.div_ceil(1024)
-                ))
+                Some(format!("Backup written to {} ({} KiB).", target.display(), size.div_ceil(1024)))
             }
             _ => None,
         })
@@ -243,12 +215,7 @@ impl Shell {
     /// Writes to the office record; `None` when the command is not one of them.
     fn run_record_command(&mut self, command: &Command) -> ServiceResult<Option<String>> {
         let directory = &self.records.directory;
-        let email_of = |id: StaffId| {
-            directory
-                .person(id)
-                .map(|p| p.email.clone())
-                .unwrap_or_default()
-        };
+        let email_of = |id: StaffId| directory.person(id).map(|p| p.email.clone()).unwrap_or_default();
         let forms = &mut self.records.forms;
         let message = match command {
             Command::AddStaff => {
@@ -276,45 +243,27 @@ impl Shell {
                 format!("{} added.", draft.full_name.trim())
             }
             Command::AssignRole(staff, role) => {
-                let role_name = directory
-                    .role(*role)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default();
+                let role_name = directory.role(*role).map(|r| r.name.clone()).unwrap_or_default();
                 self.office.assign_role(&role_name, &email_of(*staff))?;
                 forms.role_to_add = None;
                 format!("Role {role_name} given.")
             }
             Command::UnassignRole(staff, role) => {
-                let role_name = directory
-                    .role(*role)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default();
+                let role_name = directory.role(*role).map(|r| r.name.clone()).unwrap_or_default();
                 self.office.unassign_role(&role_name, &email_of(*staff))?;
                 format!("Role {role_name} removed.")
             }
             Command::GrantAccess(staff) => {
-                let system = forms
-                    .grant_system
-                    .and_then(|s| directory.system(s))
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
+                let system =
+                    forms.grant_system.and_then(|s| directory.system(s)).map(|s| s.name.clone()).unwrap_or_default();
                 let until = Some(forms.grant_until.trim()).filter(|u| !u.is_empty());
-                self.office.grant(
-                    &email_of(*staff),
-                    &system,
-                    &forms.grant_level,
-                    &forms.grant_reason,
-                    until,
-                )?;
+                self.office.grant(&email_of(*staff), &system, &forms.grant_level, &forms.grant_reason, until)?;
                 forms.grant_reason.clear();
                 forms.grant_until.clear();
                 format!("Direct access to {system} granted.")
             }
             Command::RevokeAccess(staff, system) => {
-                let system = directory
-                    .system(*system)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
+                let system = directory.system(*system).map(|s| s.name.clone()).unwrap_or_default();
                 self.office.revoke(&email_of(*staff), &system)?;
                 format!("Direct access to {system} revoked.")
             }
@@ -332,18 +281,11 @@ impl Shell {
                 format!("System {} added.", name.trim())
             }
             Command::AddRole => {
-                let grants: Vec<String> = forms
-                    .role_grants
-                    .split(',')
-                    .map(|g| g.trim().to_owned())
-                    .filter(|g| !g.is_empty())
-                    .collect();
+                let grants: Vec<String> =
+                    forms.role_grants.split(',').map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()).collect();
                 self.office.add_role(&forms.role_name, &grants)?;
                 forms.role_grants.clear();
-                format!(
-                    "Role {} added.",
-                    std::mem::take(&mut forms.role_name).trim()
-                )
+                format!("Role {} added.", std::mem::take(&mut forms.role_name).trim())
             }
             Command::ConfirmImport => {
                 let Some(plan) = self.records.import_plan.take() else {
@@ -359,12 +301,7 @@ impl Shell {
             }
             Command::ExportMatrix => {
                 let path = forms.export_path.trim().to_owned();
-                write_new_file(
-                    &path,
-                    &self
-                        .office
-                        .export_matrix_csv(self.records.matrix_customer_only)?,
-                )?;
+                write_new_file(&path, &self.office.export_matrix_csv(self.records.matrix_customer_only)?)?;
                 format!("Access matrix exported to {path}.")
             }
             _ => return Ok(None),
@@ -384,41 +321,28 @@ impl Shell {
                 ui.separator();
                 ui.weak(format!("Vault: {}", self.office.vault_path().display()));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .button("Lock")
-                        .on_hover_text("Lock now (Ctrl+L)")
-                        .clicked()
-                    {
+                    if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
                         commands.push(Command::Lock);
                     }
                 });
             });
         });
-        egui::Panel::left("navigation")
-            .resizable(false)
-            .exact_size(180.0)
-            .show(ui, |ui| {
-                ui.add_space(8.0);
-                ui.heading(&self.data.settings.office_name);
-                ui.add_space(8.0);
-                for page in Page::ALL {
-                    if ui
-                        .selectable_label(self.page == page, page.title())
-                        .clicked()
-                    {
-                        commands.push(Command::Navigate(page));
-                    }
+        egui::Panel::left("navigation").resizable(false).exact_size(180.0).show(ui, |ui| {
+            ui.add_space(8.0);
+            ui.heading(&self.data.settings.office_name);
+            ui.add_space(8.0);
+            for page in Page::ALL {
+                if ui.selectable_label(self.page == page, page.title()).clicked() {
+                    commands.push(Command::Navigate(page));
                 }
-            });
+            }
+        });
         egui::CentralPanel::default().show(ui, |ui| {
             notice(ui, commands);
             ui.heading(self.page.title());
             ui.add_space(8.0);
             if let Some(error) = &self.data.load_error {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("The office record could not be read: {error}"),
-                );
+                ui.colored_label(ui.visuals().error_fg_color, format!("The office record could not be read: {error}"));
             }
             match self.page {
                 Page::Overview => overview::ui(ui, &self.data, commands),
@@ -426,13 +350,9 @@ impl Shell {
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),
                 Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),
-                Page::Operators => operators::ui(
-                    ui,
-                    &self.data,
-                    &mut self.forms,
-                    self.office.operator().as_str(),
-                    commands,
-                ),
+                Page::Operators => {
+                    operators::ui(ui, &self.data, &mut self.forms, self.office.operator().as_str(), commands)
+                }
                 Page::AuditLog => audit::ui(ui, &self.data.audit),
                 Page::Settings => settings::ui(ui, &self.data, &mut self.forms, commands),
             }
@@ -443,31 +363,16 @@ impl Shell {
 /// Write an export, refusing to overwrite an existing file.
 fn write_new_file(path: &str, bytes: &[u8]) -> ServiceResult<()> {
     use std::io::Write;
-    let invalid = |e: std::io::Error| {
-        crate::service::ServiceError::Invalid(format!("cannot write {path}: {e}"))
-    };
+    let invalid = |e: std::io::Error| crate::service::ServiceError::Invalid(format!("cannot write {path}: {e}"));
     if path.is_empty() {
-        return Err(crate::service::ServiceError::Invalid(
-            "name the file to write".into(),
-        ));
+        return Err(crate::service::ServiceError::Invalid("name the file to write".into()));
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(invalid)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(invalid)?;
     file.write_all(bytes).map_err(invalid)
 }
 
 fn default_backup_path(office: &Office) -> String {
-    let folder = office
-        .vault_path()
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default();
+    let folder = office.vault_path().parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let date = office.now().strftime("%Y-%m-%d").to_string();
-    folder
-        .join(format!("{}-{date}.khbackup", office.vault_name()))
-        .display()
-        .to_string()
+    folder.join(format!("{}-{date}.khbackup", office.vault_name())).display().to_string()
 }

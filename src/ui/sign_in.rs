@@ -34,14 +34,7 @@ impl SignInForm {
             [only] => only.clone(),
             _ => String::new(),
         };
-        Self {
-            operator,
-            options,
-            load_error,
-            password: SecretString::default(),
-            recovery: None,
-            focused_once: false,
-        }
+        Self { operator, options, load_error, password: SecretString::default(), recovery: None, focused_once: false }
     }
 
     pub fn take_password(&mut self) -> SecretString {
@@ -59,17 +52,11 @@ impl SignInForm {
             return None;
         }
         form.confirm.clear();
-        Some((
-            std::mem::take(&mut form.key),
-            std::mem::take(&mut form.password),
-        ))
+        Some((std::mem::take(&mut form.key), std::mem::take(&mut form.password)))
     }
 
     fn is_remembered(&self) -> bool {
-        self.options
-            .remembered
-            .iter()
-            .any(|name| name == self.operator.trim())
+        self.options.remembered.iter().any(|name| name == self.operator.trim())
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -88,48 +75,30 @@ impl SignInForm {
         if !self.focused_once {
             // Only when the form first appears: re-taking focus later would swallow Enter.
             self.focused_once = true;
-            if self.operator.is_empty() {
-                name.request_focus()
-            } else {
-                password.request_focus()
-            }
+            if self.operator.is_empty() { name.request_focus() } else { password.request_focus() }
         }
         ui.add_space(8.0);
         indented(ui, |ui| {
             let entered = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui
-                .add_enabled(!self.password.is_empty(), egui::Button::new("Sign in"))
-                .clicked()
+            if ui.add_enabled(!self.password.is_empty(), egui::Button::new("Sign in")).clicked()
                 || (entered && !self.password.is_empty())
             {
                 commands.push(Command::SignIn);
             }
-            if self.is_remembered()
-                && ui
-                    .button("Use the key remembered on this computer")
-                    .clicked()
-            {
+            if self.is_remembered() && ui.button("Use the key remembered on this computer").clicked() {
                 commands.push(Command::SignInWithKeyring);
             }
         });
         ui.add_space(16.0);
         indented(ui, |ui| {
-            if ui
-                .link("Forgot your password? Use the recovery key")
-                .clicked()
-            {
+            if ui.link("Forgot your password? Use the recovery key").clicked() {
                 commands.push(Command::ShowRecoveryForm(true));
             }
         });
     }
 }
 
-fn recovery_ui(
-    ui: &mut egui::Ui,
-    form: &mut RecoveryForm,
-    operator: &mut String,
-    commands: &mut Vec<Command>,
-) {
+fn recovery_ui(ui: &mut egui::Ui, form: &mut RecoveryForm, operator: &mut String, commands: &mut Vec<Command>) {
     ui.heading("Set a new password with the recovery key");
     ui.label("The recovery key was shown once when the vault was created (eight groups of four).");
     ui.add_space(8.0);
@@ -140,10 +109,7 @@ fn recovery_ui(
     password_field(ui, "Confirm new password", form.confirm.expose_mut());
     let ready = acceptable && !form.key.is_empty() && form.password == form.confirm;
     indented(ui, |ui| {
-        if ui
-            .add_enabled(ready, egui::Button::new("Set new password"))
-            .clicked()
-        {
+        if ui.add_enabled(ready, egui::Button::new("Set new password")).clicked() {
             commands.push(Command::RecoverPassword);
         }
         if ui.button("Back to sign-in").clicked() {

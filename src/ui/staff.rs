@@ -12,12 +12,7 @@ use crate::domain::staff::{StaffId, StaffStatus};
 use crate::domain::staff_query::SortKey;
 use egui_extras::{Column, TableBuilder};
 
-pub fn ui(
-    ui: &mut egui::Ui,
-    records: &mut Records,
-    audit: &[AuditRecord],
-    commands: &mut Vec<Command>,
-) {
+pub fn ui(ui: &mut egui::Ui, records: &mut Records, audit: &[AuditRecord], commands: &mut Vec<Command>) {
     if let Some(id) = records.selected_staff {
         detail_ui(ui, records, id, audit, commands);
         return;
@@ -44,48 +39,24 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
         );
         changed |= search.labelled_by(label.id).changed();
         let status_text = records.filter.status.map_or("Any status", |s| s.as_str());
-        egui::ComboBox::from_label("Status")
-            .selected_text(status_text)
-            .show_ui(ui, |ui| {
-                changed |= ui
-                    .selectable_value(&mut records.filter.status, None, "Any status")
-                    .changed();
-                for status in StaffStatus::ALL {
-                    changed |= ui
-                        .selectable_value(&mut records.filter.status, Some(status), status.as_str())
-                        .changed();
-                }
-            });
-        let team_text = records
-            .filter
-            .team
-            .clone()
-            .unwrap_or_else(|| "Any team".into());
-        egui::ComboBox::from_label("Team")
-            .selected_text(team_text)
-            .show_ui(ui, |ui| {
-                changed |= ui
-                    .selectable_value(&mut records.filter.team, None, "Any team")
-                    .changed();
-                for team in &records.teams {
-                    changed |= ui
-                        .selectable_value(&mut records.filter.team, Some(team.clone()), team)
-                        .changed();
-                }
-            });
-        changed |= ui
-            .checkbox(&mut records.filter.privileged_only, "Privileged access")
-            .changed();
-        changed |= ui
-            .checkbox(&mut records.filter.customer_data_only, "Customer data")
-            .changed();
+        egui::ComboBox::from_label("Status").selected_text(status_text).show_ui(ui, |ui| {
+            changed |= ui.selectable_value(&mut records.filter.status, None, "Any status").changed();
+            for status in StaffStatus::ALL {
+                changed |= ui.selectable_value(&mut records.filter.status, Some(status), status.as_str()).changed();
+            }
+        });
+        let team_text = records.filter.team.clone().unwrap_or_else(|| "Any team".into());
+        egui::ComboBox::from_label("Team").selected_text(team_text).show_ui(ui, |ui| {
+            changed |= ui.selectable_value(&mut records.filter.team, None, "Any team").changed();
+            for team in &records.teams {
+                changed |= ui.selectable_value(&mut records.filter.team, Some(team.clone()), team).changed();
+            }
+        });
+        changed |= ui.checkbox(&mut records.filter.privileged_only, "Privileged access").changed();
+        changed |= ui.checkbox(&mut records.filter.customer_data_only, "Customer data").changed();
     });
     ui.horizontal(|ui| {
-        ui.weak(format!(
-            "{} of {} staff",
-            records.rows.len(),
-            records.directory.staff.len()
-        ));
+        ui.weak(format!("{} of {} staff", records.rows.len(), records.directory.staff.len()));
         if ui.button("Add staff member").clicked() {
             commands.push(Command::ToggleAddStaff);
         }
@@ -96,22 +67,10 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
                 .desired_width(220.0),
         )
         .labelled_by(label.id);
-        if ui
-            .add_enabled(
-                !records.forms.import_path.trim().is_empty(),
-                egui::Button::new("Check import"),
-            )
-            .clicked()
-        {
+        if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
             commands.push(Command::PreviewImport);
         }
-        if ui
-            .add_enabled(
-                !records.forms.import_path.trim().is_empty(),
-                egui::Button::new("Export staff"),
-            )
-            .clicked()
-        {
+        if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Export staff")).clicked() {
             commands.push(Command::ExportStaff);
         }
     });
@@ -123,7 +82,9 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
 fn add_staff_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.strong("New staff member");
-        ui.weak("Only what the job needs: no home address, birth date or ID numbers. Less personal data is less to lose.");
+        ui.weak(
+            "Only what the job needs: no home address, birth date or ID numbers. Less personal data is less to lose.",
+        );
         let forms = &mut records.forms;
         text_field(ui, "Full name", &mut forms.new_name);
         text_field(ui, "Work email", &mut forms.new_email);
@@ -148,32 +109,19 @@ fn import_preview_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Co
         return;
     };
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.strong(format!(
-            "Import check: {} valid row(s), {} invalid",
-            plan.valid.len(),
-            plan.problems.len()
-        ));
+        ui.strong(format!("Import check: {} valid row(s), {} invalid", plan.valid.len(), plan.problems.len()));
         for warning in &plan.warnings {
             ui.weak(warning);
         }
-        egui::ScrollArea::vertical()
-            .id_salt("import-problems")
-            .max_height(140.0)
-            .show(ui, |ui| {
-                for problem in &plan.problems {
-                    ui.colored_label(
-                        ui.visuals().error_fg_color,
-                        format!("line {}: {}", problem.line, problem.reason),
-                    );
-                }
-            });
+        egui::ScrollArea::vertical().id_salt("import-problems").max_height(140.0).show(ui, |ui| {
+            for problem in &plan.problems {
+                ui.colored_label(ui.visuals().error_fg_color, format!("line {}: {}", problem.line, problem.reason));
+            }
+        });
         ui.label("Nothing has been written yet.");
         ui.horizontal(|ui| {
             let text = format!("Import {} valid row(s)", plan.valid.len());
-            if ui
-                .add_enabled(!plan.valid.is_empty(), egui::Button::new(text))
-                .clicked()
-            {
+            if ui.add_enabled(!plan.valid.is_empty(), egui::Button::new(text)).clicked() {
                 commands.push(Command::ConfirmImport);
             }
             if ui.button("Cancel import").clicked() {
@@ -183,22 +131,14 @@ fn import_preview_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Co
     });
 }
 
-fn sort_header(
-    ui: &mut egui::Ui,
-    records: &Records,
-    key: SortKey,
-    title: &str,
-    commands: &mut Vec<Command>,
-) {
+fn sort_header(ui: &mut egui::Ui, records: &Records, key: SortKey, title: &str, commands: &mut Vec<Command>) {
     let arrow = match (records.filter.sort == key, records.filter.descending) {
         (true, false) => " ^",
         (true, true) => " v",
         _ => "",
     };
     if ui
-        .add(
-            egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false),
-        )
+        .add(egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false))
         .on_hover_text(format!("Sort by {title}"))
         .clicked()
     {
@@ -268,9 +208,10 @@ fn table_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
 /// Whether an audit record is about staff member `id` (`staff #12`, not `staff #123`).
 fn mentions(record: &AuditRecord, id: StaffId) -> bool {
     let needle = format!("staff #{id}");
-    record.summary.match_indices(&needle).any(|(at, _)| {
-        !record.summary[at + needle.len()..].starts_with(|c: char| c.is_ascii_digit())
-    })
+    record
+        .summary
+        .match_indices(&needle)
+        .any(|(at, _)| !record.summary[at + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn detail_ui(
@@ -283,12 +224,7 @@ fn detail_ui(
     if ui.button("Back to all staff").clicked() {
         commands.push(Command::SelectStaff(None));
     }
-    let Records {
-        directory,
-        forms,
-        today,
-        ..
-    } = records;
+    let Records { directory, forms, today, .. } = records;
     let today = *today;
     let directory = &*directory;
     let Some(person) = directory.person(id) else {
@@ -297,35 +233,24 @@ fn detail_ui(
     };
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(&person.full_name);
-        egui::Grid::new("staff-fields")
-            .num_columns(2)
-            .spacing([24.0, 4.0])
-            .show(ui, |ui| {
-                let manager = person
-                    .manager_id
-                    .and_then(|m| directory.person(m))
-                    .map(|m| format!("{} <{}>", m.full_name, m.email));
-                for (label, value) in [
-                    ("Email", person.email.clone()),
-                    ("Job title", person.job_title.clone()),
-                    ("Team", person.team.clone()),
-                    ("Manager", manager.unwrap_or_default()),
-                    (
-                        "Start date",
-                        person.start_date.map(|d| d.to_string()).unwrap_or_default(),
-                    ),
-                    (
-                        "End date",
-                        person.end_date.map(|d| d.to_string()).unwrap_or_default(),
-                    ),
-                    ("Status", person.status.to_string()),
-                    ("Notes", person.notes.clone()),
-                ] {
-                    ui.label(label);
-                    ui.label(value);
-                    ui.end_row();
-                }
-            });
+        egui::Grid::new("staff-fields").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
+            let manager =
+                person.manager_id.and_then(|m| directory.person(m)).map(|m| format!("{} <{}>", m.full_name, m.email));
+            for (label, value) in [
+                ("Email", person.email.clone()),
+                ("Job title", person.job_title.clone()),
+                ("Team", person.team.clone()),
+                ("Manager", manager.unwrap_or_default()),
+                ("Start date", person.start_date.map(|d| d.to_string()).unwrap_or_default()),
+                ("End date", person.end_date.map(|d| d.to_string()).unwrap_or_default()),
+                ("Status", person.status.to_string()),
+                ("Notes", person.notes.clone()),
+            ] {
+                ui.label(label);
+                ui.label(value);
+                ui.end_row();
+            }
+        });
 
         ui.add_space(12.0);
         ui.strong("Roles");
@@ -333,31 +258,19 @@ fn detail_ui(
             if let Some(role) = directory.role(*role_id) {
                 ui.horizontal(|ui| {
                     ui.label(&role.name);
-                    if ui
-                        .small_button(format!("Remove role {}", role.name))
-                        .clicked()
-                    {
+                    if ui.small_button(format!("Remove role {}", role.name)).clicked() {
                         commands.push(Command::UnassignRole(id, role.id));
                     }
                 });
             }
         }
         ui.horizontal(|ui| {
-            let chosen = forms
-                .role_to_add
-                .and_then(|r| directory.role(r))
-                .map_or("Choose a role", |r| r.name.as_str());
-            egui::ComboBox::from_label("Role to give")
-                .selected_text(chosen)
-                .show_ui(ui, |ui| {
-                    for role in directory
-                        .roles
-                        .iter()
-                        .filter(|r| !directory.roles_of(id).contains(&r.id))
-                    {
-                        ui.selectable_value(&mut forms.role_to_add, Some(role.id), &role.name);
-                    }
-                });
+            let chosen = forms.role_to_add.and_then(|r| directory.role(r)).map_or("Choose a role", |r| r.name.as_str());
+            egui::ComboBox::from_label("Role to give").selected_text(chosen).show_ui(ui, |ui| {
+                for role in directory.roles.iter().filter(|r| !directory.roles_of(id).contains(&r.id)) {
+                    ui.selectable_value(&mut forms.role_to_add, Some(role.id), &role.name);
+                }
+            });
             if let Some(role) = forms.role_to_add
                 && ui.button("Give role").clicked()
             {
@@ -386,55 +299,37 @@ fn detail_ui(
         ui.add_space(12.0);
         ui.strong("Access, and why");
         let mut access = directory.access_of(id, today);
-        access.sort_by_key(|a| {
-            (
-                directory.system(a.system_id).map(|s| s.name.to_lowercase()),
-                a.source,
-            )
-        });
-        egui::Grid::new("staff-access")
-            .num_columns(4)
-            .striped(true)
-            .spacing([16.0, 4.0])
-            .show(ui, |ui| {
-                for a in &access {
-                    let Some((system, level)) = directory.level(a.level_id) else {
-                        continue;
-                    };
-                    ui.label(&system.name);
-                    if level.privileged {
-                        ui.colored_label(
-                            ui.visuals().warn_fg_color,
-                            format!("{} (privileged)", level.name),
-                        );
-                    } else {
-                        ui.label(&level.name);
-                    }
-                    ui.label(directory.describe_source(a.source));
-                    if matches!(a.source, Source::Exception { .. }) {
-                        if ui.small_button(format!("Revoke {}", system.name)).clicked() {
-                            commands.push(Command::RevokeAccess(id, system.id));
-                        }
-                    } else {
-                        ui.label("");
-                    }
-                    ui.end_row();
+        access.sort_by_key(|a| (directory.system(a.system_id).map(|s| s.name.to_lowercase()), a.source));
+        egui::Grid::new("staff-access").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            for a in &access {
+                let Some((system, level)) = directory.level(a.level_id) else {
+                    continue;
+                };
+                ui.label(&system.name);
+                if level.privileged {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("{} (privileged)", level.name));
+                } else {
+                    ui.label(&level.name);
                 }
-            });
+                ui.label(directory.describe_source(a.source));
+                if matches!(a.source, Source::Exception { .. }) {
+                    if ui.small_button(format!("Revoke {}", system.name)).clicked() {
+                        commands.push(Command::RevokeAccess(id, system.id));
+                    }
+                } else {
+                    ui.label("");
+                }
+                ui.end_row();
+            }
+        });
         grant_form_ui(ui, directory, forms, id, commands);
 
         ui.add_space(12.0);
         ui.strong("Accounts");
         for account in directory.accounts_of(id) {
-            let system = directory
-                .system(account.system_id)
-                .map_or("?", |s| s.name.as_str());
-            let mfa = match (
-                account.mfa_enrolled,
-                directory
-                    .system(account.system_id)
-                    .is_some_and(|s| s.mfa_supported),
-            ) {
+            let system = directory.system(account.system_id).map_or("?", |s| s.name.as_str());
+            let mfa = match (account.mfa_enrolled, directory.system(account.system_id).is_some_and(|s| s.mfa_supported))
+            {
                 (true, _) => "MFA on",
                 (false, true) => "no MFA (supported)",
                 (false, false) => "MFA not supported",
@@ -463,29 +358,19 @@ fn grant_form_ui(
     ui.add_space(6.0);
     ui.label("Give direct access (an exception, with a reason):");
     ui.horizontal(|ui| {
-        let system_name = forms
-            .grant_system
-            .and_then(|s| directory.system(s))
-            .map_or("Choose a system", |s| s.name.as_str());
-        egui::ComboBox::from_label("System")
-            .selected_text(system_name)
-            .show_ui(ui, |ui| {
-                for system in &directory.systems {
-                    ui.selectable_value(&mut forms.grant_system, Some(system.id), &system.name);
+        let system_name =
+            forms.grant_system.and_then(|s| directory.system(s)).map_or("Choose a system", |s| s.name.as_str());
+        egui::ComboBox::from_label("System").selected_text(system_name).show_ui(ui, |ui| {
+            for system in &directory.systems {
+                ui.selectable_value(&mut forms.grant_system, Some(system.id), &system.name);
+            }
+        });
+        if let Some(system) = forms.grant_system.and_then(|s| directory.system(s)) {
+            egui::ComboBox::from_label("Level").selected_text(forms.grant_level.clone()).show_ui(ui, |ui| {
+                for level in &system.levels {
+                    ui.selectable_value(&mut forms.grant_level, level.name.clone(), &level.name);
                 }
             });
-        if let Some(system) = forms.grant_system.and_then(|s| directory.system(s)) {
-            egui::ComboBox::from_label("Level")
-                .selected_text(forms.grant_level.clone())
-                .show_ui(ui, |ui| {
-                    for level in &system.levels {
-                        ui.selectable_value(
-                            &mut forms.grant_level,
-                            level.name.clone(),
-                            &level.name,
-                        );
-                    }
-                });
         }
     });
     ui.horizontal(|ui| {
@@ -497,15 +382,10 @@ fn grant_form_ui(
         )
         .labelled_by(label.id);
         let until = ui.label("Last day (optional)");
-        ui.add(
-            egui::TextEdit::singleline(&mut forms.grant_until)
-                .hint_text("YYYY-MM-DD")
-                .desired_width(100.0),
-        )
-        .labelled_by(until.id);
-        let ready = forms.grant_system.is_some()
-            && !forms.grant_level.is_empty()
-            && !forms.grant_reason.trim().is_empty();
+        ui.add(egui::TextEdit::singleline(&mut forms.grant_until).hint_text("YYYY-MM-DD").desired_width(100.0))
+            .labelled_by(until.id);
+        let ready =
+            forms.grant_system.is_some() && !forms.grant_level.is_empty() && !forms.grant_reason.trim().is_empty();
         if ui.add_enabled(ready, egui::Button::new("Grant")).clicked() {
             commands.push(Command::GrantAccess(id));
         }

@@ -13,51 +13,39 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
 }
 
 fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
-    egui::ScrollArea::vertical()
-        .id_salt("systems")
-        .show(ui, |ui| {
-            egui::Grid::new("systems-grid")
-                .num_columns(4)
-                .striped(true)
-                .spacing([12.0, 4.0])
-                .show(ui, |ui| {
-                    ui.strong("System");
-                    ui.strong("Kind");
-                    ui.strong("Levels");
-                    ui.strong("Flags");
-                    ui.end_row();
-                    for system in &records.directory.systems {
-                        let selected = records.selected_system == Some(system.id);
-                        if ui.selectable_label(selected, &system.name).clicked() {
-                            commands.push(Command::SelectSystem(Some(system.id)));
-                        }
-                        ui.label(system.kind.label());
-                        let levels: Vec<String> = system
-                            .levels
-                            .iter()
-                            .map(|l| {
-                                if l.privileged {
-                                    format!("{} (privileged)", l.name)
-                                } else {
-                                    l.name.clone()
-                                }
-                            })
-                            .collect();
-                        ui.label(levels.join(", "));
-                        let mut flags = Vec::new();
-                        if system.customer_data {
-                            flags.push("customer data");
-                        }
-                        if system.mfa_supported {
-                            flags.push("MFA");
-                        }
-                        ui.label(flags.join(", "));
-                        ui.end_row();
-                    }
-                });
-            ui.add_space(12.0);
-            add_system_ui(ui, records, commands);
+    egui::ScrollArea::vertical().id_salt("systems").show(ui, |ui| {
+        egui::Grid::new("systems-grid").num_columns(4).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
+            ui.strong("System");
+            ui.strong("Kind");
+            ui.strong("Levels");
+            ui.strong("Flags");
+            ui.end_row();
+            for system in &records.directory.systems {
+                let selected = records.selected_system == Some(system.id);
+                if ui.selectable_label(selected, &system.name).clicked() {
+                    commands.push(Command::SelectSystem(Some(system.id)));
+                }
+                ui.label(system.kind.label());
+                let levels: Vec<String> = system
+                    .levels
+                    .iter()
+                    .map(|l| if l.privileged { format!("{} (privileged)", l.name) } else { l.name.clone() })
+                    .collect();
+                ui.label(levels.join(", "));
+                let mut flags = Vec::new();
+                if system.customer_data {
+                    flags.push("customer data");
+                }
+                if system.mfa_supported {
+                    flags.push("MFA");
+                }
+                ui.label(flags.join(", "));
+                ui.end_row();
+            }
         });
+        ui.add_space(12.0);
+        add_system_ui(ui, records, commands);
+    });
 }
 
 fn add_system_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
@@ -68,22 +56,13 @@ fn add_system_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Co
     text_field(ui, "Levels (least first)", &mut forms.system_levels);
     text_field(ui, "Privileged levels", &mut forms.system_privileged);
     indented(ui, |ui| {
-        ui.checkbox(
-            &mut forms.system_customer_data,
-            "Holds personal or customer data",
-        );
+        ui.checkbox(&mut forms.system_customer_data, "Holds personal or customer data");
     });
     indented(ui, |ui| {
         ui.checkbox(&mut forms.system_mfa, "Supports MFA");
     });
     indented(ui, |ui| {
-        if ui
-            .add_enabled(
-                !forms.system_name.trim().is_empty(),
-                egui::Button::new("Add system"),
-            )
-            .clicked()
-        {
+        if ui.add_enabled(!forms.system_name.trim().is_empty(), egui::Button::new("Add system")).clicked() {
             commands.push(Command::AddSystem);
         }
     });
@@ -97,41 +76,28 @@ fn holders_ui(ui: &mut egui::Ui, records: &Records) {
     };
     ui.heading(format!("Who has access to {}", system.name));
     if system.customer_data {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            "Holds personal or customer data",
-        );
+        ui.colored_label(ui.visuals().warn_fg_color, "Holds personal or customer data");
     }
     let mut holders = directory.holders_of(system.id, records.today);
-    holders.sort_by_key(|a| {
-        directory
-            .person(a.staff_id)
-            .map(|p| p.full_name.to_lowercase())
-    });
+    holders.sort_by_key(|a| directory.person(a.staff_id).map(|p| p.full_name.to_lowercase()));
     ui.weak(format!("{} grant(s)", holders.len()));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-    egui::ScrollArea::vertical().id_salt("holders").show_rows(
-        ui,
-        row_height,
-        holders.len(),
-        |ui, range| {
-            for access in &holders[range] {
-                let (Some(person), Some((_, level))) = (
-                    directory.person(access.staff_id),
-                    directory.level(access.level_id),
-                ) else {
-                    continue;
-                };
-                ui.horizontal(|ui| {
-                    ui.label(&person.full_name);
-                    if level.privileged {
-                        ui.colored_label(ui.visuals().warn_fg_color, &level.name);
-                    } else {
-                        ui.label(&level.name);
-                    }
-                    ui.weak(directory.describe_source(access.source));
-                });
-            }
-        },
-    );
+    egui::ScrollArea::vertical().id_salt("holders").show_rows(ui, row_height, holders.len(), |ui, range| {
+        for access in &holders[range] {
+            let (Some(person), Some((_, level))) =
+                (directory.person(access.staff_id), directory.level(access.level_id))
+            else {
+                continue;
+            };
+            ui.horizontal(|ui| {
+                ui.label(&person.full_name);
+                if level.privileged {
+                    ui.colored_label(ui.visuals().warn_fg_color, &level.name);
+                } else {
+                    ui.label(&level.name);
+                }
+                ui.weak(directory.describe_source(access.source));
+            });
+        }
+    });
 }

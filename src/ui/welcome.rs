@@ -18,9 +18,7 @@ impl WelcomeForm {
         if self.operator.trim().is_empty() {
             return Some("Enter your name: it is how the audit log will name you.".into());
         }
-        if let Some(problem) =
-            password::assess(self.password.expose(), &[self.operator.trim(), "keyholder"]).problem
-        {
+        if let Some(problem) = password::assess(self.password.expose(), &[self.operator.trim(), "keyholder"]).problem {
             return Some(problem);
         }
         if self.password != self.confirm {
@@ -56,11 +54,7 @@ impl WelcomeForm {
             name.request_focus();
         }
         password_field(ui, "Password", self.password.expose_mut());
-        strength_meter(
-            ui,
-            self.password.expose(),
-            &[self.operator.trim(), "keyholder"],
-        );
+        strength_meter(ui, self.password.expose(), &[self.operator.trim(), "keyholder"]);
         let confirm = password_field(ui, "Confirm password", self.confirm.expose_mut());
         if !self.confirm.is_empty() && self.confirm != self.password {
             indented(ui, |ui| {

@@ -11,14 +11,10 @@ const FIELD_WIDTH: f32 = 300.0;
 
 /// A left-aligned label in the form's label column.
 pub fn field_label(ui: &mut Ui, text: &str) -> egui::Response {
-    ui.allocate_ui_with_layout(
-        egui::vec2(LABEL_WIDTH, 20.0),
-        egui::Layout::left_to_right(egui::Align::Center),
-        |ui| {
-            ui.set_min_width(LABEL_WIDTH);
-            ui.label(text)
-        },
-    )
+    ui.allocate_ui_with_layout(egui::vec2(LABEL_WIDTH, 20.0), egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_min_width(LABEL_WIDTH);
+        ui.label(text)
+    })
     .inner
 }
 
@@ -26,8 +22,7 @@ pub fn field_label(ui: &mut Ui, text: &str) -> egui::Response {
 pub fn text_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
     ui.horizontal(|ui| {
         let label = field_label(ui, label);
-        ui.add(egui::TextEdit::singleline(text).desired_width(FIELD_WIDTH))
-            .labelled_by(label.id)
+        ui.add(egui::TextEdit::singleline(text).desired_width(FIELD_WIDTH)).labelled_by(label.id)
     })
     .inner
 }
@@ -36,12 +31,7 @@ pub fn text_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response
 pub fn password_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
     ui.horizontal(|ui| {
         let label = field_label(ui, label);
-        ui.add(
-            egui::TextEdit::singleline(text)
-                .password(true)
-                .desired_width(FIELD_WIDTH),
-        )
-        .labelled_by(label.id)
+        ui.add(egui::TextEdit::singleline(text).password(true).desired_width(FIELD_WIDTH)).labelled_by(label.id)
     })
     .inner
 }
@@ -68,21 +58,14 @@ pub fn centred_column(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
 }
 
 pub fn success_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(0x6c, 0xc6, 0x7e)
-    } else {
-        Color32::from_rgb(0x1e, 0x7a, 0x34)
-    }
+    if ui.visuals().dark_mode { Color32::from_rgb(0x6c, 0xc6, 0x7e) } else { Color32::from_rgb(0x1e, 0x7a, 0x34) }
 }
 
 /// The strength meter under a new password; returns whether the password is acceptable.
 pub fn strength_meter(ui: &mut Ui, password: &str, context: &[&str]) -> bool {
     if password.is_empty() {
         indented(ui, |ui| {
-            ui.weak(format!(
-                "At least {} characters; several unrelated words work well.",
-                password::MIN_LENGTH
-            ))
+            ui.weak(format!("At least {} characters; several unrelated words work well.", password::MIN_LENGTH))
         });
         return false;
     }
@@ -124,16 +107,10 @@ pub struct Notice {
 
 impl Notice {
     pub fn info(text: impl Into<String>) -> Self {
-        Self {
-            kind: NoticeKind::Info,
-            text: text.into(),
-        }
+        Self { kind: NoticeKind::Info, text: text.into() }
     }
     pub fn error(text: impl Into<String>) -> Self {
-        Self {
-            kind: NoticeKind::Error,
-            text: text.into(),
-        }
+        Self { kind: NoticeKind::Error, text: text.into() }
     }
 }
 
@@ -144,16 +121,14 @@ pub fn notice_ui(ui: &mut Ui, notice: &Notice) -> bool {
         NoticeKind::Error => ui.visuals().error_fg_color,
     };
     let mut dismissed = false;
-    egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.0, color))
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.colored_label(color, &notice.text);
-                if ui.small_button("Dismiss").clicked() {
-                    dismissed = true;
-                }
-            });
+    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, color)).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.colored_label(color, &notice.text);
+            if ui.small_button("Dismiss").clicked() {
+                dismissed = true;
+            }
         });
+    });
     ui.add_space(8.0);
     dismissed
 }

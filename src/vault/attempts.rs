@@ -41,10 +41,7 @@ impl Attempts {
 
     fn load(&self) -> AttemptsFile {
         // An unreadable journal must not lock people out; it starts again empty.
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        std::fs::read(&self.path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
     }
 
     fn save(&self, file: &AttemptsFile) -> VaultResult<()> {
@@ -62,9 +59,7 @@ impl Attempts {
             return Ok(());
         };
         match lockout::retry_after(failures.count, last, now) {
-            Some(wait) => Err(VaultError::TooManyAttempts {
-                retry_in_secs: ceil_secs(wait),
-            }),
+            Some(wait) => Err(VaultError::TooManyAttempts { retry_in_secs: ceil_secs(wait) }),
             None => Ok(()),
         }
     }
@@ -106,11 +101,7 @@ impl Attempts {
 
 fn ceil_secs(wait: SignedDuration) -> i64 {
     let secs = wait.as_secs();
-    if wait.subsec_nanos() > 0 {
-        secs + 1
-    } else {
-        secs
-    }
+    if wait.subsec_nanos() > 0 { secs + 1 } else { secs }
 }
 
 #[cfg(test)]
@@ -121,21 +112,15 @@ mod tests {
     fn failures_survive_a_new_journal_object_and_delay_grows() -> VaultResult<()> {
         let dir = tempfile::tempdir().map_err(|e| VaultError::io("tempdir", ".", e))?;
         let path = dir.path().join("v.attempts");
-        let t0 = Timestamp::from_second(1_800_000_000)
-            .map_err(|e| VaultError::Refused(e.to_string()))?;
+        let t0 = Timestamp::from_second(1_800_000_000).map_err(|e| VaultError::Refused(e.to_string()))?;
         for _ in 0..3 {
             Attempts::new(path.clone()).record_failure("ada", t0)?;
         }
         // A "restart": a fresh object reads the same file.
         let journal = Attempts::new(path.clone());
-        assert!(matches!(
-            journal.check("ada", t0),
-            Err(VaultError::TooManyAttempts { retry_in_secs: 5 })
-        ));
+        assert!(matches!(journal.check("ada", t0), Err(VaultError::TooManyAttempts { retry_in_secs: 5 })));
         assert!(journal.check("bob", t0).is_ok());
-        let later = t0
-            .checked_add(SignedDuration::from_secs(5))
-            .map_err(|e| VaultError::Refused(e.to_string()))?;
+        let later = t0.checked_add(SignedDuration::from_secs(5)).map_err(|e| VaultError::Refused(e.to_string()))?;
         assert!(journal.check("ada", later).is_ok());
         assert_eq!(journal.pending().get("ada").map(|f| f.log.len()), Some(3));
         journal.clear()?;

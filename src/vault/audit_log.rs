@@ -9,9 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 const HEAD_KEY: &str = "audit_head";
 
 fn to_hash(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
-    bytes.try_into().map_err(|_| {
-        rusqlite::Error::InvalidColumnType(0, "hash".into(), rusqlite::types::Type::Blob)
-    })
+    bytes.try_into().map_err(|_| rusqlite::Error::InvalidColumnType(0, "hash".into(), rusqlite::types::Type::Blob))
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditRecord> {
@@ -31,20 +29,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditRecord> {
 
 /// The (record count, last hash) kept beside the chain.
 pub fn head(conn: &Connection) -> VaultResult<(i64, [u8; 32])> {
-    let value: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [HEAD_KEY], |row| {
-            row.get(0)
-        })
-        .optional()?;
+    let value: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [HEAD_KEY], |row| row.get(0)).optional()?;
     let Some(value) = value else {
         return Ok((0, GENESIS_HASH));
     };
-    let (count, hash) = value
-        .split_once(':')
-        .ok_or_else(|| VaultError::Damaged("the audit chain head is unreadable".into()))?;
-    let count = count
-        .parse()
-        .map_err(|_| VaultError::Damaged("the audit chain head is unreadable".into()))?;
+    let (count, hash) =
+        value.split_once(':').ok_or_else(|| VaultError::Damaged("the audit chain head is unreadable".into()))?;
+    let count = count.parse().map_err(|_| VaultError::Damaged("the audit chain head is unreadable".into()))?;
     let mut bytes = [0_u8; 32];
     hex::decode_to_slice(hash, &mut bytes)
         .map_err(|_| VaultError::Damaged("the audit chain head is unreadable".into()))?;
@@ -52,12 +44,7 @@ pub fn head(conn: &Connection) -> VaultResult<(i64, [u8; 32])> {
 }
 
 /// Append one record. Call inside the transaction that makes the change it describes.
-pub fn append(
-    conn: &Connection,
-    operator: &str,
-    at: Timestamp,
-    event: &AuditEvent,
-) -> VaultResult<i64> {
+pub fn append(conn: &Connection, operator: &str, at: Timestamp, event: &AuditEvent) -> VaultResult<i64> {
     let (count, prev) = head(conn)?;
     let seq = count + 1;
     let hash = audit::record_hash(&prev, seq, at, operator, event);

@@ -51,19 +51,15 @@ impl Vault {
             database_sha256: hex::encode(Sha256::digest(&database)),
         };
         let mut bytes = MAGIC.to_vec();
-        serde_json::to_writer(&mut bytes, &header)
-            .map_err(|e| VaultError::Refused(e.to_string()))?;
+        serde_json::to_writer(&mut bytes, &header).map_err(|e| VaultError::Refused(e.to_string()))?;
         bytes.push(b'\n');
         bytes.extend_from_slice(&database);
         let partial = fsutil::temp_path(target, "partial");
         let written = (|| {
             let mut file = fsutil::create_private(&partial)?;
-            file.write_all(&bytes)
-                .map_err(|e| VaultError::io("cannot write", &partial, e))?;
-            file.sync_all()
-                .map_err(|e| VaultError::io("cannot flush", &partial, e))?;
-            std::fs::rename(&partial, target)
-                .map_err(|e| VaultError::io("cannot create", target, e))?;
+            file.write_all(&bytes).map_err(|e| VaultError::io("cannot write", &partial, e))?;
+            file.sync_all().map_err(|e| VaultError::io("cannot flush", &partial, e))?;
+            std::fs::rename(&partial, target).map_err(|e| VaultError::io("cannot create", target, e))?;
             fsutil::sync_parent(target)
         })();
         if written.is_err() {
@@ -75,22 +71,12 @@ impl Vault {
 
 /// Read a backup file and check it is whole.
 fn read_backup(file: &Path) -> VaultResult<(SlotFile, Vec<u8>)> {
-    let bad = |reason: &str| {
-        VaultError::Refused(format!(
-            "{} is not a usable Keyholder backup: {reason}",
-            file.display()
-        ))
-    };
+    let bad =
+        |reason: &str| VaultError::Refused(format!("{} is not a usable Keyholder backup: {reason}", file.display()));
     let bytes = std::fs::read(file).map_err(|e| VaultError::io("cannot read", file, e))?;
-    let rest = bytes
-        .strip_prefix(MAGIC)
-        .ok_or_else(|| bad("it does not start like one"))?;
-    let newline = rest
-        .iter()
-        .position(|&b| b == b'\n')
-        .ok_or_else(|| bad("its header is cut off"))?;
-    let header: Header =
-        serde_json::from_slice(&rest[..newline]).map_err(|_| bad("its header is unreadable"))?;
+    let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("it does not start like one"))?;
+    let newline = rest.iter().position(|&b| b == b'\n').ok_or_else(|| bad("its header is cut off"))?;
+    let header: Header = serde_json::from_slice(&rest[..newline]).map_err(|_| bad("its header is unreadable"))?;
     let database = rest[newline + 1..].to_vec();
     if database.len() as u64 != header.database_len {
         return Err(bad("it is incomplete"));

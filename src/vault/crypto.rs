@@ -29,10 +29,7 @@ impl DataKey {
 
     /// The SQLCipher statement that opens the database with this raw key.
     pub fn pragma(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!(
-            "PRAGMA key = \"x'{}'\";",
-            Zeroizing::new(hex::encode(*self.0)).as_str()
-        ))
+        Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", Zeroizing::new(hex::encode(*self.0)).as_str()))
     }
 }
 
@@ -45,8 +42,7 @@ impl fmt::Debug for DataKey {
 /// Fill an array from the operating system's random generator.
 pub fn random_array<const N: usize>() -> VaultResult<[u8; N]> {
     let mut bytes = [0_u8; N];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| VaultError::Refused(format!("the system random generator failed: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| VaultError::Refused(format!("the system random generator failed: {e}")))?;
     Ok(bytes)
 }
 
@@ -60,17 +56,9 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// The OWASP floor: the least that `init` accepts (used by tests and benchmarks).
-    pub const FLOOR: Self = Self {
-        memory_kib: 19 * 1024,
-        iterations: 2,
-        parallelism: 1,
-    };
+    pub const FLOOR: Self = Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
     /// The least the calibrated default may be.
-    pub const DEFAULT_MINIMUM: Self = Self {
-        memory_kib: 64 * 1024,
-        iterations: 3,
-        parallelism: 1,
-    };
+    pub const DEFAULT_MINIMUM: Self = Self { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
 
     /// Refuse a cost below the floor.
     pub fn checked(self) -> VaultResult<Self> {
@@ -82,9 +70,7 @@ impl KdfParams {
             )));
         }
         if self.parallelism == 0 {
-            return Err(VaultError::Refused(
-                "the key derivation needs at least one lane".into(),
-            ));
+            return Err(VaultError::Refused("the key derivation needs at least one lane".into()));
         }
         Ok(self)
     }
@@ -115,18 +101,9 @@ impl KdfParams {
 }
 
 /// Derive a key-encryption key from a password or recovery key.
-pub fn derive_kek(
-    secret: &[u8],
-    salt: &[u8],
-    params: KdfParams,
-) -> VaultResult<Zeroizing<[u8; KEY_BYTES]>> {
-    let argon_params = Params::new(
-        params.memory_kib,
-        params.iterations,
-        params.parallelism,
-        Some(KEY_BYTES),
-    )
-    .map_err(|e| VaultError::Refused(format!("invalid key derivation settings: {e}")))?;
+pub fn derive_kek(secret: &[u8], salt: &[u8], params: KdfParams) -> VaultResult<Zeroizing<[u8; KEY_BYTES]>> {
+    let argon_params = Params::new(params.memory_kib, params.iterations, params.parallelism, Some(KEY_BYTES))
+        .map_err(|e| VaultError::Refused(format!("invalid key derivation settings: {e}")))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
     let mut out = Zeroizing::new([0_u8; KEY_BYTES]);
     argon
@@ -150,13 +127,7 @@ pub fn seal(kek: &[u8; KEY_BYTES], key: &DataKey, context: &[u8]) -> VaultResult
     let cipher = XChaCha20Poly1305::new(Key::from_slice(kek));
     let nonce: [u8; NONCE_BYTES] = random_array()?;
     let ciphertext = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: key.bytes(),
-                aad: context,
-            },
-        )
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.bytes(), aad: context })
         .map_err(|_| VaultError::Refused("sealing the key failed".into()))?;
     Ok(Sealed { nonce, ciphertext })
 }
@@ -165,15 +136,7 @@ pub fn seal(kek: &[u8; KEY_BYTES], key: &DataKey, context: &[u8]) -> VaultResult
 pub fn open(kek: &[u8; KEY_BYTES], sealed: &Sealed, context: &[u8]) -> Option<DataKey> {
     let cipher = XChaCha20Poly1305::new(Key::from_slice(kek));
     let plain = Zeroizing::new(
-        cipher
-            .decrypt(
-                XNonce::from_slice(&sealed.nonce),
-                Payload {
-                    msg: &sealed.ciphertext,
-                    aad: context,
-                },
-            )
-            .ok()?,
+        cipher.decrypt(XNonce::from_slice(&sealed.nonce), Payload { msg: &sealed.ciphertext, aad: context }).ok()?,
     );
     let bytes: [u8; KEY_BYTES] = plain.as_slice().try_into().ok()?;
     Some(DataKey(Zeroizing::new(bytes)))
@@ -188,10 +151,7 @@ mod tests {
         let key = DataKey::random()?;
         let kek = derive_kek(b"correct horse", b"0123456789abcdef", KdfParams::FLOOR)?;
         let sealed = seal(&kek, &key, b"vault-1/ada")?;
-        assert_eq!(
-            open(&kek, &sealed, b"vault-1/ada").map(|k| *k.bytes()),
-            Some(*key.bytes())
-        );
+        assert_eq!(open(&kek, &sealed, b"vault-1/ada").map(|k| *k.bytes()), Some(*key.bytes()));
         assert!(open(&kek, &sealed, b"vault-1/bob").is_none());
         let wrong = derive_kek(b"correct horsf", b"0123456789abcdef", KdfParams::FLOOR)?;
         assert!(open(&wrong, &sealed, b"vault-1/ada").is_none());
@@ -209,11 +169,7 @@ mod tests {
 
     #[test]
     fn below_floor_is_refused() {
-        let low = KdfParams {
-            memory_kib: 8 * 1024,
-            iterations: 2,
-            parallelism: 1,
-        };
+        let low = KdfParams { memory_kib: 8 * 1024, iterations: 2, parallelism: 1 };
         assert!(low.checked().is_err());
         assert!(KdfParams::FLOOR.checked().is_ok());
     }

@@ -24,16 +24,14 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
     }
     let conn = Connection::open_with_flags(path, flags)?;
     // The key statement goes first; its text is built in wiped memory and never logged.
-    conn.execute_batch(&key.pragma())
-        .map_err(|_| VaultError::Damaged("the encryption key was not accepted".into()))?;
+    conn.execute_batch(&key.pragma()).map_err(|_| VaultError::Damaged("the encryption key was not accepted".into()))?;
     run_pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
     run_pragma(&conn, "PRAGMA cipher_memory_security = ON")?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
-        .map_err(|_| {
-            VaultError::Damaged(
-                "the database does not open with the key from its key file (it was damaged or replaced)".into(),
-            )
-        })?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(|_| {
+        VaultError::Damaged(
+            "the database does not open with the key from its key file (it was damaged or replaced)".into(),
+        )
+    })?;
     run_pragma(&conn, "PRAGMA journal_mode = WAL")?;
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     run_pragma(&conn, "PRAGMA foreign_keys = ON")?;

@@ -42,9 +42,8 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut levels: HashMap<SystemId, Vec<AccessLevel>> = HashMap::new();
-    let mut statement = conn.prepare(
-        "SELECT id, system_id, name, rank, privileged FROM access_levels ORDER BY system_id, rank",
-    )?;
+    let mut statement =
+        conn.prepare("SELECT id, system_id, name, rank, privileged FROM access_levels ORDER BY system_id, rank")?;
     for level in statement.query_map([], |row| {
         Ok(AccessLevel {
             id: row.get(0)?,
@@ -57,8 +56,9 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
         let level = level?;
         levels.entry(level.system_id).or_default().push(level);
     }
-    let mut statement =
-        conn.prepare("SELECT id, name, kind, owner_id, location, customer_data, mfa_supported FROM systems ORDER BY name")?;
+    let mut statement = conn.prepare(
+        "SELECT id, name, kind, owner_id, location, customer_data, mfa_supported FROM systems ORDER BY name",
+    )?;
     let systems = statement
         .query_map([], |row| {
             let kind: String = row.get(2)?;
@@ -96,9 +96,7 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut statement = conn.prepare("SELECT staff_id, role_id FROM staff_roles")?;
-    let assignments = statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let assignments = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
 
     let mut statement = conn.prepare(
         "SELECT id, staff_id, level_id, reason, approved_by, granted_on, expires_on FROM direct_grants ORDER BY id",
@@ -135,45 +133,29 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
         })?
         .collect::<Result<Vec<_>, _>>()?;
 
-    Ok(Directory::new(
-        staff,
-        systems,
-        roles,
-        assignments,
-        exceptions,
-        accounts,
-    ))
+    Ok(Directory::new(staff, systems, roles, assignments, exceptions, accounts))
 }
 
-pub fn insert_staff(
-    conn: &Connection,
-    staff: &NewStaff,
-    manager_id: Option<StaffId>,
-) -> VaultResult<StaffId> {
-    conn.execute(
+pub fn insert_staff(conn: &Connection, staff: &NewStaff, manager_id: Option<StaffId>) -> VaultResult<StaffId> {
+    conn.prepare_cached(
         "INSERT INTO staff (full_name, email, job_title, team, manager_id, start_date, end_date, status, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            staff.full_name,
-            staff.email,
-            staff.job_title,
-            staff.team,
-            manager_id,
-            date_text(staff.start_date),
-            date_text(staff.end_date),
-            staff.status.as_str(),
-            staff.notes
-        ],
-    )?;
+    )?
+    .execute(params![
+        staff.full_name,
+        staff.email,
+        staff.job_title,
+        staff.team,
+        manager_id,
+        date_text(staff.start_date),
+        date_text(staff.end_date),
+        staff.status.as_str(),
+        staff.notes
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn update_staff(
-    conn: &Connection,
-    id: StaffId,
-    staff: &NewStaff,
-    manager_id: Option<StaffId>,
-) -> VaultResult<()> {
+pub fn update_staff(conn: &Connection, id: StaffId, staff: &NewStaff, manager_id: Option<StaffId>) -> VaultResult<()> {
     let changed = conn.execute(
         "UPDATE staff SET full_name = ?2, email = ?3, job_title = ?4, team = ?5, manager_id = ?6, start_date = ?7,
          end_date = ?8, status = ?9, notes = ?10 WHERE id = ?1",
@@ -196,35 +178,22 @@ pub fn update_staff(
     Ok(())
 }
 
-pub fn insert_system(
-    conn: &Connection,
-    system: &NewSystem,
-    owner_id: Option<StaffId>,
-) -> VaultResult<SystemId> {
+pub fn insert_system(conn: &Connection, system: &NewSystem, owner_id: Option<StaffId>) -> VaultResult<SystemId> {
     conn.execute(
         "INSERT INTO systems (name, kind, owner_id, location, customer_data, mfa_supported) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![system.name, system.kind.as_str(), owner_id, system.location, system.customer_data, system.mfa_supported],
     )?;
     let id = conn.last_insert_rowid();
-    let mut statement = conn.prepare_cached(
-        "INSERT INTO access_levels (system_id, name, rank, privileged) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let mut statement =
+        conn.prepare_cached("INSERT INTO access_levels (system_id, name, rank, privileged) VALUES (?1, ?2, ?3, ?4)")?;
     for (rank, (name, privileged)) in system.levels.iter().enumerate() {
         statement.execute(params![id, name, rank as i64, privileged])?;
     }
     Ok(id)
 }
 
-pub fn insert_role(
-    conn: &Connection,
-    name: &str,
-    description: &str,
-    levels: &[LevelId],
-) -> VaultResult<RoleId> {
-    conn.execute(
-        "INSERT INTO roles (name, description) VALUES (?1, ?2)",
-        params![name, description],
-    )?;
+pub fn insert_role(conn: &Connection, name: &str, description: &str, levels: &[LevelId]) -> VaultResult<RoleId> {
+    conn.execute("INSERT INTO roles (name, description) VALUES (?1, ?2)", params![name, description])?;
     let id = conn.last_insert_rowid();
     set_role_levels(conn, id, levels)?;
     Ok(id)
@@ -232,31 +201,23 @@ pub fn insert_role(
 
 pub fn set_role_levels(conn: &Connection, role: RoleId, levels: &[LevelId]) -> VaultResult<()> {
     conn.execute("DELETE FROM role_levels WHERE role_id = ?1", [role])?;
-    let mut statement = conn
-        .prepare_cached("INSERT OR IGNORE INTO role_levels (role_id, level_id) VALUES (?1, ?2)")?;
+    let mut statement = conn.prepare_cached("INSERT OR IGNORE INTO role_levels (role_id, level_id) VALUES (?1, ?2)")?;
     for level in levels {
         statement.execute(params![role, level])?;
     }
     Ok(())
 }
 
-pub fn assign_role(
-    conn: &Connection,
-    staff: StaffId,
-    role: RoleId,
-    on: Date,
-    by: &str,
-) -> VaultResult<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO staff_roles (staff_id, role_id, assigned_on, assigned_by) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![staff, role, on.to_string(), by])?;
+pub fn assign_role(conn: &Connection, staff: StaffId, role: RoleId, on: Date, by: &str) -> VaultResult<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO staff_roles (staff_id, role_id, assigned_on, assigned_by) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![staff, role, on.to_string(), by])?;
     Ok(())
 }
 
 pub fn unassign_role(conn: &Connection, staff: StaffId, role: RoleId) -> VaultResult<()> {
-    conn.execute(
-        "DELETE FROM staff_roles WHERE staff_id = ?1 AND role_id = ?2",
-        params![staff, role],
-    )?;
+    conn.execute("DELETE FROM staff_roles WHERE staff_id = ?1 AND role_id = ?2", params![staff, role])?;
     Ok(())
 }
 

@@ -52,11 +52,7 @@ impl VaultError {
         if source.raw_os_error() == Some(28) {
             return Self::DiskFull;
         }
-        Self::Io {
-            action,
-            path: path.into(),
-            source,
-        }
+        Self::Io { action, path: path.into(), source }
     }
 }
 

@@ -15,17 +15,12 @@ pub fn create_private(path: &Path) -> VaultResult<File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
-        .open(path)
-        .map_err(|e| VaultError::io("cannot create", path, e))
+    options.open(path).map_err(|e| VaultError::io("cannot create", path, e))
 }
 
 /// The temporary name used while `path` is being replaced.
 pub fn temp_path(path: &Path, tag: &str) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(format!(".{tag}-{}.tmp", std::process::id()));
     path.with_file_name(name)
 }
@@ -35,10 +30,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> VaultResult<()> {
     let temp = temp_path(path, "new");
     let result = (|| {
         let mut file = create_private(&temp)?;
-        file.write_all(bytes)
-            .map_err(|e| VaultError::io("cannot write", &temp, e))?;
-        file.sync_all()
-            .map_err(|e| VaultError::io("cannot flush", &temp, e))?;
+        file.write_all(bytes).map_err(|e| VaultError::io("cannot write", &temp, e))?;
+        file.sync_all().map_err(|e| VaultError::io("cannot flush", &temp, e))?;
         drop(file);
         std::fs::rename(&temp, path).map_err(|e| VaultError::io("cannot replace", path, e))?;
         sync_parent(path)
@@ -57,10 +50,8 @@ pub fn sync_parent(path: &Path) -> VaultResult<()> {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let dir =
-            File::open(parent).map_err(|e| VaultError::io("cannot open folder", parent, e))?;
-        dir.sync_all()
-            .map_err(|e| VaultError::io("cannot flush folder", parent, e))?;
+        let dir = File::open(parent).map_err(|e| VaultError::io("cannot open folder", parent, e))?;
+        dir.sync_all().map_err(|e| VaultError::io("cannot flush folder", parent, e))?;
     }
     Ok(())
 }
@@ -85,9 +76,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path)
-                .map(|m| m.permissions().mode() & 0o777)
-                .ok();
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777).ok();
             assert_eq!(mode, Some(0o600));
         }
         Ok(())

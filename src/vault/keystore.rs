@@ -29,9 +29,7 @@ fn describe(error: keyring::Error) -> VaultError {
         E::NoStorageAccess(_) => "no keyring service is reachable or it is locked",
         E::PlatformFailure(_) => "the keyring service failed",
         E::NoEntry => "no entry",
-        E::BadEncoding(_) | E::BadDataFormat(..) | E::BadStoreFormat(_) => {
-            "the keyring entry is unreadable"
-        }
+        E::BadEncoding(_) | E::BadDataFormat(..) | E::BadStoreFormat(_) => "the keyring entry is unreadable",
         _ => "the keyring refused the request",
     };
     VaultError::Keyring(reason.to_owned())
@@ -65,12 +63,8 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
-    fn entries(
-        &self,
-    ) -> VaultResult<std::sync::MutexGuard<'_, HashMap<String, Zeroizing<Vec<u8>>>>> {
-        self.entries
-            .lock()
-            .map_err(|_| VaultError::Keyring("the in-memory keyring was poisoned".into()))
+    fn entries(&self) -> VaultResult<std::sync::MutexGuard<'_, HashMap<String, Zeroizing<Vec<u8>>>>> {
+        self.entries.lock().map_err(|_| VaultError::Keyring("the in-memory keyring was poisoned".into()))
     }
 
     pub fn len(&self) -> usize {
@@ -88,8 +82,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn set(&self, account: &str, secret: &[u8]) -> VaultResult<()> {
-        self.entries()?
-            .insert(account.to_owned(), Zeroizing::new(secret.to_vec()));
+        self.entries()?.insert(account.to_owned(), Zeroizing::new(secret.to_vec()));
         Ok(())
     }
 
@@ -104,18 +97,12 @@ pub struct UnavailableStore;
 
 impl SecretStore for UnavailableStore {
     fn get(&self, _: &str) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
-        Err(VaultError::Keyring(
-            "no keyring service is reachable".into(),
-        ))
+        Err(VaultError::Keyring("no keyring service is reachable".into()))
     }
     fn set(&self, _: &str, _: &[u8]) -> VaultResult<()> {
-        Err(VaultError::Keyring(
-            "no keyring service is reachable".into(),
-        ))
+        Err(VaultError::Keyring("no keyring service is reachable".into()))
     }
     fn delete(&self, _: &str) -> VaultResult<()> {
-        Err(VaultError::Keyring(
-            "no keyring service is reachable".into(),
-        ))
+        Err(VaultError::Keyring("no keyring service is reachable".into()))
     }
 }

@@ -22,17 +22,13 @@ impl ProcessLock {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options
-            .open(path)
-            .map_err(|e| VaultError::io("cannot open lock file", path, e))?;
+        let mut file = options.open(path).map_err(|e| VaultError::io("cannot open lock file", path, e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let mut text = String::new();
                 let _ = file.read_to_string(&mut text);
-                return Err(VaultError::AlreadyOpen {
-                    pid: text.trim().parse().ok(),
-                });
+                return Err(VaultError::AlreadyOpen { pid: text.trim().parse().ok() });
             }
             Err(TryLockError::Error(e)) => return Err(VaultError::io("cannot lock", path, e)),
         }

@@ -51,12 +51,7 @@ impl VaultPaths {
             name.push(suffix);
             PathBuf::from(name)
         };
-        Self {
-            slots: with(".keys"),
-            lock: with(".lock"),
-            attempts: with(".attempts"),
-            database,
-        }
+        Self { slots: with(".keys"), lock: with(".lock"), attempts: with(".attempts"), database }
     }
 
     pub fn wal(&self) -> PathBuf {
@@ -81,47 +76,29 @@ impl VaultPaths {
             return Err(VaultError::AlreadyExists(self.database.clone()));
         }
         if let Some(parent) = self.database.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| VaultError::io("cannot create folder", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| VaultError::io("cannot create folder", parent, e))?;
         }
         Ok(())
     }
 
     /// Remove a vault that failed to come into being (create, restore). Best effort.
     pub fn remove_unfinished(&self) {
-        for path in [
-            &self.database,
-            &self.slots,
-            &self.wal(),
-            &self.shm(),
-            &self.lock,
-        ] {
+        for path in [&self.database, &self.slots, &self.wal(), &self.shm(), &self.lock] {
             let _ = std::fs::remove_file(path);
         }
     }
 
     /// The vault's display name: the file name without its extension.
     pub fn display_name(&self) -> String {
-        self.database
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        self.database.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
     }
 }
 
 /// How an operator proves who they are.
 pub enum Credential<'a> {
-    Password {
-        operator: &'a OperatorName,
-        password: &'a [u8],
-    },
-    Keyring {
-        operator: &'a OperatorName,
-        store: &'a dyn SecretStore,
-    },
-    RecoveryKey {
-        key: &'a str,
-    },
+    Password { operator: &'a OperatorName, password: &'a [u8] },
+    Keyring { operator: &'a OperatorName, store: &'a dyn SecretStore },
+    RecoveryKey { key: &'a str },
 }
 
 /// An open vault. Holds the data key until dropped (then it is wiped).
@@ -135,9 +112,7 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault")
-            .field("paths", &self.paths)
-            .finish_non_exhaustive()
+        f.debug_struct("Vault").field("paths", &self.paths).finish_non_exhaustive()
     }
 }
 
@@ -175,8 +150,7 @@ impl Vault {
         lock: ProcessLock,
     ) -> VaultResult<Created> {
         let key = DataKey::random()?;
-        let recovery_bytes =
-            Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
+        let recovery_bytes = Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
         let recovery_text = recovery_key::format(&recovery_bytes);
         let mut slots = SlotFile::new()?;
         slots.set_password(&key, operator, password, kdf)?;
@@ -186,46 +160,24 @@ impl Vault {
         let mut conn = db::open(&paths.database, &key, true)?;
         schema::migrate(&mut conn)?;
         let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('vault_id', ?1)",
-            [&slots.vault_id],
-        )?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('created_at', ?1)",
-            [now.to_string()],
-        )?;
+        tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&slots.vault_id])?;
+        tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [now.to_string()])?;
         operators::insert(&tx, operator, now)?;
         audit_log::append(
             &tx,
             operator.as_str(),
             now,
-            &AuditEvent::new(
-                "vault.create",
-                format!("vault created with first operator {operator}"),
-            ),
+            &AuditEvent::new("vault.create", format!("vault created with first operator {operator}")),
         )?;
         tx.commit()?;
         slots.save(&paths.slots)?;
         fsutil::sync_parent(&paths.database)?;
-        Ok(Created {
-            vault: Self {
-                paths: paths.clone(),
-                conn,
-                key,
-                slots,
-                _lock: lock,
-            },
-            recovery_key: recovery_text,
-        })
+        Ok(Created { vault: Self { paths: paths.clone(), conn, key, slots, _lock: lock }, recovery_key: recovery_text })
     }
 
     /// Open the vault. A wrong credential changes no vault file; it is only counted in the
     /// attempts journal.
-    pub fn unlock(
-        paths: &VaultPaths,
-        credential: Credential<'_>,
-        now: Timestamp,
-    ) -> VaultResult<Self> {
+    pub fn unlock(paths: &VaultPaths, credential: Credential<'_>, now: Timestamp) -> VaultResult<Self> {
         if !paths.database.exists() {
             return Err(VaultError::NotFound(paths.database.clone()));
         }
@@ -257,12 +209,9 @@ impl Vault {
                 }
             }
             Credential::Keyring { operator, store } => {
-                let account = slots
-                    .keyring_account(operator)
-                    .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
-                let secret = store
-                    .get(account)?
-                    .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
+                let account =
+                    slots.keyring_account(operator).ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
+                let secret = store.get(account)?.ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
                 slots
                     .open_with_keyring_secret(operator, &secret)
                     .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?
@@ -272,18 +221,10 @@ impl Vault {
         let mut conn = db::open(&paths.database, &key, false)?;
         let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
         if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
-            return Err(VaultError::Damaged(
-                "the key file belongs to a different vault".into(),
-            ));
+            return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
         }
         schema::migrate(&mut conn)?;
-        Ok(Self {
-            paths: paths.clone(),
-            conn,
-            key,
-            slots,
-            _lock: lock,
-        })
+        Ok(Self { paths: paths.clone(), conn, key, slots, _lock: lock })
     }
 
     pub fn paths(&self) -> &VaultPaths {
@@ -316,10 +257,7 @@ impl Vault {
     }
 
     /// Apply a change to the key slots and save them atomically; memory follows only on success.
-    pub fn update_slots(
-        &mut self,
-        change: impl FnOnce(&mut SlotFile, &DataKey) -> VaultResult<()>,
-    ) -> VaultResult<()> {
+    pub fn update_slots(&mut self, change: impl FnOnce(&mut SlotFile, &DataKey) -> VaultResult<()>) -> VaultResult<()> {
         let mut next = self.slots.clone();
         change(&mut next, &self.key)?;
         next.save(&self.paths.slots)?;
@@ -379,11 +317,7 @@ impl Vault {
 
 fn settings_meta(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
     use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
-            row.get(0)
-        })
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
 }
 
 /// Whether a path looks like a vault (database and key file both present).

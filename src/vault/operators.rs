@@ -14,13 +14,8 @@ pub struct OperatorRow {
 }
 
 pub fn insert(conn: &Connection, name: &OperatorName, now: Timestamp) -> VaultResult<()> {
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM operators WHERE name = ?1",
-            [name.as_str()],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let existing: Option<i64> =
+        conn.query_row("SELECT id FROM operators WHERE name = ?1", [name.as_str()], |row| row.get(0)).optional()?;
     match existing {
         // A returning operator: the old row comes back to life.
         Some(id) => {
@@ -51,11 +46,6 @@ pub fn mark_removed(conn: &Connection, name: &OperatorName, now: Timestamp) -> V
 pub fn active(conn: &Connection) -> VaultResult<Vec<OperatorRow>> {
     let mut statement =
         conn.prepare("SELECT name, created_at FROM operators WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE")?;
-    let rows = statement.query_map([], |row| {
-        Ok(OperatorRow {
-            name: row.get(0)?,
-            created_at: row.get(1)?,
-        })
-    })?;
+    let rows = statement.query_map([], |row| Ok(OperatorRow { name: row.get(0)?, created_at: row.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -4,11 +4,7 @@ use super::error::VaultResult;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn get(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
-            row.get(0)
-        })
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)
 }
 
 pub fn set(conn: &Connection, key: &str, value: &str) -> VaultResult<()> {

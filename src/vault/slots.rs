@@ -53,11 +53,7 @@ fn context(vault_id: &str, kind: &str, operator: Option<&OperatorName>) -> Vec<u
 
 impl SlotFile {
     pub fn new() -> VaultResult<Self> {
-        Ok(Self {
-            format: FORMAT,
-            vault_id: hex::encode(crypto::random_array::<16>()?),
-            slots: Vec::new(),
-        })
+        Ok(Self { format: FORMAT, vault_id: hex::encode(crypto::random_array::<16>()?), slots: Vec::new() })
     }
 
     pub fn load(path: &Path) -> VaultResult<Self> {
@@ -68,10 +64,8 @@ impl SlotFile {
             }
             Err(e) => return Err(VaultError::io("cannot read", path, e)),
         };
-        let file: Self = serde_json::from_slice(&bytes).map_err(|e| VaultError::BadSlotFile {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        let file: Self = serde_json::from_slice(&bytes)
+            .map_err(|e| VaultError::BadSlotFile { path: path.to_path_buf(), reason: e.to_string() })?;
         if file.format != FORMAT {
             return Err(VaultError::BadSlotFile {
                 path: path.to_path_buf(),
@@ -82,8 +76,7 @@ impl SlotFile {
     }
 
     pub fn to_bytes(&self) -> VaultResult<Vec<u8>> {
-        serde_json::to_vec_pretty(self)
-            .map_err(|e| VaultError::Refused(format!("cannot encode key slots: {e}")))
+        serde_json::to_vec_pretty(self).map_err(|e| VaultError::Refused(format!("cannot encode key slots: {e}")))
     }
 
     pub fn save(&self, path: &Path) -> VaultResult<()> {
@@ -107,27 +100,16 @@ impl SlotFile {
 
     pub fn keyring_account(&self, name: &OperatorName) -> Option<&str> {
         self.slots.iter().find_map(|slot| match slot {
-            Slot::Keyring {
-                operator, account, ..
-            } if operator == name => Some(account.as_str()),
+            Slot::Keyring { operator, account, .. } if operator == name => Some(account.as_str()),
             _ => None,
         })
     }
 
     /// Open the data key with an operator's password. `None` for an unknown operator or a
     /// wrong password (the caller must not tell them apart).
-    pub fn open_with_password(
-        &self,
-        name: &OperatorName,
-        password: &[u8],
-    ) -> VaultResult<Option<DataKey>> {
+    pub fn open_with_password(&self, name: &OperatorName, password: &[u8]) -> VaultResult<Option<DataKey>> {
         let found = self.slots.iter().find_map(|slot| match slot {
-            Slot::Password {
-                operator,
-                kdf,
-                salt,
-                sealed,
-            } if operator == name => Some((kdf, salt, sealed)),
+            Slot::Password { operator, kdf, salt, sealed } if operator == name => Some((kdf, salt, sealed)),
             _ => None,
         });
         let Some((kdf, salt, sealed)) = found else {
@@ -136,11 +118,7 @@ impl SlotFile {
             return Ok(None);
         };
         let kek = crypto::derive_kek(password, salt, *kdf)?;
-        Ok(crypto::open(
-            &kek,
-            sealed,
-            &context(&self.vault_id, "password", Some(name)),
-        ))
+        Ok(crypto::open(&kek, sealed, &context(&self.vault_id, "password", Some(name))))
     }
 
     pub fn open_with_recovery(&self, recovery: &[u8]) -> VaultResult<Option<DataKey>> {
@@ -151,26 +129,16 @@ impl SlotFile {
             return Ok(None);
         };
         let kek = crypto::derive_kek(recovery, salt, *kdf)?;
-        Ok(crypto::open(
-            &kek,
-            sealed,
-            &context(&self.vault_id, "recovery", None),
-        ))
+        Ok(crypto::open(&kek, sealed, &context(&self.vault_id, "recovery", None)))
     }
 
     pub fn open_with_keyring_secret(&self, name: &OperatorName, secret: &[u8]) -> Option<DataKey> {
         let sealed = self.slots.iter().find_map(|slot| match slot {
-            Slot::Keyring {
-                operator, sealed, ..
-            } if operator == name => Some(sealed),
+            Slot::Keyring { operator, sealed, .. } if operator == name => Some(sealed),
             _ => None,
         })?;
         let kek: Zeroizing<[u8; 32]> = Zeroizing::new(secret.try_into().ok()?);
-        crypto::open(
-            &kek,
-            sealed,
-            &context(&self.vault_id, "keyring", Some(name)),
-        )
+        crypto::open(&kek, sealed, &context(&self.vault_id, "keyring", Some(name)))
     }
 
     /// Add or replace an operator's password slot.
@@ -184,17 +152,8 @@ impl SlotFile {
         let salt = crypto::random_array()?;
         let kek = crypto::derive_kek(password, &salt, kdf)?;
         let sealed = crypto::seal(&kek, key, &context(&self.vault_id, "password", Some(name)))?;
-        let slot = Slot::Password {
-            operator: name.clone(),
-            kdf,
-            salt,
-            sealed,
-        };
-        match self
-            .slots
-            .iter_mut()
-            .find(|s| matches!(s, Slot::Password { operator, .. } if operator == name))
-        {
+        let slot = Slot::Password { operator: name.clone(), kdf, salt, sealed };
+        match self.slots.iter_mut().find(|s| matches!(s, Slot::Password { operator, .. } if operator == name)) {
             Some(existing) => *existing = slot,
             None => self.slots.push(slot),
         }
@@ -202,12 +161,7 @@ impl SlotFile {
     }
 
     /// Add or replace the recovery slot.
-    pub fn set_recovery(
-        &mut self,
-        key: &DataKey,
-        recovery: &[u8],
-        kdf: KdfParams,
-    ) -> VaultResult<()> {
+    pub fn set_recovery(&mut self, key: &DataKey, recovery: &[u8], kdf: KdfParams) -> VaultResult<()> {
         let salt = crypto::random_array()?;
         let kek = crypto::derive_kek(recovery, &salt, kdf)?;
         let sealed = crypto::seal(&kek, key, &context(&self.vault_id, "recovery", None))?;
@@ -225,17 +179,12 @@ impl SlotFile {
     ) -> VaultResult<()> {
         let sealed = crypto::seal(secret, key, &context(&self.vault_id, "keyring", Some(name)))?;
         self.remove_keyring(name);
-        self.slots.push(Slot::Keyring {
-            operator: name.clone(),
-            account,
-            sealed,
-        });
+        self.slots.push(Slot::Keyring { operator: name.clone(), account, sealed });
         Ok(())
     }
 
     pub fn remove_keyring(&mut self, name: &OperatorName) {
-        self.slots
-            .retain(|s| !matches!(s, Slot::Keyring { operator, .. } if operator == name));
+        self.slots.retain(|s| !matches!(s, Slot::Keyring { operator, .. } if operator == name));
     }
 
     /// Remove every slot of an operator.
@@ -277,8 +226,7 @@ mod tests {
         let bytes = file.to_bytes()?;
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains(&hex::encode(key.bytes())));
-        let back: SlotFile =
-            serde_json::from_slice(&bytes).map_err(|e| VaultError::Refused(e.to_string()))?;
+        let back: SlotFile = serde_json::from_slice(&bytes).map_err(|e| VaultError::Refused(e.to_string()))?;
         assert_eq!(back, file);
         assert!(back.open_with_recovery(b"recovery")?.is_some());
         assert!(back.open_with_recovery(b"recoverx")?.is_none());

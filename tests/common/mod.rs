@@ -22,9 +22,7 @@ pub struct TestVault {
 }
 
 pub fn start_time() -> jiff::Timestamp {
-    "2026-11-23T09:00:00Z"
-        .parse()
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    "2026-11-23T09:00:00Z".parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 impl TestVault {
@@ -43,42 +41,23 @@ impl TestVault {
         let password = SecretString::new(PASSWORD);
         let created = Office::create(
             &path,
-            NewOffice {
-                operator: OPERATOR,
-                password: &password,
-                kdf: Some(KdfParams::FLOOR),
-            },
+            NewOffice { operator: OPERATOR, password: &password, kdf: Some(KdfParams::FLOOR) },
             clock.clone(),
         )
         .expect("create vault");
         let recovery_key = created.recovery_key.to_string();
-        (
-            Self {
-                dir,
-                path,
-                clock,
-                recovery_key,
-            },
-            created.office,
-        )
+        (Self { dir, path, clock, recovery_key }, created.office)
     }
 
     pub fn clock(&self) -> Arc<dyn Clock> {
         self.clock.clone()
     }
 
-    pub fn sign_in_as(
-        &self,
-        operator: &str,
-        password: &str,
-    ) -> keyholder::service::ServiceResult<Office> {
+    pub fn sign_in_as(&self, operator: &str, password: &str) -> keyholder::service::ServiceResult<Office> {
         let password = SecretString::new(password);
         Office::sign_in(
             &self.path,
-            SignIn {
-                operator: Some(operator),
-                method: SignInMethod::Password(&password),
-            },
+            SignIn { operator: Some(operator), method: SignInMethod::Password(&password) },
             self.clock(),
         )
     }
@@ -94,15 +73,10 @@ impl TestVault {
     /// The vault's own files (database, WAL, shared memory, key slots) that exist now.
     pub fn vault_files(&self) -> Vec<PathBuf> {
         let paths = self.paths();
-        [
-            paths.database.clone(),
-            paths.wal(),
-            paths.shm(),
-            paths.slots.clone(),
-        ]
-        .into_iter()
-        .filter(|p| p.exists())
-        .collect()
+        [paths.database.clone(), paths.wal(), paths.shm(), paths.slots.clone()]
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect()
     }
 }
 
@@ -112,12 +86,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .expect("read dir")
         .filter_map(Result::ok)
         .filter(|e| e.path().is_file())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("read file"),
-            )
-        })
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read file")))
         .collect()
 }
 
@@ -128,10 +97,5 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// The actions in an office's audit log, oldest first.
 pub fn actions(office: &Office) -> Vec<String> {
-    office
-        .audit_log()
-        .expect("audit")
-        .into_iter()
-        .map(|r| r.action)
-        .collect()
+    office.audit_log().expect("audit").into_iter().map(|r| r.action).collect()
 }

@@ -1,0 +1,191 @@
+//! Benchmarks on a large synthetic office (10,000 staff, 200 systems, about 100,000 grants):
+//! the figures the staff/systems issue asks for. Run with `cargo bench --bench office`
+//! (release build); prints one line per figure. Not run in CI: timing is not a test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark fails by panicking
+
+use egui_kittest::Harness;
+use keyholder::domain::secret::SecretString;
+use keyholder::domain::staff_query::{StaffFilter, StaffIndex};
+use keyholder::service::{NewOffice, Office, SignIn, SignInMethod, SystemClock};
+use keyholder::ui::{AppDeps, KeyholderApp, Page};
+use keyholder::vault::crypto::{KdfParams, derive_kek};
+use keyholder::vault::keystore::MemoryStore;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const STAFF: usize = 10_000;
+const PASSWORD: &str = "copper lantern orbit meadow";
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn sign_in(path: &Path) -> Office {
+    let password = SecretString::new(PASSWORD);
+    Office::sign_in(path, SignIn { operator: None, method: SignInMethod::Password(&password) }, Arc::new(SystemClock))
+        .expect("sign in")
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("bench.khv");
+    let password = SecretString::new(PASSWORD);
+    let started = Instant::now();
+    let mut created = Office::create(
+        &path,
+        NewOffice { operator: "Bench", password: &password, kdf: Some(KdfParams::FLOOR) },
+        Arc::new(SystemClock),
+    )
+    .expect("create");
+    created.office.populate_demo(STAFF).expect("demo");
+    let directory = created.office.directory().expect("directory");
+    let grants = directory.all_access(created.office.today()).len();
+    println!(
+        "demo office: {} staff, {} systems, {} grants, built in {:.1} s",
+        directory.staff.len(),
+        directory.systems.len(),
+        grants,
+        started.elapsed().as_secs_f64()
+    );
+    drop(created);
+
+    // Open to first drawn screen, without the key derivation.
+    let kdf = median(
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                derive_kek(PASSWORD.as_bytes(), &[0; 16], KdfParams::FLOOR).expect("kdf");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let mut opens = Vec::new();
+    let mut harness = None;
+    for _ in 0..3 {
+        drop(harness.take());
+        let t = Instant::now();
+        let office = sign_in(&path);
+        let deps = AppDeps {
+            vault: path.clone(),
+            clock: Arc::new(SystemClock),
+            store: Arc::new(MemoryStore::default()),
+            new_vault_kdf: None,
+        };
+        let mut h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .with_accessibility_check(false)
+            .build_eframe(move |_cc| KeyholderApp::with_office(deps, office));
+        h.step();
+        opens.push(t.elapsed().saturating_sub(kdf));
+        harness = Some(h);
+    }
+    println!("open vault to first drawn screen (excluding KDF {}): {}", ms(kdf), ms(median(opens)));
+    let mut harness = harness.expect("harness");
+
+    // One frame of the staff list.
+    harness.state_mut().navigate(Page::Staff);
+    harness.step();
+    let frames: Vec<Duration> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            harness.step();
+            t.elapsed()
+        })
+        .collect();
+    println!("staff list frame (10,000 staff, kittest step incl. AccessKit): {}", ms(median(frames)));
+    harness.state_mut().navigate(Page::AccessMatrix);
+    harness.step();
+    let frames: Vec<Duration> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            harness.step();
+            t.elapsed()
+        })
+        .collect();
+    println!("access matrix frame: {}", ms(median(frames)));
+    println!("resident memory with the office open: {:.0} MiB", rss_mib());
+    drop(harness);
+
+    // Search as you type.
+    let office = sign_in(&path);
+    let directory = office.directory().expect("directory");
+    let index = StaffIndex::build(&directory, office.today());
+    let searches: Vec<Duration> = ["a", "al", "ali", "alic", "sales", "crm", "zz"]
+        .iter()
+        .cycle()
+        .take(70)
+        .map(|text| {
+            let filter = StaffFilter { text: (*text).to_owned(), ..Default::default() };
+            let t = Instant::now();
+            let rows = index.query(&directory, &filter);
+            std::hint::black_box(rows);
+            t.elapsed()
+        })
+        .collect();
+    println!(
+        "search-as-you-type over {} staff: {} (median of 70 keystrokes)",
+        directory.staff.len(),
+        ms(median(searches))
+    );
+    drop(office);
+
+    // CSV import of 10,000 rows, against sqlite3's .import of the same file.
+    let csv_path = dir.path().join("staff.csv");
+    let mut csv = String::from("full_name,email,job_title,team,manager_email,start_date\n");
+    for n in 0..STAFF {
+        let manager = if n == 0 { String::new() } else { "new0@example.net".to_owned() };
+        csv.push_str(&format!(
+            "Person {n},new{n}@example.net,Associate,Team {},{manager},2026-01-{:02}\n",
+            n % 12,
+            n % 28 + 1
+        ));
+    }
+    std::fs::write(&csv_path, &csv).expect("write csv");
+    let import_path = dir.path().join("import.khv");
+    let created = Office::create(
+        &import_path,
+        NewOffice { operator: "Bench", password: &password, kdf: Some(KdfParams::FLOOR) },
+        Arc::new(SystemClock),
+    )
+    .expect("create");
+    let mut office = created.office;
+    let t = Instant::now();
+    let bytes = std::fs::read(&csv_path).expect("read");
+    let plan = office.preview_import(&bytes).expect("preview");
+    let imported = office.apply_import(&plan, "staff.csv").expect("import");
+    let ours = t.elapsed();
+    let plain = dir.path().join("plain.db");
+    let t = Instant::now();
+    let status = std::process::Command::new("sqlite3")
+        .arg(&plain)
+        .arg(".mode csv")
+        .arg(format!(".import {} staff", csv_path.display()))
+        .status();
+    let theirs = t.elapsed();
+    match status {
+        Ok(s) if s.success() => println!(
+            "CSV import of {imported} rows: {} (validated, encrypted, audited); sqlite3 .import into a plain database: {}; ratio {:.1}x",
+            ms(ours),
+            ms(theirs),
+            ours.as_secs_f64() / theirs.as_secs_f64()
+        ),
+        _ => {
+            println!("CSV import of {imported} rows: {} (sqlite3 command line not available for comparison)", ms(ours))
+        }
+    }
+}
