@@ -204,14 +204,12 @@ fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     harness.get_by_label("Sam Carter").click();
     harness.run();
     harness.get_by_label("Access, and why");
-    harness.get_by_label("Role to give").click();
-    harness.run();
-    harness.get_by_role_and_label(Role::Button, "Sales").click();
+    harness.get_by_role_and_label(Role::CheckBox, "Sales").click();
     harness.run();
     harness.get_by_label("Gains: CRM (user), Email (user)");
-    harness.get_by_role_and_label(Role::Button, "Give role").click();
+    harness.get_by_role_and_label(Role::Button, "Apply role change").click();
     harness.run();
-    assert_eq!(harness.state().notice_text(), Some("Role Sales given."));
+    assert_eq!(harness.state().notice_text(), Some("Roles changed: 2 access gained, 0 removed."));
     assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "CRM and Email, each because of role Sales");
 
     harness.get_by_role_and_label(Role::Button, "Access matrix").click();
@@ -256,4 +254,22 @@ fn a_new_user_can_explore_a_demo_office_without_creating_their_vault() {
     harness.get_by_label("30 of 30 staff");
     assert!(!vault.exists(), "the office's own vault is not created by the demo");
     assert!(dir.path().join("demo-office.khv").exists());
+}
+
+#[test]
+fn a_mover_sees_what_is_lost_before_the_role_change_is_applied() {
+    let (_vault, mut harness) = office_with_roles();
+    harness.get_by_label("Kim Lee").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::CheckBox, "Sales").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Apply role change").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::CheckBox, "Sales").click();
+    harness.run();
+    harness.get_by_label("Loses: CRM (user), Email (user)");
+    harness.get_by_role_and_label(Role::Button, "Undo").click();
+    harness.run();
+    assert!(harness.query_by_label("Loses: CRM (user), Email (user)").is_none(), "undo drops the pending change");
+    assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "nothing was removed");
 }

@@ -1,7 +1,6 @@
 //! What the screens ask for. Drawing code returns these; [`super::KeyholderApp`] applies them
 //! after the frame is drawn. No command carries a secret: forms keep their own fields.
 
-use crate::domain::access::RoleId;
 use crate::domain::staff::StaffId;
 use crate::domain::staff_query::SortKey;
 use crate::domain::system::SystemId;
@@ -71,8 +70,7 @@ pub enum Command {
     SelectStaff(Option<StaffId>),
     ToggleAddStaff,
     AddStaff,
-    AssignRole(StaffId, RoleId),
-    UnassignRole(StaffId, RoleId),
+    ApplyRoles(StaffId),
     GrantAccess(StaffId),
     RevokeAccess(StaffId, SystemId),
     SelectSystem(Option<SystemId>),

@@ -20,7 +20,8 @@ pub struct RecordForms {
     pub new_manager: String,
     pub new_start: String,
     pub show_add_staff: bool,
-    pub role_to_add: Option<RoleId>,
+    /// The roles ticked on a person's page, applied together (a mover).
+    pub pending_roles: Vec<RoleId>,
     pub grant_system: Option<SystemId>,
     pub grant_level: String,
     pub grant_reason: String,
@@ -92,7 +93,13 @@ impl Records {
         self.teams = StaffIndex::teams(&self.directory);
         self.matrix = self.directory.matrix(self.today);
         self.refilter();
+        self.reset_pending_roles();
         Ok(())
+    }
+
+    /// Tick the selected person's current roles.
+    pub fn reset_pending_roles(&mut self) {
+        self.forms.pending_roles = self.selected_staff.map(|id| self.directory.roles_of(id).to_vec()).unwrap_or_default();
     }
 
     /// Apply the current filter (after it changed).

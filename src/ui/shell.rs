@@ -119,7 +119,7 @@ impl Shell {
             }
             Command::SelectStaff(id) => {
                 records.selected_staff = *id;
-                records.forms.role_to_add = None;
+                records.reset_pending_roles();
                 records.forms.grant_system = None;
                 records.forms.grant_level.clear();
             }
@@ -242,16 +242,10 @@ impl Shell {
                 }
                 format!("{} added.", draft.full_name.trim())
             }
-            Command::AssignRole(staff, role) => {
-                let role_name = directory.role(*role).map(|r| r.name.clone()).unwrap_or_default();
-                self.office.assign_role(&role_name, &email_of(*staff))?;
-                forms.role_to_add = None;
-                format!("Role {role_name} given.")
-            }
-            Command::UnassignRole(staff, role) => {
-                let role_name = directory.role(*role).map(|r| r.name.clone()).unwrap_or_default();
-                self.office.unassign_role(&role_name, &email_of(*staff))?;
-                format!("Role {role_name} removed.")
+            Command::ApplyRoles(staff) => {
+                let roles = forms.pending_roles.clone();
+                let diff = self.office.set_roles(*staff, &roles)?;
+                format!("Roles changed: {} access gained, {} removed.", diff.gained.len(), diff.lost.len())
             }
             Command::GrantAccess(staff) => {
                 let system =

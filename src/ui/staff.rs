@@ -254,33 +254,26 @@ fn detail_ui(
 
         ui.add_space(12.0);
         ui.strong("Roles");
-        for role_id in directory.roles_of(id) {
-            if let Some(role) = directory.role(*role_id) {
-                ui.horizontal(|ui| {
-                    ui.label(&role.name);
-                    if ui.small_button(format!("Remove role {}", role.name)).clicked() {
-                        commands.push(Command::UnassignRole(id, role.id));
+        ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
+        let current = directory.roles_of(id);
+        ui.horizontal_wrapped(|ui| {
+            for role in &directory.roles {
+                let mut ticked = forms.pending_roles.contains(&role.id);
+                if ui.checkbox(&mut ticked, &role.name).changed() {
+                    if ticked {
+                        forms.pending_roles.push(role.id);
+                    } else {
+                        forms.pending_roles.retain(|r| *r != role.id);
                     }
-                });
-            }
-        }
-        ui.horizontal(|ui| {
-            let chosen = forms.role_to_add.and_then(|r| directory.role(r)).map_or("Choose a role", |r| r.name.as_str());
-            egui::ComboBox::from_label("Role to give").selected_text(chosen).show_ui(ui, |ui| {
-                for role in directory.roles.iter().filter(|r| !directory.roles_of(id).contains(&r.id)) {
-                    ui.selectable_value(&mut forms.role_to_add, Some(role.id), &role.name);
                 }
-            });
-            if let Some(role) = forms.role_to_add
-                && ui.button("Give role").clicked()
-            {
-                commands.push(Command::AssignRole(id, role));
             }
         });
-        if let Some(role) = forms.role_to_add {
-            let mut roles = directory.roles_of(id).to_vec();
-            roles.push(role);
-            let diff = directory.mover_diff(id, &roles, today);
+        let mut pending = forms.pending_roles.clone();
+        pending.sort_unstable();
+        let mut now = current.to_vec();
+        now.sort_unstable();
+        if pending != now {
+            let diff = directory.mover_diff(id, &pending, today);
             let describe = |pairs: &[(i64, i64)]| {
                 pairs
                     .iter()
@@ -289,11 +282,23 @@ fn detail_ui(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            if diff.gained.is_empty() {
-                ui.weak("This role adds no access they do not already have.");
-            } else {
-                ui.label(format!("Gains: {}", describe(&diff.gained)));
+            if !diff.gained.is_empty() {
+                ui.colored_label(super::widgets::success_color(ui), format!("Gains: {}", describe(&diff.gained)));
             }
+            if !diff.lost.is_empty() {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("Loses: {}", describe(&diff.lost)));
+            }
+            if diff.is_empty() {
+                ui.weak("No change in access.");
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Apply role change").clicked() {
+                    commands.push(Command::ApplyRoles(id));
+                }
+                if ui.button("Undo").clicked() {
+                    commands.push(Command::SelectStaff(Some(id)));
+                }
+            });
         }
 
         ui.add_space(12.0);
