@@ -273,3 +273,63 @@ fn a_mover_sees_what_is_lost_before_the_role_change_is_applied() {
     assert!(harness.query_by_label("Loses: CRM (user), Email (user)").is_none(), "undo drops the pending change");
     assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "nothing was removed");
 }
+
+#[test]
+fn staff_details_can_be_edited() {
+    let (_vault, mut harness) = office_with_roles();
+    harness.get_by_label("Kim Lee").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Edit details").click();
+    harness.run();
+    let team = harness.get_by(|n| n.label().as_deref() == Some("Team") && n.role() == Role::TextInput);
+    team.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by(|n| n.label().as_deref() == Some("Team") && n.role() == Role::TextInput).type_text("Payroll");
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Save changes").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Kim Lee saved."));
+    harness.get_by_label("Payroll");
+}
+
+#[test]
+fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true).unwrap()).unwrap();
+    office.add_role("Sales", &["CRM:user".into()]).unwrap();
+    let kim = keyholder::domain::staff::StaffDraft {
+        full_name: "Kim Lee".into(),
+        email: "kim@example.com".into(),
+        ..Default::default()
+    };
+    office.add_staff(&kim).unwrap();
+    office.assign_role("Sales", "kim@example.com").unwrap();
+    drop(office);
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Roles").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Edit Sales").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::CheckBox, "admin").click();
+    harness.run();
+    harness.get_by_label("1 people affected:");
+    harness.get_by_label("Kim Lee gains CRM (admin)");
+    harness.get_by_role_and_label(Role::Button, "Apply role change").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Role changed."));
+    harness.get_by_label("CRM (user), CRM (admin, privileged)");
+
+    harness.get_by_role_and_label(Role::Button, "Systems").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "CRM").click();
+    harness.run();
+    harness.get_by_label("Who has access to CRM");
+    harness.get_by_role_and_label(Role::CheckBox, "MFA supported").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Save CRM").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("CRM saved."));
+}

@@ -277,3 +277,14 @@ fn the_demo_office_is_realistic() {
     assert!((1500..=2500).contains(&grants), "about ten grants a person: {grants}");
     assert!(office.verify().unwrap().is_empty());
 }
+
+#[test]
+fn lapsed_grants_are_recorded_at_the_next_sign_in() {
+    let (vault, mut office) = small_office();
+    office.grant("kim@example.com", "CRM", "user", "covering a colleague", Some("2026-11-23")).unwrap();
+    drop(office);
+    vault.clock.advance(jiff::SignedDuration::from_hours(48));
+    let office = vault.sign_in();
+    assert!(office.directory().unwrap().exceptions.is_empty());
+    assert_eq!(actions(&office).last().map(String::as_str), Some("grant.lapse"));
+}

@@ -125,6 +125,8 @@ impl Office {
             "operator.sign_in",
             format!("{} signed in with {how}", office.operator()),
         ))?;
+        // Temporary access ends on its date even if nobody is looking: record the lapse now.
+        office.lapse_expired_grants()?;
         Ok(office)
     }
 

@@ -142,6 +142,17 @@ impl Office {
         self.record(event, |tx| directory::insert_system(tx, &system, owner))
     }
 
+    /// Mark whether a system holds personal or customer data and whether it supports MFA.
+    pub fn set_system_flags(&mut self, system: i64, customer_data: bool, mfa: bool) -> ServiceResult<()> {
+        let directory = self.directory()?;
+        let found = directory.system(system).ok_or_else(|| invalid(format!("there is no system #{system}")))?;
+        let before = format!("customer_data={} mfa={}", found.customer_data, found.mfa_supported);
+        let after = format!("customer_data={customer_data} mfa={mfa}");
+        let event = AuditEvent::new("system.edit", format!("system {} changed", found.name))
+            .with_change(Some(before), Some(after));
+        self.record(event, |tx| directory::set_system_flags(tx, system, customer_data, mfa))
+    }
+
     /// Add a role from `SYSTEM:LEVEL` references.
     pub fn add_role(&mut self, name: &str, grants: &[String]) -> ServiceResult<RoleId> {
         let name = name.trim();

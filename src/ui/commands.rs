@@ -1,6 +1,7 @@
 //! What the screens ask for. Drawing code returns these; [`super::KeyholderApp`] applies them
 //! after the frame is drawn. No command carries a secret: forms keep their own fields.
 
+use crate::domain::access::RoleId;
 use crate::domain::staff::StaffId;
 use crate::domain::staff_query::SortKey;
 use crate::domain::system::SystemId;
@@ -71,11 +72,18 @@ pub enum Command {
     ToggleAddStaff,
     AddStaff,
     ApplyRoles(StaffId),
+    EditStaff(Option<StaffId>),
+    SaveStaff(StaffId),
     GrantAccess(StaffId),
     RevokeAccess(StaffId, SystemId),
     SelectSystem(Option<SystemId>),
     AddSystem,
     AddRole,
+    EditRole(Option<RoleId>),
+    PreviewRole,
+    SaveRole,
+    SaveSystem(SystemId),
+    ExportAccess,
     PreviewImport,
     ConfirmImport,
     CancelImport,

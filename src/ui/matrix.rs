@@ -21,6 +21,12 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
         if ui.add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export matrix")).clicked() {
             commands.push(Command::ExportMatrix);
         }
+        if ui
+            .add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export access list"))
+            .clicked()
+        {
+            commands.push(Command::ExportAccess);
+        }
     });
     let directory = &records.directory;
     let all: Vec<_> = directory.systems.iter().filter(|s| !records.matrix_customer_only || s.customer_data).collect();

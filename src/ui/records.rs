@@ -1,11 +1,11 @@
 //! What the office-record pages draw from: the directory, the search index, the filtered
 //! staff rows and the access matrix, rebuilt only after a write or a change of filter.
 
-use crate::domain::access::{Cell, Directory, RoleId};
-use crate::domain::staff::StaffId;
+use crate::domain::access::{AccessDiff, Cell, Directory, RoleId};
+use crate::domain::staff::{StaffDraft, StaffId};
 use crate::domain::staff_csv::ImportPlan;
 use crate::domain::staff_query::{StaffFilter, StaffIndex};
-use crate::domain::system::SystemId;
+use crate::domain::system::{LevelId, SystemId};
 use crate::service::{Office, ServiceResult};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ pub struct RecordForms {
     pub new_manager: String,
     pub new_start: String,
     pub show_add_staff: bool,
+    /// The selected person's details being edited.
+    pub editing: Option<StaffDraft>,
     /// The roles ticked on a person's page, applied together (a mover).
     pub pending_roles: Vec<RoleId>,
     pub grant_system: Option<SystemId>,
@@ -32,7 +34,11 @@ pub struct RecordForms {
     pub system_privileged: String,
     pub system_customer_data: bool,
     pub system_mfa: bool,
+    pub system_edit_customer_data: bool,
+    pub system_edit_mfa: bool,
     pub role_name: String,
+    pub editing_role: Option<RoleId>,
+    pub pending_levels: Vec<LevelId>,
     pub role_grants: String,
     pub import_path: String,
     pub export_path: String,
@@ -51,6 +57,8 @@ pub struct Records {
     pub selected_staff: Option<StaffId>,
     pub selected_system: Option<SystemId>,
     pub import_plan: Option<ImportPlan>,
+    /// Who a pending role change would affect.
+    pub role_preview: Option<Vec<(StaffId, AccessDiff)>>,
     pub forms: RecordForms,
 }
 
@@ -76,6 +84,7 @@ impl Records {
             selected_staff: None,
             selected_system: None,
             import_plan: None,
+            role_preview: None,
             forms: RecordForms {
                 system_kind: "software".into(),
                 system_levels: "user,admin".into(),
@@ -94,12 +103,16 @@ impl Records {
         self.matrix = self.directory.matrix(self.today);
         self.refilter();
         self.reset_pending_roles();
+        self.forms.editing_role = None;
+        self.role_preview = None;
         Ok(())
     }
 
     /// Tick the selected person's current roles.
     pub fn reset_pending_roles(&mut self) {
-        self.forms.pending_roles = self.selected_staff.map(|id| self.directory.roles_of(id).to_vec()).unwrap_or_default();
+        self.forms.editing = None;
+        self.forms.pending_roles =
+            self.selected_staff.map(|id| self.directory.roles_of(id).to_vec()).unwrap_or_default();
     }
 
     /// Apply the current filter (after it changed).

@@ -123,7 +123,31 @@ impl Shell {
                 records.forms.grant_system = None;
                 records.forms.grant_level.clear();
             }
-            Command::SelectSystem(id) => records.selected_system = *id,
+            Command::SelectSystem(id) => {
+                records.selected_system = *id;
+                if let Some(system) = id.and_then(|s| records.directory.system(s)) {
+                    records.forms.system_edit_customer_data = system.customer_data;
+                    records.forms.system_edit_mfa = system.mfa_supported;
+                }
+            }
+            Command::EditRole(role) => {
+                records.forms.editing_role = *role;
+                records.forms.pending_levels =
+                    role.and_then(|r| records.directory.role(r)).map(|r| r.levels.clone()).unwrap_or_default();
+                records.role_preview = None;
+            }
+            Command::PreviewRole => {
+                if let Some(role) = records.forms.editing_role {
+                    records.role_preview =
+                        Some(records.directory.role_change_diff(role, &records.forms.pending_levels, records.today));
+                }
+            }
+            Command::EditStaff(id) => {
+                records.forms.editing = id.and_then(|id| records.directory.person(id)).map(|person| {
+                    let manager = person.manager_id.and_then(|m| records.directory.person(m)).map(|m| m.email.as_str());
+                    person.to_draft(manager)
+                });
+            }
             Command::MatrixColumns(first) => records.matrix_first_column = *first,
             Command::ToggleAddStaff => records.forms.show_add_staff = !records.forms.show_add_staff,
             Command::CancelImport => records.import_plan = None,
@@ -241,6 +265,29 @@ impl Shell {
                     field.clear();
                 }
                 format!("{} added.", draft.full_name.trim())
+            }
+            Command::SaveRole => {
+                let Some(role) = forms.editing_role else { return Ok(None) };
+                let levels = forms.pending_levels.clone();
+                self.office.set_role_levels(role, &levels)?;
+                "Role changed.".to_owned()
+            }
+            Command::SaveSystem(system) => {
+                let Some(found) = directory.system(*system) else { return Ok(None) };
+                let name = found.name.clone();
+                self.office.set_system_flags(*system, forms.system_edit_customer_data, forms.system_edit_mfa)?;
+                format!("{name} saved.")
+            }
+            Command::ExportAccess => {
+                let path = forms.export_path.trim().to_owned();
+                write_new_file(&path, &self.office.export_access_csv()?)?;
+                format!("Access list exported to {path}.")
+            }
+            Command::SaveStaff(staff) => {
+                let Some(draft) = forms.editing.clone() else { return Ok(None) };
+                self.office.edit_staff(*staff, &draft)?;
+                forms.editing = None;
+                format!("{} saved.", draft.full_name.trim())
             }
             Command::ApplyRoles(staff) => {
                 let roles = forms.pending_roles.clone();

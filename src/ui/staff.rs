@@ -8,7 +8,7 @@ use super::widgets::{field_label, indented, text_field};
 use crate::domain::access::Directory;
 use crate::domain::access::Source;
 use crate::domain::audit::AuditRecord;
-use crate::domain::staff::{StaffId, StaffStatus};
+use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::domain::staff_query::SortKey;
 use egui_extras::{Column, TableBuilder};
 
@@ -233,25 +233,34 @@ fn detail_ui(
     };
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(&person.full_name);
-        egui::Grid::new("staff-fields").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
-            let manager =
-                person.manager_id.and_then(|m| directory.person(m)).map(|m| format!("{} <{}>", m.full_name, m.email));
-            for (label, value) in [
-                ("Email", person.email.clone()),
-                ("Job title", person.job_title.clone()),
-                ("Team", person.team.clone()),
-                ("Manager", manager.unwrap_or_default()),
-                ("Start date", person.start_date.map(|d| d.to_string()).unwrap_or_default()),
-                ("End date", person.end_date.map(|d| d.to_string()).unwrap_or_default()),
-                ("Status", person.status.to_string()),
-                ("Notes", person.notes.clone()),
-            ] {
-                ui.label(label);
-                ui.label(value);
-                ui.end_row();
-            }
-        });
+        if let Some(draft) = &mut forms.editing {
+            edit_ui(ui, draft, id, commands);
+        } else {
+            egui::Grid::new("staff-fields").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
+                let manager = person
+                    .manager_id
+                    .and_then(|m| directory.person(m))
+                    .map(|m| format!("{} <{}>", m.full_name, m.email));
+                for (label, value) in [
+                    ("Email", person.email.clone()),
+                    ("Job title", person.job_title.clone()),
+                    ("Team", person.team.clone()),
+                    ("Manager", manager.unwrap_or_default()),
+                    ("Start date", person.start_date.map(|d| d.to_string()).unwrap_or_default()),
+                    ("End date", person.end_date.map(|d| d.to_string()).unwrap_or_default()),
+                    ("Status", person.status.to_string()),
+                    ("Notes", person.notes.clone()),
+                ] {
+                    ui.label(label);
+                    ui.label(value);
+                    ui.end_row();
+                }
+            });
 
+            if ui.button("Edit details").clicked() {
+                commands.push(Command::EditStaff(Some(id)));
+            }
+        }
         ui.add_space(12.0);
         ui.strong("Roles");
         ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
@@ -349,6 +358,36 @@ fn detail_ui(
                 ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
                 ui.label(format!("{} — {}", record.summary, record.operator));
             });
+        }
+    });
+}
+
+fn edit_ui(ui: &mut egui::Ui, draft: &mut StaffDraft, id: StaffId, commands: &mut Vec<Command>) {
+    text_field(ui, "Full name", &mut draft.full_name);
+    text_field(ui, "Work email", &mut draft.email);
+    text_field(ui, "Job title", &mut draft.job_title);
+    text_field(ui, "Team", &mut draft.team);
+    text_field(ui, "Manager's email", &mut draft.manager_email);
+    text_field(ui, "Start date (YYYY-MM-DD)", &mut draft.start_date);
+    text_field(ui, "End date (YYYY-MM-DD)", &mut draft.end_date);
+    ui.horizontal(|ui| {
+        field_label(ui, "Status");
+        egui::ComboBox::from_label("Status of this person").selected_text(draft.status.clone()).show_ui(ui, |ui| {
+            for status in StaffStatus::ALL {
+                ui.selectable_value(&mut draft.status, status.as_str().to_owned(), status.as_str());
+            }
+        });
+    });
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Notes");
+        ui.add(egui::TextEdit::multiline(&mut draft.notes).desired_rows(2).desired_width(300.0)).labelled_by(label.id);
+    });
+    indented(ui, |ui| {
+        if ui.button("Save changes").clicked() {
+            commands.push(Command::SaveStaff(id));
+        }
+        if ui.button("Cancel editing").clicked() {
+            commands.push(Command::EditStaff(None));
         }
     });
 }

@@ -8,7 +8,7 @@ use super::widgets::{indented, text_field};
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
         list_ui(&mut columns[0], records, commands);
-        holders_ui(&mut columns[1], records);
+        holders_ui(&mut columns[1], records, commands);
     });
 }
 
@@ -68,7 +68,7 @@ fn add_system_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Co
     });
 }
 
-fn holders_ui(ui: &mut egui::Ui, records: &Records) {
+fn holders_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     let directory = &records.directory;
     let Some(system) = records.selected_system.and_then(|s| directory.system(s)) else {
         ui.weak("Choose a system to see who has access.");
@@ -78,6 +78,15 @@ fn holders_ui(ui: &mut egui::Ui, records: &Records) {
     if system.customer_data {
         ui.colored_label(ui.visuals().warn_fg_color, "Holds personal or customer data");
     }
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut records.forms.system_edit_customer_data, "Customer data");
+        ui.checkbox(&mut records.forms.system_edit_mfa, "MFA supported");
+        let changed = records.forms.system_edit_customer_data != system.customer_data
+            || records.forms.system_edit_mfa != system.mfa_supported;
+        if ui.add_enabled(changed, egui::Button::new(format!("Save {}", system.name))).clicked() {
+            commands.push(Command::SaveSystem(system.id));
+        }
+    });
     let mut holders = directory.holders_of(system.id, records.today);
     holders.sort_by_key(|a| directory.person(a.staff_id).map(|p| p.full_name.to_lowercase()));
     ui.weak(format!("{} grant(s)", holders.len()));

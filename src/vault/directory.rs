@@ -192,6 +192,14 @@ pub fn insert_system(conn: &Connection, system: &NewSystem, owner_id: Option<Sta
     Ok(id)
 }
 
+pub fn set_system_flags(conn: &Connection, system: SystemId, customer_data: bool, mfa: bool) -> VaultResult<()> {
+    conn.execute(
+        "UPDATE systems SET customer_data = ?2, mfa_supported = ?3 WHERE id = ?1",
+        params![system, customer_data, mfa],
+    )?;
+    Ok(())
+}
+
 pub fn insert_role(conn: &Connection, name: &str, description: &str, levels: &[LevelId]) -> VaultResult<RoleId> {
     conn.execute("INSERT INTO roles (name, description) VALUES (?1, ?2)", params![name, description])?;
     let id = conn.last_insert_rowid();
