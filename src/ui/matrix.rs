@@ -11,6 +11,8 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
     ui.horizontal(|ui| {
         ui.checkbox(&mut records.matrix_customer_only, "Only systems with customer data");
         ui.weak("* exception (not from a role)   highlighted: privileged");
+    });
+    ui.horizontal(|ui| {
         let label = ui.label("CSV file");
         ui.add(
             egui::TextEdit::singleline(&mut records.forms.export_path)
@@ -31,7 +33,8 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
     let directory = &records.directory;
     let all: Vec<_> = directory.systems.iter().filter(|s| !records.matrix_customer_only || s.customer_data).collect();
     // Only the systems that fit are laid out; the rest are a page away (wide offices have 200).
-    let fit = (((ui.available_width() - NAME_WIDTH) / (CELL_WIDTH + ui.spacing().item_spacing.x)) as usize).max(1);
+    let spacing = ui.spacing().item_spacing.x;
+    let fit = (((ui.available_width() - NAME_WIDTH - 2.0 * spacing - 16.0) / (CELL_WIDTH + spacing)) as usize).max(1);
     let first = records.matrix_first_column.min(all.len().saturating_sub(1));
     let systems = &all[first..(first + fit).min(all.len())];
     if all.len() > fit {
