@@ -296,7 +296,9 @@ fn staff_details_can_be_edited() {
 #[test]
 fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
     let (vault, mut office) = TestVault::open_new();
-    office.add_system(keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true).unwrap()).unwrap();
+    office
+        .add_system(keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true).unwrap())
+        .unwrap();
     office.add_role("Sales", &["CRM:user".into()]).unwrap();
     let kim = keyholder::domain::staff::StaffDraft {
         full_name: "Kim Lee".into(),
