@@ -331,3 +331,64 @@ fn demo_creates_a_populated_office() {
     let out = run(with_password(keyholder(&vault).args(["verify"])));
     assert_eq!(text(&out.stdout), "ok\n");
 }
+
+#[test]
+fn joiners_leavers_checklists_and_devices_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (vault, _) = init(dir.path());
+    let ok = |args: &[&str]| {
+        let out = run(with_password(keyholder(&vault).args(args)));
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    ok(&["system", "add", "--name", "CRM", "--mfa"]);
+    ok(&["role", "add", "Sales", "--grant", "CRM:user"]);
+    ok(&[
+        "joiner",
+        "start",
+        "--name",
+        "Sam Carter",
+        "--email",
+        "sam@example.com",
+        "--start",
+        "2026-11-23",
+        "--role",
+        "Sales",
+    ]);
+    ok(&["device", "add", "--type", "Laptop", "--serial", "LT-9", "--assign", "sam@example.com"]);
+    let lists: serde_json::Value =
+        serde_json::from_str(&ok(&["checklist", "show", "sam@example.com", "--json"])).expect("json");
+    let items = lists[0]["items"].as_array().expect("items").clone();
+    assert_eq!(items[0]["kind"], "create_account");
+    assert_eq!(items[0]["state"], "open");
+    assert!(items.iter().all(|i| i["id"].is_i64() && i["due"].is_string() && i["target"].is_string()));
+    for item in &items {
+        ok(&["checklist", "done", &item["id"].to_string()]);
+    }
+    ok(&["leaver", "start", "sam@example.com", "--last-day", "2026-11-23"]);
+    let out = run(with_password(keyholder(&vault).args(["leaver", "finish", "sam@example.com"])));
+    assert!(!out.status.success(), "finishing with open items must fail");
+    assert!(text(&out.stderr).contains("still open"), "{}", text(&out.stderr));
+    let lists: serde_json::Value =
+        serde_json::from_str(&ok(&["checklist", "show", "sam@example.com", "--json"])).expect("json");
+    let leaver = lists.as_array().expect("lists").iter().find(|l| l["process"] == "leaver").expect("leaver").clone();
+    let out = run(with_password(keyholder(&vault).args([
+        "checklist",
+        "skip",
+        &leaver["items"][0]["id"].to_string(),
+        "--reason",
+        " ",
+    ])));
+    assert!(!out.status.success(), "a skip without a reason must fail");
+    for item in leaver["items"].as_array().expect("items") {
+        ok(&["checklist", "done", &item["id"].to_string()]);
+    }
+    ok(&["leaver", "finish", "sam@example.com"]);
+    let report = dir.path().join("sam.csv");
+    ok(&["leaver", "report", "sam@example.com", "--csv", report.to_str().expect("path")]);
+    let csv = std::fs::read_to_string(&report).expect("report");
+    assert!(csv.contains("collect_device,Collect Laptop (LT-9)"), "{csv}");
+    let staff: serde_json::Value = serde_json::from_str(&ok(&["staff", "list", "--json"])).expect("json");
+    assert_eq!(staff[0]["status"], "left");
+    assert_eq!(ok(&["access", "--staff", "sam@example.com"]), "");
+}

@@ -335,3 +335,54 @@ fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("CRM saved."));
 }
+
+#[test]
+fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(keyholder::service::new_system("CRM", "software", "user", "", true, true).unwrap()).unwrap();
+    office.add_role("Sales", &["CRM:user".into()]).unwrap();
+    let kim = keyholder::domain::staff::StaffDraft {
+        full_name: "Kim Lee".into(),
+        email: "kim@example.com".into(),
+        ..Default::default()
+    };
+    office.add_staff(&kim).unwrap();
+    office.assign_role("Sales", "kim@example.com").unwrap();
+    drop(office);
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    // Two clicks from the staff list: the person, then "Start leaving" (last day: today).
+    harness.get_by_label("Kim Lee").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Start leaving").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Leaver checklist started."));
+    harness.get_by_label("leaver checklist: Kim Lee (2026-11-23)");
+
+    // The role removal cannot be undone: it asks first.
+    harness.get_by_role_and_label(Role::Button, "Done: Remove role Sales (CRM user)").click();
+    harness.run();
+    harness.get_by_label("This cannot be undone here");
+    harness.get_by_role_and_label(Role::Button, "Yes, do it").click();
+    harness.run();
+    // A skip needs a reason.
+    harness.get_by_role_and_label(Role::Button, "Skip: Return building pass and keys").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("skipping an item needs a reason"));
+    type_into(&mut harness, "Reason for skipping", "never had a pass: worked remotely");
+    harness.get_by_role_and_label(Role::Button, "Skip: Return building pass and keys").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Done: Remind of confidentiality duties that continue after leaving")
+        .click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Mark as left").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Marked as left."));
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    harness.get_by_label("left");
+}

@@ -1,8 +1,8 @@
 //! Carrying out CLI commands through the service layer.
 
 use super::input::Passwords;
-use super::records;
 use super::{Cli, Command, OperatorCommand, default_vault_path};
+use super::{processes, records};
 use crate::service::{Clock, NewOffice, Office, SignIn, SignInMethod, restore_backup};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
@@ -122,6 +122,22 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             office.revoke(&email, &system)?;
             eprintln!("Revoked {email}'s direct access to {system}.");
+        }
+        Command::Joiner { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            processes::joiner(&mut office, action)?;
+        }
+        Command::Leaver { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            processes::leaver(&mut office, action)?;
+        }
+        Command::Checklist { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            processes::checklist(&mut office, action)?;
+        }
+        Command::Device { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            processes::device(&mut office, action)?;
         }
         Command::Access { staff, system, json } => {
             let office = sign_in(&vault, operator, &mut passwords, store, clock)?;

@@ -11,6 +11,7 @@ macro_rules! out {
 
 mod commands;
 mod input;
+mod processes;
 mod records;
 
 use clap::{Parser, Subcommand};
@@ -109,6 +110,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Joiners: start someone's first days as a tracked checklist.
+    Joiner {
+        #[command(subcommand)]
+        action: JoinerCommand,
+    },
+    /// Leavers: revoke everything, collect devices, prove it was done.
+    Leaver {
+        #[command(subcommand)]
+        action: LeaverCommand,
+    },
+    /// A person's joiner and leaver checklists.
+    Checklist {
+        #[command(subcommand)]
+        action: ChecklistCommand,
+    },
+    /// The device register.
+    Device {
+        #[command(subcommand)]
+        action: DeviceCommand,
+    },
     /// Create a vault filled with a realistic synthetic office to explore.
     Demo {
         /// How many staff members.
@@ -118,6 +139,83 @@ pub enum Command {
         kdf_memory_mib: Option<u32>,
         #[arg(long, value_name = "N")]
         kdf_iterations: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JoinerCommand {
+    /// Add a joiner with their roles and generate their checklist.
+    Start {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_name = "DATE")]
+        start: String,
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long, value_name = "EMAIL")]
+        manager: Option<String>,
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LeaverCommand {
+    /// Start someone's leaving with their last day (past, today or future).
+    Start {
+        email: String,
+        #[arg(long, value_name = "DATE")]
+        last_day: String,
+    },
+    /// Mark them as left (refused while items are open).
+    Finish { email: String },
+    /// Write the evidence of their leaving.
+    Report {
+        email: String,
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// Items with id, kind, target, due date and state.
+    Show {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tick an item (its effect on access happens at once).
+    Done { item: i64 },
+    /// Skip an item with a reason.
+    Skip {
+        item: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Register a device, optionally issued to someone.
+    Add {
+        #[arg(long = "type", value_name = "T")]
+        kind: String,
+        #[arg(long, value_name = "S")]
+        serial: String,
+        #[arg(long, default_value = "")]
+        model: String,
+        #[arg(long, value_name = "EMAIL")]
+        assign: Option<String>,
+    },
+    /// List devices.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod checklist;
 pub mod lockout;
 pub mod operator;
 pub mod password;

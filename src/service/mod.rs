@@ -4,12 +4,14 @@
 pub mod clock;
 mod demo;
 mod office;
+mod processes;
 mod records;
 mod sign_in;
 mod staff;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};
+pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
 pub use sign_in::{
     Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options, vault_exists,

@@ -2,6 +2,7 @@
 //! after the frame is drawn. No command carries a secret: forms keep their own fields.
 
 use crate::domain::access::RoleId;
+use crate::domain::checklist::{ChecklistId, ItemId};
 use crate::domain::staff::StaffId;
 use crate::domain::staff_query::SortKey;
 use crate::domain::system::SystemId;
@@ -11,6 +12,7 @@ use crate::domain::system::SystemId;
 pub enum Page {
     Overview,
     Staff,
+    JoinersLeavers,
     Systems,
     Roles,
     AccessMatrix,
@@ -20,9 +22,10 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 8] = [
+    pub const ALL: [Page; 9] = [
         Page::Overview,
         Page::Staff,
+        Page::JoinersLeavers,
         Page::Systems,
         Page::Roles,
         Page::AccessMatrix,
@@ -35,6 +38,7 @@ impl Page {
         match self {
             Page::Overview => "Overview",
             Page::Staff => "Staff",
+            Page::JoinersLeavers => "Joiners & leavers",
             Page::Systems => "Systems",
             Page::Roles => "Roles",
             Page::AccessMatrix => "Access matrix",
@@ -90,4 +94,11 @@ pub enum Command {
     ExportStaff,
     ExportMatrix,
     MatrixColumns(usize),
+    OpenChecklist(Option<ChecklistId>),
+    ConfirmItem(Option<ItemId>),
+    CompleteItem(ItemId),
+    SkipItem(ItemId),
+    FinishLeaver(StaffId),
+    StartJoiner,
+    StartLeaver(StaffId),
 }

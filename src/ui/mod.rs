@@ -7,6 +7,7 @@ mod commands;
 mod matrix;
 mod operators;
 mod overview;
+mod processes;
 mod records;
 mod recovery_key;
 mod roles;

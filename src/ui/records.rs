@@ -2,6 +2,7 @@
 //! staff rows and the access matrix, rebuilt only after a write or a change of filter.
 
 use crate::domain::access::{AccessDiff, Cell, Directory, RoleId};
+use crate::domain::checklist::{Checklist, ChecklistId, ItemId};
 use crate::domain::staff::{StaffDraft, StaffId};
 use crate::domain::staff_csv::ImportPlan;
 use crate::domain::staff_query::{StaffFilter, StaffIndex};
@@ -41,6 +42,15 @@ pub struct RecordForms {
     pub pending_levels: Vec<LevelId>,
     pub role_grants: String,
     pub import_path: String,
+    pub joiner_name: String,
+    pub joiner_email: String,
+    pub joiner_team: String,
+    pub joiner_manager: String,
+    pub joiner_start: String,
+    pub joiner_roles: Vec<RoleId>,
+    pub skip_reason: String,
+    pub confirm_item: Option<ItemId>,
+    pub leaver_last_day: String,
     pub export_path: String,
 }
 
@@ -57,6 +67,9 @@ pub struct Records {
     pub selected_staff: Option<StaffId>,
     pub selected_system: Option<SystemId>,
     pub import_plan: Option<ImportPlan>,
+    /// Joiner and leaver checklists in progress.
+    pub checklists: Vec<Checklist>,
+    pub selected_checklist: Option<ChecklistId>,
     /// Who a pending role change would affect.
     pub role_preview: Option<Vec<(StaffId, AccessDiff)>>,
     pub forms: RecordForms,
@@ -84,6 +97,8 @@ impl Records {
             selected_staff: None,
             selected_system: None,
             import_plan: None,
+            checklists: Vec::new(),
+            selected_checklist: None,
             role_preview: None,
             forms: RecordForms {
                 system_kind: "software".into(),
@@ -97,6 +112,8 @@ impl Records {
     /// Read the office again after a write.
     pub fn reload(&mut self, office: &Office) -> ServiceResult<()> {
         self.directory = office.directory()?;
+        self.checklists = office.unfinished_checklists()?;
+        self.forms.confirm_item = None;
         self.today = office.today();
         self.index = StaffIndex::build(&self.directory, self.today);
         self.teams = StaffIndex::teams(&self.directory);

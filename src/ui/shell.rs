@@ -4,11 +4,11 @@
 use super::commands::{Command, Page};
 use super::records::Records;
 use super::widgets::Notice;
-use super::{audit, matrix, operators, overview, roles, settings, staff, systems};
+use super::{audit, matrix, operators, overview, processes, roles, settings, staff, systems};
 use crate::domain::audit::AuditRecord;
 use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
-use crate::service::new_system;
+use crate::service::{NewJoiner, new_system};
 use crate::service::{Office, ServiceResult, Settings};
 use crate::vault::keystore::SecretStore;
 use crate::vault::operators::OperatorRow;
@@ -120,6 +120,7 @@ impl Shell {
             Command::SelectStaff(id) => {
                 records.selected_staff = *id;
                 records.reset_pending_roles();
+                records.forms.leaver_last_day = records.today.to_string();
                 records.forms.grant_system = None;
                 records.forms.grant_level.clear();
             }
@@ -130,6 +131,12 @@ impl Shell {
                     records.forms.system_edit_mfa = system.mfa_supported;
                 }
             }
+            Command::OpenChecklist(id) => {
+                records.selected_checklist = *id;
+                records.forms.confirm_item = None;
+                records.forms.skip_reason.clear();
+            }
+            Command::ConfirmItem(item) => records.forms.confirm_item = *item,
             Command::EditRole(role) => {
                 records.forms.editing_role = *role;
                 records.forms.pending_levels =
@@ -266,6 +273,52 @@ impl Shell {
                 }
                 format!("{} added.", draft.full_name.trim())
             }
+            Command::CompleteItem(item) => {
+                self.office.complete_item(*item)?;
+                "Item done.".to_owned()
+            }
+            Command::SkipItem(item) => {
+                self.office.skip_item(*item, &forms.skip_reason)?;
+                forms.skip_reason.clear();
+                "Item skipped.".to_owned()
+            }
+            Command::FinishLeaver(staff) => {
+                self.office.finish_leaver(&email_of(*staff))?;
+                self.records.selected_checklist = None;
+                "Marked as left.".to_owned()
+            }
+            Command::StartJoiner => {
+                let draft = StaffDraft {
+                    full_name: forms.joiner_name.clone(),
+                    email: forms.joiner_email.clone(),
+                    team: forms.joiner_team.clone(),
+                    manager_email: forms.joiner_manager.clone(),
+                    start_date: forms.joiner_start.clone(),
+                    ..Default::default()
+                };
+                let roles: Vec<String> =
+                    forms.joiner_roles.iter().filter_map(|r| directory.role(*r)).map(|r| r.name.clone()).collect();
+                let (_, checklist) = self.office.start_joiner(NewJoiner { draft: draft.clone(), roles: &roles })?;
+                for field in [
+                    &mut forms.joiner_name,
+                    &mut forms.joiner_email,
+                    &mut forms.joiner_team,
+                    &mut forms.joiner_manager,
+                    &mut forms.joiner_start,
+                ] {
+                    field.clear();
+                }
+                forms.joiner_roles.clear();
+                self.records.selected_checklist = Some(checklist);
+                format!("Joiner checklist started for {}.", draft.full_name.trim())
+            }
+            Command::StartLeaver(staff) => {
+                let checklist = self.office.start_leaver(&email_of(*staff), &forms.leaver_last_day)?;
+                self.records.selected_checklist = Some(checklist);
+                self.records.selected_staff = None;
+                self.page = Page::JoinersLeavers;
+                "Leaver checklist started.".to_owned()
+            }
             Command::SaveRole => {
                 let Some(role) = forms.editing_role else { return Ok(None) };
                 let levels = forms.pending_levels.clone();
@@ -388,6 +441,7 @@ impl Shell {
             match self.page {
                 Page::Overview => overview::ui(ui, &self.data, commands),
                 Page::Staff => staff::ui(ui, &mut self.records, &self.data.audit, commands),
+                Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),
                 Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),

@@ -257,9 +257,19 @@ fn detail_ui(
                 }
             });
 
-            if ui.button("Edit details").clicked() {
-                commands.push(Command::EditStaff(Some(id)));
-            }
+            ui.horizontal(|ui| {
+                if ui.button("Edit details").clicked() {
+                    commands.push(Command::EditStaff(Some(id)));
+                }
+                if person.status != StaffStatus::Left && person.status != StaffStatus::Leaving {
+                    let label = ui.label("Last day");
+                    ui.add(egui::TextEdit::singleline(&mut forms.leaver_last_day).desired_width(100.0))
+                        .labelled_by(label.id);
+                    if ui.button("Start leaving").clicked() {
+                        commands.push(Command::StartLeaver(id));
+                    }
+                }
+            });
         }
         ui.add_space(12.0);
         ui.strong("Roles");

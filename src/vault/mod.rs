@@ -8,6 +8,7 @@
 pub mod attempts;
 pub mod audit_log;
 pub mod backup;
+pub mod checklists;
 pub mod crypto;
 pub mod db;
 pub mod directory;

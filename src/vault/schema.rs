@@ -5,6 +5,8 @@
 //! - 2: `settings`; triggers that make `audit_log` append-only.
 //! - 3: the office record: `staff`, `systems`, `access_levels`, `roles`, `role_levels`,
 //!   `staff_roles`, `direct_grants`, `accounts`.
+//! - 4: joiners and leavers: `devices`, `checklist_templates` (with default items),
+//!   `checklists`, `checklist_items`.
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -118,6 +120,48 @@ const MIGRATIONS: &[&str] = &[
         mfa_enrolled_on TEXT,
         UNIQUE (staff_id, system_id)
     );",
+    // 3 → 4
+    "CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        model TEXT NOT NULL DEFAULT '',
+        serial TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        assigned_to INTEGER REFERENCES staff(id),
+        issued_on TEXT,
+        returned_on TEXT
+    );
+    CREATE TABLE checklist_templates (
+        id INTEGER PRIMARY KEY,
+        process TEXT NOT NULL CHECK (process IN ('joiner', 'mover', 'leaver')),
+        title TEXT NOT NULL,
+        offset_days INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO checklist_templates (process, title, offset_days) VALUES
+        ('joiner', 'Give a building pass and show the alarm and fire procedures', 0),
+        ('joiner', 'Explain confidentiality duties', 0),
+        ('leaver', 'Return building pass and keys', 0),
+        ('leaver', 'Remind of confidentiality duties that continue after leaving', 0);
+    CREATE TABLE checklists (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        process TEXT NOT NULL CHECK (process IN ('joiner', 'mover', 'leaver')),
+        key_date TEXT NOT NULL,
+        started_at_ns INTEGER NOT NULL,
+        finished_at_ns INTEGER
+    );
+    CREATE INDEX checklists_staff ON checklists(staff_id);
+    CREATE TABLE checklist_items (
+        id INTEGER PRIMARY KEY,
+        checklist_id INTEGER NOT NULL REFERENCES checklists(id),
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        due TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'skipped')),
+        actor TEXT,
+        at_ns INTEGER,
+        reason TEXT
+    );
+    CREATE INDEX checklist_items_list ON checklist_items(checklist_id);",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -1,0 +1,330 @@
+//! Joiner, mover and leaver checklists. Items are generated, never typed: from a person's
+//! roles, grants, accounts and devices, plus office-wide template items. Each item has a kind,
+//! a target, a due date and a state; an item is closed by doing it or by skipping it with a
+//! reason.
+
+use super::access::{Directory, GrantId, RoleId};
+use super::staff::StaffId;
+use super::system::SystemId;
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+pub type ChecklistId = i64;
+pub type ItemId = i64;
+pub type DeviceId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Process {
+    Joiner,
+    Mover,
+    Leaver,
+}
+
+impl Process {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Joiner => "joiner",
+            Self::Mover => "mover",
+            Self::Leaver => "leaver",
+        }
+    }
+}
+
+impl FromStr for Process {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "joiner" => Ok(Self::Joiner),
+            "mover" => Ok(Self::Mover),
+            "leaver" => Ok(Self::Leaver),
+            other => Err(format!("unknown process {other:?}")),
+        }
+    }
+}
+
+/// What an item asks for. The target says which thing it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemKind {
+    /// Create the person's account on a system (joiner).
+    CreateAccount { system: SystemId },
+    /// Enrol the person's MFA on a system that supports it (joiner).
+    EnrolMfa { system: SystemId },
+    /// Issue equipment and record it in the device register (joiner).
+    IssueDevices,
+    /// Read and acknowledge a policy (joiner); the date is recorded.
+    AcknowledgePolicy { policy: String },
+    /// Take away a role and everything it gives (leaver).
+    RemoveRole { role: RoleId },
+    /// Take away a direct grant (leaver).
+    RevokeGrant { grant: GrantId },
+    /// Disable or delete an account (leaver).
+    DisableAccount { account: i64 },
+    /// Get a device back (leaver).
+    CollectDevice { device: DeviceId },
+    /// Hand over ownership of a system the person owns (leaver).
+    TransferOwnership { system: SystemId },
+    /// An office-wide item from the templates.
+    Template { title: String },
+}
+
+impl ItemKind {
+    /// A short machine name, as the CLI prints it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CreateAccount { .. } => "create_account",
+            Self::EnrolMfa { .. } => "enrol_mfa",
+            Self::IssueDevices => "issue_devices",
+            Self::AcknowledgePolicy { .. } => "acknowledge_policy",
+            Self::RemoveRole { .. } => "remove_role",
+            Self::RevokeGrant { .. } => "revoke_grant",
+            Self::DisableAccount { .. } => "disable_account",
+            Self::CollectDevice { .. } => "collect_device",
+            Self::TransferOwnership { .. } => "transfer_ownership",
+            Self::Template { .. } => "template",
+        }
+    }
+
+    /// Items whose completion changes access: the clock of "time to full revocation".
+    pub fn is_revocation(&self) -> bool {
+        matches!(self, Self::RemoveRole { .. } | Self::RevokeGrant { .. } | Self::DisableAccount { .. })
+    }
+
+    /// Doing it cannot be undone from Keyholder: ask for confirmation first.
+    pub fn is_irreversible(&self) -> bool {
+        self.is_revocation()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ItemState {
+    Open,
+    Done { by: String, at: Timestamp },
+    Skipped { by: String, at: Timestamp, reason: String },
+}
+
+impl ItemState {
+    pub fn is_closed(&self) -> bool {
+        !matches!(self, Self::Open)
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Done { .. } => "done",
+            Self::Skipped { .. } => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub id: ItemId,
+    pub kind: ItemKind,
+    /// What the item says, generated from its target ("Disable account sam on Email").
+    pub title: String,
+    pub due: Date,
+    pub state: ItemState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checklist {
+    pub id: ChecklistId,
+    pub staff_id: StaffId,
+    pub process: Process,
+    /// The start date (joiner) or the last day (leaver).
+    pub key_date: Date,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    pub items: Vec<Item>,
+}
+
+impl Checklist {
+    pub fn open_items(&self) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(|i| !i.state.is_closed())
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.open_items().next().is_none()
+    }
+
+    /// Share of items closed, 0.0–1.0.
+    pub fn progress(&self) -> f32 {
+        if self.items.is_empty() {
+            return 1.0;
+        }
+        self.items.iter().filter(|i| i.state.is_closed()).count() as f32 / self.items.len() as f32
+    }
+
+    /// From the start of the last day to the last revocation done: how long access outlived
+    /// the person's time here. `None` until every revocation item is closed.
+    pub fn time_to_full_revocation(&self) -> Option<jiff::SignedDuration> {
+        let start = self.key_date.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+        let mut last = None;
+        for item in self.items.iter().filter(|i| i.kind.is_revocation()) {
+            match &item.state {
+                ItemState::Open => return None,
+                ItemState::Done { at, .. } | ItemState::Skipped { at, .. } => {
+                    last = Some(last.map_or(*at, |l: Timestamp| l.max(*at)));
+                }
+            }
+        }
+        Some(last.map_or(jiff::SignedDuration::ZERO, |l| start.duration_until(l)))
+    }
+}
+
+/// An office-wide item added to every checklist of a process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Template {
+    pub id: i64,
+    pub process: Process,
+    pub title: String,
+    /// Days after the start date (joiner) or the last day (leaver); may be negative.
+    pub offset_days: i64,
+}
+
+/// A device in the asset register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub id: DeviceId,
+    pub kind: String,
+    pub model: String,
+    /// Serial number or asset tag.
+    pub serial: String,
+    pub assigned_to: Option<StaffId>,
+    pub issued_on: Option<Date>,
+    pub returned_on: Option<Date>,
+}
+
+/// An item before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    pub kind: ItemKind,
+    pub title: String,
+    pub due: Date,
+}
+
+fn offset(date: Date, days: i64) -> Date {
+    date.checked_add(days.days()).unwrap_or(date)
+}
+
+fn template_items(templates: &[Template], process: Process, key_date: Date) -> impl Iterator<Item = NewItem> + '_ {
+    templates.iter().filter(move |t| t.process == process).map(move |t| NewItem {
+        kind: ItemKind::Template { title: t.title.clone() },
+        title: t.title.clone(),
+        due: offset(key_date, t.offset_days),
+    })
+}
+
+/// The policies every joiner acknowledges.
+pub const POLICIES: [&str; 2] = ["data-protection policy", "acceptable-use policy"];
+
+/// Items for someone joining on `start` with `roles`.
+pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templates: &[Template]) -> Vec<NewItem> {
+    let mut systems: Vec<SystemId> = roles
+        .iter()
+        .filter_map(|r| directory.role(*r))
+        .flat_map(|r| r.levels.iter().filter_map(|l| directory.level(*l).map(|(s, _)| s.id)))
+        .collect();
+    systems.sort_by_key(|s| directory.system(*s).map(|s| s.name.to_lowercase()));
+    systems.dedup();
+    let mut items = Vec::new();
+    for system in &systems {
+        let Some(found) = directory.system(*system) else { continue };
+        items.push(NewItem {
+            kind: ItemKind::CreateAccount { system: *system },
+            title: format!("Create an account on {} (record the username)", found.name),
+            due: start,
+        });
+    }
+    for system in &systems {
+        let Some(found) = directory.system(*system).filter(|s| s.mfa_supported) else { continue };
+        items.push(NewItem {
+            kind: ItemKind::EnrolMfa { system: *system },
+            title: format!("Enrol multi-factor authentication on {}", found.name),
+            due: offset(start, 7),
+        });
+    }
+    items.push(NewItem {
+        kind: ItemKind::IssueDevices,
+        title: "Issue equipment and record it in the device register".into(),
+        due: start,
+    });
+    for policy in POLICIES {
+        items.push(NewItem {
+            kind: ItemKind::AcknowledgePolicy { policy: policy.to_owned() },
+            title: format!("Read and acknowledge the {policy}"),
+            due: offset(start, 7),
+        });
+    }
+    items.extend(template_items(templates, Process::Joiner, start));
+    items
+}
+
+/// Items for someone leaving with `last_day` as their last day.
+pub fn leaver_items(
+    directory: &Directory,
+    staff: StaffId,
+    last_day: Date,
+    devices: &[Device],
+    templates: &[Template],
+) -> Vec<NewItem> {
+    let mut items = Vec::new();
+    let due = last_day;
+    for role in directory.roles_of(staff).iter().filter_map(|r| directory.role(*r)) {
+        let gives: Vec<String> = role
+            .levels
+            .iter()
+            .filter_map(|l| directory.level(*l))
+            .map(|(s, l)| format!("{} {}", s.name, l.name))
+            .collect();
+        items.push(NewItem {
+            kind: ItemKind::RemoveRole { role: role.id },
+            title: format!("Remove role {} ({})", role.name, gives.join(", ")),
+            due,
+        });
+    }
+    for grant in directory.exceptions_of(staff) {
+        let Some((system, level)) = directory.level(grant.level_id) else { continue };
+        items.push(NewItem {
+            kind: ItemKind::RevokeGrant { grant: grant.id },
+            title: format!("Revoke direct access to {} ({}): {}", system.name, level.name, grant.reason),
+            due,
+        });
+    }
+    for account in directory.accounts_of(staff).filter(|a| a.disabled_on.is_none()) {
+        let system = directory.system(account.system_id).map_or("?", |s| s.name.as_str());
+        items.push(NewItem {
+            kind: ItemKind::DisableAccount { account: account.id },
+            title: format!("Disable or delete account {} on {system}", account.username),
+            due,
+        });
+    }
+    for device in devices.iter().filter(|d| d.assigned_to == Some(staff) && d.returned_on.is_none()) {
+        items.push(NewItem {
+            kind: ItemKind::CollectDevice { device: device.id },
+            title: format!("Collect {} {} ({})", device.kind, device.model, device.serial).replace("  ", " "),
+            due,
+        });
+    }
+    for system in directory.systems.iter().filter(|s| s.owner_id == Some(staff)) {
+        items.push(NewItem {
+            kind: ItemKind::TransferOwnership { system: system.id },
+            title: format!("Hand over ownership of {} to someone staying", system.name),
+            due,
+        });
+    }
+    items.extend(template_items(templates, Process::Leaver, last_day));
+    items
+}
+
+impl fmt::Display for Process {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

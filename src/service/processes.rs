@@ -1,0 +1,289 @@
+//! Joiners and leavers as tracked checklists: starting them, ticking and skipping items (with
+//! the effect each item has on the record), finishing, the device register and the report.
+
+use super::{Office, ServiceError, ServiceResult};
+use crate::domain::access::RoleId;
+use crate::domain::audit::AuditEvent;
+use crate::domain::checklist::{
+    Checklist, ChecklistId, Device, ItemId, ItemKind, ItemState, Process, joiner_items, leaver_items,
+};
+use crate::domain::staff::{StaffDraft, StaffId, StaffStatus, parse_date};
+use crate::domain::staff_csv::neutralise;
+use crate::vault::{checklists, directory};
+
+fn invalid(text: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(text.into())
+}
+
+/// What a joiner starts with.
+pub struct NewJoiner<'a> {
+    pub draft: StaffDraft,
+    pub roles: &'a [String],
+}
+
+impl Office {
+    fn person_id(&self, email: &str) -> ServiceResult<StaffId> {
+        self.directory()?
+            .person_by_email(email)
+            .map(|p| p.id)
+            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))
+    }
+
+    /// Add a new person as "joining" with their roles, and their joiner checklist.
+    pub fn start_joiner(&mut self, joiner: NewJoiner<'_>) -> ServiceResult<(StaffId, ChecklistId)> {
+        let mut staff = joiner.draft.validate(StaffStatus::Joining).map_err(|e| invalid(e.to_string()))?;
+        staff.status = StaffStatus::Joining;
+        let start = staff.start_date.ok_or_else(|| invalid("a joiner needs a start date"))?;
+        let directory = self.directory()?;
+        if directory.person_by_email(&staff.email).is_some() {
+            return Err(invalid(format!("duplicate email: {} is already in the office", staff.email)));
+        }
+        let manager = staff
+            .manager_email
+            .as_deref()
+            .map(|m| directory.person_by_email(m).map(|p| p.id).ok_or_else(|| invalid(format!("unknown manager {m}"))))
+            .transpose()?;
+        let roles: Vec<RoleId> = joiner
+            .roles
+            .iter()
+            .map(|name| {
+                directory
+                    .role_by_name(name)
+                    .map(|r| r.id)
+                    .ok_or_else(|| invalid(format!("there is no role called {name}")))
+            })
+            .collect::<ServiceResult<_>>()?;
+        let templates = checklists::templates(self.vault().conn())?;
+        let items = joiner_items(&directory, &roles, start, &templates);
+        let (now, by) = (self.now(), self.operator().to_string());
+        let count = items.len();
+        self.record_with(
+            |(id, _)| {
+                AuditEvent::new("joiner.start", format!("joiner staff #{id} starting {start}: {count} checklist items"))
+            },
+            |tx| {
+                let id = directory::insert_staff(tx, &staff, manager)?;
+                for role in &roles {
+                    directory::assign_role(tx, id, *role, start, &by)?;
+                }
+                let checklist = checklists::insert_checklist(tx, id, Process::Joiner, start, now, &items)?;
+                Ok((id, checklist))
+            },
+        )
+    }
+
+    /// Start someone's leaving with their last day: in the past (recorded late; the clock for
+    /// "time to full revocation" still starts that day), today, or in the future (scheduled:
+    /// nothing is revoked early).
+    pub fn start_leaver(&mut self, email: &str, last_day: &str) -> ServiceResult<ChecklistId> {
+        let last_day = parse_date(last_day).map_err(|e| invalid(e.to_string()))?;
+        let directory = self.directory()?;
+        let person = directory
+            .person_by_email(email)
+            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
+            .clone();
+        if person.status == StaffStatus::Left {
+            return Err(invalid(format!("{} has already left", person.email)));
+        }
+        let conn = self.vault().conn();
+        if checklists::checklists_of(conn, person.id)?
+            .iter()
+            .any(|c| c.process == Process::Leaver && c.finished_at.is_none())
+        {
+            return Err(invalid(format!("{} already has a leaver checklist in progress", person.email)));
+        }
+        let devices = checklists::devices(conn)?;
+        let templates = checklists::templates(conn)?;
+        let items = leaver_items(&directory, person.id, last_day, &devices, &templates);
+        let now = self.now();
+        let summary = format!("leaver staff #{} with last day {last_day}: {} checklist items", person.id, items.len());
+        self.record(AuditEvent::new("leaver.start", summary), |tx| {
+            checklists::set_staff_status(tx, person.id, StaffStatus::Leaving.as_str(), Some(last_day))?;
+            checklists::insert_checklist(tx, person.id, Process::Leaver, last_day, now, &items)
+        })
+    }
+
+    pub fn checklists_of(&self, email: &str) -> ServiceResult<Vec<Checklist>> {
+        let id = self.person_id(email)?;
+        Ok(checklists::checklists_of(self.vault().conn(), id)?)
+    }
+
+    /// Joiner and leaver checklists not finished yet.
+    pub fn unfinished_checklists(&self) -> ServiceResult<Vec<Checklist>> {
+        Ok(checklists::unfinished(self.vault().conn())?)
+    }
+
+    fn item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
+        let conn = self.vault().conn();
+        let list = checklists::checklist_of_item(conn, item)?
+            .and_then(|id| checklists::checklist(conn, id).ok().flatten())
+            .ok_or_else(|| invalid(format!("there is no checklist item {item}")))?;
+        let found = list.items.iter().find(|i| i.id == item).cloned().ok_or_else(|| invalid("no such item"))?;
+        if found.state.is_closed() {
+            return Err(invalid(format!("item {item} is already {}", found.state.label())));
+        }
+        Ok((list, found))
+    }
+
+    /// Tick an item: its effect on the record happens in the same transaction (removing a
+    /// role, revoking a grant, disabling an account, recording a returned device…).
+    pub fn complete_item(&mut self, item: ItemId) -> ServiceResult<()> {
+        let (list, found) = self.item(item)?;
+        let (now, today, by) = (self.now(), self.today(), self.operator().to_string());
+        let staff = list.staff_id;
+        let username = self
+            .directory()?
+            .person(staff)
+            .map(|p| p.email.split('@').next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        let joiner_done = list.process == Process::Joiner && list.open_items().count() == 1;
+        let event = AuditEvent::new(
+            "checklist.done",
+            format!("{} item done for staff #{staff}: {}", list.process, found.title),
+        );
+        self.record(event, |tx| {
+            match &found.kind {
+                ItemKind::RemoveRole { role } => directory::unassign_role(tx, staff, *role)?,
+                ItemKind::RevokeGrant { grant } => directory::delete_grant(tx, *grant)?,
+                ItemKind::DisableAccount { account } => checklists::disable_account(tx, *account, today)?,
+                ItemKind::CollectDevice { device } => checklists::return_device(tx, *device, today)?,
+                ItemKind::TransferOwnership { system } => checklists::clear_owner(tx, *system)?,
+                ItemKind::CreateAccount { system } => {
+                    let account = directory::NewAccount {
+                        staff,
+                        system: *system,
+                        username: &username,
+                        created_on: Some(today),
+                        mfa_enrolled_on: None,
+                    };
+                    directory::insert_account(tx, &account)?;
+                }
+                ItemKind::EnrolMfa { system } => checklists::set_mfa_enrolled(tx, staff, *system, today)?,
+                ItemKind::IssueDevices | ItemKind::AcknowledgePolicy { .. } | ItemKind::Template { .. } => {}
+            }
+            checklists::close_item(tx, found.id, &ItemState::Done { by: by.clone(), at: now })?;
+            if joiner_done {
+                checklists::set_staff_status(tx, staff, StaffStatus::Active.as_str(), None)?;
+                checklists::finish_checklist(tx, list.id, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Skip an item; a reason is required and kept.
+    pub fn skip_item(&mut self, item: ItemId, reason: &str) -> ServiceResult<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(invalid("skipping an item needs a reason"));
+        }
+        let (list, found) = self.item(item)?;
+        let (now, by) = (self.now(), self.operator().to_string());
+        let joiner_done = list.process == Process::Joiner && list.open_items().count() == 1;
+        let staff = list.staff_id;
+        let event = AuditEvent::new(
+            "checklist.skip",
+            format!("{} item skipped for staff #{staff}: {}", list.process, found.title),
+        )
+        .with_change(None, Some(format!("reason: {reason}")));
+        self.record(event, |tx| {
+            checklists::close_item(tx, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() })?;
+            if joiner_done {
+                checklists::set_staff_status(tx, staff, StaffStatus::Active.as_str(), None)?;
+                checklists::finish_checklist(tx, list.id, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Mark a leaver as left. Refused while any item is open.
+    pub fn finish_leaver(&mut self, email: &str) -> ServiceResult<()> {
+        let staff = self.person_id(email)?;
+        let list = checklists::checklists_of(self.vault().conn(), staff)?
+            .into_iter()
+            .rev()
+            .find(|c| c.process == Process::Leaver && c.finished_at.is_none())
+            .ok_or_else(|| invalid(format!("{} has no leaver checklist in progress", email.trim())))?;
+        let open: Vec<String> = list.open_items().map(|i| format!("{} {}", i.id, i.title)).collect();
+        if !open.is_empty() {
+            return Err(invalid(format!(
+                "{} item(s) still open; tick or skip each (with a reason) first: {}",
+                open.len(),
+                open.join("; ")
+            )));
+        }
+        let now = self.now();
+        let revocation = list
+            .time_to_full_revocation()
+            .map_or("unknown".to_owned(), |d| format!("{:.1} h", d.as_secs_f64() / 3600.0));
+        let event =
+            AuditEvent::new("leaver.finish", format!("staff #{staff} has left; time to full revocation {revocation}"));
+        self.record(event, |tx| {
+            checklists::set_staff_status(tx, staff, StaffStatus::Left.as_str(), Some(list.key_date))?;
+            checklists::finish_checklist(tx, list.id, now)
+        })
+    }
+
+    // --- devices -----------------------------------------------------------------------------
+
+    pub fn devices(&self) -> ServiceResult<Vec<Device>> {
+        Ok(checklists::devices(self.vault().conn())?)
+    }
+
+    pub fn add_device(&mut self, kind: &str, serial: &str, model: &str, assign: Option<&str>) -> ServiceResult<i64> {
+        let (kind, serial) = (kind.trim(), serial.trim());
+        if kind.is_empty() || serial.is_empty() {
+            return Err(invalid("a device needs a type and a serial number or asset tag"));
+        }
+        if self.devices()?.iter().any(|d| d.serial.eq_ignore_ascii_case(serial)) {
+            return Err(invalid(format!("there is already a device with serial {serial}")));
+        }
+        let assigned = assign.map(|email| self.person_id(email)).transpose()?;
+        let today = self.today();
+        let summary = match assigned {
+            Some(staff) => format!("{kind} {serial} registered and issued to staff #{staff}"),
+            None => format!("{kind} {serial} registered"),
+        };
+        self.record(AuditEvent::new("device.add", summary), |tx| {
+            checklists::insert_device(tx, kind, model.trim(), serial, assigned, assigned.map(|_| today))
+        })
+    }
+
+    // --- report ------------------------------------------------------------------------------
+
+    /// The evidence of a person's latest finished or running leaver process, as CSV: every
+    /// item with its outcome, who and when, and the time to full revocation.
+    pub fn leaver_report_csv(&self, email: &str) -> ServiceResult<Vec<u8>> {
+        let list = self
+            .checklists_of(email)?
+            .into_iter()
+            .rev()
+            .find(|c| c.process == Process::Leaver)
+            .ok_or_else(|| invalid(format!("{} has no leaver checklist", email.trim())))?;
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| invalid(format!("cannot write CSV: {e}"));
+        writer.write_record(["item", "kind", "task", "due", "outcome", "by", "at", "reason"]).map_err(fail)?;
+        for item in &list.items {
+            let (by, at, reason) = match &item.state {
+                ItemState::Open => (String::new(), String::new(), String::new()),
+                ItemState::Done { by, at } => (by.clone(), at.to_string(), String::new()),
+                ItemState::Skipped { by, at, reason } => (by.clone(), at.to_string(), reason.clone()),
+            };
+            let row = [
+                item.id.to_string(),
+                item.kind.code().to_owned(),
+                item.title.clone(),
+                item.due.to_string(),
+                item.state.label().to_owned(),
+                by,
+                at,
+                reason,
+            ];
+            writer.write_record(row.iter().map(|c| neutralise(c))).map_err(fail)?;
+        }
+        let revocation = list.time_to_full_revocation().map_or("not complete".to_owned(), |d| {
+            format!("{:.1} hours after the start of the last day", d.as_secs_f64() / 3600.0)
+        });
+        writer.write_record(["", "summary", "time to full revocation", "", &revocation, "", "", ""]).map_err(fail)?;
+        writer.into_inner().map_err(|e| invalid(format!("cannot write CSV: {e}")))
+    }
+}

@@ -1,0 +1,234 @@
+//! Checklists, their items, the templates and the device register in the database.
+
+use super::error::{VaultError, VaultResult};
+use crate::domain::checklist::{
+    Checklist, ChecklistId, Device, DeviceId, Item, ItemId, ItemKind, ItemState, NewItem, Process, Template,
+};
+use crate::domain::staff::StaffId;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, params};
+
+fn ns(at: Timestamp) -> VaultResult<i64> {
+    i64::try_from(at.as_nanosecond())
+        .map_err(|_| VaultError::Refused("the clock is outside the supported range".into()))
+}
+
+fn timestamp(ns: Option<i64>) -> Option<Timestamp> {
+    ns.and_then(|n| Timestamp::from_nanosecond(i128::from(n)).ok())
+}
+
+fn bad(what: &str) -> VaultError {
+    VaultError::Damaged(format!("a stored {what} is unreadable"))
+}
+
+pub fn templates(conn: &Connection) -> VaultResult<Vec<Template>> {
+    let mut statement = conn.prepare("SELECT id, process, title, offset_days FROM checklist_templates ORDER BY id")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
+    })?;
+    let mut templates = Vec::new();
+    for row in rows {
+        let (id, process, title, offset_days) = row?;
+        templates.push(Template { id, process: process.parse().map_err(|_| bad("template"))?, title, offset_days });
+    }
+    Ok(templates)
+}
+
+pub fn insert_template(conn: &Connection, process: Process, title: &str, offset_days: i64) -> VaultResult<i64> {
+    conn.execute(
+        "INSERT INTO checklist_templates (process, title, offset_days) VALUES (?1, ?2, ?3)",
+        params![process.as_str(), title, offset_days],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn delete_template(conn: &Connection, id: i64) -> VaultResult<()> {
+    conn.execute("DELETE FROM checklist_templates WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn insert_checklist(
+    conn: &Connection,
+    staff: StaffId,
+    process: Process,
+    key_date: Date,
+    now: Timestamp,
+    items: &[NewItem],
+) -> VaultResult<ChecklistId> {
+    conn.execute(
+        "INSERT INTO checklists (staff_id, process, key_date, started_at_ns) VALUES (?1, ?2, ?3, ?4)",
+        params![staff, process.as_str(), key_date.to_string(), ns(now)?],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut insert =
+        conn.prepare_cached("INSERT INTO checklist_items (checklist_id, kind, title, due) VALUES (?1, ?2, ?3, ?4)")?;
+    for item in items {
+        let kind = serde_json::to_string(&item.kind).map_err(|e| VaultError::Refused(e.to_string()))?;
+        insert.execute(params![id, kind, item.title, item.due.to_string()])?;
+    }
+    Ok(id)
+}
+
+fn load_items(conn: &Connection, checklist: ChecklistId) -> VaultResult<Vec<Item>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, kind, title, due, state, actor, at_ns, reason FROM checklist_items WHERE checklist_id = ?1 ORDER BY id",
+    )?;
+    let rows = statement.query_map([checklist], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<i64>>(6)?,
+            row.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (id, kind, title, due, state, actor, at, reason) = row?;
+        let kind: ItemKind = serde_json::from_str(&kind).map_err(|_| bad("checklist item"))?;
+        let due: Date = due.parse().map_err(|_| bad("due date"))?;
+        let at = timestamp(at);
+        let state = match (state.as_str(), actor, at) {
+            ("done", Some(by), Some(at)) => ItemState::Done { by, at },
+            ("skipped", Some(by), Some(at)) => ItemState::Skipped { by, at, reason: reason.unwrap_or_default() },
+            _ => ItemState::Open,
+        };
+        items.push(Item { id, kind, title, due, state });
+    }
+    Ok(items)
+}
+
+fn load_checklists(conn: &Connection, filter: &str, value: i64) -> VaultResult<Vec<Checklist>> {
+    let sql = format!(
+        "SELECT id, staff_id, process, key_date, started_at_ns, finished_at_ns FROM checklists WHERE {filter} ORDER BY id"
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map([value], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, i64>(4)?,
+            row.get::<_, Option<i64>>(5)?,
+        ))
+    })?;
+    let mut checklists = Vec::new();
+    for row in rows {
+        let (id, staff_id, process, key_date, started, finished) = row?;
+        checklists.push(Checklist {
+            id,
+            staff_id,
+            process: process.parse().map_err(|_| bad("checklist"))?,
+            key_date: key_date.parse().map_err(|_| bad("checklist date"))?,
+            started_at: timestamp(Some(started)).unwrap_or(Timestamp::UNIX_EPOCH),
+            finished_at: timestamp(finished),
+            items: load_items(conn, id)?,
+        });
+    }
+    Ok(checklists)
+}
+
+/// Every checklist of one person, oldest first.
+pub fn checklists_of(conn: &Connection, staff: StaffId) -> VaultResult<Vec<Checklist>> {
+    load_checklists(conn, "staff_id = ?1", staff)
+}
+
+/// Checklists not finished yet (the ?1 is unused but keeps one query shape).
+pub fn unfinished(conn: &Connection) -> VaultResult<Vec<Checklist>> {
+    load_checklists(conn, "finished_at_ns IS NULL AND ?1 = ?1", 0)
+}
+
+pub fn checklist(conn: &Connection, id: ChecklistId) -> VaultResult<Option<Checklist>> {
+    Ok(load_checklists(conn, "id = ?1", id)?.pop())
+}
+
+/// The checklist an item belongs to.
+pub fn checklist_of_item(conn: &Connection, item: ItemId) -> VaultResult<Option<ChecklistId>> {
+    Ok(conn.query_row("SELECT checklist_id FROM checklist_items WHERE id = ?1", [item], |row| row.get(0)).optional()?)
+}
+
+pub fn close_item(conn: &Connection, item: ItemId, state: &ItemState) -> VaultResult<()> {
+    let (label, actor, at, reason) = match state {
+        ItemState::Open => ("open", None, None, None),
+        ItemState::Done { by, at } => ("done", Some(by.as_str()), Some(ns(*at)?), None),
+        ItemState::Skipped { by, at, reason } => ("skipped", Some(by.as_str()), Some(ns(*at)?), Some(reason.as_str())),
+    };
+    conn.execute(
+        "UPDATE checklist_items SET state = ?2, actor = ?3, at_ns = ?4, reason = ?5 WHERE id = ?1",
+        params![item, label, actor, at, reason],
+    )?;
+    Ok(())
+}
+
+pub fn finish_checklist(conn: &Connection, id: ChecklistId, at: Timestamp) -> VaultResult<()> {
+    conn.execute("UPDATE checklists SET finished_at_ns = ?2 WHERE id = ?1", params![id, ns(at)?])?;
+    Ok(())
+}
+
+pub fn set_staff_status(conn: &Connection, staff: StaffId, status: &str, end_date: Option<Date>) -> VaultResult<()> {
+    conn.execute(
+        "UPDATE staff SET status = ?2, end_date = coalesce(?3, end_date) WHERE id = ?1",
+        params![staff, status, end_date.map(|d| d.to_string())],
+    )?;
+    Ok(())
+}
+
+pub fn devices(conn: &Connection) -> VaultResult<Vec<Device>> {
+    let mut statement =
+        conn.prepare("SELECT id, kind, model, serial, assigned_to, issued_on, returned_on FROM devices ORDER BY id")?;
+    let rows = statement.query_map([], |row| {
+        Ok(Device {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            model: row.get(2)?,
+            serial: row.get(3)?,
+            assigned_to: row.get(4)?,
+            issued_on: row.get::<_, Option<String>>(5)?.and_then(|d| d.parse().ok()),
+            returned_on: row.get::<_, Option<String>>(6)?.and_then(|d| d.parse().ok()),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn insert_device(
+    conn: &Connection,
+    kind: &str,
+    model: &str,
+    serial: &str,
+    assigned_to: Option<StaffId>,
+    issued_on: Option<Date>,
+) -> VaultResult<DeviceId> {
+    conn.execute(
+        "INSERT INTO devices (kind, model, serial, assigned_to, issued_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![kind, model, serial, assigned_to, issued_on.map(|d| d.to_string())],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn return_device(conn: &Connection, device: DeviceId, on: Date) -> VaultResult<()> {
+    conn.execute("UPDATE devices SET returned_on = ?2 WHERE id = ?1", params![device, on.to_string()])?;
+    Ok(())
+}
+
+pub fn disable_account(conn: &Connection, account: i64, on: Date) -> VaultResult<()> {
+    conn.execute("UPDATE accounts SET disabled_on = ?2 WHERE id = ?1", params![account, on.to_string()])?;
+    Ok(())
+}
+
+pub fn clear_owner(conn: &Connection, system: i64) -> VaultResult<()> {
+    conn.execute("UPDATE systems SET owner_id = NULL WHERE id = ?1", [system])?;
+    Ok(())
+}
+
+pub fn set_mfa_enrolled(conn: &Connection, staff: StaffId, system: i64, on: Date) -> VaultResult<()> {
+    conn.execute(
+        "UPDATE accounts SET mfa_enrolled = 1, mfa_enrolled_on = ?3 WHERE staff_id = ?1 AND system_id = ?2",
+        params![staff, system, on.to_string()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! Joiners and leavers: generated checklists, their effects on access, the rules for finishing,
+//! and the report.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+
+use common::TestVault;
+use keyholder::domain::checklist::{ItemKind, ItemState, Process};
+use keyholder::domain::staff::{StaffDraft, StaffStatus};
+use keyholder::service::{NewJoiner, Office, ServiceError, new_system};
+
+/// CRM (MFA), Email (MFA), Files (no MFA), Safe; roles Sales (CRM, Email) and Office (Email,
+/// Files); Sam has both roles, an exception on Safe, an account per system and two devices.
+fn office_with_sam() -> (TestVault, Office) {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("CRM", "software", "user,admin", "admin", true, true).unwrap()).unwrap();
+    office.add_system(new_system("Email", "software", "user", "", false, true).unwrap()).unwrap();
+    office.add_system(new_system("Files", "software", "user", "", true, false).unwrap()).unwrap();
+    office.add_system(new_system("Safe", "physical", "holder", "", true, false).unwrap()).unwrap();
+    office.add_role("Sales", &["CRM:user".into(), "Email:user".into()]).unwrap();
+    office.add_role("Office", &["Email:user".into(), "Files:user".into()]).unwrap();
+    let sam = StaffDraft {
+        full_name: "Sam Carter".into(),
+        email: "sam@example.com".into(),
+        start_date: "2026-11-23".into(),
+        ..Default::default()
+    };
+    let roles = ["Sales".to_owned(), "Office".to_owned()];
+    let (_, joiner) = office.start_joiner(NewJoiner { draft: sam, roles: &roles }).unwrap();
+    // Finish the joiner checklist so Sam has an account on each system.
+    let list = office.checklists_of("sam@example.com").unwrap().into_iter().find(|c| c.id == joiner).unwrap();
+    for item in &list.items {
+        office.complete_item(item.id).unwrap();
+    }
+    office.grant("sam@example.com", "Safe", "holder", "keeps the petty cash", None).unwrap();
+    office.add_device("Laptop", "LT-001", "ThinkPad T14", Some("sam@example.com")).unwrap();
+    office.add_device("Phone", "PH-002", "Pixel 8", Some("sam@example.com")).unwrap();
+    office.add_device("Laptop", "LT-003", "spare", None).unwrap();
+    (vault, office)
+}
+
+fn leaver_list(office: &Office) -> keyholder::domain::checklist::Checklist {
+    office.checklists_of("sam@example.com").unwrap().into_iter().rev().find(|c| c.process == Process::Leaver).unwrap()
+}
+
+#[test]
+fn a_joiner_gets_one_account_item_per_system_and_mfa_items_only_where_supported() {
+    let (_vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("CRM", "software", "user", "", true, true).unwrap()).unwrap();
+    office.add_system(new_system("Email", "software", "user", "", false, true).unwrap()).unwrap();
+    office.add_system(new_system("Files", "software", "user", "", true, false).unwrap()).unwrap();
+    office.add_role("Sales", &["CRM:user".into(), "Email:user".into()]).unwrap();
+    office.add_role("Office", &["Email:user".into(), "Files:user".into()]).unwrap();
+    let kim = StaffDraft {
+        full_name: "Kim".into(),
+        email: "kim@example.com".into(),
+        start_date: "2026-12-01".into(),
+        ..Default::default()
+    };
+    let roles = ["Sales".to_owned(), "Office".to_owned()];
+    office.start_joiner(NewJoiner { draft: kim, roles: &roles }).unwrap();
+    let list = office.checklists_of("kim@example.com").unwrap().pop().unwrap();
+    let titles: Vec<&str> = list.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Create an account on CRM (record the username)",
+            "Create an account on Email (record the username)",
+            "Create an account on Files (record the username)",
+            "Enrol multi-factor authentication on CRM",
+            "Enrol multi-factor authentication on Email",
+            "Issue equipment and record it in the device register",
+            "Read and acknowledge the data-protection policy",
+            "Read and acknowledge the acceptable-use policy",
+            "Give a building pass and show the alarm and fire procedures",
+            "Explain confidentiality duties",
+        ]
+    );
+    let directory = office.directory().unwrap();
+    assert_eq!(directory.person_by_email("kim@example.com").unwrap().status, StaffStatus::Joining);
+    // Everything done or skipped with a reason: Kim becomes active.
+    for (n, item) in list.items.iter().enumerate() {
+        if n == 5 {
+            office.skip_item(item.id, "works from home with her own laptop").unwrap()
+        } else {
+            office.complete_item(item.id).unwrap()
+        }
+    }
+    let directory = office.directory().unwrap();
+    let kim = directory.person_by_email("kim@example.com").unwrap();
+    assert_eq!(kim.status, StaffStatus::Active);
+    let accounts: Vec<_> = directory.accounts_of(kim.id).collect();
+    assert_eq!(accounts.len(), 3);
+    assert_eq!(accounts.iter().filter(|a| a.mfa_enrolled).count(), 2);
+    assert!(office.checklists_of("kim@example.com").unwrap()[0].finished_at.is_some());
+}
+
+#[test]
+fn a_leaver_gets_exactly_the_right_items() {
+    let (_vault, mut office) = office_with_sam();
+    office.start_leaver("sam@example.com", "2026-11-30").unwrap();
+    let list = leaver_list(&office);
+    let mut titles: Vec<String> = list.items.iter().map(|i| i.title.clone()).collect();
+    titles.sort();
+    let mut expected: Vec<String> = [
+        "Remove role Office (Email user, Files user)",
+        "Remove role Sales (CRM user, Email user)",
+        "Revoke direct access to Safe (holder): keeps the petty cash",
+        "Disable or delete account sam on CRM",
+        "Disable or delete account sam on Email",
+        "Disable or delete account sam on Files",
+        "Collect Laptop ThinkPad T14 (LT-001)",
+        "Collect Phone Pixel 8 (PH-002)",
+        "Return building pass and keys",
+        "Remind of confidentiality duties that continue after leaving",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    expected.sort();
+    assert_eq!(titles, expected);
+    assert!(list.items.iter().all(|i| i.due.to_string() == "2026-11-30"), "items are due on the last day");
+}
+
+#[test]
+fn a_future_last_day_schedules_without_revoking_early_and_left_needs_every_item_closed() {
+    let (_vault, mut office) = office_with_sam();
+    let before = office.directory().unwrap().matrix(office.today()).len();
+    office.start_leaver("sam@example.com", "2026-12-31").unwrap();
+    let directory = office.directory().unwrap();
+    assert_eq!(directory.person_by_email("sam@example.com").unwrap().status, StaffStatus::Leaving);
+    assert_eq!(directory.matrix(office.today()).len(), before, "nothing is revoked before the last day");
+    let error = office.finish_leaver("sam@example.com").unwrap_err();
+    assert!(matches!(&error, ServiceError::Invalid(m) if m.starts_with("10 item(s) still open")), "{error}");
+    let list = leaver_list(&office);
+    let first = list.items[0].id;
+    assert!(matches!(office.skip_item(first, "   "), Err(ServiceError::Invalid(m)) if m.contains("reason")));
+    assert!(office.start_leaver("sam@example.com", "2026-12-31").is_err(), "one leaver process at a time");
+}
+
+#[test]
+fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
+    let (vault, mut office) = office_with_sam();
+    // Recorded late: the last day was yesterday.
+    office.start_leaver("sam@example.com", "2026-11-22").unwrap();
+    let list = leaver_list(&office);
+    let sam = list.staff_id;
+    vault.clock.advance(jiff::SignedDuration::from_hours(3));
+    for item in &list.items {
+        match item.kind {
+            ItemKind::CollectDevice { .. } if item.title.contains("Phone") => {
+                office.skip_item(item.id, "phone was lost; remote wipe done").unwrap()
+            }
+            _ => office.complete_item(item.id).unwrap(),
+        }
+    }
+    let directory = office.directory().unwrap();
+    assert!(
+        directory.matrix(office.today()).keys().all(|(staff, _)| *staff != sam),
+        "all access is gone from the matrix"
+    );
+    assert!(directory.accounts_of(sam).all(|a| a.disabled_on.is_some()));
+    office.finish_leaver("sam@example.com").unwrap();
+    let directory = office.directory().unwrap();
+    let person = directory.person(sam).unwrap();
+    assert_eq!(person.status, StaffStatus::Left);
+    assert_eq!(person.end_date.map(|d| d.to_string()).as_deref(), Some("2026-11-22"));
+    let laptop = office.devices().unwrap().into_iter().find(|d| d.serial == "LT-001").unwrap();
+    assert!(laptop.returned_on.is_some());
+
+    let list = leaver_list(&office);
+    // The last day started at 2026-11-22 00:00 UTC; revocations were done at 2026-11-23 12:00.
+    assert_eq!(list.time_to_full_revocation().map(|d| d.as_hours()), Some(36));
+    let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "item,kind,task,due,outcome,by,at,reason");
+    assert_eq!(lines.len(), 1 + list.items.len() + 1);
+    for item in &list.items {
+        let line = lines.iter().find(|l| l.starts_with(&format!("{},", item.id))).unwrap();
+        assert!(line.contains(",Ada,2026-11-23T12:00:00Z"), "{line}");
+        if let ItemState::Skipped { reason, .. } = &item.state {
+            assert!(line.ends_with(reason.as_str()), "{line}");
+        }
+    }
+    assert!(
+        report.ends_with(",summary,time to full revocation,,36.0 hours after the start of the last day,,,\n"),
+        "{report}"
+    );
+}
