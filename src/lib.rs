@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod report;
 pub mod service;
 #[cfg(feature = "gui")]
 pub mod ui;

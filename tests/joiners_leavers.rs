@@ -187,3 +187,31 @@ fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
         "{report}"
     );
 }
+
+#[test]
+fn skipping_a_revocation_does_not_let_a_leaver_keep_access() {
+    let (_vault, mut office) = office_with_sam();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    for item in leaver_list(&office).items {
+        match item.kind {
+            ItemKind::RemoveRole { .. } => office.skip_item(item.id, "thought it was already removed").unwrap(),
+            _ => office.complete_item(item.id).unwrap(),
+        }
+    }
+    let error = office.finish_leaver("sam@example.com").unwrap_err().to_string();
+    assert!(error.starts_with("sam@example.com still has access: CRM (user)"), "{error}");
+    assert_eq!(office.directory().unwrap().person_by_email("sam@example.com").unwrap().status, StaffStatus::Leaving);
+}
+
+#[test]
+fn the_leaver_report_is_also_a_pdf() {
+    let (_vault, mut office) = office_with_sam();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    for item in leaver_list(&office).items {
+        office.complete_item(item.id).unwrap();
+    }
+    office.finish_leaver("sam@example.com").unwrap();
+    let pdf = office.leaver_report_pdf("sam@example.com").unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(String::from_utf8_lossy(&pdf).contains("/Count 1"), "ten items fit on one page");
+}

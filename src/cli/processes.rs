@@ -45,8 +45,10 @@ pub fn leaver(office: &mut Office, action: LeaverCommand) -> Result<()> {
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 eprintln!("Wrote {}.", path.display());
             }
-            if pdf.is_some() {
-                bail!("PDF reports are not available yet in this version; the CSV report has the same content");
+            if let Some(path) = &pdf {
+                std::fs::write(path, office.leaver_report_pdf(&email)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("Wrote {}.", path.display());
             }
         }
     }

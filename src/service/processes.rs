@@ -9,6 +9,7 @@ use crate::domain::checklist::{
 };
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus, parse_date};
 use crate::domain::staff_csv::neutralise;
+use crate::report::PdfReport;
 use crate::vault::{checklists, directory};
 
 fn invalid(text: impl Into<String>) -> ServiceError {
@@ -211,6 +212,26 @@ impl Office {
                 open.join("; ")
             )));
         }
+        // Skipped items must not leave a way in: every access and account has to be gone.
+        let directory = self.directory()?;
+        let mut remaining: Vec<String> = directory
+            .access_of(staff, self.today())
+            .iter()
+            .filter_map(|a| directory.level(a.level_id))
+            .map(|(s, l)| format!("{} ({})", s.name, l.name))
+            .collect();
+        remaining.extend(directory.accounts_of(staff).filter(|a| a.disabled_on.is_none()).map(|a| {
+            format!("account {} on {}", a.username, directory.system(a.system_id).map_or("?", |s| s.name.as_str()))
+        }));
+        if !remaining.is_empty() {
+            remaining.sort();
+            remaining.dedup();
+            return Err(invalid(format!(
+                "{} still has access: {}; remove it before marking them as left",
+                email.trim(),
+                remaining.join(", ")
+            )));
+        }
         let now = self.now();
         let revocation = list
             .time_to_full_revocation()
@@ -250,24 +271,23 @@ impl Office {
 
     // --- report ------------------------------------------------------------------------------
 
-    /// The evidence of a person's latest finished or running leaver process, as CSV: every
-    /// item with its outcome, who and when, and the time to full revocation.
-    pub fn leaver_report_csv(&self, email: &str) -> ServiceResult<Vec<u8>> {
-        let list = self
-            .checklists_of(email)?
+    fn leaver_checklist(&self, email: &str) -> ServiceResult<Checklist> {
+        self.checklists_of(email)?
             .into_iter()
             .rev()
             .find(|c| c.process == Process::Leaver)
-            .ok_or_else(|| invalid(format!("{} has no leaver checklist", email.trim())))?;
+            .ok_or_else(|| invalid(format!("{} has no leaver checklist", email.trim())))
+    }
+
+    /// The evidence of a person's latest leaver process, as CSV: every item with its outcome,
+    /// who did it and when, and the time to full revocation.
+    pub fn leaver_report_csv(&self, email: &str) -> ServiceResult<Vec<u8>> {
+        let list = self.leaver_checklist(email)?;
         let mut writer = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| invalid(format!("cannot write CSV: {e}"));
         writer.write_record(["item", "kind", "task", "due", "outcome", "by", "at", "reason"]).map_err(fail)?;
         for item in &list.items {
-            let (by, at, reason) = match &item.state {
-                ItemState::Open => (String::new(), String::new(), String::new()),
-                ItemState::Done { by, at } => (by.clone(), at.to_string(), String::new()),
-                ItemState::Skipped { by, at, reason } => (by.clone(), at.to_string(), reason.clone()),
-            };
+            let (by, at, reason) = outcome(&item.state);
             let row = [
                 item.id.to_string(),
                 item.kind.code().to_owned(),
@@ -280,10 +300,71 @@ impl Office {
             ];
             writer.write_record(row.iter().map(|c| neutralise(c))).map_err(fail)?;
         }
-        let revocation = list.time_to_full_revocation().map_or("not complete".to_owned(), |d| {
-            format!("{:.1} hours after the start of the last day", d.as_secs_f64() / 3600.0)
-        });
+        let revocation = revocation_text(&list);
         writer.write_record(["", "summary", "time to full revocation", "", &revocation, "", "", ""]).map_err(fail)?;
         writer.into_inner().map_err(|e| invalid(format!("cannot write CSV: {e}")))
     }
+
+    /// The same evidence as a PDF an auditor can file.
+    pub fn leaver_report_pdf(&self, email: &str) -> ServiceResult<Vec<u8>> {
+        let list = self.leaver_checklist(email)?;
+        let directory = self.directory()?;
+        let person = directory.person(list.staff_id).ok_or_else(|| invalid("the person is no longer on record"))?;
+        let mut report = PdfReport::new(&format!("Leaver report: {}", person.full_name));
+        let done = list.items.iter().filter(|i| matches!(i.state, ItemState::Done { .. })).count();
+        let skipped = list.items.iter().filter(|i| matches!(i.state, ItemState::Skipped { .. })).count();
+        report.facts(&[
+            ("Person", format!("{} <{}>", person.full_name, person.email)),
+            ("Team", person.team.clone()),
+            ("Last day", list.key_date.to_string()),
+            ("Process started", list.started_at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
+            (
+                "Marked as left",
+                list.finished_at.map_or("not yet".to_owned(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()),
+            ),
+            (
+                "Items",
+                format!("{} ({done} done, {skipped} skipped, {} open)", list.items.len(), list.open_items().count()),
+            ),
+            ("Time to full revocation", revocation_text(&list)),
+            ("Report by", format!("{} at {}", self.operator(), self.now().strftime("%Y-%m-%d %H:%M UTC"))),
+        ]);
+        report.heading("Every item, its outcome, who and when");
+        let rows: Vec<Vec<String>> = list
+            .items
+            .iter()
+            .map(|item| {
+                let (by, at, reason) = outcome(&item.state);
+                let outcome =
+                    if reason.is_empty() { item.state.label().to_owned() } else { format!("skipped: {reason}") };
+                vec![
+                    item.title.clone(),
+                    item.due.to_string(),
+                    outcome,
+                    by,
+                    at.get(..16).unwrap_or(&at).replace('T', " "),
+                ]
+            })
+            .collect();
+        report.table(&["Task", "Due", "Outcome", "By", "When (UTC)"], &[78.0, 20.0, 40.0, 16.0, 24.0], &rows);
+        report.paragraph(
+            "Time to full revocation runs from the start of the last day to the moment the last access item \
+             (role, direct grant or account) was closed. Produced by Keyholder from its audited records.",
+        );
+        Ok(report.finish())
+    }
+}
+
+fn outcome(state: &ItemState) -> (String, String, String) {
+    match state {
+        ItemState::Open => (String::new(), String::new(), String::new()),
+        ItemState::Done { by, at } => (by.clone(), at.to_string(), String::new()),
+        ItemState::Skipped { by, at, reason } => (by.clone(), at.to_string(), reason.clone()),
+    }
+}
+
+fn revocation_text(list: &Checklist) -> String {
+    list.time_to_full_revocation().map_or("not complete".to_owned(), |d| {
+        format!("{:.1} hours after the start of the last day", d.as_secs_f64() / 3600.0)
+    })
 }
