@@ -109,9 +109,10 @@ impl Office {
         Ok(checklists::checklists_of(self.vault().conn(), id)?)
     }
 
-    /// Joiner and leaver checklists not finished yet.
-    pub fn unfinished_checklists(&self) -> ServiceResult<Vec<Checklist>> {
-        Ok(checklists::unfinished(self.vault().conn())?)
+    /// Joiner and leaver checklists in progress, and those finished in the last 90 days.
+    pub fn current_checklists(&self) -> ServiceResult<Vec<Checklist>> {
+        let since = self.now().checked_sub(jiff::SignedDuration::from_hours(90 * 24)).unwrap_or(self.now());
+        Ok(checklists::current(self.vault().conn(), since)?)
     }
 
     fn item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
@@ -367,4 +368,34 @@ fn revocation_text(list: &Checklist) -> String {
     list.time_to_full_revocation().map_or("not complete".to_owned(), |d| {
         format!("{:.1} hours after the start of the last day", d.as_secs_f64() / 3600.0)
     })
+}
+
+impl Office {
+    /// The office-wide template items added to every joiner or leaver checklist.
+    pub fn templates(&self) -> ServiceResult<Vec<crate::domain::checklist::Template>> {
+        Ok(checklists::templates(self.vault().conn())?)
+    }
+
+    pub fn add_template(&mut self, process: Process, title: &str, offset_days: i64) -> ServiceResult<i64> {
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(invalid("a template item needs a title of at most 200 characters"));
+        }
+        if !(-365..=365).contains(&offset_days) {
+            return Err(invalid("the offset must be within a year of the key date"));
+        }
+        let event = AuditEvent::new("template.add", format!("{process} template item added: {title}"))
+            .with_change(None, Some(format!("offset {offset_days} days")));
+        self.record(event, |tx| checklists::insert_template(tx, process, title, offset_days))
+    }
+
+    pub fn remove_template(&mut self, id: i64) -> ServiceResult<()> {
+        let template =
+            self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| invalid("no such template item"))?;
+        let event = AuditEvent::new(
+            "template.remove",
+            format!("{} template item removed: {}", template.process, template.title),
+        );
+        self.record(event, |tx| checklists::delete_template(tx, id))
+    }
 }

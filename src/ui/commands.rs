@@ -101,4 +101,8 @@ pub enum Command {
     FinishLeaver(StaffId),
     StartJoiner,
     StartLeaver(StaffId),
+    AddDevice,
+    AddTemplate,
+    RemoveTemplate(i64),
+    SaveLeaverReport(StaffId),
 }

@@ -15,7 +15,7 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
     egui::ScrollArea::vertical().id_salt("processes").show(ui, |ui| {
         let today = records.today;
         let directory = &records.directory;
-        if records.checklists.is_empty() {
+        if records.checklists.iter().all(|c| c.finished_at.is_some()) {
             ui.weak("No joiner or leaver in progress.");
         }
         egui::Grid::new("process-list").num_columns(5).striped(true).spacing([16.0, 6.0]).show(ui, |ui| {
@@ -35,7 +35,9 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
                 ui.label(when);
                 ui.add(egui::ProgressBar::new(list.progress()).desired_width(160.0).show_percentage());
                 let overdue = list.open_items().filter(|i| i.due < today).count();
-                if overdue > 0 {
+                if list.finished_at.is_some() {
+                    ui.weak("finished");
+                } else if overdue > 0 {
                     ui.colored_label(ui.visuals().error_fg_color, format!("{overdue} overdue"));
                 } else {
                     ui.label(format!("{} open", list.open_items().count()));
@@ -45,6 +47,59 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
         });
         ui.add_space(16.0);
         joiner_form_ui(ui, records, commands);
+        ui.add_space(16.0);
+        templates_ui(ui, records, commands);
+        ui.add_space(16.0);
+        devices_ui(ui, records, commands);
+    });
+}
+
+fn templates_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+    ui.strong("Items added to every checklist");
+    for template in &records.templates {
+        ui.horizontal(|ui| {
+            ui.label(format!("{}: {} (day {:+})", template.process, template.title, template.offset_days));
+            if ui.small_button(format!("Remove item {}", template.title)).clicked() {
+                commands.push(Command::RemoveTemplate(template.id));
+            }
+        });
+    }
+    let forms = &mut records.forms;
+    text_field(ui, "New item", &mut forms.template_title);
+    indented(ui, |ui| {
+        ui.checkbox(&mut forms.template_leaver, "For leavers (otherwise joiners)");
+        let label = ui.label("Days after the key date");
+        ui.add(egui::DragValue::new(&mut forms.template_offset).range(-365..=365)).labelled_by(label.id);
+        if ui.add_enabled(!forms.template_title.trim().is_empty(), egui::Button::new("Add item")).clicked() {
+            commands.push(Command::AddTemplate);
+        }
+    });
+}
+
+fn devices_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+    ui.strong("Device register");
+    let directory = &records.directory;
+    egui::Grid::new("devices").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        for device in &records.devices {
+            ui.label(format!("{} {}", device.kind, device.model));
+            ui.label(&device.serial);
+            ui.label(
+                device.assigned_to.and_then(|s| directory.person(s)).map_or("unassigned", |p| p.full_name.as_str()),
+            );
+            ui.label(device.returned_on.map_or(String::new(), |d| format!("returned {d}")));
+            ui.end_row();
+        }
+    });
+    let forms = &mut records.forms;
+    text_field(ui, "Device type", &mut forms.device_kind);
+    text_field(ui, "Serial or asset tag", &mut forms.device_serial);
+    text_field(ui, "Make and model", &mut forms.device_model);
+    text_field(ui, "Issued to (email)", &mut forms.device_assign);
+    indented(ui, |ui| {
+        let ready = !forms.device_kind.trim().is_empty() && !forms.device_serial.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Register device")).clicked() {
+            commands.push(Command::AddDevice);
+        }
     });
 }
 
@@ -124,6 +179,23 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
             let label = ui.label("Reason for skipping");
             ui.add(egui::TextEdit::singleline(&mut forms.skip_reason).desired_width(320.0)).labelled_by(label.id);
         });
+        if list.process == Process::Leaver {
+            ui.horizontal(|ui| {
+                let label = ui.label("Report file (without extension)");
+                ui.add(
+                    egui::TextEdit::singleline(&mut forms.report_path)
+                        .hint_text("/path/to/leaver-report")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+                if ui
+                    .add_enabled(!forms.report_path.trim().is_empty(), egui::Button::new("Save report (PDF and CSV)"))
+                    .clicked()
+                {
+                    commands.push(Command::SaveLeaverReport(list.staff_id));
+                }
+            });
+        }
         if list.process == Process::Leaver
             && list.is_complete()
             && list.finished_at.is_none()

@@ -2,7 +2,7 @@
 //! staff rows and the access matrix, rebuilt only after a write or a change of filter.
 
 use crate::domain::access::{AccessDiff, Cell, Directory, RoleId};
-use crate::domain::checklist::{Checklist, ChecklistId, ItemId};
+use crate::domain::checklist::{Checklist, ChecklistId, Device, ItemId, Template};
 use crate::domain::staff::{StaffDraft, StaffId};
 use crate::domain::staff_csv::ImportPlan;
 use crate::domain::staff_query::{StaffFilter, StaffIndex};
@@ -51,6 +51,14 @@ pub struct RecordForms {
     pub skip_reason: String,
     pub confirm_item: Option<ItemId>,
     pub leaver_last_day: String,
+    pub device_kind: String,
+    pub device_serial: String,
+    pub device_model: String,
+    pub device_assign: String,
+    pub template_title: String,
+    pub template_leaver: bool,
+    pub template_offset: i64,
+    pub report_path: String,
     pub export_path: String,
 }
 
@@ -67,8 +75,10 @@ pub struct Records {
     pub selected_staff: Option<StaffId>,
     pub selected_system: Option<SystemId>,
     pub import_plan: Option<ImportPlan>,
-    /// Joiner and leaver checklists in progress.
+    /// Joiner and leaver checklists in progress or finished in the last 90 days.
     pub checklists: Vec<Checklist>,
+    pub devices: Vec<Device>,
+    pub templates: Vec<Template>,
     pub selected_checklist: Option<ChecklistId>,
     /// Who a pending role change would affect.
     pub role_preview: Option<Vec<(StaffId, AccessDiff)>>,
@@ -98,6 +108,8 @@ impl Records {
             selected_system: None,
             import_plan: None,
             checklists: Vec::new(),
+            devices: Vec::new(),
+            templates: Vec::new(),
             selected_checklist: None,
             role_preview: None,
             forms: RecordForms {
@@ -112,7 +124,9 @@ impl Records {
     /// Read the office again after a write.
     pub fn reload(&mut self, office: &Office) -> ServiceResult<()> {
         self.directory = office.directory()?;
-        self.checklists = office.unfinished_checklists()?;
+        self.checklists = office.current_checklists()?;
+        self.devices = office.devices()?;
+        self.templates = office.templates()?;
         self.forms.confirm_item = None;
         self.today = office.today();
         self.index = StaffIndex::build(&self.directory, self.today);

@@ -6,6 +6,7 @@ use super::records::Records;
 use super::widgets::Notice;
 use super::{audit, matrix, operators, overview, processes, roles, settings, staff, systems};
 use crate::domain::audit::AuditRecord;
+use crate::domain::checklist::Process;
 use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
 use crate::service::{NewJoiner, new_system};
@@ -318,6 +319,31 @@ impl Shell {
                 self.records.selected_staff = None;
                 self.page = Page::JoinersLeavers;
                 "Leaver checklist started.".to_owned()
+            }
+            Command::AddDevice => {
+                let assign = Some(forms.device_assign.trim()).filter(|a| !a.is_empty());
+                self.office.add_device(&forms.device_kind, &forms.device_serial, &forms.device_model, assign)?;
+                let serial = std::mem::take(&mut forms.device_serial);
+                forms.device_model.clear();
+                forms.device_assign.clear();
+                format!("Device {} registered.", serial.trim())
+            }
+            Command::AddTemplate => {
+                let process = if forms.template_leaver { Process::Leaver } else { Process::Joiner };
+                self.office.add_template(process, &forms.template_title, forms.template_offset)?;
+                forms.template_title.clear();
+                "Template item added.".to_owned()
+            }
+            Command::RemoveTemplate(id) => {
+                self.office.remove_template(*id)?;
+                "Template item removed.".to_owned()
+            }
+            Command::SaveLeaverReport(staff) => {
+                let base = forms.report_path.trim().to_owned();
+                let email = email_of(*staff);
+                write_new_file(&format!("{base}.pdf"), &self.office.leaver_report_pdf(&email)?)?;
+                write_new_file(&format!("{base}.csv"), &self.office.leaver_report_csv(&email)?)?;
+                format!("Report saved as {base}.pdf and {base}.csv.")
             }
             Command::SaveRole => {
                 let Some(role) = forms.editing_role else { return Ok(None) };

@@ -138,9 +138,9 @@ pub fn checklists_of(conn: &Connection, staff: StaffId) -> VaultResult<Vec<Check
     load_checklists(conn, "staff_id = ?1", staff)
 }
 
-/// Checklists not finished yet (the ?1 is unused but keeps one query shape).
-pub fn unfinished(conn: &Connection) -> VaultResult<Vec<Checklist>> {
-    load_checklists(conn, "finished_at_ns IS NULL AND ?1 = ?1", 0)
+/// Checklists not finished yet, and those finished after `since`.
+pub fn current(conn: &Connection, since: Timestamp) -> VaultResult<Vec<Checklist>> {
+    load_checklists(conn, "finished_at_ns IS NULL OR finished_at_ns >= ?1", ns(since)?)
 }
 
 pub fn checklist(conn: &Connection, id: ChecklistId) -> VaultResult<Option<Checklist>> {
