@@ -59,7 +59,7 @@ fn templates_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Com
     for template in &records.templates {
         ui.horizontal(|ui| {
             ui.label(format!("{}: {} (day {:+})", template.process, template.title, template.offset_days));
-            if ui.small_button(format!("Remove item {}", template.title)).clicked() {
+            if ui.small_button("Remove").on_hover_text(format!("Remove the item {}", template.title)).clicked() {
                 commands.push(Command::RemoveTemplate(template.id));
             }
         });
@@ -116,7 +116,7 @@ fn joiner_form_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<C
         ui.horizontal_wrapped(|ui| {
             for role in &directory.roles {
                 let mut ticked = forms.joiner_roles.contains(&role.id);
-                if ui.checkbox(&mut ticked, format!("Joiner role {}", role.name)).changed() {
+                if ui.checkbox(&mut ticked, &role.name).changed() {
                     if ticked {
                         forms.joiner_roles.push(role.id);
                     } else {
