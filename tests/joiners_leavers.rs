@@ -98,6 +98,13 @@ fn a_joiner_gets_one_account_item_per_system_and_mfa_items_only_where_supported(
 #[test]
 fn a_leaver_gets_exactly_the_right_items() {
     let (_vault, mut office) = office_with_sam();
+    let value = keyholder::domain::secret::SecretString::new("ribbon-canyon-violet-tractor-7");
+    // Three secrets Sam could know: through CRM access, through the Safe exception, and named.
+    office.add_secret("CRM admin login", Some("CRM"), None, "admin", &value, None, None, &[]).unwrap();
+    office.add_secret("Safe combination", Some("Safe"), None, "", &value, None, None, &[]).unwrap();
+    office.add_secret("Bank portal", None, None, "", &value, None, None, &["sam@example.com".into()]).unwrap();
+    // And one Sam cannot know: CRM's admin level only.
+    office.add_secret("CRM root", Some("CRM"), Some("admin"), "root", &value, None, None, &[]).unwrap();
     office.start_leaver("sam@example.com", "2026-11-30").unwrap();
     let list = leaver_list(&office);
     let mut titles: Vec<String> = list.items.iter().map(|i| i.title.clone()).collect();
@@ -111,6 +118,9 @@ fn a_leaver_gets_exactly_the_right_items() {
         "Disable or delete account sam on Files",
         "Collect Laptop ThinkPad T14 (LT-001)",
         "Collect Phone Pixel 8 (PH-002)",
+        "Rotate the shared secret Bank portal",
+        "Rotate the shared secret CRM admin login",
+        "Rotate the shared secret Safe combination",
         "Return building pass and keys",
         "Remind of confidentiality duties that continue after leaving",
     ]

@@ -2,7 +2,7 @@
 
 use super::input::Passwords;
 use super::{Cli, Command, OperatorCommand, default_vault_path};
-use super::{processes, records};
+use super::{processes, records, secrets};
 use crate::service::{Clock, NewOffice, Office, SignIn, SignInMethod, restore_backup};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
@@ -122,6 +122,15 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             office.revoke(&email, &system)?;
             eprintln!("Revoked {email}'s direct access to {system}.");
+        }
+        Command::Secret { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            secrets::secret(&mut office, action, &mut passwords)?;
+        }
+        Command::Generate { length, passphrase } => secrets::generate(length, passphrase)?,
+        Command::Due { json } => {
+            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            return secrets::due(&office, json);
         }
         Command::Joiner { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;

@@ -44,6 +44,23 @@ impl Passwords {
         }
     }
 
+    /// A secret's value from standard input: the line after the password with
+    /// `--password-stdin`, otherwise the first line.
+    pub fn require_value(&mut self) -> Result<SecretString> {
+        let line = if self.from_stdin {
+            self.stdin_line(1)?
+        } else {
+            let mut text = String::new();
+            std::io::stdin().lock().read_line(&mut text).context("cannot read standard input")?;
+            let value = text.trim_end_matches(['\r', '\n']).to_owned();
+            (!value.is_empty()).then(|| SecretString::new(value))
+        };
+        match line {
+            Some(value) => Ok(value),
+            None => bail!("no value given: put it on standard input, or use --generate"),
+        }
+    }
+
     /// A new password: KEYHOLDER_NEW_PASSWORD, or stdin line `line` (0-based).
     pub fn require_new(&mut self, line: usize) -> Result<SecretString> {
         if let Ok(value) = std::env::var("KEYHOLDER_NEW_PASSWORD") {

@@ -13,6 +13,7 @@ mod commands;
 mod input;
 mod processes;
 mod records;
+mod secrets;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -130,6 +131,24 @@ pub enum Command {
         #[command(subcommand)]
         action: DeviceCommand,
     },
+    /// Shared secrets: the Wi-Fi key, alarm code, supplier logins.
+    Secret {
+        #[command(subcommand)]
+        action: SecretCommand,
+    },
+    /// Print a random password or passphrase (nothing is stored).
+    Generate {
+        #[arg(long, value_name = "N", conflicts_with = "passphrase")]
+        length: Option<usize>,
+        /// A passphrase of this many words instead.
+        #[arg(long, value_name = "WORDS")]
+        passphrase: Option<usize>,
+    },
+    /// What needs attention; exits 3 when something is overdue (for cron and monitoring).
+    Due {
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a vault filled with a realistic synthetic office to explore.
     Demo {
         /// How many staff members.
@@ -139,6 +158,61 @@ pub enum Command {
         kdf_memory_mib: Option<u32>,
         #[arg(long, value_name = "N")]
         kdf_iterations: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Add a shared secret; its value is read from standard input, or generated.
+    Add {
+        name: String,
+        #[arg(long)]
+        system: String,
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long, default_value = "")]
+        username: String,
+        #[arg(long, value_name = "N")]
+        interval_days: Option<i64>,
+        #[arg(long, value_name = "DATE")]
+        last_rotated: Option<String>,
+        #[arg(long = "holder", value_name = "EMAIL")]
+        holders: Vec<String>,
+        #[arg(long)]
+        generate: bool,
+    },
+    /// List secrets (name, system, last rotated, due, reason).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One secret; the value only with --reveal (audited).
+    Show {
+        name: String,
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a new value (from standard input, or generated and printed once).
+    Rotate {
+        name: String,
+        #[arg(long)]
+        generate: bool,
+    },
+    /// Who could know it, and why.
+    Holders {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// When earlier values were in use (values stay hidden).
+    History { name: String },
+    /// Mark it as possibly compromised: it becomes due at once.
+    Compromised {
+        name: String,
+        #[arg(long)]
+        note: String,
     },
 }
 

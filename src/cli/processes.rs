@@ -65,6 +65,7 @@ fn target(kind: &ItemKind) -> String {
         ItemKind::DisableAccount { account } => format!("account:{account}"),
         ItemKind::CollectDevice { device } => format!("device:{device}"),
         ItemKind::AcknowledgePolicy { policy } => format!("document:{policy}"),
+        ItemKind::RotateSecret { secret } => format!("credential:{secret}"),
         ItemKind::IssueDevices | ItemKind::Template { .. } => String::new(),
     }
 }

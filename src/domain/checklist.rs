@@ -68,6 +68,8 @@ pub enum ItemKind {
     CollectDevice { device: DeviceId },
     /// Hand over ownership of a system the person owns (leaver).
     TransferOwnership { system: SystemId },
+    /// Change a shared secret the person could know (leaver); done by rotating it.
+    RotateSecret { secret: i64 },
     /// An office-wide item from the templates.
     Template { title: String },
 }
@@ -85,6 +87,7 @@ impl ItemKind {
             Self::DisableAccount { .. } => "disable_account",
             Self::CollectDevice { .. } => "collect_device",
             Self::TransferOwnership { .. } => "transfer_ownership",
+            Self::RotateSecret { .. } => "rotate_secret",
             Self::Template { .. } => "template",
         }
     }
@@ -272,6 +275,7 @@ pub fn leaver_items(
     staff: StaffId,
     last_day: Date,
     devices: &[Device],
+    secrets_known: &[(i64, String)],
     templates: &[Template],
 ) -> Vec<NewItem> {
     let mut items = Vec::new();
@@ -309,6 +313,13 @@ pub fn leaver_items(
         items.push(NewItem {
             kind: ItemKind::CollectDevice { device: device.id },
             title: format!("Collect {} {} ({})", device.kind, device.model, device.serial).replace("  ", " "),
+            due,
+        });
+    }
+    for (secret, name) in secrets_known {
+        items.push(NewItem {
+            kind: ItemKind::RotateSecret { secret: *secret },
+            title: format!("Rotate the shared secret {name}"),
             due,
         });
     }

@@ -3,11 +3,13 @@
 pub mod access;
 pub mod audit;
 pub mod checklist;
+pub mod generator;
 pub mod lockout;
 pub mod operator;
 pub mod password;
 pub mod recovery_key;
 pub mod secret;
+pub mod shared_secret;
 pub mod staff;
 pub mod staff_csv;
 pub mod staff_query;

@@ -6,6 +6,7 @@ mod demo;
 mod office;
 mod processes;
 mod records;
+mod secrets;
 mod sign_in;
 mod staff;
 
@@ -13,6 +14,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};
 pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
+pub use secrets::{DueItem, SecretStatus, generate_passphrase, generate_password, is_common_password};
 pub use sign_in::{
     Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options, vault_exists,
 };

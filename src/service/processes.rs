@@ -95,11 +95,23 @@ impl Office {
         }
         let devices = checklists::devices(conn)?;
         let templates = checklists::templates(conn)?;
-        let items = leaver_items(&directory, person.id, last_day, &devices, &templates);
+        let today = self.today();
+        let known: Vec<(i64, String)> = crate::vault::secrets::all(conn)?
+            .into_iter()
+            .filter(|secret| {
+                crate::domain::shared_secret::current_holders(secret, &directory, today).contains(&person.id)
+            })
+            .map(|secret| (secret.id, secret.name))
+            .collect();
+        let items = leaver_items(&directory, person.id, last_day, &devices, &known, &templates);
         let now = self.now();
         let summary = format!("leaver staff #{} with last day {last_day}: {} checklist items", person.id, items.len());
         self.record(AuditEvent::new("leaver.start", summary), |tx| {
             checklists::set_staff_status(tx, person.id, StaffStatus::Leaving.as_str(), Some(last_day))?;
+            // From today on, these secrets are due for rotation because of this person.
+            for (secret, _) in &known {
+                crate::vault::secrets::add_exposure(tx, *secret, person.id, last_day)?;
+            }
             checklists::insert_checklist(tx, person.id, Process::Leaver, last_day, now, &items)
         })
     }
@@ -131,6 +143,11 @@ impl Office {
     /// role, revoking a grant, disabling an account, recording a returned device…).
     pub fn complete_item(&mut self, item: ItemId) -> ServiceResult<()> {
         let (list, found) = self.item(item)?;
+        if let ItemKind::RotateSecret { .. } = found.kind {
+            return Err(invalid(
+                "this item is done by rotating the secret (keyholder secret rotate NAME, or Rotate on its page)",
+            ));
+        }
         let (now, today, by) = (self.now(), self.today(), self.operator().to_string());
         let staff = list.staff_id;
         let username = self
@@ -161,7 +178,10 @@ impl Office {
                     directory::insert_account(tx, &account)?;
                 }
                 ItemKind::EnrolMfa { system } => checklists::set_mfa_enrolled(tx, staff, *system, today)?,
-                ItemKind::IssueDevices | ItemKind::AcknowledgePolicy { .. } | ItemKind::Template { .. } => {}
+                ItemKind::IssueDevices
+                | ItemKind::AcknowledgePolicy { .. }
+                | ItemKind::Template { .. }
+                | ItemKind::RotateSecret { .. } => {}
             }
             checklists::close_item(tx, found.id, &ItemState::Done { by: by.clone(), at: now })?;
             if joiner_done {

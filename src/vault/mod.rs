@@ -18,6 +18,7 @@ pub mod keystore;
 pub mod lockfile;
 pub mod operators;
 pub mod schema;
+pub mod secrets;
 pub mod settings;
 pub mod slots;
 

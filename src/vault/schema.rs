@@ -7,6 +7,7 @@
 //!   `staff_roles`, `direct_grants`, `accounts`.
 //! - 4: joiners and leavers: `devices`, `checklist_templates` (with default items),
 //!   `checklists`, `checklist_items`.
+//! - 5: shared secrets: `secrets`, `secret_holders`, `secret_history`, `secret_exposures`.
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -162,6 +163,39 @@ const MIGRATIONS: &[&str] = &[
         reason TEXT
     );
     CREATE INDEX checklist_items_list ON checklist_items(checklist_id);",
+    // 4 → 5
+    "CREATE TABLE secrets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        system_id INTEGER REFERENCES systems(id),
+        level_id INTEGER REFERENCES access_levels(id),
+        username TEXT NOT NULL DEFAULT '',
+        value TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        interval_days INTEGER,
+        last_rotated TEXT NOT NULL,
+        compromised_on TEXT,
+        compromised_note TEXT
+    );
+    CREATE TABLE secret_holders (
+        secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        PRIMARY KEY (secret_id, staff_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE secret_history (
+        id INTEGER PRIMARY KEY,
+        secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+        value TEXT NOT NULL,
+        used_from TEXT NOT NULL,
+        replaced_on TEXT NOT NULL
+    );
+    CREATE TABLE secret_exposures (
+        secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        since TEXT NOT NULL,
+        PRIMARY KEY (secret_id, staff_id)
+    ) WITHOUT ROWID;",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -1,0 +1,144 @@
+//! CLI commands for shared secrets, the generator and the list of what is due.
+
+use super::SecretCommand;
+use super::input::Passwords;
+use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
+use crate::domain::secret::SecretString;
+use crate::service::{Office, generate_passphrase, generate_password};
+use anyhow::Result;
+use serde_json::json;
+use std::process::ExitCode;
+
+fn generated() -> Result<SecretString> {
+    Ok(generate_password(DEFAULT_LENGTH, CharSets::default())?)
+}
+
+pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwords) -> Result<()> {
+    match action {
+        SecretCommand::Add { name, system, level, username, interval_days, last_rotated, holders, generate } => {
+            let value = if generate { generated()? } else { passwords.require_value()? };
+            office.add_secret(
+                &name,
+                Some(&system),
+                level.as_deref(),
+                &username,
+                &value,
+                interval_days,
+                last_rotated.as_deref(),
+                &holders,
+            )?;
+            eprintln!("Shared secret {name} added.");
+            if generate {
+                eprintln!("Its generated value follows; set it in {system} now:");
+                out!("{}", value.expose());
+            }
+        }
+        SecretCommand::List { json } => {
+            let statuses = office.secret_statuses()?;
+            if json {
+                let list: Vec<_> = statuses
+                    .iter()
+                    .map(|s| {
+                        json!({"name": s.secret.name, "system": s.system, "last_rotated": s.secret.last_rotated,
+                               "due": s.due(), "reason": s.described.first(), "reasons": s.described})
+                    })
+                    .collect();
+                out!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for s in statuses {
+                    let due = s.due().map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+                    let reason = s.described.first().cloned().unwrap_or_default();
+                    out!(
+                        "{}\t{}\t{}\t{due}\t{reason}",
+                        s.secret.name,
+                        s.system.unwrap_or_default(),
+                        s.secret.last_rotated
+                    );
+                }
+            }
+        }
+        SecretCommand::Show { name, reveal, json } => {
+            let status = office
+                .secret_statuses()?
+                .into_iter()
+                .find(|s| s.secret.name.eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| anyhow::anyhow!("there is no shared secret called {name}"))?;
+            let value = if reveal { Some(office.reveal_secret(&name, "revealed on the command line")?) } else { None };
+            if json {
+                out!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({
+                        "name": status.secret.name, "system": status.system, "username": status.secret.username,
+                        "interval_days": status.secret.interval_days, "last_rotated": status.secret.last_rotated,
+                        "due": status.due(), "reasons": status.described,
+                        "value": value.as_ref().map(SecretString::expose),
+                    }))?
+                );
+            } else {
+                out!("name: {}\nsystem: {}", status.secret.name, status.system.unwrap_or_default());
+                out!("username: {}\nlast rotated: {}", status.secret.username, status.secret.last_rotated);
+                for reason in &status.described {
+                    out!("due: {reason}");
+                }
+                match &value {
+                    Some(value) => out!("value: {}", value.expose()),
+                    None => out!("value: (hidden; use --reveal)"),
+                }
+            }
+        }
+        SecretCommand::Rotate { name, generate } => {
+            let value = if generate { generated()? } else { passwords.require_value()? };
+            let completed = office.rotate_secret(&name, &value)?;
+            eprintln!("Shared secret {name} rotated; {completed} leaver item(s) completed.");
+            if generate {
+                eprintln!("Its new value follows; set it now:");
+                out!("{}", value.expose());
+            }
+        }
+        SecretCommand::Holders { name, json } => {
+            let holders = office.secret_holders(&name)?;
+            if json {
+                let list: Vec<_> =
+                    holders.iter().map(|(n, e, why)| json!({"name": n, "email": e, "why": why})).collect();
+                out!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for (n, e, why) in holders {
+                    out!("{n}\t{e}\t{why}");
+                }
+            }
+        }
+        SecretCommand::History { name } => {
+            for (from, to) in office.secret_history(&name)? {
+                out!("{from}\t{to}");
+            }
+        }
+        SecretCommand::Compromised { name, note } => {
+            office.mark_compromised(&name, &note)?;
+            eprintln!("{name} is marked as possibly compromised and is due for rotation now.");
+        }
+    }
+    Ok(())
+}
+
+pub fn generate(length: Option<usize>, passphrase: Option<usize>) -> Result<()> {
+    let value = match passphrase {
+        Some(words) => generate_passphrase(words)?,
+        None => generate_password(length.unwrap_or(DEFAULT_LENGTH), CharSets::default())?,
+    };
+    out!("{}", value.expose());
+    Ok(())
+}
+
+/// Exit 0 when nothing is overdue, 3 when something is.
+pub fn due(office: &Office, json: bool) -> Result<ExitCode> {
+    let items = office.due_items()?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&items)?);
+    } else {
+        for item in &items {
+            let mark = if item.overdue { "OVERDUE" } else { "due" };
+            out!("{}\t{}\t{}\t{mark}\t{}", item.kind, item.subject, item.due, item.reason);
+        }
+    }
+    Ok(if items.iter().any(|i| i.overdue) { ExitCode::from(3) } else { ExitCode::SUCCESS })
+}

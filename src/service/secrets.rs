@@ -1,0 +1,357 @@
+//! Shared secrets: adding, revealing (audited), rotating (history kept and bounded, leaver items
+//! completed), holders, compromise, the password policy and generator, and the list of
+//! everything due that the dashboard and `keyholder due` show.
+
+use super::{Office, ServiceError, ServiceResult};
+use crate::domain::audit::AuditEvent;
+use crate::domain::checklist::{ItemKind, ItemState, Process};
+use crate::domain::generator::{self, CharSets};
+use crate::domain::secret::SecretString;
+use crate::domain::shared_secret::{DueReason, SharedSecret, current_holders, due_reasons};
+use crate::domain::staff::{StaffStatus, parse_date};
+use crate::domain::system::SystemKind;
+use crate::vault::secrets::{self as store, NewSecret};
+use crate::vault::{checklists, settings};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+const WORDS: &str = include_str!("../../assets/wordlist.txt");
+const COMMON_PASSWORDS: &str = include_str!("../../assets/common-passwords.txt");
+const HISTORY_KEY: &str = "secret_history_versions";
+const MIN_LENGTH_KEY: &str = "password_min_length";
+pub const DEFAULT_HISTORY_VERSIONS: usize = 5;
+
+fn invalid(text: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(text.into())
+}
+
+/// A uniform random number below `n` from the operating system's generator.
+fn pick(n: usize) -> usize {
+    if n <= 1 {
+        return 0;
+    }
+    let bound = n as u64;
+    let zone = u64::MAX - (u64::MAX % bound);
+    loop {
+        let mut bytes = [0_u8; 8];
+        if getrandom::fill(&mut bytes).is_err() {
+            continue;
+        }
+        let value = u64::from_le_bytes(bytes);
+        if value < zone {
+            return (value % bound) as usize;
+        }
+    }
+}
+
+/// Whether a password is on the list of commonly used passwords.
+pub fn is_common_password(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    COMMON_PASSWORDS.lines().any(|p| p == lower)
+}
+
+/// A random password (`length` characters from `sets`).
+pub fn generate_password(length: usize, sets: CharSets) -> ServiceResult<SecretString> {
+    generator::password(length, sets, &mut pick).map(SecretString::new).map_err(invalid)
+}
+
+/// A random passphrase of `words` words from the shipped word list.
+pub fn generate_passphrase(words: usize) -> ServiceResult<SecretString> {
+    let list: Vec<&str> = WORDS.lines().filter(|w| !w.is_empty()).collect();
+    generator::passphrase(words, &list, "-", &mut pick).map(SecretString::new).map_err(invalid)
+}
+
+/// One thing that needs attention, for the dashboard and `keyholder due`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueItem {
+    /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`.
+    pub kind: &'static str,
+    pub subject: String,
+    pub due: Date,
+    pub reason: String,
+    /// Past its date.
+    pub overdue: bool,
+}
+
+/// A secret with why and when it must change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecretStatus {
+    pub secret: SharedSecret,
+    pub system: Option<String>,
+    pub reasons: Vec<DueReason>,
+    pub described: Vec<String>,
+}
+
+impl SecretStatus {
+    pub fn due(&self) -> Option<Date> {
+        self.reasons.first().map(DueReason::due_date)
+    }
+}
+
+impl Office {
+    fn history_versions(&self) -> ServiceResult<usize> {
+        Ok(settings::get(self.vault().conn(), HISTORY_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_HISTORY_VERSIONS))
+    }
+
+    /// The office's minimum password length (default 16).
+    pub fn password_min_length(&self) -> ServiceResult<usize> {
+        Ok(settings::get(self.vault().conn(), MIN_LENGTH_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(crate::domain::password::MIN_LENGTH))
+    }
+
+    /// Apply the office policy to a shared secret's value. Codes for physical things (alarm,
+    /// safe) are exempt from the length rule, not from the blocklist.
+    fn check_secret_value(&self, value: &SecretString, kind: Option<SystemKind>) -> ServiceResult<()> {
+        if value.is_empty() {
+            return Err(invalid("the secret's value is empty"));
+        }
+        if is_common_password(value.expose()) {
+            return Err(invalid("that value is on the list of commonly used passwords; choose another"));
+        }
+        let min = self.password_min_length()?;
+        if kind != Some(SystemKind::Physical) && value.expose().chars().count() < min {
+            return Err(invalid(format!("the office policy asks for at least {min} characters (or use --generate)")));
+        }
+        Ok(())
+    }
+
+    fn find_secret(&self, name: &str) -> ServiceResult<SharedSecret> {
+        store::all(self.vault().conn())?
+            .into_iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))
+    }
+
+    /// Add a shared secret. `level` narrows who could know it to one level of the system.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_secret(
+        &mut self,
+        name: &str,
+        system: Option<&str>,
+        level: Option<&str>,
+        username: &str,
+        value: &SecretString,
+        interval_days: Option<i64>,
+        last_rotated: Option<&str>,
+        holders: &[String],
+    ) -> ServiceResult<i64> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(invalid("a secret's name must be 1–100 characters"));
+        }
+        if store::all(self.vault().conn())?.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
+            return Err(invalid(format!("there is already a secret called {name}")));
+        }
+        let directory = self.directory()?;
+        let system = system
+            .map(|s| directory.system_by_name(s).ok_or_else(|| invalid(format!("there is no system called {s}"))))
+            .transpose()?;
+        let level_id = match (system, level) {
+            (Some(system), Some(level)) => Some(
+                system
+                    .level(level)
+                    .map(|l| l.id)
+                    .ok_or_else(|| invalid(format!("{} has no level {level}", system.name)))?,
+            ),
+            (None, Some(_)) => return Err(invalid("a level needs --system")),
+            _ => None,
+        };
+        self.check_secret_value(value, system.map(|s| s.kind))?;
+        if interval_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+            return Err(invalid("the rotation interval must be 1–3650 days"));
+        }
+        let last_rotated =
+            last_rotated.map(parse_date).transpose().map_err(|e| invalid(e.to_string()))?.unwrap_or(self.today());
+        let holder_ids = holders
+            .iter()
+            .map(|email| {
+                directory.person_by_email(email).map(|p| p.id).ok_or_else(|| invalid(format!("unknown holder {email}")))
+            })
+            .collect::<ServiceResult<Vec<_>>>()?;
+        let system_id = system.map(|s| s.id);
+        let after = format!(
+            "system={} interval={} last_rotated={last_rotated} holders={}",
+            system.map_or("none", |s| s.name.as_str()),
+            interval_days.map_or("none".to_owned(), |d| format!("{d} days")),
+            holder_ids.len()
+        );
+        let event = AuditEvent::new("secret.add", format!("shared secret {name} added")).with_change(None, Some(after));
+        let secret =
+            NewSecret { name, system_id, level_id, username, value, interval_days, last_rotated, holders: &holder_ids };
+        self.record(event, |tx| store::insert(tx, &secret))
+    }
+
+    /// Every secret with its due reasons, most urgent first.
+    pub fn secret_statuses(&self) -> ServiceResult<Vec<SecretStatus>> {
+        let conn = self.vault().conn();
+        let directory = self.directory()?;
+        let exposures = store::exposures(conn)?;
+        let today = self.today();
+        let mut statuses: Vec<SecretStatus> = store::all(conn)?
+            .into_iter()
+            .map(|secret| {
+                let reasons = due_reasons(&secret, exposures.get(&secret.id).map_or(&[], Vec::as_slice), today);
+                let described = reasons.iter().map(|r| r.describe(&directory)).collect();
+                let system = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.name.clone());
+                SecretStatus { secret, system, reasons, described }
+            })
+            .collect();
+        statuses.sort_by_key(|s| (s.due().is_none(), s.due(), s.secret.name.to_lowercase()));
+        Ok(statuses)
+    }
+
+    /// The value, for showing or copying; each call is audited.
+    pub fn reveal_secret(&mut self, name: &str, purpose: &str) -> ServiceResult<SecretString> {
+        let secret = self.find_secret(name)?;
+        let value = store::value(self.vault().conn(), secret.id)?.ok_or_else(|| invalid("the secret has no value"))?;
+        let event = AuditEvent::new("secret.reveal", format!("shared secret {} {purpose}", secret.name));
+        self.record(event, |_| Ok(()))?;
+        Ok(value)
+    }
+
+    /// Record a new value: the old one moves to history, the clock restarts, and any leaver
+    /// item asking for this rotation is completed.
+    pub fn rotate_secret(&mut self, name: &str, new_value: &SecretString) -> ServiceResult<usize> {
+        let secret = self.find_secret(name)?;
+        let directory = self.directory()?;
+        let kind = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.kind);
+        self.check_secret_value(new_value, kind)?;
+        let conn = self.vault().conn();
+        if store::value(conn, secret.id)?.is_some_and(|old| old == *new_value) {
+            return Err(invalid("the new value is the same as the current one"));
+        }
+        let items: Vec<i64> = checklists::current(conn, jiff::Timestamp::UNIX_EPOCH)?
+            .into_iter()
+            .filter(|c| c.process == Process::Leaver)
+            .flat_map(|c| c.items)
+            .filter(|i| {
+                matches!(i.kind, ItemKind::RotateSecret { secret: s } if s == secret.id) && !i.state.is_closed()
+            })
+            .map(|i| i.id)
+            .collect();
+        let (today, now, by, keep) = (self.today(), self.now(), self.operator().to_string(), self.history_versions()?);
+        let summary = format!("shared secret {} rotated ({} leaver item(s) completed)", secret.name, items.len());
+        self.record(AuditEvent::new("secret.rotate", summary), |tx| {
+            store::rotate(tx, secret.id, new_value, today, keep)?;
+            for item in &items {
+                checklists::close_item(tx, *item, &ItemState::Done { by: by.clone(), at: now })?;
+            }
+            Ok(())
+        })?;
+        Ok(items.len())
+    }
+
+    pub fn mark_compromised(&mut self, name: &str, note: &str) -> ServiceResult<()> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(invalid("say why it may be compromised (--note)"));
+        }
+        let secret = self.find_secret(name)?;
+        let today = self.today();
+        let event = AuditEvent::new("secret.compromised", format!("shared secret {} may be compromised", secret.name))
+            .with_change(None, Some(note.to_owned()));
+        self.record(event, |tx| store::mark_compromised(tx, secret.id, today, note))
+    }
+
+    /// Who could know a secret: (name, email, why), including people who left since it last
+    /// changed.
+    pub fn secret_holders(&self, name: &str) -> ServiceResult<Vec<(String, String, String)>> {
+        let secret = self.find_secret(name)?;
+        let directory = self.directory()?;
+        let today = self.today();
+        let mut rows = Vec::new();
+        for id in current_holders(&secret, &directory, today) {
+            let Some(person) = directory.person(id) else { continue };
+            let why = if secret.explicit_holders.contains(&id) { "named as a holder" } else { "has the linked access" };
+            rows.push((person.full_name.clone(), person.email.clone(), why.to_owned()));
+        }
+        for exposure in store::exposures(self.vault().conn())?.remove(&secret.id).unwrap_or_default() {
+            if let Some(person) = directory.person(exposure.staff_id) {
+                rows.push((
+                    person.full_name.clone(),
+                    person.email.clone(),
+                    format!("left on {} since the last rotation", exposure.since),
+                ));
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Earlier values' dates (from, replaced on), newest first. Values stay hidden.
+    pub fn secret_history(&self, name: &str) -> ServiceResult<Vec<(String, String)>> {
+        let secret = self.find_secret(name)?;
+        Ok(store::history(self.vault().conn(), secret.id)?.into_iter().map(|(_, from, to)| (from, to)).collect())
+    }
+
+    /// Everything that needs attention, most urgent first.
+    pub fn due_items(&self) -> ServiceResult<Vec<DueItem>> {
+        let today = self.today();
+        let soon = today.checked_add(14.days()).unwrap_or(today);
+        let directory = self.directory()?;
+        let mut items = Vec::new();
+        for status in self.secret_statuses()? {
+            for (reason, text) in status.reasons.iter().zip(&status.described) {
+                let due = reason.due_date();
+                items.push(DueItem {
+                    kind: "secret",
+                    subject: status.secret.name.clone(),
+                    due,
+                    reason: format!("rotate: {text}"),
+                    overdue: due <= today && !matches!(reason, DueReason::Interval { due } if *due >= today),
+                });
+            }
+        }
+        for list in self.current_checklists()?.into_iter().filter(|c| c.finished_at.is_none()) {
+            let name = directory.person(list.staff_id).map_or_else(|| "?".to_owned(), |p| p.full_name.clone());
+            let open = list.open_items().count();
+            let overdue = list.open_items().filter(|i| i.due < today).count();
+            let (kind, reason) = match list.process {
+                Process::Leaver if list.key_date > today => {
+                    ("scheduled_leaver", format!("leaving on {}", list.key_date))
+                }
+                Process::Leaver => ("leaver", format!("{open} open item(s), {overdue} overdue")),
+                _ => ("joiner", format!("{open} open item(s), {overdue} overdue")),
+            };
+            if kind == "scheduled_leaver" && list.key_date > soon {
+                continue;
+            }
+            items.push(DueItem { kind, subject: name, due: list.key_date, reason, overdue: overdue > 0 });
+        }
+        for grant in directory.exceptions.iter().filter(|g| g.expires_on.is_some_and(|d| d >= today && d <= soon)) {
+            let (Some(person), Some((system, level))) =
+                (directory.person(grant.staff_id), directory.level(grant.level_id))
+            else {
+                continue;
+            };
+            items.push(DueItem {
+                kind: "expiring_grant",
+                subject: format!("{}: {} ({})", person.full_name, system.name, level.name),
+                due: grant.expires_on.unwrap_or(today),
+                reason: format!("temporary access ends: {}", grant.reason),
+                overdue: false,
+            });
+        }
+        for account in directory.accounts.iter().filter(|a| !a.mfa_enrolled && a.disabled_on.is_none()) {
+            let (Some(person), Some(system)) =
+                (directory.person(account.staff_id), directory.system(account.system_id))
+            else {
+                continue;
+            };
+            if system.mfa_supported && person.status != StaffStatus::Left {
+                items.push(DueItem {
+                    kind: "missing_mfa",
+                    subject: format!("{} on {}", person.full_name, system.name),
+                    due: account.created_on.unwrap_or(today),
+                    reason: "MFA is supported but not enrolled".into(),
+                    overdue: false,
+                });
+            }
+        }
+        items.sort_by_key(|i| (!i.overdue, i.due));
+        Ok(items)
+    }
+}

@@ -1,0 +1,186 @@
+//! Shared secrets: due reasons with a frozen clock, rotation (history bounded, leaver items
+//! completed), holders including leavers, the policy and generator, and `keyholder due`.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+
+use common::{PASSWORD, TestVault, actions, contains};
+use keyholder::domain::checklist::{ItemKind, Process};
+use keyholder::domain::secret::SecretString;
+use keyholder::domain::staff::StaffDraft;
+use keyholder::service::{Office, ServiceError, is_common_password, new_system};
+
+const STRONG: &str = "ribbon-canyon-violet-tractor-7";
+
+/// Wi-Fi (shared account, everyone in role Office has it) and Sam in role Office.
+fn office() -> (TestVault, Office) {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("Wi-Fi", "shared_account", "user", "", false, false).unwrap()).unwrap();
+    office.add_system(new_system("Alarm", "physical", "holder", "", false, false).unwrap()).unwrap();
+    office.add_role("Office", &["Wi-Fi:user".into()]).unwrap();
+    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
+    office.add_staff(&sam).unwrap();
+    let kim = StaffDraft { full_name: "Kim Lee".into(), email: "kim@example.com".into(), ..Default::default() };
+    office.add_staff(&kim).unwrap();
+    office.assign_role("Office", "sam@example.com").unwrap();
+    office
+        .add_secret(
+            "Office Wi-Fi",
+            Some("Wi-Fi"),
+            None,
+            "",
+            &SecretString::new(STRONG),
+            Some(90),
+            Some("2026-09-01"),
+            &[],
+        )
+        .unwrap();
+    office
+        .add_secret(
+            "Alarm code",
+            Some("Alarm"),
+            None,
+            "",
+            &SecretString::new("4711"),
+            None,
+            None,
+            &["kim@example.com".into()],
+        )
+        .unwrap();
+    (vault, office)
+}
+
+fn reasons(office: &Office, name: &str) -> Vec<String> {
+    office.secret_statuses().unwrap().into_iter().find(|s| s.secret.name == name).unwrap().described
+}
+
+#[test]
+fn a_secret_becomes_due_for_its_interval_a_leaver_or_a_compromise_each_with_its_reason() {
+    let (vault, mut office) = office();
+    vault.clock.set("2026-11-17T09:00:00Z".parse().unwrap());
+    assert_eq!(reasons(&office, "Office Wi-Fi"), vec!["rotation interval ends 2026-11-30"]);
+    vault.clock.set("2026-11-15T09:00:00Z".parse().unwrap());
+    assert!(reasons(&office, "Office Wi-Fi").is_empty(), "more than two weeks before the interval ends");
+    vault.clock.set("2026-11-23T09:00:00Z".parse().unwrap());
+    office.start_leaver("sam@example.com", "2026-11-25").unwrap();
+    office.mark_compromised("Alarm code", "seen on a sticky note").unwrap();
+    assert_eq!(
+        reasons(&office, "Office Wi-Fi"),
+        vec![
+            "Sam Carter could know it and left on 2026-11-25".to_owned(),
+            "rotation interval ends 2026-11-30".to_owned(),
+        ]
+    );
+    assert_eq!(reasons(&office, "Alarm code"), vec!["may be compromised: seen on a sticky note"]);
+}
+
+#[test]
+fn rotating_completes_the_leavers_item_and_keeps_a_bounded_history() {
+    let (_vault, mut office) = office();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    let list = office.checklists_of("sam@example.com").unwrap().pop().unwrap();
+    let item = list.items.iter().find(|i| matches!(i.kind, ItemKind::RotateSecret { .. })).unwrap().clone();
+    assert_eq!(item.title, "Rotate the shared secret Office Wi-Fi");
+    let refused = office.complete_item(item.id).unwrap_err().to_string();
+    assert!(refused.contains("rotating the secret"), "{refused}");
+    let holders = office.secret_holders("Office Wi-Fi").unwrap();
+    assert!(
+        holders.iter().any(|(_, email, why)| email == "sam@example.com" && why.starts_with("left on 2026-11-23")),
+        "{holders:?}"
+    );
+
+    assert_eq!(office.rotate_secret("Office Wi-Fi", &SecretString::new("copper-lantern-orbit-meadow-1")).unwrap(), 1);
+    let list = office.checklists_of("sam@example.com").unwrap().pop().unwrap();
+    assert!(list.items.iter().find(|i| i.id == item.id).unwrap().state.is_closed());
+    assert!(reasons(&office, "Office Wi-Fi").is_empty(), "rotation clears the leaver reason and restarts the clock");
+    for n in 2..=8 {
+        office.rotate_secret("Office Wi-Fi", &SecretString::new(format!("copper-lantern-orbit-meadow-{n}"))).unwrap();
+    }
+    assert_eq!(office.secret_history("Office Wi-Fi").unwrap().len(), 5, "history is bounded to five versions");
+    assert_eq!(office.reveal_secret("Office Wi-Fi", "checked").unwrap().expose(), "copper-lantern-orbit-meadow-8");
+    assert_eq!(actions(&office).last().map(String::as_str), Some("secret.reveal"), "revealing is audited");
+    assert_eq!(list.process, Process::Leaver);
+}
+
+#[test]
+fn the_policy_refuses_short_and_common_values_but_not_alarm_codes() {
+    let (_vault, mut office) = office();
+    let short = office.rotate_secret("Office Wi-Fi", &SecretString::new("Short-1")).unwrap_err();
+    assert!(matches!(&short, ServiceError::Invalid(m) if m.contains("at least 16")), "{short}");
+    let common = office.rotate_secret("Office Wi-Fi", &SecretString::new("password1")).unwrap_err();
+    assert!(common.to_string().contains("commonly used"), "{common}");
+    assert!(is_common_password("Qwerty123") && !is_common_password(STRONG));
+    office.rotate_secret("Alarm code", &SecretString::new("9876")).unwrap();
+    let generated = keyholder::service::generate_password(20, Default::default()).unwrap();
+    office.rotate_secret("Office Wi-Fi", &generated).unwrap();
+    let phrase = keyholder::service::generate_passphrase(5).unwrap();
+    assert_eq!(phrase.expose().split('-').count(), 5);
+    office.rotate_secret("Office Wi-Fi", &phrase).unwrap();
+}
+
+#[test]
+fn secret_values_are_never_in_a_file_in_plaintext() {
+    let (vault, mut office) = office();
+    let canary = "CANARY-secret-value-Quokka-93817";
+    office.rotate_secret("Office Wi-Fi", &SecretString::new(canary)).unwrap();
+    drop(office);
+    for file in vault.vault_files() {
+        assert!(!contains(&std::fs::read(&file).unwrap(), canary.as_bytes()), "{}", file.display());
+    }
+    assert_eq!(vault.sign_in().reveal_secret("Office Wi-Fi", "checked").unwrap().expose(), canary);
+}
+
+#[test]
+fn due_exits_three_when_something_is_overdue_and_zero_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("o.khv");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"));
+        command.arg("--vault").arg(&vault).args(args).env("KEYHOLDER_PASSWORD", PASSWORD).env_remove("KEYHOLDER_VAULT");
+        command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        if let Some(text) = stdin {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        }
+        child.wait_with_output().unwrap()
+    };
+    assert!(
+        run(&["init", "--operator", "Ada", "--kdf-memory-mib", "19", "--kdf-iterations", "2"], None).status.success()
+    );
+    assert!(run(&["system", "add", "--name", "Portal", "--kind", "shared_account"], None).status.success());
+    let out = run(&["due"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let value = format!("{STRONG}\n");
+    let out = run(
+        &[
+            "secret",
+            "add",
+            "Supplier portal",
+            "--system",
+            "Portal",
+            "--interval-days",
+            "30",
+            "--last-rotated",
+            "2025-01-01",
+        ],
+        Some(&value),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["due", "--json"], None);
+    assert_eq!(out.status.code(), Some(3));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items[0]["kind"], "secret");
+    assert_eq!(items[0]["subject"], "Supplier portal");
+    assert_eq!(items[0]["due"], "2025-01-31");
+    assert_eq!(items[0]["reason"], "rotate: rotation interval ends 2025-01-31");
+    let out = run(&["secret", "rotate", "Supplier portal", "--generate"], None);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().chars().count(), 20, "the generated value is printed once");
+    assert_eq!(run(&["due"], None).status.code(), Some(0));
+    let out = run(&["secret", "show", "Supplier portal"], None);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("value: (hidden; use --reveal)"));
+}
