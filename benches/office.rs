@@ -85,6 +85,7 @@ fn main() {
             clock: Arc::new(SystemClock),
             store: Arc::new(MemoryStore::default()),
             new_vault_kdf: None,
+            clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
         };
         let mut h = Harness::builder()
             .with_size([1280.0, 800.0])

@@ -10,6 +10,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use keyholder::service::ManualClock;
+use keyholder::ui::clipboard::{FakeClipboard, SecretClipboard};
 use keyholder::ui::{AppDeps, KeyholderApp};
 use keyholder::vault::crypto::KdfParams;
 use keyholder::vault::keystore::MemoryStore;
@@ -18,11 +19,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn app(vault: &Path, clock: Arc<ManualClock>) -> Harness<'static, KeyholderApp> {
+    app_with_clipboard(vault, clock, Arc::new(FakeClipboard::default()))
+}
+
+fn app_with_clipboard(
+    vault: &Path,
+    clock: Arc<ManualClock>,
+    clipboard: Arc<FakeClipboard>,
+) -> Harness<'static, KeyholderApp> {
     let deps = AppDeps {
         vault: vault.to_path_buf(),
         clock,
         store: Arc::new(MemoryStore::default()),
         new_vault_kdf: Some(KdfParams::FLOOR),
+        clipboard,
     };
     Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps))
 }
@@ -385,4 +395,91 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     harness.get_by_role_and_label(Role::Button, "Staff").click();
     harness.run();
     harness.get_by_label("left");
+}
+
+/// A vault with one shared secret whose rotation interval has run out.
+fn office_with_due_secret() -> TestVault {
+    let (vault, mut office) = TestVault::open_new();
+    office
+        .add_system(keyholder::service::new_system("Wi-Fi", "shared_account", "user", "", false, false).unwrap())
+        .unwrap();
+    let value = keyholder::domain::secret::SecretString::new("ribbon-canyon-violet-tractor-7");
+    office.add_secret("Office Wi-Fi", Some("Wi-Fi"), None, "", &value, Some(30), Some("2026-09-01"), &[]).unwrap();
+    drop(office);
+    vault
+}
+
+#[test]
+fn the_dashboard_shows_a_due_secret_and_clicking_it_opens_the_rotation() {
+    let vault = office_with_due_secret();
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_label("1 thing(s) need attention");
+    harness.get_by_label("Office Wi-Fi: rotate: rotation interval ends 2026-10-01").click();
+    harness.run();
+    harness.get_by_label("Due: rotation interval ends 2026-10-01");
+    harness.get_by_role_and_label(Role::Button, "Generate new value").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Rotate now").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Office Wi-Fi rotated (0 leaver item(s) completed)."));
+    harness.get_by_role_and_label(Role::Button, "Dashboard").click();
+    harness.run();
+    harness.get_by_label("Nothing needs attention.");
+}
+
+#[test]
+fn a_copied_secret_leaves_the_clipboard_after_the_timeout_only_if_still_ours() {
+    let vault = office_with_due_secret();
+    let clipboard = Arc::new(FakeClipboard::default());
+    let mut harness = app_with_clipboard(&vault.path, vault.clock.clone(), clipboard.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Shared secrets").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    assert_eq!(clipboard.get().as_deref(), Some("ribbon-canyon-violet-tractor-7"));
+    vault.clock.advance(jiff::SignedDuration::from_secs(19));
+    harness.run();
+    assert!(clipboard.get().is_some(), "still there before 20 s");
+    vault.clock.advance(jiff::SignedDuration::from_secs(1));
+    harness.run();
+    assert_eq!(clipboard.get(), None, "cleared after 20 s");
+
+    // Copied again, then the user copies something else: that is left alone.
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    clipboard.set("a shopping list").unwrap();
+    vault.clock.advance(jiff::SignedDuration::from_secs(25));
+    harness.run();
+    assert_eq!(clipboard.get().as_deref(), Some("a shopping list"));
+
+    // On lock, a copied secret goes at once.
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Lock").click();
+    harness.run();
+    assert_eq!(clipboard.get(), None);
+}
+
+#[test]
+fn a_revealed_secret_hides_itself_after_thirty_seconds() {
+    let vault = office_with_due_secret();
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Shared secrets").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Reveal for 30 s").click();
+    harness.run();
+    harness.get_by_label("ribbon-canyon-violet-tractor-7");
+    vault.clock.advance(jiff::SignedDuration::from_secs(30));
+    harness.run();
+    assert!(harness.query_by_label("ribbon-canyon-violet-tractor-7").is_none());
 }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit;
 pub mod checklist;
+pub mod clipboard;
 pub mod generator;
 pub mod lockout;
 pub mod operator;

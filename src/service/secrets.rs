@@ -62,9 +62,19 @@ pub fn generate_passphrase(words: usize) -> ServiceResult<SecretString> {
     generator::passphrase(words, &list, "-", &mut pick).map(SecretString::new).map_err(invalid)
 }
 
+/// Where to act on a due item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueTarget {
+    Secret(i64),
+    Checklist(i64),
+    Staff(i64),
+}
+
 /// One thing that needs attention, for the dashboard and `keyholder due`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueItem {
+    #[serde(skip)]
+    pub target: Option<DueTarget>,
     /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`.
     pub kind: &'static str,
     pub subject: String,
@@ -297,6 +307,7 @@ impl Office {
             for (reason, text) in status.reasons.iter().zip(&status.described) {
                 let due = reason.due_date();
                 items.push(DueItem {
+                    target: Some(DueTarget::Secret(status.secret.id)),
                     kind: "secret",
                     subject: status.secret.name.clone(),
                     due,
@@ -319,7 +330,14 @@ impl Office {
             if kind == "scheduled_leaver" && list.key_date > soon {
                 continue;
             }
-            items.push(DueItem { kind, subject: name, due: list.key_date, reason, overdue: overdue > 0 });
+            items.push(DueItem {
+                target: Some(DueTarget::Checklist(list.id)),
+                kind,
+                subject: name,
+                due: list.key_date,
+                reason,
+                overdue: overdue > 0,
+            });
         }
         for grant in directory.exceptions.iter().filter(|g| g.expires_on.is_some_and(|d| d >= today && d <= soon)) {
             let (Some(person), Some((system, level))) =
@@ -328,6 +346,7 @@ impl Office {
                 continue;
             };
             items.push(DueItem {
+                target: Some(DueTarget::Staff(person.id)),
                 kind: "expiring_grant",
                 subject: format!("{}: {} ({})", person.full_name, system.name, level.name),
                 due: grant.expires_on.unwrap_or(today),
@@ -343,6 +362,7 @@ impl Office {
             };
             if system.mfa_supported && person.status != StaffStatus::Left {
                 items.push(DueItem {
+                    target: Some(DueTarget::Staff(person.id)),
                     kind: "missing_mfa",
                     subject: format!("{} on {}", person.full_name, system.name),
                     due: account.created_on.unwrap_or(today),

@@ -2,6 +2,7 @@
 //! (Argon2 takes about a second, so it never runs on the drawing thread), idle auto-lock, and
 //! the one place where commands are applied.
 
+use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page};
 use super::recovery_key::RecoveryKeyView;
 use super::shell::Shell;
@@ -34,6 +35,7 @@ pub struct AppDeps {
     pub store: Arc<dyn SecretStore>,
     /// Key-derivation cost for a new vault; `None` calibrates on this machine.
     pub new_vault_kdf: Option<KdfParams>,
+    pub clipboard: Arc<dyn SecretClipboard>,
 }
 
 pub(super) enum Screen {
@@ -72,7 +74,7 @@ impl KeyholderApp {
     /// An app already signed in with `office` (benchmarks, embedding).
     pub fn with_office(deps: AppDeps, office: Office) -> Self {
         let mut app = Self::new(deps);
-        app.screen = Screen::Shell(Box::new(Shell::open(office, app.deps.store.clone())));
+        app.screen = Screen::Shell(Box::new(Shell::open(office, app.deps.store.clone(), app.deps.clipboard.clone())));
         app
     }
 
@@ -145,7 +147,8 @@ impl KeyholderApp {
             }
             JobResult::SignedIn(Ok(office)) => {
                 self.notice = None;
-                self.screen = Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone())));
+                self.screen =
+                    Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone(), self.deps.clipboard.clone())));
             }
             JobResult::Created(Err(error)) | JobResult::SignedIn(Err(error)) => {
                 self.notice = Some(Notice::error(error.to_string()));
@@ -153,8 +156,12 @@ impl KeyholderApp {
         }
     }
 
-    /// Lock: drop the session (the data key is wiped) and show sign-in.
+    /// Lock: drop the session (the data key is wiped), take a copied secret off the clipboard
+    /// and show sign-in.
     fn lock(&mut self, reason: Option<String>) {
+        if let Screen::Shell(shell) = &mut self.screen {
+            shell.release_clipboard();
+        }
         let operator = self.operator();
         let mut form = SignInForm::load(&self.deps.vault);
         if let Some(operator) = operator {
@@ -170,9 +177,10 @@ impl KeyholderApp {
         if active {
             self.last_activity = now;
         }
-        let Screen::Shell(shell) = &self.screen else {
+        let Screen::Shell(shell) = &mut self.screen else {
             return;
         };
+        shell.tick(now);
         let minutes = shell.data.settings.auto_lock_minutes;
         let limit = SignedDuration::from_mins(i64::from(minutes));
         if self.last_activity.duration_until(now) >= limit {
@@ -189,9 +197,11 @@ impl KeyholderApp {
             Command::AcknowledgeRecoveryKey => {
                 let screen = std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
                 self.screen = match screen {
-                    Screen::RecoveryKey(view) => {
-                        Screen::Shell(Box::new(Shell::open(view.into_office(), self.deps.store.clone())))
-                    }
+                    Screen::RecoveryKey(view) => Screen::Shell(Box::new(Shell::open(
+                        view.into_office(),
+                        self.deps.store.clone(),
+                        self.deps.clipboard.clone(),
+                    ))),
                     other => other,
                 };
             }
@@ -348,6 +358,12 @@ impl KeyholderApp {
 impl eframe::App for KeyholderApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Screen::Shell(shell) = &mut self.screen {
+            shell.release_clipboard();
+        }
     }
 
     fn persist_egui_memory(&self) -> bool {

@@ -10,9 +10,11 @@ use crate::domain::system::SystemId;
 /// The pages of the signed-in shell, in navigation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
+    Dashboard,
     Overview,
     Staff,
     JoinersLeavers,
+    Secrets,
     Systems,
     Roles,
     AccessMatrix,
@@ -22,10 +24,12 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 9] = [
+    pub const ALL: [Page; 11] = [
+        Page::Dashboard,
         Page::Overview,
         Page::Staff,
         Page::JoinersLeavers,
+        Page::Secrets,
         Page::Systems,
         Page::Roles,
         Page::AccessMatrix,
@@ -36,7 +40,9 @@ impl Page {
 
     pub fn title(self) -> &'static str {
         match self {
+            Page::Dashboard => "Dashboard",
             Page::Overview => "Overview",
+            Page::Secrets => "Shared secrets",
             Page::Staff => "Staff",
             Page::JoinersLeavers => "Joiners & leavers",
             Page::Systems => "Systems",
@@ -105,4 +111,14 @@ pub enum Command {
     AddTemplate,
     RemoveTemplate(i64),
     SaveLeaverReport(StaffId),
+    SelectSecret(Option<i64>),
+    RevealSecret(i64),
+    HideSecret,
+    CopySecret(i64),
+    GenerateRotation,
+    GenerateNewSecret,
+    RotateSecret(i64),
+    MarkCompromised(i64),
+    AddSecret,
+    OpenDue(usize),
 }

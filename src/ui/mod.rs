@@ -3,7 +3,9 @@
 
 mod app;
 mod audit;
+pub mod clipboard;
 mod commands;
+mod dashboard;
 mod matrix;
 mod operators;
 mod overview;
@@ -11,6 +13,7 @@ mod processes;
 mod records;
 mod recovery_key;
 mod roles;
+mod secrets;
 mod settings;
 mod shell;
 mod sign_in;
@@ -37,7 +40,13 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
             .with_min_inner_size([640.0, 480.0]),
         ..Default::default()
     };
-    let deps = AppDeps { vault, clock: Arc::new(SystemClock), store: Arc::new(OsKeyring), new_vault_kdf: None };
+    let deps = AppDeps {
+        vault,
+        clock: Arc::new(SystemClock),
+        store: Arc::new(OsKeyring),
+        new_vault_kdf: None,
+        clipboard: Arc::new(clipboard::SystemClipboard::default()),
+    };
     eframe::run_native(
         "Keyholder",
         options,

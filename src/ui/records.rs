@@ -3,11 +3,12 @@
 
 use crate::domain::access::{AccessDiff, Cell, Directory, RoleId};
 use crate::domain::checklist::{Checklist, ChecklistId, Device, ItemId, Template};
+use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
 use crate::domain::staff_csv::ImportPlan;
 use crate::domain::staff_query::{StaffFilter, StaffIndex};
 use crate::domain::system::{LevelId, SystemId};
-use crate::service::{Office, ServiceResult};
+use crate::service::{DueItem, Office, SecretStatus, ServiceResult};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -59,6 +60,13 @@ pub struct RecordForms {
     pub template_leaver: bool,
     pub template_offset: i64,
     pub report_path: String,
+    pub secret_name: String,
+    pub secret_system: String,
+    pub secret_username: String,
+    pub secret_value: SecretString,
+    pub secret_interval: String,
+    pub rotate_value: SecretString,
+    pub compromise_note: String,
     pub export_path: String,
 }
 
@@ -78,6 +86,12 @@ pub struct Records {
     /// Joiner and leaver checklists in progress or finished in the last 90 days.
     pub checklists: Vec<Checklist>,
     pub devices: Vec<Device>,
+    pub secrets: Vec<SecretStatus>,
+    pub selected_secret: Option<i64>,
+    pub secret_holders: Vec<(String, String, String)>,
+    /// A secret shown on screen, until when.
+    pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
+    pub due: Vec<DueItem>,
     pub templates: Vec<Template>,
     pub selected_checklist: Option<ChecklistId>,
     /// Who a pending role change would affect.
@@ -109,6 +123,11 @@ impl Records {
             import_plan: None,
             checklists: Vec::new(),
             devices: Vec::new(),
+            secrets: Vec::new(),
+            selected_secret: None,
+            secret_holders: Vec::new(),
+            revealed: None,
+            due: Vec::new(),
             templates: Vec::new(),
             selected_checklist: None,
             role_preview: None,
@@ -126,6 +145,13 @@ impl Records {
         self.directory = office.directory()?;
         self.checklists = office.current_checklists()?;
         self.devices = office.devices()?;
+        self.secrets = office.secret_statuses()?;
+        self.due = office.due_items()?;
+        self.secret_holders = match self.selected_secret.and_then(|id| self.secrets.iter().find(|s| s.secret.id == id))
+        {
+            Some(status) => office.secret_holders(&status.secret.name)?,
+            None => Vec::new(),
+        };
         self.templates = office.templates()?;
         self.forms.confirm_item = None;
         self.today = office.today();

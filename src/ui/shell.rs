@@ -1,14 +1,18 @@
 //! The signed-in application shell: side navigation, the status line with the lock button, and
 //! the page in the middle. Holds the data the pages draw from, refreshed only after a write.
 
+use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page};
 use super::records::Records;
 use super::widgets::Notice;
-use super::{audit, matrix, operators, overview, processes, roles, settings, staff, systems};
+use super::{audit, dashboard, matrix, operators, overview, processes, roles, secrets, settings, staff, systems};
 use crate::domain::audit::AuditRecord;
 use crate::domain::checklist::Process;
+use crate::domain::clipboard::{ClipboardGuard, DEFAULT_CLEAR_AFTER_SECS};
+use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
+use crate::service::{DueTarget, generate_password};
 use crate::service::{NewJoiner, new_system};
 use crate::service::{Office, ServiceResult, Settings};
 use crate::vault::keystore::SecretStore;
@@ -46,6 +50,8 @@ pub struct ShellForms {
 pub struct Shell {
     pub office: Office,
     store: Arc<dyn SecretStore>,
+    clipboard: Arc<dyn SecretClipboard>,
+    clipboard_guard: Option<ClipboardGuard>,
     pub page: Page,
     pub data: ShellData,
     pub forms: ShellForms,
@@ -53,7 +59,7 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn open(office: Office, store: Arc<dyn SecretStore>) -> Self {
+    pub fn open(office: Office, store: Arc<dyn SecretStore>, clipboard: Arc<dyn SecretClipboard>) -> Self {
         let data = ShellData {
             settings: Settings { office_name: office.vault_name(), auto_lock_minutes: 5 },
             operators: Vec::new(),
@@ -69,7 +75,9 @@ impl Shell {
         let mut shell = Self {
             office,
             store,
-            page: Page::Overview,
+            clipboard,
+            clipboard_guard: None,
+            page: Page::Dashboard,
             data,
             forms: ShellForms { backup_path, ..Default::default() },
             records,
@@ -138,6 +146,48 @@ impl Shell {
                 records.forms.skip_reason.clear();
             }
             Command::ConfirmItem(item) => records.forms.confirm_item = *item,
+            Command::SelectSecret(id) => {
+                records.selected_secret = *id;
+                records.revealed = None;
+                let name =
+                    id.and_then(|id| records.secrets.iter().find(|s| s.secret.id == id)).map(|s| s.secret.name.clone());
+                records.secret_holders = match name {
+                    Some(name) => match self.office.secret_holders(&name) {
+                        Ok(holders) => holders,
+                        Err(error) => return Some(Err(error)),
+                    },
+                    None => Vec::new(),
+                };
+            }
+            Command::HideSecret => records.revealed = None,
+            Command::GenerateRotation | Command::GenerateNewSecret => {
+                let value = match generate_password(DEFAULT_LENGTH, CharSets::default()) {
+                    Ok(value) => value,
+                    Err(error) => return Some(Err(error)),
+                };
+                if *command == Command::GenerateRotation {
+                    records.forms.rotate_value = value;
+                } else {
+                    records.forms.secret_value = value;
+                }
+            }
+            Command::OpenDue(index) => {
+                let Some(target) = records.due.get(*index).and_then(|d| d.target) else { return Some(Ok(())) };
+                match target {
+                    DueTarget::Secret(id) => {
+                        self.page = Page::Secrets;
+                        return self.view(&Command::SelectSecret(Some(id)));
+                    }
+                    DueTarget::Checklist(id) => {
+                        self.page = Page::JoinersLeavers;
+                        records.selected_checklist = Some(id);
+                    }
+                    DueTarget::Staff(id) => {
+                        self.page = Page::Staff;
+                        return self.view(&Command::SelectStaff(Some(id)));
+                    }
+                }
+            }
             Command::EditRole(role) => {
                 records.forms.editing_role = *role;
                 records.forms.pending_levels =
@@ -244,6 +294,26 @@ impl Shell {
         })
     }
 
+    /// Called every frame: hide a revealed secret after 30 s, clear the clipboard when due.
+    pub fn tick(&mut self, now: jiff::Timestamp) {
+        if self.records.revealed.as_ref().is_some_and(|(_, _, until)| now >= *until) {
+            self.records.revealed = None;
+        }
+        if self.clipboard_guard.as_ref().is_some_and(|g| g.is_due(now)) {
+            self.release_clipboard();
+        }
+    }
+
+    /// Clear the clipboard if it still holds the secret Keyholder copied.
+    pub fn release_clipboard(&mut self) {
+        self.records.revealed = None;
+        if let Some(guard) = self.clipboard_guard.take()
+            && guard.still_ours(self.clipboard.get().as_deref())
+        {
+            self.clipboard.clear();
+        }
+    }
+
     /// Writes to the office record; `None` when the command is not one of them.
     fn run_record_command(&mut self, command: &Command) -> ServiceResult<Option<String>> {
         let directory = &self.records.directory;
@@ -344,6 +414,56 @@ impl Shell {
                 write_new_file(&format!("{base}.pdf"), &self.office.leaver_report_pdf(&email)?)?;
                 write_new_file(&format!("{base}.csv"), &self.office.leaver_report_csv(&email)?)?;
                 format!("Report saved as {base}.pdf and {base}.csv.")
+            }
+            Command::RevealSecret(id) => {
+                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
+                let value = self.office.reveal_secret(&name.unwrap_or_default(), "revealed on screen")?;
+                let until =
+                    self.office.now().checked_add(jiff::SignedDuration::from_secs(30)).unwrap_or(self.office.now());
+                self.records.revealed = Some((*id, value, until));
+                "Shown for 30 seconds.".to_owned()
+            }
+            Command::CopySecret(id) => {
+                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
+                let value = self.office.reveal_secret(&name.unwrap_or_default(), "copied to the clipboard")?;
+                self.clipboard.set(value.expose()).map_err(crate::service::ServiceError::Invalid)?;
+                let after = jiff::SignedDuration::from_secs(DEFAULT_CLEAR_AFTER_SECS);
+                self.clipboard_guard = Some(ClipboardGuard::new(value.expose(), self.office.now(), after));
+                format!("Copied; the clipboard is cleared in {DEFAULT_CLEAR_AFTER_SECS} s.")
+            }
+            Command::RotateSecret(id) => {
+                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
+                let name = name.unwrap_or_default();
+                let value = std::mem::take(&mut forms.rotate_value);
+                let completed = self.office.rotate_secret(&name, &value)?;
+                format!("{name} rotated ({completed} leaver item(s) completed).")
+            }
+            Command::MarkCompromised(id) => {
+                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
+                self.office.mark_compromised(&name.unwrap_or_default(), &forms.compromise_note)?;
+                forms.compromise_note.clear();
+                "Marked as possibly compromised: it is due now.".to_owned()
+            }
+            Command::AddSecret => {
+                let system = Some(forms.secret_system.trim()).filter(|s| !s.is_empty());
+                let interval = match forms.secret_interval.trim() {
+                    "" => None,
+                    text => Some(text.parse::<i64>().map_err(|_| {
+                        crate::service::ServiceError::Invalid("the interval is a number of days".into())
+                    })?),
+                };
+                let value = std::mem::take(&mut forms.secret_value);
+                self.office.add_secret(
+                    &forms.secret_name,
+                    system,
+                    None,
+                    &forms.secret_username,
+                    &value,
+                    interval,
+                    None,
+                    &[],
+                )?;
+                format!("{} added.", std::mem::take(&mut forms.secret_name).trim())
             }
             Command::SaveRole => {
                 let Some(role) = forms.editing_role else { return Ok(None) };
@@ -465,7 +585,9 @@ impl Shell {
                 ui.colored_label(ui.visuals().error_fg_color, format!("The office record could not be read: {error}"));
             }
             match self.page {
+                Page::Dashboard => dashboard::ui(ui, &self.records, commands),
                 Page::Overview => overview::ui(ui, &self.data, commands),
+                Page::Secrets => secrets::ui(ui, &mut self.records, commands),
                 Page::Staff => staff::ui(ui, &mut self.records, &self.data.audit, commands),
                 Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),

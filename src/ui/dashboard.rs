@@ -1,0 +1,43 @@
+//! The dashboard, shown after sign-in: counts at the top, then everything that needs
+//! attention, most urgent first; each row opens the place to act.
+
+use super::commands::Command;
+use super::records::Records;
+
+pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+    let staff = records.directory.staff.len();
+    let customer = (0..staff).filter(|&i| records.index.has_customer_data(i)).count();
+    let privileged = (0..staff).filter(|&i| records.index.has_privileged(i)).count();
+    ui.horizontal(|ui| {
+        for (number, label) in
+            [(staff, "staff"), (customer, "with customer-data access"), (privileged, "with privileged access")]
+        {
+            egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+                ui.vertical(|ui| {
+                    ui.label(egui::RichText::new(number.to_string()).size(24.0).strong());
+                    ui.label(label);
+                });
+            });
+        }
+    });
+    ui.add_space(12.0);
+    if records.due.is_empty() {
+        ui.label("Nothing needs attention.");
+        return;
+    }
+    ui.strong(format!("{} thing(s) need attention", records.due.len()));
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    egui::ScrollArea::vertical().id_salt("due").show_rows(ui, row_height, records.due.len(), |ui, range| {
+        for index in range {
+            let item = &records.due[index];
+            ui.horizontal(|ui| {
+                let when = if item.overdue { "overdue" } else { "due" };
+                let color = if item.overdue { ui.visuals().error_fg_color } else { ui.visuals().warn_fg_color };
+                ui.colored_label(color, format!("{when} {}", item.due));
+                if ui.link(format!("{}: {}", item.subject, item.reason)).clicked() {
+                    commands.push(Command::OpenDue(index));
+                }
+            });
+        }
+    });
+}
