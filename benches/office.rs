@@ -86,6 +86,7 @@ fn main() {
             store: Arc::new(MemoryStore::default()),
             new_vault_kdf: None,
             clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
+            notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         };
         let mut h = Harness::builder()
             .with_size([1280.0, 800.0])

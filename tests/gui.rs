@@ -33,6 +33,7 @@ fn app_with_clipboard(
         store: Arc::new(MemoryStore::default()),
         new_vault_kdf: Some(KdfParams::FLOOR),
         clipboard,
+        notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
     };
     Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps))
 }
@@ -482,4 +483,38 @@ fn a_revealed_secret_hides_itself_after_thirty_seconds() {
     vault.clock.advance(jiff::SignedDuration::from_secs(30));
     harness.run();
     assert!(harness.query_by_label("ribbon-canyon-violet-tractor-7").is_none());
+}
+
+#[test]
+fn overdue_items_are_notified_on_sign_in_and_then_daily() {
+    let vault = office_with_due_secret();
+    let notifier = Arc::new(keyholder::ui::notify::FakeNotifier::default());
+    let deps = AppDeps {
+        vault: vault.path.clone(),
+        clock: vault.clock.clone(),
+        store: Arc::new(MemoryStore::default()),
+        new_vault_kdf: Some(KdfParams::FLOOR),
+        clipboard: Arc::new(FakeClipboard::default()),
+        notifier: notifier.clone(),
+    };
+    let mut harness = Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps));
+    harness.run();
+    assert!(notifier.sent.lock().unwrap().is_empty(), "nothing before sign-in");
+    sign_in(&mut harness, PASSWORD);
+    harness.run();
+    {
+        let sent = notifier.sent.lock().unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, "1 overdue item(s) in Keyholder");
+        assert_eq!(sent[0].1, "Office Wi-Fi: rotate: rotation interval ends 2026-10-01");
+    }
+    // Keep the window active so it does not lock, and let a day pass.
+    for _ in 0..24 {
+        vault.clock.advance(jiff::SignedDuration::from_mins(60));
+        harness.hover_at(egui::pos2(500.0, 300.0));
+        harness.run();
+        harness.hover_at(egui::pos2(501.0, 301.0));
+        harness.run();
+    }
+    assert_eq!(notifier.sent.lock().unwrap().len(), 2, "one more after a day");
 }

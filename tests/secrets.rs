@@ -184,3 +184,45 @@ fn due_exits_three_when_something_is_overdue_and_zero_otherwise() {
     let out = run(&["secret", "show", "Supplier portal"], None);
     assert!(String::from_utf8_lossy(&out.stdout).contains("value: (hidden; use --reveal)"));
 }
+
+#[test]
+fn purging_a_leaver_removes_personal_fields_and_nothing_else_and_verify_still_passes() {
+    let (vault, mut office) = office();
+    office.start_leaver("kim@example.com", "2025-06-30").unwrap();
+    let list = office.checklists_of("kim@example.com").unwrap().pop().unwrap();
+    for item in &list.items {
+        match item.kind {
+            ItemKind::RotateSecret { .. } => office.skip_item(item.id, "rotated by the alarm company").unwrap(),
+            _ => office.complete_item(item.id).unwrap(),
+        }
+    }
+    office.finish_leaver("kim@example.com").unwrap();
+    let kim = office.directory().unwrap().person_by_email("kim@example.com").unwrap().clone();
+    assert!(office.purges_due().unwrap().iter().any(|(id, _, due)| *id == kim.id && due.to_string() == "2026-06-30"));
+    assert!(office.due_items().unwrap().iter().any(|d| d.kind == "purge"));
+    let audit_before = office.audit_log().unwrap();
+    office.purge_person(kim.id).unwrap();
+
+    let after = office.directory().unwrap().person(kim.id).unwrap().clone();
+    assert_eq!(after.full_name, format!("Former staff member #{}", kim.id));
+    assert_eq!(after.email, format!("staff-{}@purged.invalid", kim.id));
+    assert_eq!(
+        (after.team.as_str(), after.status, after.start_date, after.end_date),
+        (kim.team.as_str(), kim.status, kim.start_date, kim.end_date)
+    );
+    assert!(office.purges_due().unwrap().is_empty());
+    let audit_after = office.audit_log().unwrap();
+    assert_eq!(audit_after[..audit_before.len()], audit_before[..], "earlier audit records are untouched");
+    assert!(office.verify().unwrap().is_empty());
+    assert!(
+        !office
+            .audit_log()
+            .unwrap()
+            .iter()
+            .any(|r| r.summary.contains("Kim Lee") || r.summary.contains("kim@example.com"))
+    );
+    assert!(office.purge_person(kim.id).is_err(), "purging twice is refused");
+    let sam = office.directory().unwrap().person_by_email("sam@example.com").unwrap().id;
+    assert!(office.purge_person(sam).is_err(), "only leavers are purged");
+    drop(vault);
+}

@@ -324,6 +324,8 @@ pub enum StaffCommand {
     },
     /// Write all staff to a CSV file.
     Export { file: PathBuf },
+    /// Replace a leaver's personal details with a tombstone (retention).
+    Purge { email: String },
     /// Import staff from a CSV file (all valid rows in one transaction).
     Import {
         file: PathBuf,

@@ -80,6 +80,15 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
                 }
             }
         }
+        StaffCommand::Purge { email } => {
+            let id = office
+                .directory()?
+                .person_by_email(&email)
+                .map(|p| p.id)
+                .with_context(|| format!("there is no staff member with email {email}"))?;
+            office.purge_person(id)?;
+            eprintln!("Personal details of staff #{id} purged.");
+        }
         StaffCommand::Export { file } => {
             write_file(&file, &office.export_staff_csv()?)?;
             eprintln!("Wrote {}.", file.display());

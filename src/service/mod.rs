@@ -6,6 +6,7 @@ mod demo;
 mod office;
 mod processes;
 mod records;
+mod retention;
 mod secrets;
 mod sign_in;
 mod staff;

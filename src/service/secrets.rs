@@ -371,6 +371,16 @@ impl Office {
                 });
             }
         }
+        for (staff, name, due) in self.purges_due()? {
+            items.push(DueItem {
+                target: Some(DueTarget::Staff(staff)),
+                kind: "purge",
+                subject: name,
+                due,
+                reason: "retention period over: purge personal details".into(),
+                overdue: false,
+            });
+        }
         items.sort_by_key(|i| (!i.overdue, i.due));
         Ok(items)
     }

@@ -4,6 +4,7 @@
 
 use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page};
+use super::notify::Notifier;
 use super::recovery_key::RecoveryKeyView;
 use super::shell::Shell;
 use super::sign_in::SignInForm;
@@ -36,6 +37,7 @@ pub struct AppDeps {
     /// Key-derivation cost for a new vault; `None` calibrates on this machine.
     pub new_vault_kdf: Option<KdfParams>,
     pub clipboard: Arc<dyn SecretClipboard>,
+    pub notifier: Arc<dyn Notifier>,
 }
 
 pub(super) enum Screen {
@@ -62,13 +64,14 @@ pub struct KeyholderApp {
     job: Option<Job>,
     last_activity: Timestamp,
     shown_title: String,
+    last_notified: Option<Timestamp>,
 }
 
 impl KeyholderApp {
     pub fn new(deps: AppDeps) -> Self {
         let screen = Self::start_screen(&deps);
         let last_activity = deps.clock.now();
-        Self { deps, screen, notice: None, job: None, last_activity, shown_title: String::new() }
+        Self { deps, screen, notice: None, job: None, last_activity, shown_title: String::new(), last_notified: None }
     }
 
     /// An app already signed in with `office` (benchmarks, embedding).
@@ -163,6 +166,7 @@ impl KeyholderApp {
             shell.release_clipboard();
         }
         let operator = self.operator();
+        self.last_notified = None;
         let mut form = SignInForm::load(&self.deps.vault);
         if let Some(operator) = operator {
             form.operator = operator;
@@ -181,6 +185,18 @@ impl KeyholderApp {
             return;
         };
         shell.tick(now);
+        // On sign-in and then once a day while open: a summary of what is overdue.
+        let notify_due =
+            self.last_notified.is_none_or(|last| last.duration_until(now) >= SignedDuration::from_hours(24));
+        if notify_due {
+            self.last_notified = Some(now);
+            let overdue: Vec<&crate::service::DueItem> = shell.records.due.iter().filter(|d| d.overdue).collect();
+            if !overdue.is_empty() {
+                let body: Vec<String> =
+                    overdue.iter().take(3).map(|d| format!("{}: {}", d.subject, d.reason)).collect();
+                self.deps.notifier.notify(&format!("{} overdue item(s) in Keyholder", overdue.len()), &body.join("\n"));
+            }
+        }
         let minutes = shell.data.settings.auto_lock_minutes;
         let limit = SignedDuration::from_mins(i64::from(minutes));
         if self.last_activity.duration_until(now) >= limit {

@@ -121,4 +121,6 @@ pub enum Command {
     MarkCompromised(i64),
     AddSecret,
     OpenDue(usize),
+    GoToSecret(i64),
+    PurgeStaff(StaffId),
 }

@@ -7,6 +7,7 @@ pub mod clipboard;
 mod commands;
 mod dashboard;
 mod matrix;
+pub mod notify;
 mod operators;
 mod overview;
 mod processes;
@@ -46,6 +47,7 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
         store: Arc::new(OsKeyring),
         new_vault_kdf: None,
         clipboard: Arc::new(clipboard::SystemClipboard::default()),
+        notifier: Arc::new(notify::DesktopNotifier),
     };
     eframe::run_native(
         "Keyholder",

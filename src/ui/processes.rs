@@ -5,7 +5,7 @@
 use super::commands::Command;
 use super::records::Records;
 use super::widgets::{indented, text_field};
-use crate::domain::checklist::{ChecklistId, ItemState, Process};
+use crate::domain::checklist::{ChecklistId, ItemKind, ItemState, Process};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     if let Some(id) = records.selected_checklist {
@@ -159,6 +159,11 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
                         } else {
                             commands.push(Command::CompleteItem(item.id));
                         }
+                    }
+                    if let ItemKind::RotateSecret { secret } = item.kind
+                        && ui.button("Open the secret to rotate it").clicked()
+                    {
+                        commands.push(Command::GoToSecret(secret));
                     }
                     if ui.button(format!("Skip: {}", item.title)).clicked() {
                         commands.push(Command::SkipItem(item.id));

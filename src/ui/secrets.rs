@@ -4,7 +4,7 @@
 
 use super::commands::Command;
 use super::records::Records;
-use super::widgets::{indented, password_field, text_field};
+use super::widgets::{indented, password_field, strength_meter, text_field};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
@@ -48,6 +48,9 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
         text_field(ui, "Secret's system", &mut forms.secret_system);
         text_field(ui, "Username", &mut forms.secret_username);
         password_field(ui, "Value", forms.secret_value.expose_mut());
+        if !forms.secret_value.is_empty() {
+            strength_meter(ui, forms.secret_value.expose(), &[forms.secret_name.trim()]);
+        }
         text_field(ui, "Change every (days)", &mut forms.secret_interval);
         indented(ui, |ui| {
             if ui.button("Generate value").clicked() {
@@ -113,6 +116,9 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
     ui.strong("Rotate");
     let forms = &mut records.forms;
     password_field(ui, "New value", forms.rotate_value.expose_mut());
+    if !forms.rotate_value.is_empty() {
+        strength_meter(ui, forms.rotate_value.expose(), &[status.secret.name.as_str()]);
+    }
     indented(ui, |ui| {
         if ui.button("Generate new value").clicked() {
             commands.push(Command::GenerateRotation);

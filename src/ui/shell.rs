@@ -160,6 +160,10 @@ impl Shell {
                 };
             }
             Command::HideSecret => records.revealed = None,
+            Command::GoToSecret(id) => {
+                self.page = Page::Secrets;
+                return self.view(&Command::SelectSecret(Some(*id)));
+            }
             Command::GenerateRotation | Command::GenerateNewSecret => {
                 let value = match generate_password(DEFAULT_LENGTH, CharSets::default()) {
                     Ok(value) => value,
@@ -464,6 +468,10 @@ impl Shell {
                     &[],
                 )?;
                 format!("{} added.", std::mem::take(&mut forms.secret_name).trim())
+            }
+            Command::PurgeStaff(staff) => {
+                self.office.purge_person(*staff)?;
+                format!("Personal details of staff #{staff} purged.")
             }
             Command::SaveRole => {
                 let Some(role) = forms.editing_role else { return Ok(None) };

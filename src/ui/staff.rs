@@ -261,6 +261,15 @@ fn detail_ui(
                 if ui.button("Edit details").clicked() {
                     commands.push(Command::EditStaff(Some(id)));
                 }
+                if person.status == StaffStatus::Left
+                    && !person.email.ends_with("@purged.invalid")
+                    && ui
+                        .button("Purge personal details")
+                        .on_hover_text("Replaces name, email, title and notes with a tombstone; the audit trail stays")
+                        .clicked()
+                {
+                    commands.push(Command::PurgeStaff(id));
+                }
                 if person.status != StaffStatus::Left && person.status != StaffStatus::Leaving {
                     let label = ui.label("Last day");
                     ui.add(egui::TextEdit::singleline(&mut forms.leaver_last_day).desired_width(100.0))

@@ -1,0 +1,75 @@
+//! Retention: a leaver's personal details are kept for a set time (default 12 months after
+//! their end date) and then replaced by a tombstone. Team, dates, status and the whole audit
+//! trail stay, so evidence reports remain consistent (audit records name people as `staff #ID`).
+
+use super::{Office, ServiceError, ServiceResult};
+use crate::domain::audit::AuditEvent;
+use crate::domain::staff::{StaffId, StaffStatus};
+use crate::vault::settings;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rusqlite::params;
+
+pub const DEFAULT_RETENTION_MONTHS: i64 = 12;
+const RETENTION_KEY: &str = "retention_months";
+const PURGED_DOMAIN: &str = "@purged.invalid";
+
+impl Office {
+    pub fn retention_months(&self) -> ServiceResult<i64> {
+        Ok(settings::get(self.vault().conn(), RETENTION_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_RETENTION_MONTHS))
+    }
+
+    pub fn set_retention_months(&mut self, months: i64) -> ServiceResult<()> {
+        if !(1..=120).contains(&months) {
+            return Err(ServiceError::Invalid("retention must be 1–120 months".into()));
+        }
+        let before = self.retention_months()?;
+        let event = AuditEvent::new("settings.retention", "retention of leavers' details changed")
+            .with_change(Some(format!("{before} months")), Some(format!("{months} months")));
+        self.record(event, |tx| settings::set(tx, RETENTION_KEY, &months.to_string()))
+    }
+
+    /// Leavers whose details are due for purging, with the date they became due.
+    pub fn purges_due(&self) -> ServiceResult<Vec<(StaffId, String, Date)>> {
+        let months = self.retention_months()?;
+        let today = self.today();
+        Ok(self
+            .directory()?
+            .staff
+            .iter()
+            .filter(|p| p.status == StaffStatus::Left && !p.email.ends_with(PURGED_DOMAIN))
+            .filter_map(|p| {
+                let due = p.end_date?.checked_add(months.months()).ok()?;
+                (due <= today).then(|| (p.id, p.full_name.clone(), due))
+            })
+            .collect())
+    }
+
+    /// Replace a leaver's personal fields (name, email, job title, notes, usernames) with a
+    /// tombstone. Only for people who have left.
+    pub fn purge_person(&mut self, staff: StaffId) -> ServiceResult<()> {
+        let directory = self.directory()?;
+        let person =
+            directory.person(staff).ok_or_else(|| ServiceError::Invalid(format!("no staff member #{staff}")))?;
+        if person.status != StaffStatus::Left {
+            return Err(ServiceError::Invalid(format!(
+                "{} has not left; only leavers' details are purged",
+                person.email
+            )));
+        }
+        if person.email.ends_with(PURGED_DOMAIN) {
+            return Err(ServiceError::Invalid(format!("staff #{staff} is already purged")));
+        }
+        let event = AuditEvent::new("staff.purge", format!("personal details of staff #{staff} purged (retention)"));
+        self.record(event, |tx| {
+            tx.execute(
+                "UPDATE staff SET full_name = ?2, email = ?3, job_title = '', notes = '' WHERE id = ?1",
+                params![staff, format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}")],
+            )?;
+            tx.execute("UPDATE accounts SET username = 'purged' WHERE staff_id = ?1", [staff])?;
+            Ok(())
+        })
+    }
+}
