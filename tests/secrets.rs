@@ -226,3 +226,30 @@ fn purging_a_leaver_removes_personal_fields_and_nothing_else_and_verify_still_pa
     assert!(office.purge_person(sam).is_err(), "only leavers are purged");
     drop(vault);
 }
+
+#[test]
+fn policies_are_validated_audited_and_applied() {
+    let (_vault, mut office) = office();
+    let mut policies = office.policies().unwrap();
+    assert_eq!(
+        (
+            policies.clipboard_clear_secs,
+            policies.secret_history_versions,
+            policies.password_min_length,
+            policies.retention_months
+        ),
+        (20, 5, 16, 12)
+    );
+    policies.password_min_length = 24;
+    policies.secret_history_versions = 2;
+    office.set_policies(policies).unwrap();
+    assert_eq!(actions(&office).last().map(String::as_str), Some("settings.policies"));
+    let refused = office.rotate_secret("Office Wi-Fi", &SecretString::new("twenty-characters-ok")).unwrap_err();
+    assert!(refused.to_string().contains("at least 24"), "{refused}");
+    for n in 0..4 {
+        office.rotate_secret("Office Wi-Fi", &SecretString::new(format!("copper-lantern-orbit-meadow-{n}"))).unwrap();
+    }
+    assert_eq!(office.secret_history("Office Wi-Fi").unwrap().len(), 2);
+    policies.clipboard_clear_secs = 1;
+    assert!(office.set_policies(policies).is_err());
+}

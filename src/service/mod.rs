@@ -15,6 +15,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};
 pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
+pub use retention::Policies;
 pub use secrets::{DueItem, DueTarget, SecretStatus, generate_passphrase, generate_password, is_common_password};
 pub use sign_in::{
     Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options, vault_exists,

@@ -73,3 +73,62 @@ impl Office {
         })
     }
 }
+
+/// Office policies the operator can tune on the Settings screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policies {
+    /// Seconds before a copied secret is cleared from the clipboard.
+    pub clipboard_clear_secs: i64,
+    /// Earlier values kept per shared secret.
+    pub secret_history_versions: usize,
+    /// Minimum length of shared secrets (codes for physical things are exempt).
+    pub password_min_length: usize,
+    /// Months a leaver's personal details are kept after their end date.
+    pub retention_months: i64,
+}
+
+const CLIPBOARD_KEY: &str = "clipboard_clear_secs";
+
+impl Office {
+    pub fn policies(&self) -> ServiceResult<Policies> {
+        let conn = self.vault().conn();
+        let number = |key: &str, default: i64| -> ServiceResult<i64> {
+            Ok(settings::get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+        };
+        Ok(Policies {
+            clipboard_clear_secs: number(CLIPBOARD_KEY, crate::domain::clipboard::DEFAULT_CLEAR_AFTER_SECS)?,
+            secret_history_versions: number("secret_history_versions", super::secrets::DEFAULT_HISTORY_VERSIONS as i64)?
+                as usize,
+            password_min_length: self.password_min_length()?,
+            retention_months: self.retention_months()?,
+        })
+    }
+
+    /// Change the policies in one audited transaction.
+    pub fn set_policies(&mut self, new: Policies) -> ServiceResult<()> {
+        let checks = [
+            ((5..=300).contains(&new.clipboard_clear_secs), "the clipboard must be cleared after 5–300 seconds"),
+            ((1..=50).contains(&new.secret_history_versions), "keep 1–50 earlier values of a secret"),
+            ((12..=128).contains(&new.password_min_length), "the minimum password length must be 12–128"),
+            ((1..=120).contains(&new.retention_months), "retention must be 1–120 months"),
+        ];
+        if let Some((_, message)) = checks.iter().find(|(ok, _)| !ok) {
+            return Err(ServiceError::Invalid((*message).to_owned()));
+        }
+        let old = self.policies()?;
+        let describe = |p: &Policies| {
+            format!(
+                "clipboard {} s, history {}, min length {}, retention {} months",
+                p.clipboard_clear_secs, p.secret_history_versions, p.password_min_length, p.retention_months
+            )
+        };
+        let event = AuditEvent::new("settings.policies", "office policies changed")
+            .with_change(Some(describe(&old)), Some(describe(&new)));
+        self.record(event, |tx| {
+            settings::set(tx, CLIPBOARD_KEY, &new.clipboard_clear_secs.to_string())?;
+            settings::set(tx, "secret_history_versions", &new.secret_history_versions.to_string())?;
+            settings::set(tx, "password_min_length", &new.password_min_length.to_string())?;
+            settings::set(tx, RETENTION_KEY, &new.retention_months.to_string())
+        })
+    }
+}

@@ -72,6 +72,7 @@ pub enum Command {
     AskRemoveOperator(Option<String>),
     RemoveOperator(String),
     SaveSettings,
+    SavePolicies,
     SetRemembered(bool),
     Verify,
     Backup,

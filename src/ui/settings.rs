@@ -20,6 +20,31 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
         }
     });
 
+    if let Some(policies) = &mut forms.policies {
+        ui.add_space(20.0);
+        ui.strong("Policies");
+        let number = |ui: &mut egui::Ui, label: &str, value: &mut i64, range: std::ops::RangeInclusive<i64>| {
+            ui.horizontal(|ui| {
+                let label = field_label(ui, label);
+                ui.add(egui::DragValue::new(value).range(range)).labelled_by(label.id);
+            });
+        };
+        number(ui, "Clear clipboard after (s)", &mut policies.clipboard_clear_secs, 5..=300);
+        let mut versions = policies.secret_history_versions as i64;
+        number(ui, "Earlier secret values kept", &mut versions, 1..=50);
+        policies.secret_history_versions = versions as usize;
+        let mut length = policies.password_min_length as i64;
+        number(ui, "Minimum secret length", &mut length, 12..=128);
+        policies.password_min_length = length as usize;
+        number(ui, "Keep leavers' details (months)", &mut policies.retention_months, 1..=120);
+        let changed = Some(*policies) != data.policies;
+        indented(ui, |ui| {
+            if ui.add_enabled(changed, egui::Button::new("Save policies")).clicked() {
+                commands.push(Command::SavePolicies);
+            }
+        });
+    }
+
     ui.add_space(20.0);
     ui.strong("Backup");
     ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");

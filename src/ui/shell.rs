@@ -12,7 +12,7 @@ use crate::domain::clipboard::{ClipboardGuard, DEFAULT_CLEAR_AFTER_SECS};
 use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
-use crate::service::{DueTarget, generate_password};
+use crate::service::{DueTarget, Policies, generate_password};
 use crate::service::{NewJoiner, new_system};
 use crate::service::{Office, ServiceResult, Settings};
 use crate::vault::keystore::SecretStore;
@@ -30,6 +30,7 @@ pub struct ShellData {
     pub remembered: bool,
     pub verify: Option<Vec<String>>,
     pub load_error: Option<String>,
+    pub policies: Option<Policies>,
 }
 
 /// Text the operator is typing on the pages.
@@ -45,6 +46,7 @@ pub struct ShellForms {
     pub auto_lock_minutes: u32,
     pub backup_path: String,
     pub remove_candidate: Option<String>,
+    pub policies: Option<Policies>,
 }
 
 pub struct Shell {
@@ -67,6 +69,7 @@ impl Shell {
             remembered: false,
             verify: None,
             load_error: None,
+            policies: None,
         };
         let backup_path = default_backup_path(&office);
         let records = Records::load(&office);
@@ -93,12 +96,14 @@ impl Shell {
         self.data.operators = self.office.operators()?;
         self.data.audit = self.office.recent_audit(AUDIT_PAGE_LIMIT)?;
         self.data.remembered = self.office.is_remembered();
+        self.data.policies = Some(self.office.policies()?);
         Ok(())
     }
 
     fn reset_settings_form(&mut self) {
         self.forms.office_name = self.data.settings.office_name.clone();
         self.forms.auto_lock_minutes = self.data.settings.auto_lock_minutes;
+        self.forms.policies = self.data.policies;
     }
 
     /// Apply a shell command; returns the notice to show. Only commands that write read the
@@ -271,6 +276,11 @@ impl Shell {
                 }
                 Some("Settings saved.".into())
             }
+            Command::SavePolicies => {
+                let Some(policies) = forms.policies else { return Ok(None) };
+                self.office.set_policies(policies)?;
+                Some("Policies saved.".into())
+            }
             Command::SetRemembered(true) => {
                 self.office.remember_on_this_computer(self.store.as_ref())?;
                 Some("This computer now remembers your key. Sign-in can skip the password here.".into())
@@ -431,9 +441,10 @@ impl Shell {
                 let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
                 let value = self.office.reveal_secret(&name.unwrap_or_default(), "copied to the clipboard")?;
                 self.clipboard.set(value.expose()).map_err(crate::service::ServiceError::Invalid)?;
-                let after = jiff::SignedDuration::from_secs(DEFAULT_CLEAR_AFTER_SECS);
+                let secs = self.data.policies.map_or(DEFAULT_CLEAR_AFTER_SECS, |p| p.clipboard_clear_secs);
+                let after = jiff::SignedDuration::from_secs(secs);
                 self.clipboard_guard = Some(ClipboardGuard::new(value.expose(), self.office.now(), after));
-                format!("Copied; the clipboard is cleared in {DEFAULT_CLEAR_AFTER_SECS} s.")
+                format!("Copied; the clipboard is cleared in {secs} s.")
             }
             Command::RotateSecret(id) => {
                 let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
