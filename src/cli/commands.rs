@@ -127,7 +127,9 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             secrets::secret(&mut office, action, &mut passwords)?;
         }
-        Command::Generate { length, passphrase } => secrets::generate(length, passphrase)?,
+        Command::Generate { length, passphrase, no_symbols, allow_ambiguous } => {
+            secrets::generate(length, passphrase, no_symbols, allow_ambiguous)?
+        }
         Command::Due { json } => {
             let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             return secrets::due(&office, json);

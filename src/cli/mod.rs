@@ -143,6 +143,12 @@ pub enum Command {
         /// A passphrase of this many words instead.
         #[arg(long, value_name = "WORDS")]
         passphrase: Option<usize>,
+        /// Leave out symbols.
+        #[arg(long)]
+        no_symbols: bool,
+        /// Keep characters that look alike (0/O, 1/l).
+        #[arg(long)]
+        allow_ambiguous: bool,
     },
     /// What needs attention; exits 3 when something is overdue (for cron and monitoring).
     Due {

@@ -120,10 +120,16 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
     Ok(())
 }
 
-pub fn generate(length: Option<usize>, passphrase: Option<usize>) -> Result<()> {
+pub fn generate(
+    length: Option<usize>,
+    passphrase: Option<usize>,
+    no_symbols: bool,
+    allow_ambiguous: bool,
+) -> Result<()> {
+    let sets = CharSets { symbols: !no_symbols, exclude_ambiguous: !allow_ambiguous, ..CharSets::default() };
     let value = match passphrase {
         Some(words) => generate_passphrase(words)?,
-        None => generate_password(length.unwrap_or(DEFAULT_LENGTH), CharSets::default())?,
+        None => generate_password(length.unwrap_or(DEFAULT_LENGTH), sets)?,
     };
     out!("{}", value.expose());
     Ok(())

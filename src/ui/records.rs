@@ -3,6 +3,7 @@
 
 use crate::domain::access::{AccessDiff, Cell, Directory, RoleId};
 use crate::domain::checklist::{Checklist, ChecklistId, Device, ItemId, Template};
+use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
 use crate::domain::staff_csv::ImportPlan;
@@ -67,6 +68,8 @@ pub struct RecordForms {
     pub secret_interval: String,
     pub rotate_value: SecretString,
     pub compromise_note: String,
+    pub generator_sets: CharSets,
+    pub generator_length: usize,
     pub export_path: String,
 }
 
@@ -135,6 +138,8 @@ impl Records {
                 system_kind: "software".into(),
                 system_levels: "user,admin".into(),
                 system_privileged: "admin".into(),
+                generator_sets: CharSets::default(),
+                generator_length: DEFAULT_LENGTH,
                 ..Default::default()
             },
         }

@@ -115,6 +115,7 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
     ui.add_space(8.0);
     ui.strong("Rotate");
     let forms = &mut records.forms;
+    generator_ui(ui, forms);
     password_field(ui, "New value", forms.rotate_value.expose_mut());
     if !forms.rotate_value.is_empty() {
         strength_meter(ui, forms.rotate_value.expose(), &[status.secret.name.as_str()]);
@@ -139,5 +140,19 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
         {
             commands.push(Command::MarkCompromised(id));
         }
+    });
+}
+
+/// Length and character sets for generated values.
+fn generator_ui(ui: &mut egui::Ui, forms: &mut super::records::RecordForms) {
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Generated length");
+        ui.add(egui::DragValue::new(&mut forms.generator_length).range(8..=128)).labelled_by(label.id);
+        let sets = &mut forms.generator_sets;
+        ui.checkbox(&mut sets.lower, "a-z");
+        ui.checkbox(&mut sets.upper, "A-Z");
+        ui.checkbox(&mut sets.digits, "0-9");
+        ui.checkbox(&mut sets.symbols, "Symbols");
+        ui.checkbox(&mut sets.exclude_ambiguous, "Leave out look-alikes (0/O, 1/l)");
     });
 }

@@ -9,7 +9,6 @@ use super::{audit, dashboard, matrix, operators, overview, processes, roles, sec
 use crate::domain::audit::AuditRecord;
 use crate::domain::checklist::Process;
 use crate::domain::clipboard::{ClipboardGuard, DEFAULT_CLEAR_AFTER_SECS};
-use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
 use crate::domain::staff::{StaffDraft, StaffId};
 use crate::service::{DueTarget, Policies, generate_password};
@@ -170,7 +169,7 @@ impl Shell {
                 return self.view(&Command::SelectSecret(Some(*id)));
             }
             Command::GenerateRotation | Command::GenerateNewSecret => {
-                let value = match generate_password(DEFAULT_LENGTH, CharSets::default()) {
+                let value = match generate_password(records.forms.generator_length, records.forms.generator_sets) {
                     Ok(value) => value,
                     Err(error) => return Some(Err(error)),
                 };
