@@ -90,6 +90,15 @@ fn a_mover_sees_exactly_what_is_gained_and_lost_before_it_is_applied() {
         .map(|a| after.system(a.system_id).unwrap().name.clone())
         .collect();
     assert!(systems.contains(&"Accounting".to_owned()) && !systems.contains(&"CRM".to_owned()), "{systems:?}");
+    // The systems themselves still need changing: a mover checklist lists exactly that.
+    let mover = office.checklists_of("sam@example.com").unwrap().pop().unwrap();
+    assert_eq!(mover.process, keyholder::domain::checklist::Process::Mover);
+    let titles: Vec<&str> = mover.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, vec!["Remove access to CRM (user) in the system itself", "Set up access to Accounting (user)"]);
+    for item in &mover.items {
+        office.complete_item(item.id).unwrap();
+    }
+    assert!(office.checklists_of("sam@example.com").unwrap().pop().unwrap().finished_at.is_some());
     let record = office.audit_log().unwrap().into_iter().rev().find(|r| r.action == "staff.roles").unwrap();
     assert_eq!(record.before.as_deref(), Some("Everyone, Sales"));
     assert_eq!(record.after.as_deref(), Some("Everyone, Finance"));

@@ -70,6 +70,10 @@ pub enum ItemKind {
     TransferOwnership { system: SystemId },
     /// Change a shared secret the person could know (leaver); done by rotating it.
     RotateSecret { secret: i64 },
+    /// Set up access in the system itself after a change of roles (mover).
+    AddAccess { system: SystemId, level: i64 },
+    /// Take away access in the system itself after a change of roles (mover).
+    RemoveAccess { system: SystemId, level: i64 },
     /// An office-wide item from the templates.
     Template { title: String },
 }
@@ -88,6 +92,8 @@ impl ItemKind {
             Self::CollectDevice { .. } => "collect_device",
             Self::TransferOwnership { .. } => "transfer_ownership",
             Self::RotateSecret { .. } => "rotate_secret",
+            Self::AddAccess { .. } => "add_access",
+            Self::RemoveAccess { .. } => "remove_access",
             Self::Template { .. } => "template",
         }
     }
@@ -266,6 +272,32 @@ pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templa
         });
     }
     items.extend(template_items(templates, Process::Joiner, start));
+    items
+}
+
+/// Items for someone whose roles changed: set up what they gained and take away what they
+/// lost in the systems themselves (Keyholder's record changed already).
+pub fn mover_items(directory: &Directory, diff: &super::access::AccessDiff, today: Date) -> Vec<NewItem> {
+    let describe = |level: i64| directory.level(level).map(|(s, l)| format!("{} ({})", s.name, l.name));
+    let mut items = Vec::new();
+    for (system, level) in &diff.lost {
+        if let Some(what) = describe(*level) {
+            items.push(NewItem {
+                kind: ItemKind::RemoveAccess { system: *system, level: *level },
+                title: format!("Remove access to {what} in the system itself"),
+                due: today,
+            });
+        }
+    }
+    for (system, level) in &diff.gained {
+        if let Some(what) = describe(*level) {
+            items.push(NewItem {
+                kind: ItemKind::AddAccess { system: *system, level: *level },
+                title: format!("Set up access to {what}"),
+                due: today,
+            });
+        }
+    }
     items
 }
 

@@ -156,6 +156,7 @@ impl Office {
             .map(|p| p.email.split('@').next().unwrap_or_default().to_owned())
             .unwrap_or_default();
         let joiner_done = list.process == Process::Joiner && list.open_items().count() == 1;
+        let mover_done = list.process == Process::Mover && list.open_items().count() == 1;
         let event = AuditEvent::new(
             "checklist.done",
             format!("{} item done for staff #{staff}: {}", list.process, found.title),
@@ -181,9 +182,14 @@ impl Office {
                 ItemKind::IssueDevices
                 | ItemKind::AcknowledgePolicy { .. }
                 | ItemKind::Template { .. }
-                | ItemKind::RotateSecret { .. } => {}
+                | ItemKind::RotateSecret { .. }
+                | ItemKind::AddAccess { .. }
+                | ItemKind::RemoveAccess { .. } => {}
             }
             checklists::close_item(tx, found.id, &ItemState::Done { by: by.clone(), at: now })?;
+            if mover_done {
+                checklists::finish_checklist(tx, list.id, now)?;
+            }
             if joiner_done {
                 checklists::set_staff_status(tx, staff, StaffStatus::Active.as_str(), None)?;
                 checklists::finish_checklist(tx, list.id, now)?;
@@ -201,6 +207,7 @@ impl Office {
         let (list, found) = self.item(item)?;
         let (now, by) = (self.now(), self.operator().to_string());
         let joiner_done = list.process == Process::Joiner && list.open_items().count() == 1;
+        let mover_done = list.process == Process::Mover && list.open_items().count() == 1;
         let staff = list.staff_id;
         let event = AuditEvent::new(
             "checklist.skip",
@@ -209,6 +216,9 @@ impl Office {
         .with_change(None, Some(format!("reason: {reason}")));
         self.record(event, |tx| {
             checklists::close_item(tx, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() })?;
+            if mover_done {
+                checklists::finish_checklist(tx, list.id, now)?;
+            }
             if joiner_done {
                 checklists::set_staff_status(tx, staff, StaffStatus::Active.as_str(), None)?;
                 checklists::finish_checklist(tx, list.id, now)?;
@@ -303,7 +313,24 @@ impl Office {
     /// The evidence of a person's latest leaver process, as CSV: every item with its outcome,
     /// who did it and when, and the time to full revocation.
     pub fn leaver_report_csv(&self, email: &str) -> ServiceResult<Vec<u8>> {
-        let list = self.leaver_checklist(email)?;
+        self.report_csv(&self.leaver_checklist(email)?)
+    }
+
+    /// The report of any joiner, mover or leaver checklist, as CSV.
+    pub fn checklist_report_csv(&self, id: ChecklistId) -> ServiceResult<Vec<u8>> {
+        self.report_csv(&self.checklist_by_id(id)?)
+    }
+
+    /// The report of any joiner, mover or leaver checklist, as PDF.
+    pub fn checklist_report_pdf(&self, id: ChecklistId) -> ServiceResult<Vec<u8>> {
+        self.report_pdf(&self.checklist_by_id(id)?)
+    }
+
+    fn checklist_by_id(&self, id: ChecklistId) -> ServiceResult<Checklist> {
+        checklists::checklist(self.vault().conn(), id)?.ok_or_else(|| invalid(format!("there is no checklist {id}")))
+    }
+
+    fn report_csv(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| invalid(format!("cannot write CSV: {e}"));
         writer.write_record(["item", "kind", "task", "due", "outcome", "by", "at", "reason"]).map_err(fail)?;
@@ -321,33 +348,41 @@ impl Office {
             ];
             writer.write_record(row.iter().map(|c| neutralise(c))).map_err(fail)?;
         }
-        let revocation = revocation_text(&list);
+        let revocation = revocation_text(list);
         writer.write_record(["", "summary", "time to full revocation", "", &revocation, "", "", ""]).map_err(fail)?;
         writer.into_inner().map_err(|e| invalid(format!("cannot write CSV: {e}")))
     }
 
     /// The same evidence as a PDF an auditor can file.
     pub fn leaver_report_pdf(&self, email: &str) -> ServiceResult<Vec<u8>> {
-        let list = self.leaver_checklist(email)?;
+        self.report_pdf(&self.leaver_checklist(email)?)
+    }
+
+    fn report_pdf(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
         let person = directory.person(list.staff_id).ok_or_else(|| invalid("the person is no longer on record"))?;
-        let mut report = PdfReport::new(&format!("Leaver report: {}", person.full_name));
+        let process = match list.process {
+            Process::Joiner => "Joiner",
+            Process::Mover => "Mover",
+            Process::Leaver => "Leaver",
+        };
+        let mut report = PdfReport::new(&format!("{process} report: {}", person.full_name));
         let done = list.items.iter().filter(|i| matches!(i.state, ItemState::Done { .. })).count();
         let skipped = list.items.iter().filter(|i| matches!(i.state, ItemState::Skipped { .. })).count();
         report.facts(&[
             ("Person", format!("{} <{}>", person.full_name, person.email)),
             ("Team", person.team.clone()),
-            ("Last day", list.key_date.to_string()),
+            (if list.process == Process::Leaver { "Last day" } else { "Key date" }, list.key_date.to_string()),
             ("Process started", list.started_at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
             (
-                "Marked as left",
+                "Finished",
                 list.finished_at.map_or("not yet".to_owned(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()),
             ),
             (
                 "Items",
                 format!("{} ({done} done, {skipped} skipped, {} open)", list.items.len(), list.open_items().count()),
             ),
-            ("Time to full revocation", revocation_text(&list)),
+            ("Time to full revocation", revocation_text(list)),
             ("Report by", format!("{} at {}", self.operator(), self.now().strftime("%Y-%m-%d %H:%M UTC"))),
         ]);
         report.heading("Every item, its outcome, who and when");

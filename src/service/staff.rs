@@ -237,12 +237,25 @@ impl Office {
         let summary =
             format!("roles of staff #{staff} changed: {} gained, {} lost", diff.gained.len(), diff.lost.len());
         let event = AuditEvent::new("staff.roles", summary).with_change(Some(names(&current)), Some(names(roles)));
+        let items = crate::domain::checklist::mover_items(&directory, &diff, today);
+        let now = self.now();
         self.record(event, |tx| {
             for role in current.iter().filter(|r| !roles.contains(r)) {
                 directory::unassign_role(tx, staff, *role)?;
             }
             for role in roles.iter().filter(|r| !current.contains(r)) {
                 directory::assign_role(tx, staff, *role, today, &by)?;
+            }
+            // The systems themselves still need changing: a mover checklist tracks that.
+            if !items.is_empty() {
+                crate::vault::checklists::insert_checklist(
+                    tx,
+                    staff,
+                    crate::domain::checklist::Process::Mover,
+                    today,
+                    now,
+                    &items,
+                )?;
             }
             Ok(())
         })?;

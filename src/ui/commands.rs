@@ -111,7 +111,7 @@ pub enum Command {
     AddDevice,
     AddTemplate,
     RemoveTemplate(i64),
-    SaveLeaverReport(StaffId),
+    SaveReport(ChecklistId),
     SelectSecret(Option<i64>),
     RevealSecret(i64),
     HideSecret,

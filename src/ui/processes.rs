@@ -184,7 +184,7 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
             let label = ui.label("Reason for skipping");
             ui.add(egui::TextEdit::singleline(&mut forms.skip_reason).desired_width(320.0)).labelled_by(label.id);
         });
-        if list.process == Process::Leaver {
+        {
             ui.horizontal(|ui| {
                 let label = ui.label("Report file (without extension)");
                 ui.add(
@@ -197,7 +197,7 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
                     .add_enabled(!forms.report_path.trim().is_empty(), egui::Button::new("Save report (PDF and CSV)"))
                     .clicked()
                 {
-                    commands.push(Command::SaveLeaverReport(list.staff_id));
+                    commands.push(Command::SaveReport(list.id));
                 }
             });
         }

@@ -421,11 +421,10 @@ impl Shell {
                 self.office.remove_template(*id)?;
                 "Template item removed.".to_owned()
             }
-            Command::SaveLeaverReport(staff) => {
+            Command::SaveReport(checklist) => {
                 let base = forms.report_path.trim().to_owned();
-                let email = email_of(*staff);
-                write_new_file(&format!("{base}.pdf"), &self.office.leaver_report_pdf(&email)?)?;
-                write_new_file(&format!("{base}.csv"), &self.office.leaver_report_csv(&email)?)?;
+                write_new_file(&format!("{base}.pdf"), &self.office.checklist_report_pdf(*checklist)?)?;
+                write_new_file(&format!("{base}.csv"), &self.office.checklist_report_csv(*checklist)?)?;
                 format!("Report saved as {base}.pdf and {base}.csv.")
             }
             Command::RevealSecret(id) => {
