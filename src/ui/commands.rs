@@ -123,5 +123,7 @@ pub enum Command {
     AddSecret,
     OpenDue(usize),
     GoToSecret(i64),
+    GoToSystem(SystemId),
+    GoToStaff(StaffId),
     PurgeStaff(StaffId),
 }

@@ -160,10 +160,29 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
                             commands.push(Command::CompleteItem(item.id));
                         }
                     }
-                    if let ItemKind::RotateSecret { secret } = item.kind
-                        && ui.button("Open the secret to rotate it").clicked()
-                    {
-                        commands.push(Command::GoToSecret(secret));
+                    match item.kind {
+                        ItemKind::RotateSecret { secret } => {
+                            if ui.button("Open the secret to rotate it").clicked() {
+                                commands.push(Command::GoToSecret(secret));
+                            }
+                        }
+                        ItemKind::CreateAccount { system }
+                        | ItemKind::EnrolMfa { system }
+                        | ItemKind::TransferOwnership { system }
+                        | ItemKind::AddAccess { system, .. }
+                        | ItemKind::RemoveAccess { system, .. } => {
+                            if ui.small_button("Open system").clicked() {
+                                commands.push(Command::GoToSystem(system));
+                            }
+                        }
+                        ItemKind::RemoveRole { .. }
+                        | ItemKind::RevokeGrant { .. }
+                        | ItemKind::DisableAccount { .. } => {
+                            if ui.small_button("Open person").clicked() {
+                                commands.push(Command::GoToStaff(list.staff_id));
+                            }
+                        }
+                        _ => {}
                     }
                     if ui.button(format!("Skip: {}", item.title)).clicked() {
                         commands.push(Command::SkipItem(item.id));

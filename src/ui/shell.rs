@@ -164,6 +164,14 @@ impl Shell {
                 };
             }
             Command::HideSecret => records.revealed = None,
+            Command::GoToSystem(id) => {
+                self.page = Page::Systems;
+                return self.view(&Command::SelectSystem(Some(*id)));
+            }
+            Command::GoToStaff(id) => {
+                self.page = Page::Staff;
+                return self.view(&Command::SelectStaff(Some(*id)));
+            }
             Command::GoToSecret(id) => {
                 self.page = Page::Secrets;
                 return self.view(&Command::SelectSecret(Some(*id)));
