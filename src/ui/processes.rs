@@ -161,26 +161,24 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
                         }
                     }
                     match item.kind {
-                        ItemKind::RotateSecret { secret } => {
-                            if ui.button("Open the secret to rotate it").clicked() {
-                                commands.push(Command::GoToSecret(secret));
-                            }
+                        ItemKind::RotateSecret { secret } if ui.button("Open the secret to rotate it").clicked() => {
+                            commands.push(Command::GoToSecret(secret));
                         }
                         ItemKind::CreateAccount { system }
                         | ItemKind::EnrolMfa { system }
                         | ItemKind::TransferOwnership { system }
                         | ItemKind::AddAccess { system, .. }
-                        | ItemKind::RemoveAccess { system, .. } => {
-                            if ui.small_button("Open system").clicked() {
-                                commands.push(Command::GoToSystem(system));
-                            }
+                        | ItemKind::RemoveAccess { system, .. }
+                            if ui.small_button("Open system").clicked() =>
+                        {
+                            commands.push(Command::GoToSystem(system));
                         }
                         ItemKind::RemoveRole { .. }
                         | ItemKind::RevokeGrant { .. }
-                        | ItemKind::DisableAccount { .. } => {
-                            if ui.small_button("Open person").clicked() {
-                                commands.push(Command::GoToStaff(list.staff_id));
-                            }
+                        | ItemKind::DisableAccount { .. }
+                            if ui.small_button("Open person").clicked() =>
+                        {
+                            commands.push(Command::GoToStaff(list.staff_id));
                         }
                         _ => {}
                     }
