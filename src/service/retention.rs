@@ -33,10 +33,16 @@ impl Office {
 
     /// Leavers whose details are due for purging, with the date they became due.
     pub fn purges_due(&self) -> ServiceResult<Vec<(StaffId, String, Date)>> {
+        self.purges_due_in(&self.directory()?)
+    }
+
+    pub(super) fn purges_due_in(
+        &self,
+        directory: &crate::domain::access::Directory,
+    ) -> ServiceResult<Vec<(StaffId, String, Date)>> {
         let months = self.retention_months()?;
         let today = self.today();
-        Ok(self
-            .directory()?
+        Ok(directory
             .staff
             .iter()
             .filter(|p| p.status == StaffStatus::Left && !p.email.ends_with(PURGED_DOMAIN))

@@ -197,15 +197,19 @@ impl Office {
 
     /// Every secret with its due reasons, most urgent first.
     pub fn secret_statuses(&self) -> ServiceResult<Vec<SecretStatus>> {
+        self.secret_statuses_in(&self.directory()?)
+    }
+
+    /// As [`Office::secret_statuses`], with the office record already loaded.
+    pub fn secret_statuses_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<SecretStatus>> {
         let conn = self.vault().conn();
-        let directory = self.directory()?;
         let exposures = store::exposures(conn)?;
         let today = self.today();
         let mut statuses: Vec<SecretStatus> = store::all(conn)?
             .into_iter()
             .map(|secret| {
                 let reasons = due_reasons(&secret, exposures.get(&secret.id).map_or(&[], Vec::as_slice), today);
-                let described = reasons.iter().map(|r| r.describe(&directory)).collect();
+                let described = reasons.iter().map(|r| r.describe(directory)).collect();
                 let system = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.name.clone());
                 SecretStatus { secret, system, reasons, described }
             })
@@ -299,11 +303,15 @@ impl Office {
 
     /// Everything that needs attention, most urgent first.
     pub fn due_items(&self) -> ServiceResult<Vec<DueItem>> {
+        self.due_items_in(&self.directory()?)
+    }
+
+    /// As [`Office::due_items`], with the office record already loaded.
+    pub fn due_items_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<DueItem>> {
         let today = self.today();
         let soon = today.checked_add(14.days()).unwrap_or(today);
-        let directory = self.directory()?;
         let mut items = Vec::new();
-        for status in self.secret_statuses()? {
+        for status in self.secret_statuses_in(directory)? {
             for (reason, text) in status.reasons.iter().zip(&status.described) {
                 let due = reason.due_date();
                 items.push(DueItem {
@@ -371,7 +379,7 @@ impl Office {
                 });
             }
         }
-        for (staff, name, due) in self.purges_due()? {
+        for (staff, name, due) in self.purges_due_in(directory)? {
             items.push(DueItem {
                 target: Some(DueTarget::Staff(staff)),
                 kind: "purge",

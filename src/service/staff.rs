@@ -360,8 +360,21 @@ impl Office {
 
     /// Remove direct grants whose last day has passed, each audited. Returns how many lapsed.
     pub fn lapse_expired_grants(&mut self) -> ServiceResult<usize> {
-        let directory = self.directory()?;
         let today = self.today();
+        // A cheap check first: this runs at every sign-in.
+        let any: bool = self
+            .vault()
+            .conn()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM direct_grants WHERE expires_on IS NOT NULL AND expires_on < ?1)",
+                [today.to_string()],
+                |row| row.get(0),
+            )
+            .map_err(crate::vault::VaultError::from)?;
+        if !any {
+            return Ok(0);
+        }
+        let directory = self.directory()?;
         let lapsed: Vec<_> = directory.exceptions.iter().filter(|g| g.lapsed(today)).cloned().collect();
         for grant in &lapsed {
             let target =

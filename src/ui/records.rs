@@ -150,8 +150,8 @@ impl Records {
         self.directory = office.directory()?;
         self.checklists = office.current_checklists()?;
         self.devices = office.devices()?;
-        self.secrets = office.secret_statuses()?;
-        self.due = office.due_items()?;
+        self.secrets = office.secret_statuses_in(&self.directory)?;
+        self.due = office.due_items_in(&self.directory)?;
         self.secret_holders = match self.selected_secret.and_then(|id| self.secrets.iter().find(|s| s.secret.id == id))
         {
             Some(status) => office.secret_holders(&status.secret.name)?,
