@@ -176,6 +176,16 @@ impl Directory {
         self.level_index.get(&id).map(|&(si, li)| (&self.systems[si], &self.systems[si].levels[li]))
     }
 
+    /// "CRM (admin)" for a level id.
+    pub fn describe_level(&self, id: LevelId) -> Option<String> {
+        self.level(id).map(|(system, level)| format!("{} ({})", system.name, level.name))
+    }
+
+    /// "CRM (user), Email (user)" for (system, level) pairs.
+    pub fn describe_pairs(&self, pairs: &[(SystemId, LevelId)]) -> String {
+        pairs.iter().filter_map(|(_, level)| self.describe_level(*level)).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn roles_of(&self, staff: StaffId) -> &[RoleId] {
         self.roles_of.get(&staff).map_or(&[], Vec::as_slice)
     }

@@ -278,7 +278,7 @@ pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templa
 /// Items for someone whose roles changed: set up what they gained and take away what they
 /// lost in the systems themselves (Keyholder's record changed already).
 pub fn mover_items(directory: &Directory, diff: &super::access::AccessDiff, today: Date) -> Vec<NewItem> {
-    let describe = |level: i64| directory.level(level).map(|(s, l)| format!("{} ({})", s.name, l.name));
+    let describe = |level: i64| directory.describe_level(level);
     let mut items = Vec::new();
     for (system, level) in &diff.lost {
         if let Some(what) = describe(*level) {

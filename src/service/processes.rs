@@ -155,8 +155,6 @@ impl Office {
             .person(staff)
             .map(|p| p.email.split('@').next().unwrap_or_default().to_owned())
             .unwrap_or_default();
-        let joiner_done = list.process == Process::Joiner && list.open_items().count() == 1;
-        let mover_done = list.process == Process::Mover && list.open_items().count() == 1;
         let event = AuditEvent::new(
             "checklist.done",
             format!("{} item done for staff #{staff}: {}", list.process, found.title),
@@ -186,15 +184,7 @@ impl Office {
                 | ItemKind::AddAccess { .. }
                 | ItemKind::RemoveAccess { .. } => {}
             }
-            checklists::close_item(tx, found.id, &ItemState::Done { by: by.clone(), at: now })?;
-            if mover_done {
-                checklists::finish_checklist(tx, list.id, now)?;
-            }
-            if joiner_done {
-                checklists::set_staff_status(tx, staff, StaffStatus::Active.as_str(), None)?;
-                checklists::finish_checklist(tx, list.id, now)?;
-            }
-            Ok(())
+            close_item(tx, &list, found.id, &ItemState::Done { by: by.clone(), at: now }, now)
         })
     }
 
@@ -206,8 +196,6 @@ impl Office {
         }
         let (list, found) = self.item(item)?;
         let (now, by) = (self.now(), self.operator().to_string());
-        let joiner_done = list.process == Process::Joiner && list.open_items().count() == 1;
-        let mover_done = list.process == Process::Mover && list.open_items().count() == 1;
         let staff = list.staff_id;
         let event = AuditEvent::new(
             "checklist.skip",
@@ -215,15 +203,7 @@ impl Office {
         )
         .with_change(None, Some(format!("reason: {reason}")));
         self.record(event, |tx| {
-            checklists::close_item(tx, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() })?;
-            if mover_done {
-                checklists::finish_checklist(tx, list.id, now)?;
-            }
-            if joiner_done {
-                checklists::set_staff_status(tx, staff, StaffStatus::Active.as_str(), None)?;
-                checklists::finish_checklist(tx, list.id, now)?;
-            }
-            Ok(())
+            close_item(tx, &list, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() }, now)
         })
     }
 
@@ -248,8 +228,7 @@ impl Office {
         let mut remaining: Vec<String> = directory
             .access_of(staff, self.today())
             .iter()
-            .filter_map(|a| directory.level(a.level_id))
-            .map(|(s, l)| format!("{} ({})", s.name, l.name))
+            .filter_map(|a| directory.describe_level(a.level_id))
             .collect();
         remaining.extend(directory.accounts_of(staff).filter(|a| a.disabled_on.is_none()).map(|a| {
             format!("account {} on {}", a.username, directory.system(a.system_id).map_or("?", |s| s.name.as_str()))
@@ -409,6 +388,26 @@ impl Office {
         );
         Ok(report.finish())
     }
+}
+
+/// Close one item; the last one closes a joiner checklist (the person becomes active) or a
+/// mover checklist. Leavers are finished explicitly, after the access check.
+fn close_item(
+    tx: &rusqlite::Transaction<'_>,
+    list: &Checklist,
+    item: ItemId,
+    state: &ItemState,
+    now: jiff::Timestamp,
+) -> crate::vault::VaultResult<()> {
+    checklists::close_item(tx, item, state)?;
+    let last = list.open_items().count() == 1;
+    if last && list.process == Process::Joiner {
+        checklists::set_staff_status(tx, list.staff_id, StaffStatus::Active.as_str(), None)?;
+    }
+    if last && list.process != Process::Leaver {
+        checklists::finish_checklist(tx, list.id, now)?;
+    }
+    Ok(())
 }
 
 fn outcome(state: &ItemState) -> (String, String, String) {

@@ -81,14 +81,7 @@ fn edit_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
             } else {
                 ui.label(format!("{} people affected:", preview.len()));
             }
-            let describe = |pairs: &[(i64, i64)]| {
-                pairs
-                    .iter()
-                    .filter_map(|(_, l)| directory.level(*l))
-                    .map(|(s, l)| format!("{} ({})", s.name, l.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
             for (staff, diff) in preview.iter().take(20) {
                 let name = directory.person(*staff).map_or("?", |p| p.full_name.as_str());
                 let mut line = name.to_owned();

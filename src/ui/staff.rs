@@ -302,14 +302,7 @@ fn detail_ui(
         now.sort_unstable();
         if pending != now {
             let diff = directory.mover_diff(id, &pending, today);
-            let describe = |pairs: &[(i64, i64)]| {
-                pairs
-                    .iter()
-                    .filter_map(|(_, l)| directory.level(*l))
-                    .map(|(s, l)| format!("{} ({})", s.name, l.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
             if !diff.gained.is_empty() {
                 ui.colored_label(super::widgets::success_color(ui), format!("Gains: {}", describe(&diff.gained)));
             }
