@@ -63,6 +63,14 @@ fn type_into(harness: &mut Harness<'static, KeyholderApp>, label: &str, text: &s
     harness.run();
 }
 
+/// The app on `vault`, signed in as Ada.
+fn signed_in(vault: &TestVault) -> Harness<'static, KeyholderApp> {
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness
+}
+
 fn sign_in(harness: &mut Harness<'static, KeyholderApp>, password: &str) {
     type_into(harness, "Password", password);
     harness.run();
@@ -128,9 +136,7 @@ fn create_a_vault_then_lock_and_sign_in_with_wrong_then_right_password() {
 #[test]
 fn the_window_locks_itself_after_the_idle_time() {
     let vault = TestVault::new();
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
     assert_eq!(harness.state().screen_name(), "shell");
 
     vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60 + 59));
@@ -147,9 +153,7 @@ fn the_window_locks_itself_after_the_idle_time() {
 #[test]
 fn activity_postpones_the_auto_lock_and_ctrl_l_locks_at_once() {
     let vault = TestVault::new();
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
 
     vault.clock.advance(jiff::SignedDuration::from_secs(4 * 60));
     harness.get_by_role_and_label(Role::Button, "Audit log").click();
@@ -192,9 +196,7 @@ fn office_with_roles() -> (TestVault, Harness<'static, KeyholderApp>) {
     };
     office.add_staff(&kim).unwrap();
     drop(office);
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Staff").click();
     harness.run();
     (vault, harness)
@@ -319,9 +321,7 @@ fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
     office.add_staff(&kim).unwrap();
     office.assign_role("Sales", "kim@example.com").unwrap();
     drop(office);
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Roles").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Edit Sales").click();
@@ -360,9 +360,7 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     office.add_staff(&kim).unwrap();
     office.assign_role("Sales", "kim@example.com").unwrap();
     drop(office);
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Staff").click();
     harness.run();
     // Two clicks from the staff list: the person, then "Start leaving" (last day: today).
@@ -413,9 +411,7 @@ fn office_with_due_secret() -> TestVault {
 #[test]
 fn the_dashboard_shows_a_due_secret_and_clicking_it_opens_the_rotation() {
     let vault = office_with_due_secret();
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
     harness.get_by_label("1 thing(s) need attention");
     harness.get_by_label("Office Wi-Fi: rotate: rotation interval ends 2026-10-01").click();
     harness.run();
@@ -470,9 +466,7 @@ fn a_copied_secret_leaves_the_clipboard_after_the_timeout_only_if_still_ours() {
 #[test]
 fn a_revealed_secret_hides_itself_after_thirty_seconds() {
     let vault = office_with_due_secret();
-    let mut harness = app(&vault.path, vault.clock.clone());
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
+    let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Shared secrets").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
