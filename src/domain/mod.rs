@@ -15,3 +15,4 @@ pub mod staff;
 pub mod staff_csv;
 pub mod staff_query;
 pub mod system;
+pub mod totp;

@@ -1,0 +1,172 @@
+//! TOTP (RFC 6238) with the rules Keyholder enforces on top of totp-rs: the current step and
+//! one either side are accepted, codes are compared in constant time, and a code is accepted
+//! only once: any code for the last accepted step or an earlier one is refused.
+
+use totp_rs::{Algorithm, Builder, Totp};
+
+/// What authenticator apps actually honour.
+pub const DIGITS: u8 = 6;
+pub const STEP_SECS: u64 = 30;
+/// Steps accepted on either side of the current one.
+pub const SKEW: u64 = 1;
+/// At least 160-bit secrets.
+pub const SECRET_BYTES: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TotpRefusal {
+    #[error("the code is not valid now")]
+    Wrong,
+    #[error("this code was already used; wait for the next one")]
+    Replayed,
+    #[error("the authenticator secret is unusable: {0}")]
+    BadSecret(String),
+}
+
+fn build(secret: &[u8], algorithm: Algorithm, digits: u8) -> Result<Totp, TotpRefusal> {
+    Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(digits)
+        .with_step_duration(STEP_SECS)
+        .with_secret(secret.to_vec())
+        .with_account_name("keyholder")
+        .build()
+        .map_err(|e| TotpRefusal::BadSecret(e.to_string()))
+}
+
+/// The code for `time` (seconds since 1970).
+pub fn code_at(secret: &[u8], algorithm: Algorithm, digits: u8, time: u64) -> Result<String, TotpRefusal> {
+    Ok(build(secret, algorithm, digits)?.generate(time).to_string())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Check `code` at `time`; `last_step` is the step of the last accepted code. Returns the
+/// step to store as the new last accepted one.
+pub fn verify(
+    secret: &[u8],
+    algorithm: Algorithm,
+    digits: u8,
+    code: &str,
+    time: u64,
+    last_step: Option<u64>,
+) -> Result<u64, TotpRefusal> {
+    let totp = build(secret, algorithm, digits)?;
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let current = time / STEP_SECS;
+    let mut matched = None;
+    // Every candidate is computed and compared, so timing does not say which step matched.
+    for step in current.saturating_sub(SKEW)..=current + SKEW {
+        let candidate = totp.generate(step * STEP_SECS).to_string();
+        if constant_time_eq(candidate.as_bytes(), code.as_bytes()) && matched.is_none() {
+            matched = Some(step);
+        }
+    }
+    let step = matched.ok_or(TotpRefusal::Wrong)?;
+    if last_step.is_some_and(|last| step <= last) {
+        return Err(TotpRefusal::Replayed);
+    }
+    Ok(step)
+}
+
+/// A provisioning URI (`otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=…`). A ":" in the issuer
+/// or account would break the label, so it becomes a space.
+pub fn provisioning_uri(secret: &[u8], issuer: &str, account: &str) -> Result<String, TotpRefusal> {
+    let clean = |text: &str| text.replace(':', " ").trim().to_owned();
+    Builder::new()
+        .with_secret(secret.to_vec())
+        .with_step_duration(STEP_SECS)
+        .with_account_name(clean(account))
+        .with_issuer(Some(clean(issuer)))
+        .build()
+        .and_then(|t| t.to_url())
+        .map_err(|e| TotpRefusal::BadSecret(e.to_string()))
+}
+
+/// The secret of an `otpauth://` URI from another tool, with a clear error for bad ones.
+pub fn parse_uri(uri: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
+    let totp = Totp::from_url(uri.trim()).map_err(|e| format!("not a usable otpauth:// URI: {e}"))?;
+    let secret = totp.secret().to_vec();
+    Ok((secret, totp.algorithm(), totp.digits()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED20: &[u8] = b"12345678901234567890";
+    const SEED32: &[u8] = b"12345678901234567890123456789012";
+    const SEED64: &[u8] = b"1234567890123456789012345678901234567890123456789012345678901234";
+
+    /// RFC 6238 Appendix B: every vector, through the same verification path the app uses.
+    #[test]
+    fn rfc_6238_appendix_b_vectors() {
+        let vectors: [(u64, &str, &str, &str); 6] = [
+            (59, "94287082", "46119246", "90693936"),
+            (1111111109, "07081804", "68084774", "25091201"),
+            (1111111111, "14050471", "67062674", "99943326"),
+            (1234567890, "89005924", "91819424", "93441116"),
+            (2000000000, "69279037", "90698825", "38618901"),
+            (20000000000, "65353130", "77737706", "47863826"),
+        ];
+        for (time, sha1, sha256, sha512) in vectors {
+            for (seed, algorithm, expected) in [
+                (SEED20, Algorithm::SHA1, sha1),
+                (SEED32, Algorithm::SHA256, sha256),
+                (SEED64, Algorithm::SHA512, sha512),
+            ] {
+                assert_eq!(code_at(seed, algorithm, 8, time).unwrap_or_default(), expected, "{algorithm:?} at {time}");
+                assert_eq!(
+                    verify(seed, algorithm, 8, expected, time, None),
+                    Ok(time / STEP_SECS),
+                    "{algorithm:?} at {time}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_step_either_side_is_accepted_two_are_refused() {
+        let now = 1_800_000_000;
+        for offset in [-30_i64, 0, 30] {
+            let code = code_at(SEED20, Algorithm::SHA1, 6, (now as i64 + offset) as u64).unwrap_or_default();
+            assert!(verify(SEED20, Algorithm::SHA1, 6, &code, now, None).is_ok(), "offset {offset}");
+        }
+        for offset in [-60_i64, 60] {
+            let code = code_at(SEED20, Algorithm::SHA1, 6, (now as i64 + offset) as u64).unwrap_or_default();
+            assert_eq!(
+                verify(SEED20, Algorithm::SHA1, 6, &code, now, None),
+                Err(TotpRefusal::Wrong),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_code_is_accepted_once_and_earlier_steps_are_refused_after_a_later_one() {
+        let now = 1_800_000_000;
+        let code = code_at(SEED20, Algorithm::SHA1, 6, now).unwrap_or_default();
+        let step = verify(SEED20, Algorithm::SHA1, 6, &code, now, None).unwrap_or(0);
+        assert_eq!(verify(SEED20, Algorithm::SHA1, 6, &code, now, Some(step)), Err(TotpRefusal::Replayed));
+        let earlier = code_at(SEED20, Algorithm::SHA1, 6, now - 30).unwrap_or_default();
+        assert_eq!(verify(SEED20, Algorithm::SHA1, 6, &earlier, now, Some(step)), Err(TotpRefusal::Replayed));
+    }
+
+    #[test]
+    fn uris_round_trip_and_bad_ones_are_errors_not_panics() {
+        let uri = provisioning_uri(SEED20, "Keyholder: Office", "sam:carter@example.com").unwrap_or_default();
+        assert!(uri.starts_with("otpauth://totp/"), "{uri}");
+        let (secret, algorithm, digits) = parse_uri(&uri).expect("our own URI parses");
+        assert_eq!((secret.as_slice(), algorithm, digits), (SEED20, Algorithm::SHA1, 6));
+        for bad in [
+            "",
+            "https://example.com",
+            "otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/x?secret=!!!",
+            "otpauth://totp/x",
+        ] {
+            assert!(parse_uri(bad).is_err(), "{bad}");
+        }
+    }
+}
