@@ -136,6 +136,11 @@ pub enum Command {
         #[command(subcommand)]
         action: SecretCommand,
     },
+    /// Authenticator apps (TOTP) for identity checks and shared accounts.
+    Totp {
+        #[command(subcommand)]
+        action: TotpCommand,
+    },
     /// Print a random password or passphrase (nothing is stored).
     Generate {
         #[arg(long, value_name = "N", conflicts_with = "passphrase")]
@@ -165,6 +170,21 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         kdf_iterations: Option<u32>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TotpCommand {
+    /// Enrol (or re-enrol) a staff member's authenticator; prints the otpauth URI.
+    Enrol {
+        email: String,
+        /// Write the QR code to scan as a PNG file.
+        #[arg(long, value_name = "FILE.png")]
+        qr: Option<PathBuf>,
+    },
+    /// Check a caller's code: exit 0 when valid, non-zero when wrong or replayed.
+    Verify { email: String, code: String },
+    /// A shared account's current code.
+    Code { secret_name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +239,12 @@ pub enum SecretCommand {
         name: String,
         #[arg(long)]
         note: String,
+    },
+    /// Attach an authenticator (TOTP) secret from an otpauth:// URI.
+    Totp {
+        name: String,
+        #[arg(long, value_name = "OTPAUTH_URI")]
+        uri: String,
     },
 }
 

@@ -112,6 +112,10 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
                 out!("{from}\t{to}");
             }
         }
+        SecretCommand::Totp { name, uri } => {
+            office.set_secret_totp(&name, &uri)?;
+            eprintln!("{name} now has an authenticator code (keyholder totp code {name:?}).");
+        }
         SecretCommand::Compromised { name, note } => {
             office.mark_compromised(&name, &note)?;
             eprintln!("{name} is marked as possibly compromised and is due for rotation now.");
@@ -147,4 +151,29 @@ pub fn due(office: &Office, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(if items.iter().any(|i| i.overdue) { ExitCode::from(3) } else { ExitCode::SUCCESS })
+}
+
+pub fn totp(office: &mut Office, action: super::TotpCommand) -> Result<()> {
+    use super::TotpCommand;
+    match action {
+        TotpCommand::Enrol { email, qr } => {
+            let (uri, png) = office.enrol_authenticator(&email)?;
+            if let Some(path) = &qr {
+                std::fs::write(path, png).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                eprintln!("QR code written to {}.", path.display());
+            }
+            eprintln!("Ask {email} to scan it, then confirm with: keyholder totp verify {email} CODE");
+            out!("{uri}");
+        }
+        TotpCommand::Verify { email, code } => {
+            office.verify_staff_code(&email, &code)?;
+            eprintln!("The code is valid.");
+        }
+        TotpCommand::Code { secret_name } => {
+            let (code, seconds) = office.secret_totp_code(&secret_name)?;
+            eprintln!("valid for {seconds} more seconds");
+            out!("{code}");
+        }
+    }
+    Ok(())
 }

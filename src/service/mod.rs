@@ -10,6 +10,7 @@ mod retention;
 mod secrets;
 mod sign_in;
 mod staff;
+mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use office::{Office, Settings};

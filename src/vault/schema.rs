@@ -8,6 +8,7 @@
 //! - 4: joiners and leavers: `devices`, `checklist_templates` (with default items),
 //!   `checklists`, `checklist_items`.
 //! - 5: shared secrets: `secrets`, `secret_holders`, `secret_history`, `secret_exposures`.
+//! - 6: authenticators: `staff_totp` (identity checks), `secret_totp` (shared accounts' codes).
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -196,6 +197,19 @@ const MIGRATIONS: &[&str] = &[
         since TEXT NOT NULL,
         PRIMARY KEY (secret_id, staff_id)
     ) WITHOUT ROWID;",
+    // 5 → 6
+    "CREATE TABLE staff_totp (
+        staff_id INTEGER PRIMARY KEY REFERENCES staff(id),
+        secret BLOB NOT NULL,
+        enrolled_on TEXT,
+        last_step INTEGER
+    );
+    CREATE TABLE secret_totp (
+        secret_id INTEGER PRIMARY KEY REFERENCES secrets(id) ON DELETE CASCADE,
+        secret BLOB NOT NULL,
+        algorithm TEXT NOT NULL,
+        digits INTEGER NOT NULL
+    );",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -1,0 +1,162 @@
+//! Authenticators: enrolling a staff member's app for identity checks (the defence against a
+//! caller pretending to be staff), verifying a code (each accepted once, across restarts), and
+//! the codes of shared accounts that carry a TOTP secret.
+
+use super::{Office, ServiceError, ServiceResult};
+use crate::domain::audit::AuditEvent;
+use crate::domain::totp::{self, DIGITS, SECRET_BYTES};
+use crate::vault::crypto;
+use rusqlite::{OptionalExtension, params};
+use totp_rs::Algorithm;
+
+fn invalid(text: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(text.into())
+}
+
+fn algorithm_name(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::SHA256 => "SHA256",
+        Algorithm::SHA512 => "SHA512",
+        _ => "SHA1",
+    }
+}
+
+fn algorithm_from(name: &str) -> Algorithm {
+    match name {
+        "SHA256" => Algorithm::SHA256,
+        "SHA512" => Algorithm::SHA512,
+        _ => Algorithm::SHA1,
+    }
+}
+
+impl Office {
+    fn unix_now(&self) -> u64 {
+        u64::try_from(self.now().as_second()).unwrap_or(0)
+    }
+
+    /// Start (or redo, after a lost phone) a staff member's enrolment: a new secret replaces
+    /// any earlier one. Returns the provisioning URI and the QR code as PNG bytes.
+    pub fn enrol_authenticator(&mut self, email: &str) -> ServiceResult<(String, Vec<u8>)> {
+        let directory = self.directory()?;
+        let person = directory
+            .person_by_email(email)
+            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
+            .clone();
+        let secret: [u8; SECRET_BYTES] = crypto::random_array()?;
+        let issuer = format!("Keyholder {}", self.settings()?.office_name);
+        let uri = totp::provisioning_uri(&secret, &issuer, &person.email).map_err(|e| invalid(e.to_string()))?;
+        let qr = totp_rs::Totp::from_url(&uri)
+            .map_err(|e| invalid(e.to_string()))?
+            .to_qr_png()
+            .map_err(|e| invalid(format!("cannot draw the QR code: {e}")))?;
+        let event = AuditEvent::new("totp.enrol", format!("authenticator enrolment started for staff #{}", person.id));
+        self.record(event, |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO staff_totp (staff_id, secret, enrolled_on, last_step) VALUES (?1, ?2, NULL, NULL)",
+                params![person.id, &secret[..]],
+            )?;
+            Ok(())
+        })?;
+        Ok((uri, qr))
+    }
+
+    /// Check a caller's code. The first valid code also confirms a pending enrolment (the date
+    /// is kept). Wrong and replayed codes are refused and audited.
+    pub fn verify_staff_code(&mut self, email: &str, code: &str) -> ServiceResult<()> {
+        let directory = self.directory()?;
+        let person = directory
+            .person_by_email(email)
+            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
+            .clone();
+        let row: Option<(Vec<u8>, Option<String>, Option<i64>)> = self
+            .vault()
+            .conn()
+            .query_row("SELECT secret, enrolled_on, last_step FROM staff_totp WHERE staff_id = ?1", [person.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(crate::vault::VaultError::from)?;
+        let (secret, enrolled_on, last_step) =
+            row.ok_or_else(|| invalid(format!("{} has no authenticator enrolled", person.email)))?;
+        let last = last_step.and_then(|s| u64::try_from(s).ok());
+        match totp::verify(&secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), last) {
+            Ok(step) => {
+                let today = self.today().to_string();
+                let confirm = enrolled_on.is_none();
+                let summary = if confirm {
+                    format!("authenticator of staff #{} confirmed", person.id)
+                } else {
+                    format!("identity of staff #{} checked with their authenticator", person.id)
+                };
+                self.record(AuditEvent::new("totp.verify", summary), |tx| {
+                    tx.execute(
+                        "UPDATE staff_totp SET last_step = ?2, enrolled_on = coalesce(enrolled_on, ?3) WHERE staff_id = ?1",
+                        params![person.id, step as i64, today],
+                    )?;
+                    Ok(())
+                })
+            }
+            Err(refusal) => {
+                let event =
+                    AuditEvent::new("totp.refused", format!("code for staff #{} refused: {refusal}", person.id));
+                self.record(event, |_| Ok(()))?;
+                Err(invalid(refusal.to_string()))
+            }
+        }
+    }
+
+    /// Remove a staff member's authenticator (leaving, or before re-enrolling elsewhere).
+    pub fn remove_authenticator(&mut self, staff: i64) -> ServiceResult<()> {
+        let event = AuditEvent::new("totp.remove", format!("authenticator of staff #{staff} removed"));
+        self.record(event, |tx| {
+            tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
+            Ok(())
+        })
+    }
+
+    /// Attach a TOTP secret (from an `otpauth://` URI) to a shared secret.
+    pub fn set_secret_totp(&mut self, name: &str, uri: &str) -> ServiceResult<()> {
+        let (secret, algorithm, digits) = totp::parse_uri(uri).map_err(invalid)?;
+        let status = self
+            .secret_statuses()?
+            .into_iter()
+            .find(|s| s.secret.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))?;
+        let event =
+            AuditEvent::new("secret.totp", format!("authenticator code added to shared secret {}", status.secret.name));
+        self.record(event, |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO secret_totp (secret_id, secret, algorithm, digits) VALUES (?1, ?2, ?3, ?4)",
+                params![status.secret.id, secret, algorithm_name(algorithm), i64::from(digits)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A shared account's current code and the seconds it stays valid (reading it is audited).
+    pub fn secret_totp_code(&mut self, name: &str) -> ServiceResult<(String, u64)> {
+        let status = self
+            .secret_statuses()?
+            .into_iter()
+            .find(|s| s.secret.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))?;
+        let row: Option<(Vec<u8>, String, i64)> = self
+            .vault()
+            .conn()
+            .query_row(
+                "SELECT secret, algorithm, digits FROM secret_totp WHERE secret_id = ?1",
+                [status.secret.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(crate::vault::VaultError::from)?;
+        let (secret, algorithm, digits) =
+            row.ok_or_else(|| invalid(format!("{} has no authenticator code", status.secret.name)))?;
+        let now = self.unix_now();
+        let code = totp::code_at(&secret, algorithm_from(&algorithm), u8::try_from(digits).unwrap_or(DIGITS), now)
+            .map_err(|e| invalid(e.to_string()))?;
+        let event = AuditEvent::new("secret.totp_code", format!("authenticator code of {} read", status.secret.name));
+        self.record(event, |_| Ok(()))?;
+        Ok((code, totp::STEP_SECS - now % totp::STEP_SECS))
+    }
+}

@@ -1,0 +1,64 @@
+//! Authenticators through the service: enrolment, verification with a frozen clock, each code
+//! accepted once even after the vault is reopened, and shared accounts' codes.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+
+use common::TestVault;
+use keyholder::domain::secret::SecretString;
+use keyholder::domain::staff::StaffDraft;
+use keyholder::domain::totp::{code_at, parse_uri};
+
+fn now_secs(vault: &TestVault) -> u64 {
+    use keyholder::service::Clock;
+    vault.clock.now().as_second() as u64
+}
+
+#[test]
+fn a_staff_code_is_accepted_once_also_after_reopening_and_stale_codes_are_refused() {
+    let (vault, mut office) = TestVault::open_new();
+    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
+    office.add_staff(&sam).unwrap();
+    let (uri, png) = office.enrol_authenticator("sam@example.com").unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a QR code image");
+    assert!(uri.starts_with("otpauth://totp/"), "{uri}");
+    let (secret, algorithm, digits) = parse_uri(&uri).unwrap();
+    assert!(secret.len() >= 20, "at least 160 bits");
+
+    let now = now_secs(&vault);
+    let two_steps_ago = code_at(&secret, algorithm, digits, now - 60).unwrap();
+    assert!(office.verify_staff_code("sam@example.com", &two_steps_ago).is_err(), "two steps back is refused");
+    let code = code_at(&secret, algorithm, digits, now).unwrap();
+    office.verify_staff_code("sam@example.com", &code).unwrap();
+    let replay = office.verify_staff_code("sam@example.com", &code).unwrap_err();
+    assert!(replay.to_string().contains("already used"), "{replay}");
+    drop(office);
+
+    // After a restart the same code is still refused, and so is the one before it.
+    let mut office = vault.sign_in();
+    assert!(office.verify_staff_code("sam@example.com", &code).is_err());
+    let earlier = code_at(&secret, algorithm, digits, now - 30).unwrap();
+    assert!(office.verify_staff_code("sam@example.com", &earlier).is_err());
+    vault.clock.advance(jiff::SignedDuration::from_secs(30));
+    let next = code_at(&secret, algorithm, digits, now + 30).unwrap();
+    office.verify_staff_code("sam@example.com", &next).unwrap();
+    let actions: Vec<String> = office.audit_log().unwrap().into_iter().map(|r| r.action).collect();
+    assert!(actions.contains(&"totp.refused".to_owned()) && actions.contains(&"totp.verify".to_owned()));
+}
+
+#[test]
+fn a_shared_account_shows_its_current_code() {
+    let (vault, mut office) = TestVault::open_new();
+    office
+        .add_system(keyholder::service::new_system("Portal", "shared_account", "user", "", false, true).unwrap())
+        .unwrap();
+    let value = SecretString::new("ribbon-canyon-violet-tractor-7");
+    office.add_secret("Supplier portal", Some("Portal"), None, "admin", &value, None, None, &[]).unwrap();
+    let uri = "otpauth://totp/Supplier:admin?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Supplier";
+    assert!(office.set_secret_totp("Supplier portal", "otpauth://totp/x").is_err(), "a URI without a secret");
+    office.set_secret_totp("Supplier portal", uri).unwrap();
+    let (code, valid_for) = office.secret_totp_code("Supplier portal").unwrap();
+    let expected = code_at(b"12345678901234567890", totp_rs::Algorithm::SHA1, 6, now_secs(&vault)).unwrap();
+    assert_eq!(code, expected);
+    assert!((1..=30).contains(&valid_for));
+}
