@@ -70,6 +70,7 @@ fn a_joiner_gets_one_account_item_per_system_and_mfa_items_only_where_supported(
             "Enrol multi-factor authentication on CRM",
             "Enrol multi-factor authentication on Email",
             "Issue equipment and record it in the device register",
+            "Enrol their authenticator app for identity checks",
             "Read and acknowledge the data-protection policy",
             "Read and acknowledge the acceptable-use policy",
             "Give a building pass and show the alarm and fire procedures",

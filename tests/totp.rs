@@ -62,3 +62,17 @@ fn a_shared_account_shows_its_current_code() {
     assert_eq!(code, expected);
     assert!((1..=30).contains(&valid_for));
 }
+
+#[test]
+fn a_leaver_with_an_authenticator_gets_an_item_that_removes_it() {
+    let (_vault, mut office) = TestVault::open_new();
+    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
+    office.add_staff(&sam).unwrap();
+    office.enrol_authenticator("sam@example.com").unwrap();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    let list = office.checklists_of("sam@example.com").unwrap().pop().unwrap();
+    let item = list.items.iter().find(|i| i.title == "Remove their authenticator enrolment").expect("item");
+    office.complete_item(item.id).unwrap();
+    let refused = office.verify_staff_code("sam@example.com", "123456").unwrap_err();
+    assert!(refused.to_string().contains("no authenticator enrolled"), "{refused}");
+}

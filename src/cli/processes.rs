@@ -70,6 +70,7 @@ fn target(kind: &ItemKind) -> String {
             format!("system:{system}:{level}")
         }
         ItemKind::IssueDevices | ItemKind::Template { .. } => String::new(),
+        ItemKind::EnrolAuthenticator | ItemKind::RemoveAuthenticator => "authenticator".to_owned(),
     }
 }
 

@@ -68,6 +68,10 @@ pub enum ItemKind {
     CollectDevice { device: DeviceId },
     /// Hand over ownership of a system the person owns (leaver).
     TransferOwnership { system: SystemId },
+    /// Enrol the person's authenticator app for identity checks (joiner).
+    EnrolAuthenticator,
+    /// Remove the person's authenticator enrolment (leaver).
+    RemoveAuthenticator,
     /// Change a shared secret the person could know (leaver); done by rotating it.
     RotateSecret { secret: i64 },
     /// Set up access in the system itself after a change of roles (mover).
@@ -92,6 +96,8 @@ impl ItemKind {
             Self::CollectDevice { .. } => "collect_device",
             Self::TransferOwnership { .. } => "transfer_ownership",
             Self::RotateSecret { .. } => "rotate_secret",
+            Self::EnrolAuthenticator => "enrol_authenticator",
+            Self::RemoveAuthenticator => "remove_authenticator",
             Self::AddAccess { .. } => "add_access",
             Self::RemoveAccess { .. } => "remove_access",
             Self::Template { .. } => "template",
@@ -100,7 +106,13 @@ impl ItemKind {
 
     /// Items whose completion changes access: the clock of "time to full revocation".
     pub fn is_revocation(&self) -> bool {
-        matches!(self, Self::RemoveRole { .. } | Self::RevokeGrant { .. } | Self::DisableAccount { .. })
+        matches!(
+            self,
+            Self::RemoveRole { .. }
+                | Self::RevokeGrant { .. }
+                | Self::DisableAccount { .. }
+                | Self::RemoveAuthenticator
+        )
     }
 
     /// Doing it cannot be undone from Keyholder: ask for confirmation first.
@@ -264,6 +276,11 @@ pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templa
         title: "Issue equipment and record it in the device register".into(),
         due: start,
     });
+    items.push(NewItem {
+        kind: ItemKind::EnrolAuthenticator,
+        title: "Enrol their authenticator app for identity checks".into(),
+        due: offset(start, 7),
+    });
     for policy in POLICIES {
         items.push(NewItem {
             kind: ItemKind::AcknowledgePolicy { policy: policy.to_owned() },
@@ -308,6 +325,7 @@ pub fn leaver_items(
     last_day: Date,
     devices: &[Device],
     secrets_known: &[(i64, String)],
+    has_authenticator: bool,
     templates: &[Template],
 ) -> Vec<NewItem> {
     let mut items = Vec::new();
@@ -345,6 +363,13 @@ pub fn leaver_items(
         items.push(NewItem {
             kind: ItemKind::CollectDevice { device: device.id },
             title: format!("Collect {} {} ({})", device.kind, device.model, device.serial).replace("  ", " "),
+            due,
+        });
+    }
+    if has_authenticator {
+        items.push(NewItem {
+            kind: ItemKind::RemoveAuthenticator,
+            title: "Remove their authenticator enrolment".into(),
             due,
         });
     }

@@ -103,7 +103,10 @@ impl Office {
             })
             .map(|secret| (secret.id, secret.name))
             .collect();
-        let items = leaver_items(&directory, person.id, last_day, &devices, &known, &templates);
+        let has_authenticator: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM staff_totp WHERE staff_id = ?1)", [person.id], |r| r.get(0))
+            .map_err(crate::vault::VaultError::from)?;
+        let items = leaver_items(&directory, person.id, last_day, &devices, &known, has_authenticator, &templates);
         let now = self.now();
         let summary = format!("leaver staff #{} with last day {last_day}: {} checklist items", person.id, items.len());
         self.record(AuditEvent::new("leaver.start", summary), |tx| {
@@ -177,10 +180,14 @@ impl Office {
                     directory::insert_account(tx, &account)?;
                 }
                 ItemKind::EnrolMfa { system } => checklists::set_mfa_enrolled(tx, staff, *system, today)?,
+                ItemKind::RemoveAuthenticator => {
+                    tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
+                }
                 ItemKind::IssueDevices
                 | ItemKind::AcknowledgePolicy { .. }
                 | ItemKind::Template { .. }
                 | ItemKind::RotateSecret { .. }
+                | ItemKind::EnrolAuthenticator
                 | ItemKind::AddAccess { .. }
                 | ItemKind::RemoveAccess { .. } => {}
             }
