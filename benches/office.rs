@@ -26,6 +26,21 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// Median time of one frame of `page`, after a first frame to lay it out.
+fn frame_time(harness: &mut Harness<'_, KeyholderApp>, page: Page) -> Duration {
+    harness.state_mut().navigate(page);
+    harness.step();
+    median(
+        (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                harness.step();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
 fn rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -99,27 +114,14 @@ fn main() {
     println!("open vault to first drawn screen (excluding KDF {}): {}", ms(kdf), ms(median(opens)));
     let mut harness = harness.expect("harness");
 
-    // One frame of the staff list.
-    harness.state_mut().navigate(Page::Staff);
-    harness.step();
-    let frames: Vec<Duration> = (0..50)
-        .map(|_| {
-            let t = Instant::now();
-            harness.step();
-            t.elapsed()
-        })
-        .collect();
-    println!("staff list frame (10,000 staff, kittest step incl. AccessKit): {}", ms(median(frames)));
-    harness.state_mut().navigate(Page::AccessMatrix);
-    harness.step();
-    let frames: Vec<Duration> = (0..50)
-        .map(|_| {
-            let t = Instant::now();
-            harness.step();
-            t.elapsed()
-        })
-        .collect();
-    println!("access matrix frame: {}", ms(median(frames)));
+    // One frame of each heavy screen.
+    for (page, label) in [
+        (Page::Dashboard, "dashboard frame"),
+        (Page::Staff, "staff list frame (10,000 staff, kittest step incl. AccessKit)"),
+        (Page::AccessMatrix, "access matrix frame"),
+    ] {
+        println!("{label}: {}", ms(frame_time(&mut harness, page)));
+    }
     println!("resident memory with the office open: {:.0} MiB", rss_mib());
     drop(harness);
 

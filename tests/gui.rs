@@ -223,6 +223,9 @@ fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     harness.get_by_role_and_label(Role::Button, "Apply role change").click();
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("Roles changed: 2 access gained, 0 removed."));
+    // The person's history is read once per change, and shows the change just made.
+    harness.get_by_label_contains("added — Ada");
+    harness.get_by_label_contains("2 gained, 0 lost — Ada");
     assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "CRM and Email, each because of role Sales");
 
     harness.get_by_role_and_label(Role::Button, "Access matrix").click();
@@ -340,6 +343,7 @@ fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
     harness.get_by_role_and_label(Role::Button, "CRM").click();
     harness.run();
     harness.get_by_label("Who has access to CRM");
+    assert_eq!(harness.query_all_by_label("Kim Lee").count(), 2, "Kim holds CRM user and admin through Sales");
     harness.get_by_role_and_label(Role::CheckBox, "MFA supported").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Save CRM").click();

@@ -6,8 +6,7 @@ use super::records::Records;
 
 pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
     let staff = records.directory.staff.len();
-    let customer = (0..staff).filter(|&i| records.index.has_customer_data(i)).count();
-    let privileged = (0..staff).filter(|&i| records.index.has_privileged(i)).count();
+    let (customer, privileged) = (records.customer_data_count, records.privileged_count);
     ui.horizontal(|ui| {
         for (number, label) in
             [(staff, "staff"), (customer, "with customer-data access"), (privileged, "with privileged access")]

@@ -1,7 +1,8 @@
 //! What the office-record pages draw from: the directory, the search index, the filtered
 //! staff rows and the access matrix, rebuilt only after a write or a change of filter.
 
-use crate::domain::access::{AccessDiff, Cell, Directory, RoleId};
+use crate::domain::access::{Access, AccessDiff, Cell, Directory, RoleId};
+use crate::domain::audit::AuditRecord;
 use crate::domain::checklist::{Checklist, ChecklistId, Device, ItemId, Template};
 use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
@@ -95,6 +96,12 @@ pub struct Records {
     /// A secret shown on screen, until when.
     pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
     pub due: Vec<DueItem>,
+    /// Who has access to the selected system, sorted by name.
+    pub system_holders: Vec<Access>,
+    /// The selected person's latest audit records (up to 50).
+    pub staff_history: Vec<AuditRecord>,
+    pub customer_data_count: usize,
+    pub privileged_count: usize,
     pub templates: Vec<Template>,
     pub selected_checklist: Option<ChecklistId>,
     /// Who a pending role change would affect.
@@ -131,6 +138,10 @@ impl Records {
             secret_holders: Vec::new(),
             revealed: None,
             due: Vec::new(),
+            system_holders: Vec::new(),
+            staff_history: Vec::new(),
+            customer_data_count: 0,
+            privileged_count: 0,
             templates: Vec::new(),
             selected_checklist: None,
             role_preview: None,
@@ -163,11 +174,31 @@ impl Records {
         self.index = StaffIndex::build(&self.directory, self.today);
         self.teams = StaffIndex::teams(&self.directory);
         self.matrix = self.directory.matrix(self.today);
+        let staff = self.directory.staff.len();
+        self.customer_data_count = (0..staff).filter(|&i| self.index.has_customer_data(i)).count();
+        self.privileged_count = (0..staff).filter(|&i| self.index.has_privileged(i)).count();
+        self.select_system(self.selected_system);
         self.refilter();
         self.reset_pending_roles();
         self.forms.editing_role = None;
         self.role_preview = None;
         Ok(())
+    }
+
+    /// Select a system and work out its holders once (not on every frame).
+    pub fn select_system(&mut self, id: Option<SystemId>) {
+        self.selected_system = id;
+        let directory = &self.directory;
+        self.system_holders = id.map(|s| directory.holders_of(s, self.today)).unwrap_or_default();
+        self.system_holders.sort_by_key(|a| directory.person(a.staff_id).map(|p| p.full_name.to_lowercase()));
+    }
+
+    /// The selected person's history, from the audit records the shell holds.
+    pub fn update_history(&mut self, audit: &[AuditRecord]) {
+        self.staff_history = match self.selected_staff {
+            Some(id) => audit.iter().filter(|r| mentions(r, id)).take(50).cloned().collect(),
+            None => Vec::new(),
+        };
     }
 
     /// Tick the selected person's current roles.
@@ -181,4 +212,13 @@ impl Records {
     pub fn refilter(&mut self) {
         self.rows = self.index.query(&self.directory, &self.filter);
     }
+}
+
+/// Whether an audit record is about staff member `id` (`staff #12`, not `staff #123`).
+fn mentions(record: &AuditRecord, id: StaffId) -> bool {
+    let needle = format!("staff #{id}");
+    record
+        .summary
+        .match_indices(&needle)
+        .any(|(at, _)| !record.summary[at + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }

@@ -113,6 +113,7 @@ impl Shell {
         }
         let result = self.run(command);
         let refreshed = self.refresh().and_then(|()| self.records.reload(&self.office));
+        self.records.update_history(&self.data.audit);
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
             (Err(error), _) | (Ok(_), Err(error)) => Some(Notice::error(error.to_string())),
@@ -133,12 +134,13 @@ impl Shell {
             Command::SelectStaff(id) => {
                 records.selected_staff = *id;
                 records.reset_pending_roles();
+                records.update_history(&self.data.audit);
                 records.forms.leaver_last_day = records.today.to_string();
                 records.forms.grant_system = None;
                 records.forms.grant_level.clear();
             }
             Command::SelectSystem(id) => {
-                records.selected_system = *id;
+                records.select_system(*id);
                 if let Some(system) = id.and_then(|s| records.directory.system(s)) {
                     records.forms.system_edit_customer_data = system.customer_data;
                     records.forms.system_edit_mfa = system.mfa_supported;
@@ -613,7 +615,7 @@ impl Shell {
                 Page::Dashboard => dashboard::ui(ui, &self.records, commands),
                 Page::Overview => overview::ui(ui, &self.data, commands),
                 Page::Secrets => secrets::ui(ui, &mut self.records, commands),
-                Page::Staff => staff::ui(ui, &mut self.records, &self.data.audit, commands),
+                Page::Staff => staff::ui(ui, &mut self.records, commands),
                 Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),

@@ -7,14 +7,13 @@ use super::records::{RecordForms, Records};
 use super::widgets::{field_label, indented, text_field};
 use crate::domain::access::Directory;
 use crate::domain::access::Source;
-use crate::domain::audit::AuditRecord;
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::domain::staff_query::SortKey;
 use egui_extras::{Column, TableBuilder};
 
-pub fn ui(ui: &mut egui::Ui, records: &mut Records, audit: &[AuditRecord], commands: &mut Vec<Command>) {
+pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     if let Some(id) = records.selected_staff {
-        detail_ui(ui, records, id, audit, commands);
+        detail_ui(ui, records, id, commands);
         return;
     }
     toolbar_ui(ui, records, commands);
@@ -205,26 +204,11 @@ fn table_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         });
 }
 
-/// Whether an audit record is about staff member `id` (`staff #12`, not `staff #123`).
-fn mentions(record: &AuditRecord, id: StaffId) -> bool {
-    let needle = format!("staff #{id}");
-    record
-        .summary
-        .match_indices(&needle)
-        .any(|(at, _)| !record.summary[at + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
-
-fn detail_ui(
-    ui: &mut egui::Ui,
-    records: &mut Records,
-    id: StaffId,
-    audit: &[AuditRecord],
-    commands: &mut Vec<Command>,
-) {
+fn detail_ui(ui: &mut egui::Ui, records: &mut Records, id: StaffId, commands: &mut Vec<Command>) {
     if ui.button("Back to all staff").clicked() {
         commands.push(Command::SelectStaff(None));
     }
-    let Records { directory, forms, today, .. } = records;
+    let Records { directory, forms, today, staff_history: history, .. } = records;
     let today = *today;
     let directory = &*directory;
     let Some(person) = directory.person(id) else {
@@ -365,7 +349,7 @@ fn detail_ui(
 
         ui.add_space(12.0);
         ui.strong("History");
-        for record in audit.iter().filter(|r| mentions(r, id)).take(50) {
+        for record in history {
             ui.horizontal(|ui| {
                 ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
                 ui.label(format!("{} — {}", record.summary, record.operator));

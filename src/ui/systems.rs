@@ -87,8 +87,7 @@ fn holders_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
             commands.push(Command::SaveSystem(system.id));
         }
     });
-    let mut holders = directory.holders_of(system.id, records.today);
-    holders.sort_by_key(|a| directory.person(a.staff_id).map(|p| p.full_name.to_lowercase()));
+    let holders = &records.system_holders;
     ui.weak(format!("{} grant(s)", holders.len()));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical().id_salt("holders").show_rows(ui, row_height, holders.len(), |ui, range| {
