@@ -52,8 +52,12 @@ fn rss_mib() -> f64 {
 
 fn sign_in(path: &Path) -> Office {
     let password = SecretString::new(PASSWORD);
-    Office::sign_in(path, SignIn { operator: None, method: SignInMethod::Password(&password) }, Arc::new(SystemClock))
-        .expect("sign in")
+    Office::sign_in(
+        path,
+        SignIn { operator: None, method: SignInMethod::Password(&password), second_factor: None },
+        Arc::new(SystemClock),
+    )
+    .expect("sign in")
 }
 
 fn main() {

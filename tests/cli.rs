@@ -17,7 +17,8 @@ fn keyholder(vault: &Path) -> Command {
         .env_remove("KEYHOLDER_PASSWORD")
         .env_remove("KEYHOLDER_NEW_PASSWORD")
         .env_remove("KEYHOLDER_OPERATOR")
-        .env_remove("KEYHOLDER_VAULT");
+        .env_remove("KEYHOLDER_VAULT")
+        .env_remove("KEYHOLDER_TOTP");
     command
 }
 
@@ -391,4 +392,58 @@ fn joiners_leavers_checklists_and_devices_from_the_command_line() {
     let staff: serde_json::Value = serde_json::from_str(&ok(&["staff", "list", "--json"])).expect("json");
     assert_eq!(staff[0]["status"], "left");
     assert_eq!(ok(&["access", "--staff", "sam@example.com"]), "");
+}
+
+/// The code an authenticator shows `offset` seconds from now (real time: the CLI's clock).
+fn phone_code(secret: &[u8], offset: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    keyholder::domain::totp::code_at(secret, totp_rs::Algorithm::SHA1, 6, now.saturating_add_signed(offset)).unwrap()
+}
+
+#[test]
+fn operator_two_step_sign_in_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) = init(dir.path());
+    let qr = dir.path().join("ada.png");
+    let out = run(keyholder(&vault)
+        .args(["operator", "totp", "enable", "--qr"])
+        .arg(&qr)
+        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let uri = text(&out.stdout).trim().to_owned();
+    assert_eq!(keyholder::service::read_qr_image(&qr).unwrap().as_str(), uri, "the QR file holds the URI");
+    let (secret, _, _) = keyholder::domain::totp::parse_uri(&uri).unwrap();
+
+    // Codes for the steps around now; start early in a step so none slips out of the window.
+    let into_step = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() % 30;
+    if into_step > 20 {
+        std::thread::sleep(std::time::Duration::from_secs(31 - into_step));
+    }
+    let (before, now, after) = (phone_code(&secret, -30), phone_code(&secret, 0), phone_code(&secret, 30));
+    let out = run(keyholder(&vault)
+        .args(["operator", "totp", "enable", "--confirm", &before])
+        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let codes: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes: {codes:?}");
+
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--totp"), "{}", text(&out.stderr));
+    let out = run(keyholder(&vault).args(["--totp", &now, "verify"]).env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD).env("KEYHOLDER_TOTP", &now));
+    assert!(!out.status.success(), "a replayed code is refused");
+    assert!(text(&out.stderr).contains("already used"), "{}", text(&out.stderr));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD).env("KEYHOLDER_TOTP", &codes[0]));
+    assert!(out.status.success(), "a recovery code: {}", text(&out.stderr));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD).env("KEYHOLDER_TOTP", &codes[0]));
+    assert!(!out.status.success(), "a recovery code works once");
+
+    let out = run(keyholder(&vault)
+        .args(["operator", "totp", "disable", "--code", &after])
+        .env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
+    assert!(out.status.success(), "no code needed once it is off: {}", text(&out.stderr));
 }

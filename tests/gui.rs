@@ -430,9 +430,8 @@ fn the_dashboard_shows_a_due_secret_and_clicking_it_opens_the_rotation() {
     harness.get_by_label("Nothing needs attention.");
 }
 
-#[test]
-fn a_copied_secret_leaves_the_clipboard_after_the_timeout_only_if_still_ours() {
-    let vault = office_with_due_secret();
+/// Signed in with a fake clipboard, on the page of the office Wi-Fi secret.
+fn wifi_secret_page(vault: &TestVault) -> (Harness<'static, KeyholderApp>, Arc<FakeClipboard>) {
     let clipboard = Arc::new(FakeClipboard::default());
     let mut harness = app_with_clipboard(&vault.path, vault.clock.clone(), clipboard.clone());
     harness.run();
@@ -441,6 +440,13 @@ fn a_copied_secret_leaves_the_clipboard_after_the_timeout_only_if_still_ours() {
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
     harness.run();
+    (harness, clipboard)
+}
+
+#[test]
+fn a_copied_secret_leaves_the_clipboard_after_the_timeout_only_if_still_ours() {
+    let vault = office_with_due_secret();
+    let (mut harness, clipboard) = wifi_secret_page(&vault);
     harness.get_by_role_and_label(Role::Button, "Copy").click();
     harness.run();
     assert_eq!(clipboard.get().as_deref(), Some("ribbon-canyon-violet-tractor-7"));
@@ -515,4 +521,128 @@ fn overdue_items_are_notified_on_sign_in_and_then_daily() {
         harness.run();
     }
     assert_eq!(notifier.sent.lock().unwrap().len(), 2, "one more after a day");
+}
+
+/// Press the button labelled `label` through AccessKit (as a screen reader would; it works
+/// wherever the page is scrolled), then draw a frame.
+fn press(harness: &mut Harness<'static, KeyholderApp>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click_accesskit();
+    harness.run();
+}
+
+/// The base-32 key shown beside a QR code ("ABCD EFGH ..."), read off the screen.
+fn shown_key(harness: &Harness<'static, KeyholderApp>) -> Vec<u8> {
+    let found = std::cell::RefCell::new(None);
+    harness.get_by(|node| {
+        let key = node.value().filter(|_| node.role() == Role::Label).filter(|l| {
+            l.len() > 30 && l.chars().all(|c| c == ' ' || c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        });
+        let matched = key.is_some();
+        if let Some(key) = key {
+            *found.borrow_mut() = Some(key.replace(' ', ""));
+        }
+        matched
+    });
+    let text = found.into_inner().unwrap();
+    data_encoding::BASE32_NOPAD.decode(text.as_bytes()).unwrap()
+}
+
+fn code_now(clock: &ManualClock, secret: &[u8], offset: i64) -> String {
+    use keyholder::service::Clock;
+    let now = clock.now().as_second() as u64;
+    keyholder::domain::totp::code_at(secret, totp_rs::Algorithm::SHA1, 6, now.saturating_add_signed(offset)).unwrap()
+}
+
+#[test]
+fn an_operator_turns_on_two_step_sign_in_and_then_signs_in_with_a_code() {
+    let vault = TestVault::new();
+    let mut harness = signed_in(&vault);
+    harness.state_mut().navigate(keyholder::ui::Page::Operators);
+    harness.run();
+    press(&mut harness, "Set up two-step sign-in");
+    harness.get_by_role_and_label(Role::Image, "QR code for your authenticator app");
+    let secret = shown_key(&harness);
+    type_into(&mut harness, "Code from the app", &code_now(&vault.clock, &secret, 0));
+    press(&mut harness, "Confirm and turn on");
+    assert!(harness.state().notice_text() == Some("Two-step sign-in is on."), "{:?}", harness.state().notice_text());
+    harness.get_by_label_contains("recovery codes are shown only now");
+    press(&mut harness, "I have stored the recovery codes");
+    harness.get_by_label_contains("10 recovery code(s) left");
+
+    // Lock, then sign in: the password is followed by the code.
+    harness.state_mut().navigate(keyholder::ui::Page::Dashboard);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run();
+    assert_eq!(harness.state().screen_name(), "sign in");
+    vault.clock.advance(jiff::SignedDuration::from_secs(30));
+    sign_in(&mut harness, PASSWORD);
+    assert_eq!(harness.state().screen_name(), "sign in", "the password alone is not enough");
+    harness.get_by_label("Authenticator code");
+    type_into(&mut harness, "Code", "000000");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        harness.state().notice_text().unwrap_or_default().contains("refused"),
+        "{:?}",
+        harness.state().notice_text()
+    );
+    assert_eq!(harness.state().screen_name(), "sign in");
+    type_into(&mut harness, "Code", &code_now(&vault.clock, &secret, 0));
+    press(&mut harness, "Continue");
+    assert_eq!(harness.state().screen_name(), "shell", "{:?}", harness.state().notice_text());
+}
+
+#[test]
+fn enrol_a_staff_member_and_verify_a_caller_with_their_code() {
+    let (vault, mut harness) = office_with_roles();
+    harness.state_mut().navigate(keyholder::ui::Page::Staff);
+    harness.run();
+    harness.get_by_label("Kim Lee").click_accesskit();
+    harness.run();
+    press(&mut harness, "Enrol authenticator");
+    harness.get_by_role_and_label(Role::Image, "QR code for Kim Lee to scan");
+    let secret = shown_key(&harness);
+    type_into(&mut harness, "Their code", &code_now(&vault.clock, &secret, 0));
+    press(&mut harness, "Confirm enrolment");
+    harness.get_by_label("Enrolled on 2026-11-23.");
+
+    // A caller reads the same code again: refused. The next one is accepted.
+    type_into(&mut harness, "Caller's code", &code_now(&vault.clock, &secret, 0));
+    press(&mut harness, "Verify identity");
+    harness.get_by_label_contains("Not verified");
+    vault.clock.advance(jiff::SignedDuration::from_secs(30));
+    type_into(&mut harness, "Caller's code", &code_now(&vault.clock, &secret, 0));
+    press(&mut harness, "Verify identity");
+    harness.get_by_label_contains("the caller has this person's phone");
+}
+
+#[test]
+fn a_shared_account_code_is_attached_from_a_qr_picture_shown_with_a_countdown_and_copied() {
+    let vault = office_with_due_secret();
+    let picture = vault.dir.path().join("wifi-portal.png");
+    let uri = "otpauth://totp/Portal:admin?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Portal";
+    let png = totp_rs::Totp::from_url(uri).unwrap().to_qr_png().unwrap();
+    std::fs::write(&picture, png).unwrap();
+    let (mut harness, clipboard) = wifi_secret_page(&vault);
+    type_into(&mut harness, "or QR picture file", picture.to_str().unwrap());
+    press(&mut harness, "Attach authenticator");
+    assert_eq!(harness.state().notice_text(), Some("Authenticator attached."));
+
+    let expected = code_now(&vault.clock, b"12345678901234567890", 0);
+    press(&mut harness, "Show code");
+    harness.get_by_label(&expected);
+    harness.get_by_label("valid for 30 s");
+    vault.clock.advance(jiff::SignedDuration::from_secs(10));
+    harness.run();
+    harness.get_by_label("valid for 20 s");
+    vault.clock.advance(jiff::SignedDuration::from_secs(20));
+    harness.run();
+    assert!(harness.query_by_label(&expected).is_none(), "an expired code disappears");
+
+    press(&mut harness, "Copy code");
+    let copied = clipboard.get().unwrap();
+    assert_eq!(copied, code_now(&vault.clock, b"12345678901234567890", 0));
+    vault.clock.advance(jiff::SignedDuration::from_secs(20));
+    harness.run();
+    assert_eq!(clipboard.get(), None, "cleared like a password");
 }

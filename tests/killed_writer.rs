@@ -24,7 +24,7 @@ fn killed_writer_child() {
     let path = std::env::var("KH_CHILD_VAULT").expect("KH_CHILD_VAULT names the vault");
     let round = std::env::var("KH_CHILD_ROUND").expect("KH_CHILD_ROUND names the round");
     let password = SecretString::new(PASSWORD);
-    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password), second_factor: None };
     let mut office = Office::sign_in(path.as_ref(), sign_in, Arc::new(SystemClock)).expect("child signs in");
     let mut stdout = std::io::stdout();
     for n in 1.. {

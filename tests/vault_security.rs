@@ -103,7 +103,8 @@ fn a_flipped_byte_anywhere_in_the_database_is_detected_and_never_read_back() {
         tampered[index * page + 1000] ^= 0x01;
         std::fs::write(dir.path().join("office.khv"), &tampered).expect("tamper");
         let password = SecretString::new(PASSWORD);
-        let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+        let sign_in =
+            SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password), second_factor: None };
         let Ok(office) = Office::sign_in(&dir.path().join("office.khv"), sign_in, vault.clock()) else {
             detected += 1;
             continue;
@@ -182,12 +183,12 @@ fn the_keyring_slot_round_trips_through_an_in_memory_store() {
     assert!(office.is_remembered());
     assert_eq!(store.len(), 1);
     drop(office);
-    let sign_in = SignIn { operator: None, method: SignInMethod::Keyring(&store) };
+    let sign_in = SignIn { operator: None, method: SignInMethod::Keyring(&store), second_factor: None };
     let mut office = Office::sign_in(&vault.path, sign_in, vault.clock()).expect("keyring sign-in");
     office.forget_on_this_computer(&store).expect("forget");
     assert!(store.is_empty());
     drop(office);
-    let sign_in = SignIn { operator: None, method: SignInMethod::Keyring(&store) };
+    let sign_in = SignIn { operator: None, method: SignInMethod::Keyring(&store), second_factor: None };
     let error = vault_error(Office::sign_in(&vault.path, sign_in, vault.clock()));
     assert!(matches!(error, VaultError::NotRemembered(_)), "{error}");
     // Another store (another computer) cannot open a remembered slot either.
@@ -195,7 +196,7 @@ fn the_keyring_slot_round_trips_through_an_in_memory_store() {
     office.remember_on_this_computer(&store).expect("remember again");
     drop(office);
     let elsewhere = MemoryStore::default();
-    let sign_in = SignIn { operator: None, method: SignInMethod::Keyring(&elsewhere) };
+    let sign_in = SignIn { operator: None, method: SignInMethod::Keyring(&elsewhere), second_factor: None };
     assert!(Office::sign_in(&vault.path, sign_in, vault.clock()).is_err());
 }
 
@@ -235,7 +236,7 @@ fn backup_then_restore_gives_the_same_data() {
 
     let target = vault.dir.path().join("restored").join("office.khv");
     let password = SecretString::new(PASSWORD);
-    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password), second_factor: None };
     let restored = restore_backup(&backup, &target, sign_in, vault.clock()).expect("restore");
     assert_eq!(restored.settings().expect("settings").office_name, "Harbour Street Dental");
     let names: Vec<_> = restored.operators().expect("operators").into_iter().map(|o| o.name).collect();
@@ -264,20 +265,21 @@ fn restore_refuses_damaged_backups_and_existing_targets_and_leaves_nothing() {
     let target = target_dir.join("office.khv");
     for file in [&damaged, &truncated] {
         let password = SecretString::new(PASSWORD);
-        let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+        let sign_in =
+            SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password), second_factor: None };
         let error = restore_backup(file, &target, sign_in, vault.clock()).expect_err("damaged backup");
         assert!(error.to_string().contains("not a usable Keyholder backup"), "{error}");
         assert!(!target.exists());
     }
     // A wrong password removes what was restored.
     let password = SecretString::new(OTHER_PASSWORD);
-    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password), second_factor: None };
     assert!(restore_backup(&backup, &target, sign_in, vault.clock()).is_err());
     let left: BTreeSet<_> = snapshot(&target_dir).into_keys().filter(|n| !n.ends_with(".attempts")).collect();
     assert!(left.is_empty(), "restore left {left:?}");
     // And it never overwrites a vault.
     let password = SecretString::new(PASSWORD);
-    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password) };
+    let sign_in = SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(&password), second_factor: None };
     let error = restore_backup(&backup, &vault.path, sign_in, vault.clock()).expect_err("existing target");
     assert!(error.to_string().contains("already exists"), "{error}");
 }

@@ -1,7 +1,7 @@
 //! Carrying out CLI commands through the service layer.
 
 use super::input::Passwords;
-use super::{Cli, Command, OperatorCommand, default_vault_path};
+use super::{Cli, Command, OperatorCommand, OperatorTotpCommand, default_vault_path};
 use super::{processes, records, secrets};
 use crate::service::{Clock, NewOffice, Office, SignIn, SignInMethod, restore_backup};
 use crate::vault::crypto::KdfParams;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// Run one command. `store` is the OS keyring in production and a fake in tests.
 pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<ExitCode> {
     let vault = cli.vault.clone().unwrap_or_else(default_vault_path);
-    let mut passwords = Passwords::new(cli.password_stdin);
+    let mut passwords = Passwords::new(cli.password_stdin, cli.totp.clone());
     let operator = cli.operator.as_deref();
     let Some(command) = cli.command else {
         bail!("no command given (run `keyholder --help`)");
@@ -50,8 +50,11 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         }
         Command::Passwd => {
             let current = passwords.require_current()?;
-            let mut office =
-                Office::sign_in(&vault, SignIn { operator, method: SignInMethod::Password(&current) }, clock)?;
+            let mut office = Office::sign_in(
+                &vault,
+                SignIn { operator, method: SignInMethod::Password(&current), second_factor: passwords.second_factor() },
+                clock,
+            )?;
             let new = passwords.require_new(1)?;
             office.change_password(&current, &new)?;
             eprintln!("Password changed for {}.", office.operator());
@@ -63,6 +66,10 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             eprintln!("New password set for {}.", office.operator());
         }
         Command::Operator { action } => {
+            if let OperatorCommand::Totp { action: OperatorTotpCommand::Disable { code } } = &action {
+                // The code that turns it off may be the one that signs in.
+                passwords.default_second_factor(code);
+            }
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             match action {
                 OperatorCommand::Add { name } => {
@@ -84,6 +91,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                     office.remove_operator(&name, store)?;
                     eprintln!("Operator {name} removed.");
                 }
+                OperatorCommand::Totp { action } => operator_totp(&mut office, action)?,
             }
         }
         Command::Backup { file } => {
@@ -96,7 +104,11 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 bail!("restore needs --vault NEWPATH (where the restored vault goes)");
             }
             let password = passwords.require_current()?;
-            let sign_in = SignIn { operator, method: SignInMethod::Password(&password) };
+            let sign_in = SignIn {
+                operator,
+                method: SignInMethod::Password(&password),
+                second_factor: passwords.second_factor(),
+            };
             restore_backup(&file, &vault, sign_in, clock)
                 .with_context(|| format!("nothing was restored from {}", file.display()))?;
             eprintln!("Restored {} to {}; it verified ok.", file.display(), vault.display());
@@ -203,12 +215,45 @@ fn sign_in(
     store: &dyn SecretStore,
     clock: Arc<dyn Clock>,
 ) -> Result<Office> {
+    let second_factor = passwords.second_factor().cloned();
+    let second_factor = second_factor.as_ref();
     let office = match passwords.current()? {
-        Some(password) => {
-            Office::sign_in(vault, SignIn { operator, method: SignInMethod::Password(&password) }, clock)?
-        }
-        None => Office::sign_in(vault, SignIn { operator, method: SignInMethod::Keyring(store) }, clock)
+        Some(password) => Office::sign_in(
+            vault,
+            SignIn { operator, method: SignInMethod::Password(&password), second_factor },
+            clock,
+        )?,
+        None => Office::sign_in(vault, SignIn { operator, method: SignInMethod::Keyring(store), second_factor }, clock)
             .map_err(|e| anyhow::anyhow!("{e}. Give the password with KEYHOLDER_PASSWORD or --password-stdin"))?,
     };
     Ok(office)
+}
+
+fn operator_totp(office: &mut Office, action: OperatorTotpCommand) -> Result<()> {
+    match action {
+        OperatorTotpCommand::Enable { confirm: None, qr } => {
+            let setup = office.begin_operator_totp()?;
+            if let Some(file) = qr {
+                crate::vault::fsutil::write_atomic(&file, &setup.qr_png)
+                    .with_context(|| format!("cannot write {}", file.display()))?;
+                eprintln!("QR code written to {}.", file.display());
+            }
+            eprintln!("Add this to your authenticator app (or type the key {}),", setup.secret_text.as_str());
+            eprintln!("then run `keyholder operator totp enable --confirm CODE` with the code it shows.");
+            out!("{}", setup.uri.as_str());
+        }
+        OperatorTotpCommand::Enable { confirm: Some(code), .. } => {
+            let codes = office.confirm_operator_totp(&code)?;
+            eprintln!("Two-step sign-in is on for {}. Your one-time recovery codes follow;", office.operator());
+            eprintln!("store them offline: each replaces the app once if the phone is lost.");
+            for code in &codes {
+                out!("{}", code.as_str());
+            }
+        }
+        OperatorTotpCommand::Disable { code } => {
+            office.disable_operator_totp(&code)?;
+            eprintln!("Two-step sign-in is off for {}.", office.operator());
+        }
+    }
+    Ok(())
 }

@@ -8,11 +8,25 @@ use std::io::BufRead;
 pub struct Passwords {
     from_stdin: bool,
     lines: Option<Vec<SecretString>>,
+    /// The authenticator code for two-step sign-in (`--totp` or `KEYHOLDER_TOTP`); a code is
+    /// good for seconds only, so an argument is acceptable here, unlike a password.
+    second_factor: Option<SecretString>,
 }
 
 impl Passwords {
-    pub fn new(from_stdin: bool) -> Self {
-        Self { from_stdin, lines: None }
+    pub fn new(from_stdin: bool, second_factor: Option<String>) -> Self {
+        Self { from_stdin, lines: None, second_factor: second_factor.map(SecretString::new) }
+    }
+
+    pub fn second_factor(&self) -> Option<&SecretString> {
+        self.second_factor.as_ref()
+    }
+
+    /// Use `code` for sign-in when no other code was given.
+    pub fn default_second_factor(&mut self, code: &str) {
+        if self.second_factor.is_none() {
+            self.second_factor = Some(SecretString::new(code.to_owned()));
+        }
     }
 
     fn stdin_line(&mut self, index: usize) -> Result<Option<SecretString>> {

@@ -36,6 +36,9 @@ pub struct Cli {
     /// Read the password from the first line of standard input (a new password from the second).
     #[arg(long, global = true)]
     pub password_stdin: bool,
+    /// The authenticator code, for operators with two-step sign-in on.
+    #[arg(long, global = true, env = "KEYHOLDER_TOTP", value_name = "CODE")]
+    pub totp: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -240,11 +243,14 @@ pub enum SecretCommand {
         #[arg(long)]
         note: String,
     },
-    /// Attach an authenticator (TOTP) secret from an otpauth:// URI.
+    /// Attach an authenticator (TOTP) secret from an otpauth:// URI or a QR code image.
     Totp {
         name: String,
-        #[arg(long, value_name = "OTPAUTH_URI")]
-        uri: String,
+        #[arg(long, value_name = "OTPAUTH_URI", required_unless_present = "image", conflicts_with = "image")]
+        uri: Option<String>,
+        /// A PNG or JPEG picture of the QR code (a screenshot of the account's setup page).
+        #[arg(long, value_name = "FILE")]
+        image: Option<PathBuf>,
     },
 }
 
@@ -427,6 +433,29 @@ pub enum OperatorCommand {
     },
     /// Remove an operator.
     Remove { name: String },
+    /// Two-step sign-in with an authenticator app for the signed-in operator.
+    Totp {
+        #[command(subcommand)]
+        action: OperatorTotpCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorTotpCommand {
+    /// Print the otpauth URI to add to the app; then run again with `--confirm CODE`, which
+    /// turns it on and prints ten one-time recovery codes.
+    Enable {
+        #[arg(long, value_name = "CODE")]
+        confirm: Option<String>,
+        /// Also write the QR code to this PNG file.
+        #[arg(long, value_name = "FILE.png")]
+        qr: Option<PathBuf>,
+    },
+    /// Turn it off; needs a current code.
+    Disable {
+        #[arg(long, value_name = "CODE")]
+        code: String,
+    },
 }
 
 /// The vault path when none is given: `office.khv` in the platform's data folder.

@@ -112,7 +112,12 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
                 out!("{from}\t{to}");
             }
         }
-        SecretCommand::Totp { name, uri } => {
+        SecretCommand::Totp { name, uri, image } => {
+            let uri = match (uri, image) {
+                (Some(uri), _) => uri,
+                (None, Some(image)) => crate::service::read_qr_image(&image)?.to_string(),
+                (None, None) => anyhow::bail!("give --uri OTPAUTH_URI or --image FILE"),
+            };
             office.set_secret_totp(&name, &uri)?;
             eprintln!("{name} now has an authenticator code (keyholder totp code {name:?}).");
         }
@@ -159,7 +164,8 @@ pub fn totp(office: &mut Office, action: super::TotpCommand) -> Result<()> {
         TotpCommand::Enrol { email, qr } => {
             let (uri, png) = office.enrol_authenticator(&email)?;
             if let Some(path) = &qr {
-                std::fs::write(path, png).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                crate::vault::fsutil::write_atomic(path, &png)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                 eprintln!("QR code written to {}.", path.display());
             }
             eprintln!("Ask {email} to scan it, then confirm with: keyholder totp verify {email} CODE");

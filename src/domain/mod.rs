@@ -8,6 +8,7 @@ pub mod generator;
 pub mod lockout;
 pub mod operator;
 pub mod password;
+pub mod recovery_codes;
 pub mod recovery_key;
 pub mod secret;
 pub mod shared_secret;

@@ -19,7 +19,12 @@ pub enum RecoveryKeyError {
 
 /// Write the key bytes as `ABCD-EFGH-…`.
 pub fn format(bytes: &[u8; RECOVERY_KEY_BYTES]) -> Zeroizing<String> {
-    let mut text = Zeroizing::new(String::with_capacity(40));
+    encode_grouped(bytes, GROUP)
+}
+
+/// Crockford base 32 of `bytes` (whole 5-bit symbols only), a dash after every `group`.
+pub fn encode_grouped(bytes: &[u8], group: usize) -> Zeroizing<String> {
+    let mut text = Zeroizing::new(String::with_capacity(bytes.len() * 2));
     let mut buffer: u64 = 0;
     let mut bits = 0;
     let mut written = 0;
@@ -29,7 +34,7 @@ pub fn format(bytes: &[u8; RECOVERY_KEY_BYTES]) -> Zeroizing<String> {
         while bits >= 5 {
             bits -= 5;
             let index = ((buffer >> bits) & 31) as usize;
-            if written > 0 && written % GROUP == 0 {
+            if written > 0 && written % group == 0 {
                 text.push('-');
             }
             text.push(char::from(ALPHABET[index]));
@@ -39,18 +44,30 @@ pub fn format(bytes: &[u8; RECOVERY_KEY_BYTES]) -> Zeroizing<String> {
     text
 }
 
-/// Read a key as typed: case, spaces and dashes do not matter; O is read as 0 and I, L as 1.
-pub fn parse(text: &str) -> Result<Zeroizing<[u8; RECOVERY_KEY_BYTES]>, RecoveryKeyError> {
-    let mut symbols = Zeroizing::new(Vec::with_capacity(32));
+/// The symbols of typed Crockford text: case, spaces and dashes do not matter; O is read as 0
+/// and I, L as 1.
+pub fn normalise(text: &str) -> Result<Zeroizing<String>, RecoveryKeyError> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
     for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
         let c = match c.to_ascii_uppercase() {
             'O' => '0',
             'I' | 'L' => '1',
             other => other,
         };
-        let value = ALPHABET.iter().position(|&a| char::from(a) == c).ok_or(RecoveryKeyError::BadCharacter)?;
-        symbols.push(value as u64);
+        if !ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
+            return Err(RecoveryKeyError::BadCharacter);
+        }
+        out.push(c);
     }
+    Ok(out)
+}
+
+/// Read a key as typed: case, spaces and dashes do not matter; O is read as 0 and I, L as 1.
+pub fn parse(text: &str) -> Result<Zeroizing<[u8; RECOVERY_KEY_BYTES]>, RecoveryKeyError> {
+    let normalised = normalise(text)?;
+    let symbols: Zeroizing<Vec<u64>> = Zeroizing::new(
+        normalised.bytes().filter_map(|c| ALPHABET.iter().position(|&a| a == c)).map(|v| v as u64).collect(),
+    );
     if symbols.len() != 32 {
         return Err(RecoveryKeyError::WrongLength(symbols.len()));
     }

@@ -38,6 +38,26 @@ pub fn code_at(secret: &[u8], algorithm: Algorithm, digits: u8, time: u64) -> Re
     Ok(build(secret, algorithm, digits)?.generate(time).to_string())
 }
 
+/// The secret in base 32 in groups of four, as authenticator apps accept it typed by hand.
+pub fn grouped_secret(secret: &[u8]) -> zeroize::Zeroizing<String> {
+    let plain = zeroize::Zeroizing::new(data_encoding::BASE32_NOPAD.encode(secret));
+    let mut text = zeroize::Zeroizing::new(String::with_capacity(plain.len() * 5 / 4));
+    for (i, c) in plain.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            text.push(' ');
+        }
+        text.push(c);
+    }
+    text
+}
+
+/// The QR code of `text` as rows of modules (true: dark), for drawing it crisply at any size.
+pub fn qr_modules(text: &str) -> Option<Vec<Vec<bool>>> {
+    let code = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let size = code.size();
+    Some((0..size).map(|y| (0..size).map(|x| code.get_module(x, y)).collect()).collect())
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

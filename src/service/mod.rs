@@ -4,6 +4,7 @@
 pub mod clock;
 mod demo;
 mod office;
+mod operator_totp;
 mod processes;
 mod records;
 mod retention;
@@ -13,15 +14,18 @@ mod staff;
 mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use office::{Office, Settings};
+pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings};
+pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
 pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
 pub use retention::Policies;
 pub use secrets::{DueItem, DueTarget, SecretStatus, generate_passphrase, generate_password, is_common_password};
 pub use sign_in::{
-    Created, NewOffice, SignIn, SignInMethod, SignInOptions, restore_backup, sign_in_options, vault_exists,
+    Created, NewOffice, PendingSignIn, SignIn, SignInMethod, SignInOptions, SignInStep, restore_backup,
+    sign_in_options, vault_exists,
 };
 pub use staff::{level_ref, new_system, parse_grant_ref};
+pub use totp::read_qr_image;
 
 use crate::vault::VaultError;
 use thiserror::Error;
@@ -33,6 +37,11 @@ pub enum ServiceError {
     /// Input the user can correct (a weak password, an unknown operator name).
     #[error("{0}")]
     Invalid(String),
+    /// The operator has two-step sign-in on and gave no code.
+    #[error("this operator signs in with an authenticator code too: give --totp CODE or set KEYHOLDER_TOTP")]
+    SecondFactorRequired,
+    #[error("sign-in code refused: {0}")]
+    SecondFactorRefused(String),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;

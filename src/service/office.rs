@@ -30,6 +30,8 @@ pub struct Office {
     vault: Vault,
     operator: OperatorName,
     clock: Arc<dyn Clock>,
+    /// The authenticator step that signed this session in, if any.
+    second_factor_step: Option<u64>,
 }
 
 impl std::fmt::Debug for Office {
@@ -40,7 +42,15 @@ impl std::fmt::Debug for Office {
 
 impl Office {
     pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> Self {
-        Self { vault, operator, clock }
+        Self { vault, operator, clock, second_factor_step: None }
+    }
+
+    pub(super) fn second_factor_step(&self) -> Option<u64> {
+        self.second_factor_step
+    }
+
+    pub(super) fn set_second_factor_step(&mut self, step: Option<u64>) {
+        self.second_factor_step = step;
     }
 
     pub(super) fn vault(&self) -> &Vault {
@@ -133,7 +143,11 @@ impl Office {
         }
         let now = self.now();
         let event = AuditEvent::new("operator.remove", format!("operator {name} removed"));
-        self.record(event, |tx| operators::mark_removed(tx, &name, now))?;
+        self.record(event, |tx| {
+            tx.execute("DELETE FROM operator_totp WHERE operator = ?1", [name.as_str()])?;
+            tx.execute("DELETE FROM operator_recovery_codes WHERE operator = ?1", [name.as_str()])?;
+            operators::mark_removed(tx, &name, now)
+        })?;
         self.vault.update_slots(|slots, _| {
             slots.remove_operator(&name);
             Ok(())

@@ -37,6 +37,43 @@ pub struct SignIn<'a> {
     /// May be `None` when the vault has exactly one operator.
     pub operator: Option<&'a str>,
     pub method: SignInMethod<'a>,
+    /// The authenticator (or recovery) code, for operators with two-step sign-in on.
+    pub second_factor: Option<&'a SecretString>,
+}
+
+/// How far a sign-in got: in, or waiting for the authenticator code.
+pub enum SignInStep {
+    Done(Office),
+    NeedsCode(PendingSignIn),
+}
+
+/// A sign-in whose password was right and which waits for the operator's code. Nothing of the
+/// office is shown until [`PendingSignIn::finish`] succeeds.
+pub struct PendingSignIn {
+    office: Option<Office>,
+    how: &'static str,
+}
+
+impl std::fmt::Debug for PendingSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PendingSignIn(..)")
+    }
+}
+
+impl PendingSignIn {
+    pub fn operator(&self) -> String {
+        self.office.as_ref().map(|o| o.operator().to_string()).unwrap_or_default()
+    }
+
+    /// Check the code; on success the session is yours. Wrong codes can be retried (after the
+    /// sign-in delay once there have been several).
+    pub fn finish(&mut self, code: &SecretString) -> ServiceResult<Office> {
+        let office = self.office.as_mut().ok_or_else(|| ServiceError::Invalid("sign in again".into()))?;
+        office.check_second_factor(code)?;
+        let mut office = self.office.take().ok_or_else(|| ServiceError::Invalid("sign in again".into()))?;
+        office.complete_sign_in(&format!("{} and an authenticator code", self.how))?;
+        Ok(office)
+    }
 }
 
 /// Refuse a password the office policy does not accept, saying why.
@@ -107,8 +144,21 @@ impl Office {
         Ok(Created { office: Office::new(created.vault, operator, clock), recovery_key: created.recovery_key })
     }
 
-    /// Sign in. Failed sign-ins recorded since the last success are moved into the audit log.
+    /// Sign in, including the authenticator code when the operator has one.
     pub fn sign_in(path: &Path, sign_in: SignIn<'_>, clock: Arc<dyn Clock>) -> ServiceResult<Office> {
+        let code = sign_in.second_factor;
+        match Self::begin_sign_in(path, sign_in, clock)? {
+            SignInStep::Done(office) => Ok(office),
+            SignInStep::NeedsCode(mut pending) => match code {
+                Some(code) => pending.finish(code),
+                None => Err(ServiceError::SecondFactorRequired),
+            },
+        }
+    }
+
+    /// The first step of sign-in (password or remembered key). Failed sign-ins recorded since
+    /// the last success are moved into the audit log once the sign-in is complete.
+    pub fn begin_sign_in(path: &Path, sign_in: SignIn<'_>, clock: Arc<dyn Clock>) -> ServiceResult<SignInStep> {
         let paths = VaultPaths::new(path);
         let operator = resolve_operator(&paths, sign_in.operator)?;
         let (credential, how) = match sign_in.method {
@@ -121,13 +171,19 @@ impl Office {
         };
         let vault = Vault::unlock(&paths, credential, clock.now())?;
         let mut office = Office::new(vault, operator, clock);
-        office.record_sign_in(AuditEvent::new(
-            "operator.sign_in",
-            format!("{} signed in with {how}", office.operator()),
-        ))?;
+        if office.needs_second_factor()? {
+            return Ok(SignInStep::NeedsCode(PendingSignIn { office: Some(office), how }));
+        }
+        office.complete_sign_in(how)?;
+        Ok(SignInStep::Done(office))
+    }
+
+    fn complete_sign_in(&mut self, how: &str) -> ServiceResult<()> {
+        let event = AuditEvent::new("operator.sign_in", format!("{} signed in with {how}", self.operator()));
+        self.record_sign_in(event)?;
         // Temporary access ends on its date even if nobody is looking: record the lapse now.
-        office.lapse_expired_grants()?;
-        Ok(office)
+        self.lapse_expired_grants()?;
+        Ok(())
     }
 
     /// Set a new password for an operator who forgot theirs, proven by the recovery key.

@@ -8,6 +8,24 @@ use crate::domain::totp::{self, DIGITS, SECRET_BYTES};
 use crate::vault::crypto;
 use rusqlite::{OptionalExtension, params};
 use totp_rs::Algorithm;
+use zeroize::Zeroizing;
+
+/// Read the `otpauth://` URI from a picture of a QR code (PNG or JPEG).
+pub fn read_qr_image(path: &std::path::Path) -> ServiceResult<Zeroizing<String>> {
+    let picture = image::open(path)
+        .map_err(|e| invalid(format!("cannot read {} as a PNG or JPEG picture: {e}", path.display())))?
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(picture);
+    for grid in prepared.detect_grids() {
+        if let Ok((_, text)) = grid.decode() {
+            let text = Zeroizing::new(text);
+            if text.starts_with("otpauth://") {
+                return Ok(text);
+            }
+        }
+    }
+    Err(invalid(format!("no authenticator QR code (otpauth://) found in {}", path.display())))
+}
 
 fn invalid(text: impl Into<String>) -> ServiceError {
     ServiceError::Invalid(text.into())
@@ -30,8 +48,27 @@ fn algorithm_from(name: &str) -> Algorithm {
 }
 
 impl Office {
-    fn unix_now(&self) -> u64 {
+    pub(super) fn unix_now(&self) -> u64 {
         u64::try_from(self.now().as_second()).unwrap_or(0)
+    }
+
+    /// Staff with an authenticator: their id and the date it was confirmed (`None`: waiting
+    /// for the first code).
+    pub fn authenticator_enrolments(&self) -> ServiceResult<std::collections::HashMap<i64, Option<String>>> {
+        let conn = self.vault().conn();
+        let mut statement =
+            conn.prepare("SELECT staff_id, enrolled_on FROM staff_totp").map_err(crate::vault::VaultError::from)?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(crate::vault::VaultError::from)?;
+        Ok(rows.collect::<Result<_, _>>().map_err(crate::vault::VaultError::from)?)
+    }
+
+    /// The shared secrets that carry an authenticator (TOTP) secret.
+    pub fn secrets_with_totp(&self) -> ServiceResult<std::collections::HashSet<i64>> {
+        let conn = self.vault().conn();
+        let mut statement =
+            conn.prepare("SELECT secret_id FROM secret_totp").map_err(crate::vault::VaultError::from)?;
+        let rows = statement.query_map([], |r| r.get(0)).map_err(crate::vault::VaultError::from)?;
+        Ok(rows.collect::<Result<_, _>>().map_err(crate::vault::VaultError::from)?)
     }
 
     /// Start (or redo, after a lost phone) a staff member's enrolment: a new secret replaces

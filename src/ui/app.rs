@@ -10,7 +10,7 @@ use super::shell::Shell;
 use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_ui};
-use crate::service::{self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod};
+use crate::service::{self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod, SignInStep};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
 use jiff::{SignedDuration, Timestamp};
@@ -50,6 +50,8 @@ pub(super) enum Screen {
 enum JobResult {
     Created(ServiceResult<Created>),
     SignedIn(ServiceResult<Office>),
+    /// The password step of a sign-in; the authenticator code may still be needed.
+    SignInStarted(ServiceResult<SignInStep>),
 }
 
 struct Job {
@@ -148,14 +150,35 @@ impl KeyholderApp {
                 self.notice = None;
                 self.screen = Screen::RecoveryKey(Box::new(RecoveryKeyView::new(created)));
             }
-            JobResult::SignedIn(Ok(office)) => {
+            JobResult::SignedIn(Ok(office)) => self.open_shell(office),
+            JobResult::SignInStarted(Ok(SignInStep::Done(office))) => self.open_shell(office),
+            JobResult::SignInStarted(Ok(SignInStep::NeedsCode(pending))) => {
                 self.notice = None;
-                self.screen =
-                    Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone(), self.deps.clipboard.clone())));
+                if let Screen::SignIn(form) = &mut self.screen {
+                    form.await_code(pending);
+                }
             }
-            JobResult::Created(Err(error)) | JobResult::SignedIn(Err(error)) => {
+            JobResult::Created(Err(error)) | JobResult::SignedIn(Err(error)) | JobResult::SignInStarted(Err(error)) => {
                 self.notice = Some(Notice::error(error.to_string()));
             }
+        }
+    }
+
+    fn open_shell(&mut self, office: Office) {
+        self.notice = None;
+        self.screen =
+            Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone(), self.deps.clipboard.clone())));
+    }
+
+    /// The second step of sign-in: quick (no key derivation), so it runs here.
+    fn submit_second_factor(&mut self) {
+        let Screen::SignIn(form) = &mut self.screen else {
+            return;
+        };
+        match form.finish_with_code() {
+            Some(Ok(office)) => self.open_shell(office),
+            Some(Err(error)) => self.notice = Some(Notice::error(error.to_string())),
+            None => {}
         }
     }
 
@@ -180,6 +203,15 @@ impl KeyholderApp {
         let active = ctx.input(|i| !i.events.is_empty() || i.pointer.delta() != egui::Vec2::ZERO);
         if active {
             self.last_activity = now;
+        }
+        let idle = self.last_activity.duration_until(now);
+        if let Screen::SignIn(form) = &mut self.screen
+            && form.awaits_code()
+            && idle >= SignedDuration::from_mins(i64::from(service::DEFAULT_AUTO_LOCK_MINUTES))
+        {
+            // A half-finished sign-in holds the open vault; do not leave it waiting.
+            form.cancel_code();
+            self.notice = Some(Notice::info("Sign-in abandoned after a while without activity."));
         }
         let Screen::Shell(shell) = &mut self.screen else {
             return;
@@ -228,6 +260,12 @@ impl KeyholderApp {
                 }
             }
             Command::RecoverPassword => self.recover(),
+            Command::SubmitSecondFactor => self.submit_second_factor(),
+            Command::CancelSecondFactor => {
+                if let Screen::SignIn(form) = &mut self.screen {
+                    form.cancel_code();
+                }
+            }
             other => {
                 if let Screen::Shell(shell) = &mut self.screen {
                     self.notice = shell.apply(other);
@@ -278,7 +316,11 @@ impl KeyholderApp {
             let operator = (!operator.is_empty()).then_some(operator.as_str());
             let method =
                 if with_keyring { SignInMethod::Keyring(store.as_ref()) } else { SignInMethod::Password(&password) };
-            JobResult::SignedIn(Office::sign_in(&path, SignIn { operator, method }, clock))
+            JobResult::SignInStarted(Office::begin_sign_in(
+                &path,
+                SignIn { operator, method, second_factor: None },
+                clock,
+            ))
         });
     }
 

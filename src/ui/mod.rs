@@ -20,6 +20,7 @@ mod shell;
 mod sign_in;
 mod staff;
 mod systems;
+mod totp;
 mod welcome;
 mod widgets;
 

@@ -3,9 +3,17 @@
 
 use super::commands::Command;
 use super::shell::{ShellData, ShellForms};
+use super::totp::TotpView;
 use super::widgets::{indented, password_field, strength_meter, text_field};
 
-pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, me: &str, commands: &mut Vec<Command>) {
+pub fn ui(
+    ui: &mut egui::Ui,
+    data: &ShellData,
+    forms: &mut ShellForms,
+    totp: &mut TotpView,
+    me: &str,
+    commands: &mut Vec<Command>,
+) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.weak("Everyone who uses Keyholder signs in as themselves; logins are never shared.");
         ui.add_space(6.0);
@@ -63,6 +71,8 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, me: &str,
         {
             commands.push(Command::SetRemembered(remembered));
         }
+        ui.add_space(16.0);
+        super::totp::operator_ui(ui, totp, commands);
     });
 }
 

@@ -4,12 +4,19 @@
 
 use super::commands::Command;
 use super::records::Records;
+use super::totp::TotpView;
 use super::widgets::{indented, password_field, strength_meter, text_field};
 
-pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
         list_ui(&mut columns[0], records, commands);
-        detail_ui(&mut columns[1], records, commands);
+        egui::ScrollArea::vertical().id_salt("secret-detail").show(&mut columns[1], |ui| {
+            detail_ui(ui, records, commands);
+            if let Some(id) = records.selected_secret {
+                ui.add_space(8.0);
+                super::totp::secret_ui(ui, totp, id, commands);
+            }
+        });
     });
 }
 

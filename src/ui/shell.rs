@@ -4,6 +4,7 @@
 use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page};
 use super::records::Records;
+use super::totp::{QrCode, TotpView};
 use super::widgets::Notice;
 use super::{audit, dashboard, matrix, operators, overview, processes, roles, secrets, settings, staff, systems};
 use crate::domain::audit::AuditRecord;
@@ -17,6 +18,7 @@ use crate::service::{Office, ServiceResult, Settings};
 use crate::vault::keystore::SecretStore;
 use crate::vault::operators::OperatorRow;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// How many audit records the audit page keeps in memory.
 const AUDIT_PAGE_LIMIT: usize = 10_000;
@@ -57,6 +59,7 @@ pub struct Shell {
     pub data: ShellData,
     pub forms: ShellForms,
     pub records: Records,
+    pub totp: TotpView,
 }
 
 impl Shell {
@@ -83,6 +86,7 @@ impl Shell {
             data,
             forms: ShellForms { backup_path, ..Default::default() },
             records,
+            totp: TotpView::default(),
         };
         let _ = shell.refresh();
         shell.data.load_error = load_error;
@@ -96,6 +100,9 @@ impl Shell {
         self.data.audit = self.office.recent_audit(AUDIT_PAGE_LIMIT)?;
         self.data.remembered = self.office.is_remembered();
         self.data.policies = Some(self.office.policies()?);
+        self.totp.status = self.office.operator_totp_status()?;
+        self.totp.enrolments = self.office.authenticator_enrolments()?;
+        self.totp.secrets_with_totp = self.office.secrets_with_totp()?;
         Ok(())
     }
 
@@ -243,6 +250,9 @@ impl Shell {
         if let Some(message) = self.run_record_command(&command)? {
             return Ok(Some(message));
         }
+        if let Some(message) = self.run_totp_command(&command)? {
+            return Ok(Some(message));
+        }
         let forms = &mut self.forms;
         Ok(match command {
             Command::ChangePassword => {
@@ -317,8 +327,106 @@ impl Shell {
         })
     }
 
+    /// Authenticator commands; `None` when the command is not one of them.
+    fn run_totp_command(&mut self, command: &Command) -> ServiceResult<Option<String>> {
+        let invalid = crate::service::ServiceError::Invalid;
+        let email_of = |records: &Records, id: StaffId| {
+            records.directory.person(id).map(|p| p.email.clone()).ok_or_else(|| invalid("no such person".into()))
+        };
+        let secret_name = |records: &Records, id: i64| {
+            records.secrets.iter().find(|s| s.secret.id == id).map(|s| s.secret.name.clone()).unwrap_or_default()
+        };
+        let view = &mut self.totp;
+        let message = match command {
+            Command::BeginOperatorTotp => {
+                let setup = self.office.begin_operator_totp()?;
+                let qr = QrCode::for_uri(&setup.uri).ok_or_else(|| invalid("cannot draw the QR code".into()))?;
+                view.setup = Some(qr);
+                view.operator_code.clear();
+                "Scan the code, then type the code the app shows to turn it on.".to_owned()
+            }
+            Command::ConfirmOperatorTotp => {
+                let code = std::mem::take(&mut view.operator_code);
+                view.recovery_codes = self.office.confirm_operator_totp(code.expose())?;
+                view.setup = None;
+                "Two-step sign-in is on.".to_owned()
+            }
+            Command::DismissRecoveryCodes => {
+                view.recovery_codes.clear();
+                return Ok(None);
+            }
+            Command::DisableOperatorTotp => {
+                let code = std::mem::take(&mut view.operator_code);
+                self.office.disable_operator_totp(code.expose())?;
+                "Two-step sign-in is off.".to_owned()
+            }
+            Command::EnrolAuthenticator(staff) => {
+                let (uri, _png) = self.office.enrol_authenticator(&email_of(&self.records, *staff)?)?;
+                let qr = QrCode::for_uri(&uri).ok_or_else(|| invalid("cannot draw the QR code".into()))?;
+                view.staff_enrolment = Some((*staff, qr));
+                view.staff_code.clear();
+                view.identity = None;
+                "Enrolment started: confirm it with their first code.".to_owned()
+            }
+            Command::CloseEnrolment => {
+                view.staff_enrolment = None;
+                return Ok(None);
+            }
+            Command::ConfirmAuthenticator(staff) | Command::VerifyIdentity(staff) => {
+                let code = std::mem::take(&mut view.staff_code);
+                let result = self.office.verify_staff_code(&email_of(&self.records, *staff)?, &code);
+                let confirming = matches!(command, Command::ConfirmAuthenticator(_));
+                match &result {
+                    Ok(()) if confirming => view.staff_enrolment = None,
+                    _ => {}
+                }
+                let text = match (&result, confirming) {
+                    (Ok(()), true) => "Authenticator confirmed.".to_owned(),
+                    (Ok(()), false) => "The code is right: the caller has this person's phone.".to_owned(),
+                    (Err(error), _) => format!("Not verified: {error}"),
+                };
+                // Shown beside the field, not as a notice too.
+                view.identity = Some((*staff, result.is_ok(), text));
+                return Ok(None);
+            }
+            Command::ShowSecretCode(id) => {
+                let (code, seconds) = self.office.secret_totp_code(&secret_name(&self.records, *id))?;
+                let until = self.office.now().checked_add(jiff::SignedDuration::from_secs(seconds as i64));
+                view.secret_code = Some((*id, code, until.unwrap_or(self.office.now())));
+                return Ok(None);
+            }
+            Command::CopySecretCode(id) => {
+                let (code, _) = self.office.secret_totp_code(&secret_name(&self.records, *id))?;
+                self.copy_to_clipboard(&code)?
+            }
+            Command::AttachSecretTotp(id) => {
+                let uri = if view.secret_uri.trim().is_empty() {
+                    crate::service::read_qr_image(std::path::Path::new(view.secret_image.trim()))?
+                } else {
+                    Zeroizing::new(view.secret_uri.trim().to_owned())
+                };
+                self.office.set_secret_totp(&secret_name(&self.records, *id), &uri)?;
+                view.secret_uri.clear();
+                view.secret_image.clear();
+                "Authenticator attached.".to_owned()
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(message))
+    }
+
+    /// Put `value` on the clipboard and arrange for it to be cleared (only if still ours).
+    fn copy_to_clipboard(&mut self, value: &str) -> ServiceResult<String> {
+        self.clipboard.set(value).map_err(crate::service::ServiceError::Invalid)?;
+        let secs = self.data.policies.map_or(DEFAULT_CLEAR_AFTER_SECS, |p| p.clipboard_clear_secs);
+        let after = jiff::SignedDuration::from_secs(secs);
+        self.clipboard_guard = Some(ClipboardGuard::new(value, self.office.now(), after));
+        Ok(format!("Copied; the clipboard is cleared in {secs} s."))
+    }
+
     /// Called every frame: hide a revealed secret after 30 s, clear the clipboard when due.
     pub fn tick(&mut self, now: jiff::Timestamp) {
+        self.totp.tick(now);
         if self.records.revealed.as_ref().is_some_and(|(_, _, until)| now >= *until) {
             self.records.revealed = None;
         }
@@ -448,11 +556,7 @@ impl Shell {
             Command::CopySecret(id) => {
                 let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
                 let value = self.office.reveal_secret(&name.unwrap_or_default(), "copied to the clipboard")?;
-                self.clipboard.set(value.expose()).map_err(crate::service::ServiceError::Invalid)?;
-                let secs = self.data.policies.map_or(DEFAULT_CLEAR_AFTER_SECS, |p| p.clipboard_clear_secs);
-                let after = jiff::SignedDuration::from_secs(secs);
-                self.clipboard_guard = Some(ClipboardGuard::new(value.expose(), self.office.now(), after));
-                format!("Copied; the clipboard is cleared in {secs} s.")
+                self.copy_to_clipboard(value.expose())?
             }
             Command::RotateSecret(id) => {
                 let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
@@ -614,14 +718,15 @@ impl Shell {
             match self.page {
                 Page::Dashboard => dashboard::ui(ui, &self.records, commands),
                 Page::Overview => overview::ui(ui, &self.data, commands),
-                Page::Secrets => secrets::ui(ui, &mut self.records, commands),
-                Page::Staff => staff::ui(ui, &mut self.records, commands),
+                Page::Secrets => secrets::ui(ui, &mut self.records, &mut self.totp, commands),
+                Page::Staff => staff::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),
                 Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),
                 Page::Operators => {
-                    operators::ui(ui, &self.data, &mut self.forms, self.office.operator().as_str(), commands)
+                    let me = self.office.operator().as_str();
+                    operators::ui(ui, &self.data, &mut self.forms, &mut self.totp, me, commands);
                 }
                 Page::AuditLog => audit::ui(ui, &self.data.audit),
                 Page::Settings => settings::ui(ui, &self.data, &mut self.forms, commands),

@@ -4,7 +4,7 @@
 use super::commands::Command;
 use super::widgets::{indented, password_field, strength_meter, text_field};
 use crate::domain::secret::SecretString;
-use crate::service::{self, SignInOptions};
+use crate::service::{self, Office, PendingSignIn, ServiceResult, SignInOptions};
 use std::path::Path;
 
 #[derive(Default)]
@@ -21,6 +21,9 @@ pub struct SignInForm {
     password: SecretString,
     recovery: Option<RecoveryForm>,
     focused_once: bool,
+    /// Password accepted; waiting for the authenticator code.
+    pending: Option<Box<PendingSignIn>>,
+    code: SecretString,
 }
 
 impl SignInForm {
@@ -34,7 +37,16 @@ impl SignInForm {
             [only] => only.clone(),
             _ => String::new(),
         };
-        Self { operator, options, load_error, password: SecretString::default(), recovery: None, focused_once: false }
+        Self {
+            operator,
+            options,
+            load_error,
+            password: SecretString::default(),
+            recovery: None,
+            focused_once: false,
+            pending: None,
+            code: SecretString::default(),
+        }
     }
 
     pub fn take_password(&mut self) -> SecretString {
@@ -55,6 +67,32 @@ impl SignInForm {
         Some((std::mem::take(&mut form.key), std::mem::take(&mut form.password)))
     }
 
+    pub fn await_code(&mut self, pending: PendingSignIn) {
+        self.pending = Some(Box::new(pending));
+        self.code.clear();
+        self.focused_once = false;
+    }
+
+    pub fn awaits_code(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn cancel_code(&mut self) {
+        self.pending = None;
+        self.code.clear();
+        self.focused_once = false;
+    }
+
+    /// Try the typed code; `None` when no sign-in is waiting for one.
+    pub fn finish_with_code(&mut self) -> Option<ServiceResult<Office>> {
+        let code = std::mem::take(&mut self.code);
+        let result = self.pending.as_mut()?.finish(&code);
+        if result.is_ok() {
+            self.pending = None;
+        }
+        Some(result)
+    }
+
     fn is_remembered(&self) -> bool {
         self.options.remembered.iter().any(|name| name == self.operator.trim())
     }
@@ -66,6 +104,10 @@ impl SignInForm {
         }
         if let Some(form) = &mut self.recovery {
             recovery_ui(ui, form, &mut self.operator, commands);
+            return;
+        }
+        if self.pending.is_some() {
+            self.code_ui(ui, commands);
             return;
         }
         ui.heading("Sign in");
@@ -93,6 +135,34 @@ impl SignInForm {
         indented(ui, |ui| {
             if ui.link("Forgot your password? Use the recovery key").clicked() {
                 commands.push(Command::ShowRecoveryForm(true));
+            }
+        });
+    }
+}
+
+impl SignInForm {
+    fn code_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.heading("Authenticator code");
+        ui.label(format!(
+            "{}, type the six-digit code your authenticator app shows for Keyholder, or one of your recovery codes.",
+            self.operator.trim()
+        ));
+        ui.add_space(8.0);
+        let field = password_field(ui, "Code", self.code.expose_mut());
+        if !self.focused_once {
+            self.focused_once = true;
+            field.request_focus();
+        }
+        ui.add_space(8.0);
+        indented(ui, |ui| {
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.add_enabled(!self.code.is_empty(), egui::Button::new("Continue")).clicked()
+                || (entered && !self.code.is_empty())
+            {
+                commands.push(Command::SubmitSecondFactor);
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelSecondFactor);
             }
         });
     }

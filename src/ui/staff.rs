@@ -4,6 +4,7 @@
 
 use super::commands::Command;
 use super::records::{RecordForms, Records};
+use super::totp::TotpView;
 use super::widgets::{field_label, indented, text_field};
 use crate::domain::access::Directory;
 use crate::domain::access::Source;
@@ -11,9 +12,9 @@ use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::domain::staff_query::SortKey;
 use egui_extras::{Column, TableBuilder};
 
-pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, commands: &mut Vec<Command>) {
     if let Some(id) = records.selected_staff {
-        detail_ui(ui, records, id, commands);
+        detail_ui(ui, records, totp, id, commands);
         return;
     }
     toolbar_ui(ui, records, commands);
@@ -204,7 +205,7 @@ fn table_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         });
 }
 
-fn detail_ui(ui: &mut egui::Ui, records: &mut Records, id: StaffId, commands: &mut Vec<Command>) {
+fn detail_ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, id: StaffId, commands: &mut Vec<Command>) {
     if ui.button("Back to all staff").clicked() {
         commands.push(Command::SelectStaff(None));
     }
@@ -335,17 +336,9 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, id: StaffId, commands: &m
         grant_form_ui(ui, directory, forms, id, commands);
 
         ui.add_space(12.0);
-        ui.strong("Accounts");
-        for account in directory.accounts_of(id) {
-            let system = directory.system(account.system_id).map_or("?", |s| s.name.as_str());
-            let mfa = match (account.mfa_enrolled, directory.system(account.system_id).is_some_and(|s| s.mfa_supported))
-            {
-                (true, _) => "MFA on",
-                (false, true) => "no MFA (supported)",
-                (false, false) => "MFA not supported",
-            };
-            ui.label(format!("{system}: {} — {mfa}", account.username));
-        }
+        accounts_ui(ui, directory, id);
+        ui.add_space(12.0);
+        super::totp::staff_ui(ui, totp, id, &person.full_name, commands);
 
         ui.add_space(12.0);
         ui.strong("History");
@@ -428,6 +421,40 @@ fn grant_form_ui(
             forms.grant_system.is_some() && !forms.grant_level.is_empty() && !forms.grant_reason.trim().is_empty();
         if ui.add_enabled(ready, egui::Button::new("Grant")).clicked() {
             commands.push(Command::GrantAccess(id));
+        }
+    });
+}
+
+/// Accounts with their MFA state; gaps on systems that support MFA stand out.
+fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, id: StaffId) {
+    let accounts: Vec<_> = directory.accounts_of(id).filter(|a| a.disabled_on.is_none()).collect();
+    let supported = |a: &crate::domain::access::Account| directory.system(a.system_id).is_some_and(|s| s.mfa_supported);
+    let gaps = accounts.iter().filter(|a| supported(a) && !a.mfa_enrolled).count();
+    let coverable = accounts.iter().filter(|a| supported(a)).count();
+    ui.horizontal(|ui| {
+        ui.strong("Accounts");
+        if gaps > 0 {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("MFA missing on {gaps} of {coverable} that support it"),
+            );
+        } else if coverable > 0 {
+            ui.weak(format!("MFA on all {coverable} that support it"));
+        }
+    });
+    egui::Grid::new("staff-accounts").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        for account in &accounts {
+            ui.label(directory.system(account.system_id).map_or("?", |s| s.name.as_str()));
+            ui.label(&account.username);
+            match (account.mfa_enrolled, supported(account)) {
+                (true, _) => ui.label(match account.mfa_enrolled_on {
+                    Some(date) => format!("MFA since {date}"),
+                    None => "MFA on".to_owned(),
+                }),
+                (false, true) => ui.colored_label(ui.visuals().warn_fg_color, "No MFA (supported)"),
+                (false, false) => ui.weak("MFA not supported"),
+            };
+            ui.end_row();
         }
     });
 }

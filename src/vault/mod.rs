@@ -254,6 +254,16 @@ impl Vault {
         Attempts::new(self.paths.attempts.clone()).pending()
     }
 
+    /// Refuse while the delay after earlier failed sign-ins of `name` has not passed.
+    pub fn check_attempts(&self, name: &str, now: Timestamp) -> VaultResult<()> {
+        Attempts::new(self.paths.attempts.clone()).check(name, now)
+    }
+
+    /// Count a failed second step of sign-in like a wrong password.
+    pub fn record_failure(&self, name: &str, now: Timestamp) -> VaultResult<()> {
+        Attempts::new(self.paths.attempts.clone()).record_failure(name, now)
+    }
+
     pub fn clear_failures(&self) -> VaultResult<()> {
         Attempts::new(self.paths.attempts.clone()).clear()
     }

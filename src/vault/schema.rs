@@ -9,6 +9,7 @@
 //!   `checklists`, `checklist_items`.
 //! - 5: shared secrets: `secrets`, `secret_holders`, `secret_history`, `secret_exposures`.
 //! - 6: authenticators: `staff_totp` (identity checks), `secret_totp` (shared accounts' codes).
+//! - 7: operators' second factor: `operator_totp`, `operator_recovery_codes` (hashes only).
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -210,6 +211,20 @@ const MIGRATIONS: &[&str] = &[
         algorithm TEXT NOT NULL,
         digits INTEGER NOT NULL
     );",
+    // 6 → 7
+    "CREATE TABLE operator_totp (
+        operator TEXT PRIMARY KEY COLLATE NOCASE,
+        secret BLOB NOT NULL,
+        enabled_at TEXT,
+        last_step INTEGER
+    ) WITHOUT ROWID;
+    CREATE TABLE operator_recovery_codes (
+        id INTEGER PRIMARY KEY,
+        operator TEXT NOT NULL COLLATE NOCASE,
+        hash BLOB NOT NULL,
+        used_at TEXT
+    );
+    CREATE INDEX operator_recovery_codes_by_operator ON operator_recovery_codes(operator);",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

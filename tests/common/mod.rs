@@ -57,7 +57,7 @@ impl TestVault {
         let password = SecretString::new(password);
         Office::sign_in(
             &self.path,
-            SignIn { operator: Some(operator), method: SignInMethod::Password(&password) },
+            SignIn { operator: Some(operator), method: SignInMethod::Password(&password), second_factor: None },
             self.clock(),
         )
     }

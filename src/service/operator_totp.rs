@@ -1,0 +1,251 @@
+//! An operator's second factor: enabling TOTP (QR code and grouped secret, confirmed by a first
+//! code, ten hashed one-time recovery codes), the code asked after the password at sign-in, and
+//! disabling with a current code. The vault is already decrypted when the code is asked: this
+//! stops someone who learned a password but lacks the phone from using Keyholder, not someone
+//! who has the file and the password and reads the database themselves.
+
+use super::{Office, ServiceError, ServiceResult};
+use crate::domain::audit::AuditEvent;
+use crate::domain::recovery_codes;
+use crate::domain::secret::SecretString;
+use crate::domain::totp::{self, DIGITS, SECRET_BYTES};
+use crate::vault::{VaultError, crypto};
+use rusqlite::{OptionalExtension, params};
+use totp_rs::Algorithm;
+use zeroize::Zeroizing;
+
+/// What the operator scans (or types) to add Keyholder to their authenticator app.
+pub struct OperatorTotpSetup {
+    pub uri: Zeroizing<String>,
+    pub qr_png: Vec<u8>,
+    /// The secret in base 32, in groups of four, for typing into an app by hand.
+    pub secret_text: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for OperatorTotpSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OperatorTotpSetup(..)")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperatorTotpStatus {
+    /// When the second factor was switched on (`None`: off).
+    pub enabled_at: Option<String>,
+    /// A setup was started and waits for its first code.
+    pub pending: bool,
+    pub recovery_codes_left: usize,
+}
+
+struct Row {
+    secret: Zeroizing<Vec<u8>>,
+    enabled: bool,
+    last_step: Option<u64>,
+}
+
+fn refused(text: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(text.into())
+}
+
+impl Office {
+    fn operator_totp_row(&self) -> ServiceResult<Option<Row>> {
+        let row = self
+            .vault()
+            .conn()
+            .query_row(
+                "SELECT secret, enabled_at IS NOT NULL, last_step FROM operator_totp WHERE operator = ?1",
+                [self.operator().as_str()],
+                |r| {
+                    Ok(Row {
+                        secret: Zeroizing::new(r.get(0)?),
+                        enabled: r.get(1)?,
+                        last_step: r.get::<_, Option<i64>>(2)?.and_then(|s| u64::try_from(s).ok()),
+                    })
+                },
+            )
+            .optional()
+            .map_err(VaultError::from)?;
+        Ok(row)
+    }
+
+    pub fn operator_totp_status(&self) -> ServiceResult<OperatorTotpStatus> {
+        let conn = self.vault().conn();
+        let name = self.operator().as_str();
+        let row: Option<Option<String>> = conn
+            .query_row("SELECT enabled_at FROM operator_totp WHERE operator = ?1", [name], |r| r.get(0))
+            .optional()
+            .map_err(VaultError::from)?;
+        let left: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM operator_recovery_codes WHERE operator = ?1 AND used_at IS NULL",
+                [name],
+                |r| r.get(0),
+            )
+            .map_err(VaultError::from)?;
+        Ok(OperatorTotpStatus {
+            pending: matches!(row, Some(None)),
+            enabled_at: row.flatten(),
+            recovery_codes_left: usize::try_from(left).unwrap_or(0),
+        })
+    }
+
+    /// Whether this operator must give a code after the password.
+    pub(super) fn needs_second_factor(&self) -> ServiceResult<bool> {
+        Ok(self.operator_totp_row()?.is_some_and(|row| row.enabled))
+    }
+
+    /// Start enabling the second factor: a new secret waits for its first code.
+    pub fn begin_operator_totp(&mut self) -> ServiceResult<OperatorTotpSetup> {
+        if self.needs_second_factor()? {
+            return Err(refused("two-step sign-in is already on; turn it off first to move it to a new phone"));
+        }
+        let secret: Zeroizing<[u8; SECRET_BYTES]> = Zeroizing::new(crypto::random_array()?);
+        let issuer = format!("Keyholder {}", self.settings()?.office_name);
+        let uri = Zeroizing::new(
+            totp::provisioning_uri(secret.as_ref(), &issuer, self.operator().as_str())
+                .map_err(|e| refused(e.to_string()))?,
+        );
+        let qr_png = totp_rs::Totp::from_url(&uri)
+            .map_err(|e| refused(e.to_string()))?
+            .to_qr_png()
+            .map_err(|e| refused(format!("cannot draw the QR code: {e}")))?;
+        let name = self.operator().to_string();
+        let event = AuditEvent::new("operator.totp_setup", format!("{name} started setting up two-step sign-in"));
+        self.record(event, |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO operator_totp (operator, secret, enabled_at, last_step) VALUES (?1, ?2, NULL, NULL)",
+                params![name, &secret[..]],
+            )?;
+            Ok(())
+        })?;
+        Ok(OperatorTotpSetup { uri, qr_png, secret_text: totp::grouped_secret(secret.as_ref()) })
+    }
+
+    /// Confirm the setup with the app's first code; returns the ten recovery codes, shown once.
+    pub fn confirm_operator_totp(&mut self, code: &str) -> ServiceResult<Vec<Zeroizing<String>>> {
+        let row = match self.operator_totp_row()? {
+            Some(row) if !row.enabled => row,
+            Some(_) => return Err(refused("two-step sign-in is already on")),
+            None => return Err(refused("start setting up two-step sign-in first")),
+        };
+        let step = totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), row.last_step)
+            .map_err(|e| refused(format!("{e}; check the phone's clock and type the code shown now")))?;
+        let mut codes = Vec::with_capacity(recovery_codes::COUNT);
+        for _ in 0..recovery_codes::COUNT {
+            let bytes: Zeroizing<[u8; recovery_codes::CODE_BYTES]> = Zeroizing::new(crypto::random_array()?);
+            codes.push(recovery_codes::format(&bytes));
+        }
+        let name = self.operator().to_string();
+        let hashes = codes
+            .iter()
+            .map(|code| recovery_codes::hash(&name, code))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| refused(e.to_string()))?;
+        let now = self.now().to_string();
+        let event = AuditEvent::new("operator.totp_enable", format!("{name} turned on two-step sign-in"));
+        self.record(event, |tx| {
+            tx.execute(
+                "UPDATE operator_totp SET enabled_at = ?2, last_step = ?3 WHERE operator = ?1",
+                params![name, now, step as i64],
+            )?;
+            tx.execute("DELETE FROM operator_recovery_codes WHERE operator = ?1", [&name])?;
+            for hash in &hashes {
+                tx.execute(
+                    "INSERT INTO operator_recovery_codes (operator, hash) VALUES (?1, ?2)",
+                    params![name, &hash[..]],
+                )?;
+            }
+            Ok(())
+        })?;
+        self.set_second_factor_step(Some(step));
+        Ok(codes)
+    }
+
+    /// Turn the second factor off; needs a current code (the one just used to sign in counts).
+    pub fn disable_operator_totp(&mut self, code: &str) -> ServiceResult<()> {
+        let row = match self.operator_totp_row()? {
+            Some(row) if row.enabled => row,
+            _ => return Err(refused("two-step sign-in is not on")),
+        };
+        let now = self.unix_now();
+        match totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, now, row.last_step) {
+            Ok(_) => {}
+            Err(totp::TotpRefusal::Replayed)
+                if totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, now, None).ok()
+                    == self.second_factor_step() => {}
+            Err(refusal) => return Err(refused(refusal.to_string())),
+        }
+        let name = self.operator().to_string();
+        let event = AuditEvent::new("operator.totp_disable", format!("{name} turned off two-step sign-in"));
+        self.record(event, |tx| {
+            tx.execute("DELETE FROM operator_totp WHERE operator = ?1", [&name])?;
+            tx.execute("DELETE FROM operator_recovery_codes WHERE operator = ?1", [&name])?;
+            Ok(())
+        })
+    }
+
+    /// The second step of sign-in: an authenticator code, or one of the recovery codes. A
+    /// wrong or replayed code counts toward the sign-in delay and is audited.
+    pub(super) fn check_second_factor(&mut self, code: &SecretString) -> ServiceResult<()> {
+        let name = self.operator().to_string();
+        let now = self.now();
+        self.vault().check_attempts(&name, now)?;
+        let row = self.operator_totp_row()?.ok_or_else(|| refused("two-step sign-in is not on"))?;
+        let outcome = if recovery_codes::looks_like_code(code.expose()) {
+            self.use_recovery_code(code.expose())
+        } else {
+            match totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code.expose(), self.unix_now(), row.last_step) {
+                Ok(step) => {
+                    self.vault()
+                        .conn()
+                        .execute(
+                            "UPDATE operator_totp SET last_step = ?2 WHERE operator = ?1",
+                            params![name, step as i64],
+                        )
+                        .map_err(VaultError::from)?;
+                    self.set_second_factor_step(Some(step));
+                    Ok(())
+                }
+                Err(refusal) => Err(refusal.to_string()),
+            }
+        };
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(reason) => {
+                self.vault().record_failure(&name, now)?;
+                let event = AuditEvent::new(
+                    "operator.second_factor_refused",
+                    format!("sign-in code of {name} refused: {reason}"),
+                );
+                self.record(event, |_| Ok(()))?;
+                Err(ServiceError::SecondFactorRefused(reason))
+            }
+        }
+    }
+
+    /// Accept an unused recovery code once; the error says why not.
+    fn use_recovery_code(&mut self, code: &str) -> Result<(), String> {
+        let name = self.operator().to_string();
+        let hash = recovery_codes::hash(&name, code).map_err(|e| e.to_string())?;
+        let now = self.now().to_string();
+        let used = self
+            .vault()
+            .conn()
+            .execute(
+                "UPDATE operator_recovery_codes SET used_at = ?3
+                 WHERE id = (SELECT id FROM operator_recovery_codes
+                             WHERE operator = ?1 AND hash = ?2 AND used_at IS NULL LIMIT 1)",
+                params![name, &hash[..], now],
+            )
+            .map_err(|e| e.to_string())?;
+        if used != 1 {
+            return Err("that recovery code is not valid or was already used".into());
+        }
+        let left = self.operator_totp_status().map(|s| s.recovery_codes_left).unwrap_or(0);
+        let event = AuditEvent::new(
+            "operator.recovery_code_used",
+            format!("{name} used a recovery code instead of the authenticator ({left} left)"),
+        );
+        self.record(event, |_| Ok(())).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
