@@ -6,7 +6,7 @@
 use egui_kittest::Harness;
 use keyholder::domain::secret::SecretString;
 use keyholder::domain::staff_query::{StaffFilter, StaffIndex};
-use keyholder::service::{NewOffice, Office, SignIn, SignInMethod, SystemClock};
+use keyholder::service::{NewOffice, NewReview, Office, SignIn, SignInMethod, SystemClock};
 use keyholder::ui::{AppDeps, KeyholderApp, Page};
 use keyholder::vault::crypto::{KdfParams, derive_kek};
 use keyholder::vault::keystore::MemoryStore;
@@ -48,6 +48,18 @@ fn rss_mib() -> f64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kib| kib / 1024.0)
+}
+
+/// What the app needs, with fakes for the keyring, clipboard and notifications.
+fn deps(path: &Path) -> AppDeps {
+    AppDeps {
+        vault: path.to_path_buf(),
+        clock: Arc::new(SystemClock),
+        store: Arc::new(MemoryStore::default()),
+        new_vault_kdf: None,
+        clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
+        notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
+    }
 }
 
 fn sign_in(path: &Path) -> Office {
@@ -99,14 +111,7 @@ fn main() {
         drop(harness.take());
         let t = Instant::now();
         let office = sign_in(&path);
-        let deps = AppDeps {
-            vault: path.clone(),
-            clock: Arc::new(SystemClock),
-            store: Arc::new(MemoryStore::default()),
-            new_vault_kdf: None,
-            clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
-            notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
-        };
+        let deps = deps(&path);
         let mut h = Harness::builder()
             .with_size([1280.0, 800.0])
             .with_accessibility_check(false)
@@ -127,6 +132,31 @@ fn main() {
         println!("{label}: {}", ms(frame_time(&mut harness, page)));
     }
     println!("resident memory with the office open: {:.0} MiB", rss_mib());
+    drop(harness);
+
+    // Access review over the whole office: start (the snapshot), the review table, the CSV.
+    let mut office = sign_in(&path);
+    let t = Instant::now();
+    let review = office.start_review(&NewReview { scope: "all", ..Default::default() }).expect("start review");
+    let started = t.elapsed();
+    let items = office.review(review).expect("review").counts.items;
+    println!("start an access review over everyone ({items} items): {}", ms(started));
+    let t = Instant::now();
+    let csv = office.review_csv(review).expect("csv");
+    println!("export that review to CSV ({} KiB): {}", csv.len() / 1024, ms(t.elapsed()));
+    let t = Instant::now();
+    let pdf = office.review_pdf(review).expect("pdf");
+    println!("export that review to PDF ({} KiB): {}", pdf.len() / 1024, ms(t.elapsed()));
+    let deps = deps(&path);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_accessibility_check(false)
+        .build_eframe(move |_cc| KeyholderApp::with_office(deps, office));
+    let t = Instant::now();
+    harness.state_mut().open_review(review);
+    harness.step();
+    println!("open that review on screen: {}", ms(t.elapsed()));
+    println!("review table frame ({items} items): {}", ms(frame_time(&mut harness, Page::Reviews)));
     drop(harness);
 
     // Search as you type.

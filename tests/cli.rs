@@ -201,15 +201,18 @@ fn with_password(command: &mut Command) -> &mut Command {
     command.env("KEYHOLDER_PASSWORD", PASSWORD)
 }
 
+/// Run a signed-in command that must succeed; its stdout.
+fn ok(vault: &Path, args: &[&str]) -> String {
+    let out = run(with_password(keyholder(vault).args(args)));
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 #[test]
 fn staff_systems_roles_and_access_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
     let (vault, _) = init(dir.path());
-    let ok = |args: &[&str]| {
-        let out = run(with_password(keyholder(&vault).args(args)));
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    };
+    let ok = |args: &[&str]| ok(&vault, args);
     ok(&[
         "system",
         "add",
@@ -337,11 +340,7 @@ fn demo_creates_a_populated_office() {
 fn joiners_leavers_checklists_and_devices_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
     let (vault, _) = init(dir.path());
-    let ok = |args: &[&str]| {
-        let out = run(with_password(keyholder(&vault).args(args)));
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    };
+    let ok = |args: &[&str]| ok(&vault, args);
     ok(&["system", "add", "--name", "CRM", "--mfa"]);
     ok(&["role", "add", "Sales", "--grant", "CRM:user"]);
     ok(&[
@@ -446,4 +445,55 @@ fn operator_two_step_sign_in_from_the_command_line() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success(), "no code needed once it is off: {}", text(&out.stderr));
+}
+
+#[test]
+fn an_access_review_from_start_to_evidence_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (vault, _) = init(dir.path());
+    let ok = |args: &[&str]| ok(&vault, args);
+    let fails = |args: &[&str]| {
+        let out = run(with_password(keyholder(&vault).args(args)));
+        assert!(!out.status.success(), "{args:?} should fail");
+        text(&out.stderr)
+    };
+    ok(&["system", "add", "--name", "CRM", "--levels", "user,admin", "--privileged", "admin", "--customer-data"]);
+    ok(&["system", "add", "--name", "Email"]);
+    ok(&["role", "add", "Sales", "--grant", "CRM:user", "--grant", "Email:user"]);
+    ok(&["staff", "add", "--name", "Sam Carter", "--email", "sam@example.com", "--team", "Sales"]);
+    ok(&["role", "assign", "Sales", "sam@example.com"]);
+    ok(&["grant", "sam@example.com", "CRM", "admin", "--reason", "data clean-up"]);
+
+    let id = ok(&["review", "start", "--scope", "all", "--due", "2099-01-31"]).trim().to_owned();
+    assert_eq!(id, "1");
+    let items: Vec<serde_json::Value> = serde_json::from_str(&ok(&["review", "items", &id, "--json"])).unwrap();
+    assert_eq!(items.len(), 3, "CRM user, CRM admin, Email user");
+    let item = |system: &str, level: &str| {
+        items.iter().find(|i| i["system"] == system && i["level"] == level).unwrap()["id"].as_i64().unwrap().to_string()
+    };
+    let (admin, crm, email) = (item("CRM", "admin"), item("CRM", "user"), item("Email", "user"));
+    assert!(fails(&["review", "decide", &admin, "keep"]).contains("needs a comment"));
+    ok(&["review", "decide", &admin, "remove"]);
+    ok(&["review", "decide", &crm, "keep"]);
+    assert!(fails(&["review", "signoff", &id]).contains("1 undecided"));
+    ok(&["review", "decide", &email, "keep", "--comment", "everyone has email"]);
+    ok(&["review", "signoff", &id]);
+    assert!(fails(&["review", "decide", &email, "remove"]).contains("locked"));
+
+    let list: Vec<serde_json::Value> = serde_json::from_str(&ok(&["review", "list", "--json"])).unwrap();
+    assert_eq!(list[0]["state"], "awaiting revocations");
+    let checklist = ok(&["checklist", "show", "sam@example.com", "--json"]);
+    let lists: Vec<serde_json::Value> = serde_json::from_str(&checklist).unwrap();
+    let revocation = lists.iter().find(|l| l["process"] == "review").unwrap()["items"][0]["id"].to_string();
+    ok(&["checklist", "done", &revocation]);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&ok(&["review", "list", "--json"])).unwrap();
+    assert_eq!(list[0]["state"], "complete");
+
+    let (pdf, csv) = (dir.path().join("review.pdf"), dir.path().join("review.csv"));
+    let out =
+        run(with_password(keyholder(&vault).args(["review", "export", &id, "--pdf"]).arg(&pdf).arg("--csv").arg(&csv)));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(rows.lines().count(), 4, "a header and one row per item");
+    assert!(rows.lines().any(|l| l.contains(",remove,") && l.contains(",done,")), "{rows}");
 }

@@ -180,21 +180,28 @@ fn the_keyboard_alone_signs_in_with_enter() {
     assert_eq!(harness.state().screen_name(), "shell", "{:?}", harness.state().notice_text());
 }
 
-/// A vault with two systems and a Sales role, already signed in on the Staff page.
-fn office_with_roles() -> (TestVault, Harness<'static, KeyholderApp>) {
+/// A new vault with CRM (customer data, admin privileged), Email, a Sales role giving both, and
+/// one person; the session is still open.
+fn sales_office(name: &str, email: &str, team: &str) -> (TestVault, keyholder::service::Office) {
     let (vault, mut office) = TestVault::open_new();
     office
         .add_system(keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true).unwrap())
         .unwrap();
     office.add_system(keyholder::service::new_system("Email", "software", "user", "", false, true).unwrap()).unwrap();
     office.add_role("Sales", &["CRM:user".into(), "Email:user".into()]).unwrap();
-    let kim = keyholder::domain::staff::StaffDraft {
-        full_name: "Kim Lee".into(),
-        email: "kim@example.com".into(),
-        team: "Finance".into(),
+    let person = keyholder::domain::staff::StaffDraft {
+        full_name: name.into(),
+        email: email.into(),
+        team: team.into(),
         ..Default::default()
     };
-    office.add_staff(&kim).unwrap();
+    office.add_staff(&person).unwrap();
+    (vault, office)
+}
+
+/// A vault with two systems and a Sales role, already signed in on the Staff page.
+fn office_with_roles() -> (TestVault, Harness<'static, KeyholderApp>) {
+    let (vault, office) = sales_office("Kim Lee", "kim@example.com", "Finance");
     drop(office);
     let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Staff").click();
@@ -645,4 +652,49 @@ fn a_shared_account_code_is_attached_from_a_qr_picture_shown_with_a_countdown_an
     vault.clock.advance(jiff::SignedDuration::from_secs(20));
     harness.run();
     assert_eq!(clipboard.get(), None, "cleared like a password");
+}
+
+#[test]
+fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
+    let (vault, mut office) = sales_office("Sam Carter", "sam@example.com", "Sales");
+    office.assign_role("Sales", "sam@example.com").unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Access reviews").click();
+    harness.run();
+    harness.get_by_label("No access review yet. Start the first one below.");
+    press(&mut harness, "Start review");
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("Review #1 started: 2 item(s) to decide. K keeps, R removes, J moves on.")
+    );
+    harness.get_by_label("Sam Carter — CRM (user)");
+    let disabled = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        node.role() == Role::Button && node.label().as_deref() == Some("Sign off") && node.is_disabled()
+    };
+    assert!(harness.query_by(disabled).is_some(), "nothing decided yet");
+
+    harness.key_press(egui::Key::K);
+    harness.run();
+    harness.get_by_label("Sam Carter — Email (user)");
+    harness.key_press(egui::Key::R);
+    harness.run();
+    harness.get_by_label("keep");
+    harness.get_by_label("remove");
+    harness.get_by_label_contains("2 of 2 decided (1 kept, 1 removed, 0 reduced)");
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run();
+    harness.get_by_label("Sam Carter — CRM (user)");
+
+    press(&mut harness, "Sign off");
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("Review #1 signed off; 1 removal(s) to carry out (Joiners & leavers lists them).")
+    );
+    harness.get_by_label("awaiting revocations (1 open)");
+    harness.get_by_label("remove (open)");
+    // Decisions are locked: the keys do nothing now.
+    harness.key_press(egui::Key::K);
+    harness.run();
+    harness.get_by_label("remove (open)");
 }

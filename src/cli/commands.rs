@@ -143,6 +143,10 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             secrets::totp(&mut office, action)?;
         }
+        Command::Review { action } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            super::reviews::review(&mut office, action)?;
+        }
         Command::Generate { length, passphrase, no_symbols, allow_ambiguous } => {
             secrets::generate(length, passphrase, no_symbols, allow_ambiguous)?
         }

@@ -13,6 +13,7 @@ mod commands;
 mod input;
 mod processes;
 mod records;
+mod reviews;
 mod secrets;
 
 use clap::{Parser, Subcommand};
@@ -139,6 +140,11 @@ pub enum Command {
         #[command(subcommand)]
         action: SecretCommand,
     },
+    /// Access reviews: start, decide, sign off, export the evidence.
+    Review {
+        #[command(subcommand)]
+        action: ReviewCommand,
+    },
     /// Authenticator apps (TOTP) for identity checks and shared accounts.
     Totp {
         #[command(subcommand)]
@@ -172,6 +178,52 @@ pub enum Command {
         kdf_memory_mib: Option<u32>,
         #[arg(long, value_name = "N")]
         kdf_iterations: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Start a campaign over the access in scope (a frozen snapshot); prints its id.
+    Start {
+        /// all, customer-data, privileged or team:NAME
+        #[arg(long, default_value = "all")]
+        scope: String,
+        /// An operator, or a line manager (name or email) reviewing with you.
+        #[arg(long, value_name = "NAME")]
+        reviewer: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// Days until the next campaign of this scope (default 91: quarterly).
+        #[arg(long, value_name = "DAYS")]
+        cadence_days: Option<u32>,
+    },
+    /// List campaigns: id, scope, reviewer, due, state, decided/items.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A campaign's items: item id, email, system, level, source, changed, decision.
+    Items {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide an item: keep, remove or reduce:LEVEL.
+    Decide {
+        item_id: i64,
+        decision: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        comment: String,
+    },
+    /// Sign a campaign off (every item decided); creates the revocation checklists.
+    Signoff { id: i64 },
+    /// Write the evidence: PDF and CSV.
+    Export {
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        pdf: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
     },
 }
 

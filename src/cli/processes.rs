@@ -66,9 +66,10 @@ fn target(kind: &ItemKind) -> String {
         ItemKind::CollectDevice { device } => format!("device:{device}"),
         ItemKind::AcknowledgePolicy { policy } => format!("document:{policy}"),
         ItemKind::RotateSecret { secret } => format!("credential:{secret}"),
-        ItemKind::AddAccess { system, level } | ItemKind::RemoveAccess { system, level } => {
-            format!("system:{system}:{level}")
-        }
+        ItemKind::AddAccess { system, level }
+        | ItemKind::RemoveAccess { system, level }
+        | ItemKind::ReviewRemove { system, level, .. }
+        | ItemKind::ReviewReduce { system, level, .. } => format!("system:{system}:{level}"),
         ItemKind::IssueDevices | ItemKind::Template { .. } => String::new(),
         ItemKind::EnrolAuthenticator | ItemKind::RemoveAuthenticator => "authenticator".to_owned(),
     }

@@ -22,14 +22,27 @@ pub enum Process {
     Joiner,
     Mover,
     Leaver,
+    /// The removals an access review decided, per person.
+    Review,
 }
 
 impl Process {
+    /// For people: "Joiner", "Access review".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Joiner => "Joiner",
+            Self::Mover => "Mover",
+            Self::Leaver => "Leaver",
+            Self::Review => "Access review",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Joiner => "joiner",
             Self::Mover => "mover",
             Self::Leaver => "leaver",
+            Self::Review => "review",
         }
     }
 }
@@ -41,6 +54,7 @@ impl FromStr for Process {
             "joiner" => Ok(Self::Joiner),
             "mover" => Ok(Self::Mover),
             "leaver" => Ok(Self::Leaver),
+            "review" => Ok(Self::Review),
             other => Err(format!("unknown process {other:?}")),
         }
     }
@@ -80,6 +94,13 @@ pub enum ItemKind {
     RemoveAccess { system: SystemId, level: i64 },
     /// An office-wide item from the templates.
     Template { title: String },
+    /// Remove access an access review decided against; `grants` are the exceptions it came
+    /// from (revoked when ticked). Access still given by a role must be taken away by changing
+    /// roles first.
+    ReviewRemove { system: SystemId, level: i64, grants: Vec<GrantId> },
+    /// Lower access to `to_level` as an access review decided; exceptions are lowered when
+    /// ticked.
+    ReviewReduce { system: SystemId, level: i64, to_level: i64, grants: Vec<GrantId> },
 }
 
 impl ItemKind {
@@ -101,6 +122,8 @@ impl ItemKind {
             Self::AddAccess { .. } => "add_access",
             Self::RemoveAccess { .. } => "remove_access",
             Self::Template { .. } => "template",
+            Self::ReviewRemove { .. } => "review_remove",
+            Self::ReviewReduce { .. } => "review_reduce",
         }
     }
 
@@ -112,6 +135,8 @@ impl ItemKind {
                 | Self::RevokeGrant { .. }
                 | Self::DisableAccount { .. }
                 | Self::RemoveAuthenticator
+                | Self::ReviewRemove { .. }
+                | Self::ReviewReduce { .. }
         )
     }
 

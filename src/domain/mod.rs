@@ -10,6 +10,7 @@ pub mod operator;
 pub mod password;
 pub mod recovery_codes;
 pub mod recovery_key;
+pub mod review;
 pub mod secret;
 pub mod shared_secret;
 pub mod staff;

@@ -8,6 +8,8 @@ mod operator_totp;
 mod processes;
 mod records;
 mod retention;
+mod review_report;
+mod reviews;
 mod secrets;
 mod sign_in;
 mod staff;
@@ -19,6 +21,7 @@ pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
 pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
 pub use retention::Policies;
+pub use reviews::{NewReview, REVOCATION_DAYS, ReviewSummary};
 pub use secrets::{DueItem, DueTarget, SecretStatus, generate_passphrase, generate_password, is_common_password};
 pub use sign_in::{
     Created, NewOffice, PendingSignIn, SignIn, SignInMethod, SignInOptions, SignInStep, restore_backup,

@@ -3,6 +3,7 @@
 
 use super::{Office, ServiceError, ServiceResult};
 use crate::domain::access::RoleId;
+use crate::domain::access::Source;
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{
     Checklist, ChecklistId, Device, ItemId, ItemKind, ItemState, Process, joiner_items, leaver_items,
@@ -153,6 +154,10 @@ impl Office {
         }
         let (now, today, by) = (self.now(), self.today(), self.operator().to_string());
         let staff = list.staff_id;
+        if let ItemKind::ReviewRemove { level, grants, .. } | ItemKind::ReviewReduce { level, grants, .. } = &found.kind
+        {
+            self.check_review_revocation(staff, *level, grants)?;
+        }
         let username = self
             .directory()?
             .person(staff)
@@ -183,6 +188,16 @@ impl Office {
                 ItemKind::RemoveAuthenticator => {
                     tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
                 }
+                ItemKind::ReviewRemove { grants, .. } => {
+                    for grant in grants {
+                        directory::delete_grant(tx, *grant)?;
+                    }
+                }
+                ItemKind::ReviewReduce { to_level, grants, .. } => {
+                    for grant in grants {
+                        tx.execute("UPDATE direct_grants SET level_id = ?2 WHERE id = ?1", [*grant, *to_level])?;
+                    }
+                }
                 ItemKind::IssueDevices
                 | ItemKind::AcknowledgePolicy { .. }
                 | ItemKind::Template { .. }
@@ -193,6 +208,27 @@ impl Office {
             }
             close_item(tx, &list, found.id, &ItemState::Done { by: by.clone(), at: now }, now)
         })
+    }
+
+    /// A review's removal is real only when nothing else still gives the access: a role that
+    /// grants it must be changed first (the exceptions listed are revoked by the tick).
+    fn check_review_revocation(&self, staff: i64, level: i64, grants: &[i64]) -> ServiceResult<()> {
+        let directory = self.directory()?;
+        let remaining: Vec<String> = directory
+            .access_of(staff, self.today())
+            .into_iter()
+            .filter(|a| a.level_id == level)
+            .filter(|a| !matches!(a.source, Source::Exception { grant_id } if grants.contains(&grant_id)))
+            .map(|a| directory.describe_source(a.source))
+            .collect();
+        if remaining.is_empty() {
+            return Ok(());
+        }
+        let what = directory.describe_level(level).unwrap_or_default();
+        Err(invalid(format!(
+            "{what} is still given by {}: change their roles (Staff page) or the role first, then tick this",
+            remaining.join(", ")
+        )))
     }
 
     /// Skip an item; a reason is required and kept.
@@ -347,11 +383,7 @@ impl Office {
     fn report_pdf(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
         let person = directory.person(list.staff_id).ok_or_else(|| invalid("the person is no longer on record"))?;
-        let process = match list.process {
-            Process::Joiner => "Joiner",
-            Process::Mover => "Mover",
-            Process::Leaver => "Leaver",
-        };
+        let process = list.process.label();
         let mut report = PdfReport::new(&format!("{process} report: {}", person.full_name));
         let done = list.items.iter().filter(|i| matches!(i.state, ItemState::Done { .. })).count();
         let skipped = list.items.iter().filter(|i| matches!(i.state, ItemState::Skipped { .. })).count();

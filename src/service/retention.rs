@@ -75,6 +75,11 @@ impl Office {
                 params![staff, format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}")],
             )?;
             tx.execute("UPDATE accounts SET username = 'purged' WHERE staff_id = ?1", [staff])?;
+            // Access review evidence keeps the decisions but not the name.
+            tx.execute(
+                "UPDATE review_items SET full_name = ?2, email = ?3 WHERE staff_id = ?1",
+                params![staff, format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}")],
+            )?;
             Ok(())
         })
     }

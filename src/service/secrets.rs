@@ -68,6 +68,7 @@ pub enum DueTarget {
     Secret(i64),
     Checklist(i64),
     Staff(i64),
+    Review(i64),
 }
 
 /// One thing that needs attention, for the dashboard and `keyholder due`.
@@ -75,7 +76,8 @@ pub enum DueTarget {
 pub struct DueItem {
     #[serde(skip)]
     pub target: Option<DueTarget>,
-    /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`.
+    /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`, `purge`,
+    /// `review`, `review_revocations`.
     pub kind: &'static str,
     pub subject: String,
     pub due: Date,
@@ -333,6 +335,9 @@ impl Office {
                     ("scheduled_leaver", format!("leaving on {}", list.key_date))
                 }
                 Process::Leaver => ("leaver", format!("{open} open item(s), {overdue} overdue")),
+                Process::Review => {
+                    ("review_revocations", format!("{open} removal(s) from an access review, {overdue} overdue"))
+                }
                 _ => ("joiner", format!("{open} open item(s), {overdue} overdue")),
             };
             if kind == "scheduled_leaver" && list.key_date > soon {
@@ -389,6 +394,7 @@ impl Office {
                 overdue: false,
             });
         }
+        items.extend(self.review_due_items(today, !directory.staff.is_empty())?);
         items.sort_by_key(|i| (!i.overdue, i.due));
         Ok(items)
     }

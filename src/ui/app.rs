@@ -411,6 +411,11 @@ impl KeyholderApp {
     pub fn navigate(&mut self, page: Page) {
         self.apply(Command::Navigate(page));
     }
+
+    /// Open an access review on the Reviews page (tests, benchmarks).
+    pub fn open_review(&mut self, id: i64) {
+        self.apply(Command::OpenReview(Some(id)));
+    }
 }
 
 impl eframe::App for KeyholderApp {

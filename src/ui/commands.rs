@@ -14,6 +14,7 @@ pub enum Page {
     Overview,
     Staff,
     JoinersLeavers,
+    Reviews,
     Secrets,
     Systems,
     Roles,
@@ -24,11 +25,12 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 11] = [
+    pub const ALL: [Page; 12] = [
         Page::Dashboard,
         Page::Overview,
         Page::Staff,
         Page::JoinersLeavers,
+        Page::Reviews,
         Page::Secrets,
         Page::Systems,
         Page::Roles,
@@ -45,6 +47,7 @@ impl Page {
             Page::Secrets => "Shared secrets",
             Page::Staff => "Staff",
             Page::JoinersLeavers => "Joiners & leavers",
+            Page::Reviews => "Access reviews",
             Page::Systems => "Systems",
             Page::Roles => "Roles",
             Page::AccessMatrix => "Access matrix",
@@ -138,5 +141,18 @@ pub enum Command {
     ShowSecretCode(i64),
     CopySecretCode(i64),
     AttachSecretTotp(i64),
+    StartReview,
+    OpenReview(Option<i64>),
+    ArrangeReview {
+        by_system: bool,
+        changed_only: bool,
+    },
+    ReviewCursor(usize),
+    /// Decide the current item: `keep`, `remove` or `reduce:LEVEL`.
+    DecideReview(String),
+    /// Keep every item of the current item's person (or system, when grouped by system).
+    KeepReviewGroup,
+    SignOffReview,
+    ExportReview,
     PurgeStaff(StaffId),
 }

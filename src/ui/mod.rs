@@ -13,6 +13,7 @@ mod overview;
 mod processes;
 mod records;
 mod recovery_key;
+mod reviews;
 mod roles;
 mod secrets;
 mod settings;

@@ -28,6 +28,7 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
                         ("Leaver (scheduled)", format!("last day {}", list.key_date))
                     }
                     Process::Leaver => ("Leaver", format!("last day {}", list.key_date)),
+                    Process::Review => ("Access review", format!("signed off {}", list.key_date)),
                 };
                 if ui.link(format!("{what}: {name}")).clicked() {
                     commands.push(Command::OpenChecklist(Some(list.id)));

@@ -4,6 +4,7 @@
 use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page};
 use super::records::Records;
+use super::reviews::{OpenReview, ReviewView};
 use super::totp::{QrCode, TotpView};
 use super::widgets::Notice;
 use super::{audit, dashboard, matrix, operators, overview, processes, roles, secrets, settings, staff, systems};
@@ -60,6 +61,7 @@ pub struct Shell {
     pub forms: ShellForms,
     pub records: Records,
     pub totp: TotpView,
+    pub reviews: ReviewView,
 }
 
 impl Shell {
@@ -87,6 +89,7 @@ impl Shell {
             forms: ShellForms { backup_path, ..Default::default() },
             records,
             totp: TotpView::default(),
+            reviews: ReviewView::default(),
         };
         let _ = shell.refresh();
         shell.data.load_error = load_error;
@@ -131,7 +134,36 @@ impl Shell {
     fn view(&mut self, command: &Command) -> Option<ServiceResult<()>> {
         let records = &mut self.records;
         match command {
-            Command::Navigate(page) => self.page = *page,
+            Command::Navigate(page) => {
+                self.page = *page;
+                if *page == Page::Reviews {
+                    return Some(self.load_reviews());
+                }
+            }
+            Command::OpenReview(id) => {
+                self.page = Page::Reviews;
+                self.reviews.open = None;
+                if let Some(id) = id {
+                    return Some(self.open_review(*id));
+                }
+                return Some(self.load_reviews());
+            }
+            Command::ArrangeReview { by_system, changed_only } => {
+                if let Some(open) = &mut self.reviews.open {
+                    open.by_system = *by_system;
+                    open.changed_only = *changed_only;
+                    open.cursor = 0;
+                    open.arrange();
+                    open.scroll_to_cursor = true;
+                }
+            }
+            Command::ReviewCursor(row) => {
+                if let Some(open) = &mut self.reviews.open {
+                    open.cursor = (*row).min(open.rows.len().saturating_sub(1));
+                    open.comment.clear();
+                    open.scroll_to_cursor = true;
+                }
+            }
             Command::RefilterStaff => records.refilter(),
             Command::SortStaff(key) => {
                 records.filter.descending = records.filter.sort == *key && !records.filter.descending;
@@ -197,7 +229,14 @@ impl Shell {
                 }
             }
             Command::OpenDue(index) => {
-                let Some(target) = records.due.get(*index).and_then(|d| d.target) else { return Some(Ok(())) };
+                let due = records.due.get(*index);
+                let Some(target) = due.and_then(|d| d.target) else {
+                    // The next scheduled review has no campaign yet: the Reviews page starts it.
+                    if due.is_some_and(|d| d.kind == "review") {
+                        return self.view(&Command::Navigate(Page::Reviews));
+                    }
+                    return Some(Ok(()));
+                };
                 match target {
                     DueTarget::Secret(id) => {
                         self.page = Page::Secrets;
@@ -211,6 +250,7 @@ impl Shell {
                         self.page = Page::Staff;
                         return self.view(&Command::SelectStaff(Some(id)));
                     }
+                    DueTarget::Review(id) => return self.view(&Command::OpenReview(Some(id))),
                 }
             }
             Command::EditRole(role) => {
@@ -251,6 +291,9 @@ impl Shell {
             return Ok(Some(message));
         }
         if let Some(message) = self.run_totp_command(&command)? {
+            return Ok(Some(message));
+        }
+        if let Some(message) = self.run_review_command(&command)? {
             return Ok(Some(message));
         }
         let forms = &mut self.forms;
@@ -409,6 +452,100 @@ impl Shell {
                 view.secret_uri.clear();
                 view.secret_image.clear();
                 "Authenticator attached.".to_owned()
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(message))
+    }
+
+    fn load_reviews(&mut self) -> ServiceResult<()> {
+        self.reviews.summaries = self.office.reviews()?;
+        if self.reviews.reviewer.is_empty() {
+            self.reviews.reviewer = self.office.operator().to_string();
+            self.reviews.scope = "all".into();
+            let due = self.office.today().checked_add(jiff::Span::new().days(14)).unwrap_or(self.office.today());
+            self.reviews.due = due.to_string();
+        }
+        Ok(())
+    }
+
+    /// Read a campaign into memory (on opening it and after signing off, not per decision).
+    fn open_review(&mut self, id: i64) -> ServiceResult<()> {
+        self.load_reviews()?;
+        let previous = self.reviews.open.take();
+        let mut open = OpenReview::new(
+            self.office.review(id)?,
+            self.office.review_items(id)?,
+            self.office.review_revocations(id)?,
+            self.office.review_exports(id)?,
+        );
+        if let Some(previous) = previous.filter(|p| p.summary.review.id == id) {
+            open.by_system = previous.by_system;
+            open.changed_only = previous.changed_only;
+            open.cursor = previous.cursor;
+            open.arrange();
+        }
+        if self.reviews.export_base.is_empty() {
+            let folder = self.office.vault_path().parent().map(|p| p.to_path_buf()).unwrap_or_default();
+            self.reviews.export_base = folder.join(format!("access-review-{id}")).display().to_string();
+        }
+        self.reviews.open = Some(open);
+        Ok(())
+    }
+
+    fn open_review_id(&self) -> ServiceResult<i64> {
+        let open = self.reviews.open.as_ref();
+        open.map(|o| o.summary.review.id)
+            .ok_or_else(|| crate::service::ServiceError::Invalid("open a review first".into()))
+    }
+
+    /// Access review commands that write; `None` when the command is not one of them.
+    fn run_review_command(&mut self, command: &Command) -> ServiceResult<Option<String>> {
+        let invalid = crate::service::ServiceError::Invalid;
+        let message = match command {
+            Command::StartReview => {
+                let view = &self.reviews;
+                let scope = if view.scope == "team" { format!("team:{}", view.team) } else { view.scope.clone() };
+                let new = crate::service::NewReview {
+                    scope: &scope,
+                    reviewer: Some(view.reviewer.as_str()),
+                    due: Some(view.due.as_str()),
+                    cadence_days: None,
+                };
+                let id = self.office.start_review(&new)?;
+                self.open_review(id)?;
+                let count = self.reviews.open.as_ref().map_or(0, |o| o.items.len());
+                format!("Review #{id} started: {count} item(s) to decide. K keeps, R removes, J moves on.")
+            }
+            Command::DecideReview(_) | Command::KeepReviewGroup => {
+                let open = self.reviews.open.as_mut().ok_or_else(|| invalid("open a review first".into()))?;
+                let (ids, code) = match command {
+                    Command::DecideReview(code) => {
+                        (open.current().map(|i| vec![i.id]).unwrap_or_default(), code.as_str())
+                    }
+                    _ => (open.group_of_current(), "keep"),
+                };
+                let comment = open.comment.trim().to_owned();
+                self.office.decide_review_items(&ids, code, &comment)?;
+                let decision = crate::domain::review::Decision::parse(code).map_err(invalid)?;
+                open.record_decision(&ids, &decision, &comment, self.office.operator().as_str(), self.office.now());
+                open.comment.clear();
+                open.advance(true);
+                return Ok(None);
+            }
+            Command::SignOffReview => {
+                let id = self.open_review_id()?;
+                let removals = self.office.sign_off_review(id)?;
+                self.open_review(id)?;
+                format!("Review #{id} signed off; {removals} removal(s) to carry out (Joiners & leavers lists them).")
+            }
+            Command::ExportReview => {
+                let id = self.open_review_id()?;
+                let base = self.reviews.export_base.trim().to_owned();
+                let (pdf, csv) = (format!("{base}.pdf"), format!("{base}.csv"));
+                self.office.export_review(id, std::path::Path::new(&pdf), std::path::Path::new(&csv))?;
+                self.open_review(id)?;
+                format!("Evidence saved as {pdf} and {csv}.")
             }
             _ => return Ok(None),
         };
@@ -721,6 +858,7 @@ impl Shell {
                 Page::Secrets => secrets::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::Staff => staff::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
+                Page::Reviews => super::reviews::ui(ui, &mut self.reviews, &self.records.directory, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),
                 Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),

@@ -9,16 +9,16 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 
-fn ns(at: Timestamp) -> VaultResult<i64> {
+pub(super) fn ns(at: Timestamp) -> VaultResult<i64> {
     i64::try_from(at.as_nanosecond())
         .map_err(|_| VaultError::Refused("the clock is outside the supported range".into()))
 }
 
-fn timestamp(ns: Option<i64>) -> Option<Timestamp> {
+pub(super) fn timestamp(ns: Option<i64>) -> Option<Timestamp> {
     ns.and_then(|n| Timestamp::from_nanosecond(i128::from(n)).ok())
 }
 
-fn bad(what: &str) -> VaultError {
+pub(super) fn bad(what: &str) -> VaultError {
     VaultError::Damaged(format!("a stored {what} is unreadable"))
 }
 
@@ -48,6 +48,13 @@ pub fn delete_template(conn: &Connection, id: i64) -> VaultResult<()> {
     Ok(())
 }
 
+/// The ids of a checklist's items, in the order they were written.
+pub fn item_ids(conn: &Connection, checklist: ChecklistId) -> VaultResult<Vec<ItemId>> {
+    let mut statement = conn.prepare_cached("SELECT id FROM checklist_items WHERE checklist_id = ?1 ORDER BY id")?;
+    let rows = statement.query_map([checklist], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn insert_checklist(
     conn: &Connection,
     staff: StaffId,
@@ -68,6 +75,15 @@ pub fn insert_checklist(
         insert.execute(params![id, kind, item.title, item.due.to_string()])?;
     }
     Ok(id)
+}
+
+/// An item's state from its stored columns.
+pub(super) fn item_state(state: &str, actor: Option<String>, at: Option<i64>, reason: Option<String>) -> ItemState {
+    match (state, actor, timestamp(at)) {
+        ("done", Some(by), Some(at)) => ItemState::Done { by, at },
+        ("skipped", Some(by), Some(at)) => ItemState::Skipped { by, at, reason: reason.unwrap_or_default() },
+        _ => ItemState::Open,
+    }
 }
 
 fn load_items(conn: &Connection, checklist: ChecklistId) -> VaultResult<Vec<Item>> {
@@ -91,12 +107,7 @@ fn load_items(conn: &Connection, checklist: ChecklistId) -> VaultResult<Vec<Item
         let (id, kind, title, due, state, actor, at, reason) = row?;
         let kind: ItemKind = serde_json::from_str(&kind).map_err(|_| bad("checklist item"))?;
         let due: Date = due.parse().map_err(|_| bad("due date"))?;
-        let at = timestamp(at);
-        let state = match (state.as_str(), actor, at) {
-            ("done", Some(by), Some(at)) => ItemState::Done { by, at },
-            ("skipped", Some(by), Some(at)) => ItemState::Skipped { by, at, reason: reason.unwrap_or_default() },
-            _ => ItemState::Open,
-        };
+        let state = item_state(&state, actor, at, reason);
         items.push(Item { id, kind, title, due, state });
     }
     Ok(items)

@@ -18,6 +18,12 @@ pub fn create_private(path: &Path) -> VaultResult<File> {
     options.open(path).map_err(|e| VaultError::io("cannot create", path, e))
 }
 
+/// Write an export or report to a new file readable by its owner only; never overwrites.
+pub fn write_new(path: &Path, bytes: &[u8]) -> VaultResult<()> {
+    let mut file = create_private(path)?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| VaultError::io("cannot write", path, e))
+}
+
 /// The temporary name used while `path` is being replaced.
 pub fn temp_path(path: &Path, tag: &str) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();

@@ -17,6 +17,7 @@ pub mod fsutil;
 pub mod keystore;
 pub mod lockfile;
 pub mod operators;
+pub mod reviews;
 pub mod schema;
 pub mod secrets;
 pub mod settings;

@@ -10,6 +10,7 @@
 //! - 5: shared secrets: `secrets`, `secret_holders`, `secret_history`, `secret_exposures`.
 //! - 6: authenticators: `staff_totp` (identity checks), `secret_totp` (shared accounts' codes).
 //! - 7: operators' second factor: `operator_totp`, `operator_recovery_codes` (hashes only).
+//! - 8: access reviews: `reviews`, `review_items`, `review_exports`; `checklists` accepts 'review'.
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -225,6 +226,63 @@ const MIGRATIONS: &[&str] = &[
         used_at TEXT
     );
     CREATE INDEX operator_recovery_codes_by_operator ON operator_recovery_codes(operator);",
+    // 7 → 8: access reviews; checklists may now track a review's revocations (SQLite cannot
+    // change a CHECK in place, so the table is rebuilt with foreign keys off, see `migrate`).
+    "CREATE TABLE checklists_v8 (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        process TEXT NOT NULL CHECK (process IN ('joiner', 'mover', 'leaver', 'review')),
+        key_date TEXT NOT NULL,
+        started_at_ns INTEGER NOT NULL,
+        finished_at_ns INTEGER
+    );
+    INSERT INTO checklists_v8 (id, staff_id, process, key_date, started_at_ns, finished_at_ns)
+        SELECT id, staff_id, process, key_date, started_at_ns, finished_at_ns FROM checklists;
+    DROP TABLE checklists;
+    ALTER TABLE checklists_v8 RENAME TO checklists;
+    CREATE INDEX checklists_staff ON checklists(staff_id);
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        due TEXT NOT NULL,
+        cadence_days INTEGER NOT NULL,
+        started_at_ns INTEGER NOT NULL,
+        started_by TEXT NOT NULL,
+        previous_id INTEGER REFERENCES reviews(id),
+        signed_off_at_ns INTEGER,
+        signed_off_by TEXT
+    );
+    CREATE TABLE review_items (
+        id INTEGER PRIMARY KEY,
+        review_id INTEGER NOT NULL REFERENCES reviews(id),
+        staff_id INTEGER NOT NULL,
+        email TEXT NOT NULL,
+        full_name TEXT NOT NULL,
+        team TEXT NOT NULL,
+        system_id INTEGER NOT NULL,
+        system TEXT NOT NULL,
+        level_id INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        source TEXT NOT NULL,
+        grants TEXT NOT NULL,
+        privileged INTEGER NOT NULL,
+        customer_data INTEGER NOT NULL,
+        changed TEXT NOT NULL,
+        decision TEXT,
+        comment TEXT NOT NULL DEFAULT '',
+        decided_by TEXT,
+        decided_at_ns INTEGER,
+        revocation_item INTEGER REFERENCES checklist_items(id)
+    );
+    CREATE INDEX review_items_by_review ON review_items(review_id);
+    CREATE TABLE review_exports (
+        id INTEGER PRIMARY KEY,
+        review_id INTEGER NOT NULL REFERENCES reviews(id),
+        at_ns INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        files TEXT NOT NULL
+    );",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {
@@ -239,6 +297,25 @@ pub fn migrate(conn: &mut Connection) -> VaultResult<()> {
             "this vault was written by a newer Keyholder (schema {current}, this one knows {VERSION}); update Keyholder"
         )));
     }
+    if current == VERSION {
+        return Ok(());
+    }
+    // Rebuilding a table (SQLite's documented way to change a constraint) needs foreign keys
+    // off, which only takes effect outside a transaction; they are checked before turning on.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let migrated = run_steps(conn, current);
+    let checked = migrated.and_then(|()| {
+        let problems: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        match problems {
+            0 => Ok(()),
+            n => Err(VaultError::Damaged(format!("{n} broken reference(s) after upgrading the schema"))),
+        }
+    });
+    conn.pragma_update(None, "foreign_keys", true)?;
+    checked
+}
+
+fn run_steps(conn: &mut Connection, current: i64) -> VaultResult<()> {
     for (from, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;

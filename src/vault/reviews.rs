@@ -1,0 +1,274 @@
+//! Access review campaigns, their frozen items and decisions, and their exports in the database.
+
+use super::checklists::{bad, item_state, ns, timestamp};
+use super::error::VaultResult;
+use crate::domain::checklist::ItemState;
+use crate::domain::review::{Decision, Review, ReviewCounts, ReviewItem, Scope, SnapshotItem};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::HashMap;
+
+/// What starting a campaign writes.
+pub struct NewReview<'a> {
+    pub scope: &'a Scope,
+    pub reviewer: &'a str,
+    pub due: jiff::civil::Date,
+    pub cadence_days: u32,
+    pub started_by: &'a str,
+    pub previous_id: Option<i64>,
+}
+
+/// Write the campaign and its frozen items; returns the campaign's id.
+pub fn insert(conn: &Connection, review: &NewReview<'_>, at: Timestamp, items: &[SnapshotItem]) -> VaultResult<i64> {
+    conn.execute(
+        "INSERT INTO reviews (scope, reviewer, due, cadence_days, started_at_ns, started_by, previous_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            review.scope.code(),
+            review.reviewer,
+            review.due.to_string(),
+            review.cadence_days,
+            ns(at)?,
+            review.started_by,
+            review.previous_id
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO review_items (review_id, staff_id, email, full_name, team, system_id, system, level_id, level,
+             source, grants, privileged, customer_data, changed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for item in items {
+        let grants = item.grants.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        statement.execute(params![
+            id,
+            item.staff_id,
+            item.email,
+            item.full_name,
+            item.team,
+            item.system_id,
+            item.system,
+            item.level_id,
+            item.level,
+            item.source,
+            grants,
+            item.privileged,
+            item.customer_data,
+            item.changed
+        ])?;
+    }
+    Ok(id)
+}
+
+const REVIEW_COLUMNS: &str = "id, scope, reviewer, due, cadence_days, started_at_ns, started_by, previous_id, \
+                              signed_off_at_ns, signed_off_by";
+
+fn review_from(row: &Row<'_>) -> rusqlite::Result<(Review, String, String)> {
+    let scope: String = row.get(1)?;
+    let due: String = row.get(3)?;
+    Ok((
+        Review {
+            id: row.get(0)?,
+            scope: Scope::All,
+            reviewer: row.get(2)?,
+            due: jiff::civil::Date::default(),
+            cadence_days: row.get(4)?,
+            started_at: timestamp(row.get(5)?).unwrap_or_default(),
+            started_by: row.get(6)?,
+            previous_id: row.get(7)?,
+            signed_off_at: timestamp(row.get(8)?),
+            signed_off_by: row.get(9)?,
+        },
+        scope,
+        due,
+    ))
+}
+
+fn finish_review((mut review, scope, due): (Review, String, String)) -> VaultResult<Review> {
+    review.scope = Scope::parse(&scope).map_err(|_| bad("review scope"))?;
+    review.due = due.parse().map_err(|_| bad("review due date"))?;
+    Ok(review)
+}
+
+/// Every campaign, newest first.
+pub fn all(conn: &Connection) -> VaultResult<Vec<Review>> {
+    let mut statement = conn.prepare(&format!("SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id DESC"))?;
+    let rows = statement.query_map([], review_from)?;
+    rows.map(|row| finish_review(row?)).collect()
+}
+
+pub fn get(conn: &Connection, id: i64) -> VaultResult<Option<Review>> {
+    let row =
+        conn.query_row(&format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"), [id], review_from).optional()?;
+    row.map(finish_review).transpose()
+}
+
+/// Counts per campaign, from the items and their revocation items.
+pub fn counts(conn: &Connection) -> VaultResult<HashMap<i64, ReviewCounts>> {
+    let mut statement = conn.prepare(
+        "SELECT r.review_id, count(*), count(r.decision),
+                coalesce(sum(r.decision = 'keep'), 0), coalesce(sum(r.decision = 'remove'), 0),
+                coalesce(sum(r.decision LIKE 'reduce:%'), 0), coalesce(sum(r.grants != ''), 0),
+                count(r.revocation_item), coalesce(sum(c.state = 'open'), 0)
+         FROM review_items r LEFT JOIN checklist_items c ON c.id = r.revocation_item
+         GROUP BY r.review_id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let n = |i: usize| row.get::<_, i64>(i).map(|v| usize::try_from(v).unwrap_or(0));
+        Ok((
+            row.get::<_, i64>(0)?,
+            ReviewCounts {
+                items: n(1)?,
+                decided: n(2)?,
+                kept: n(3)?,
+                removed: n(4)?,
+                reduced: n(5)?,
+                exceptions: n(6)?,
+                revocations: n(7)?,
+                revocations_open: n(8)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+const ITEM_COLUMNS: &str = "id, review_id, staff_id, email, full_name, team, system_id, system, level_id, level, \
+                            source, grants, privileged, customer_data, changed, decision, comment, decided_by, \
+                            decided_at_ns, revocation_item";
+
+fn item_from(row: &Row<'_>) -> rusqlite::Result<(ReviewItem, String, Option<String>)> {
+    Ok((
+        ReviewItem {
+            id: row.get(0)?,
+            review_id: row.get(1)?,
+            item: SnapshotItem {
+                staff_id: row.get(2)?,
+                email: row.get(3)?,
+                full_name: row.get(4)?,
+                team: row.get(5)?,
+                system_id: row.get(6)?,
+                system: row.get(7)?,
+                level_id: row.get(8)?,
+                level: row.get(9)?,
+                source: row.get(10)?,
+                grants: Vec::new(),
+                privileged: row.get(12)?,
+                customer_data: row.get(13)?,
+                changed: row.get(14)?,
+            },
+            decision: None,
+            comment: row.get(16)?,
+            decided_by: row.get(17)?,
+            decided_at: timestamp(row.get(18)?),
+            revocation_item: row.get(19)?,
+        },
+        row.get(11)?,
+        row.get(15)?,
+    ))
+}
+
+fn finish_item((mut item, grants, decision): (ReviewItem, String, Option<String>)) -> VaultResult<ReviewItem> {
+    item.item.grants = grants
+        .split(',')
+        .filter(|g| !g.is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("grant"))?;
+    item.decision = decision.map(|d| Decision::parse(&d)).transpose().map_err(|_| bad("decision"))?;
+    Ok(item)
+}
+
+/// A campaign's items in snapshot order.
+pub fn items(conn: &Connection, review: i64) -> VaultResult<Vec<ReviewItem>> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM review_items WHERE review_id = ?1 ORDER BY id"))?;
+    let rows = statement.query_map([review], item_from)?;
+    rows.map(|row| finish_item(row?)).collect()
+}
+
+pub fn item(conn: &Connection, id: i64) -> VaultResult<Option<ReviewItem>> {
+    let row = conn
+        .query_row(&format!("SELECT {ITEM_COLUMNS} FROM review_items WHERE id = ?1"), [id], item_from)
+        .optional()?;
+    row.map(finish_item).transpose()
+}
+
+/// Record one decision for several items.
+pub fn decide(
+    conn: &Connection,
+    items: &[i64],
+    decision: &Decision,
+    comment: &str,
+    by: &str,
+    at: Timestamp,
+) -> VaultResult<()> {
+    let mut statement = conn.prepare_cached(
+        "UPDATE review_items SET decision = ?2, comment = ?3, decided_by = ?4, decided_at_ns = ?5 WHERE id = ?1",
+    )?;
+    let at = ns(at)?;
+    for id in items {
+        statement.execute(params![id, decision.code(), comment, by, at])?;
+    }
+    Ok(())
+}
+
+pub fn sign_off(conn: &Connection, review: i64, by: &str, at: Timestamp) -> VaultResult<()> {
+    conn.execute(
+        "UPDATE reviews SET signed_off_at_ns = ?2, signed_off_by = ?3 WHERE id = ?1",
+        params![review, ns(at)?, by],
+    )?;
+    Ok(())
+}
+
+pub fn link_revocation(conn: &Connection, review_item: i64, checklist_item: i64) -> VaultResult<()> {
+    conn.execute("UPDATE review_items SET revocation_item = ?2 WHERE id = ?1", params![review_item, checklist_item])?;
+    Ok(())
+}
+
+/// The state of each revocation of a campaign, by review item.
+pub fn revocations(conn: &Connection, review: i64) -> VaultResult<HashMap<i64, ItemState>> {
+    let mut statement = conn.prepare(
+        "SELECT r.id, c.state, c.actor, c.at_ns, c.reason
+         FROM review_items r JOIN checklist_items c ON c.id = r.revocation_item WHERE r.review_id = ?1",
+    )?;
+    let rows = statement.query_map([review], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, Option<i64>>(3)?,
+            row.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    let mut states = HashMap::new();
+    for row in rows {
+        let (id, state, actor, at, reason) = row?;
+        let state = item_state(&state, actor, at, reason);
+        states.insert(id, state);
+    }
+    Ok(states)
+}
+
+/// Who was covered by a campaign, for "changed since the last review".
+pub fn covered(conn: &Connection, review: i64) -> VaultResult<Vec<(i64, i64)>> {
+    let mut statement = conn.prepare("SELECT staff_id, level_id FROM review_items WHERE review_id = ?1")?;
+    let rows = statement.query_map([review], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn record_export(conn: &Connection, review: i64, at: Timestamp, by: &str, files: &str) -> VaultResult<()> {
+    conn.execute(
+        "INSERT INTO review_exports (review_id, at_ns, by, files) VALUES (?1, ?2, ?3, ?4)",
+        params![review, ns(at)?, by, files],
+    )?;
+    Ok(())
+}
+
+/// Past exports of a campaign: when, by whom, which files.
+pub fn exports(conn: &Connection, review: i64) -> VaultResult<Vec<(Timestamp, String, String)>> {
+    let mut statement = conn.prepare("SELECT at_ns, by, files FROM review_exports WHERE review_id = ?1 ORDER BY id")?;
+    let rows = statement
+        .query_map([review], |row| Ok((timestamp(row.get(0)?).unwrap_or_default(), row.get(1)?, row.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
