@@ -59,6 +59,7 @@ fn deps(path: &Path) -> AppDeps {
         new_vault_kdf: None,
         clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
+        files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
     }
 }
 

@@ -4,9 +4,10 @@
 #   build: gcc, make, perl (the vendored OpenSSL inside SQLCipher is built from source)
 #   xvfb, xdotool, imagemagick: a virtual display, window control, screenshots
 #   mesa and X libraries: software OpenGL for the real window under Xvfb
+#   desktop-file-utils: checks the installed .desktop entry
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
-      libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils)
+      libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -5,7 +5,7 @@
 #   scripts/screenshot.sh OUT.png [--size 1280x800] [--wait SECONDS] [--keys "KEY …"] -- COMMAND [ARGS…]
 #
 # --keys: xdotool key names sent one by one; `sleep:N` waits N seconds instead, `type:TEXT`
-# types TEXT (no spaces), `click:X,Y` clicks at window coordinates, `wheel:N` scrolls down N notches. Exits non-zero if no window appears, the program dies, or the
+# types TEXT (no spaces), `click:X,Y` clicks at window coordinates, `wheel:N` scrolls down N notches, `mouse-away` parks the pointer in a corner (no tooltips). Exits non-zero if no window appears, the program dies, or the
 # picture is a single colour. Needs xvfb, xdotool and imagemagick (scripts/install-gui-deps.sh).
 set -euo pipefail
 out=$1; shift
@@ -56,6 +56,7 @@ if [ -n "$keys" ]; then
       type:*) xdotool type --window "$wid" --delay 40 "${k#type:}"; sleep 0.3;;
       click:*) xy=${k#click:}; xdotool mousemove --window "$wid" "${xy%,*}" "${xy#*,}" click 1; sleep 0.5;;
       wheel:*) xdotool click --repeat "${k#wheel:}" --delay 50 5; sleep 0.5;;
+      mouse-away) xdotool mousemove --window "$wid" 1 1; sleep 0.5;;
       *) xdotool key --window "$wid" "$k"; sleep 0.3;;
     esac
   done

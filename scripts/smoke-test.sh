@@ -11,6 +11,7 @@ out=${2:-target/smoke/sign-in.png}
 mkdir -p "$(dirname "$out")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export XDG_DATA_HOME="$work/data"   # no remembered window size from earlier runs
 KEYHOLDER_PASSWORD="smoke test lantern orbit meadow" "$bin" --vault "$work/office.khv" \
   init --operator "Office Manager" --kdf-memory-mib 19 --kdf-iterations 2 >/dev/null 2>&1
 result=$(scripts/screenshot.sh "$out" -- "$bin" --vault "$work/office.khv" 2>/dev/null)

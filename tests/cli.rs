@@ -331,7 +331,9 @@ fn demo_creates_a_populated_office() {
     ])));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(with_password(keyholder(&vault).args(["staff", "list"])));
-    assert_eq!(text(&out.stdout).lines().count(), 50);
+    assert_eq!(text(&out.stdout).lines().count(), 51, "50 staff and a joiner starting next week");
+    let out = run(with_password(keyholder(&vault).args(["secret", "list"])));
+    assert_eq!(text(&out.stdout).lines().count(), 3, "shared secrets, one overdue");
     let out = run(with_password(keyholder(&vault).args(["verify"])));
     assert_eq!(text(&out.stdout), "ok\n");
 }

@@ -22,20 +22,29 @@ fn app(vault: &Path, clock: Arc<ManualClock>) -> Harness<'static, KeyholderApp> 
     app_with_clipboard(vault, clock, Arc::new(FakeClipboard::default()))
 }
 
+/// What the app needs, all fakes: keyring, clipboard, notifications, file dialogs.
+fn deps(vault: &Path, clock: Arc<ManualClock>) -> AppDeps {
+    AppDeps {
+        vault: vault.to_path_buf(),
+        clock,
+        store: Arc::new(MemoryStore::default()),
+        new_vault_kdf: Some(KdfParams::FLOOR),
+        clipboard: Arc::new(FakeClipboard::default()),
+        notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
+        files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
+    }
+}
+
+fn app_with(deps: AppDeps) -> Harness<'static, KeyholderApp> {
+    Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps))
+}
+
 fn app_with_clipboard(
     vault: &Path,
     clock: Arc<ManualClock>,
     clipboard: Arc<FakeClipboard>,
 ) -> Harness<'static, KeyholderApp> {
-    let deps = AppDeps {
-        vault: vault.to_path_buf(),
-        clock,
-        store: Arc::new(MemoryStore::default()),
-        new_vault_kdf: Some(KdfParams::FLOOR),
-        clipboard,
-        notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
-    };
-    Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps))
+    app_with(AppDeps { clipboard, ..deps(vault, clock) })
 }
 
 /// Step frames until the background key derivation has finished.
@@ -274,7 +283,7 @@ fn a_new_user_can_explore_a_demo_office_without_creating_their_vault() {
     assert_eq!(harness.state().screen_name(), "shell", "{:?}", harness.state().notice_text());
     harness.get_by_role_and_label(Role::Button, "Staff").click();
     harness.run();
-    harness.get_by_label("30 of 30 staff");
+    harness.get_by_label("31 of 31 staff");
     assert!(!vault.exists(), "the office's own vault is not created by the demo");
     assert!(dir.path().join("demo-office.khv").exists());
 }
@@ -500,15 +509,7 @@ fn a_revealed_secret_hides_itself_after_thirty_seconds() {
 fn overdue_items_are_notified_on_sign_in_and_then_daily() {
     let vault = office_with_due_secret();
     let notifier = Arc::new(keyholder::ui::notify::FakeNotifier::default());
-    let deps = AppDeps {
-        vault: vault.path.clone(),
-        clock: vault.clock.clone(),
-        store: Arc::new(MemoryStore::default()),
-        new_vault_kdf: Some(KdfParams::FLOOR),
-        clipboard: Arc::new(FakeClipboard::default()),
-        notifier: notifier.clone(),
-    };
-    let mut harness = Harness::builder().with_size([1100.0, 720.0]).build_eframe(move |_cc| KeyholderApp::new(deps));
+    let mut harness = app_with(AppDeps { notifier: notifier.clone(), ..deps(&vault.path, vault.clock.clone()) });
     harness.run();
     assert!(notifier.sent.lock().unwrap().is_empty(), "nothing before sign-in");
     sign_in(&mut harness, PASSWORD);
@@ -697,4 +698,153 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     harness.key_press(egui::Key::K);
     harness.run();
     harness.get_by_label("remove (open)");
+}
+
+/// How many buttons, fields, check boxes and other controls are on the screen now, and those
+/// without a label a screen reader could say (their roles, for the failure message).
+fn unlabelled_controls(harness: &Harness<'static, KeyholderApp>) -> (usize, Vec<String>) {
+    let found = std::cell::RefCell::new(Vec::new());
+    let seen = std::cell::Cell::new(0);
+    let _ = harness
+        .query_all_by(|node| {
+            let control = matches!(
+                node.role(),
+                Role::Button
+                    | Role::TextInput
+                    | Role::MultilineTextInput
+                    | Role::PasswordInput
+                    | Role::CheckBox
+                    | Role::RadioButton
+                    | Role::ComboBox
+                    | Role::Link
+                    | Role::Slider
+                    | Role::SpinButton
+            );
+            let named = node.label().is_some_and(|l| !l.trim().is_empty());
+            seen.set(seen.get() + usize::from(control));
+            if control && !named && !node.is_hidden() {
+                found.borrow_mut().push(format!("{:?} (value {:?})", node.role(), node.value()));
+            }
+            false
+        })
+        .count();
+    (seen.get(), found.into_inner())
+}
+
+#[test]
+fn every_control_on_every_screen_has_a_label_for_screen_readers() {
+    let mut problems = Vec::new();
+    let mut check = |harness: &Harness<'static, KeyholderApp>, screen: &str| {
+        let (seen, unlabelled) = unlabelled_controls(harness);
+        assert!(seen >= 2, "{screen}: only {seen} control(s) found; is the screen drawn?");
+        for control in unlabelled {
+            problems.push(format!("{screen}: {control}"));
+        }
+    };
+    // Before any vault exists.
+    let dir = tempfile::tempdir().unwrap();
+    let mut first_run = app(&dir.path().join("office.khv"), Arc::new(ManualClock::new(start_time())));
+    first_run.run();
+    check(&first_run, "welcome");
+
+    let (vault, mut office) = TestVault::open_new();
+    office.populate_demo(30).unwrap();
+    office.begin_operator_totp().unwrap();
+    office.start_review(&keyholder::service::NewReview { scope: "all", ..Default::default() }).unwrap();
+    drop(office);
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    check(&harness, "sign-in");
+    harness.get_by_role_and_label(Role::Link, "Forgot your password? Use the recovery key").click_accesskit();
+    harness.run();
+    check(&harness, "recovery");
+    press(&mut harness, "Back to sign-in");
+    sign_in(&mut harness, PASSWORD);
+    for page in keyholder::ui::Page::ALL {
+        harness.state_mut().navigate(page);
+        harness.run();
+        check(&harness, page.title());
+    }
+    // The screens behind a selection.
+    harness.state_mut().navigate(keyholder::ui::Page::Staff);
+    harness.run();
+    harness.get_all_by_role(Role::Link).next().unwrap().click_accesskit();
+    harness.run();
+    check(&harness, "a staff member");
+    press(&mut harness, "Enrol authenticator");
+    check(&harness, "staff enrolment");
+    press(&mut harness, "Close");
+    harness.state_mut().open_review(1);
+    harness.run();
+    check(&harness, "an access review");
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    assert!(harness.state().help_shown());
+    harness.get_by_label_contains("Keyholder help");
+    check(&harness, "help");
+    assert!(problems.is_empty(), "unlabelled controls:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn at_125_150_and_200_percent_a_full_hd_screen_still_shows_sign_in_and_the_navigation() {
+    let (vault, mut office) = TestVault::open_new();
+    office.populate_demo(30).unwrap();
+    drop(office);
+    for scale in [1.25_f32, 1.5, 2.0] {
+        let size = egui::vec2(1920.0 / scale, 1080.0 / scale);
+        let deps = deps(&vault.path, vault.clock.clone());
+        let mut harness = Harness::builder()
+            .with_size(size)
+            .with_pixels_per_point(scale)
+            .build_eframe(move |_cc| KeyholderApp::new(deps));
+        harness.run();
+        let inside = |rect: egui::Rect| rect.max.x <= size.x && rect.max.y <= size.y;
+        assert!(inside(harness.get_by_role_and_label(Role::Button, "Sign in").rect()), "at {scale}");
+        sign_in(&mut harness, PASSWORD);
+        assert_eq!(harness.state().screen_name(), "shell");
+        // Every page is reachable from the side bar without scrolling, and the keyboard works.
+        for page in keyholder::ui::Page::ALL {
+            assert!(inside(harness.get_by_role_and_label(Role::Button, page.title()).rect()), "{page:?} at {scale}");
+        }
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+        harness.run();
+        harness.get_by_label_contains("31 of 31 staff");
+    }
+}
+
+#[test]
+fn a_file_dialog_fills_the_path_field_and_only_the_theme_is_kept_between_runs() {
+    let vault = TestVault::new();
+    let picker = Arc::new(keyholder::ui::file_dialog::FakePicker::default());
+    let chosen = vault.dir.path().join("chosen.khbackup");
+    *picker.answer.lock().unwrap() = Some(chosen.clone());
+    let mut harness = app_with(AppDeps { files: picker, ..deps(&vault.path, vault.clock.clone()) });
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.state_mut().navigate(keyholder::ui::Page::Settings);
+    harness.run();
+    press(&mut harness, "Choose where…");
+    harness.run();
+    press(&mut harness, "Write backup");
+    assert!(chosen.exists(), "{:?}", harness.state().notice_text());
+
+    // What eframe writes to disk for the next start: the theme, nothing typed, nothing secret.
+    #[derive(Default)]
+    struct Storage(std::collections::BTreeMap<String, String>);
+    impl eframe::Storage for Storage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+    let mut storage = Storage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    assert_eq!(storage.0.keys().collect::<Vec<_>>(), ["theme"]);
+    assert!(!eframe::App::persist_egui_memory(harness.state()), "egui's memory (typed text) is never saved");
 }

@@ -275,7 +275,9 @@ fn the_demo_office_is_realistic() {
     let (_vault, mut office) = TestVault::open_new();
     office.populate_demo(200).unwrap();
     let directory = office.directory().unwrap();
-    assert_eq!(directory.staff.len(), 200);
+    assert_eq!(directory.staff.len(), 201, "200 and a joiner starting next week");
+    assert_eq!(office.secret_statuses().unwrap().len(), 3, "shared secrets");
+    assert_eq!(office.current_checklists().unwrap().len(), 2, "a joiner and a leaver in progress");
     assert!(
         directory.systems.iter().any(|s| s.customer_data) && directory.systems.iter().any(|s| s.has_privileged_level())
     );

@@ -67,7 +67,7 @@ fn a_secret_becomes_due_for_its_interval_a_leaver_or_a_compromise_each_with_its_
     assert_eq!(
         reasons(&office, "Office Wi-Fi"),
         vec![
-            "Sam Carter could know it and left on 2026-11-25".to_owned(),
+            "Sam Carter could know it and leaves (or left) on 2026-11-25".to_owned(),
             "rotation interval ends 2026-11-30".to_owned(),
         ]
     );

@@ -62,7 +62,7 @@ impl DueReason {
         match self {
             Self::Interval { due } => format!("rotation interval ends {due}"),
             Self::HolderLeft { staff_id, last_day } => format!(
-                "{} could know it and left on {last_day}",
+                "{} could know it and leaves (or left) on {last_day}",
                 directory.person(*staff_id).map_or_else(|| format!("staff #{staff_id}"), |p| p.full_name.clone())
             ),
             Self::Compromised { note, .. } => format!("may be compromised: {note}"),

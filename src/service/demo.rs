@@ -73,6 +73,53 @@ impl Dice {
 impl Office {
     /// Fill an empty office with `staff_count` people and proportionate systems and roles.
     pub fn populate_demo(&mut self, staff_count: usize) -> ServiceResult<()> {
+        self.populate_demo_people(staff_count)?;
+        self.populate_demo_work()
+    }
+
+    /// What an office has in flight on a normal day: shared secrets (one overdue, one due
+    /// soon), a joiner starting next week and a leaver whose last day is in three days.
+    fn populate_demo_work(&mut self) -> ServiceResult<()> {
+        let today = self.today();
+        let days_ago = |n: i64| today.checked_sub(n.days()).unwrap_or(today).to_string();
+        let directory = self.directory()?;
+        let emails: Vec<String> = directory.staff.iter().take(6).map(|p| p.email.clone()).collect();
+        let holders = |range: std::ops::Range<usize>| emails.get(range).map(<[String]>::to_vec).unwrap_or_default();
+        let secrets = [
+            ("Office Wi-Fi", "Wi-Fi", "office", 90, 120, holders(0..3)),
+            ("Alarm code", "Alarm code", "", 180, 30, holders(1..4)),
+            ("Supplier portal admin", "Supplier portal", "admin", 90, 80, holders(2..5)),
+        ];
+        for (name, system, username, interval, age, holders) in secrets {
+            let value = super::generate_password(20, crate::domain::generator::CharSets::default())?;
+            self.add_secret(
+                name,
+                Some(system),
+                None,
+                username,
+                &value,
+                Some(interval),
+                Some(&days_ago(age)),
+                &holders,
+            )?;
+        }
+        let Some(leaver) = emails.get(1).cloned() else { return Ok(()) };
+        let start = today.checked_add(7.days()).unwrap_or(today).to_string();
+        let draft = crate::domain::staff::StaffDraft {
+            full_name: "Nadia Rahman".into(),
+            email: "nadia.rahman@example.org".into(),
+            job_title: "Account manager".into(),
+            team: "Sales".into(),
+            manager_email: emails.first().cloned().unwrap_or_default(),
+            start_date: start,
+            ..Default::default()
+        };
+        self.start_joiner(super::NewJoiner { draft, roles: &["Everyone".into(), "Sales".into()] })?;
+        self.start_leaver(&leaver, &today.checked_add(3.days()).unwrap_or(today).to_string())?;
+        Ok(())
+    }
+
+    fn populate_demo_people(&mut self, staff_count: usize) -> ServiceResult<()> {
         let today = self.today();
         let by = self.operator().to_string();
         let system_count = (staff_count / 50).clamp(CORE_SYSTEMS.len(), 200);

@@ -38,6 +38,7 @@ pub struct AppDeps {
     pub new_vault_kdf: Option<KdfParams>,
     pub clipboard: Arc<dyn SecretClipboard>,
     pub notifier: Arc<dyn Notifier>,
+    pub files: Arc<dyn super::file_dialog::FilePicker>,
 }
 
 pub(super) enum Screen {
@@ -67,13 +68,29 @@ pub struct KeyholderApp {
     last_activity: Timestamp,
     shown_title: String,
     last_notified: Option<Timestamp>,
+    show_help: bool,
+    /// A file dialog that is open, and the field its answer goes to.
+    picking: Option<(super::file_dialog::FileTarget, Receiver<Option<PathBuf>>)>,
+    /// The theme in use, remembered for the next start.
+    theme: Option<egui::ThemePreference>,
 }
 
 impl KeyholderApp {
     pub fn new(deps: AppDeps) -> Self {
         let screen = Self::start_screen(&deps);
         let last_activity = deps.clock.now();
-        Self { deps, screen, notice: None, job: None, last_activity, shown_title: String::new(), last_notified: None }
+        Self {
+            deps,
+            screen,
+            notice: None,
+            job: None,
+            last_activity,
+            shown_title: String::new(),
+            last_notified: None,
+            show_help: false,
+            picking: None,
+            theme: None,
+        }
     }
 
     /// An app already signed in with `office` (benchmarks, embedding).
@@ -107,6 +124,10 @@ impl KeyholderApp {
 
     pub fn notice_text(&self) -> Option<&str> {
         self.notice.as_ref().map(|n| n.text.as_str())
+    }
+
+    pub fn help_shown(&self) -> bool {
+        self.show_help
     }
 
     /// The signed-in operator, if any.
@@ -182,6 +203,19 @@ impl KeyholderApp {
         }
     }
 
+    fn poll_file_dialog(&mut self) {
+        let Some((target, receiver)) = &self.picking else { return };
+        let answer = match receiver.try_recv() {
+            Ok(answer) => answer,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => None,
+        };
+        if let (Some(path), Screen::Shell(shell)) = (answer, &mut self.screen) {
+            shell.set_path(*target, &path);
+        }
+        self.picking = None;
+    }
+
     /// Lock: drop the session (the data key is wiped), take a copied secret off the clipboard
     /// and show sign-in.
     fn lock(&mut self, reason: Option<String>) {
@@ -239,6 +273,8 @@ impl KeyholderApp {
     fn apply(&mut self, command: Command) {
         match command {
             Command::DismissNotice => self.notice = None,
+            Command::ToggleHelp => self.show_help = !self.show_help,
+            Command::PickFile(target) => self.picking = Some((target, self.deps.files.pick(target))),
             Command::Lock => self.lock(Some("Locked.".into())),
             Command::CreateVault => self.create_vault(false),
             Command::CreateDemo => self.create_vault(true),
@@ -344,6 +380,7 @@ impl KeyholderApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_job();
+        self.poll_file_dialog();
         self.check_idle(&ctx);
         if ctx.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::L)))
             && matches!(self.screen, Screen::Shell(_))
@@ -357,6 +394,11 @@ impl KeyholderApp {
         }
 
         let mut commands = Vec::new();
+        super::help::shortcuts(&ctx, matches!(self.screen, Screen::Shell(_)), &mut commands);
+        self.theme = Some(ctx.options(|o| o.theme_preference));
+        if self.show_help {
+            super::help::overlay(&ctx, &self.deps.vault, &mut commands);
+        }
         let busy = self.job.as_ref().map(|job| job.label);
         let notice = self.notice.clone();
         let draw_notice = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
@@ -426,6 +468,13 @@ impl eframe::App for KeyholderApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if let Screen::Shell(shell) = &mut self.screen {
             shell.release_clipboard();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Only the theme; eframe adds the window's size and position. Never anything secret.
+        if let Some(theme) = self.theme {
+            storage.set_string(super::THEME_KEY, super::theme_name(theme).to_owned());
         }
     }
 

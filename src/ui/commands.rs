@@ -67,6 +67,9 @@ pub enum Command {
     SignIn,
     SignInWithKeyring,
     SubmitSecondFactor,
+    ToggleHelp,
+    /// Open the native file dialog for a path field.
+    PickFile(super::file_dialog::FileTarget),
     CancelSecondFactor,
     ShowRecoveryForm(bool),
     RecoverPassword,

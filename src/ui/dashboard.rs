@@ -1,7 +1,7 @@
 //! The dashboard, shown after sign-in: counts at the top, then everything that needs
 //! attention, most urgent first; each row opens the place to act.
 
-use super::commands::Command;
+use super::commands::{Command, Page};
 use super::records::Records;
 
 pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
@@ -19,6 +19,7 @@ pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
             });
         }
     });
+    getting_started(ui, records, commands);
     ui.add_space(12.0);
     if records.due.is_empty() {
         ui.label("Nothing needs attention.");
@@ -35,6 +36,36 @@ pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
                 ui.colored_label(color, format!("{when} {}", item.due));
                 if ui.link(format!("{}: {}", item.subject, item.reason)).clicked() {
                     commands.push(Command::OpenDue(index));
+                }
+            });
+        }
+    });
+}
+
+/// For a new office: the three steps that make the rest useful. Gone once all are done.
+fn getting_started(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+    let directory = &records.directory;
+    let steps = [
+        (
+            !directory.systems.is_empty(),
+            "Add the systems your office uses (email, files, the alarm code…)",
+            Page::Systems,
+        ),
+        (!directory.roles.is_empty(), "Describe the roles: which access each job needs", Page::Roles),
+        (!directory.staff.is_empty(), "Add your first staff member and give them a role", Page::Staff),
+    ];
+    if steps.iter().all(|(done, _, _)| *done) {
+        return;
+    }
+    ui.add_space(12.0);
+    egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+        ui.strong("Getting started");
+        for (done, text, page) in steps {
+            ui.horizontal(|ui| {
+                if done {
+                    ui.label(egui::RichText::new(format!("Done: {text}")).weak());
+                } else if ui.link(format!("To do: {text}")).clicked() {
+                    commands.push(Command::Navigate(page));
                 }
             });
         }

@@ -20,6 +20,7 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
                 .desired_width(200.0),
         )
         .labelled_by(label.id);
+        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Export, commands);
         if ui.add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export matrix")).clicked() {
             commands.push(Command::ExportMatrix);
         }

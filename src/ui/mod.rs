@@ -6,6 +6,8 @@ mod audit;
 pub mod clipboard;
 mod commands;
 mod dashboard;
+pub mod file_dialog;
+mod help;
 mod matrix;
 pub mod notify;
 mod operators;
@@ -50,24 +52,44 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
         new_vault_kdf: None,
         clipboard: Arc::new(clipboard::SystemClipboard::default()),
         notifier: Arc::new(notify::DesktopNotifier),
+        files: Arc::new(file_dialog::NativePicker),
     };
     eframe::run_native(
         "Keyholder",
         options,
         Box::new(move |cc| {
-            cc.egui_ctx.set_theme(theme_from_env());
+            // The theme chosen last time (the only thing Keyholder itself keeps in eframe's
+            // storage, beside the window's size and position); the environment wins.
+            let saved = cc.storage.and_then(|s| s.get_string(THEME_KEY));
+            cc.egui_ctx
+                .set_theme(theme_from_env().or_else(|| saved.as_deref().and_then(theme_from_name)).unwrap_or_default());
             Ok(Box::new(KeyholderApp::new(deps)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
 
-/// `KEYHOLDER_THEME=light|dark` picks the theme at start (screenshots, odd desktops); otherwise
-/// the system's setting is followed.
-fn theme_from_env() -> egui::ThemePreference {
-    match std::env::var("KEYHOLDER_THEME").as_deref() {
-        Ok("light") => egui::ThemePreference::Light,
-        Ok("dark") => egui::ThemePreference::Dark,
-        _ => egui::ThemePreference::System,
+/// Where the theme choice is kept in eframe's storage.
+pub const THEME_KEY: &str = "theme";
+
+/// `KEYHOLDER_THEME=light|dark|system` picks the theme at start (screenshots, odd desktops).
+fn theme_from_env() -> Option<egui::ThemePreference> {
+    std::env::var("KEYHOLDER_THEME").ok().as_deref().and_then(theme_from_name)
+}
+
+pub fn theme_from_name(name: &str) -> Option<egui::ThemePreference> {
+    match name {
+        "light" => Some(egui::ThemePreference::Light),
+        "dark" => Some(egui::ThemePreference::Dark),
+        "system" => Some(egui::ThemePreference::System),
+        _ => None,
+    }
+}
+
+pub fn theme_name(theme: egui::ThemePreference) -> &'static str {
+    match theme {
+        egui::ThemePreference::Light => "light",
+        egui::ThemePreference::Dark => "dark",
+        egui::ThemePreference::System => "system",
     }
 }

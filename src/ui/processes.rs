@@ -211,6 +211,7 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
                         .desired_width(260.0),
                 )
                 .labelled_by(label.id);
+                super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Report, commands);
                 if ui
                     .add_enabled(!forms.report_path.trim().is_empty(), egui::Button::new("Save report (PDF and CSV)"))
                     .clicked()

@@ -386,6 +386,7 @@ fn closing_ui(ui: &mut egui::Ui, open: &OpenReview, export_base: &mut String, co
             egui::TextEdit::singleline(export_base).hint_text("/path/to/review-1 (.pdf and .csv)").desired_width(260.0),
         )
         .labelled_by(label.id);
+        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::ReviewEvidence, commands);
         if ui.add_enabled(!export_base.trim().is_empty(), egui::Button::new("Export PDF and CSV")).clicked() {
             commands.push(Command::ExportReview);
         }

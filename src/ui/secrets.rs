@@ -35,11 +35,12 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
                 }
                 ui.label(status.secret.last_rotated.to_string());
                 match (status.due(), status.described.first()) {
-                    (Some(due), Some(reason)) if due <= today => {
-                        ui.colored_label(ui.visuals().error_fg_color, format!("now: {reason}"));
+                    // Short here; the full reasons are on the secret's page.
+                    (Some(due), Some(_)) if due <= today => {
+                        ui.colored_label(ui.visuals().error_fg_color, "now");
                     }
-                    (Some(_), Some(reason)) => {
-                        ui.colored_label(ui.visuals().warn_fg_color, reason);
+                    (Some(due), Some(_)) => {
+                        ui.colored_label(ui.visuals().warn_fg_color, format!("by {due}"));
                     }
                     _ => {
                         ui.weak("not due");

@@ -50,6 +50,7 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
     ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");
     text_field(ui, "Backup file", &mut forms.backup_path);
     indented(ui, |ui| {
+        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Backup, commands);
         if ui.add_enabled(!forms.backup_path.trim().is_empty(), egui::Button::new("Write backup")).clicked() {
             commands.push(Command::Backup);
         }

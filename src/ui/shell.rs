@@ -493,6 +493,21 @@ impl Shell {
         Ok(())
     }
 
+    /// Fill the path field a file dialog was opened for. Reports and evidence are two files,
+    /// so their field holds the name without extension.
+    pub fn set_path(&mut self, target: super::file_dialog::FileTarget, path: &std::path::Path) {
+        use super::file_dialog::FileTarget;
+        let text = path.display().to_string();
+        let base = || path.with_extension("").display().to_string();
+        match target {
+            FileTarget::Backup => self.forms.backup_path = text,
+            FileTarget::ImportStaff => self.records.forms.import_path = text,
+            FileTarget::Export => self.records.forms.export_path = text,
+            FileTarget::Report => self.records.forms.report_path = base(),
+            FileTarget::ReviewEvidence => self.reviews.export_base = base(),
+        }
+    }
+
     fn open_review_id(&self) -> ServiceResult<i64> {
         let open = self.reviews.open.as_ref();
         open.map(|o| o.summary.review.id)
@@ -831,6 +846,9 @@ impl Shell {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
                         commands.push(Command::Lock);
+                    }
+                    if ui.button("Help").on_hover_text("Keyboard shortcuts and version (F1)").clicked() {
+                        commands.push(Command::ToggleHelp);
                     }
                 });
             });

@@ -67,6 +67,7 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
                 .desired_width(220.0),
         )
         .labelled_by(label.id);
+        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::ImportStaff, commands);
         if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
             commands.push(Command::PreviewImport);
         }
@@ -266,6 +267,9 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, id: 
             });
         }
         ui.add_space(12.0);
+        // Near the top: a caller claiming to be this person is checked here first.
+        super::totp::staff_ui(ui, totp, id, &person.full_name, commands);
+        ui.add_space(12.0);
         ui.strong("Roles");
         ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
         let current = directory.roles_of(id);
@@ -337,8 +341,6 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, id: 
 
         ui.add_space(12.0);
         accounts_ui(ui, directory, id);
-        ui.add_space(12.0);
-        super::totp::staff_ui(ui, totp, id, &person.full_name, commands);
 
         ui.add_space(12.0);
         ui.strong("History");

@@ -1,0 +1,78 @@
+//! Native open/save dialogs (rfd, through the desktop's portal) for imports, exports, backups
+//! and reports. A dialog runs on its own thread and its answer fills the path field it was
+//! opened for; the fields stay editable, so typing a path works too (and tests use a fake).
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+
+/// Which path field a dialog fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileTarget {
+    Backup,
+    ImportStaff,
+    Export,
+    Report,
+    ReviewEvidence,
+}
+
+impl FileTarget {
+    /// Title, whether it saves a new file, the suggested name and the file types.
+    fn request(self) -> (&'static str, bool, &'static str, &'static [&'static str]) {
+        match self {
+            Self::Backup => ("Where to write the backup", true, "office.khbackup", &["khbackup"]),
+            Self::ImportStaff => ("Choose the staff CSV to import", false, "", &["csv"]),
+            Self::Export => ("Where to write the CSV", true, "access.csv", &["csv"]),
+            Self::Report => ("Base name for the report (PDF and CSV)", true, "report", &[]),
+            Self::ReviewEvidence => ("Base name for the evidence (PDF and CSV)", true, "access-review", &[]),
+        }
+    }
+}
+
+/// Asks the person for a file; the answer (or `None` if cancelled) comes through the receiver.
+pub trait FilePicker: Send + Sync {
+    fn pick(&self, target: FileTarget) -> Receiver<Option<PathBuf>>;
+}
+
+/// The desktop's own dialog.
+pub struct NativePicker;
+
+impl FilePicker for NativePicker {
+    fn pick(&self, target: FileTarget) -> Receiver<Option<PathBuf>> {
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let (title, save, name, extensions) = target.request();
+            let mut dialog = rfd::FileDialog::new().set_title(title);
+            if !extensions.is_empty() {
+                dialog = dialog.add_filter(extensions.join(", "), extensions);
+            }
+            let chosen = if save { dialog.set_file_name(name).save_file() } else { dialog.pick_file() };
+            let _ = sender.send(chosen);
+        });
+        receiver
+    }
+}
+
+/// Answers every dialog with a fixed path (tests).
+#[derive(Default)]
+pub struct FakePicker {
+    pub answer: std::sync::Mutex<Option<PathBuf>>,
+}
+
+impl FilePicker for FakePicker {
+    fn pick(&self, _target: FileTarget) -> Receiver<Option<PathBuf>> {
+        let (sender, receiver) = mpsc::channel();
+        let _ = sender.send(self.answer.lock().ok().and_then(|a| a.clone()));
+        receiver
+    }
+}
+
+/// A "Choose…" button beside a path field.
+pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<super::commands::Command>) {
+    let label = match target {
+        FileTarget::ImportStaff => "Choose file…",
+        _ => "Choose where…",
+    };
+    if ui.button(label).on_hover_text("Opens your desktop's file dialog").clicked() {
+        commands.push(super::commands::Command::PickFile(target));
+    }
+}
