@@ -295,7 +295,8 @@ pub enum SecretCommand {
         #[arg(long)]
         note: String,
     },
-    /// Attach an authenticator (TOTP) secret from an otpauth:// URI or a QR code image.
+    /// Attach an authenticator (TOTP) secret: an otpauth:// URI (or the key as typed into an
+    /// app), or a QR code image.
     Totp {
         name: String,
         #[arg(long, value_name = "OTPAUTH_URI", required_unless_present = "image", conflicts_with = "image")]

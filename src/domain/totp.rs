@@ -111,11 +111,41 @@ pub fn parse_uri(uri: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
     Ok((secret, totp.algorithm(), totp.digits()))
 }
 
+/// A secret typed by hand as an authenticator app shows it: base 32, spaces and case ignored
+/// (SHA-1, 6 digits, 30 s, as the apps assume).
+pub fn parse_typed_secret(text: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
+    let clean: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+    let clean = clean.trim_end_matches('=');
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(clean.as_bytes())
+        .map_err(|_| "the key is not base 32 (letters A-Z and digits 2-7), nor an otpauth:// link".to_owned())?;
+    if secret.len() < 10 {
+        return Err("the key is too short to be an authenticator secret (at least 16 characters)".into());
+    }
+    build(&secret, Algorithm::SHA1, DIGITS).map_err(|e| e.to_string())?;
+    Ok((secret, Algorithm::SHA1, DIGITS))
+}
+
+/// An `otpauth://` link, or a key typed by hand.
+pub fn parse_uri_or_secret(text: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
+    if text.trim().starts_with("otpauth://") { parse_uri(text) } else { parse_typed_secret(text) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const SEED20: &[u8] = b"12345678901234567890";
+
+    #[test]
+    fn a_key_typed_by_hand_reads_like_its_uri() {
+        let uri = "otpauth://totp/Supplier:admin?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Supplier";
+        let typed = "gezd gnbv gy3t qojq gezd gnbv gy3t qojq";
+        assert_eq!(parse_uri_or_secret(typed), parse_uri_or_secret(uri));
+        assert_eq!(parse_uri_or_secret(typed).map(|s| s.0), Ok(SEED20.to_vec()));
+        assert!(parse_uri_or_secret("not a key!").is_err());
+        assert!(parse_uri_or_secret("ABCDEFGH").is_err(), "too short");
+    }
     const SEED32: &[u8] = b"12345678901234567890123456789012";
     const SEED64: &[u8] = b"1234567890123456789012345678901234567890123456789012345678901234";
 

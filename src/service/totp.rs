@@ -151,9 +151,9 @@ impl Office {
         })
     }
 
-    /// Attach a TOTP secret (from an `otpauth://` URI) to a shared secret.
+    /// Attach a TOTP secret (an `otpauth://` URI, or the key typed by hand) to a shared secret.
     pub fn set_secret_totp(&mut self, name: &str, uri: &str) -> ServiceResult<()> {
-        let (secret, algorithm, digits) = totp::parse_uri(uri).map_err(invalid)?;
+        let (secret, algorithm, digits) = totp::parse_uri_or_secret(uri).map_err(invalid)?;
         let status = self
             .secret_statuses()?
             .into_iter()

@@ -131,6 +131,8 @@ pub struct ReviewView {
     pub team: String,
     pub reviewer: String,
     pub due: String,
+    /// Days until the next campaign of this scope.
+    pub cadence: String,
     pub export_base: String,
 }
 
@@ -216,6 +218,7 @@ fn start_ui(ui: &mut egui::Ui, view: &mut ReviewView, directory: &Directory, com
     text_field(ui, "Reviewer", &mut view.reviewer);
     indented(ui, |ui| ui.weak("An operator, or a line manager (name or email) reviewing their own team with you."));
     text_field(ui, "Due date (YYYY-MM-DD)", &mut view.due);
+    text_field(ui, "Repeat every (days)", &mut view.cadence);
     indented(ui, |ui| {
         let ready = view.scope != "team" || !view.team.is_empty();
         if ui.add_enabled(ready, egui::Button::new("Start review")).clicked() {

@@ -465,6 +465,7 @@ impl Shell {
             self.reviews.scope = "all".into();
             let due = self.office.today().checked_add(jiff::Span::new().days(14)).unwrap_or(self.office.today());
             self.reviews.due = due.to_string();
+            self.reviews.cadence = crate::domain::review::DEFAULT_CADENCE_DAYS.to_string();
         }
         Ok(())
     }
@@ -521,11 +522,14 @@ impl Shell {
             Command::StartReview => {
                 let view = &self.reviews;
                 let scope = if view.scope == "team" { format!("team:{}", view.team) } else { view.scope.clone() };
+                let cadence = view.cadence.trim().parse::<u32>().map_err(|_| {
+                    crate::service::ServiceError::Invalid("repeat every: a number of days (91 is quarterly)".into())
+                })?;
                 let new = crate::service::NewReview {
                     scope: &scope,
                     reviewer: Some(view.reviewer.as_str()),
                     due: Some(view.due.as_str()),
-                    cadence_days: None,
+                    cadence_days: Some(cadence),
                 };
                 let id = self.office.start_review(&new)?;
                 self.open_review(id)?;

@@ -223,9 +223,9 @@ pub fn secret_ui(ui: &mut egui::Ui, view: &mut TotpView, secret: i64, commands: 
             }
         });
     } else {
-        ui.weak("None. Paste the account's otpauth:// link, or give a picture of its QR code.");
+        ui.weak("None. Paste the account's otpauth:// link or its key, or give a picture of its QR code.");
     }
-    text_field(ui, "otpauth:// link", &mut view.secret_uri);
+    text_field(ui, "otpauth:// link or key", &mut view.secret_uri);
     text_field(ui, "or QR picture file", &mut view.secret_image);
     indented(ui, |ui| {
         let ready = !view.secret_uri.trim().is_empty() || !view.secret_image.trim().is_empty();
