@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{OPERATOR, PASSWORD, TestVault, start_time};
+use common::{OPERATOR, PASSWORD, TestVault, add_person, code_at_clock, start_time};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -198,13 +198,7 @@ fn sales_office(name: &str, email: &str, team: &str) -> (TestVault, keyholder::s
         .unwrap();
     office.add_system(keyholder::service::new_system("Email", "software", "user", "", false, true).unwrap()).unwrap();
     office.add_role("Sales", &["CRM:user".into(), "Email:user".into()]).unwrap();
-    let person = keyholder::domain::staff::StaffDraft {
-        full_name: name.into(),
-        email: email.into(),
-        team: team.into(),
-        ..Default::default()
-    };
-    office.add_staff(&person).unwrap();
+    add_person(&mut office, name, email, team);
     (vault, office)
 }
 
@@ -332,12 +326,7 @@ fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
         .add_system(keyholder::service::new_system("CRM", "software", "user,admin", "admin", true, true).unwrap())
         .unwrap();
     office.add_role("Sales", &["CRM:user".into()]).unwrap();
-    let kim = keyholder::domain::staff::StaffDraft {
-        full_name: "Kim Lee".into(),
-        email: "kim@example.com".into(),
-        ..Default::default()
-    };
-    office.add_staff(&kim).unwrap();
+    add_person(&mut office, "Kim Lee", "kim@example.com", "");
     office.assign_role("Sales", "kim@example.com").unwrap();
     drop(office);
     let mut harness = signed_in(&vault);
@@ -372,12 +361,7 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     let (vault, mut office) = TestVault::open_new();
     office.add_system(keyholder::service::new_system("CRM", "software", "user", "", true, true).unwrap()).unwrap();
     office.add_role("Sales", &["CRM:user".into()]).unwrap();
-    let kim = keyholder::domain::staff::StaffDraft {
-        full_name: "Kim Lee".into(),
-        email: "kim@example.com".into(),
-        ..Default::default()
-    };
-    office.add_staff(&kim).unwrap();
+    add_person(&mut office, "Kim Lee", "kim@example.com", "");
     office.assign_role("Sales", "kim@example.com").unwrap();
     drop(office);
     let mut harness = signed_in(&vault);
@@ -555,12 +539,6 @@ fn shown_key(harness: &Harness<'static, KeyholderApp>) -> Vec<u8> {
     data_encoding::BASE32_NOPAD.decode(text.as_bytes()).unwrap()
 }
 
-fn code_now(clock: &ManualClock, secret: &[u8], offset: i64) -> String {
-    use keyholder::service::Clock;
-    let now = clock.now().as_second() as u64;
-    keyholder::domain::totp::code_at(secret, totp_rs::Algorithm::SHA1, 6, now.saturating_add_signed(offset)).unwrap()
-}
-
 #[test]
 fn an_operator_turns_on_two_step_sign_in_and_then_signs_in_with_a_code() {
     let vault = TestVault::new();
@@ -570,7 +548,7 @@ fn an_operator_turns_on_two_step_sign_in_and_then_signs_in_with_a_code() {
     press(&mut harness, "Set up two-step sign-in");
     harness.get_by_role_and_label(Role::Image, "QR code for your authenticator app");
     let secret = shown_key(&harness);
-    type_into(&mut harness, "Code from the app", &code_now(&vault.clock, &secret, 0));
+    type_into(&mut harness, "Code from the app", &code_at_clock(&vault.clock, &secret, 0));
     press(&mut harness, "Confirm and turn on");
     assert!(harness.state().notice_text() == Some("Two-step sign-in is on."), "{:?}", harness.state().notice_text());
     harness.get_by_label_contains("recovery codes are shown only now");
@@ -595,7 +573,7 @@ fn an_operator_turns_on_two_step_sign_in_and_then_signs_in_with_a_code() {
         harness.state().notice_text()
     );
     assert_eq!(harness.state().screen_name(), "sign in");
-    type_into(&mut harness, "Code", &code_now(&vault.clock, &secret, 0));
+    type_into(&mut harness, "Code", &code_at_clock(&vault.clock, &secret, 0));
     press(&mut harness, "Continue");
     assert_eq!(harness.state().screen_name(), "shell", "{:?}", harness.state().notice_text());
 }
@@ -610,16 +588,16 @@ fn enrol_a_staff_member_and_verify_a_caller_with_their_code() {
     press(&mut harness, "Enrol authenticator");
     harness.get_by_role_and_label(Role::Image, "QR code for Kim Lee to scan");
     let secret = shown_key(&harness);
-    type_into(&mut harness, "Their code", &code_now(&vault.clock, &secret, 0));
+    type_into(&mut harness, "Their code", &code_at_clock(&vault.clock, &secret, 0));
     press(&mut harness, "Confirm enrolment");
     harness.get_by_label("Enrolled on 2026-11-23.");
 
     // A caller reads the same code again: refused. The next one is accepted.
-    type_into(&mut harness, "Caller's code", &code_now(&vault.clock, &secret, 0));
+    type_into(&mut harness, "Caller's code", &code_at_clock(&vault.clock, &secret, 0));
     press(&mut harness, "Verify identity");
     harness.get_by_label_contains("Not verified");
     vault.clock.advance(jiff::SignedDuration::from_secs(30));
-    type_into(&mut harness, "Caller's code", &code_now(&vault.clock, &secret, 0));
+    type_into(&mut harness, "Caller's code", &code_at_clock(&vault.clock, &secret, 0));
     press(&mut harness, "Verify identity");
     harness.get_by_label_contains("the caller has this person's phone");
 }
@@ -636,7 +614,7 @@ fn a_shared_account_code_is_attached_from_a_qr_picture_shown_with_a_countdown_an
     press(&mut harness, "Attach authenticator");
     assert_eq!(harness.state().notice_text(), Some("Authenticator attached."));
 
-    let expected = code_now(&vault.clock, b"12345678901234567890", 0);
+    let expected = code_at_clock(&vault.clock, b"12345678901234567890", 0);
     press(&mut harness, "Show code");
     harness.get_by_label(&expected);
     harness.get_by_label("valid for 30 s");
@@ -649,7 +627,7 @@ fn a_shared_account_code_is_attached_from_a_qr_picture_shown_with_a_countdown_an
 
     press(&mut harness, "Copy code");
     let copied = clipboard.get().unwrap();
-    assert_eq!(copied, code_now(&vault.clock, b"12345678901234567890", 0));
+    assert_eq!(copied, code_at_clock(&vault.clock, b"12345678901234567890", 0));
     vault.clock.advance(jiff::SignedDuration::from_secs(20));
     harness.run();
     assert_eq!(clipboard.get(), None, "cleared like a password");

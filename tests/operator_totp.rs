@@ -5,21 +5,15 @@
 
 mod common;
 
-use common::{OPERATOR, PASSWORD, TestVault};
+use common::{OPERATOR, PASSWORD, TestVault, actions, add_person, code_at_clock};
 use keyholder::domain::secret::SecretString;
-use keyholder::domain::staff::StaffDraft;
-use keyholder::domain::totp::{code_at, parse_uri};
-use keyholder::service::{Clock, Office, ServiceError, ServiceResult, SignIn, SignInMethod};
+use keyholder::domain::totp::parse_uri;
+use keyholder::service::{Office, ServiceError, ServiceResult, SignIn, SignInMethod};
 use keyholder::vault::VaultError;
-use totp_rs::Algorithm;
-
-fn now_secs(vault: &TestVault) -> u64 {
-    vault.clock.now().as_second() as u64
-}
 
 /// The code the operator's phone shows `offset` seconds from now.
 fn phone(vault: &TestVault, secret: &[u8], offset: i64) -> String {
-    code_at(secret, Algorithm::SHA1, 6, now_secs(vault).saturating_add_signed(offset)).unwrap()
+    code_at_clock(&vault.clock, secret, offset)
 }
 
 fn sign_in_with(vault: &TestVault, code: Option<&str>) -> ServiceResult<Office> {
@@ -60,7 +54,7 @@ fn sign_in_needs_a_fresh_code_after_the_password() {
     // The code that confirmed the setup was for the step before; it and older codes are spent.
     assert!(sign_in_with(&vault, Some(&phone(&vault, &secret, -30))).is_err(), "replayed");
     let office = sign_in_with(&vault, Some(&phone(&vault, &secret, 0))).unwrap();
-    let actions: Vec<String> = office.audit_log().unwrap().into_iter().map(|r| r.action).collect();
+    let actions = actions(&office);
     assert_eq!(actions.iter().filter(|a| *a == "operator.second_factor_refused").count(), 2, "{actions:?}");
     assert!(actions.contains(&"operator.sign_in_failed".to_owned()), "refusals also counted as failed sign-ins");
     drop(office);
@@ -86,7 +80,7 @@ fn a_recovery_code_works_once() {
     let typed = codes[3].to_lowercase().replace('-', " ");
     let office = sign_in_with(&vault, Some(&typed)).unwrap();
     assert_eq!(office.operator_totp_status().unwrap().recovery_codes_left, 9);
-    let actions: Vec<String> = office.audit_log().unwrap().into_iter().map(|r| r.action).collect();
+    let actions = actions(&office);
     assert!(actions.contains(&"operator.recovery_code_used".to_owned()));
     drop(office);
     let again = sign_in_with(&vault, Some(&codes[3])).unwrap_err();
@@ -110,8 +104,7 @@ fn turning_it_off_needs_a_current_code() {
 #[test]
 fn qr_images_decode_back_to_the_same_uri() {
     let (vault, mut office) = TestVault::open_new();
-    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
-    office.add_staff(&sam).unwrap();
+    add_person(&mut office, "Sam Carter", "sam@example.com", "");
     let (uri, png) = office.enrol_authenticator("sam@example.com").unwrap();
     let file = vault.dir.path().join("sam.png");
     std::fs::write(&file, &png).unwrap();

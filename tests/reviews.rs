@@ -5,16 +5,10 @@
 
 mod common;
 
-use common::TestVault;
+use common::{TestVault, add_person};
 use keyholder::domain::checklist::Process;
 use keyholder::domain::review::{EXPIRED_EXCEPTION, NEW_ACCESS, NEW_PERSON, ReviewItem, ReviewState};
-use keyholder::domain::staff::StaffDraft;
 use keyholder::service::{NewReview, Office, new_system};
-
-fn person(office: &mut Office, name: &str, email: &str, team: &str) {
-    let draft = StaffDraft { full_name: name.into(), email: email.into(), team: team.into(), ..Default::default() };
-    office.add_staff(&draft).unwrap();
-}
 
 /// Sam (Sales: CRM user, Email user), Kim (Finance: Email user, and an exception on Payroll
 /// admin, which is privileged), and CRM holding customer data.
@@ -25,8 +19,8 @@ fn office() -> (TestVault, Office) {
     office.add_system(new_system("Payroll", "software", "user,admin", "admin", true, false).unwrap()).unwrap();
     office.add_role("Sales", &["CRM:user".into(), "Email:user".into()]).unwrap();
     office.add_role("Finance", &["Email:user".into()]).unwrap();
-    person(&mut office, "Sam Carter", "sam@example.com", "Sales");
-    person(&mut office, "Kim Lee", "kim@example.com", "Finance");
+    add_person(&mut office, "Sam Carter", "sam@example.com", "Sales");
+    add_person(&mut office, "Kim Lee", "kim@example.com", "Finance");
     office.assign_role("Sales", "sam@example.com").unwrap();
     office.assign_role("Finance", "kim@example.com").unwrap();
     office.grant("kim@example.com", "Payroll", "admin", "covers payroll runs", None).unwrap();
@@ -61,7 +55,7 @@ fn the_snapshot_is_frozen_when_the_review_starts() {
     assert_eq!(find(&before, "sam@example.com", "CRM").item.source, "role Sales");
 
     office.grant("sam@example.com", "Payroll", "user", "helps with expenses", None).unwrap();
-    person(&mut office, "Lee Park", "lee@example.com", "Sales");
+    add_person(&mut office, "Lee Park", "lee@example.com", "Sales");
     assert_eq!(office.review_items(id).unwrap(), before, "a grant or person added later is not in it");
 
     let scoped = start(&mut office, "customer-data");
@@ -80,7 +74,7 @@ fn changed_since_the_last_completed_review_is_exact() {
     keep_all_and_sign_off(&mut office, first);
     assert_eq!(office.review(first).unwrap().state, ReviewState::Complete);
 
-    person(&mut office, "Lee Park", "lee@example.com", "Sales");
+    add_person(&mut office, "Lee Park", "lee@example.com", "Sales");
     office.assign_role("Sales", "lee@example.com").unwrap();
     office.grant("sam@example.com", "Payroll", "user", "helps with expenses", None).unwrap();
     office.grant("kim@example.com", "CRM", "user", "month-end cover", Some("2026-11-23")).unwrap();

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{PASSWORD, TestVault, actions, contains};
+use common::{PASSWORD, TestVault, actions, add_person, contains};
 use keyholder::domain::checklist::{ItemKind, Process};
 use keyholder::domain::secret::SecretString;
-use keyholder::domain::staff::StaffDraft;
 use keyholder::service::{Office, ServiceError, is_common_password, new_system};
 
 const STRONG: &str = "ribbon-canyon-violet-tractor-7";
@@ -18,10 +17,8 @@ fn office() -> (TestVault, Office) {
     office.add_system(new_system("Wi-Fi", "shared_account", "user", "", false, false).unwrap()).unwrap();
     office.add_system(new_system("Alarm", "physical", "holder", "", false, false).unwrap()).unwrap();
     office.add_role("Office", &["Wi-Fi:user".into()]).unwrap();
-    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
-    office.add_staff(&sam).unwrap();
-    let kim = StaffDraft { full_name: "Kim Lee".into(), email: "kim@example.com".into(), ..Default::default() };
-    office.add_staff(&kim).unwrap();
+    add_person(&mut office, "Sam Carter", "sam@example.com", "");
+    add_person(&mut office, "Kim Lee", "kim@example.com", "");
     office.assign_role("Office", "sam@example.com").unwrap();
     office
         .add_secret(

@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::TestVault;
+use common::{TestVault, actions, add_person};
 use keyholder::domain::secret::SecretString;
-use keyholder::domain::staff::StaffDraft;
 use keyholder::domain::totp::{code_at, parse_uri};
 
 fn now_secs(vault: &TestVault) -> u64 {
@@ -17,8 +16,7 @@ fn now_secs(vault: &TestVault) -> u64 {
 #[test]
 fn a_staff_code_is_accepted_once_also_after_reopening_and_stale_codes_are_refused() {
     let (vault, mut office) = TestVault::open_new();
-    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
-    office.add_staff(&sam).unwrap();
+    add_person(&mut office, "Sam Carter", "sam@example.com", "");
     let (uri, png) = office.enrol_authenticator("sam@example.com").unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a QR code image");
     assert!(uri.starts_with("otpauth://totp/"), "{uri}");
@@ -42,7 +40,7 @@ fn a_staff_code_is_accepted_once_also_after_reopening_and_stale_codes_are_refuse
     vault.clock.advance(jiff::SignedDuration::from_secs(30));
     let next = code_at(&secret, algorithm, digits, now + 30).unwrap();
     office.verify_staff_code("sam@example.com", &next).unwrap();
-    let actions: Vec<String> = office.audit_log().unwrap().into_iter().map(|r| r.action).collect();
+    let actions = actions(&office);
     assert!(actions.contains(&"totp.refused".to_owned()) && actions.contains(&"totp.verify".to_owned()));
 }
 
@@ -66,8 +64,7 @@ fn a_shared_account_shows_its_current_code() {
 #[test]
 fn a_leaver_with_an_authenticator_gets_an_item_that_removes_it() {
     let (_vault, mut office) = TestVault::open_new();
-    let sam = StaffDraft { full_name: "Sam Carter".into(), email: "sam@example.com".into(), ..Default::default() };
-    office.add_staff(&sam).unwrap();
+    add_person(&mut office, "Sam Carter", "sam@example.com", "");
     office.enrol_authenticator("sam@example.com").unwrap();
     office.start_leaver("sam@example.com", "2026-11-23").unwrap();
     let list = office.checklists_of("sam@example.com").unwrap().pop().unwrap();

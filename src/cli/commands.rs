@@ -23,14 +23,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         Command::Init { kdf_memory_mib, kdf_iterations } => {
             let Some(operator) = operator else { bail!("init needs --operator NAME (the first operator's name)") };
             let password = passwords.require_current()?;
-            let kdf = match (kdf_memory_mib, kdf_iterations) {
-                (None, None) => None,
-                (memory, iterations) => Some(KdfParams {
-                    memory_kib: memory.unwrap_or(KdfParams::DEFAULT_MINIMUM.memory_kib / 1024).saturating_mul(1024),
-                    iterations: iterations.unwrap_or(KdfParams::DEFAULT_MINIMUM.iterations),
-                    parallelism: 1,
-                }),
-            };
+            let kdf = kdf_from(kdf_memory_mib, kdf_iterations);
             let created = Office::create(&vault, NewOffice { operator, password: &password, kdf }, clock)?;
             eprintln!("Created the vault at {}.", vault.display());
             eprintln!("Your recovery key follows. Write it down and keep it somewhere safe and offline:");
@@ -80,7 +73,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 OperatorCommand::List { json } => {
                     let operators = office.operators()?;
                     if json {
-                        out!("{}", serde_json::to_string_pretty(&operators)?);
+                        super::print_json(&operators)?;
                     } else {
                         for operator in operators {
                             out!("{}", operator.name);
@@ -187,7 +180,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             let records = office.audit_log()?;
             if json {
-                out!("{}", serde_json::to_string_pretty(&records)?);
+                super::print_json(&records)?;
             } else {
                 for r in records {
                     let who = if r.operator.is_empty() { "-" } else { r.operator.as_str() };

@@ -518,6 +518,12 @@ pub fn default_vault_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("office.khv"))
 }
 
+/// Print a value as pretty JSON on stdout (the `--json` forms).
+pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    out!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
 /// Write one line to stdout; a closed pipe ends the program with success, as Unix tools do.
 pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write;

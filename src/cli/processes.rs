@@ -102,7 +102,7 @@ pub fn checklist(office: &mut Office, action: ChecklistCommand) -> Result<()> {
                                "finished": list.finished_at.map(|t| t.to_string()), "items": items})
                     })
                     .collect();
-                out!("{}", serde_json::to_string_pretty(&value)?);
+                super::print_json(&value)?;
             } else {
                 for list in &lists {
                     let status = if list.finished_at.is_some() { "finished" } else { "in progress" };
@@ -142,7 +142,7 @@ pub fn device(office: &mut Office, action: DeviceCommand) -> Result<()> {
         DeviceCommand::List { json } => {
             let devices = office.devices()?;
             if json {
-                out!("{}", serde_json::to_string_pretty(&devices)?);
+                super::print_json(&devices)?;
             } else {
                 for d in devices {
                     out!(

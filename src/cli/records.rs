@@ -1,16 +1,11 @@
 //! CLI commands for the office record: staff, systems, roles, grants and access listings.
 
-use super::{RoleCommand, StaffCommand, SystemCommand};
+use super::{RoleCommand, StaffCommand, SystemCommand, print_json};
 use crate::domain::staff::StaffDraft;
 use crate::service::{Office, access_rows, new_system};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use std::path::Path;
-
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    out!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
-}
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))

@@ -53,7 +53,7 @@ pub fn review(office: &mut Office, action: ReviewCommand) -> Result<()> {
                 })
                 .collect();
             if json {
-                out!("{}", serde_json::to_string_pretty(&rows)?);
+                super::print_json(&rows)?;
             } else {
                 for r in rows {
                     out!("{}\t{}\t{}\t{}\t{}\t{}/{}", r.id, r.scope, r.reviewer, r.due, r.state, r.decided, r.items);
@@ -76,7 +76,7 @@ pub fn review(office: &mut Office, action: ReviewCommand) -> Result<()> {
                 })
                 .collect();
             if json {
-                out!("{}", serde_json::to_string_pretty(&rows)?);
+                super::print_json(&rows)?;
             } else {
                 for r in rows {
                     out!(

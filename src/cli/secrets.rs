@@ -43,7 +43,7 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
                                "due": s.due(), "reason": s.described.first(), "reasons": s.described})
                     })
                     .collect();
-                out!("{}", serde_json::to_string_pretty(&list)?);
+                super::print_json(&list)?;
             } else {
                 for s in statuses {
                     let due = s.due().map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -65,15 +65,12 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
                 .ok_or_else(|| anyhow::anyhow!("there is no shared secret called {name}"))?;
             let value = if reveal { Some(office.reveal_secret(&name, "revealed on the command line")?) } else { None };
             if json {
-                out!(
-                    "{}",
-                    serde_json::to_string_pretty(&json!({
-                        "name": status.secret.name, "system": status.system, "username": status.secret.username,
-                        "interval_days": status.secret.interval_days, "last_rotated": status.secret.last_rotated,
-                        "due": status.due(), "reasons": status.described,
-                        "value": value.as_ref().map(SecretString::expose),
-                    }))?
-                );
+                super::print_json(&json!({
+                    "name": status.secret.name, "system": status.system, "username": status.secret.username,
+                    "interval_days": status.secret.interval_days, "last_rotated": status.secret.last_rotated,
+                    "due": status.due(), "reasons": status.described,
+                    "value": value.as_ref().map(SecretString::expose),
+                }))?;
             } else {
                 out!("name: {}\nsystem: {}", status.secret.name, status.system.unwrap_or_default());
                 out!("username: {}\nlast rotated: {}", status.secret.username, status.secret.last_rotated);
@@ -100,7 +97,7 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
             if json {
                 let list: Vec<_> =
                     holders.iter().map(|(n, e, why)| json!({"name": n, "email": e, "why": why})).collect();
-                out!("{}", serde_json::to_string_pretty(&list)?);
+                super::print_json(&list)?;
             } else {
                 for (n, e, why) in holders {
                     out!("{n}\t{e}\t{why}");
@@ -148,7 +145,7 @@ pub fn generate(
 pub fn due(office: &Office, json: bool) -> Result<ExitCode> {
     let items = office.due_items()?;
     if json {
-        out!("{}", serde_json::to_string_pretty(&items)?);
+        super::print_json(&items)?;
     } else {
         for item in &items {
             let mark = if item.overdue { "OVERDUE" } else { "due" };

@@ -36,6 +36,14 @@ pub struct DirectGrant {
 
 impl DirectGrant {
     /// Whether the grant has lapsed by `today`.
+    /// "exception: covering payroll (until 2026-12-31)".
+    pub fn describe(&self) -> String {
+        match self.expires_on {
+            Some(until) => format!("exception: {} (until {until})", self.reason),
+            None => format!("exception: {}", self.reason),
+        }
+    }
+
     pub fn lapsed(&self, today: Date) -> bool {
         self.expires_on.is_some_and(|last_day| last_day < today)
     }
@@ -310,10 +318,7 @@ impl Directory {
                 format!("role {}", self.role(role_id).map_or("?", |r| r.name.as_str()))
             }
             Source::Exception { grant_id } => match self.exceptions.iter().find(|g| g.id == grant_id) {
-                Some(grant) => match grant.expires_on {
-                    Some(until) => format!("exception: {} (until {until})", grant.reason),
-                    None => format!("exception: {}", grant.reason),
-                },
+                Some(grant) => grant.describe(),
                 None => "exception".to_owned(),
             },
         }

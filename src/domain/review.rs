@@ -156,10 +156,7 @@ pub fn snapshot(directory: &Directory, scope: &Scope, today: Date, previous: Opt
                 entry.2 = true;
             }
             if entry.1.contains(&grant.id) {
-                entry.0.push(match grant.expires_on {
-                    Some(until) => format!("exception: {} (until {until})", grant.reason),
-                    None => format!("exception: {}", grant.reason),
-                });
+                entry.0.push(grant.describe());
             }
         }
         for (level_id, (sources, grants, expired)) in by_level {

@@ -144,8 +144,7 @@ impl Office {
         let now = self.now();
         let event = AuditEvent::new("operator.remove", format!("operator {name} removed"));
         self.record(event, |tx| {
-            tx.execute("DELETE FROM operator_totp WHERE operator = ?1", [name.as_str()])?;
-            tx.execute("DELETE FROM operator_recovery_codes WHERE operator = ?1", [name.as_str()])?;
+            crate::vault::authenticators::delete_operator(tx, name.as_str())?;
             operators::mark_removed(tx, &name, now)
         })?;
         self.vault.update_slots(|slots, _| {

@@ -178,8 +178,7 @@ impl Office {
         let name = self.operator().to_string();
         let event = AuditEvent::new("operator.totp_disable", format!("{name} turned off two-step sign-in"));
         self.record(event, |tx| {
-            tx.execute("DELETE FROM operator_totp WHERE operator = ?1", [&name])?;
-            tx.execute("DELETE FROM operator_recovery_codes WHERE operator = ?1", [&name])?;
+            crate::vault::authenticators::delete_operator(tx, &name)?;
             Ok(())
         })
     }

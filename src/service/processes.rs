@@ -9,7 +9,6 @@ use crate::domain::checklist::{
     Checklist, ChecklistId, Device, ItemId, ItemKind, ItemState, Process, joiner_items, leaver_items,
 };
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus, parse_date};
-use crate::domain::staff_csv::neutralise;
 use crate::report::PdfReport;
 use crate::vault::{checklists, directory};
 
@@ -68,7 +67,7 @@ impl Office {
                 for role in &roles {
                     directory::assign_role(tx, id, *role, start, &by)?;
                 }
-                let checklist = checklists::insert_checklist(tx, id, Process::Joiner, start, now, &items)?;
+                let (checklist, _) = checklists::insert_checklist(tx, id, Process::Joiner, start, now, &items)?;
                 Ok((id, checklist))
             },
         )
@@ -116,7 +115,7 @@ impl Office {
             for (secret, _) in &known {
                 crate::vault::secrets::add_exposure(tx, *secret, person.id, last_day)?;
             }
-            checklists::insert_checklist(tx, person.id, Process::Leaver, last_day, now, &items)
+            Ok(checklists::insert_checklist(tx, person.id, Process::Leaver, last_day, now, &items)?.0)
         })
     }
 
@@ -186,7 +185,7 @@ impl Office {
                 }
                 ItemKind::EnrolMfa { system } => checklists::set_mfa_enrolled(tx, staff, *system, today)?,
                 ItemKind::RemoveAuthenticator => {
-                    tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
+                    crate::vault::authenticators::delete_staff(tx, staff)?;
                 }
                 ItemKind::ReviewRemove { grants, .. } => {
                     for grant in grants {
@@ -353,12 +352,9 @@ impl Office {
     }
 
     fn report_csv(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let fail = |e: csv::Error| invalid(format!("cannot write CSV: {e}"));
-        writer.write_record(["item", "kind", "task", "due", "outcome", "by", "at", "reason"]).map_err(fail)?;
-        for item in &list.items {
+        let items = list.items.iter().map(|item| {
             let (by, at, reason) = outcome(&item.state);
-            let row = [
+            [
                 item.id.to_string(),
                 item.kind.code().to_owned(),
                 item.title.clone(),
@@ -367,12 +363,14 @@ impl Office {
                 by,
                 at,
                 reason,
-            ];
-            writer.write_record(row.iter().map(|c| neutralise(c))).map_err(fail)?;
-        }
-        let revocation = revocation_text(list);
-        writer.write_record(["", "summary", "time to full revocation", "", &revocation, "", "", ""]).map_err(fail)?;
-        writer.into_inner().map_err(|e| invalid(format!("cannot write CSV: {e}")))
+            ]
+        });
+        let summary =
+            ["", "summary", "time to full revocation", "", &revocation_text(list), "", "", ""].map(str::to_owned);
+        super::records::csv_bytes(
+            &["item", "kind", "task", "due", "outcome", "by", "at", "reason"],
+            items.chain(std::iter::once(summary)),
+        )
     }
 
     /// The same evidence as a PDF an auditor can file.

@@ -63,12 +63,17 @@ pub fn access_rows(directory: &Directory, today: Date, staff: Option<StaffId>, s
     rows
 }
 
-fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> ServiceResult<Vec<u8>> {
+/// A CSV export: the header, then each row with spreadsheet formulas neutralised.
+pub(super) fn csv_bytes<Row, Cell>(header: &[&str], rows: impl IntoIterator<Item = Row>) -> ServiceResult<Vec<u8>>
+where
+    Row: IntoIterator<Item = Cell>,
+    Cell: AsRef<str>,
+{
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ServiceError::Invalid(format!("cannot write CSV: {e}"));
     writer.write_record(header).map_err(fail)?;
     for row in rows {
-        writer.write_record(row.iter().map(|cell| neutralise(cell))).map_err(fail)?;
+        writer.write_record(row.into_iter().map(|cell| neutralise(cell.as_ref()))).map_err(fail)?;
     }
     writer.into_inner().map_err(|e| ServiceError::Invalid(format!("cannot write CSV: {e}")))
 }

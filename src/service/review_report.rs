@@ -1,13 +1,14 @@
 //! The evidence of an access review an auditor files: a CSV with one row per item and a PDF
 //! with the scope, reviewer, dates, summary, every decision and every revocation.
 
-use super::{Office, ServiceError, ServiceResult};
+use super::records::csv_bytes;
+use super::{Office, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, ReviewItem};
-use crate::domain::staff_csv::neutralise;
 use crate::report::PdfReport;
 use crate::vault::reviews;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -38,46 +39,47 @@ fn last_revocation(states: &HashMap<i64, ItemState>) -> Option<jiff::Timestamp> 
         .max()
 }
 
-impl Office {
+/// What the evidence of one campaign is made from, read once for both files.
+struct Evidence {
+    summary: super::ReviewSummary,
+    items: Vec<ReviewItem>,
+    states: HashMap<i64, ItemState>,
+}
+
+const CSV_HEADER: [&str; 26] = [
+    "review",
+    "scope",
+    "reviewer",
+    "review_started",
+    "review_due",
+    "signed_off_at",
+    "signed_off_by",
+    "item",
+    "email",
+    "name",
+    "team",
+    "system",
+    "level",
+    "source",
+    "exception",
+    "privileged",
+    "customer_data",
+    "changed",
+    "decision",
+    "comment",
+    "decided_by",
+    "decided_at",
+    "revocation",
+    "revoked_by",
+    "revoked_at",
+    "revocation_note",
+];
+
+impl Evidence {
     /// One row per item: who, what, where from, the decision with comment, reviewer and
     /// times, and the revocation.
-    pub fn review_csv(&self, id: i64) -> ServiceResult<Vec<u8>> {
-        let summary = self.review(id)?;
-        let items = self.review_items(id)?;
-        let states = self.review_revocations(id)?;
-        let mut writer = csv::Writer::from_writer(Vec::with_capacity(items.len() * 200));
-        let csv_error = |e: csv::Error| ServiceError::Invalid(format!("cannot write the CSV: {e}"));
-        writer
-            .write_record([
-                "review",
-                "scope",
-                "reviewer",
-                "review_started",
-                "review_due",
-                "signed_off_at",
-                "signed_off_by",
-                "item",
-                "email",
-                "name",
-                "team",
-                "system",
-                "level",
-                "source",
-                "exception",
-                "privileged",
-                "customer_data",
-                "changed",
-                "decision",
-                "comment",
-                "decided_by",
-                "decided_at",
-                "revocation",
-                "revoked_by",
-                "revoked_at",
-                "revocation_note",
-            ])
-            .map_err(csv_error)?;
-        let review = &summary.review;
+    fn csv(&self) -> ServiceResult<Vec<u8>> {
+        let review = &self.summary.review;
         let (review_id, scope, started, due, signed, signed_by) = (
             review.id.to_string(),
             review.scope.code(),
@@ -86,52 +88,49 @@ impl Office {
             when(review.signed_off_at),
             review.signed_off_by.clone().unwrap_or_default(),
         );
-        let yes_no = |b: bool| if b { "yes" } else { "no" };
-        for item in &items {
+        let yes_no = |b: bool| Cow::Borrowed(if b { "yes" } else { "no" });
+        let rows = self.items.iter().map(|item| {
             let s = &item.item;
-            let [state, by, at, note] = revocation(item, &states);
-            let row = [
-                review_id.as_str(),
-                &scope,
-                &review.reviewer,
-                &started,
-                &due,
-                &signed,
-                &signed_by,
-                &item.id.to_string(),
-                &s.email,
-                &s.full_name,
-                &s.team,
-                &s.system,
-                &s.level,
-                &s.source,
+            let [state, by, at, note] = revocation(item, &self.states);
+            [
+                Cow::Borrowed(review_id.as_str()),
+                Cow::Borrowed(scope.as_str()),
+                Cow::Borrowed(review.reviewer.as_str()),
+                Cow::Borrowed(started.as_str()),
+                Cow::Borrowed(due.as_str()),
+                Cow::Borrowed(signed.as_str()),
+                Cow::Borrowed(signed_by.as_str()),
+                Cow::Owned(item.id.to_string()),
+                Cow::Borrowed(s.email.as_str()),
+                Cow::Borrowed(s.full_name.as_str()),
+                Cow::Borrowed(s.team.as_str()),
+                Cow::Borrowed(s.system.as_str()),
+                Cow::Borrowed(s.level.as_str()),
+                Cow::Borrowed(s.source.as_str()),
                 yes_no(s.is_exception()),
                 yes_no(s.privileged),
                 yes_no(s.customer_data),
-                &s.changed,
-                &item.decision.as_ref().map(|d| d.code()).unwrap_or_default(),
-                &item.comment,
-                item.decided_by.as_deref().unwrap_or_default(),
-                &when(item.decided_at),
-                &state,
-                &by,
-                &at,
-                &note,
-            ];
-            writer.write_record(row.iter().map(|field| neutralise(field))).map_err(csv_error)?;
-        }
-        writer.into_inner().map_err(|e| ServiceError::Invalid(format!("cannot write the CSV: {e}")))
+                Cow::Borrowed(s.changed.as_str()),
+                Cow::Owned(item.decision.as_ref().map(|d| d.code()).unwrap_or_default()),
+                Cow::Borrowed(item.comment.as_str()),
+                Cow::Borrowed(item.decided_by.as_deref().unwrap_or_default()),
+                Cow::Owned(when(item.decided_at)),
+                Cow::Owned(state),
+                Cow::Owned(by),
+                Cow::Owned(at),
+                Cow::Owned(note),
+            ]
+        });
+        csv_bytes(&CSV_HEADER, rows)
     }
 
     /// The evidence as a PDF: facts, summary, decisions (removals and kept exceptions first)
     /// and revocations.
-    pub fn review_pdf(&self, id: i64) -> ServiceResult<Vec<u8>> {
-        let summary = self.review(id)?;
-        let items = self.review_items(id)?;
-        let states = self.review_revocations(id)?;
+    fn pdf(&self, office_name: String) -> ServiceResult<Vec<u8>> {
+        let (summary, items, states) = (&self.summary, &self.items, &self.states);
         let review = &summary.review;
         let counts = summary.counts;
-        let last = last_revocation(&states);
+        let last = last_revocation(states);
         let to_last = match (review.signed_off_at, last, summary.state) {
             (Some(signed), Some(last), crate::domain::review::ReviewState::Complete) => {
                 let minutes = signed.duration_until(last).as_mins().max(0);
@@ -142,7 +141,7 @@ impl Office {
         };
         let mut report = PdfReport::new(&format!("Access review #{}: {}", review.id, review.scope.describe()));
         report.facts(&[
-            ("Office", self.settings()?.office_name),
+            ("Office", office_name),
             ("Scope", review.scope.code()),
             ("Reviewer", review.reviewer.clone()),
             ("Started", format!("{} by {}", when(Some(review.started_at)), review.started_by)),
@@ -187,7 +186,7 @@ impl Office {
             .iter()
             .map(|item| {
                 let s = &item.item;
-                let [state, by, at, note] = revocation(item, &states);
+                let [state, by, at, note] = revocation(item, states);
                 let revocation = match state.as_str() {
                     "" => String::new(),
                     "open" => "open".into(),
@@ -220,11 +219,28 @@ impl Office {
         }
         Ok(report.finish())
     }
+}
+
+impl Office {
+    fn evidence(&self, id: i64) -> ServiceResult<Evidence> {
+        Ok(Evidence { summary: self.review(id)?, items: self.review_items(id)?, states: self.review_revocations(id)? })
+    }
+
+    /// A campaign's evidence as CSV, one row per item.
+    pub fn review_csv(&self, id: i64) -> ServiceResult<Vec<u8>> {
+        self.evidence(id)?.csv()
+    }
+
+    /// A campaign's evidence as PDF.
+    pub fn review_pdf(&self, id: i64) -> ServiceResult<Vec<u8>> {
+        self.evidence(id)?.pdf(self.settings()?.office_name)
+    }
 
     /// Write both files (never over an existing file) and keep a record of the export.
     pub fn export_review(&mut self, id: i64, pdf: &Path, csv: &Path) -> ServiceResult<()> {
-        let (pdf_bytes, csv_bytes) = (self.review_pdf(id)?, self.review_csv(id)?);
-        for (path, bytes) in [(pdf, &pdf_bytes), (csv, &csv_bytes)] {
+        let evidence = self.evidence(id)?;
+        let (pdf_bytes, csv_file) = (evidence.pdf(self.settings()?.office_name)?, evidence.csv()?);
+        for (path, bytes) in [(pdf, &pdf_bytes), (csv, &csv_file)] {
             crate::vault::fsutil::write_new(path, bytes)?;
         }
         let files = format!("{}, {}", pdf.display(), csv.display());

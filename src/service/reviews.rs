@@ -260,8 +260,7 @@ impl Office {
             reviews::sign_off(tx, id, &by, now)?;
             for (staff, entries) in &by_person {
                 let new_items: Vec<NewItem> = entries.iter().map(|(_, item)| item.clone()).collect();
-                let list = checklists::insert_checklist(tx, *staff, Process::Review, today, now, &new_items)?;
-                let created = checklists::item_ids(tx, list)?;
+                let (_, created) = checklists::insert_checklist(tx, *staff, Process::Review, today, now, &new_items)?;
                 for ((review_item, _), checklist_item) in entries.iter().zip(created) {
                     reviews::link_revocation(tx, *review_item, checklist_item)?;
                 }
@@ -273,7 +272,7 @@ impl Office {
 
     /// Dashboard rows: campaigns overdue or due soon, and the next campaign per the cadence.
     pub(super) fn review_due_items(&self, today: jiff::civil::Date, has_staff: bool) -> ServiceResult<Vec<DueItem>> {
-        let soon = today.checked_add(14.days()).unwrap_or(today);
+        let soon = today.checked_add(crate::domain::shared_secret::DUE_SOON_DAYS.days()).unwrap_or(today);
         let summaries = self.reviews()?;
         let mut items = Vec::new();
         if summaries.is_empty() && has_staff {

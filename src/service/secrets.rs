@@ -7,7 +7,7 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{ItemKind, ItemState, Process};
 use crate::domain::generator::{self, CharSets};
 use crate::domain::secret::SecretString;
-use crate::domain::shared_secret::{DueReason, SharedSecret, current_holders, due_reasons};
+use crate::domain::shared_secret::{DUE_SOON_DAYS, DueReason, SharedSecret, current_holders, due_reasons};
 use crate::domain::staff::{StaffStatus, parse_date};
 use crate::domain::system::SystemKind;
 use crate::vault::secrets::{self as store, NewSecret};
@@ -131,7 +131,7 @@ impl Office {
         Ok(())
     }
 
-    fn find_secret(&self, name: &str) -> ServiceResult<SharedSecret> {
+    pub(super) fn find_secret(&self, name: &str) -> ServiceResult<SharedSecret> {
         store::all(self.vault().conn())?
             .into_iter()
             .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
@@ -311,7 +311,7 @@ impl Office {
     /// As [`Office::due_items`], with the office record already loaded.
     pub fn due_items_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<DueItem>> {
         let today = self.today();
-        let soon = today.checked_add(14.days()).unwrap_or(today);
+        let soon = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
         let mut items = Vec::new();
         for status in self.secret_statuses_in(directory)? {
             for (reason, text) in status.reasons.iter().zip(&status.described) {

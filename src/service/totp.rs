@@ -142,29 +142,16 @@ impl Office {
         }
     }
 
-    /// Remove a staff member's authenticator (leaving, or before re-enrolling elsewhere).
-    pub fn remove_authenticator(&mut self, staff: i64) -> ServiceResult<()> {
-        let event = AuditEvent::new("totp.remove", format!("authenticator of staff #{staff} removed"));
-        self.record(event, |tx| {
-            tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
-            Ok(())
-        })
-    }
-
     /// Attach a TOTP secret (an `otpauth://` URI, or the key typed by hand) to a shared secret.
     pub fn set_secret_totp(&mut self, name: &str, uri: &str) -> ServiceResult<()> {
         let (secret, algorithm, digits) = totp::parse_uri_or_secret(uri).map_err(invalid)?;
-        let status = self
-            .secret_statuses()?
-            .into_iter()
-            .find(|s| s.secret.name.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))?;
+        let secret_record = self.find_secret(name)?;
         let event =
-            AuditEvent::new("secret.totp", format!("authenticator code added to shared secret {}", status.secret.name));
+            AuditEvent::new("secret.totp", format!("authenticator code added to shared secret {}", secret_record.name));
         self.record(event, |tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO secret_totp (secret_id, secret, algorithm, digits) VALUES (?1, ?2, ?3, ?4)",
-                params![status.secret.id, secret, algorithm_name(algorithm), i64::from(digits)],
+                params![secret_record.id, secret, algorithm_name(algorithm), i64::from(digits)],
             )?;
             Ok(())
         })
@@ -172,27 +159,23 @@ impl Office {
 
     /// A shared account's current code and the seconds it stays valid (reading it is audited).
     pub fn secret_totp_code(&mut self, name: &str) -> ServiceResult<(String, u64)> {
-        let status = self
-            .secret_statuses()?
-            .into_iter()
-            .find(|s| s.secret.name.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))?;
+        let secret_record = self.find_secret(name)?;
         let row: Option<(Vec<u8>, String, i64)> = self
             .vault()
             .conn()
             .query_row(
                 "SELECT secret, algorithm, digits FROM secret_totp WHERE secret_id = ?1",
-                [status.secret.id],
+                [secret_record.id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(crate::vault::VaultError::from)?;
         let (secret, algorithm, digits) =
-            row.ok_or_else(|| invalid(format!("{} has no authenticator code", status.secret.name)))?;
+            row.ok_or_else(|| invalid(format!("{} has no authenticator code", secret_record.name)))?;
         let now = self.unix_now();
         let code = totp::code_at(&secret, algorithm_from(&algorithm), u8::try_from(digits).unwrap_or(DIGITS), now)
             .map_err(|e| invalid(e.to_string()))?;
-        let event = AuditEvent::new("secret.totp_code", format!("authenticator code of {} read", status.secret.name));
+        let event = AuditEvent::new("secret.totp_code", format!("authenticator code of {} read", secret_record.name));
         self.record(event, |_| Ok(()))?;
         Ok((code, totp::STEP_SECS - now % totp::STEP_SECS))
     }

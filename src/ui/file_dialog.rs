@@ -66,6 +66,20 @@ impl FilePicker for FakePicker {
     }
 }
 
+/// A labelled path field and its "Choose…" button, in a horizontal row.
+pub fn path_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    hint: &str,
+    text: &mut String,
+    target: FileTarget,
+    commands: &mut Vec<super::commands::Command>,
+) {
+    let label = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(240.0)).labelled_by(label.id);
+    choose_button(ui, target, commands);
+}
+
 /// A "Choose…" button beside a path field.
 pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<super::commands::Command>) {
     let label = match target {

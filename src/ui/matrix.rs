@@ -13,14 +13,8 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
         ui.weak("* exception (not from a role)   highlighted: privileged");
     });
     ui.horizontal(|ui| {
-        let label = ui.label("CSV file");
-        ui.add(
-            egui::TextEdit::singleline(&mut records.forms.export_path)
-                .hint_text("/path/to/matrix.csv")
-                .desired_width(200.0),
-        )
-        .labelled_by(label.id);
-        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Export, commands);
+        let (path, target) = (&mut records.forms.export_path, super::file_dialog::FileTarget::Export);
+        super::file_dialog::path_field(ui, "CSV file", "/path/to/matrix.csv", path, target, commands);
         if ui.add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export matrix")).clicked() {
             commands.push(Command::ExportMatrix);
         }

@@ -204,14 +204,9 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
         });
         {
             ui.horizontal(|ui| {
-                let label = ui.label("Report file (without extension)");
-                ui.add(
-                    egui::TextEdit::singleline(&mut forms.report_path)
-                        .hint_text("/path/to/leaver-report")
-                        .desired_width(260.0),
-                )
-                .labelled_by(label.id);
-                super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Report, commands);
+                let (path, target) = (&mut forms.report_path, super::file_dialog::FileTarget::Report);
+                let label = "Report file (without extension)";
+                super::file_dialog::path_field(ui, label, "/path/to/leaver-report", path, target, commands);
                 if ui
                     .add_enabled(!forms.report_path.trim().is_empty(), egui::Button::new("Save report (PDF and CSV)"))
                     .clicked()

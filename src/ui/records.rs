@@ -157,14 +157,25 @@ impl Records {
     }
 
     /// Read the office again after a write.
+    /// A shared secret on record, by id.
+    pub fn secret(&self, id: i64) -> Option<&SecretStatus> {
+        self.secrets.iter().find(|s| s.secret.id == id)
+    }
+
+    /// A secret's name, which the service finds secrets by.
+    pub fn secret_name(&self, id: i64) -> ServiceResult<String> {
+        self.secret(id)
+            .map(|s| s.secret.name.clone())
+            .ok_or_else(|| crate::service::ServiceError::Invalid("that shared secret is no longer on record".into()))
+    }
+
     pub fn reload(&mut self, office: &Office) -> ServiceResult<()> {
         self.directory = office.directory()?;
         self.checklists = office.current_checklists()?;
         self.devices = office.devices()?;
         self.secrets = office.secret_statuses_in(&self.directory)?;
         self.due = office.due_items_in(&self.directory)?;
-        self.secret_holders = match self.selected_secret.and_then(|id| self.secrets.iter().find(|s| s.secret.id == id))
-        {
+        self.secret_holders = match self.selected_secret.and_then(|id| self.secret(id)) {
             Some(status) => office.secret_holders(&status.secret.name)?,
             None => Vec::new(),
         };

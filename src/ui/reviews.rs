@@ -3,6 +3,7 @@
 //! "changed since the last review" filter, sign-off and the evidence export.
 
 use super::commands::Command;
+use super::records::Records;
 use super::widgets::{indented, text_field};
 use crate::domain::access::Directory;
 use crate::domain::checklist::ItemState;
@@ -104,6 +105,7 @@ impl OpenReview {
 
     /// Mirror a decision the vault accepted, without reading 100,000 items back.
     pub fn record_decision(&mut self, ids: &[i64], decision: &Decision, comment: &str, by: &str, at: jiff::Timestamp) {
+        let ids: std::collections::HashSet<i64> = ids.iter().copied().collect();
         for item in self.items.iter_mut().filter(|i| ids.contains(&i.id)) {
             item.decision = Some(decision.clone());
             item.comment = comment.to_owned();
@@ -111,10 +113,15 @@ impl OpenReview {
             item.decided_at = Some(at);
         }
         let counts = &mut self.summary.counts;
-        counts.decided = self.items.iter().filter(|i| i.decision.is_some()).count();
-        counts.kept = self.items.iter().filter(|i| i.decision == Some(Decision::Keep)).count();
-        counts.removed = self.items.iter().filter(|i| i.decision == Some(Decision::Remove)).count();
-        counts.reduced = self.items.iter().filter(|i| matches!(i.decision, Some(Decision::Reduce(_)))).count();
+        (counts.decided, counts.kept, counts.removed, counts.reduced) = (0, 0, 0, 0);
+        for decision in self.items.iter().filter_map(|i| i.decision.as_ref()) {
+            counts.decided += 1;
+            match decision {
+                Decision::Keep => counts.kept += 1,
+                Decision::Remove => counts.removed += 1,
+                Decision::Reduce(_) => counts.reduced += 1,
+            }
+        }
     }
 
     pub fn locked(&self) -> bool {
@@ -136,14 +143,14 @@ pub struct ReviewView {
     pub export_base: String,
 }
 
-pub fn ui(ui: &mut egui::Ui, view: &mut ReviewView, directory: &Directory, commands: &mut Vec<Command>) {
+pub fn ui(ui: &mut egui::Ui, view: &mut ReviewView, records: &Records, commands: &mut Vec<Command>) {
     if let Some(open) = &mut view.open {
-        review_ui(ui, open, &mut view.export_base, directory, commands);
+        review_ui(ui, open, &mut view.export_base, &records.directory, commands);
         return;
     }
     list_ui(ui, view, commands);
     ui.add_space(16.0);
-    start_ui(ui, view, directory, commands);
+    start_ui(ui, view, &records.teams, commands);
 }
 
 fn list_ui(ui: &mut egui::Ui, view: &ReviewView, commands: &mut Vec<Command>) {
@@ -183,7 +190,7 @@ fn state_label(ui: &mut egui::Ui, summary: &ReviewSummary) {
     ui.label(text);
 }
 
-fn start_ui(ui: &mut egui::Ui, view: &mut ReviewView, directory: &Directory, commands: &mut Vec<Command>) {
+fn start_ui(ui: &mut egui::Ui, view: &mut ReviewView, teams: &[String], commands: &mut Vec<Command>) {
     ui.strong("Start a review");
     ui.horizontal(|ui| {
         super::widgets::field_label(ui, "Scope");
@@ -203,14 +210,10 @@ fn start_ui(ui: &mut egui::Ui, view: &mut ReviewView, directory: &Directory, com
     if view.scope == "team" {
         ui.horizontal(|ui| {
             super::widgets::field_label(ui, "Team");
-            let mut teams: Vec<&str> =
-                directory.staff.iter().map(|p| p.team.as_str()).filter(|t| !t.is_empty()).collect();
-            teams.sort_unstable();
-            teams.dedup();
             let shown = if view.team.is_empty() { "Choose a team".to_owned() } else { view.team.clone() };
             egui::ComboBox::from_label("Team to review").selected_text(shown).show_ui(ui, |ui| {
                 for team in teams {
-                    ui.selectable_value(&mut view.team, team.to_owned(), team);
+                    ui.selectable_value(&mut view.team, team.clone(), team);
                 }
             });
         });
@@ -384,12 +387,8 @@ fn closing_ui(ui: &mut egui::Ui, open: &OpenReview, export_base: &mut String, co
                 commands.push(Command::SignOffReview);
             }
         }
-        let label = ui.label("Evidence files");
-        ui.add(
-            egui::TextEdit::singleline(export_base).hint_text("/path/to/review-1 (.pdf and .csv)").desired_width(260.0),
-        )
-        .labelled_by(label.id);
-        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::ReviewEvidence, commands);
+        let (hint, target) = ("/path/to/review-1 (.pdf and .csv)", super::file_dialog::FileTarget::ReviewEvidence);
+        super::file_dialog::path_field(ui, "Evidence files", hint, export_base, target, commands);
         if ui.add_enabled(!export_base.trim().is_empty(), egui::Button::new("Export PDF and CSV")).clicked() {
             commands.push(Command::ExportReview);
         }

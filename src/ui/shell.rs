@@ -191,11 +191,13 @@ impl Shell {
                 records.forms.skip_reason.clear();
             }
             Command::ConfirmItem(item) => records.forms.confirm_item = *item,
+            Command::AskRemoveOperator(name) => self.forms.remove_candidate = name.clone(),
+            Command::DismissRecoveryCodes => self.totp.recovery_codes.clear(),
+            Command::CloseEnrolment => self.totp.staff_enrolment = None,
             Command::SelectSecret(id) => {
                 records.selected_secret = *id;
                 records.revealed = None;
-                let name =
-                    id.and_then(|id| records.secrets.iter().find(|s| s.secret.id == id)).map(|s| s.secret.name.clone());
+                let name = id.and_then(|id| records.secret(id)).map(|s| s.secret.name.clone());
                 records.secret_holders = match name {
                     Some(name) => match self.office.secret_holders(&name) {
                         Ok(holders) => holders,
@@ -319,10 +321,6 @@ impl Shell {
                 forms.new_operator.clear();
                 Some(format!("Operator {name} added. They sign in with their own password."))
             }
-            Command::AskRemoveOperator(name) => {
-                forms.remove_candidate = name;
-                None
-            }
             Command::RemoveOperator(name) => {
                 forms.remove_candidate = None;
                 self.office.remove_operator(&name, self.store.as_ref())?;
@@ -376,9 +374,6 @@ impl Shell {
         let email_of = |records: &Records, id: StaffId| {
             records.directory.person(id).map(|p| p.email.clone()).ok_or_else(|| invalid("no such person".into()))
         };
-        let secret_name = |records: &Records, id: i64| {
-            records.secrets.iter().find(|s| s.secret.id == id).map(|s| s.secret.name.clone()).unwrap_or_default()
-        };
         let view = &mut self.totp;
         let message = match command {
             Command::BeginOperatorTotp => {
@@ -394,10 +389,6 @@ impl Shell {
                 view.setup = None;
                 "Two-step sign-in is on.".to_owned()
             }
-            Command::DismissRecoveryCodes => {
-                view.recovery_codes.clear();
-                return Ok(None);
-            }
             Command::DisableOperatorTotp => {
                 let code = std::mem::take(&mut view.operator_code);
                 self.office.disable_operator_totp(code.expose())?;
@@ -410,10 +401,6 @@ impl Shell {
                 view.staff_code.clear();
                 view.identity = None;
                 "Enrolment started: confirm it with their first code.".to_owned()
-            }
-            Command::CloseEnrolment => {
-                view.staff_enrolment = None;
-                return Ok(None);
             }
             Command::ConfirmAuthenticator(staff) | Command::VerifyIdentity(staff) => {
                 let code = std::mem::take(&mut view.staff_code);
@@ -433,13 +420,13 @@ impl Shell {
                 return Ok(None);
             }
             Command::ShowSecretCode(id) => {
-                let (code, seconds) = self.office.secret_totp_code(&secret_name(&self.records, *id))?;
+                let (code, seconds) = self.office.secret_totp_code(&self.records.secret_name(*id)?)?;
                 let until = self.office.now().checked_add(jiff::SignedDuration::from_secs(seconds as i64));
                 view.secret_code = Some((*id, code, until.unwrap_or(self.office.now())));
                 return Ok(None);
             }
             Command::CopySecretCode(id) => {
-                let (code, _) = self.office.secret_totp_code(&secret_name(&self.records, *id))?;
+                let (code, _) = self.office.secret_totp_code(&self.records.secret_name(*id)?)?;
                 self.copy_to_clipboard(&code)?
             }
             Command::AttachSecretTotp(id) => {
@@ -448,7 +435,7 @@ impl Shell {
                 } else {
                     Zeroizing::new(view.secret_uri.trim().to_owned())
                 };
-                self.office.set_secret_totp(&secret_name(&self.records, *id), &uri)?;
+                self.office.set_secret_totp(&self.records.secret_name(*id)?, &uri)?;
                 view.secret_uri.clear();
                 view.secret_image.clear();
                 "Authenticator attached.".to_owned()
@@ -463,7 +450,8 @@ impl Shell {
         if self.reviews.reviewer.is_empty() {
             self.reviews.reviewer = self.office.operator().to_string();
             self.reviews.scope = "all".into();
-            let due = self.office.today().checked_add(jiff::Span::new().days(14)).unwrap_or(self.office.today());
+            let days = jiff::Span::new().days(crate::domain::review::DEFAULT_DAYS_TO_COMPLETE);
+            let due = self.office.today().checked_add(days).unwrap_or(self.office.today());
             self.reviews.due = due.to_string();
             self.reviews.cadence = crate::domain::review::DEFAULT_CADENCE_DAYS.to_string();
         }
@@ -702,29 +690,26 @@ impl Shell {
                 format!("Report saved as {base}.pdf and {base}.csv.")
             }
             Command::RevealSecret(id) => {
-                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
-                let value = self.office.reveal_secret(&name.unwrap_or_default(), "revealed on screen")?;
+                let value = self.office.reveal_secret(&self.records.secret_name(*id)?, "revealed on screen")?;
                 let until =
                     self.office.now().checked_add(jiff::SignedDuration::from_secs(30)).unwrap_or(self.office.now());
                 self.records.revealed = Some((*id, value, until));
                 "Shown for 30 seconds.".to_owned()
             }
             Command::CopySecret(id) => {
-                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
-                let value = self.office.reveal_secret(&name.unwrap_or_default(), "copied to the clipboard")?;
+                let value = self.office.reveal_secret(&self.records.secret_name(*id)?, "copied to the clipboard")?;
                 self.copy_to_clipboard(value.expose())?
             }
             Command::RotateSecret(id) => {
-                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
-                let name = name.unwrap_or_default();
-                let value = std::mem::take(&mut forms.rotate_value);
+                let name = self.records.secret_name(*id)?;
+                let value = std::mem::take(&mut self.records.forms.rotate_value);
                 let completed = self.office.rotate_secret(&name, &value)?;
                 format!("{name} rotated ({completed} leaver item(s) completed).")
             }
             Command::MarkCompromised(id) => {
-                let name = self.records.secrets.iter().find(|s| s.secret.id == *id).map(|s| s.secret.name.clone());
-                self.office.mark_compromised(&name.unwrap_or_default(), &forms.compromise_note)?;
-                forms.compromise_note.clear();
+                let name = self.records.secret_name(*id)?;
+                self.office.mark_compromised(&name, &self.records.forms.compromise_note)?;
+                self.records.forms.compromise_note.clear();
                 "Marked as possibly compromised: it is due now.".to_owned()
             }
             Command::AddSecret => {
@@ -880,7 +865,7 @@ impl Shell {
                 Page::Secrets => secrets::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::Staff => staff::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
-                Page::Reviews => super::reviews::ui(ui, &mut self.reviews, &self.records.directory, commands),
+                Page::Reviews => super::reviews::ui(ui, &mut self.reviews, &self.records, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),
                 Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),

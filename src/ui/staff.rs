@@ -60,14 +60,8 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
         if ui.button("Add staff member").clicked() {
             commands.push(Command::ToggleAddStaff);
         }
-        let label = ui.label("CSV file");
-        ui.add(
-            egui::TextEdit::singleline(&mut records.forms.import_path)
-                .hint_text("/path/to/staff.csv")
-                .desired_width(220.0),
-        )
-        .labelled_by(label.id);
-        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::ImportStaff, commands);
+        let (path, target) = (&mut records.forms.import_path, super::file_dialog::FileTarget::ImportStaff);
+        super::file_dialog::path_field(ui, "CSV file", "/path/to/staff.csv", path, target, commands);
         if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
             commands.push(Command::PreviewImport);
         }

@@ -48,8 +48,7 @@ pub fn append(conn: &Connection, operator: &str, at: Timestamp, event: &AuditEve
     let (count, prev) = head(conn)?;
     let seq = count + 1;
     let hash = audit::record_hash(&prev, seq, at, operator, event);
-    let at_ns = i64::try_from(at.as_nanosecond())
-        .map_err(|_| VaultError::Refused("the clock is outside the supported range".into()))?;
+    let at_ns = super::columns::ns(at)?;
     conn.execute(
         "INSERT INTO audit_log (seq, at_ns, operator, action, summary, before, after, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -1,5 +1,6 @@
 //! Checklists, their items, the templates and the device register in the database.
 
+use super::columns::{bad, date, ns, timestamp};
 use super::error::{VaultError, VaultResult};
 use crate::domain::checklist::{
     Checklist, ChecklistId, Device, DeviceId, Item, ItemId, ItemKind, ItemState, NewItem, Process, Template,
@@ -8,19 +9,6 @@ use crate::domain::staff::StaffId;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
-
-pub(super) fn ns(at: Timestamp) -> VaultResult<i64> {
-    i64::try_from(at.as_nanosecond())
-        .map_err(|_| VaultError::Refused("the clock is outside the supported range".into()))
-}
-
-pub(super) fn timestamp(ns: Option<i64>) -> Option<Timestamp> {
-    ns.and_then(|n| Timestamp::from_nanosecond(i128::from(n)).ok())
-}
-
-pub(super) fn bad(what: &str) -> VaultError {
-    VaultError::Damaged(format!("a stored {what} is unreadable"))
-}
 
 pub fn templates(conn: &Connection) -> VaultResult<Vec<Template>> {
     let mut statement = conn.prepare("SELECT id, process, title, offset_days FROM checklist_templates ORDER BY id")?;
@@ -48,13 +36,7 @@ pub fn delete_template(conn: &Connection, id: i64) -> VaultResult<()> {
     Ok(())
 }
 
-/// The ids of a checklist's items, in the order they were written.
-pub fn item_ids(conn: &Connection, checklist: ChecklistId) -> VaultResult<Vec<ItemId>> {
-    let mut statement = conn.prepare_cached("SELECT id FROM checklist_items WHERE checklist_id = ?1 ORDER BY id")?;
-    let rows = statement.query_map([checklist], |row| row.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
+/// Write a checklist and its items; returns its id and its items' ids, in order.
 pub fn insert_checklist(
     conn: &Connection,
     staff: StaffId,
@@ -62,7 +44,7 @@ pub fn insert_checklist(
     key_date: Date,
     now: Timestamp,
     items: &[NewItem],
-) -> VaultResult<ChecklistId> {
+) -> VaultResult<(ChecklistId, Vec<ItemId>)> {
     conn.execute(
         "INSERT INTO checklists (staff_id, process, key_date, started_at_ns) VALUES (?1, ?2, ?3, ?4)",
         params![staff, process.as_str(), key_date.to_string(), ns(now)?],
@@ -70,11 +52,13 @@ pub fn insert_checklist(
     let id = conn.last_insert_rowid();
     let mut insert =
         conn.prepare_cached("INSERT INTO checklist_items (checklist_id, kind, title, due) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut item_ids = Vec::with_capacity(items.len());
     for item in items {
         let kind = serde_json::to_string(&item.kind).map_err(|e| VaultError::Refused(e.to_string()))?;
         insert.execute(params![id, kind, item.title, item.due.to_string()])?;
+        item_ids.push(conn.last_insert_rowid());
     }
-    Ok(id)
+    Ok((id, item_ids))
 }
 
 /// An item's state from its stored columns.
@@ -199,8 +183,8 @@ pub fn devices(conn: &Connection) -> VaultResult<Vec<Device>> {
             model: row.get(2)?,
             serial: row.get(3)?,
             assigned_to: row.get(4)?,
-            issued_on: row.get::<_, Option<String>>(5)?.and_then(|d| d.parse().ok()),
-            returned_on: row.get::<_, Option<String>>(6)?.and_then(|d| d.parse().ok()),
+            issued_on: date(row.get(5)?),
+            returned_on: date(row.get(6)?),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

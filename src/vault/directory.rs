@@ -2,6 +2,7 @@
 //! direct grants and accounts. Loads everything into a [`Directory`] in one pass and offers
 //! the writes the use cases need (each called inside the use case's transaction).
 
+use super::columns::date;
 use super::error::{VaultError, VaultResult};
 use crate::domain::access::{Account, DirectGrant, Directory, GrantId, Role, RoleId};
 use crate::domain::staff::{NewStaff, Staff, StaffId, StaffStatus};
@@ -9,10 +10,6 @@ use crate::domain::system::{AccessLevel, LevelId, NewSystem, System, SystemId, S
 use jiff::civil::Date;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
-
-fn date(text: Option<String>) -> Option<Date> {
-    text.and_then(|t| t.parse().ok())
-}
 
 fn date_text(date: Option<Date>) -> Option<String> {
     date.map(|d| d.to_string())

@@ -7,8 +7,10 @@
 
 pub mod attempts;
 pub mod audit_log;
+pub mod authenticators;
 pub mod backup;
 pub mod checklists;
+mod columns;
 pub mod crypto;
 pub mod db;
 pub mod directory;

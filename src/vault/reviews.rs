@@ -1,6 +1,7 @@
 //! Access review campaigns, their frozen items and decisions, and their exports in the database.
 
-use super::checklists::{bad, item_state, ns, timestamp};
+use super::checklists::item_state;
+use super::columns::{bad, ns, timestamp};
 use super::error::VaultResult;
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, Review, ReviewCounts, ReviewItem, Scope, SnapshotItem};

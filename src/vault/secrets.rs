@@ -1,6 +1,7 @@
 //! Shared secrets in the database: records, values (encrypted with the rest of the vault, and
 //! read only when asked for), bounded history, explicit holders and exposures.
 
+use super::columns::date;
 use super::error::VaultResult;
 use crate::domain::secret::SecretString;
 use crate::domain::shared_secret::{Exposure, SecretId, SharedSecret};
@@ -8,10 +9,6 @@ use crate::domain::staff::StaffId;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
-
-fn date(text: Option<String>) -> Option<Date> {
-    text.and_then(|t| t.parse().ok())
-}
 
 /// Every secret's record, without values.
 pub fn all(conn: &Connection) -> VaultResult<Vec<SharedSecret>> {

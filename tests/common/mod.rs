@@ -99,3 +99,21 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn actions(office: &Office) -> Vec<String> {
     office.audit_log().expect("audit").into_iter().map(|r| r.action).collect()
 }
+
+/// Add a staff member with just a name, an email and a team.
+pub fn add_person(office: &mut Office, name: &str, email: &str, team: &str) -> i64 {
+    let draft = keyholder::domain::staff::StaffDraft {
+        full_name: name.into(),
+        email: email.into(),
+        team: team.into(),
+        ..Default::default()
+    };
+    office.add_staff(&draft).expect("add staff")
+}
+
+/// The code an authenticator app with `secret` shows `offset` seconds from the clock's now.
+pub fn code_at_clock(clock: &ManualClock, secret: &[u8], offset: i64) -> String {
+    let now = u64::try_from(clock.now().as_second()).expect("after 1970");
+    keyholder::domain::totp::code_at(secret, totp_rs::Algorithm::SHA1, 6, now.saturating_add_signed(offset))
+        .expect("code")
+}
