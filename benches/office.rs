@@ -158,6 +158,15 @@ fn main() {
     harness.step();
     println!("open that review on screen: {}", ms(t.elapsed()));
     println!("review table frame ({items} items): {}", ms(frame_time(&mut harness, Page::Reviews)));
+    let decisions: Vec<Duration> = (0..10)
+        .map(|_| {
+            harness.key_press(egui::Key::K);
+            let t = Instant::now();
+            harness.step();
+            t.elapsed()
+        })
+        .collect();
+    println!("one review decision (K) applied and drawn: {}", ms(median(decisions)));
     drop(harness);
 
     // Search as you type.

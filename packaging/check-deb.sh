@@ -9,7 +9,7 @@ shot=${2:-target/packages/installed.png}
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get install -y -q "$deb" >/dev/null
+$sudo apt-get install -y -q --reinstall "$deb" >/dev/null  # --reinstall: the same version may be installed already
 expected=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 version=$(/usr/bin/keyholder --version)
 [ "$version" = "keyholder $expected" ] || { echo "check-deb: /usr/bin/keyholder says '$version', expected $expected" >&2; exit 1; }

@@ -14,7 +14,9 @@ trap 'rm -rf "$work"' EXIT
 export XDG_DATA_HOME="$work/data"   # no remembered window size from earlier runs
 KEYHOLDER_PASSWORD="smoke test lantern orbit meadow" "$bin" --vault "$work/office.khv" \
   init --operator "Office Manager" --kdf-memory-mib 19 --kdf-iterations 2 >/dev/null 2>&1
-result=$(scripts/screenshot.sh "$out" -- "$bin" --vault "$work/office.khv" 2>/dev/null)
+if ! result=$(scripts/screenshot.sh "$out" -- "$bin" --vault "$work/office.khv" 2>"$work/err"); then
+  echo "smoke test: failed:" >&2; grep -v WARN "$work/err" >&2; exit 1
+fi
 echo "$result"
 case $result in
   *"(Keyholder,"*) echo "smoke test: ok, the window is up and titled Keyholder ($out)";;

@@ -289,6 +289,16 @@ fn staff_systems_roles_and_access_from_the_command_line() {
     let csv = std::fs::read_to_string(&export).expect("export");
     assert!(csv.starts_with("full_name,email,job_title,team,manager_email,start_date,end_date,status,notes\n"));
     assert!(csv.contains("Sam Carter,sam@example.com,,,kim@example.com,,,active,"), "{csv}");
+    // Personal data: readable by its owner only, and an existing file is never replaced.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&export).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let out = run(with_password(keyholder(&vault).args(["staff", "export", export.to_str().expect("utf-8 path")])));
+    assert!(!out.status.success() && text(&out.stderr).contains("exists"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&export).expect("export"), csv, "unchanged");
 }
 
 #[test]

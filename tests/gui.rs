@@ -484,7 +484,10 @@ fn a_revealed_secret_hides_itself_after_thirty_seconds() {
     harness.get_by_role_and_label(Role::Button, "Reveal for 30 s").click();
     harness.run();
     harness.get_by_label("ribbon-canyon-violet-tractor-7");
-    vault.clock.advance(jiff::SignedDuration::from_secs(30));
+    vault.clock.advance(jiff::SignedDuration::from_secs(29));
+    harness.run();
+    harness.get_by_label("ribbon-canyon-violet-tractor-7");
+    vault.clock.advance(jiff::SignedDuration::from_secs(1));
     harness.run();
     assert!(harness.query_by_label("ribbon-canyon-violet-tractor-7").is_none());
 }
@@ -653,6 +656,16 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     };
     assert!(harness.query_by(disabled).is_some(), "nothing decided yet");
 
+    // With the help open, the keys belong to the dialog, not to the review behind it.
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    harness.key_press(egui::Key::K);
+    harness.run();
+    harness.get_by_label_contains("0 of 2 decided");
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    assert!(!harness.state().help_shown());
+
     harness.key_press(egui::Key::K);
     harness.run();
     harness.get_by_label("Sam Carter — Email (user)");
@@ -672,9 +685,11 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     );
     harness.get_by_label("awaiting revocations (1 open)");
     harness.get_by_label("remove (open)");
-    // Decisions are locked: the keys do nothing now.
-    harness.key_press(egui::Key::K);
+    // Decisions are locked: R on the kept CRM item (the cursor is on it) changes nothing.
+    harness.get_by_label("Sam Carter — CRM (user)");
+    harness.key_press(egui::Key::R);
     harness.run();
+    harness.get_by_label("keep");
     harness.get_by_label("remove (open)");
 }
 

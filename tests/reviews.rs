@@ -56,13 +56,25 @@ fn the_snapshot_is_frozen_when_the_review_starts() {
 
     office.grant("sam@example.com", "Payroll", "user", "helps with expenses", None).unwrap();
     add_person(&mut office, "Lee Park", "lee@example.com", "Sales");
+    office.assign_role("Sales", "lee@example.com").unwrap();
     assert_eq!(office.review_items(id).unwrap(), before, "a grant or person added later is not in it");
 
     let scoped = start(&mut office, "customer-data");
-    let systems: Vec<String> = office.review_items(scoped).unwrap().into_iter().map(|i| i.item.system).collect();
-    assert!(systems.iter().all(|s| s == "CRM" || s == "Payroll"), "{systems:?}");
+    let mut scoped: Vec<(String, String)> =
+        office.review_items(scoped).unwrap().into_iter().map(|i| (i.item.email, i.item.system)).collect();
+    scoped.sort();
+    let expected = [
+        ("kim@example.com", "Payroll"),
+        ("lee@example.com", "CRM"),
+        ("sam@example.com", "CRM"),
+        ("sam@example.com", "Payroll"),
+    ];
+    assert_eq!(scoped, expected.map(|(e, s)| (e.to_owned(), s.to_owned())), "only systems holding customer data");
     let team = start(&mut office, "team:finance");
-    assert!(office.review_items(team).unwrap().iter().all(|i| i.item.email == "kim@example.com"));
+    let team: Vec<(String, String)> =
+        office.review_items(team).unwrap().into_iter().map(|i| (i.item.email, i.item.system)).collect();
+    assert_eq!(team.len(), 2, "Kim's Email and Payroll: {team:?}");
+    assert!(team.iter().all(|(email, _)| email == "kim@example.com"));
     assert!(office.start_review(&NewReview { scope: "team:Nobody", ..Default::default() }).is_err());
 }
 
@@ -205,6 +217,9 @@ fn the_csv_evidence_has_one_row_per_item_with_decision_reviewer_and_times() {
     office.export_review(id, &pdf, &csv_path).unwrap();
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     assert!(office.export_review(id, &pdf, &csv_path).is_err(), "never overwrites");
+    let other_pdf = vault.dir.path().join("other.pdf");
+    assert!(office.export_review(id, &other_pdf, &csv_path).is_err());
+    assert!(!other_pdf.exists(), "a refused export leaves no half of itself behind");
     assert_eq!(office.review_exports(id).unwrap().len(), 1);
 
     let mut reader = csv::Reader::from_path(&csv_path).unwrap();

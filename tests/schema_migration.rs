@@ -41,3 +41,43 @@ fn the_audit_log_refuses_updates_and_deletes() {
     assert!(conn.execute("UPDATE audit_log SET summary = 'z'", []).is_err());
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
 }
+
+#[test]
+fn the_checklist_table_rebuild_keeps_every_checklist_and_item_of_a_version_7_vault() {
+    let mut conn = Connection::open_in_memory().expect("open");
+    schema::migrate_to(&mut conn, 7).expect("to v7");
+    assert_eq!(schema::version(&conn).expect("version"), 7);
+    conn.execute_batch(
+        "INSERT INTO staff (id, full_name, email, status) VALUES (1, 'Sam Carter', 'sam@example.com', 'leaving');
+         INSERT INTO checklists (id, staff_id, process, key_date, started_at_ns) VALUES (5, 1, 'leaver', '2026-11-30', 1);
+         INSERT INTO checklist_items (checklist_id, kind, title, due) VALUES (5, '\"IssueDevices\"', 'a', '2026-11-30');
+         INSERT INTO checklist_items (checklist_id, kind, title, due, state) VALUES (5, '\"IssueDevices\"', 'b', '2026-11-30', 'done');",
+    )
+    .expect("v7 rows");
+    assert!(
+        conn.execute(
+            "INSERT INTO checklists (staff_id, process, key_date, started_at_ns) VALUES (1, 'review', 'x', 1)",
+            []
+        )
+        .is_err(),
+        "v7 has no review checklists"
+    );
+    schema::migrate(&mut conn).expect("to the current version");
+    let kept: (i64, String, i64) = conn
+        .query_row(
+            "SELECT c.id, c.process, count(i.id) FROM checklists c JOIN checklist_items i ON i.checklist_id = c.id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("kept");
+    assert_eq!(kept, (5, "leaver".to_owned(), 2));
+    conn.execute(
+        "INSERT INTO checklists (staff_id, process, key_date, started_at_ns) VALUES (1, 'review', 'x', 1)",
+        [],
+    )
+    .expect("review checklists from v8");
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).expect("fk");
+    assert_eq!(broken, 0);
+    let on: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("pragma");
+    assert_eq!(on, 1, "foreign keys are back on");
+}

@@ -4,7 +4,7 @@ use super::{ChecklistCommand, DeviceCommand, JoinerCommand, LeaverCommand};
 use crate::domain::checklist::{ItemKind, ItemState};
 use crate::domain::staff::StaffDraft;
 use crate::service::{NewJoiner, Office};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::json;
 
 pub fn joiner(office: &mut Office, action: JoinerCommand) -> Result<()> {
@@ -41,13 +41,11 @@ pub fn leaver(office: &mut Office, action: LeaverCommand) -> Result<()> {
                 bail!("name at least one report file: --csv FILE (and --pdf FILE)");
             }
             if let Some(path) = &csv {
-                std::fs::write(path, office.leaver_report_csv(&email)?)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                crate::vault::fsutil::write_new(path, &office.leaver_report_csv(&email)?)?;
                 eprintln!("Wrote {}.", path.display());
             }
             if let Some(path) = &pdf {
-                std::fs::write(path, office.leaver_report_pdf(&email)?)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                crate::vault::fsutil::write_new(path, &office.leaver_report_pdf(&email)?)?;
                 eprintln!("Wrote {}.", path.display());
             }
         }

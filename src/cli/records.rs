@@ -5,11 +5,6 @@ use crate::domain::staff::StaffDraft;
 use crate::service::{Office, access_rows, new_system};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use std::path::Path;
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
-}
 
 pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
     match action {
@@ -85,7 +80,8 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
             eprintln!("Personal details of staff #{id} purged.");
         }
         StaffCommand::Export { file } => {
-            write_file(&file, &office.export_staff_csv()?)?;
+            // Personal data: readable by the owner only, and never over an existing file.
+            crate::vault::fsutil::write_new(&file, &office.export_staff_csv()?)?;
             eprintln!("Wrote {}.", file.display());
         }
         StaffCommand::Import { file, dry_run, skip_invalid } => {

@@ -224,27 +224,39 @@ impl Office {
 
     /// Accept an unused recovery code once; the error says why not.
     fn use_recovery_code(&mut self, code: &str) -> Result<(), String> {
+        const REFUSED: &str = "that recovery code is not valid or was already used";
         let name = self.operator().to_string();
         let hash = recovery_codes::hash(&name, code).map_err(|e| e.to_string())?;
         let now = self.now().to_string();
-        let used = self
-            .vault()
-            .conn()
-            .execute(
-                "UPDATE operator_recovery_codes SET used_at = ?3
-                 WHERE id = (SELECT id FROM operator_recovery_codes
-                             WHERE operator = ?1 AND hash = ?2 AND used_at IS NULL LIMIT 1)",
-                params![name, &hash[..], now],
-            )
-            .map_err(|e| e.to_string())?;
-        if used != 1 {
-            return Err("that recovery code is not valid or was already used".into());
-        }
-        let left = self.operator_totp_status().map(|s| s.recovery_codes_left).unwrap_or(0);
-        let event = AuditEvent::new(
-            "operator.recovery_code_used",
-            format!("{name} used a recovery code instead of the authenticator ({left} left)"),
+        // The code is spent in the same transaction as the audit record that says so.
+        let used = self.record_with(
+            |left: &i64| {
+                AuditEvent::new(
+                    "operator.recovery_code_used",
+                    format!("{name} used a recovery code instead of the authenticator ({left} left)"),
+                )
+            },
+            |tx| {
+                let used = tx.execute(
+                    "UPDATE operator_recovery_codes SET used_at = ?3
+                     WHERE id = (SELECT id FROM operator_recovery_codes
+                                 WHERE operator = ?1 AND hash = ?2 AND used_at IS NULL LIMIT 1)",
+                    params![name, &hash[..], now],
+                )?;
+                if used != 1 {
+                    return Err(VaultError::Refused(REFUSED.into()));
+                }
+                Ok(tx.query_row(
+                    "SELECT count(*) FROM operator_recovery_codes WHERE operator = ?1 AND used_at IS NULL",
+                    [&name],
+                    |r| r.get(0),
+                )?)
+            },
         );
-        self.record(event, |_| Ok(())).map(|_| ()).map_err(|e| e.to_string())
+        match used {
+            Ok(_) => Ok(()),
+            Err(ServiceError::Vault(VaultError::Refused(reason))) => Err(reason),
+            Err(other) => Err(other.to_string()),
+        }
     }
 }

@@ -238,6 +238,10 @@ impl Office {
 
     /// Write both files (never over an existing file) and keep a record of the export.
     pub fn export_review(&mut self, id: i64, pdf: &Path, csv: &Path) -> ServiceResult<()> {
+        if let Some(existing) = [pdf, csv].into_iter().find(|p| p.exists()) {
+            // Checked first so a refused export leaves neither file behind.
+            return Err(crate::service::ServiceError::Invalid(format!("{} already exists", existing.display())));
+        }
         let evidence = self.evidence(id)?;
         let (pdf_bytes, csv_file) = (evidence.pdf(self.settings()?.office_name)?, evidence.csv()?);
         for (path, bytes) in [(pdf, &pdf_bytes), (csv, &csv_file)] {

@@ -13,6 +13,7 @@ pub enum FileTarget {
     Export,
     Report,
     ReviewEvidence,
+    QrPicture,
 }
 
 impl FileTarget {
@@ -24,6 +25,7 @@ impl FileTarget {
             Self::Export => ("Where to write the CSV", true, "access.csv", &["csv"]),
             Self::Report => ("Base name for the report (PDF and CSV)", true, "report", &[]),
             Self::ReviewEvidence => ("Base name for the evidence (PDF and CSV)", true, "access-review", &[]),
+            Self::QrPicture => ("Choose the picture of the QR code", false, "", &["png", "jpg", "jpeg"]),
         }
     }
 }
@@ -83,7 +85,7 @@ pub fn path_field(
 /// A "Choose…" button beside a path field.
 pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<super::commands::Command>) {
     let label = match target {
-        FileTarget::ImportStaff => "Choose file…",
+        FileTarget::ImportStaff | FileTarget::QrPicture => "Choose file…",
         _ => "Choose where…",
     };
     if ui.button(label).on_hover_text("Opens your desktop's file dialog").clicked() {

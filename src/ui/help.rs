@@ -23,7 +23,8 @@ pub fn shortcuts(ctx: &egui::Context, signed_in: bool, commands: &mut Vec<Comman
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
         commands.push(Command::ToggleHelp);
     }
-    if !signed_in {
+    let dialog_open = !ctx.memory(|m| m.is_above_modal_layer(egui::LayerId::background()));
+    if !signed_in || dialog_open {
         return;
     }
     let keys = [

@@ -288,9 +288,11 @@ fn review_ui(
     table_ui(ui, open, commands);
 }
 
-/// K keep, R remove, J next (and the arrow keys), when no text field has the keyboard.
+/// K keep, R remove, J next (and the arrow keys), unless a text field has the keyboard or a
+/// dialog (help, confirmation) is over the review.
 fn keyboard(ui: &egui::Ui, open: &OpenReview, commands: &mut Vec<Command>) {
-    if ui.ctx().egui_wants_keyboard_input() || open.rows.is_empty() {
+    let behind_dialog = !ui.ctx().memory(|m| m.is_above_modal_layer(ui.layer_id()));
+    if ui.ctx().text_edit_focused() || behind_dialog || open.rows.is_empty() {
         return;
     }
     let (keep, remove, next, up) = ui.input(|i| {

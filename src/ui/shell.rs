@@ -121,8 +121,19 @@ impl Shell {
         if let Some(result) = self.view(&command) {
             return result.err().map(|e| Notice::error(e.to_string()));
         }
+        // A review decision changes only the review (mirrored in memory) and its dashboard
+        // row: reading the whole office back on every K or R would cost a 10,000-person office
+        // far more than the decision itself.
+        let decision = matches!(command, Command::DecideReview(_) | Command::KeepReviewGroup);
         let result = self.run(command);
-        let refreshed = self.refresh().and_then(|()| self.records.reload(&self.office));
+        let refreshed = if decision {
+            self.office.recent_audit(AUDIT_PAGE_LIMIT).map(|audit| self.data.audit = audit).and_then(|()| {
+                self.records.due = self.office.due_items_in(&self.records.directory)?;
+                Ok(())
+            })
+        } else {
+            self.refresh().and_then(|()| self.records.reload(&self.office))
+        };
         self.records.update_history(&self.data.audit);
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
@@ -197,6 +208,12 @@ impl Shell {
             Command::SelectSecret(id) => {
                 records.selected_secret = *id;
                 records.revealed = None;
+                // What was typed for one secret must not be applied to the next.
+                records.forms.rotate_value.clear();
+                records.forms.compromise_note.clear();
+                self.totp.secret_uri.clear();
+                self.totp.secret_image.clear();
+                self.totp.secret_code = None;
                 let name = id.and_then(|id| records.secret(id)).map(|s| s.secret.name.clone());
                 records.secret_holders = match name {
                     Some(name) => match self.office.secret_holders(&name) {
@@ -494,6 +511,7 @@ impl Shell {
             FileTarget::Export => self.records.forms.export_path = text,
             FileTarget::Report => self.records.forms.report_path = base(),
             FileTarget::ReviewEvidence => self.reviews.export_base = base(),
+            FileTarget::QrPicture => self.totp.secret_image = text,
         }
     }
 
@@ -702,8 +720,9 @@ impl Shell {
             }
             Command::RotateSecret(id) => {
                 let name = self.records.secret_name(*id)?;
-                let value = std::mem::take(&mut self.records.forms.rotate_value);
-                let completed = self.office.rotate_secret(&name, &value)?;
+                // Cleared only once accepted: a refused value may already be set in the system.
+                let completed = self.office.rotate_secret(&name, &self.records.forms.rotate_value)?;
+                self.records.forms.rotate_value.clear();
                 format!("{name} rotated ({completed} leaver item(s) completed).")
             }
             Command::MarkCompromised(id) => {
@@ -720,17 +739,17 @@ impl Shell {
                         crate::service::ServiceError::Invalid("the interval is a number of days".into())
                     })?),
                 };
-                let value = std::mem::take(&mut forms.secret_value);
                 self.office.add_secret(
                     &forms.secret_name,
                     system,
                     None,
                     &forms.secret_username,
-                    &value,
+                    &forms.secret_value,
                     interval,
                     None,
                     &[],
                 )?;
+                forms.secret_value.clear();
                 format!("{} added.", std::mem::take(&mut forms.secret_name).trim())
             }
             Command::PurgeStaff(staff) => {

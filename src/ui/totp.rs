@@ -226,7 +226,17 @@ pub fn secret_ui(ui: &mut egui::Ui, view: &mut TotpView, secret: i64, commands: 
         ui.weak("None. Paste the account's otpauth:// link or its key, or give a picture of its QR code.");
     }
     text_field(ui, "otpauth:// link or key", &mut view.secret_uri);
-    text_field(ui, "or QR picture file", &mut view.secret_image);
+    ui.horizontal(|ui| {
+        let target = super::file_dialog::FileTarget::QrPicture;
+        super::file_dialog::path_field(
+            ui,
+            "or QR picture file",
+            "/path/to/qr.png",
+            &mut view.secret_image,
+            target,
+            commands,
+        );
+    });
     indented(ui, |ui| {
         let ready = !view.secret_uri.trim().is_empty() || !view.secret_image.trim().is_empty();
         if ui.add_enabled(ready, egui::Button::new("Attach authenticator")).clicked() {

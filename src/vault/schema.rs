@@ -291,34 +291,42 @@ pub fn version(conn: &Connection) -> VaultResult<i64> {
 
 /// Bring the database up to [`VERSION`]. Refuses a database written by a newer Keyholder.
 pub fn migrate(conn: &mut Connection) -> VaultResult<()> {
+    migrate_to(conn, VERSION)
+}
+
+/// Bring the database up to `target` (at most [`VERSION`]); upgrade tests start from an older
+/// version this way.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> VaultResult<()> {
     let current = version(conn)?;
     if current > VERSION {
         return Err(VaultError::Refused(format!(
             "this vault was written by a newer Keyholder (schema {current}, this one knows {VERSION}); update Keyholder"
         )));
     }
-    if current == VERSION {
+    if current >= target {
         return Ok(());
     }
     // Rebuilding a table (SQLite's documented way to change a constraint) needs foreign keys
-    // off, which only takes effect outside a transaction; they are checked before turning on.
+    // off, which only takes effect outside a transaction; each step checks them itself before
+    // it commits, so a step that would break a reference is rolled back whole.
     conn.pragma_update(None, "foreign_keys", false)?;
-    let migrated = run_steps(conn, current);
-    let checked = migrated.and_then(|()| {
-        let problems: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-        match problems {
-            0 => Ok(()),
-            n => Err(VaultError::Damaged(format!("{n} broken reference(s) after upgrading the schema"))),
-        }
-    });
+    let migrated = run_steps(conn, current, target.min(VERSION));
     conn.pragma_update(None, "foreign_keys", true)?;
-    checked
+    migrated
 }
 
-fn run_steps(conn: &mut Connection, current: i64) -> VaultResult<()> {
-    for (from, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+fn run_steps(conn: &mut Connection, current: i64, target: i64) -> VaultResult<()> {
+    let steps = MIGRATIONS.iter().enumerate().skip(current as usize).take((target - current) as usize);
+    for (from, step) in steps {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;
+        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            return Err(VaultError::Damaged(format!(
+                "upgrading the schema to version {} would break {broken} reference(s); nothing was changed",
+                from + 1
+            )));
+        }
         tx.pragma_update(None, "user_version", from as i64 + 1)?;
         tx.commit()?;
     }
