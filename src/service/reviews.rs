@@ -180,9 +180,14 @@ impl Office {
         if review.signed_off_at.is_some() {
             return Err(invalid(format!("review #{review_id} is signed off: its decisions are locked")));
         }
-        let directory = self.directory()?;
+        // Only a reduction needs the system's levels; keep and remove are checked without
+        // reading the office (a reviewer presses K thousands of times).
+        let directory = match decision {
+            Decision::Reduce(_) => Some(self.directory()?),
+            Decision::Keep | Decision::Remove => None,
+        };
         for item in &found {
-            let lower = lower_levels(&directory, item);
+            let lower = directory.as_ref().map(|d| lower_levels(d, item)).unwrap_or_default();
             review::check_decision(&decision, comment, item.item.is_exception(), item.item.privileged, &lower)
                 .map_err(|reason| {
                     invalid(format!("{} on {} ({}): {reason}", item.item.full_name, item.item.system, item.item.level))

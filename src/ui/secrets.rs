@@ -1,5 +1,5 @@
 //! Shared secrets: which are due and why, who could know each, reveal for 30 seconds, copy
-//! (the clipboard is cleared after 20 seconds if it still holds the secret), rotate with a
+//! (the clipboard is cleared after the policy's time if it still holds the secret), rotate with a
 //! generated or typed value, mark as possibly compromised, and add new ones.
 
 use super::commands::Command;
@@ -111,7 +111,11 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
                 }
             }
         }
-        if ui.button("Copy").on_hover_text("Cleared from the clipboard after 20 s if it is still there").clicked() {
+        if ui
+            .button("Copy")
+            .on_hover_text("Cleared from the clipboard after the time set in Settings (policies), if it is still there")
+            .clicked()
+        {
             commands.push(Command::CopySecret(id));
         }
     });
