@@ -315,7 +315,9 @@ fn failed_sign_ins_delay_the_next_attempt_across_restarts_and_reach_the_audit_lo
     let failed: Vec<_> = records.iter().filter(|r| r.action == "operator.sign_in_failed").collect();
     assert_eq!(failed.len(), 1);
     assert!(failed[0].summary.starts_with("3 failed sign-in(s) as Ada"), "{}", failed[0].summary);
-    assert!(!vault.paths().attempts.exists(), "the journal is cleared once recorded");
+    // The journal is emptied once recorded, and kept, so that deleting it can be noticed.
+    let journal = std::fs::read_to_string(vault.paths().attempts).expect("the journal stays");
+    assert_eq!(journal, r#"{"by_name":{}}"#);
 }
 
 #[test]

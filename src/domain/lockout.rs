@@ -20,10 +20,13 @@ pub fn delay_after(failures: u32) -> SignedDuration {
     SignedDuration::from_secs(secs)
 }
 
-/// When the next attempt may be made, or `None` if it may be made now.
+/// When the next attempt may be made, or `None` if it may be made now. Never longer than the
+/// delay itself: a failure stamped in the future (the clock was set back) does not lock anyone
+/// out for days.
 pub fn retry_after(failures: u32, last_failure: Timestamp, now: Timestamp) -> Option<SignedDuration> {
-    let allowed_at = last_failure.checked_add(delay_after(failures)).ok()?;
-    let remaining = now.duration_until(allowed_at);
+    let delay = delay_after(failures);
+    let allowed_at = last_failure.checked_add(delay).ok()?;
+    let remaining = now.duration_until(allowed_at).min(delay);
     (remaining > SignedDuration::ZERO).then_some(remaining)
 }
 
@@ -49,5 +52,13 @@ mod tests {
         let six_secs_later = last.checked_add(SignedDuration::from_secs(6)).unwrap_or(last);
         assert_eq!(retry_after(3, last, six_secs_later), None);
         assert_eq!(retry_after(1, last, last), None);
+    }
+
+    #[test]
+    fn a_failure_stamped_in_the_future_waits_no_longer_than_its_delay() {
+        let now = Timestamp::from_second(1_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        let week_ahead = now.checked_add(SignedDuration::from_hours(24 * 7)).unwrap_or(now);
+        assert_eq!(retry_after(1, week_ahead, now), None);
+        assert_eq!(retry_after(3, week_ahead, now), Some(SignedDuration::from_secs(5)));
     }
 }

@@ -128,7 +128,8 @@ impl Office {
         added
     }
 
-    /// Remove another operator: their slots go, their past stays in the audit log.
+    /// Remove another operator: their slots go, their past stays in the audit log, and the
+    /// data key is replaced, so a copy of the key file they kept opens nothing.
     pub fn remove_operator(&mut self, name: &str, store: &dyn SecretStore) -> ServiceResult<()> {
         let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
         if name == self.operator {
@@ -151,7 +152,46 @@ impl Office {
             slots.remove_operator(&name);
             Ok(())
         })?;
-        Ok(())
+        self.rekey_because(&format!("operator {name} was removed"))
+    }
+
+    /// Replace the vault's data key (the database is re-encrypted; every remaining way in
+    /// keeps working). Old copies of the key file, with old passwords, then open nothing.
+    pub fn rekey(&mut self) -> ServiceResult<()> {
+        self.rekey_because("requested by the operator")
+    }
+
+    fn rekey_because(&mut self, reason: &str) -> ServiceResult<()> {
+        self.vault.rekey()?;
+        let event = AuditEvent::new("vault.rekey", format!("data key replaced ({reason})"));
+        self.record(event, |_| Ok(()))
+    }
+
+    /// Problems found in the key file at sign-in (altered slots), in words for the operator.
+    pub fn key_file_problems(&self) -> Vec<String> {
+        self.vault.key_file_problems().to_vec()
+    }
+
+    /// Remove the key-file slots found altered and seal the file again; audited.
+    pub fn repair_key_file(&mut self) -> ServiceResult<Vec<String>> {
+        let repaired = self.vault.repair_key_file()?;
+        if !repaired.is_empty() {
+            let event =
+                AuditEvent::new("vault.key_file_repaired", format!("key file repaired: {}", repaired.join("; ")));
+            self.record(event, |_| Ok(()))?;
+        }
+        Ok(repaired)
+    }
+
+    /// Replace the recovery key (the old one stops working). Returns the new one, to be shown
+    /// once and then dropped.
+    pub fn new_recovery_key(&mut self) -> ServiceResult<zeroize::Zeroizing<String>> {
+        use crate::domain::recovery_key;
+        let bytes = zeroize::Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
+        self.vault.update_slots(|slots, key| slots.set_recovery(key, bytes.as_ref(), KdfParams::FLOOR))?;
+        let event = AuditEvent::new("vault.recovery_key", format!("{} made a new recovery key", self.operator));
+        self.record(event, |_| Ok(()))?;
+        Ok(recovery_key::format(&bytes))
     }
 
     /// Change the signed-in operator's password: one slot is rewrapped, the database is not
@@ -175,15 +215,7 @@ impl Office {
 
     /// The cost of the signed-in operator's slot, reused for new slots.
     fn current_kdf(&self) -> KdfParams {
-        self.vault
-            .slots()
-            .slots
-            .iter()
-            .find_map(|slot| match slot {
-                crate::vault::slots::Slot::Password { operator, kdf, .. } if *operator == self.operator => Some(*kdf),
-                _ => None,
-            })
-            .unwrap_or(KdfParams::DEFAULT_MINIMUM)
+        self.vault.slots().password_kdf(&self.operator).unwrap_or(KdfParams::DEFAULT_MINIMUM)
     }
 
     // --- remember on this computer ---------------------------------------------------------

@@ -240,9 +240,9 @@ impl Office {
     /// Move pending failed sign-ins into the audit log together with `event`, in one
     /// transaction; the journal is cleared only once that is committed.
     fn record_sign_in(&mut self, event: AuditEvent) -> ServiceResult<()> {
-        let failures = self.vault().pending_failures();
-        let operator = self.operator().to_string();
         let now = self.now();
+        let failures = self.vault().pending_failures(now)?;
+        let operator = self.operator().to_string();
         self.vault_mut().write(&operator, now, event, |tx| {
             for (name, failed) in &failures {
                 let first = failed.log.first().map(ToString::to_string).unwrap_or_default();

@@ -61,6 +61,13 @@ pub fn append(conn: &Connection, operator: &str, at: Timestamp, event: &AuditEve
     Ok(seq)
 }
 
+/// The hash of record `seq`, if there is one.
+pub fn hash_at(conn: &Connection, seq: i64) -> VaultResult<Option<[u8; 32]>> {
+    let hash: Option<Vec<u8>> =
+        conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |row| row.get(0)).optional()?;
+    Ok(hash.and_then(|bytes| bytes.try_into().ok()))
+}
+
 /// The newest `limit` records, newest first.
 pub fn recent(conn: &Connection, limit: usize) -> VaultResult<Vec<AuditRecord>> {
     let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1")?;

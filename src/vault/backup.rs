@@ -93,7 +93,8 @@ pub fn restore(file: &Path, target: &VaultPaths) -> VaultResult<()> {
     target.prepare_new()?;
     let result = (|| {
         fsutil::write_atomic(&target.database, &database)?;
-        slots.save(&target.slots)
+        slots.save(&target.slots)?;
+        super::attempts::Attempts::new(target.attempts.clone(), true).clear()
     })();
     if result.is_err() {
         target.remove_unfinished();

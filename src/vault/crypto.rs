@@ -23,6 +23,13 @@ impl DataKey {
         Ok(Self(Zeroizing::new(random_array()?)))
     }
 
+    /// A key from unsealed bytes; `None` unless there are exactly 32.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let mut key = Zeroizing::new([0_u8; KEY_BYTES]);
+        key.as_mut_slice().copy_from_slice(bytes.get(..KEY_BYTES).filter(|_| bytes.len() == KEY_BYTES)?);
+        Some(Self(key))
+    }
+
     pub fn bytes(&self) -> &[u8; KEY_BYTES] {
         &self.0
     }

@@ -15,6 +15,15 @@ pub fn run_pragma(conn: &Connection, sql: &str) -> VaultResult<()> {
     Ok(())
 }
 
+/// The first read is where a wrong key shows; anything else there (no permission, read-only
+/// medium, full disk) is said as what it is, not as damage.
+fn first_read_error(error: rusqlite::Error) -> VaultError {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => VaultError::KeyRejected,
+        _ => VaultError::from(error),
+    }
+}
+
 /// Open an existing or new encrypted database with `key`. A wrong key or a damaged first page
 /// shows as an error here, before any data is read.
 pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection> {
@@ -27,11 +36,7 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
     conn.execute_batch(&key.pragma()).map_err(|_| VaultError::Damaged("the encryption key was not accepted".into()))?;
     run_pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
     run_pragma(&conn, "PRAGMA cipher_memory_security = ON")?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(|_| {
-        VaultError::Damaged(
-            "the database does not open with the key from its key file (it was damaged or replaced)".into(),
-        )
-    })?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(first_read_error)?;
     run_pragma(&conn, "PRAGMA journal_mode = WAL")?;
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     run_pragma(&conn, "PRAGMA foreign_keys = ON")?;

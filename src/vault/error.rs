@@ -22,8 +22,29 @@ pub enum VaultError {
     TooManyAttempts { retry_in_secs: i64 },
     #[error("{0}")]
     Refused(String),
+    #[error(
+        "Keyholder cannot record this sign-in attempt beside the vault, so it checks no password until it can: {0}"
+    )]
+    CannotCountAttempt(Box<VaultError>),
+    #[error("operator {0} was removed from this vault and cannot sign in")]
+    OperatorRemoved(String),
+    #[error(
+        "this database is older than its key file: {missing} change(s) are missing (an older copy of office          database was put back). Restore the most recent backup with `keyholder restore`"
+    )]
+    RolledBack { missing: i64 },
+    #[error(
+        "this database does not match its key file: their histories differ after change {at}. Restore the most          recent backup with `keyholder restore`"
+    )]
+    HistoryDiverged { at: i64 },
     #[error("the vault is damaged: {0}")]
     Damaged(String),
+    #[error(
+        "the database does not open with the key from its key file: the database or the key file was damaged or \
+         replaced by another copy (restore both from the same backup)"
+    )]
+    KeyRejected,
+    #[error("the vault's files cannot be opened here: {0}")]
+    CannotOpen(String),
     #[error("the key file {path} cannot be read: {reason}")]
     BadSlotFile { path: PathBuf, reason: String },
     #[error("the OS keyring is not available: {0}")]
@@ -65,6 +86,15 @@ impl From<rusqlite::Error> for VaultError {
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 Self::Damaged("a page failed its integrity check".to_owned())
             }
+            Some(ErrorCode::ReadOnly) => Self::CannotOpen(
+                "the folder or disk is read-only, and Keyholder must write beside the vault (copy the vault's \
+                 folder to a writable place)"
+                    .to_owned(),
+            ),
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Self::CannotOpen(
+                "no permission to read and write the vault's folder, or it is on a read-only disk".to_owned(),
+            ),
+            Some(ErrorCode::SystemIoFailure) => Self::CannotOpen(format!("the disk reported an error ({error})")),
             // SQLite's own message names the failing constraint or table, never a bound value.
             _ => Self::Database(error.to_string()),
         }

@@ -48,6 +48,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> VaultResult<()> {
     result
 }
 
+/// Remove temporary files left beside `path` by a process that was killed while replacing it
+/// (`<name>.<tag>-<pid>.tmp`). Call only while holding the vault's process lock. Best effort:
+/// a file that cannot be removed is only clutter.
+pub fn remove_stale_temp_files(path: &Path) {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else { return };
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let prefix = format!("{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        let stale = file_name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".tmp")).is_some_and(|middle| {
+            middle.rsplit_once('-').is_some_and(|(tag, pid)| !tag.is_empty() && pid.chars().all(|c| c.is_ascii_digit()))
+        });
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Make a rename or a new file in a folder durable.
 pub fn sync_parent(path: &Path) -> VaultResult<()> {
     #[cfg(unix)]

@@ -20,9 +20,14 @@ impl ProcessLock {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            // Never follow a link planted in the vault's folder: we truncate what we open.
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
         }
-        let mut file = options.open(path).map_err(|e| VaultError::io("cannot open lock file", path, e))?;
+        let mut file = options.open(path).map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => not_a_lock_file(path, "it is a symbolic link"),
+            _ => VaultError::io("cannot open lock file", path, e),
+        })?;
+        check_plain_file(&file, path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -41,6 +46,30 @@ impl ProcessLock {
     }
 }
 
+fn not_a_lock_file(path: &Path, why: &str) -> VaultError {
+    VaultError::Refused(format!(
+        "{} is not Keyholder's lock file ({why}); someone may be trying to make Keyholder overwrite another \
+         file. Remove it and try again",
+        path.display()
+    ))
+}
+
+/// A hard link would make us truncate the file it shares with (another user's, a system file).
+fn check_plain_file(file: &File, path: &Path) -> VaultResult<()> {
+    let meta = file.metadata().map_err(|e| VaultError::io("cannot inspect lock file", path, e))?;
+    if !meta.is_file() {
+        return Err(not_a_lock_file(path, "it is not a plain file"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() != 1 {
+            return Err(not_a_lock_file(path, "it has another name (a hard link)"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +85,21 @@ mod tests {
         }
         drop(first);
         ProcessLock::acquire(&path).map(drop)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_refused_and_its_target_left_alone() -> VaultResult<()> {
+        let dir = tempfile::tempdir().map_err(|e| VaultError::io("tempdir", ".", e))?;
+        let target = dir.path().join("precious.txt");
+        std::fs::write(&target, b"keep me").map_err(|e| VaultError::io("write", &target, e))?;
+        let symlink = dir.path().join("a.lock");
+        std::os::unix::fs::symlink(&target, &symlink).map_err(|e| VaultError::io("symlink", &symlink, e))?;
+        assert!(matches!(ProcessLock::acquire(&symlink), Err(VaultError::Refused(_))));
+        let hard = dir.path().join("b.lock");
+        std::fs::hard_link(&target, &hard).map_err(|e| VaultError::io("link", &hard, e))?;
+        assert!(matches!(ProcessLock::acquire(&hard), Err(VaultError::Refused(_))));
+        assert_eq!(std::fs::read(&target).ok(), Some(b"keep me".to_vec()));
+        Ok(())
     }
 }

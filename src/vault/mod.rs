@@ -14,11 +14,14 @@ mod columns;
 pub mod crypto;
 pub mod db;
 pub mod directory;
+pub mod envelope;
 pub mod error;
+pub mod filesystem;
 pub mod fsutil;
 pub mod keystore;
 pub mod lockfile;
 pub mod operators;
+pub mod rekey;
 pub mod reviews;
 pub mod schema;
 pub mod secrets;
@@ -35,7 +38,7 @@ use jiff::Timestamp;
 use keystore::SecretStore;
 use lockfile::ProcessLock;
 use rusqlite::Connection;
-use slots::SlotFile;
+use slots::{Generation, SlotFile};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -71,6 +74,13 @@ impl VaultPaths {
         PathBuf::from(name)
     }
 
+    /// The key file of a change of data key that has not finished yet.
+    pub fn slots_next(&self) -> PathBuf {
+        let mut name = self.slots.as_os_str().to_os_string();
+        name.push(".next");
+        PathBuf::from(name)
+    }
+
     pub fn exists(&self) -> bool {
         self.database.exists() || self.slots.exists()
     }
@@ -88,9 +98,30 @@ impl VaultPaths {
 
     /// Remove a vault that failed to come into being (create, restore). Best effort.
     pub fn remove_unfinished(&self) {
-        for path in [&self.database, &self.slots, &self.wal(), &self.shm(), &self.lock] {
+        for path in [&self.database, &self.slots, &self.wal(), &self.shm(), &self.lock, &self.attempts] {
             let _ = std::fs::remove_file(path);
         }
+    }
+
+    /// Refuse a database file that cannot be a vault before SQLite touches it (SQLite would
+    /// write a new header into an empty file), and one on a network or FUSE file system.
+    pub fn check_database_file(&self) -> VaultResult<()> {
+        let size = |path: &Path| std::fs::metadata(path).map(|m| m.len());
+        let length = match size(&self.database) {
+            Ok(length) => length,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(VaultError::NotFound(self.database.clone()));
+            }
+            Err(e) => return Err(VaultError::io("cannot read", &self.database, e)),
+        };
+        // Right after creation the data may still be only in the write-ahead log.
+        if length == 0 && size(&self.wal()).unwrap_or(0) == 0 {
+            return Err(VaultError::Damaged(format!(
+                "{} is empty (0 bytes): it was truncated or is not a Keyholder vault; restore a backup",
+                self.database.display()
+            )));
+        }
+        filesystem::check_local(&self.database)
     }
 
     /// The vault's display name: the file name without its extension.
@@ -106,12 +137,24 @@ pub enum Credential<'a> {
     RecoveryKey { key: &'a str },
 }
 
+impl Credential<'_> {
+    fn operator(&self) -> Option<&OperatorName> {
+        match self {
+            Self::Password { operator, .. } | Self::Keyring { operator, .. } => Some(operator),
+            Self::RecoveryKey { .. } => None,
+        }
+    }
+}
+
 /// An open vault. Holds the data key until dropped (then it is wiped).
 pub struct Vault {
     paths: VaultPaths,
     conn: Connection,
     key: DataKey,
     slots: SlotFile,
+    /// What was found wrong with the key file at sign-in (altered slots); while there is
+    /// anything, the key file is not rewritten, so the evidence stays.
+    key_file_problems: Vec<String>,
     _lock: ProcessLock,
 }
 
@@ -154,6 +197,7 @@ impl Vault {
         now: Timestamp,
         lock: ProcessLock,
     ) -> VaultResult<Created> {
+        filesystem::check_local(&paths.database)?;
         let key = DataKey::random()?;
         let recovery_bytes = Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
         let recovery_text = recovery_key::format(&recovery_bytes);
@@ -175,61 +219,135 @@ impl Vault {
             &AuditEvent::new("vault.create", format!("vault created with first operator {operator}")),
         )?;
         tx.commit()?;
+        let (changes, hash) = audit_log::head(&conn)?;
+        slots.generation = Generation::new(changes, &hash);
+        slots.authenticate(&key)?;
         slots.save(&paths.slots)?;
+        Attempts::new(paths.attempts.clone(), true).clear()?;
         fsutil::sync_parent(&paths.database)?;
-        Ok(Created { vault: Self { paths: paths.clone(), conn, key, slots, _lock: lock }, recovery_key: recovery_text })
+        let vault = Self { paths: paths.clone(), conn, key, slots, key_file_problems: Vec::new(), _lock: lock };
+        Ok(Created { vault, recovery_key: recovery_text })
     }
 
     /// Open the vault. A wrong credential changes no vault file; it is only counted in the
-    /// attempts journal.
+    /// attempts journal (counted before the check, and taken back when it was right).
     pub fn unlock(paths: &VaultPaths, credential: Credential<'_>, now: Timestamp) -> VaultResult<Self> {
-        if !paths.database.exists() {
-            return Err(VaultError::NotFound(paths.database.clone()));
-        }
+        paths.check_database_file()?;
         let slots = SlotFile::load(&paths.slots)?;
-        let journal = Attempts::new(paths.attempts.clone());
-        let key = match credential {
-            Credential::Password { operator, password } => {
-                journal.check(operator.as_str(), now)?;
-                match slots.open_with_password(operator, password)? {
-                    Some(key) => key,
-                    None => {
-                        journal.record_failure(operator.as_str(), now)?;
-                        return Err(VaultError::WrongPassword);
-                    }
-                }
-            }
-            Credential::RecoveryKey { key } => {
-                journal.check(attempts::RECOVERY, now)?;
-                let opened = match recovery_key::parse(key) {
-                    Ok(bytes) => slots.open_with_recovery(bytes.as_ref())?,
-                    Err(_) => None,
-                };
-                match opened {
-                    Some(key) => key,
-                    None => {
-                        journal.record_failure(attempts::RECOVERY, now)?;
-                        return Err(VaultError::WrongRecoveryKey);
-                    }
-                }
-            }
-            Credential::Keyring { operator, store } => {
-                let account =
-                    slots.keyring_account(operator).ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
-                let secret = store.get(account)?.ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?;
-                slots
-                    .open_with_keyring_secret(operator, &secret)
-                    .ok_or_else(|| VaultError::NotRemembered(operator.to_string()))?
-            }
-        };
+        let journal = Attempts::new(paths.attempts.clone(), slots.is_authenticated());
+        let key = open_counted(&slots, &credential, &journal, now)?;
         let lock = ProcessLock::acquire(&paths.lock)?;
-        let mut conn = db::open(&paths.database, &key, false)?;
+        fsutil::remove_stale_temp_files(&paths.slots);
+        let (mut conn, slots, key) = open_database(paths, slots, key, &credential)?;
         let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
         if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
             return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
         }
+        if let Some(operator) = credential.operator()
+            && operators::is_removed(&conn, operator)?
+        {
+            return Err(VaultError::OperatorRemoved(operator.to_string()));
+        }
+        let key_file_problems = slots.problems(&key)?;
+        if key_file_problems.is_empty() && slots.is_authenticated() {
+            check_generation(&conn, &slots.generation)?;
+        }
         schema::migrate(&mut conn)?;
-        Ok(Self { paths: paths.clone(), conn, key, slots, _lock: lock })
+        let mut vault = Self { paths: paths.clone(), conn, key, slots, key_file_problems, _lock: lock };
+        vault.upgrade_key_file(&credential)?;
+        Ok(vault)
+    }
+
+    /// Bring a key file written by an earlier version up to format 2: the slot just used is
+    /// sealed again with its secret, and the file gets its MACs and generation.
+    fn upgrade_key_file(&mut self, credential: &Credential<'_>) -> VaultResult<()> {
+        let current = self.slots.is_authenticated() && self.slots.legacy_slots().is_empty();
+        if current || !self.key_file_problems.is_empty() {
+            return self.sync_generation();
+        }
+        let kdf_of =
+            |slots: &SlotFile, name: &OperatorName| slots.password_kdf(name).unwrap_or(KdfParams::DEFAULT_MINIMUM);
+        self.update_slots(|slots, key| match credential {
+            Credential::Password { operator, password } => {
+                let kdf = kdf_of(slots, operator);
+                slots.set_password(key, operator, password, kdf)
+            }
+            Credential::RecoveryKey { key: text } => match recovery_key::parse(text) {
+                Ok(bytes) => slots.set_recovery(key, bytes.as_ref(), KdfParams::FLOOR),
+                Err(_) => Ok(()),
+            },
+            // A remembered key is sealed again when the operator next chooses "remember".
+            Credential::Keyring { .. } => Ok(()),
+        })
+    }
+
+    /// Record in the key file how far the history has got, so an older database put back
+    /// beside it is noticed. Skipped while the key file has problems (they stay as evidence).
+    fn sync_generation(&mut self) -> VaultResult<()> {
+        let (changes, hash) = audit_log::head(&self.conn)?;
+        let generation = Generation::new(changes, &hash);
+        if generation == self.slots.generation || !self.key_file_problems.is_empty() {
+            return Ok(());
+        }
+        self.update_slots(|slots, _| {
+            slots.generation = generation;
+            Ok(())
+        })
+    }
+
+    /// Replace the data key: the database is re-encrypted and every slot sealed to the new
+    /// key, so copies of older key files (a removed operator's, an old password's) open
+    /// nothing. A crash part-way leaves `.keys.next`, which the next sign-in completes or drops.
+    pub fn rekey(&mut self) -> VaultResult<()> {
+        self.refuse_if_key_file_damaged()?;
+        let new_key = DataKey::random()?;
+        let mut next = self.slots.clone();
+        next.rewrap(&new_key)?;
+        let (changes, hash) = audit_log::head(&self.conn)?;
+        next.generation = Generation::new(changes, &hash);
+        next.authenticate(&new_key)?;
+        let next_path = self.paths.slots_next();
+        next.save(&next_path)?;
+        if let Err(error) = rekey::rekey_database(&self.conn, &new_key) {
+            let _ = std::fs::remove_file(&next_path);
+            return Err(error);
+        }
+        self.key = new_key;
+        self.slots = next;
+        std::fs::rename(&next_path, &self.paths.slots)
+            .map_err(|e| VaultError::io("cannot replace", &self.paths.slots, e))?;
+        fsutil::sync_parent(&self.paths.slots)
+    }
+
+    pub fn key_file_problems(&self) -> &[String] {
+        &self.key_file_problems
+    }
+
+    fn refuse_if_key_file_damaged(&self) -> VaultResult<()> {
+        match self.key_file_problems.first() {
+            Some(problem) => Err(VaultError::Damaged(format!(
+                "{} — the key file is not changed until it is repaired (`keyholder repair-key-file`)",
+                problem.trim_start_matches("the key file is damaged: ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Drop the slots found altered and seal the file again (the audit record is the
+    /// caller's). Returns the problems that were repaired.
+    pub fn repair_key_file(&mut self) -> VaultResult<Vec<String>> {
+        let altered = self.slots.altered_slots(&self.key)?;
+        let problems = std::mem::take(&mut self.key_file_problems);
+        let repaired = self.update_slots(|slots, _| {
+            slots.remove_slots(&altered);
+            Ok(())
+        });
+        if let Err(error) = repaired {
+            self.key_file_problems = problems;
+            return Err(error);
+        }
+        self.sync_generation()?;
+        Ok(problems)
     }
 
     pub fn paths(&self) -> &VaultPaths {
@@ -253,28 +371,37 @@ impl Vault {
     }
 
     /// Failed sign-ins recorded since the last success, to be moved into the audit log.
-    pub fn pending_failures(&self) -> std::collections::BTreeMap<String, attempts::Failures> {
-        Attempts::new(self.paths.attempts.clone()).pending()
+    pub fn pending_failures(
+        &self,
+        now: Timestamp,
+    ) -> VaultResult<std::collections::BTreeMap<String, attempts::Failures>> {
+        self.journal().pending(now)
+    }
+
+    fn journal(&self) -> Attempts {
+        Attempts::new(self.paths.attempts.clone(), true)
     }
 
     /// Refuse while the delay after earlier failed sign-ins of `name` has not passed.
     pub fn check_attempts(&self, name: &str, now: Timestamp) -> VaultResult<()> {
-        Attempts::new(self.paths.attempts.clone()).check(name, now)
+        self.journal().check(name, now)
     }
 
     /// Count a failed second step of sign-in like a wrong password.
     pub fn record_failure(&self, name: &str, now: Timestamp) -> VaultResult<()> {
-        Attempts::new(self.paths.attempts.clone()).record_failure(name, now)
+        self.journal().record_failure(name, now)
     }
 
     pub fn clear_failures(&self) -> VaultResult<()> {
-        Attempts::new(self.paths.attempts.clone()).clear()
+        self.journal().clear()
     }
 
     /// Apply a change to the key slots and save them atomically; memory follows only on success.
     pub fn update_slots(&mut self, change: impl FnOnce(&mut SlotFile, &DataKey) -> VaultResult<()>) -> VaultResult<()> {
+        self.refuse_if_key_file_damaged()?;
         let mut next = self.slots.clone();
         change(&mut next, &self.key)?;
+        next.authenticate(&self.key)?;
         next.save(&self.paths.slots)?;
         self.slots = next;
         Ok(())
@@ -303,13 +430,18 @@ impl Vault {
         let value = work(&tx)?;
         audit_log::append(&tx, operator, now, &event(&value))?;
         tx.commit()?;
+        // The change is committed whatever happens next. A key file that lags behind only
+        // notices a rollback less precisely; it catches up at the next write or at lock.
+        if let Err(error) = self.sync_generation() {
+            tracing::warn!("the key file's generation was not updated: {error}");
+        }
         Ok(value)
     }
 
     /// Check the database pages (SQLCipher HMACs), SQLite's structure and the audit chain.
     /// Returns the problems found; empty means healthy.
     pub fn verify(&self) -> VaultResult<Vec<String>> {
-        let mut problems = Vec::new();
+        let mut problems = self.key_file_problems.clone();
         let mut collect = |sql: &str, ok_word: Option<&str>| -> VaultResult<()> {
             let mut statement = self.conn.prepare(sql)?;
             let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
@@ -327,6 +459,105 @@ impl Vault {
             problems.push(broken.to_string());
         }
         Ok(problems)
+    }
+}
+
+impl Drop for Vault {
+    fn drop(&mut self) {
+        // Best effort: a failure here only makes rollback detection less precise.
+        if let Err(error) = self.sync_generation() {
+            tracing::warn!("the key file's generation was not updated at close: {error}");
+        }
+    }
+}
+
+/// Open the data key with the credential, counting the attempt in the journal first.
+fn open_counted(
+    slots: &SlotFile,
+    credential: &Credential<'_>,
+    journal: &Attempts,
+    now: Timestamp,
+) -> VaultResult<DataKey> {
+    let (name, wrong) = match credential {
+        Credential::Password { operator, .. } if slots.has_operator(operator) => {
+            (operator.as_str(), VaultError::WrongPassword)
+        }
+        Credential::Password { .. } => (attempts::UNKNOWN, VaultError::WrongPassword),
+        Credential::RecoveryKey { .. } => (attempts::RECOVERY, VaultError::WrongRecoveryKey),
+        Credential::Keyring { operator, .. } => {
+            return open_with(slots, credential)?.ok_or_else(|| VaultError::NotRemembered(operator.to_string()));
+        }
+    };
+    journal.begin(name, now)?;
+    match open_with(slots, credential) {
+        Ok(Some(key)) => journal.succeeded(name, now).map(|()| key),
+        Ok(None) => Err(wrong),
+        // Damage is not a guess: take the attempt back.
+        Err(error) => {
+            journal.succeeded(name, now)?;
+            Err(error)
+        }
+    }
+}
+
+fn open_with(slots: &SlotFile, credential: &Credential<'_>) -> VaultResult<Option<DataKey>> {
+    match credential {
+        Credential::Password { operator, password } => slots.open_with_password(operator, password),
+        Credential::RecoveryKey { key } => match recovery_key::parse(key) {
+            Ok(bytes) => slots.open_with_recovery(bytes.as_ref()),
+            Err(_) => Ok(None),
+        },
+        Credential::Keyring { operator, store } => {
+            let Some(account) = slots.keyring_account(operator) else { return Ok(None) };
+            match store.get(account)? {
+                Some(secret) => slots.open_with_keyring_secret(operator, &secret),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
+/// Open the database with the key from the key file, finishing or dropping an interrupted
+/// change of data key (`.keys.next`) on the way.
+fn open_database(
+    paths: &VaultPaths,
+    slots: SlotFile,
+    key: DataKey,
+    credential: &Credential<'_>,
+) -> VaultResult<(Connection, SlotFile, DataKey)> {
+    let next_path = paths.slots_next();
+    match db::open(&paths.database, &key, false) {
+        Ok(conn) => {
+            if next_path.exists() {
+                // The change of key never reached the database: its new key file is void.
+                std::fs::remove_file(&next_path).map_err(|e| VaultError::io("cannot remove", &next_path, e))?;
+            }
+            Ok((conn, slots, key))
+        }
+        Err(VaultError::KeyRejected) if next_path.exists() => {
+            let next = SlotFile::load(&next_path)?;
+            let next_key = open_with(&next, credential)?.ok_or(VaultError::KeyRejected)?;
+            let conn = db::open(&paths.database, &next_key, false)?;
+            std::fs::rename(&next_path, &paths.slots).map_err(|e| VaultError::io("cannot replace", &paths.slots, e))?;
+            fsutil::sync_parent(&paths.slots)?;
+            Ok((conn, next, next_key))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Refuse a database older than its key file, or one whose history went another way.
+fn check_generation(conn: &Connection, expected: &Generation) -> VaultResult<()> {
+    if expected.changes == 0 {
+        return Ok(());
+    }
+    let (changes, _) = audit_log::head(conn)?;
+    if changes < expected.changes {
+        return Err(VaultError::RolledBack { missing: expected.changes - changes });
+    }
+    match audit_log::hash_at(conn, expected.changes)? {
+        Some(hash) if hex::encode(hash) == expected.last_hash => Ok(()),
+        _ => Err(VaultError::HistoryDiverged { at: expected.changes }),
     }
 }
 

@@ -42,6 +42,15 @@ pub fn mark_removed(conn: &Connection, name: &OperatorName, now: Timestamp) -> V
     Ok(())
 }
 
+/// Whether the database marks `name` as removed (an operator it does not know counts as
+/// removed: their slot can only come from an altered or foreign key file).
+pub fn is_removed(conn: &Connection, name: &OperatorName) -> VaultResult<bool> {
+    let removed: Option<Option<String>> = conn
+        .query_row("SELECT removed_at FROM operators WHERE name = ?1", [name.as_str()], |row| row.get(0))
+        .optional()?;
+    Ok(!matches!(removed, Some(None)))
+}
+
 /// Current operators, by name.
 pub fn active(conn: &Connection) -> VaultResult<Vec<OperatorRow>> {
     let mut statement =
