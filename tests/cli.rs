@@ -116,12 +116,21 @@ fn passwd_and_recover_change_the_password() {
     let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", OTHER_PASSWORD));
     assert!(out.status.success());
 
+    // The recovery key never goes in an argument (other users can read those with `ps`).
     let out = run(keyholder(&vault)
-        .args(["recover", "--recovery-key", recovery_key.trim()])
+        .arg("recover")
+        .env("KEYHOLDER_RECOVERY_KEY", recovery_key.trim())
         .env("KEYHOLDER_NEW_PASSWORD", PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(keyholder(&vault).arg("verify").env("KEYHOLDER_PASSWORD", PASSWORD));
     assert!(out.status.success());
+    let out = with_stdin(
+        keyholder(&vault).args(["recover", "--password-stdin"]),
+        &format!("{}\n{OTHER_PASSWORD}\n", recovery_key.trim()),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(keyholder(&vault).args(["recover", "--recovery-key", recovery_key.trim()]));
+    assert!(!out.status.success(), "the argument form is gone");
 }
 
 #[test]

@@ -14,6 +14,9 @@ use std::sync::Arc;
 /// Run one command. `store` is the OS keyring in production and a fake in tests.
 pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<ExitCode> {
     let vault = cli.vault.clone().unwrap_or_else(default_vault_path);
+    if cli.allow_network_filesystem {
+        crate::vault::filesystem::allow_network_filesystems();
+    }
     let mut passwords = Passwords::new(cli.password_stdin, cli.totp.clone());
     let operator = cli.operator.as_deref();
     let Some(command) = cli.command else {
@@ -52,11 +55,32 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             office.change_password(&current, &new)?;
             eprintln!("Password changed for {}.", office.operator());
         }
-        Command::Recover { recovery_key } => {
-            let new = passwords.require_new(0)?;
-            let key = crate::domain::secret::SecretString::new(recovery_key);
+        Command::Recover => {
+            let key = passwords.require_recovery_key()?;
+            let new = passwords.require_new(1)?;
             let office = Office::recover(&vault, &key, operator, &new, clock)?;
             eprintln!("New password set for {}.", office.operator());
+        }
+        Command::RecoveryKey => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            let key = office.new_recovery_key()?;
+            eprintln!("A new recovery key follows; the old one no longer works. Write it down and keep it offline:");
+            out!("{}", key.as_str());
+        }
+        Command::Rekey => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            office.rekey()?;
+            eprintln!("The vault's data key was replaced; older copies of its key file open nothing now.");
+        }
+        Command::RepairKeyFile => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            let repaired = office.repair_key_file()?;
+            if repaired.is_empty() {
+                eprintln!("The key file is intact; nothing to repair.");
+            }
+            for problem in repaired {
+                eprintln!("repaired: {problem}");
+            }
         }
         Command::Operator { action } => {
             if let OperatorCommand::Totp { action: OperatorTotpCommand::Disable { code } } = &action {
@@ -223,6 +247,9 @@ fn sign_in(
         None => Office::sign_in(vault, SignIn { operator, method: SignInMethod::Keyring(store), second_factor }, clock)
             .map_err(|e| anyhow::anyhow!("{e}. Give the password with KEYHOLDER_PASSWORD or --password-stdin"))?,
     };
+    for problem in office.key_file_problems() {
+        eprintln!("warning: {problem} (see `keyholder repair-key-file`)");
+    }
     Ok(office)
 }
 

@@ -75,6 +75,20 @@ impl Passwords {
         }
     }
 
+    /// The recovery key: KEYHOLDER_RECOVERY_KEY, or the first stdin line with --password-stdin.
+    pub fn require_recovery_key(&mut self) -> Result<SecretString> {
+        if let Ok(value) = std::env::var("KEYHOLDER_RECOVERY_KEY") {
+            return Ok(SecretString::new(value));
+        }
+        match self.stdin_line(0)? {
+            Some(key) => Ok(key),
+            None => bail!(
+                "no recovery key given: set KEYHOLDER_RECOVERY_KEY, or use --password-stdin with the recovery key on \
+                 the first line and the new password on the second"
+            ),
+        }
+    }
+
     /// A new password: KEYHOLDER_NEW_PASSWORD, or stdin line `line` (0-based).
     pub fn require_new(&mut self, line: usize) -> Result<SecretString> {
         if let Ok(value) = std::env::var("KEYHOLDER_NEW_PASSWORD") {

@@ -40,6 +40,10 @@ pub struct Cli {
     /// The authenticator code, for operators with two-step sign-in on.
     #[arg(long, global = true, env = "KEYHOLDER_TOTP", value_name = "CODE")]
     pub totp: Option<String>,
+    /// Open a vault on a network or FUSE file system (NFS, SMB, sshfs, cloud drives) anyway.
+    /// Unsafe: SQLite's locking is unreliable there and sync tools can split the vault.
+    #[arg(long, global = true, env = "KEYHOLDER_ALLOW_NETWORK_FS")]
+    pub allow_network_filesystem: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -59,11 +63,17 @@ pub enum Command {
     Verify,
     /// Change your password (new one from KEYHOLDER_NEW_PASSWORD or the second stdin line).
     Passwd,
-    /// Set a new password with the recovery key.
-    Recover {
-        #[arg(long, value_name = "KEY")]
-        recovery_key: String,
-    },
+    /// Set a new password with the recovery key (from KEYHOLDER_RECOVERY_KEY, or the first
+    /// stdin line with --password-stdin; the new password from KEYHOLDER_NEW_PASSWORD or the
+    /// next stdin line).
+    Recover,
+    /// Make a new recovery key (printed once); the old one stops working.
+    RecoveryKey,
+    /// Replace the vault's data key: copies of older key files (and old passwords in them)
+    /// then open nothing. Removing an operator does this by itself.
+    Rekey,
+    /// Remove key-file slots that were found altered, and seal the key file again.
+    RepairKeyFile,
     /// Manage operators.
     Operator {
         #[command(subcommand)]
@@ -296,11 +306,13 @@ pub enum SecretCommand {
         note: String,
     },
     /// Attach an authenticator (TOTP) secret: an otpauth:// URI (or the key as typed into an
-    /// app), or a QR code image.
+    /// app) on standard input or in a file, or a QR code image. Never as an argument: other
+    /// users can read arguments from the process list.
     Totp {
         name: String,
-        #[arg(long, value_name = "OTPAUTH_URI", required_unless_present = "image", conflicts_with = "image")]
-        uri: Option<String>,
+        /// A file holding the otpauth:// URI or the key.
+        #[arg(long, value_name = "FILE", conflicts_with = "image")]
+        uri_file: Option<PathBuf>,
         /// A PNG or JPEG picture of the QR code (a screenshot of the account's setup page).
         #[arg(long, value_name = "FILE")]
         image: Option<PathBuf>,
@@ -534,5 +546,54 @@ pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
         }
         eprintln!("keyholder: cannot write the output: {error}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod argv_tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Options that take a one-time authenticator or recovery code: consumed by the command
+    /// that receives it (a replay is refused), so a glimpse in `ps` cannot be used again.
+    const ONE_TIME_CODES: &[&str] = &["totp", "confirm", "code"];
+    const SECRET_WORDS: &[&str] = &["password", "passphrase", "recovery", "key", "uri", "secret", "token", "value"];
+    /// Reviewed: the words match, but the value is not a secret.
+    const NOT_SECRETS: &[&str] = &[
+        "keyholder totp code --secret_name", // which shared secret, by name
+        "keyholder generate --passphrase",   // how many words
+    ];
+
+    fn walk(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let takes_value = arg.get_action().takes_values();
+            let id = arg.get_id().as_str().to_lowercase();
+            let value_names: Vec<String> =
+                arg.get_value_names().unwrap_or_default().iter().map(|n| n.to_lowercase()).collect();
+            let words = std::iter::once(id.as_str()).chain(value_names.iter().map(String::as_str));
+            let secret = words.clone().any(|w| SECRET_WORDS.iter().any(|s| w.contains(s)))
+                && !words.clone().any(|w| w.ends_with("_file") || w == "file");
+            if takes_value && (secret || ONE_TIME_CODES.contains(&id.as_str())) {
+                found.push(format!("{path} --{id}"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), found);
+        }
+    }
+
+    #[test]
+    fn no_option_takes_a_secret_in_the_argument_list() {
+        let mut found = Vec::new();
+        walk(&Cli::command(), "keyholder", &mut found);
+        let secrets: Vec<&String> = found
+            .iter()
+            .filter(|option| !ONE_TIME_CODES.iter().any(|code| option.ends_with(&format!(" --{code}"))))
+            .filter(|option| !NOT_SECRETS.contains(&option.as_str()))
+            .collect();
+        assert!(secrets.is_empty(), "options that take a secret in argv: {secrets:?}");
+        // The walk sees the one-time codes, so it would see a secret option too.
+        assert!(found.iter().any(|o| o == "keyholder totp verify --code"), "{found:?}");
+        assert!(found.iter().any(|o| o == "keyholder --totp"), "{found:?}");
     }
 }

@@ -109,13 +109,21 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
                 out!("{from}\t{to}");
             }
         }
-        SecretCommand::Totp { name, uri, image } => {
-            let uri = match (uri, image) {
-                (Some(uri), _) => uri,
-                (None, Some(image)) => crate::service::read_qr_image(&image)?.to_string(),
-                (None, None) => anyhow::bail!("give --uri OTPAUTH_URI or --image FILE"),
+        SecretCommand::Totp { name, uri_file, image } => {
+            let uri = match (uri_file, image) {
+                (Some(file), _) => {
+                    let text =
+                        zeroize::Zeroizing::new(anyhow::Context::with_context(std::fs::read_to_string(&file), || {
+                            format!("cannot read {}", file.display())
+                        })?);
+                    crate::domain::secret::SecretString::new(text.trim())
+                }
+                (None, Some(image)) => {
+                    crate::domain::secret::SecretString::new(crate::service::read_qr_image(&image)?.to_string())
+                }
+                (None, None) => passwords.require_value()?,
             };
-            office.set_secret_totp(&name, &uri)?;
+            office.set_secret_totp(&name, uri.expose())?;
             eprintln!("{name} now has an authenticator code (keyholder totp code {name:?}).");
         }
         SecretCommand::Compromised { name, note } => {

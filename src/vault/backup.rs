@@ -71,20 +71,34 @@ impl Vault {
 
 /// Read a backup file and check it is whole.
 fn read_backup(file: &Path) -> VaultResult<(SlotFile, Vec<u8>)> {
-    let bad =
-        |reason: &str| VaultError::Refused(format!("{} is not a usable Keyholder backup: {reason}", file.display()));
     let bytes = std::fs::read(file).map_err(|e| VaultError::io("cannot read", file, e))?;
-    let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("it does not start like one"))?;
-    let newline = rest.iter().position(|&b| b == b'\n').ok_or_else(|| bad("its header is cut off"))?;
-    let header: Header = serde_json::from_slice(&rest[..newline]).map_err(|_| bad("its header is unreadable"))?;
+    parse(&bytes)
+        .map_err(|reason| VaultError::Refused(format!("{} is not a usable Keyholder backup: {reason}", file.display())))
+}
+
+/// Split a backup into its key file and database, checking the length, the checksum and the
+/// key file's own rules (the same as for a key file beside a vault).
+pub fn parse(bytes: &[u8]) -> Result<(SlotFile, Vec<u8>), String> {
+    #[derive(Deserialize)]
+    struct RawHeader {
+        slots: serde_json::Value,
+        database_len: u64,
+        database_sha256: String,
+    }
+    let rest = bytes.strip_prefix(MAGIC).ok_or("it does not start like one")?;
+    let newline = rest.iter().position(|&b| b == b'\n').ok_or("its header is cut off")?;
+    let header: RawHeader =
+        serde_json::from_slice(&rest[..newline]).map_err(|_| "its header is unreadable".to_owned())?;
     let database = rest[newline + 1..].to_vec();
     if database.len() as u64 != header.database_len {
-        return Err(bad("it is incomplete"));
+        return Err("it is incomplete".to_owned());
     }
     if hex::encode(Sha256::digest(&database)) != header.database_sha256 {
-        return Err(bad("its contents do not match their checksum"));
+        return Err("its contents do not match their checksum".to_owned());
     }
-    Ok((header.slots, database))
+    let slots_json = serde_json::to_vec(&header.slots).map_err(|e| e.to_string())?;
+    let slots = SlotFile::parse(&slots_json).map_err(|reason| format!("its key file is unusable: {reason}"))?;
+    Ok((slots, database))
 }
 
 /// Restore a backup as a new vault at `target`. Refuses to overwrite anything.

@@ -181,6 +181,7 @@ impl Vault {
     ) -> VaultResult<Created> {
         let kdf = kdf.checked()?;
         paths.prepare_new()?;
+        filesystem::check_local(&paths.database)?;
         let lock = ProcessLock::acquire(&paths.lock)?;
         let result = Self::create_files(paths, operator, password, kdf, now, lock);
         if result.is_err() {
@@ -197,7 +198,6 @@ impl Vault {
         now: Timestamp,
         lock: ProcessLock,
     ) -> VaultResult<Created> {
-        filesystem::check_local(&paths.database)?;
         let key = DataKey::random()?;
         let recovery_bytes = Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
         let recovery_text = recovery_key::format(&recovery_bytes);

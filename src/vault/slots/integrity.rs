@@ -103,7 +103,8 @@ impl SlotFile {
             .filter_map(|i| self.slots.get(i))
             .map(|slot| format!("the key file is damaged: {} was altered", slot.holder.describe()))
             .collect();
-        if self.is_authenticated() {
+        // An altered slot also breaks the file's MAC; say so only when no slot explains it.
+        if self.is_authenticated() && problems.is_empty() {
             let mut unsigned = self.clone();
             unsigned.mac = Vec::new();
             if !mac.verify(&encode(&unsigned)?, &self.mac) {
