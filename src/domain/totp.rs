@@ -22,20 +22,59 @@ pub enum TotpRefusal {
     BadSecret(String),
 }
 
+/// How a shared account's codes are made: what its `otpauth://` link says, within what
+/// Keyholder can compute (totp-rs: SHA-1/256/512, 6–8 digits) and apps offer (15 s to 5 min).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TotpParams {
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub period: u64,
+}
+
+impl TotpParams {
+    /// What authenticator apps assume when a link says nothing.
+    pub const APPS: Self = Self { algorithm: Algorithm::SHA1, digits: DIGITS, period: STEP_SECS };
+    pub const PERIODS: std::ops::RangeInclusive<u64> = 15..=300;
+    pub const DIGIT_RANGE: std::ops::RangeInclusive<u8> = 6..=8;
+
+    /// Refuse what Keyholder would compute wrongly, saying what is supported.
+    pub fn checked(self) -> Result<Self, String> {
+        if !Self::DIGIT_RANGE.contains(&self.digits) {
+            return Err(format!("codes of {} digits are not supported (6, 7 or 8)", self.digits));
+        }
+        if !Self::PERIODS.contains(&self.period) {
+            return Err(format!("a code period of {} s is not supported (15 to 300 s)", self.period));
+        }
+        if !matches!(self.algorithm, Algorithm::SHA1 | Algorithm::SHA256 | Algorithm::SHA512) {
+            return Err("only SHA1, SHA256 and SHA512 codes are supported".to_owned());
+        }
+        Ok(self)
+    }
+}
+
 fn build(secret: &[u8], algorithm: Algorithm, digits: u8) -> Result<Totp, TotpRefusal> {
+    build_with(secret, TotpParams { algorithm, digits, period: STEP_SECS })
+}
+
+fn build_with(secret: &[u8], params: TotpParams) -> Result<Totp, TotpRefusal> {
     Builder::new()
-        .with_algorithm(algorithm)
-        .with_digits(digits)
-        .with_step_duration(STEP_SECS)
+        .with_algorithm(params.algorithm)
+        .with_digits(params.digits)
+        .with_step_duration(params.period)
         .with_secret(secret.to_vec())
         .with_account_name("keyholder")
         .build()
         .map_err(|e| TotpRefusal::BadSecret(e.to_string()))
 }
 
-/// The code for `time` (seconds since 1970).
+/// The code for `time` (seconds since 1970), 30-second steps.
 pub fn code_at(secret: &[u8], algorithm: Algorithm, digits: u8, time: u64) -> Result<String, TotpRefusal> {
     Ok(build(secret, algorithm, digits)?.generate(time).to_string())
+}
+
+/// The code for `time` with a shared account's own parameters.
+pub fn code_with(secret: &[u8], params: TotpParams, time: u64) -> Result<String, TotpRefusal> {
+    Ok(build_with(secret, params)?.generate(time).to_string())
 }
 
 /// The secret in base 32 in groups of four, as authenticator apps accept it typed by hand.
@@ -104,16 +143,23 @@ pub fn provisioning_uri(secret: &[u8], issuer: &str, account: &str) -> Result<St
         .map_err(|e| TotpRefusal::BadSecret(e.to_string()))
 }
 
-/// The secret of an `otpauth://` URI from another tool, with a clear error for bad ones.
+/// The secret, algorithm and digits of an `otpauth://` URI (for Keyholder's own 30-second
+/// enrolments; links from other tools go through [`parse_link`]).
 pub fn parse_uri(uri: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
+    parse_link(uri).map(|(secret, params)| (secret, params.algorithm, params.digits))
+}
+
+/// The secret and parameters of an `otpauth://` URI from another tool (period, digits and
+/// algorithm honoured), with a clear error for bad or unsupported ones.
+pub fn parse_link(uri: &str) -> Result<(Vec<u8>, TotpParams), String> {
     let totp = Totp::from_url(uri.trim()).map_err(|e| format!("not a usable otpauth:// URI: {e}"))?;
-    let secret = totp.secret().to_vec();
-    Ok((secret, totp.algorithm(), totp.digits()))
+    let params = TotpParams { algorithm: totp.algorithm(), digits: totp.digits(), period: totp.step() }.checked()?;
+    Ok((totp.secret().to_vec(), params))
 }
 
 /// A secret typed by hand as an authenticator app shows it: base 32, spaces and case ignored
 /// (SHA-1, 6 digits, 30 s, as the apps assume).
-pub fn parse_typed_secret(text: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
+pub fn parse_typed_secret(text: &str) -> Result<(Vec<u8>, TotpParams), String> {
     let clean: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
     let clean = clean.trim_end_matches('=');
     let secret = data_encoding::BASE32_NOPAD
@@ -123,12 +169,12 @@ pub fn parse_typed_secret(text: &str) -> Result<(Vec<u8>, Algorithm, u8), String
         return Err("the key is too short to be an authenticator secret (at least 16 characters)".into());
     }
     build(&secret, Algorithm::SHA1, DIGITS).map_err(|e| e.to_string())?;
-    Ok((secret, Algorithm::SHA1, DIGITS))
+    Ok((secret, TotpParams::APPS))
 }
 
 /// An `otpauth://` link, or a key typed by hand.
-pub fn parse_uri_or_secret(text: &str) -> Result<(Vec<u8>, Algorithm, u8), String> {
-    if text.trim().starts_with("otpauth://") { parse_uri(text) } else { parse_typed_secret(text) }
+pub fn parse_uri_or_secret(text: &str) -> Result<(Vec<u8>, TotpParams), String> {
+    if text.trim().starts_with("otpauth://") { parse_link(text) } else { parse_typed_secret(text) }
 }
 
 #[cfg(test)]
@@ -145,6 +191,21 @@ mod tests {
         assert_eq!(parse_uri_or_secret(typed).map(|s| s.0), Ok(SEED20.to_vec()));
         assert!(parse_uri_or_secret("not a key!").is_err());
         assert!(parse_uri_or_secret("ABCDEFGH").is_err(), "too short");
+    }
+
+    #[test]
+    fn a_links_period_digits_and_algorithm_are_honoured_and_the_unsupported_refused() {
+        let link = "otpauth://totp/X:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=60&digits=8&algorithm=SHA256";
+        let (secret, params) = parse_link(link).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(params, TotpParams { algorithm: Algorithm::SHA256, digits: 8, period: 60 });
+        // Same code for the whole 60-second step, a new one after it.
+        let at = |t| code_with(&secret, params, t).unwrap_or_default();
+        assert_eq!(at(1_800_000_020), at(1_800_000_059));
+        assert_ne!(at(1_800_000_059), at(1_800_000_060));
+        for bad in ["period=5", "period=3600", "digits=4", "digits=10"] {
+            let link = format!("otpauth://totp/X:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&{bad}");
+            assert!(parse_link(&link).is_err(), "{bad}");
+        }
     }
     const SEED32: &[u8] = b"12345678901234567890123456789012";
     const SEED64: &[u8] = b"1234567890123456789012345678901234567890123456789012345678901234";

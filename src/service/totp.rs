@@ -144,14 +144,21 @@ impl Office {
 
     /// Attach a TOTP secret (an `otpauth://` URI, or the key typed by hand) to a shared secret.
     pub fn set_secret_totp(&mut self, name: &str, uri: &str) -> ServiceResult<()> {
-        let (secret, algorithm, digits) = totp::parse_uri_or_secret(uri).map_err(invalid)?;
+        let (secret, params) = totp::parse_uri_or_secret(uri).map_err(invalid)?;
         let secret_record = self.find_secret(name)?;
         let event =
             AuditEvent::new("secret.totp", format!("authenticator code added to shared secret {}", secret_record.name));
         self.record(event, |tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO secret_totp (secret_id, secret, algorithm, digits) VALUES (?1, ?2, ?3, ?4)",
-                params![secret_record.id, secret, algorithm_name(algorithm), i64::from(digits)],
+                "INSERT OR REPLACE INTO secret_totp (secret_id, secret, algorithm, digits, period)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    secret_record.id,
+                    secret,
+                    algorithm_name(params.algorithm),
+                    i64::from(params.digits),
+                    params.period as i64
+                ],
             )?;
             Ok(())
         })
@@ -160,23 +167,32 @@ impl Office {
     /// A shared account's current code and the seconds it stays valid (reading it is audited).
     pub fn secret_totp_code(&mut self, name: &str) -> ServiceResult<(String, u64)> {
         let secret_record = self.find_secret(name)?;
-        let row: Option<(Vec<u8>, String, i64)> = self
+        let row: Option<(Vec<u8>, String, i64, i64)> = self
             .vault()
             .conn()
             .query_row(
-                "SELECT secret, algorithm, digits FROM secret_totp WHERE secret_id = ?1",
+                "SELECT secret, algorithm, digits, period FROM secret_totp WHERE secret_id = ?1",
                 [secret_record.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
             .map_err(crate::vault::VaultError::from)?;
-        let (secret, algorithm, digits) =
+        let (secret, algorithm, digits, period) =
             row.ok_or_else(|| invalid(format!("{} has no authenticator code", secret_record.name)))?;
+        // A stored value outside what was accepted means the record was damaged: say so.
+        let params = totp::TotpParams {
+            algorithm: algorithm_from(&algorithm),
+            digits: u8::try_from(digits).unwrap_or(0),
+            period: u64::try_from(period).unwrap_or(0),
+        }
+        .checked()
+        .map_err(|e| {
+            invalid(format!("the stored authenticator settings of {} are unusable: {e}", secret_record.name))
+        })?;
         let now = self.unix_now();
-        let code = totp::code_at(&secret, algorithm_from(&algorithm), u8::try_from(digits).unwrap_or(DIGITS), now)
-            .map_err(|e| invalid(e.to_string()))?;
+        let code = totp::code_with(&secret, params, now).map_err(|e| invalid(e.to_string()))?;
         let event = AuditEvent::new("secret.totp_code", format!("authenticator code of {} read", secret_record.name));
         self.record(event, |_| Ok(()))?;
-        Ok((code, totp::STEP_SECS - now % totp::STEP_SECS))
+        Ok((code, params.period - now % params.period))
     }
 }

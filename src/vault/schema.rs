@@ -11,6 +11,7 @@
 //! - 6: authenticators: `staff_totp` (identity checks), `secret_totp` (shared accounts' codes).
 //! - 7: operators' second factor: `operator_totp`, `operator_recovery_codes` (hashes only).
 //! - 8: access reviews: `reviews`, `review_items`, `review_exports`; `checklists` accepts 'review'.
+//! - 9: `secret_totp.period`: a shared account's code step (30 s unless its link says otherwise).
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -283,6 +284,8 @@ const MIGRATIONS: &[&str] = &[
         by TEXT NOT NULL,
         files TEXT NOT NULL
     );",
+    // 8 → 9
+    "ALTER TABLE secret_totp ADD COLUMN period INTEGER NOT NULL DEFAULT 30;",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {
