@@ -1,16 +1,22 @@
-//! Property-based tests of the parsers that read files an attacker can write: the key file,
-//! the backup file and the sign-in attempts journal. None may panic on any input, and a valid
-//! file changed anywhere must be refused or read back without opening with a wrong secret.
+//! Property-based tests of the parsers that read what an attacker or a careless export can
+//! write: the key file, the backup file, the sign-in attempts journal, staff CSV files and
+//! `otpauth://` links. None may panic on any input; a valid file changed anywhere must be
+//! refused or noticed; text survives CSV quoting; one address in two Unicode forms is one.
 //! Cases per property: proptest's default (256), or `PROPTEST_CASES=N` for a long run.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
 
 use keyholder::domain::operator::OperatorName;
+use keyholder::domain::staff::StaffStatus;
+use keyholder::domain::staff_csv::plan_import;
+use keyholder::domain::totp::{TotpParams, parse_link};
 use keyholder::vault::attempts::AttemptsFile;
 use keyholder::vault::backup;
 use keyholder::vault::crypto::{DataKey, KdfParams};
 use keyholder::vault::slots::SlotFile;
 use proptest::prelude::*;
+use std::collections::HashSet;
 use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
 
 /// One real key file (deriving keys is slow, so it is made once).
 fn sample_key_file() -> &'static (Vec<u8>, [u8; 32]) {
@@ -98,6 +104,66 @@ proptest! {
         match AttemptsFile::parse(&bytes) {
             Some(file) => prop_assert!(file.by_name.values().all(|f| f.log.len() <= 100)),
             None => prop_assert!(names.values().any(|log| *log > 100)),
+        }
+    }
+}
+
+fn csv_of(rows: &[(String, String)]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["name", "email"]).unwrap();
+    for (name, email) in rows {
+        writer.write_record([name, email]).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+proptest! {
+    #[test]
+    fn the_csv_importer_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = plan_import(&bytes, &HashSet::new(), StaffStatus::Active);
+    }
+
+    #[test]
+    fn names_survive_csv_quoting(name in "[a-zA-Z0-9 ,\"'éøñ\n]{1,40}") {
+        prop_assume!(!name.trim().is_empty() && !name.trim().contains('\n'));
+        let plan = plan_import(&csv_of(&[(name.clone(), "a@example.com".into())]), &HashSet::new(), StaffStatus::Active).unwrap();
+        prop_assert_eq!(plan.valid.len(), 1, "{:?}", plan.problems);
+        prop_assert_eq!(&plan.valid[0].1.full_name, &name.trim().nfc().collect::<String>());
+    }
+
+    #[test]
+    fn one_address_in_two_unicode_forms_is_one_person(local in "[a-z]{1,6}[éèüñçå][a-z]{0,6}") {
+        let composed: String = format!("{local}@example.com").nfc().collect();
+        let decomposed: String = composed.nfd().collect();
+        prop_assume!(composed != decomposed);
+        let rows = [("One".to_owned(), composed), ("Two".to_owned(), decomposed)];
+        let plan = plan_import(&csv_of(&rows), &HashSet::new(), StaffStatus::Active).unwrap();
+        prop_assert_eq!(plan.valid.len(), 1);
+        prop_assert!(plan.problems.iter().any(|p| p.reason.contains("duplicate email")));
+    }
+
+    #[test]
+    fn the_otpauth_parser_never_panics(text in "otpauth://[ -~]{0,200}") {
+        let _ = parse_link(&text);
+    }
+
+    #[test]
+    fn an_otpauth_link_is_read_as_it_says_or_refused(
+        secret in proptest::collection::vec(any::<u8>(), 16..40),
+        algorithm in prop::sample::select(vec!["SHA1", "SHA256", "SHA512", "MD5"]),
+        digits in 4_u8..11,
+        period in 1_u64..700,
+    ) {
+        let encoded = data_encoding::BASE32_NOPAD.encode(&secret);
+        let link = format!("otpauth://totp/X:y?secret={encoded}&algorithm={algorithm}&digits={digits}&period={period}");
+        let supported = algorithm != "MD5" && TotpParams::DIGIT_RANGE.contains(&digits) && TotpParams::PERIODS.contains(&period);
+        match parse_link(&link) {
+            Ok((parsed, params)) => {
+                prop_assert!(supported, "{link} was accepted");
+                prop_assert_eq!(parsed, secret);
+                prop_assert_eq!((params.digits, params.period), (digits, period));
+            }
+            Err(_) => prop_assert!(!supported, "{link} was refused"),
         }
     }
 }

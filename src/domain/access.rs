@@ -156,9 +156,11 @@ impl Directory {
         self.staff_index.get(&id).map(|&i| &self.staff[i])
     }
 
+    /// The person with this email, compared in normalised form (see
+    /// [`super::staff::normalise_email`]), so records kept before normalisation still match.
     pub fn person_by_email(&self, email: &str) -> Option<&Staff> {
-        let email = email.trim();
-        self.staff.iter().find(|s| s.email.eq_ignore_ascii_case(email))
+        let wanted = super::staff::email_key(email);
+        self.staff.iter().find(|s| super::staff::email_key(&s.email) == wanted)
     }
 
     pub fn system(&self, id: SystemId) -> Option<&System> {

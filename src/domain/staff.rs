@@ -105,8 +105,12 @@ pub enum StaffError {
     EndBeforeStart,
     #[error("{0}")]
     BadStatus(String),
-    #[error("a field contains a control character")]
-    ControlCharacter,
+    #[error("the {0} contains a control character")]
+    ControlCharacter(&'static str),
+    #[error(
+        "the {0} contains a character that changes the text's direction or is invisible (U+{1:04X}); type it again"
+    )]
+    HiddenCharacter(&'static str, u32),
     #[error("the full name spans several lines")]
     MultiLineName,
 }
@@ -123,9 +127,25 @@ fn optional_date(text: &str) -> Result<Option<Date>, StaffError> {
     if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 
-/// A work email: one `@`, a dot in the domain, no spaces; stored in lower case.
+/// Characters that reorder text on screen or cannot be seen: they can make one name or
+/// address look like another (`U+202E` turns "moc.elpmaxe@" around).
+fn is_hidden(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+}
+
+/// A work email: one `@`, a dot in the domain, no spaces, no hidden characters; stored in its
+/// compatibility-composed form (NFKC: "josé" typed or pasted two ways, or in full-width
+/// letters, is one address) and in lower case.
 pub fn normalise_email(text: &str) -> Result<String, StaffError> {
-    let email = text.trim().to_lowercase();
+    use unicode_normalization::UnicodeNormalization;
+    if let Some(c) = text.chars().find(|c| is_hidden(*c) || is_invisible(*c)) {
+        return Err(StaffError::HiddenCharacter("email", u32::from(c)));
+    }
+    let email = text.trim().nfkc().collect::<String>().to_lowercase();
     let bad = || StaffError::BadEmail(text.trim().to_owned());
     let (local, domain) = email.split_once('@').ok_or_else(bad)?;
     let valid = !local.is_empty()
@@ -139,21 +159,32 @@ pub fn normalise_email(text: &str) -> Result<String, StaffError> {
     if valid { Ok(email) } else { Err(bad()) }
 }
 
-fn clean(text: &str, max: usize) -> Result<String, StaffError> {
-    let text = text.trim();
+/// A text field, trimmed and composed (NFC), refused with its name when it holds a control
+/// or direction-changing character.
+/// The form two emails are compared in: normalised where valid, else trimmed lower case.
+pub fn email_key(text: &str) -> String {
+    normalise_email(text).unwrap_or_else(|_| text.trim().to_lowercase())
+}
+
+fn clean(text: &str, max: usize, field: &'static str) -> Result<String, StaffError> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = text.trim().nfc().collect();
     if text.chars().count() > max {
         return Err(StaffError::TooLong(max));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(StaffError::ControlCharacter);
+        return Err(StaffError::ControlCharacter(field));
     }
-    Ok(text.to_owned())
+    if let Some(c) = text.chars().find(|c| is_hidden(*c)) {
+        return Err(StaffError::HiddenCharacter(field, u32::from(c)));
+    }
+    Ok(text)
 }
 
 impl StaffDraft {
     /// Validate every field. The manager is checked against the office by the caller.
     pub fn validate(&self, default_status: StaffStatus) -> Result<NewStaff, StaffError> {
-        let full_name = clean(&self.full_name, MAX_FIELD)?;
+        let full_name = clean(&self.full_name, MAX_FIELD, "name")?;
         if full_name.is_empty() {
             return Err(StaffError::MissingName);
         }
@@ -179,13 +210,13 @@ impl StaffDraft {
         Ok(NewStaff {
             full_name,
             email,
-            job_title: clean(&self.job_title, MAX_FIELD)?.replace('\n', " "),
-            team: clean(&self.team, MAX_FIELD)?.replace('\n', " "),
+            job_title: clean(&self.job_title, MAX_FIELD, "job title")?.replace('\n', " "),
+            team: clean(&self.team, MAX_FIELD, "team")?.replace('\n', " "),
             manager_email,
             start_date,
             end_date,
             status,
-            notes: clean(&self.notes, MAX_NOTES)?,
+            notes: clean(&self.notes, MAX_NOTES, "notes")?,
         })
     }
 }

@@ -192,12 +192,21 @@ fn first_unplaceable(candidates: &[(u64, NewStaff)], existing: &HashSet<String>)
         .map(|i| (i, "the managers form a loop".to_owned()))
 }
 
-/// Make a cell safe to open in a spreadsheet: text that would run as a formula gets a leading
+/// Characters a reader cannot see that may stand before a formula (zero-width spaces and
+/// joiners, the byte-order mark, soft hyphen, direction marks and isolates).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{034F}')
+}
+
+/// Make a cell (headers too) safe to open in a spreadsheet: invisible leading characters are
+/// dropped, and text that would run as a formula — also after leading spaces — gets a leading
 /// apostrophe.
 pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '|') => format!("'{cell}"),
-        _ => cell.to_owned(),
+    let visible = cell.trim_start_matches(is_invisible);
+    match visible.trim_start_matches([' ', '\u{00A0}']).chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '|' | '%') => format!("'{visible}"),
+        _ => visible.to_owned(),
     }
 }
 
@@ -286,5 +295,16 @@ mod tests {
         assert_eq!(neutralise("-2"), "'-2");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("Sam"), "Sam");
+    }
+
+    #[test]
+    fn invisible_characters_before_a_formula_do_not_hide_it() {
+        for hidden in ["\u{200B}=cmd|' /C calc'!A0", "\u{FEFF}=1+1", "\u{2060}\u{200D}@SUM(A1)", " =1+1", "\u{202E}=x"]
+        {
+            let safe = neutralise(hidden);
+            assert!(safe.starts_with('\''), "{hidden:?} became {safe:?}");
+            assert!(!safe.contains(['\u{200B}', '\u{FEFF}', '\u{2060}', '\u{202E}']), "{safe:?}");
+        }
+        assert_eq!(neutralise("\u{200B}Sam"), "Sam");
     }
 }

@@ -5,6 +5,7 @@
 use super::{Office, ServiceError, ServiceResult};
 use crate::domain::access::{Directory, Source};
 use crate::domain::audit::AuditEvent;
+use crate::domain::staff;
 use crate::domain::staff::{StaffId, StaffStatus};
 use crate::domain::staff_csv::{self, ImportPlan, neutralise};
 use crate::vault::directory;
@@ -71,7 +72,8 @@ where
 {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ServiceError::Invalid(format!("cannot write CSV: {e}"));
-    writer.write_record(header).map_err(fail)?;
+    // Headers too: the matrix's columns are system names, which anyone with access can choose.
+    writer.write_record(header.iter().map(|cell| neutralise(cell))).map_err(fail)?;
     for row in rows {
         writer.write_record(row.into_iter().map(|cell| neutralise(cell.as_ref()))).map_err(fail)?;
     }
@@ -82,7 +84,7 @@ impl Office {
     /// Check a staff CSV against the office without writing anything.
     pub fn preview_import(&self, bytes: &[u8]) -> ServiceResult<ImportPlan> {
         let directory = self.directory()?;
-        let existing: HashSet<String> = directory.staff.iter().map(|s| s.email.to_lowercase()).collect();
+        let existing: HashSet<String> = directory.staff.iter().map(|s| staff::email_key(&s.email)).collect();
         staff_csv::plan_import(bytes, &existing, StaffStatus::Active).map_err(ServiceError::Invalid)
     }
 
