@@ -63,7 +63,8 @@ proptest! {
             // Read as JSON it may still mean the same (white space); otherwise the MACs say so.
             let original = SlotFile::parse(bytes).unwrap();
             let key = DataKey::from_slice(key).unwrap();
-            prop_assert!(file == original || !file.problems(&key).unwrap().is_empty());
+            let near = String::from_utf8_lossy(&bytes[at.saturating_sub(20)..(at + 20).min(bytes.len())]).into_owned();
+            prop_assert!(file == original || !file.problems(&key).unwrap().is_empty(), "changed near {:?}", near);
         }
     }
 

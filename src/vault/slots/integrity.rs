@@ -62,9 +62,13 @@ impl SlotFile {
         Ok(())
     }
 
-    /// Whether the file carries MACs (format-1 files written by earlier versions do not).
+    /// Whether the file must carry MACs: all but a file as versions before them wrote it
+    /// (format 1, every slot sealed the old way, no MAC), which is trusted on first use. A
+    /// format-2 slot or a MAC anywhere means MACs are required, so removing them is noticed.
     pub fn is_authenticated(&self) -> bool {
-        !self.mac.is_empty()
+        let pre_mac =
+            self.format == super::LEGACY_FORMAT && self.mac.is_empty() && self.slots.iter().all(Slot::is_legacy);
+        !pre_mac
     }
 
     /// The positions of the slots whose MAC (or, in a format-1 file, checksum) fails.
@@ -145,6 +149,21 @@ mod tests {
         let back = SlotFile::parse(&file.to_bytes()?).map_err(VaultError::Refused)?;
         assert_eq!(back, file);
         assert!(back.problems(&key)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn removing_the_macs_does_not_make_the_file_an_old_unauthenticated_one() -> VaultResult<()> {
+        let key = DataKey::random()?;
+        let mut stripped = file(&key)?;
+        stripped.mac = Vec::new();
+        assert!(!stripped.problems(&key)?.is_empty());
+        stripped.format = crate::vault::slots::LEGACY_FORMAT;
+        for slot in &mut stripped.slots {
+            slot.mac = Vec::new();
+        }
+        assert!(stripped.is_authenticated());
+        assert_eq!(stripped.problems(&key)?.len(), 3, "every slot's MAC is missing");
         Ok(())
     }
 
