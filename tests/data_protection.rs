@@ -50,3 +50,30 @@ fn direction_overrides_and_controls_are_refused_naming_the_row_and_column() {
     assert!(lines[1].0 == 3 && lines[1].1.contains("the email"), "{lines:?}");
     assert!(lines[2].0 == 4 && lines[2].1.contains("U+200B"), "{lines:?}");
 }
+
+#[test]
+fn today_is_the_offices_date_not_utcs_and_the_choice_is_kept() {
+    let (vault, mut office) = TestVault::open_new();
+    // 23:30 UTC on 1 July is already 2 July in London (summer time).
+    vault.clock.set("2026-07-01T23:30:00Z".parse().unwrap());
+    assert_eq!(office.today().to_string(), "2026-07-01", "a test clock counts in UTC until told");
+    assert!(office.set_time_zone("Mars/Olympus").is_err());
+    office.set_time_zone("Europe/London").unwrap();
+    assert_eq!(office.today().to_string(), "2026-07-02");
+    drop(office);
+    let office = vault.sign_in();
+    assert_eq!(office.time_zone_name(), "Europe/London");
+    assert_eq!(office.today().to_string(), "2026-07-02");
+    let changed = office.audit_log().unwrap().into_iter().find(|r| r.action == "settings.time_zone").unwrap();
+    assert_eq!(changed.after.as_deref(), Some("Europe/London"));
+}
+
+#[test]
+fn dates_are_real_calendar_dates_in_one_shape() {
+    let (_vault, mut office) = TestVault::open_new();
+    add_person(&mut office, "Sam Carter", "sam@example.com", "");
+    for bad in ["20261201", "+002026-12-01", "0000-01-01", "2026-02-30"] {
+        assert!(office.start_leaver("sam@example.com", bad).is_err(), "{bad} was accepted");
+    }
+    office.start_leaver("sam@example.com", "2026-12-01").unwrap();
+}

@@ -181,7 +181,7 @@ fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
 
     let list = leaver_list(&office);
     // The last day started at 2026-11-22 00:00 UTC; revocations were done at 2026-11-23 12:00.
-    assert_eq!(list.time_to_full_revocation().map(|d| d.as_hours()), Some(36));
+    assert_eq!(list.time_to_full_revocation(&jiff::tz::TimeZone::UTC).map(|d| d.as_hours()), Some(36));
     let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines[0], "item,kind,task,due,outcome,by,at,reason");

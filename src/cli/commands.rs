@@ -72,6 +72,13 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             office.rekey()?;
             eprintln!("The vault's data key was replaced; older copies of its key file open nothing now.");
         }
+        Command::TimeZone { name } => {
+            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+            if let Some(name) = name {
+                office.set_time_zone(&name)?;
+            }
+            out!("{}", office.time_zone_name());
+        }
         Command::RepairKeyFile => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             let repaired = office.repair_key_file()?;

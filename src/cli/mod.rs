@@ -74,6 +74,9 @@ pub enum Command {
     Rekey,
     /// Remove key-file slots that were found altered, and seal the key file again.
     RepairKeyFile,
+    /// Show the office's time zone ("today" for due dates and expiries), or set it by its
+    /// IANA name (e.g. Europe/London).
+    TimeZone { name: Option<String> },
     /// Manage operators.
     Operator {
         #[command(subcommand)]

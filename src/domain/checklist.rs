@@ -207,10 +207,11 @@ impl Checklist {
         self.items.iter().filter(|i| i.state.is_closed()).count() as f32 / self.items.len() as f32
     }
 
-    /// From the start of the last day to the last revocation done: how long access outlived
-    /// the person's time here. `None` until every revocation item is closed.
-    pub fn time_to_full_revocation(&self) -> Option<jiff::SignedDuration> {
-        let start = self.key_date.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    /// From the start of the last day (in the office's time zone) to the last revocation done:
+    /// how long access outlived the person's time here. `None` until every revocation item is
+    /// closed.
+    pub fn time_to_full_revocation(&self, zone: &jiff::tz::TimeZone) -> Option<jiff::SignedDuration> {
+        let start = self.key_date.to_zoned_datetime(zone.clone()).ok()?.timestamp();
         let mut last = None;
         for item in self.items.iter().filter(|i| i.kind.is_revocation()) {
             match &item.state {

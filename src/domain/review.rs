@@ -218,9 +218,9 @@ pub struct Review {
 }
 
 impl Review {
-    /// When the next campaign of this scope is due.
-    pub fn next_due(&self) -> Date {
-        let from = self.signed_off_at.map_or(self.due, |at| jiff::tz::TimeZone::UTC.to_datetime(at).date());
+    /// When the next campaign of this scope is due (sign-off dated in the office's zone).
+    pub fn next_due(&self, zone: &jiff::tz::TimeZone) -> Date {
+        let from = self.signed_off_at.map_or(self.due, |at| zone.to_datetime(at).date());
         from.checked_add(jiff::Span::new().days(i64::from(self.cadence_days))).unwrap_or(from)
     }
 }

@@ -118,9 +118,21 @@ pub enum StaffError {
 const MAX_FIELD: usize = 200;
 const MAX_NOTES: usize = 2000;
 
-/// Parse an ISO 8601 date (`2026-12-31`).
+/// Years a date in an office record can fall in; anything else is a typing slip.
+const YEARS: std::ops::RangeInclusive<i16> = 1900..=2199;
+
+/// Parse a real calendar date written exactly `YYYY-MM-DD` (not `20260101`, `+002026-01-01`
+/// or year 0, which the ISO parser would take).
 pub fn parse_date(text: &str) -> Result<Date, StaffError> {
-    text.trim().parse::<Date>().map_err(|_| StaffError::BadDate(text.trim().to_owned()))
+    let text = text.trim();
+    let bad = || StaffError::BadDate(text.to_owned());
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(bad());
+    }
+    let date = text.parse::<Date>().map_err(|_| bad())?;
+    if YEARS.contains(&date.year()) { Ok(date) } else { Err(bad()) }
 }
 
 fn optional_date(text: &str) -> Result<Option<Date>, StaffError> {
@@ -297,6 +309,37 @@ mod tests {
         d.end_date = "2026-02-01".into();
         assert_eq!(d.validate(StaffStatus::Active), Err(StaffError::EndBeforeStart));
         assert_eq!(draft("  ", "sam@example.com").validate(StaffStatus::Active), Err(StaffError::MissingName));
+    }
+
+    #[test]
+    fn only_real_calendar_dates_in_one_shape_are_accepted() {
+        assert_eq!(parse_date(" 2026-02-28 ").map(|d| d.to_string()), Ok("2026-02-28".to_owned()));
+        for bad in [
+            "20260101",
+            "+002026-01-01",
+            "0000-01-01",
+            "2026-02-30",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
+            "9999-12-31",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_are_one_in_every_unicode_form_and_hidden_characters_refused() {
+        let composed = normalise_email("jos\u{e9}@example.com");
+        assert_eq!(normalise_email("jose\u{301}@example.com"), composed);
+        assert_eq!(normalise_email("\u{FF2A}OS\u{c9}@EXAMPLE.COM"), composed);
+        assert!(matches!(
+            normalise_email("ada\u{202E}@example.com"),
+            Err(StaffError::HiddenCharacter("email", 0x202E))
+        ));
+        let draft =
+            StaffDraft { full_name: "Sam \u{202E}reteP".into(), email: "s@example.com".into(), ..Default::default() };
+        assert!(matches!(draft.validate(StaffStatus::Active), Err(StaffError::HiddenCharacter("name", 0x202E))));
     }
 
     #[test]

@@ -1,10 +1,17 @@
 //! Time comes from a [`Clock`] so that rules and tests never read the system clock directly.
+//! The clock also says which time zone "today" is counted in when the office has not chosen
+//! one in Settings: the computer's for the real clock, UTC for a test clock.
 
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Mutex;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
+
+    fn default_time_zone(&self) -> TimeZone {
+        TimeZone::UTC
+    }
 }
 
 /// The real time.
@@ -14,6 +21,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         Timestamp::now()
+    }
+
+    fn default_time_zone(&self) -> TimeZone {
+        TimeZone::system()
     }
 }
 

@@ -25,11 +25,15 @@ pub struct Settings {
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
 const OFFICE_NAME: &str = "office_name";
 const AUTO_LOCK: &str = "auto_lock_minutes";
+const TIME_ZONE: &str = "time_zone";
 
 pub struct Office {
     vault: Vault,
     operator: OperatorName,
     clock: Arc<dyn Clock>,
+    /// The office's time zone (Settings, else the clock's default), read once: "today" is
+    /// asked for while drawing.
+    time_zone: jiff::tz::TimeZone,
     /// The authenticator step that signed this session in, if any.
     second_factor_step: Option<u64>,
 }
@@ -41,8 +45,37 @@ impl std::fmt::Debug for Office {
 }
 
 impl Office {
-    pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> Self {
-        Self { vault, operator, clock, second_factor_step: None }
+    pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> ServiceResult<Self> {
+        let time_zone = match settings::get(vault.conn(), TIME_ZONE)? {
+            Some(name) => jiff::tz::TimeZone::get(&name)
+                .map_err(|_| ServiceError::Invalid(format!("the office's time zone {name:?} is not known here")))?,
+            None => clock.default_time_zone(),
+        };
+        Ok(Self { vault, operator, clock, time_zone, second_factor_step: None })
+    }
+
+    /// The time zone "today" is counted in.
+    pub fn time_zone(&self) -> &jiff::tz::TimeZone {
+        &self.time_zone
+    }
+
+    /// The time zone's name as shown and stored ("Europe/London"), if it has one.
+    pub fn time_zone_name(&self) -> String {
+        self.time_zone.iana_name().unwrap_or("UTC").to_owned()
+    }
+
+    /// Choose the office's time zone by its IANA name; audited.
+    pub fn set_time_zone(&mut self, name: &str) -> ServiceResult<()> {
+        let zone = jiff::tz::TimeZone::get(name.trim()).map_err(|_| {
+            ServiceError::Invalid(format!("{:?} is not a known time zone (e.g. Europe/London)", name.trim()))
+        })?;
+        let before = self.time_zone_name();
+        let after = zone.iana_name().unwrap_or("UTC").to_owned();
+        let event = AuditEvent::new("settings.time_zone", "office time zone changed")
+            .with_change(Some(before), Some(after.clone()));
+        self.record(event, |tx| settings::set(tx, TIME_ZONE, &after))?;
+        self.time_zone = zone;
+        Ok(())
     }
 
     pub(super) fn second_factor_step(&self) -> Option<u64> {

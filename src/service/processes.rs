@@ -286,7 +286,7 @@ impl Office {
         }
         let now = self.now();
         let revocation = list
-            .time_to_full_revocation()
+            .time_to_full_revocation(self.time_zone())
             .map_or("unknown".to_owned(), |d| format!("{:.1} h", d.as_secs_f64() / 3600.0));
         let event =
             AuditEvent::new("leaver.finish", format!("staff #{staff} has left; time to full revocation {revocation}"));
@@ -366,7 +366,8 @@ impl Office {
             ]
         });
         let summary =
-            ["", "summary", "time to full revocation", "", &revocation_text(list), "", "", ""].map(str::to_owned);
+            ["", "summary", "time to full revocation", "", &revocation_text(list, self.time_zone()), "", "", ""]
+                .map(str::to_owned);
         super::records::csv_bytes(
             &["item", "kind", "task", "due", "outcome", "by", "at", "reason"],
             items.chain(std::iter::once(summary)),
@@ -398,7 +399,7 @@ impl Office {
                 "Items",
                 format!("{} ({done} done, {skipped} skipped, {} open)", list.items.len(), list.open_items().count()),
             ),
-            ("Time to full revocation", revocation_text(list)),
+            ("Time to full revocation", revocation_text(list, self.time_zone())),
             ("Report by", format!("{} at {}", self.operator(), self.now().strftime("%Y-%m-%d %H:%M UTC"))),
         ]);
         report.heading("Every item, its outcome, who and when");
@@ -455,8 +456,8 @@ fn outcome(state: &ItemState) -> (String, String, String) {
     }
 }
 
-fn revocation_text(list: &Checklist) -> String {
-    list.time_to_full_revocation().map_or("not complete".to_owned(), |d| {
+fn revocation_text(list: &Checklist, zone: &jiff::tz::TimeZone) -> String {
+    list.time_to_full_revocation(zone).map_or("not complete".to_owned(), |d| {
         format!("{:.1} hours after the start of the last day", d.as_secs_f64() / 3600.0)
     })
 }

@@ -312,7 +312,7 @@ impl Office {
             if summary.state == ReviewState::InProgress {
                 continue;
             }
-            let next = summary.review.next_due();
+            let next = summary.review.next_due(self.time_zone());
             if next <= soon {
                 items.push(DueItem {
                     target: None,

@@ -141,7 +141,7 @@ impl Office {
             None => KdfParams::calibrate(std::time::Duration::from_millis(700))?,
         };
         let created = Vault::create(&paths, &operator, new.password.expose().as_bytes(), kdf, clock.now())?;
-        Ok(Created { office: Office::new(created.vault, operator, clock), recovery_key: created.recovery_key })
+        Ok(Created { office: Office::new(created.vault, operator, clock)?, recovery_key: created.recovery_key })
     }
 
     /// Sign in, including the authenticator code when the operator has one.
@@ -170,7 +170,7 @@ impl Office {
             }
         };
         let vault = Vault::unlock(&paths, credential, clock.now())?;
-        let mut office = Office::new(vault, operator, clock);
+        let mut office = Office::new(vault, operator, clock)?;
         if office.needs_second_factor()? {
             return Ok(SignInStep::NeedsCode(PendingSignIn { office: Some(office), how }));
         }
@@ -201,7 +201,7 @@ impl Office {
         if !vault.slots().has_operator(&operator) {
             return Err(ServiceError::Invalid(format!("there is no operator called {operator}")));
         }
-        let mut office = Office::new(vault, operator, clock);
+        let mut office = Office::new(vault, operator, clock)?;
         office.set_password_slot(new_password)?;
         office.record_sign_in(AuditEvent::new(
             "operator.password_reset",

@@ -52,7 +52,7 @@ impl Office {
 
     /// Today's date in UTC, from the office clock.
     pub fn today(&self) -> Date {
-        self.now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+        self.time_zone().to_datetime(self.now()).date()
     }
 
     fn staff_id(directory: &Directory, email: &str) -> ServiceResult<StaffId> {
