@@ -6,6 +6,7 @@ use super::{Office, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{ItemKind, ItemState, Process};
 use crate::domain::generator::{self, CharSets};
+use crate::domain::password;
 use crate::domain::secret::SecretString;
 use crate::domain::shared_secret::{DUE_SOON_DAYS, DueReason, SharedSecret, current_holders, due_reasons};
 use crate::domain::staff::{StaffStatus, parse_date};
@@ -17,7 +18,6 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 const WORDS: &str = include_str!("../../assets/wordlist.txt");
-const COMMON_PASSWORDS: &str = include_str!("../../assets/common-passwords.txt");
 const HISTORY_KEY: &str = "secret_history_versions";
 const MIN_LENGTH_KEY: &str = "password_min_length";
 pub const DEFAULT_HISTORY_VERSIONS: usize = 5;
@@ -45,11 +45,7 @@ fn pick(n: usize) -> usize {
     }
 }
 
-/// Whether a password is on the list of commonly used passwords.
-pub fn is_common_password(text: &str) -> bool {
-    let lower = text.trim().to_lowercase();
-    COMMON_PASSWORDS.lines().any(|p| p == lower)
-}
+pub use crate::domain::password::is_common_password;
 
 /// A random password (`length` characters from `sets`).
 pub fn generate_password(length: usize, sets: CharSets) -> ServiceResult<SecretString> {
@@ -118,17 +114,19 @@ impl Office {
     /// Apply the office policy to a shared secret's value. Codes for physical things (alarm,
     /// safe) are exempt from the length rule, not from the blocklist.
     fn check_secret_value(&self, value: &SecretString, kind: Option<SystemKind>) -> ServiceResult<()> {
-        if value.is_empty() {
-            return Err(invalid("the secret's value is empty"));
+        let strength = password::assess_shared(value.expose(), &[], self.shared_secret_policy(kind)?);
+        match strength.problem {
+            Some(problem) => Err(invalid(problem)),
+            None => Ok(()),
         }
-        if is_common_password(value.expose()) {
-            return Err(invalid("that value is on the list of commonly used passwords; choose another"));
-        }
-        let min = self.password_min_length()?;
-        if kind != Some(SystemKind::Physical) && value.expose().chars().count() < min {
-            return Err(invalid(format!("the office policy asks for at least {min} characters (or use --generate)")));
-        }
-        Ok(())
+    }
+
+    /// The policy a shared secret's value is checked (and its meter drawn) against.
+    pub fn shared_secret_policy(&self, kind: Option<SystemKind>) -> ServiceResult<password::SharedSecretPolicy> {
+        Ok(password::SharedSecretPolicy {
+            min_length: self.password_min_length()?,
+            physical: kind == Some(SystemKind::Physical),
+        })
     }
 
     pub(super) fn find_secret(&self, name: &str) -> ServiceResult<SharedSecret> {
