@@ -77,3 +77,18 @@ fn dates_are_real_calendar_dates_in_one_shape() {
     }
     office.start_leaver("sam@example.com", "2026-12-01").unwrap();
 }
+
+#[test]
+fn nobody_becomes_left_by_editing_or_importing_only_by_finishing_their_leaver_checklist() {
+    let (_vault, mut office) = TestVault::open_new();
+    let sam = add_person(&mut office, "Sam Carter", "sam@example.com", "");
+    let directory = office.directory().unwrap();
+    let mut draft = directory.person(sam).unwrap().to_draft(None);
+    draft.status = "left".into();
+    let refused = office.edit_staff(sam, &draft).unwrap_err().to_string();
+    assert!(refused.contains("follows the joiner and leaver processes"), "{refused}");
+    let plan = office.preview_import(b"name,email,status\nAda,ada@example.com,left\n").unwrap();
+    assert!(plan.valid.is_empty() && plan.problems[0].reason.contains("leaver"), "{:?}", plan.problems);
+    let status = office.directory().unwrap().person(sam).unwrap().status;
+    assert_eq!(status, keyholder::domain::staff::StaffStatus::Active);
+}

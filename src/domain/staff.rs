@@ -105,6 +105,11 @@ pub enum StaffError {
     EndBeforeStart,
     #[error("{0}")]
     BadStatus(String),
+    #[error(
+        "the status cannot be set to {0}: it follows the joiner and leaver processes (start a joiner or a \
+         leaver instead; someone is \"left\" only when the leaver checklist is finished)"
+    )]
+    StatusByProcess(&'static str),
     #[error("the {0} contains a control character")]
     ControlCharacter(&'static str),
     #[error(
@@ -215,10 +220,14 @@ impl StaffDraft {
         {
             return Err(StaffError::EndBeforeStart);
         }
+        // The status is the processes' result: a form or a CSV may repeat it, never change it.
         let status = match self.status.trim() {
             "" => default_status,
             text => text.parse().map_err(StaffError::BadStatus)?,
         };
+        if status != default_status {
+            return Err(StaffError::StatusByProcess(status.as_str()));
+        }
         Ok(NewStaff {
             full_name,
             email,
@@ -285,7 +294,7 @@ mod tests {
         let mut d = draft(" Sam Carter ", "Sam.Carter@Example.COM ");
         d.start_date = "2026-01-05".into();
         d.status = "Active".into();
-        let staff = d.validate(StaffStatus::Joining).expect("valid");
+        let staff = d.validate(StaffStatus::Active).expect("valid");
         assert_eq!(staff.full_name, "Sam Carter");
         assert_eq!(staff.email, "sam.carter@example.com");
         assert_eq!(staff.status, StaffStatus::Active);
@@ -340,6 +349,15 @@ mod tests {
         let draft =
             StaffDraft { full_name: "Sam \u{202E}reteP".into(), email: "s@example.com".into(), ..Default::default() };
         assert!(matches!(draft.validate(StaffStatus::Active), Err(StaffError::HiddenCharacter("name", 0x202E))));
+    }
+
+    #[test]
+    fn the_status_cannot_be_typed_into_a_different_one() {
+        let mut left = StaffDraft { full_name: "Sam".into(), email: "s@example.com".into(), ..Default::default() };
+        left.status = "left".into();
+        assert!(matches!(left.validate(StaffStatus::Active), Err(StaffError::StatusByProcess("left"))));
+        left.status = "active".into();
+        assert!(left.validate(StaffStatus::Active).is_ok(), "repeating the current status is fine");
     }
 
     #[test]
