@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Proves that signing in leaves no password behind and that locking wipes the data key: the
 # real GUI on its own Xvfb display signs in to a throwaway vault (password, then the
-# authenticator code), is dumped with gcore, locked with Ctrl+L and dumped again. Each dump is
-# searched for the data key (raw bytes, hex in both cases), the password, the recovery key and
-# the operator's TOTP secret (raw bytes and base 32).
+# authenticator code), is dumped with gcore, locked with Ctrl+L and dumped again; then it sets
+# a new password with the recovery key form (which signs in), is dumped, locked and dumped
+# again. Each dump is searched for the data key (raw bytes, hex in both cases), both passwords,
+# the recovery key and the operator's TOTP secret (raw bytes and base 32), whole and in pieces.
 #
 #   scripts/memory-dump-check.sh BINARY [KEY_HELPER]
 #
@@ -14,8 +15,9 @@
 #
 # MEMORY_DUMP_KEEP=DIR keeps the dumps and memory maps there, to look into with gdb.
 #
-# Fails when: the data key is NOT found while signed in (the search would prove nothing), the
-# password or recovery key is found while signed in, or anything at all is found once locked.
+# Fails when: the data key is NOT found while signed in (the search would prove nothing), a
+# password, the recovery key or the key's hex text is found while signed in, or anything at
+# all is found once locked.
 set -euo pipefail
 bin=${1:?usage: scripts/memory-dump-check.sh BINARY [KEY_HELPER]}
 helper=${2:-$(dirname "$bin")/examples/memory_dump_key}
@@ -41,7 +43,9 @@ fail() { echo "memory-dump-check: FAILED: $*" >&2; exit 1; }
 
 # The secrets are random so no copy of them can come from the program's own files.
 operator=Ada
-password="lantern-$(python3 -c 'import secrets; print(secrets.token_hex(10))')-meadow"
+random_password() { echo "${1}-$(python3 -c 'import secrets; print(secrets.token_hex(10))')-meadow"; }
+password=$(random_password lantern)
+new_password=$(random_password orbit)
 vault="$work/office.khv"
 mkdir -p "$work/home" "$work/data" "$work/config" "$work/cache"
 cli() { env -i PATH="$PATH" HOME="$work/home" XDG_DATA_HOME="$work/data" KEYHOLDER_PASSWORD="$password" "$@"; }
@@ -100,15 +104,20 @@ wait_title() {  # PATTERN SECONDS
   done
   fail "the window title is '$(title)', not '$1', after $2 s"
 }
-sleep 2   # the first frames
-xdotool windowfocus --sync "$wid"
 # Typed as a person does, with pauses: egui keeps an undo point of a field's text once it has
 # stood still for a second.
-xdotool type --window "$wid" --delay 60 "${password:0:12}"
-sleep 1.5
-xdotool type --window "$wid" --delay 60 "${password:12}"
-sleep 1.5
-xdotool key --window "$wid" Return
+type_slowly() {
+  xdotool type --window "$wid" --delay 60 "${1:0:12}"
+  sleep 1.5
+  xdotool type --window "$wid" --delay 60 "${1:12}"
+  sleep 1.5
+}
+press() { for k in "$@"; do xdotool key --window "$wid" "$k"; sleep 0.3; done; }
+
+sleep 2   # the first frames
+xdotool windowfocus --sync "$wid"
+type_slowly "$password"   # the form puts the cursor in the password field (one operator)
+press Return
 sleep 4   # the key derivation (fast at this cost) and the code screen
 # The code must be for a later step than the one used to confirm (a code is accepted once).
 while :; do
@@ -117,7 +126,7 @@ while :; do
   sleep 1
 done
 xdotool type --window "$wid" --delay 40 "$code"
-xdotool key --window "$wid" Return
+press Return
 wait_title 'Keyholder — *' 30
 sleep 2   # a few frames of the signed-in office
 
@@ -127,9 +136,9 @@ dump_and_search() {  # NAME: dump the GUI, print the hits per secret, keep the c
   cp "/proc/$app/maps" "$work/$name.maps"
   gcore -o "$work/$name" "$app" >"$work/gcore.log" 2>&1 || fail "gcore failed: $(tail -n 3 "$work/gcore.log")"
   python3 - "$work/$name.$app" "$work/$name.maps" "$work/$name.hits" \
-    "$key_hex" "$password" "$recovery" "$totp_secret" <<'PY'
+    "$key_hex" "$password" "$new_password" "$recovery" "$totp_secret" <<'PY'
 import base64, mmap, os, struct, sys
-core, maps, hits, key_hex, password, recovery, totp_secret = sys.argv[1:]
+core, maps, hits, key_hex, password, new_password, recovery, totp_secret = sys.argv[1:]
 totp_raw = base64.b32decode(totp_secret + "=" * (-len(totp_secret) % 8))
 secrets = [
     ("key.raw", "data key, 32 raw bytes", bytes.fromhex(key_hex)),
@@ -137,6 +146,8 @@ secrets = [
     ("key.HEX", "data key, hex upper case", key_hex.upper().encode()),
     ("password", "password (UTF-8)", password.encode()),
     ("password16", "password (UTF-16)", password.encode("utf-16-le")),
+    ("new-password", "new password (UTF-8)", new_password.encode()),
+    ("new-password16", "new password (UTF-16)", new_password.encode("utf-16-le")),
     ("recovery", "recovery key as shown", recovery.encode()),
     ("recovery.plain", "recovery key without dashes", recovery.replace("-", "").encode()),
     ("totp.raw", "TOTP secret, raw bytes", totp_raw),
@@ -148,34 +159,40 @@ with open(core, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as
     phoff, phentsize, phnum = struct.unpack_from("<Q", m, 0x20)[0], *struct.unpack_from("<HH", m, 0x36)
     loads = []
     for i in range(phnum):
-        kind, _, offset, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", m, phoff + i * phentsize)
+        kind, flags, offset, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", m, phoff + i * phentsize)
         if kind == 1 and filesz:
-            loads.append((offset, offset + filesz, vaddr))
+            loads.append((offset, offset + filesz, vaddr, flags))
+    # Pieces are looked for where the program writes (most of a dump is code and read-only
+    # mappings); whole copies everywhere.
+    writable = [(lo, hi) for lo, hi, _, flags in loads if flags & 2]
     regions = []
     for line in open(maps):
         fields = line.split(maxsplit=5)
         lo, hi = (int(x, 16) for x in fields[0].split("-"))
         regions.append((lo, hi, fields[5].strip() if len(fields) > 5 else "[anonymous]"))
     def where(at):
-        addr = next((vaddr + at - lo for lo, hi, vaddr in loads if lo <= at < hi), None)
+        addr = next((vaddr + at - lo for lo, hi, vaddr, _ in loads if lo <= at < hi), None)
         if addr is None:
             return "(core notes)"
         name = next((n for lo, hi, n in regions if lo <= addr < hi), "?")
         return f"{addr:#x} {os.path.basename(name) if name.startswith('/') else name}"
-    def find_all(needle):
-        found, at = [], m.find(needle)
-        while at >= 0:
-            found.append(at)
-            at = m.find(needle, at + 1)
+    def find_all(needle, ranges):
+        found = []
+        for lo, hi in ranges:
+            at = m.find(needle, lo, hi)
+            while at >= 0:
+                found.append(at)
+                at = m.find(needle, at + 1, hi)
         return found
-    print(f"  {os.path.basename(core)}: {len(m) / 2**20:.0f} MiB; whole copies, and places holding a piece of {PIECE}+ bytes")
+    print(f"  {os.path.basename(core)}: {len(m) / 2**20:.0f} MiB, {sum(hi - lo for lo, hi in writable) / 2**20:.0f} MiB writable;"
+          f" whole copies, and places holding a piece of {PIECE}+ bytes")
     with open(hits, "w") as out:
         for short, label, secret in secrets:
-            whole = find_all(secret)
+            whole = find_all(secret, [(0, len(m))])
             starts = set(whole)
             step = 1 if len(secret) <= 48 else 8
             for i in range(0, len(secret) - PIECE + 1, step):
-                starts.update(at - i for at in find_all(secret[i:i + PIECE]))
+                starts.update(at - i for at in find_all(secret[i:i + PIECE], writable))
             places = sorted(starts)
             shown = ", ".join(where(max(at, 0)) for at in places[:6]) + (" …" if len(places) > 6 else "")
             print(f"  {label:30} {len(whole):4} whole {len(places):4} places" + (f"  [{shown}]" if places else ""))
@@ -188,23 +205,52 @@ PY
   rm -f "$work/$name.$app"
 }
 hits() { awk -v k="$1" '$1 == k { print $3 }' "$work/$2.hits"; }  # SECRET DUMP: places
+expect_found() {  # DUMP SECRET
+  [ "$(hits "$2" "$1")" -gt 0 ] || fail "$2 is not in the $1 dump, where it must be: the search proves nothing"
+}
+expect_gone() {  # DUMP SECRET…: each must be in no place of the dump
+  local dump=$1 k n; shift
+  for k in "$@"; do
+    n=$(hits "$k" "$dump")
+    [ "$n" -eq 0 ] || { echo "memory-dump-check: $k is in the $dump dump ($n places)" >&2; failed=1; }
+  done
+}
+everything=(key.raw key.hex key.HEX password password16 new-password new-password16 recovery recovery.plain totp.raw totp.b32)
+typed=(key.hex key.HEX password password16 new-password new-password16 recovery recovery.plain)
+lock_and_check() {  # DUMP
+  press ctrl+l
+  wait_title 'Keyholder' 10
+  sleep 2   # a few frames of the sign-in screen
+  say "locked ($(title)); dumping"
+  dump_and_search "$1"
+  expect_gone "$1" "${everything[@]}"
+}
 
-say "signed in ($(title)); dumping"
+say "signed in with the password and the code ($(title)); dumping"
 dump_and_search signed-in
-[ "$(hits key.raw signed-in)" -gt 0 ] || fail "the data key is not in the signed-in dump: the search proves nothing"
-for k in password password16 recovery recovery.plain; do
-  [ "$(hits $k signed-in)" -eq 0 ] || { echo "memory-dump-check: $k is still in memory after sign-in" >&2; failed=1; }
-done
+expect_found signed-in key.raw
+expect_gone signed-in "${typed[@]}"
+lock_and_check locked
 
-xdotool key --window "$wid" ctrl+l
-wait_title 'Keyholder' 10
-sleep 2   # a few frames of the sign-in screen
-say "locked ($(title)); dumping"
-dump_and_search locked
-while read -r k _ n; do
-  [ "$n" -eq 0 ] || { echo "memory-dump-check: $k is still in memory after locking ($n places)" >&2; failed=1; }
-done <"$work/locked.hits"
+# The recovery key form, by keyboard: the sign-in form has the cursor in the password field,
+# Tab skips the disabled Sign in button to the recovery link; in the form, Tab starts at the top.
+press Tab Return
+sleep 1
+press Tab Tab Tab   # the "Locked." notice's Dismiss button, the operator, the recovery key
+type_slowly "$recovery"
+press Tab
+type_slowly "$new_password"
+press Tab
+type_slowly "$new_password"
+press Tab Return
+wait_title 'Keyholder — *' 30
+sleep 2
+say "signed in with the recovery key and a new password ($(title)); dumping"
+dump_and_search recovered
+expect_found recovered key.raw
+expect_gone recovered "${typed[@]}"
+lock_and_check locked-again
 
 kill -0 "$app" 2>/dev/null || fail "the program died: $(tail -n 3 "$work/gui.log")"
 [ $failed -eq 0 ] || fail "secrets left in memory (see above); $(( $(date +%s) - started )) s"
-say "ok: no password after sign-in, no key, password, recovery key or TOTP secret after locking ($(( $(date +%s) - started )) s)"
+say "ok: no password, recovery key or key text once signed in; no key, password, recovery key or TOTP secret once locked ($(( $(date +%s) - started )) s)"
