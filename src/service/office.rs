@@ -220,11 +220,11 @@ impl Office {
     /// once and then dropped.
     pub fn new_recovery_key(&mut self) -> ServiceResult<zeroize::Zeroizing<String>> {
         use crate::domain::recovery_key;
-        let bytes = zeroize::Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
+        let bytes = crypto::random_secret(recovery_key::RECOVERY_KEY_BYTES)?;
         self.vault.update_slots(|slots, key| slots.set_recovery(key, bytes.as_ref(), KdfParams::FLOOR))?;
         let event = AuditEvent::new("vault.recovery_key", format!("{} made a new recovery key", self.operator));
         self.record(event, |_| Ok(()))?;
-        Ok(recovery_key::format(&bytes))
+        Ok(recovery_key::format(crate::vault::recovery_array(&bytes)?))
     }
 
     /// Change the signed-in operator's password: one slot is rewrapped, the database is not
@@ -260,7 +260,7 @@ impl Office {
     /// Keep a key in the OS keyring so this operator can open the vault without typing the
     /// password on this computer. Fails with a clear message when no keyring is reachable.
     pub fn remember_on_this_computer(&mut self, store: &dyn SecretStore) -> ServiceResult<()> {
-        let secret: [u8; 32] = crypto::random_array()?;
+        let secret = crypto::random_secret(crypto::KEY_BYTES)?;
         let account = format!("{}:{}", self.vault.slots().vault_id, self.operator);
         store.set(&account, &secret)?;
         let name = self.operator.clone();

@@ -79,7 +79,7 @@ impl Office {
             .person_by_email(email)
             .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
             .clone();
-        let secret: [u8; SECRET_BYTES] = crypto::random_array()?;
+        let secret = crypto::random_secret(SECRET_BYTES)?;
         let issuer = format!("Keyholder {}", self.settings()?.office_name);
         let uri = totp::provisioning_uri(&secret, &issuer, &person.email).map_err(|e| invalid(e.to_string()))?;
         let qr = totp_rs::Totp::from_url(&uri)

@@ -10,6 +10,7 @@ use super::shell::Shell;
 use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_ui};
+use crate::domain::secret::wipe_stack;
 use crate::service::{self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod, SignInStep};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
@@ -73,6 +74,9 @@ pub struct KeyholderApp {
     picking: Option<(super::file_dialog::FileTarget, Receiver<Option<PathBuf>>)>,
     /// The theme in use, remembered for the next start.
     theme: Option<egui::ThemePreference>,
+    /// Something this frame handled a secret (a command, a lock, a finished sign-in): wipe
+    /// the stack once the frame is drawn.
+    wipe_stack: bool,
 }
 
 impl KeyholderApp {
@@ -90,6 +94,7 @@ impl KeyholderApp {
             show_help: false,
             picking: None,
             theme: None,
+            wipe_stack: false,
         }
     }
 
@@ -148,7 +153,11 @@ impl KeyholderApp {
     fn run_job(&mut self, label: &'static str, work: impl FnOnce() -> JobResult + Send + 'static) {
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
-            let _ = sender.send(work());
+            let result = work();
+            // Key derivation and SQLCipher leave a password or key in the frames they used; the C
+            // library hands this stack, unwiped, to the next thread.
+            wipe_stack();
+            let _ = sender.send(result);
         });
         self.job = Some(Job { receiver, label });
     }
@@ -166,6 +175,7 @@ impl KeyholderApp {
         };
         self.job = None;
         self.last_activity = self.deps.clock.now();
+        self.wipe_stack = true;
         match result {
             JobResult::Created(Ok(created)) => {
                 self.notice = None;
@@ -216,8 +226,9 @@ impl KeyholderApp {
         self.picking = None;
     }
 
-    /// Lock: drop the session (the data key is wiped), take a copied secret off the clipboard
-    /// and show sign-in.
+    /// Lock: drop the session (the connection closes and the data key is wiped), take a copied
+    /// secret off the clipboard and show sign-in. The typed secrets of every form go with the
+    /// screen that held them (wiped on drop); the stack is wiped after the frame.
     fn lock(&mut self, reason: Option<String>) {
         if let Screen::Shell(shell) = &mut self.screen {
             shell.release_clipboard();
@@ -230,6 +241,7 @@ impl KeyholderApp {
         }
         self.screen = Screen::SignIn(form);
         self.notice = reason.map(Notice::info);
+        self.wipe_stack = true;
     }
 
     fn check_idle(&mut self, ctx: &egui::Context) {
@@ -271,6 +283,8 @@ impl KeyholderApp {
     }
 
     fn apply(&mut self, command: Command) {
+        // Commands are rare (a click, a key) and many touch a password, key or code.
+        self.wipe_stack = true;
         match command {
             Command::DismissNotice => self.notice = None,
             Command::ToggleHelp => self.show_help = !self.show_help,
@@ -447,6 +461,10 @@ impl KeyholderApp {
             // Wake up now and then so auto-lock happens even when nobody touches the window.
             ctx.request_repaint_after(Duration::from_secs(1));
         }
+        if std::mem::take(&mut self.wipe_stack) {
+            // Everything this frame called has returned: its frames lie below this one.
+            wipe_stack();
+        }
     }
 
     /// Go straight to a page (tests and keyboard shortcuts).
@@ -469,6 +487,10 @@ impl eframe::App for KeyholderApp {
         if let Screen::Shell(shell) = &mut self.screen {
             shell.release_clipboard();
         }
+        // Close the session and wipe every form now rather than whenever eframe drops the app.
+        drop(std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default())));
+        self.job = None;
+        wipe_stack();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -447,10 +447,10 @@ impl Shell {
                 self.copy_to_clipboard(&code)?
             }
             Command::AttachSecretTotp(id) => {
-                let uri = if view.secret_uri.trim().is_empty() {
+                let uri = if view.secret_uri.expose().trim().is_empty() {
                     crate::service::read_qr_image(std::path::Path::new(view.secret_image.trim()))?
                 } else {
-                    Zeroizing::new(view.secret_uri.trim().to_owned())
+                    Zeroizing::new(view.secret_uri.expose().trim().to_owned())
                 };
                 self.office.set_secret_totp(&self.records.secret_name(*id)?, &uri)?;
                 view.secret_uri.clear();

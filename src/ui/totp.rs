@@ -3,7 +3,7 @@
 //! "verify identity" check, and a shared account's current code with its countdown.
 
 use super::commands::Command;
-use super::widgets::{indented, password_field, success_color, text_field};
+use super::widgets::{indented, password_field, success_color, text_field, visible_secret_field};
 use crate::domain::secret::SecretString;
 use crate::domain::staff::StaffId;
 use crate::service::OperatorTotpStatus;
@@ -43,7 +43,8 @@ pub struct TotpView {
     pub secrets_with_totp: HashSet<i64>,
     /// A shared account's code on screen: secret id, code, valid until.
     pub secret_code: Option<(i64, String, jiff::Timestamp)>,
-    pub secret_uri: String,
+    /// A shared account's `otpauth://` link or key, as typed or pasted.
+    pub secret_uri: SecretString,
     pub secret_image: String,
 }
 
@@ -225,7 +226,7 @@ pub fn secret_ui(ui: &mut egui::Ui, view: &mut TotpView, secret: i64, commands: 
     } else {
         ui.weak("None. Paste the account's otpauth:// link or its key, or give a picture of its QR code.");
     }
-    text_field(ui, "otpauth:// link or key", &mut view.secret_uri);
+    visible_secret_field(ui, "otpauth:// link or key", view.secret_uri.expose_mut());
     ui.horizontal(|ui| {
         let target = super::file_dialog::FileTarget::QrPicture;
         super::file_dialog::path_field(
@@ -238,7 +239,7 @@ pub fn secret_ui(ui: &mut egui::Ui, view: &mut TotpView, secret: i64, commands: 
         );
     });
     indented(ui, |ui| {
-        let ready = !view.secret_uri.trim().is_empty() || !view.secret_image.trim().is_empty();
+        let ready = !view.secret_uri.expose().trim().is_empty() || !view.secret_image.trim().is_empty();
         if ui.add_enabled(ready, egui::Button::new("Attach authenticator")).clicked() {
             commands.push(Command::AttachSecretTotp(secret));
         }

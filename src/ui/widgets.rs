@@ -27,13 +27,37 @@ pub fn text_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response
     .inner
 }
 
-/// A masked text field with a visible label.
+/// A masked text field with a visible label. It keeps no undo history (see [`forget_history`]);
+/// screen readers are told its role and given bullets, never the text.
 pub fn password_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
-    ui.horizontal(|ui| {
-        let label = field_label(ui, label);
-        ui.add(egui::TextEdit::singleline(text).password(true).desired_width(FIELD_WIDTH)).labelled_by(label.id)
-    })
-    .inner
+    secret_field(ui, label, text, true)
+}
+
+/// A text field for a secret that may be seen while typed or pasted (an authenticator's
+/// `otpauth://` link or key); like [`password_field`], it keeps no undo history.
+pub fn visible_secret_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
+    secret_field(ui, label, text, false)
+}
+
+fn secret_field(ui: &mut Ui, label: &str, text: &mut String, masked: bool) -> egui::Response {
+    let response = ui
+        .horizontal(|ui| {
+            let label = field_label(ui, label);
+            ui.add(egui::TextEdit::singleline(text).password(masked).desired_width(FIELD_WIDTH)).labelled_by(label.id)
+        })
+        .inner;
+    forget_history(ui, response.id);
+    response
+}
+
+/// Empty the undo history egui keeps for a text field in its memory between frames: copies of
+/// the text as it was typed, which would otherwise outlive the field's own wiped buffer (until
+/// the app exits). Ctrl+Z does nothing in such a field.
+fn forget_history(ui: &Ui, id: egui::Id) {
+    if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), id) {
+        // The undoer is shared with the stored state, so clearing this copy clears that one.
+        state.clear_undoer();
+    }
 }
 
 /// A line indented to the field column.
@@ -131,4 +155,53 @@ pub fn notice_ui(ui: &mut Ui, notice: &Notice) -> bool {
     });
     ui.add_space(8.0);
     dismissed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Field = fn(&mut Ui, &str, &mut String) -> egui::Response;
+
+    /// Type `text` into the field `add` draws, pausing after each character for longer than
+    /// egui waits before keeping an undo point; returns the field's undo history as egui shows it.
+    fn undo_history_after_typing(add: Field, text: &str) -> String {
+        let ctx = egui::Context::default();
+        let mut value = String::new();
+        let mut id = None;
+        let mut frame = |events: Vec<egui::Event>, time: f64| {
+            let input = egui::RawInput { events, time: Some(time), ..Default::default() };
+            let mut output = ctx.run_ui(input, |ui| {
+                let response = add(ui, "Field", &mut value);
+                if id.is_none() {
+                    response.request_focus();
+                }
+                id = Some(response.id);
+            });
+            output.textures_delta.clear();
+        };
+        frame(Vec::new(), 0.0);
+        for (i, c) in text.chars().enumerate() {
+            let at = 2.0 * (i as f64 + 1.0);
+            frame(vec![egui::Event::Text(c.to_string())], at);
+            frame(Vec::new(), at + 1.5);
+        }
+        assert_eq!(value, text, "the field was typed into");
+        let state = id.and_then(|id| egui::text_edit::TextEditState::load(&ctx, id));
+        state.map(|s| format!("{:?}", s.undoer())).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_plain_field_keeps_what_was_typed_for_undo() {
+        let history = undo_history_after_typing(text_field, "abc");
+        assert!(history.contains("undo count: 4"), "{history}");
+    }
+
+    #[test]
+    fn secret_fields_keep_no_undo_history() {
+        for field in [password_field as Field, visible_secret_field] {
+            let history = undo_history_after_typing(field, "abc");
+            assert!(history.contains("undo count: 0"), "{history}");
+        }
+    }
 }

@@ -7,26 +7,76 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::time::{Duration, Instant};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 pub const KEY_BYTES: usize = 32;
 pub const SALT_BYTES: usize = 16;
 pub const NONCE_BYTES: usize = 24;
 
-/// The 256-bit key the database is encrypted with. Zeroed when dropped; never printed.
-#[derive(Clone)]
-pub struct DataKey(Zeroizing<[u8; KEY_BYTES]>);
+/// 32 secret bytes kept on the heap from the start and wiped when dropped. Moving it copies only
+/// the pointer, so a move leaves no copy of the key behind in a stack frame or a channel.
+pub struct KeyBytes(Box<[u8; KEY_BYTES]>);
+
+impl KeyBytes {
+    fn zeroed() -> Self {
+        Self(Box::new([0; KEY_BYTES]))
+    }
+}
+
+impl Deref for KeyBytes {
+    type Target = [u8; KEY_BYTES];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for KeyBytes {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Zeroize for KeyBytes {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for KeyBytes {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl fmt::Debug for KeyBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyBytes(***)")
+    }
+}
+
+/// The 256-bit key the database is encrypted with. On the heap, zeroed when dropped; never printed.
+pub struct DataKey(KeyBytes);
+
+/// `x'` + 64 hex digits + `'`: how SQLCipher is given a raw key.
+const KEY_SPEC_BYTES: usize = 2 * KEY_BYTES + 3;
 
 impl DataKey {
     pub fn random() -> VaultResult<Self> {
-        Ok(Self(Zeroizing::new(random_array()?)))
+        let mut key = KeyBytes::zeroed();
+        fill_random(key.as_mut_slice())?;
+        Ok(Self(key))
     }
 
     /// A key from unsealed bytes; `None` unless there are exactly 32.
     pub fn from_slice(bytes: &[u8]) -> Option<Self> {
-        let mut key = Zeroizing::new([0_u8; KEY_BYTES]);
-        key.as_mut_slice().copy_from_slice(bytes.get(..KEY_BYTES).filter(|_| bytes.len() == KEY_BYTES)?);
+        if bytes.len() != KEY_BYTES {
+            return None;
+        }
+        let mut key = KeyBytes::zeroed();
+        key.as_mut_slice().copy_from_slice(bytes);
         Some(Self(key))
     }
 
@@ -34,9 +84,26 @@ impl DataKey {
         &self.0
     }
 
-    /// The SQLCipher statement that opens the database with this raw key.
-    pub fn pragma(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", Zeroizing::new(hex::encode(*self.0)).as_str()))
+    /// The raw key as SQLCipher's key text `x'<64 hex digits>'`, written straight into a buffer
+    /// of its final size that is wiped when dropped (no intermediate string).
+    pub(crate) fn sqlcipher_key_spec(&self) -> Zeroizing<Vec<u8>> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut spec = Zeroizing::new(Vec::with_capacity(KEY_SPEC_BYTES));
+        spec.extend_from_slice(b"x'");
+        for byte in self.bytes() {
+            spec.push(HEX[usize::from(byte >> 4)]);
+            spec.push(HEX[usize::from(byte & 0x0f)]);
+        }
+        spec.push(b'\'');
+        spec
+    }
+}
+
+impl Clone for DataKey {
+    fn clone(&self) -> Self {
+        let mut key = KeyBytes::zeroed();
+        key.copy_from_slice(self.bytes());
+        Self(key)
     }
 }
 
@@ -46,10 +113,22 @@ impl fmt::Debug for DataKey {
     }
 }
 
-/// Fill an array from the operating system's random generator.
+fn fill_random(bytes: &mut [u8]) -> VaultResult<()> {
+    getrandom::fill(bytes).map_err(|e| VaultError::Refused(format!("the system random generator failed: {e}")))
+}
+
+/// Secret random bytes, made on the heap and wiped when dropped (an array returned by value
+/// would leave a copy in the stack frame it came from).
+pub fn random_secret(len: usize) -> VaultResult<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(vec![0_u8; len]);
+    fill_random(bytes.as_mut_slice())?;
+    Ok(bytes)
+}
+
+/// Fill an array from the operating system's random generator (salts, nonces, ids: not secret).
 pub fn random_array<const N: usize>() -> VaultResult<[u8; N]> {
     let mut bytes = [0_u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| VaultError::Refused(format!("the system random generator failed: {e}")))?;
+    fill_random(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -107,14 +186,14 @@ impl KdfParams {
     }
 }
 
-/// Derive a key-encryption key from a password or recovery key.
-pub fn derive_kek(secret: &[u8], salt: &[u8], params: KdfParams) -> VaultResult<Zeroizing<[u8; KEY_BYTES]>> {
+/// Derive a key-encryption key from a password or recovery key (written in place on the heap).
+pub fn derive_kek(secret: &[u8], salt: &[u8], params: KdfParams) -> VaultResult<KeyBytes> {
     let argon_params = Params::new(params.memory_kib, params.iterations, params.parallelism, Some(KEY_BYTES))
         .map_err(|e| VaultError::Refused(format!("invalid key derivation settings: {e}")))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
-    let mut out = Zeroizing::new([0_u8; KEY_BYTES]);
+    let mut out = KeyBytes::zeroed();
     argon
-        .hash_password_into(secret, salt, out.as_mut())
+        .hash_password_into(secret, salt, out.as_mut_slice())
         .map_err(|e| VaultError::Refused(format!("key derivation failed: {e}")))?;
     Ok(out)
 }
@@ -145,8 +224,12 @@ pub fn open(kek: &[u8; KEY_BYTES], sealed: &Sealed, context: &[u8]) -> Option<Da
     let plain = Zeroizing::new(
         cipher.decrypt(XNonce::from_slice(&sealed.nonce), Payload { msg: &sealed.ciphertext, aad: context }).ok()?,
     );
-    let bytes: [u8; KEY_BYTES] = plain.as_slice().try_into().ok()?;
-    Some(DataKey(Zeroizing::new(bytes)))
+    if plain.len() != KEY_BYTES {
+        return None;
+    }
+    let mut key = KeyBytes::zeroed();
+    key.copy_from_slice(&plain);
+    Some(DataKey(key))
 }
 
 #[cfg(test)]
@@ -179,6 +262,36 @@ mod tests {
         let low = KdfParams { memory_kib: 8 * 1024, iterations: 2, parallelism: 1 };
         assert!(low.checked().is_err());
         assert!(KdfParams::FLOOR.checked().is_ok());
+    }
+
+    #[test]
+    fn the_sqlcipher_key_text_is_the_raw_key_in_hex() -> VaultResult<()> {
+        let key = DataKey::random()?;
+        let spec = key.sqlcipher_key_spec();
+        assert_eq!(spec.as_slice(), format!("x'{}'", hex::encode(key.bytes())).as_bytes());
+        assert_eq!(spec.capacity(), KEY_SPEC_BYTES, "built in place, never grown");
+        Ok(())
+    }
+
+    #[test]
+    fn key_bytes_are_wiped_and_stay_where_they_are() -> VaultResult<()> {
+        let key = derive_kek(b"correct horse", b"0123456789abcdef", KdfParams::FLOOR)?;
+        let at = key.as_ptr();
+        let mut moved = Box::new(key);
+        assert_eq!(moved.as_ptr(), at, "a move copies the pointer, not the key");
+        assert_ne!(**moved, [0; KEY_BYTES]);
+        moved.zeroize();
+        assert_eq!(**moved, [0; KEY_BYTES]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_cloned_data_key_is_a_separate_copy() -> VaultResult<()> {
+        let key = DataKey::random()?;
+        let copy = key.clone();
+        assert_eq!(copy.bytes(), key.bytes());
+        assert_ne!(copy.bytes().as_ptr(), key.bytes().as_ptr());
+        Ok(())
     }
 
     #[test]

@@ -1,9 +1,10 @@
-//! Opening the SQLCipher database: the raw key first, then the settings the vault relies on
-//! (memory wiping, write-ahead log, full fsync, foreign keys).
+//! Opening the SQLCipher database: memory wiping first, then the raw key, then the settings the
+//! vault relies on (write-ahead log, full fsync, foreign keys).
 
 use super::crypto::DataKey;
 use super::error::{VaultError, VaultResult};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, ffi};
+use std::os::raw::c_int;
 use std::path::Path;
 use std::time::Duration;
 
@@ -32,14 +33,63 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
-    // The key statement goes first; its text is built in wiped memory and never logged.
-    conn.execute_batch(&key.pragma()).map_err(|_| VaultError::Damaged("the encryption key was not accepted".into()))?;
     run_pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
+    // A process-wide switch that makes SQLCipher's allocator wipe what SQLite frees from then on
+    // (and only from then on), so it must be on before the key is handed over.
     run_pragma(&conn, "PRAGMA cipher_memory_security = ON")?;
+    apply_key(&conn, key)?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(first_read_error)?;
+    if !memory_security_on(&conn) {
+        tracing::warn!("SQLCipher does not confirm that it wipes freed memory");
+    }
     run_pragma(&conn, "PRAGMA journal_mode = WAL")?;
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     run_pragma(&conn, "PRAGMA foreign_keys = ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// Give SQLCipher the raw key through its C API. `PRAGMA key` would copy the key's hex text
+/// twice into memory freed without wiping (rusqlite's C string, SQLite's parser);
+/// `sqlite3_key` copies it once, into SQLCipher's own buffers, which it wipes.
+fn apply_key(conn: &Connection, key: &DataKey) -> VaultResult<()> {
+    let spec = key.sqlcipher_key_spec();
+    let len = c_int::try_from(spec.len()).map_err(|_| VaultError::Refused("the key text is too long".into()))?;
+    // SAFETY: the handle belongs to `conn`, which is open and borrowed for the whole call, and no
+    // other thread uses it; SQLCipher reads exactly `len` bytes from `spec`, which outlives the
+    // call, and keeps its own copy rather than the pointer.
+    let rc = unsafe { ffi::sqlite3_key(conn.handle(), spec.as_ptr().cast(), len) };
+    if rc == ffi::SQLITE_OK { Ok(()) } else { Err(VaultError::Damaged("the encryption key was not accepted".into())) }
+}
+
+/// Whether SQLCipher reports that it wipes memory as SQLite frees it.
+pub fn memory_security_on(conn: &Connection) -> bool {
+    conn.query_row("PRAGMA cipher_memory_security", [], |row| row.get::<_, String>(0)).is_ok_and(|on| on == "1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_is_wiped_and_the_raw_key_opens_the_database() -> VaultResult<()> {
+        let dir = tempfile::tempdir().map_err(|e| VaultError::Refused(e.to_string()))?;
+        let path = dir.path().join("t.khv");
+        let key = DataKey::random()?;
+        {
+            let conn = open(&path, &key, true)?;
+            assert!(memory_security_on(&conn));
+            conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")?;
+        }
+        let conn = open(&path, &key, false)?;
+        assert_eq!(conn.query_row("SELECT x FROM t", [], |row| row.get::<_, i64>(0))?, 42);
+        drop(conn);
+        // The same database as a `PRAGMA key` would open: the C API gets the same key text.
+        let conn = Connection::open(&path)?;
+        let pragma = format!("PRAGMA key = \"{}\";", String::from_utf8_lossy(&key.sqlcipher_key_spec()));
+        conn.execute_batch(&pragma)?;
+        assert_eq!(conn.query_row("SELECT x FROM t", [], |row| row.get::<_, i64>(0))?, 42);
+        assert!(matches!(open(&path, &DataKey::random()?, false), Err(VaultError::KeyRejected)));
+        Ok(())
+    }
 }

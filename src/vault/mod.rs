@@ -199,8 +199,8 @@ impl Vault {
         lock: ProcessLock,
     ) -> VaultResult<Created> {
         let key = DataKey::random()?;
-        let recovery_bytes = Zeroizing::new(crypto::random_array::<{ recovery_key::RECOVERY_KEY_BYTES }>()?);
-        let recovery_text = recovery_key::format(&recovery_bytes);
+        let recovery_bytes = crypto::random_secret(recovery_key::RECOVERY_KEY_BYTES)?;
+        let recovery_text = recovery_key::format(recovery_array(&recovery_bytes)?);
         let mut slots = SlotFile::new()?;
         slots.set_password(&key, operator, password, kdf)?;
         slots.set_recovery(&key, recovery_bytes.as_ref(), KdfParams::FLOOR)?;
@@ -564,6 +564,11 @@ fn check_generation(conn: &Connection, expected: &Generation) -> VaultResult<()>
 fn settings_meta(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+}
+
+/// The recovery key's bytes as the fixed-size array its formatter takes (a reference, no copy).
+pub fn recovery_array(bytes: &[u8]) -> VaultResult<&[u8; recovery_key::RECOVERY_KEY_BYTES]> {
+    bytes.try_into().map_err(|_| VaultError::Refused("a recovery key has the wrong length".into()))
 }
 
 /// Whether a path looks like a vault (database and key file both present).

@@ -6,7 +6,6 @@ use super::crypto::DataKey;
 use super::db::run_pragma;
 use super::error::{VaultError, VaultResult};
 use rusqlite::Connection;
-use zeroize::Zeroizing;
 
 /// Re-encrypt every page of the database under `key`, in one transaction.
 pub fn rekey_database(conn: &Connection, key: &DataKey) -> VaultResult<()> {
@@ -17,18 +16,8 @@ pub fn rekey_database(conn: &Connection, key: &DataKey) -> VaultResult<()> {
     rekeyed
 }
 
-/// The raw-key form SQLCipher takes (`x'<64 hex digits>'`), built in wiped memory.
-fn raw_key_text(key: &DataKey) -> Zeroizing<Vec<u8>> {
-    let mut text = Zeroizing::new(Vec::with_capacity(67));
-    text.extend_from_slice(b"x'");
-    let hex = Zeroizing::new(hex::encode(key.bytes()));
-    text.extend_from_slice(hex.as_bytes());
-    text.push(b'\'');
-    text
-}
-
 fn set_key(conn: &Connection, key: &DataKey) -> VaultResult<()> {
-    let text = raw_key_text(key);
+    let text = key.sqlcipher_key_spec();
     let length = i32::try_from(text.len()).map_err(|_| VaultError::Refused("key text too long".into()))?;
     // SAFETY: the handle belongs to `conn`, which outlives the call and is not used by another
     // thread meanwhile (`Connection` is not `Sync`); `text` is valid for `length` bytes. The C

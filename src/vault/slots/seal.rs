@@ -85,10 +85,10 @@ impl SlotFile {
             return Ok(None);
         };
         self.check_slot(slot)?;
-        let Ok(kek) = <[u8; KEY_BYTES]>::try_from(secret).map(zeroize::Zeroizing::new) else {
+        let Ok(kek) = <&[u8; KEY_BYTES]>::try_from(secret) else {
             return Ok(None);
         };
-        Ok(self.open_slot(slot, &kek))
+        Ok(self.open_slot(slot, kek))
     }
 
     fn open_slot(&self, slot: &Slot, kek: &[u8; KEY_BYTES]) -> Option<DataKey> {
@@ -152,8 +152,10 @@ impl SlotFile {
         key: &DataKey,
         name: &OperatorName,
         account: String,
-        secret: &[u8; KEY_BYTES],
+        secret: &[u8],
     ) -> VaultResult<()> {
+        let secret = <&[u8; KEY_BYTES]>::try_from(secret)
+            .map_err(|_| VaultError::Refused("a remembered key has the wrong length".into()))?;
         let slot = self.new_slot(Holder::Keyring { operator: name.clone(), account }, secret, key)?;
         self.put(slot);
         Ok(())
