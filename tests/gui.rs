@@ -841,3 +841,32 @@ fn a_file_dialog_fills_the_path_field_and_only_the_theme_is_kept_between_runs() 
     assert_eq!(storage.0.keys().collect::<Vec<_>>(), ["theme"]);
     assert!(!eframe::App::persist_egui_memory(harness.state()), "egui's memory (typed text) is never saved");
 }
+
+#[test]
+fn an_altered_key_file_is_shown_on_the_dashboard_and_repaired_from_settings_then_the_recovery_key_renewed() {
+    let vault = TestVault::new();
+    let keys = vault.paths().slots;
+    let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(&keys).unwrap()).unwrap();
+    let recovery = file["slots"].as_array_mut().unwrap().iter_mut().find(|s| s["kind"] == "recovery").unwrap();
+    recovery["salt"] = serde_json::Value::String("00".repeat(16));
+    recovery["check"] = serde_json::Value::String(String::new());
+    std::fs::write(&keys, serde_json::to_vec(&file).unwrap()).unwrap();
+
+    let mut harness = signed_in(&vault);
+    harness.get_by_label_contains("the recovery-key slot was altered: repair it in Settings");
+    harness.state_mut().navigate(keyholder::ui::Page::Settings);
+    harness.run();
+    let disabled = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        node.role() == Role::Button && node.label().as_deref() == Some("Change the vault's key") && node.is_disabled()
+    };
+    assert!(harness.query_by(disabled).is_some(), "nothing is sealed to an altered key file");
+    press(&mut harness, "Repair the key file");
+    assert!(harness.state().notice_text().unwrap_or_default().contains("Key file repaired"));
+    press(&mut harness, "Make a new recovery key");
+    harness.get_by_label("I have stored it safely").click_accesskit();
+    harness.run();
+    press(&mut harness, "Done");
+    assert!(harness.query_by_label("Done").is_none(), "the key is gone from the screen");
+    press(&mut harness, "Change the vault's key");
+    assert!(harness.state().notice_text().unwrap_or_default().contains("older copies of its key file open nothing"));
+}

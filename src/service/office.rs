@@ -20,6 +20,8 @@ pub struct Settings {
     pub office_name: String,
     /// Lock the window after this many idle minutes.
     pub auto_lock_minutes: u32,
+    /// The IANA name of the zone "today" is counted in.
+    pub time_zone: String,
 }
 
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
@@ -62,6 +64,13 @@ impl Office {
     /// The time zone's name as shown and stored ("Europe/London"), if it has one.
     pub fn time_zone_name(&self) -> String {
         self.time_zone.iana_name().unwrap_or("UTC").to_owned()
+    }
+
+    /// Every time zone that can be chosen, by IANA name, sorted (from jiff's built-in database).
+    pub fn time_zone_names() -> Vec<String> {
+        let mut names: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
+        names.sort();
+        names
     }
 
     /// Choose the office's time zone by its IANA name; audited.
@@ -298,7 +307,7 @@ impl Office {
         let office_name = settings::get(conn, OFFICE_NAME)?.unwrap_or_else(|| self.vault_name());
         let auto_lock_minutes =
             settings::get(conn, AUTO_LOCK)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
-        Ok(Settings { office_name, auto_lock_minutes })
+        Ok(Settings { office_name, auto_lock_minutes, time_zone: self.time_zone_name() })
     }
 
     pub fn set_office_name(&mut self, name: &str) -> ServiceResult<()> {

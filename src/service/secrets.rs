@@ -73,7 +73,7 @@ pub struct DueItem {
     #[serde(skip)]
     pub target: Option<DueTarget>,
     /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`, `purge`,
-    /// `review`, `review_revocations`.
+    /// `review`, `review_revocations`, `key_file`.
     pub kind: &'static str,
     pub subject: String,
     pub due: Date,
@@ -393,6 +393,16 @@ impl Office {
             });
         }
         items.extend(self.review_due_items(today, !directory.staff.is_empty())?);
+        for problem in self.key_file_problems() {
+            items.push(DueItem {
+                target: None,
+                kind: "key_file",
+                subject: "The vault's key file".to_owned(),
+                due: today,
+                reason: format!("{problem}: repair it in Settings"),
+                overdue: true,
+            });
+        }
         items.sort_by_key(|i| (!i.overdue, i.due));
         Ok(items)
     }

@@ -84,6 +84,14 @@ pub enum Command {
     SetRemembered(bool),
     Verify,
     Backup,
+    /// Remove the key-file slots found altered.
+    RepairKeyFile,
+    /// Replace the vault's data key.
+    Rekey,
+    /// Make a new recovery key and show it once.
+    NewRecoveryKey,
+    /// The new recovery key is stored: wipe it from the screen.
+    AcknowledgeNewRecoveryKey,
     DismissNotice,
     RefilterStaff,
     SortStaff(SortKey),

@@ -1,4 +1,5 @@
-//! Settings: appearance, the office name, the auto-lock time and backups.
+//! Settings: appearance, the office name, the auto-lock time, the time zone, backups and the
+//! vault's keys (repair the key file, change the data key, a new recovery key).
 
 use super::commands::Command;
 use super::shell::{ShellData, ShellForms};
@@ -12,10 +13,13 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
         let label = field_label(ui, "Auto-lock (minutes)");
         ui.add(egui::DragValue::new(&mut forms.auto_lock_minutes).range(1..=120)).labelled_by(label.id);
     });
+    time_zone_ui(ui, data, forms);
     let changed = forms.office_name.trim() != data.settings.office_name
-        || forms.auto_lock_minutes != data.settings.auto_lock_minutes;
+        || forms.auto_lock_minutes != data.settings.auto_lock_minutes
+        || forms.time_zone != data.settings.time_zone;
     indented(ui, |ui| {
-        if ui.add_enabled(changed, egui::Button::new("Save settings")).clicked() {
+        let save = ui.add_enabled(changed, egui::Button::new("Save settings"));
+        if save.on_disabled_hover_text("Nothing has changed yet.").clicked() {
             commands.push(Command::SaveSettings);
         }
     });
@@ -55,6 +59,76 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
             commands.push(Command::Backup);
         }
     });
+    keys_ui(ui, data, forms, commands);
+}
+
+/// The zone "today" is counted in, picked from the known zones (no typing).
+fn time_zone_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms) {
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Time zone");
+        egui::ComboBox::from_id_salt("time-zone")
+            .selected_text(forms.time_zone.as_str())
+            .height(320.0)
+            .show_ui(ui, |ui| {
+                for name in &data.time_zones {
+                    ui.selectable_value(&mut forms.time_zone, name.clone(), name.as_str());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    indented(ui, |ui| {
+        ui.weak("Due dates, last days and the end of temporary access follow the date here.");
+    });
+}
+
+/// Repair an altered key file, change the vault's data key, make a new recovery key.
+fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands: &mut Vec<Command>) {
+    ui.add_space(20.0);
+    ui.strong("Vault keys");
+    if !data.key_file_problems.is_empty() {
+        for problem in &data.key_file_problems {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+        ui.weak(
+            "Repairing removes the altered ways in; anyone who used one signs in another way, or gets a new password.",
+        );
+        indented(ui, |ui| {
+            if ui.button("Repair the key file").clicked() {
+                commands.push(Command::RepairKeyFile);
+            }
+        });
+    }
+    ui.weak(
+        "Change the vault's key after a password was changed because someone may know the old one: copies of \
+         the key file made before then open nothing afterwards. Removing an operator does this by itself.",
+    );
+    let damaged = !data.key_file_problems.is_empty();
+    indented(ui, |ui| {
+        let rekey = ui.add_enabled(!damaged, egui::Button::new("Change the vault's key"));
+        if rekey.on_disabled_hover_text("Repair the key file first.").clicked() {
+            commands.push(Command::Rekey);
+        }
+        let recovery =
+            ui.add_enabled(!damaged && forms.new_recovery_key.is_none(), egui::Button::new("Make a new recovery key"));
+        let why = if damaged { "Repair the key file first." } else { "Store the new key shown below first." };
+        if recovery.on_disabled_hover_text(why).clicked() {
+            commands.push(Command::NewRecoveryKey);
+        }
+    });
+    if let Some(key) = &forms.new_recovery_key {
+        ui.label("Your new recovery key. Write it down and keep it offline; it is shown only now:");
+        egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+            ui.label(egui::RichText::new(key.as_str()).monospace().size(20.0).strong());
+        });
+        ui.checkbox(&mut forms.recovery_key_stored, "I have stored it safely");
+        indented(ui, |ui| {
+            let done = ui.add_enabled(forms.recovery_key_stored, egui::Button::new("Done"));
+            if done.on_disabled_hover_text("Tick that you have stored it first.").clicked() {
+                commands.push(Command::AcknowledgeNewRecoveryKey);
+            }
+        });
+    }
 }
 
 /// Light, dark or follow the system. A view preference of this window, not stored in the vault.

@@ -33,6 +33,10 @@ pub struct ShellData {
     pub verify: Option<Vec<String>>,
     pub load_error: Option<String>,
     pub policies: Option<Policies>,
+    /// Altered slots found in the key file at sign-in (empty when intact).
+    pub key_file_problems: Vec<String>,
+    /// The time zones the office can choose from (read once).
+    pub time_zones: Vec<String>,
 }
 
 /// Text the operator is typing on the pages.
@@ -49,6 +53,10 @@ pub struct ShellForms {
     pub backup_path: String,
     pub remove_candidate: Option<String>,
     pub policies: Option<Policies>,
+    pub time_zone: String,
+    /// A new recovery key, shown until the operator says it is stored (then wiped).
+    pub new_recovery_key: Option<zeroize::Zeroizing<String>>,
+    pub recovery_key_stored: bool,
 }
 
 pub struct Shell {
@@ -67,13 +75,15 @@ pub struct Shell {
 impl Shell {
     pub fn open(office: Office, store: Arc<dyn SecretStore>, clipboard: Arc<dyn SecretClipboard>) -> Self {
         let data = ShellData {
-            settings: Settings { office_name: office.vault_name(), auto_lock_minutes: 5 },
+            settings: Settings { office_name: office.vault_name(), auto_lock_minutes: 5, time_zone: String::new() },
             operators: Vec::new(),
             audit: Vec::new(),
             remembered: false,
             verify: None,
             load_error: None,
             policies: None,
+            key_file_problems: Vec::new(),
+            time_zones: Office::time_zone_names(),
         };
         let backup_path = default_backup_path(&office);
         let records = Records::load(&office);
@@ -103,6 +113,7 @@ impl Shell {
         self.data.audit = self.office.recent_audit(AUDIT_PAGE_LIMIT)?;
         self.data.remembered = self.office.is_remembered();
         self.data.policies = Some(self.office.policies()?);
+        self.data.key_file_problems = self.office.key_file_problems();
         self.totp.status = self.office.operator_totp_status()?;
         self.totp.enrolments = self.office.authenticator_enrolments()?;
         self.totp.secrets_with_totp = self.office.secrets_with_totp()?;
@@ -112,6 +123,7 @@ impl Shell {
     fn reset_settings_form(&mut self) {
         self.forms.office_name = self.data.settings.office_name.clone();
         self.forms.auto_lock_minutes = self.data.settings.auto_lock_minutes;
+        self.forms.time_zone = self.data.settings.time_zone.clone();
         self.forms.policies = self.data.policies;
     }
 
@@ -145,6 +157,11 @@ impl Shell {
     fn view(&mut self, command: &Command) -> Option<ServiceResult<()>> {
         let records = &mut self.records;
         match command {
+            Command::AcknowledgeNewRecoveryKey => {
+                // Dropping the Zeroizing string wipes it.
+                self.forms.new_recovery_key = None;
+                self.forms.recovery_key_stored = false;
+            }
             Command::Navigate(page) => {
                 self.page = *page;
                 if *page == Page::Reviews {
@@ -254,6 +271,9 @@ impl Shell {
                     if due.is_some_and(|d| d.kind == "review") {
                         return self.view(&Command::Navigate(Page::Reviews));
                     }
+                    if due.is_some_and(|d| d.kind == "key_file") {
+                        return self.view(&Command::Navigate(Page::Settings));
+                    }
                     return Some(Ok(()));
                 };
                 match target {
@@ -351,6 +371,9 @@ impl Shell {
                 if minutes != self.data.settings.auto_lock_minutes {
                     self.office.set_auto_lock_minutes(minutes)?;
                 }
+                if forms.time_zone != self.data.settings.time_zone {
+                    self.office.set_time_zone(&forms.time_zone)?;
+                }
                 Some("Settings saved.".into())
             }
             Command::SavePolicies => {
@@ -365,6 +388,19 @@ impl Shell {
             Command::SetRemembered(false) => {
                 self.office.forget_on_this_computer(self.store.as_ref())?;
                 Some("This computer no longer remembers your key.".into())
+            }
+            Command::RepairKeyFile => {
+                let repaired = self.office.repair_key_file()?;
+                Some(format!("Key file repaired: {}.", repaired.join("; ")))
+            }
+            Command::Rekey => {
+                self.office.rekey()?;
+                Some("The vault's key was changed: older copies of its key file open nothing now.".into())
+            }
+            Command::NewRecoveryKey => {
+                forms.new_recovery_key = Some(self.office.new_recovery_key()?);
+                forms.recovery_key_stored = false;
+                Some("A new recovery key was made; the old one no longer works.".into())
             }
             Command::Verify => {
                 let problems = self.office.verify()?;
