@@ -92,3 +92,91 @@ fn nobody_becomes_left_by_editing_or_importing_only_by_finishing_their_leaver_ch
     let status = office.directory().unwrap().person(sam).unwrap().status;
     assert_eq!(status, keyholder::domain::staff::StaffStatus::Active);
 }
+
+/// The whole database decrypted into a plain SQLite file (every live row of every table).
+fn decrypted_database(vault: &TestVault) -> Vec<u8> {
+    use keyholder::domain::operator::OperatorName;
+    use keyholder::vault::slots::SlotFile;
+    let slots = SlotFile::load(&vault.paths().slots).unwrap();
+    let key = slots.open_with_password(&OperatorName::parse(common::OPERATOR).unwrap(), common::PASSWORD.as_bytes());
+    let key = key.unwrap().unwrap();
+    let conn = rusqlite::Connection::open(vault.paths().database).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.bytes()))).unwrap();
+    let plain = vault.dir.path().join("plain.sqlite");
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{}' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;",
+        plain.display()
+    ))
+    .unwrap();
+    std::fs::read(plain).unwrap()
+}
+
+#[test]
+fn after_a_purge_no_field_of_the_person_remains_in_the_database_or_any_export() {
+    use keyholder::domain::staff::StaffDraft;
+    use keyholder::service::NewJoiner;
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("CRM", "software", "user", "", true, true).unwrap()).unwrap();
+    office.add_system(new_system("Safe", "physical", "holder", "", false, false).unwrap()).unwrap();
+    office.add_role("Sales", &["CRM:user".into()]).unwrap();
+    let fields = [
+        "Zebedee Quillfeather",
+        "zebedee.quill@example.com",
+        "Chief Llama Wrangler",
+        "Skunkworks Annex",
+        "allergic to marmite",
+        "covering the Quillfeather sabbatical",
+        "lost it on the Quillfeather ferry",
+    ];
+    let draft = StaffDraft {
+        full_name: fields[0].into(),
+        email: fields[1].into(),
+        job_title: fields[2].into(),
+        team: fields[3].into(),
+        notes: fields[4].into(),
+        start_date: "2025-01-06".into(),
+        ..Default::default()
+    };
+    let (_, joiner) = office.start_joiner(NewJoiner { draft, roles: &["Sales".to_owned()] }).unwrap();
+    for item in office.checklists_of(fields[1]).unwrap().into_iter().find(|c| c.id == joiner).unwrap().items {
+        office.complete_item(item.id).unwrap();
+    }
+    office.grant(fields[1], "Safe", "holder", fields[5], None).unwrap();
+    office.add_device("Laptop", "LT-ZQ-01", "", Some(fields[1])).unwrap();
+    office.start_leaver(fields[1], "2026-11-20").unwrap();
+    let list = office.checklists_of(fields[1]).unwrap().into_iter().find(|c| c.id != joiner).unwrap();
+    for item in &list.items {
+        if item.title.contains("LT-ZQ-01") {
+            office.skip_item(item.id, fields[6]).unwrap();
+        } else {
+            office.complete_item(item.id).unwrap();
+        }
+    }
+    office.finish_leaver(fields[1]).unwrap();
+    let staff = list.staff_id;
+    // Before the purge the details are there (so the search below can find them).
+    let audit_text = |office: &keyholder::service::Office| serde_json::to_string(&office.audit_log().unwrap()).unwrap();
+    assert!(audit_text(&office).contains(fields[6]), "the skip reason is in the audit log until the purge");
+
+    vault.clock.advance(jiff::SignedDuration::from_hours(24 * 400));
+    assert!(office.purges_due().unwrap().iter().any(|(id, _, _)| *id == staff));
+    office.purge_person(staff).unwrap();
+    assert!(office.verify().unwrap().is_empty(), "the audit chain still verifies");
+    let mut outputs = vec![
+        ("audit log", audit_text(&office).into_bytes()),
+        ("staff CSV", office.export_staff_csv().unwrap()),
+        ("matrix CSV", office.export_matrix_csv(false).unwrap()),
+        ("access CSV", office.export_access_csv().unwrap()),
+        ("leaver report CSV", office.checklist_report_csv(list.id).unwrap()),
+    ];
+    drop(office);
+    outputs.push(("decrypted database", decrypted_database(&vault)));
+    for (name, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for field in fields {
+            for word in field.split(['.', '@', ' ']).filter(|w| w.len() > 5) {
+                assert!(!text.contains(&word.to_lowercase()), "{word:?} (from {field:?}) is still in the {name}");
+            }
+        }
+    }
+}

@@ -215,7 +215,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
             } else {
                 for r in records {
                     let who = if r.operator.is_empty() { "-" } else { r.operator.as_str() };
-                    out!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.summary);
+                    out!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.full_summary());
                 }
             }
         }

@@ -1,6 +1,10 @@
 //! Audit records and their hash chain. Each record's hash covers its own fields and the hash of
 //! the record before it, so editing or deleting any record breaks the chain from that point on.
-//! Records carry summaries of what changed, never a secret.
+//! Records carry summaries of what changed, never a secret, and name people as `staff #ID`.
+//! What is personal about a person (a job title, an account name, a reason that names them)
+//! goes in the record's *personal* part, stored encrypted under that person's own key: purging
+//! the person destroys the key, the text becomes unreadable, and the chain still verifies
+//! because it covers the encrypted bytes (crypto-shredding).
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -18,11 +22,19 @@ pub struct AuditEvent {
     pub summary: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Personal details of one staff member: `(staff id, text)`, stored encrypted.
+    pub personal: Option<(i64, String)>,
 }
 
 impl AuditEvent {
     pub fn new(action: &str, summary: impl Into<String>) -> Self {
-        Self { action: action.to_owned(), summary: summary.into(), before: None, after: None }
+        Self { action: action.to_owned(), summary: summary.into(), before: None, after: None, personal: None }
+    }
+
+    /// Attach details about staff member `staff` that must go when they are purged.
+    pub fn with_personal(mut self, staff: i64, text: impl Into<String>) -> Self {
+        self.personal = Some((staff, text.into()));
+        self
     }
 
     pub fn with_change(mut self, before: Option<String>, after: Option<String>) -> Self {
@@ -43,6 +55,13 @@ pub struct AuditRecord {
     pub summary: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The staff member the personal part is about.
+    pub personal_staff: Option<i64>,
+    /// The personal part as stored (encrypted); covered by the hash.
+    #[serde(skip)]
+    pub personal_sealed: Option<Vec<u8>>,
+    /// The personal part, decrypted; `None` when there is none or the person was purged.
+    pub personal: Option<String>,
     #[serde(with = "hex::serde")]
     pub prev_hash: [u8; 32],
     #[serde(with = "hex::serde")]
@@ -52,6 +71,19 @@ pub struct AuditRecord {
 /// The hash of one record given the one before it. Every field is length-prefixed so that no
 /// two different records can produce the same input.
 pub fn record_hash(prev_hash: &[u8; 32], seq: i64, at: Timestamp, operator: &str, event: &AuditEvent) -> [u8; 32] {
+    record_hash_sealed(prev_hash, seq, at, operator, event, None)
+}
+
+/// [`record_hash`] of a record with an encrypted personal part `(staff id, sealed bytes)`.
+/// Records without one hash exactly as before personal parts existed.
+pub fn record_hash_sealed(
+    prev_hash: &[u8; 32],
+    seq: i64,
+    at: Timestamp,
+    operator: &str,
+    event: &AuditEvent,
+    sealed: Option<(i64, &[u8])>,
+) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(b"keyholder-audit-v1");
     hasher.update(prev_hash);
@@ -73,6 +105,12 @@ pub fn record_hash(prev_hash: &[u8; 32], seq: i64, at: Timestamp, operator: &str
             }
         }
     }
+    if let Some((staff, bytes)) = sealed {
+        hasher.update(b"personal");
+        hasher.update(staff.to_be_bytes());
+        hasher.update((bytes.len() as u64).to_be_bytes());
+        hasher.update(bytes);
+    }
     hasher.finalize().into()
 }
 
@@ -83,12 +121,23 @@ impl AuditRecord {
             summary: self.summary.clone(),
             before: self.before.clone(),
             after: self.after.clone(),
+            personal: None,
         }
     }
 
     /// The hash this record should have given its fields.
     pub fn expected_hash(&self) -> [u8; 32] {
-        record_hash(&self.prev_hash, self.seq, self.at, &self.operator, &self.event())
+        let sealed = self.personal_staff.zip(self.personal_sealed.as_deref());
+        record_hash_sealed(&self.prev_hash, self.seq, self.at, &self.operator, &self.event(), sealed)
+    }
+
+    /// The summary with the personal part, or a note that it was purged.
+    pub fn full_summary(&self) -> String {
+        match (&self.personal, self.personal_sealed.is_some()) {
+            (Some(personal), _) => format!("{} — {personal}", self.summary),
+            (None, true) => format!("{} — (personal details purged)", self.summary),
+            (None, false) => self.summary.clone(),
+        }
     }
 }
 
@@ -151,6 +200,9 @@ mod tests {
                     summary: event.summary,
                     before: None,
                     after: None,
+                    personal_staff: None,
+                    personal_sealed: None,
+                    personal: None,
                     prev_hash: prev,
                     hash,
                 };

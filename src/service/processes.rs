@@ -162,10 +162,10 @@ impl Office {
             .person(staff)
             .map(|p| p.email.split('@').next().unwrap_or_default().to_owned())
             .unwrap_or_default();
-        let event = AuditEvent::new(
-            "checklist.done",
-            format!("{} item done for staff #{staff}: {}", list.process, found.title),
-        );
+        // The item's title can name an account, a device or a reason: it is personal.
+        let event =
+            AuditEvent::new("checklist.done", format!("{} item #{} done for staff #{staff}", list.process, found.id))
+                .with_personal(staff, found.title.clone());
         self.record(event, |tx| {
             match &found.kind {
                 ItemKind::RemoveRole { role } => directory::unassign_role(tx, staff, *role)?,
@@ -241,9 +241,9 @@ impl Office {
         let staff = list.staff_id;
         let event = AuditEvent::new(
             "checklist.skip",
-            format!("{} item skipped for staff #{staff}: {}", list.process, found.title),
+            format!("{} item #{} skipped for staff #{staff}", list.process, found.id),
         )
-        .with_change(None, Some(format!("reason: {reason}")));
+        .with_personal(staff, format!("{}; reason: {reason}", found.title));
         self.record(event, |tx| {
             close_item(tx, &list, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() }, now)
         })

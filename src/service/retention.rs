@@ -1,6 +1,9 @@
 //! Retention: a leaver's personal details are kept for a set time (default 12 months after
-//! their end date) and then replaced by a tombstone. Team, dates, status and the whole audit
-//! trail stay, so evidence reports remain consistent (audit records name people as `staff #ID`).
+//! their end date) and then purged: name, email, job title, team, notes, usernames, checklist
+//! item titles and reasons, exception reasons and review comments are replaced by a tombstone,
+//! and the person's key for the personal parts of audit records is destroyed, so those parts
+//! become unreadable while the hash chain still verifies. Dates, status, ids and decisions stay,
+//! so evidence reports remain consistent (they name people as `staff #ID`).
 
 use super::{Office, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
@@ -53,8 +56,8 @@ impl Office {
             .collect())
     }
 
-    /// Replace a leaver's personal fields (name, email, job title, notes, usernames) with a
-    /// tombstone. Only for people who have left.
+    /// Purge a leaver's personal details (see the module's header). Only for people who have
+    /// left.
     pub fn purge_person(&mut self, staff: StaffId) -> ServiceResult<()> {
         let directory = self.directory()?;
         let person =
@@ -69,19 +72,36 @@ impl Office {
             return Err(ServiceError::Invalid(format!("staff #{staff} is already purged")));
         }
         let event = AuditEvent::new("staff.purge", format!("personal details of staff #{staff} purged (retention)"));
+        let (name, email) = (format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}"));
         self.record(event, |tx| {
             tx.execute(
-                "UPDATE staff SET full_name = ?2, email = ?3, job_title = '', notes = '' WHERE id = ?1",
-                params![staff, format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}")],
+                "UPDATE staff SET full_name = ?2, email = ?3, job_title = '', team = '', notes = '' WHERE id = ?1",
+                params![staff, name, email],
             )?;
             tx.execute("UPDATE accounts SET username = 'purged' WHERE staff_id = ?1", [staff])?;
-            // Access review evidence keeps the decisions but not the name.
+            tx.execute("UPDATE direct_grants SET reason = 'purged' WHERE staff_id = ?1", [staff])?;
+            tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
+            // Checklist titles can name an account, a device or a reason; the kind and the
+            // outcome stay.
             tx.execute(
-                "UPDATE review_items SET full_name = ?2, email = ?3 WHERE staff_id = ?1",
-                params![staff, format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}")],
+                "UPDATE checklist_items SET title = 'item #' || id || ' (details purged)',
+                     reason = CASE WHEN reason IS NULL THEN NULL ELSE 'purged' END
+                 WHERE checklist_id IN (SELECT id FROM checklists WHERE staff_id = ?1)",
+                [staff],
             )?;
-            Ok(())
-        })
+            // Access review evidence keeps the decisions but not the name or what named them.
+            tx.execute(
+                "UPDATE review_items SET full_name = ?2, email = ?3, team = '',
+                     source = CASE WHEN source LIKE '%exception%' THEN 'exception (reason purged)' ELSE source END,
+                     comment = CASE WHEN comment = '' THEN '' ELSE 'purged' END
+                 WHERE staff_id = ?1",
+                params![staff, name, email],
+            )?;
+            crate::vault::personal::shred(tx, staff)
+        })?;
+        // Old copies of the changed pages must not stay in the write-ahead log.
+        self.vault().checkpoint()?;
+        Ok(())
     }
 }
 

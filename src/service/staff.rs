@@ -84,7 +84,7 @@ impl Office {
         let manager = Self::resolve_manager(&directory, &staff)?;
         let after = audit_fields(&staff, manager);
         self.record_with(
-            |id| AuditEvent::new("staff.add", format!("staff #{id} added")).with_change(None, Some(after)),
+            |id| AuditEvent::new("staff.add", format!("staff #{id} added")).with_personal(*id, after),
             |tx| directory::insert_staff(tx, &staff, manager),
         )
     }
@@ -117,7 +117,8 @@ impl Office {
                 after.push_str(&format!(" {label}=(changed)"));
             }
         }
-        let event = AuditEvent::new("staff.edit", format!("staff #{id} edited")).with_change(Some(before), Some(after));
+        let event = AuditEvent::new("staff.edit", format!("staff #{id} edited"))
+            .with_personal(id, format!("before: {before}; after: {after}"));
         self.record(event, |tx| directory::update_staff(tx, id, &staff, manager))
     }
 
@@ -294,13 +295,13 @@ impl Office {
             .collect();
         let (system_name, level_name) =
             directory.level(level).map(|(s, l)| (s.name.clone(), l.name.clone())).unwrap_or_default();
-        let after = format!(
-            "{system_name}:{level_name} reason={reason:?} until={}",
-            expires_on.map_or("none".to_owned(), |d| d.to_string())
-        );
+        let after =
+            format!("{system_name}:{level_name} until={}", expires_on.map_or("none".to_owned(), |d| d.to_string()));
         let by = self.operator().to_string();
+        // The reason for an exception often names the person's circumstances: personal.
         let event = AuditEvent::new("grant.add", format!("direct access to {system_name} granted to staff #{staff}"))
-            .with_change(None, Some(after));
+            .with_change(None, Some(after))
+            .with_personal(staff, format!("reason: {reason}"));
         self.record(event, |tx| {
             for id in &replaced {
                 directory::delete_grant(tx, *id)?;

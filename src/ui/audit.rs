@@ -16,7 +16,7 @@ pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord]) {
                 cell(ui, 150.0, &record.at.strftime("%Y-%m-%d %H:%M:%S").to_string());
                 cell(ui, 110.0, if record.operator.is_empty() { "—" } else { &record.operator });
                 cell(ui, 190.0, &record.action);
-                ui.label(&record.summary);
+                ui.label(record.full_summary());
             });
         }
     });

@@ -22,6 +22,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditRecord> {
         summary: row.get("summary")?,
         before: row.get("before")?,
         after: row.get("after")?,
+        personal_staff: row.get("personal_staff")?,
+        personal_sealed: row.get("personal")?,
+        personal: None,
         prev_hash: to_hash(row.get("prev_hash")?)?,
         hash: to_hash(row.get("hash")?)?,
     })
@@ -47,12 +50,30 @@ pub fn head(conn: &Connection) -> VaultResult<(i64, [u8; 32])> {
 pub fn append(conn: &Connection, operator: &str, at: Timestamp, event: &AuditEvent) -> VaultResult<i64> {
     let (count, prev) = head(conn)?;
     let seq = count + 1;
-    let hash = audit::record_hash(&prev, seq, at, operator, event);
+    let sealed = match &event.personal {
+        Some((staff, text)) => Some((*staff, super::personal::seal(conn, *staff, seq, text)?)),
+        None => None,
+    };
+    let hash =
+        audit::record_hash_sealed(&prev, seq, at, operator, event, sealed.as_ref().map(|(s, b)| (*s, b.as_slice())));
     let at_ns = super::columns::ns(at)?;
+    let (personal_staff, personal) = sealed.unzip();
     conn.execute(
-        "INSERT INTO audit_log (seq, at_ns, operator, action, summary, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at_ns, operator, event.action, event.summary, event.before, event.after, &prev[..], &hash[..]],
+        "INSERT INTO audit_log (seq, at_ns, operator, action, summary, before, after, prev_hash, hash, personal_staff, personal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            seq,
+            at_ns,
+            operator,
+            event.action,
+            event.summary,
+            event.before,
+            event.after,
+            &prev[..],
+            &hash[..],
+            personal_staff,
+            personal
+        ],
     )?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -68,18 +89,31 @@ pub fn hash_at(conn: &Connection, seq: i64) -> VaultResult<Option<[u8; 32]>> {
     Ok(hash.and_then(|bytes| bytes.try_into().ok()))
 }
 
-/// The newest `limit` records, newest first.
+/// The newest `limit` records, newest first, personal parts decrypted where their key exists.
 pub fn recent(conn: &Connection, limit: usize) -> VaultResult<Vec<AuditRecord>> {
     let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1")?;
     let rows = statement.query_map([limit as i64], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    with_personal(conn, rows.collect::<Result<_, _>>()?)
 }
 
-/// Every record, oldest first.
+/// Every record, oldest first, personal parts decrypted where their key exists.
 pub fn all(conn: &Connection) -> VaultResult<Vec<AuditRecord>> {
     let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq")?;
     let rows = statement.query_map([], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    with_personal(conn, rows.collect::<Result<_, _>>()?)
+}
+
+fn with_personal(conn: &Connection, mut records: Vec<AuditRecord>) -> VaultResult<Vec<AuditRecord>> {
+    if records.iter().all(|r| r.personal_sealed.is_none()) {
+        return Ok(records);
+    }
+    let keys = super::personal::keys(conn)?;
+    for record in &mut records {
+        if let (Some(staff), Some(sealed)) = (record.personal_staff, record.personal_sealed.as_deref()) {
+            record.personal = super::personal::open(&keys, staff, record.seq, sealed);
+        }
+    }
+    Ok(records)
 }
 
 /// Check the whole chain against its stored head.

@@ -45,6 +45,9 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
     run_pragma(&conn, "PRAGMA journal_mode = WAL")?;
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     run_pragma(&conn, "PRAGMA foreign_keys = ON")?;
+    // Deleted content is overwritten, so a purged person's key or details do not linger in free
+    // pages of the file.
+    run_pragma(&conn, "PRAGMA secure_delete = ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(conn)
 }

@@ -21,6 +21,7 @@ pub mod fsutil;
 pub mod keystore;
 pub mod lockfile;
 pub mod operators;
+pub mod personal;
 pub mod rekey;
 pub mod reviews;
 pub mod schema;
@@ -436,6 +437,12 @@ impl Vault {
             tracing::warn!("the key file's generation was not updated: {error}");
         }
         Ok(value)
+    }
+
+    /// Copy the write-ahead log into the database and empty it, so earlier versions of changed
+    /// pages (a purged person's details) are not left in it.
+    pub fn checkpoint(&self) -> VaultResult<()> {
+        db::run_pragma(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     /// Check the database pages (SQLCipher HMACs), SQLite's structure and the audit chain.

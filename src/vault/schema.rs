@@ -12,6 +12,8 @@
 //! - 7: operators' second factor: `operator_totp`, `operator_recovery_codes` (hashes only).
 //! - 8: access reviews: `reviews`, `review_items`, `review_exports`; `checklists` accepts 'review'.
 //! - 9: `secret_totp.period`: a shared account's code step (30 s unless its link says otherwise).
+//! - 10: personal parts of audit records, encrypted per person: `staff_keys`,
+//!   `audit_log.personal_staff` and `audit_log.personal` (purging a person deletes their key).
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -286,6 +288,13 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 8 → 9
     "ALTER TABLE secret_totp ADD COLUMN period INTEGER NOT NULL DEFAULT 30;",
+    // 9 → 10
+    "CREATE TABLE staff_keys (
+        staff_id INTEGER PRIMARY KEY,
+        key BLOB NOT NULL
+    );
+    ALTER TABLE audit_log ADD COLUMN personal_staff INTEGER;
+    ALTER TABLE audit_log ADD COLUMN personal BLOB;",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {
