@@ -870,3 +870,33 @@ fn an_altered_key_file_is_shown_on_the_dashboard_and_repaired_from_settings_then
     press(&mut harness, "Change the vault's key");
     assert!(harness.state().notice_text().unwrap_or_default().contains("older copies of its key file open nothing"));
 }
+
+#[test]
+fn an_export_asks_before_replacing_a_file_and_writes_it_for_the_owner_only() {
+    let vault = TestVault::new();
+    let existing = vault.dir.path().join("staff.csv");
+    std::fs::write(&existing, b"keep me").unwrap();
+    let picker = Arc::new(keyholder::ui::file_dialog::FakePicker::default());
+    *picker.answer.lock().unwrap() = Some(existing.clone());
+    let mut harness = app_with(AppDeps { files: picker, ..deps(&vault.path, vault.clock.clone()) });
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.state_mut().navigate(keyholder::ui::Page::Staff);
+    harness.run();
+    // The staff page has its own export field: the import field is not written to.
+    harness.get_by_label("Export to");
+    press(&mut harness, "Choose where…");
+    press(&mut harness, "Export staff");
+    harness.get_by_label("Replace the existing file?");
+    press(&mut harness, "Keep it");
+    assert_eq!(std::fs::read(&existing).unwrap(), b"keep me");
+    press(&mut harness, "Export staff");
+    press(&mut harness, "Replace the file");
+    let written = std::fs::read_to_string(&existing).unwrap();
+    assert!(written.starts_with("full_name,email,"), "{written}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}

@@ -115,7 +115,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                     office.remove_operator(&name, store)?;
                     eprintln!("Operator {name} removed.");
                 }
-                OperatorCommand::Totp { action } => operator_totp(&mut office, action)?,
+                OperatorCommand::Totp { action } => operator_totp(&mut office, action, cli.force)?,
             }
         }
         Command::Backup { file } => {
@@ -139,7 +139,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         }
         Command::Staff { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            records::staff(&mut office, action)?;
+            records::staff(&mut office, action, cli.force)?;
         }
         Command::System { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
@@ -165,7 +165,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         }
         Command::Totp { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            secrets::totp(&mut office, action)?;
+            secrets::totp(&mut office, action, cli.force)?;
         }
         Command::Review { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
@@ -184,7 +184,7 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         }
         Command::Leaver { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            processes::leaver(&mut office, action)?;
+            processes::leaver(&mut office, action, cli.force)?;
         }
         Command::Checklist { action } => {
             let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
@@ -260,12 +260,12 @@ fn sign_in(
     Ok(office)
 }
 
-fn operator_totp(office: &mut Office, action: OperatorTotpCommand) -> Result<()> {
+fn operator_totp(office: &mut Office, action: OperatorTotpCommand, force: bool) -> Result<()> {
     match action {
         OperatorTotpCommand::Enable { confirm: None, qr } => {
             let setup = office.begin_operator_totp()?;
             if let Some(file) = qr {
-                crate::vault::fsutil::write_atomic(&file, &setup.qr_png)
+                crate::vault::fsutil::write_export(&file, &setup.qr_png, force)
                     .with_context(|| format!("cannot write {}", file.display()))?;
                 eprintln!("QR code written to {}.", file.display());
             }

@@ -40,6 +40,9 @@ pub struct Cli {
     /// The authenticator code, for operators with two-step sign-in on.
     #[arg(long, global = true, env = "KEYHOLDER_TOTP", value_name = "CODE")]
     pub totp: Option<String>,
+    /// Replace output files (exports, reports, QR pictures) that already exist.
+    #[arg(long, global = true)]
+    pub force: bool,
     /// Open a vault on a network or FUSE file system (NFS, SMB, sshfs, cloud drives) anyway.
     /// Unsafe: SQLite's locking is unreliable there and sync tools can split the vault.
     #[arg(long, global = true, env = "KEYHOLDER_ALLOW_NETWORK_FS")]

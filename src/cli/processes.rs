@@ -26,7 +26,7 @@ pub fn joiner(office: &mut Office, action: JoinerCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn leaver(office: &mut Office, action: LeaverCommand) -> Result<()> {
+pub fn leaver(office: &mut Office, action: LeaverCommand, force: bool) -> Result<()> {
     match action {
         LeaverCommand::Start { email, last_day } => {
             office.start_leaver(&email, &last_day)?;
@@ -41,11 +41,11 @@ pub fn leaver(office: &mut Office, action: LeaverCommand) -> Result<()> {
                 bail!("name at least one report file: --csv FILE (and --pdf FILE)");
             }
             if let Some(path) = &csv {
-                crate::vault::fsutil::write_new(path, &office.leaver_report_csv(&email)?)?;
+                crate::vault::fsutil::write_export(path, &office.leaver_report_csv(&email)?, force)?;
                 eprintln!("Wrote {}.", path.display());
             }
             if let Some(path) = &pdf {
-                crate::vault::fsutil::write_new(path, &office.leaver_report_pdf(&email)?)?;
+                crate::vault::fsutil::write_export(path, &office.leaver_report_pdf(&email)?, force)?;
                 eprintln!("Wrote {}.", path.display());
             }
         }

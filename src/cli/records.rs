@@ -6,7 +6,7 @@ use crate::service::{Office, access_rows, new_system};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 
-pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
+pub fn staff(office: &mut Office, action: StaffCommand, force: bool) -> Result<()> {
     match action {
         StaffCommand::Add { name, email, title, team, manager, start } => {
             let draft = StaffDraft {
@@ -81,7 +81,7 @@ pub fn staff(office: &mut Office, action: StaffCommand) -> Result<()> {
         }
         StaffCommand::Export { file } => {
             // Personal data: readable by the owner only, and never over an existing file.
-            crate::vault::fsutil::write_new(&file, &office.export_staff_csv()?)?;
+            crate::vault::fsutil::write_export(&file, &office.export_staff_csv()?, force)?;
             eprintln!("Wrote {}.", file.display());
         }
         StaffCommand::Import { file, dry_run, skip_invalid } => {

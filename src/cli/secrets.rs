@@ -163,13 +163,13 @@ pub fn due(office: &Office, json: bool) -> Result<ExitCode> {
     Ok(if items.iter().any(|i| i.overdue) { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }
 
-pub fn totp(office: &mut Office, action: super::TotpCommand) -> Result<()> {
+pub fn totp(office: &mut Office, action: super::TotpCommand, force: bool) -> Result<()> {
     use super::TotpCommand;
     match action {
         TotpCommand::Enrol { email, qr } => {
             let (uri, png) = office.enrol_authenticator(&email)?;
             if let Some(path) = &qr {
-                crate::vault::fsutil::write_atomic(path, &png)
+                crate::vault::fsutil::write_export(path, &png, force)
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                 eprintln!("QR code written to {}.", path.display());
             }

@@ -84,6 +84,10 @@ pub enum Command {
     SetRemembered(bool),
     Verify,
     Backup,
+    /// Replace the file an export stopped at (after asking).
+    ConfirmOverwrite,
+    /// Keep the existing file; the export is dropped.
+    KeepExistingFile,
     /// Remove the key-file slots found altered.
     RepairKeyFile,
     /// Replace the vault's data key.

@@ -61,6 +61,10 @@ pub struct ShellForms {
 
 pub struct Shell {
     pub office: Office,
+    /// An export that stopped because its file exists, waiting for "Replace" or "Keep".
+    pub overwrite_pending: Option<(Command, String)>,
+    /// Set only while a confirmed export runs again.
+    overwrite_allowed: bool,
     store: Arc<dyn SecretStore>,
     clipboard: Arc<dyn SecretClipboard>,
     clipboard_guard: Option<ClipboardGuard>,
@@ -91,6 +95,8 @@ impl Shell {
         let records = records.unwrap_or_else(|_| Records::empty(office.today()));
         let mut shell = Self {
             office,
+            overwrite_pending: None,
+            overwrite_allowed: false,
             store,
             clipboard,
             clipboard_guard: None,
@@ -136,7 +142,11 @@ impl Shell {
         // A review decision changes only the review (mirrored in memory) and its dashboard
         // row: reading the whole office back on every K or R would cost a 10,000-person office
         // far more than the decision itself.
+        if command == Command::ConfirmOverwrite {
+            return self.confirm_overwrite();
+        }
         let decision = matches!(command, Command::DecideReview(_) | Command::KeepReviewGroup);
+        let retry = command.clone();
         let result = self.run(command);
         let refreshed = if decision {
             self.office.recent_audit(AUDIT_PAGE_LIMIT).map(|audit| self.data.audit = audit).and_then(|()| {
@@ -149,14 +159,33 @@ impl Shell {
         self.records.update_history(&self.data.audit);
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
+            (Err(crate::service::ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _) => {
+                let path = path.display().to_string();
+                self.overwrite_pending = Some((retry, path.clone()));
+                Some(Notice::info(format!("{path} already exists: replace it, or keep it and choose another name.")))
+            }
             (Err(error), _) | (Ok(_), Err(error)) => Some(Notice::error(error.to_string())),
         }
+    }
+
+    /// Run the export that waited for confirmation again, this time replacing the file.
+    fn confirm_overwrite(&mut self) -> Option<Notice> {
+        let (command, _) = self.overwrite_pending.take()?;
+        self.overwrite_allowed = true;
+        let notice = self.apply(command);
+        self.overwrite_allowed = false;
+        notice
+    }
+
+    fn write_file(&self, path: &str, bytes: &[u8]) -> ServiceResult<()> {
+        Ok(crate::vault::fsutil::write_export(std::path::Path::new(path.trim()), bytes, self.overwrite_allowed)?)
     }
 
     /// Commands that only change what is shown; `None` for commands that write.
     fn view(&mut self, command: &Command) -> Option<ServiceResult<()>> {
         let records = &mut self.records;
         match command {
+            Command::KeepExistingFile => self.overwrite_pending = None,
             Command::AcknowledgeNewRecoveryKey => {
                 // Dropping the Zeroizing string wipes it.
                 self.forms.new_recovery_key = None;
@@ -739,8 +768,8 @@ impl Shell {
             }
             Command::SaveReport(checklist) => {
                 let base = forms.report_path.trim().to_owned();
-                write_new_file(&format!("{base}.pdf"), &self.office.checklist_report_pdf(*checklist)?)?;
-                write_new_file(&format!("{base}.csv"), &self.office.checklist_report_csv(*checklist)?)?;
+                self.write_file(&format!("{base}.pdf"), &self.office.checklist_report_pdf(*checklist)?)?;
+                self.write_file(&format!("{base}.csv"), &self.office.checklist_report_csv(*checklist)?)?;
                 format!("Report saved as {base}.pdf and {base}.csv.")
             }
             Command::RevealSecret(id) => {
@@ -806,7 +835,7 @@ impl Shell {
             }
             Command::ExportAccess => {
                 let path = forms.export_path.trim().to_owned();
-                write_new_file(&path, &self.office.export_access_csv()?)?;
+                self.write_file(&path, &self.office.export_access_csv()?)?;
                 format!("Access list exported to {path}.")
             }
             Command::SaveStaff(staff) => {
@@ -862,13 +891,13 @@ impl Shell {
                 format!("{count} staff member(s) imported.")
             }
             Command::ExportStaff => {
-                let path = forms.import_path.trim().to_owned();
-                write_new_file(&path, &self.office.export_staff_csv()?)?;
+                let path = forms.export_path.trim().to_owned();
+                self.write_file(&path, &self.office.export_staff_csv()?)?;
                 format!("Staff exported to {path}.")
             }
             Command::ExportMatrix => {
                 let path = forms.export_path.trim().to_owned();
-                write_new_file(&path, &self.office.export_matrix_csv(self.records.matrix_customer_only)?)?;
+                self.write_file(&path, &self.office.export_matrix_csv(self.records.matrix_customer_only)?)?;
                 format!("Access matrix exported to {path}.")
             }
             _ => return Ok(None),
@@ -907,6 +936,20 @@ impl Shell {
                 }
             }
         });
+        if let Some((_, path)) = &self.overwrite_pending {
+            egui::Modal::new(egui::Id::unique("confirm-overwrite")).show(ui.ctx(), |ui| {
+                ui.heading("Replace the existing file?");
+                ui.label(format!("{path} already exists. Replacing it loses what it holds now."));
+                ui.horizontal(|ui| {
+                    if ui.button("Replace the file").clicked() {
+                        commands.push(Command::ConfirmOverwrite);
+                    }
+                    if ui.button("Keep it").clicked() {
+                        commands.push(Command::KeepExistingFile);
+                    }
+                });
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             notice(ui, commands);
             ui.heading(self.page.title());
@@ -933,17 +976,6 @@ impl Shell {
             }
         });
     }
-}
-
-/// Write an export, refusing to overwrite an existing file.
-fn write_new_file(path: &str, bytes: &[u8]) -> ServiceResult<()> {
-    use std::io::Write;
-    let invalid = |e: std::io::Error| crate::service::ServiceError::Invalid(format!("cannot write {path}: {e}"));
-    if path.is_empty() {
-        return Err(crate::service::ServiceError::Invalid("name the file to write".into()));
-    }
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(invalid)?;
-    file.write_all(bytes).map_err(invalid)
 }
 
 fn default_backup_path(office: &Office) -> String {

@@ -65,7 +65,12 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
         if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
             commands.push(Command::PreviewImport);
         }
-        if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Export staff")).clicked() {
+    });
+    ui.horizontal(|ui| {
+        let (path, target) = (&mut records.forms.export_path, super::file_dialog::FileTarget::Export);
+        super::file_dialog::path_field(ui, "Export to", "/path/to/staff-export.csv", path, target, commands);
+        let export = ui.add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export staff"));
+        if export.on_disabled_hover_text("Choose where to write the export first.").clicked() {
             commands.push(Command::ExportStaff);
         }
     });

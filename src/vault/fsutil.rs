@@ -18,10 +18,45 @@ pub fn create_private(path: &Path) -> VaultResult<File> {
     options.open(path).map_err(|e| VaultError::io("cannot create", path, e))
 }
 
-/// Write an export or report to a new file readable by its owner only; never overwrites.
+/// Write an export or report (every file Keyholder writes for people: CSV, PDF, QR pictures):
+/// readable by its owner only, written to a temporary file, synced, then put in place, so a
+/// crash or a full disk never leaves half a file. An existing file is kept — the operation
+/// fails with [`VaultError::AlreadyExists`] — unless `overwrite` (the GUI asked, or `--force`).
+pub fn write_export(path: &Path, bytes: &[u8], overwrite: bool) -> VaultResult<()> {
+    if path.as_os_str().is_empty() {
+        return Err(VaultError::Refused("name the file to write".into()));
+    }
+    let temp = temp_path(path, "export");
+    let result = (|| {
+        let mut file = create_private(&temp)?;
+        file.write_all(bytes).map_err(|e| VaultError::io("cannot write", &temp, e))?;
+        file.sync_all().map_err(|e| VaultError::io("cannot flush", &temp, e))?;
+        drop(file);
+        if overwrite {
+            std::fs::rename(&temp, path).map_err(|e| VaultError::io("cannot replace", path, e))?;
+        } else {
+            place_without_replacing(&temp, path)?;
+        }
+        sync_parent(path)
+    })();
+    let _ = std::fs::remove_file(&temp);
+    result
+}
+
+/// Give `temp` the name `path` unless something already has it: a hard link is created only
+/// when the name is free (atomically); where links are not supported (FAT), check then rename.
+fn place_without_replacing(temp: &Path, path: &Path) -> VaultResult<()> {
+    match std::fs::hard_link(temp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(VaultError::AlreadyExists(path.to_path_buf())),
+        Err(_) if path.exists() => Err(VaultError::AlreadyExists(path.to_path_buf())),
+        Err(_) => std::fs::rename(temp, path).map_err(|e| VaultError::io("cannot create", path, e)),
+    }
+}
+
+/// [`write_export`] that never replaces a file.
 pub fn write_new(path: &Path, bytes: &[u8]) -> VaultResult<()> {
-    let mut file = create_private(path)?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| VaultError::io("cannot write", path, e))
+    write_export(path, bytes, false)
 }
 
 /// The temporary name used while `path` is being replaced.
@@ -85,6 +120,26 @@ pub fn sync_parent(path: &Path) -> VaultResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_is_private_whole_and_never_replaces_a_file_unless_asked() -> VaultResult<()> {
+        let dir = tempfile::tempdir().map_err(|e| VaultError::io("tempdir", ".", e))?;
+        let path = dir.path().join("staff.csv");
+        write_export(&path, b"first", false)?;
+        assert!(matches!(write_export(&path, b"second", false), Err(VaultError::AlreadyExists(_))));
+        assert_eq!(std::fs::read(&path).ok(), Some(b"first".to_vec()));
+        write_export(&path, b"second", true)?;
+        assert_eq!(std::fs::read(&path).ok(), Some(b"second".to_vec()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777).ok();
+            assert_eq!(mode, Some(0o600));
+        }
+        let names = std::fs::read_dir(dir.path()).map_err(|e| VaultError::io("list", dir.path(), e))?.count();
+        assert_eq!(names, 1, "no temporary file is left");
+        Ok(())
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_file() -> VaultResult<()> {
