@@ -4,7 +4,7 @@
 use super::commands::Command;
 use super::shell::{ShellData, ShellForms};
 use super::totp::TotpView;
-use super::widgets::{indented, password_field, strength_meter, text_field};
+use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -39,7 +39,7 @@ pub fn ui(
         ui.strong("Add an operator");
         text_field(ui, "Name", &mut forms.new_operator);
         password_field(ui, "Their password", forms.new_operator_password.expose_mut());
-        let strong = strength_meter(ui, forms.new_operator_password.expose(), &[forms.new_operator.trim(), "keyholder"]);
+        let strong = strength_meter(ui, forms.new_operator_password.expose(), Policy::Operator(&[forms.new_operator.trim(), "keyholder"]));
         password_field(ui, "Confirm their password", forms.new_operator_confirm.expose_mut());
         let ready = strong && !forms.new_operator.trim().is_empty() && forms.new_operator_password == forms.new_operator_confirm;
         indented(ui, |ui| {
@@ -52,7 +52,7 @@ pub fn ui(
         ui.strong("Change your password");
         password_field(ui, "Current password", forms.current_password.expose_mut());
         password_field(ui, "New password", forms.new_password.expose_mut());
-        let strong = strength_meter(ui, forms.new_password.expose(), &[me, "keyholder"]);
+        let strong = strength_meter(ui, forms.new_password.expose(), Policy::Operator(&[me, "keyholder"]));
         password_field(ui, "Confirm new password", forms.confirm_password.expose_mut());
         let ready = strong && !forms.current_password.is_empty() && forms.new_password == forms.confirm_password;
         indented(ui, |ui| {

@@ -96,6 +96,8 @@ pub struct Records {
     /// A secret shown on screen, until when.
     pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
     pub due: Vec<DueItem>,
+    /// The office's minimum length for shared secrets (their strength meter uses it).
+    pub secret_min_length: usize,
     /// Who has access to the selected system, sorted by name.
     pub system_holders: Vec<Access>,
     /// The selected person's latest audit records (up to 50).
@@ -138,6 +140,7 @@ impl Records {
             secret_holders: Vec::new(),
             revealed: None,
             due: Vec::new(),
+            secret_min_length: crate::domain::password::MIN_LENGTH,
             system_holders: Vec::new(),
             staff_history: Vec::new(),
             customer_data_count: 0,
@@ -169,12 +172,22 @@ impl Records {
             .ok_or_else(|| crate::service::ServiceError::Invalid("that shared secret is no longer on record".into()))
     }
 
+    /// The policy a shared secret's value on `system` (by name) is held to.
+    pub fn secret_policy(&self, system: &str) -> crate::domain::password::SharedSecretPolicy {
+        let physical = self
+            .directory
+            .system_by_name(system.trim())
+            .is_some_and(|s| s.kind == crate::domain::system::SystemKind::Physical);
+        crate::domain::password::SharedSecretPolicy { min_length: self.secret_min_length, physical }
+    }
+
     pub fn reload(&mut self, office: &Office) -> ServiceResult<()> {
         self.directory = office.directory()?;
         self.checklists = office.current_checklists()?;
         self.devices = office.devices()?;
         self.secrets = office.secret_statuses_in(&self.directory)?;
         self.due = office.due_items_in(&self.directory)?;
+        self.secret_min_length = office.password_min_length()?;
         self.secret_holders = match self.selected_secret.and_then(|id| self.secret(id)) {
             Some(status) => office.secret_holders(&status.secret.name)?,
             None => Vec::new(),

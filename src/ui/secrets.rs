@@ -5,7 +5,7 @@
 use super::commands::Command;
 use super::records::Records;
 use super::totp::TotpView;
-use super::widgets::{indented, password_field, strength_meter, text_field};
+use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
@@ -50,6 +50,7 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
             }
         });
         ui.add_space(12.0);
+        let rule = records.secret_policy(&records.forms.secret_system);
         let forms = &mut records.forms;
         ui.strong("Add a shared secret");
         text_field(ui, "Secret name", &mut forms.secret_name);
@@ -57,7 +58,7 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
         text_field(ui, "Username", &mut forms.secret_username);
         password_field(ui, "Value", forms.secret_value.expose_mut());
         if !forms.secret_value.is_empty() {
-            strength_meter(ui, forms.secret_value.expose(), &[forms.secret_name.trim()]);
+            strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
         }
         text_field(ui, "Change every (days)", &mut forms.secret_interval);
         indented(ui, |ui| {
@@ -126,11 +127,12 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
     }
     ui.add_space(8.0);
     ui.strong("Rotate");
+    let rule = records.secret_policy(status.system.as_deref().unwrap_or_default());
     let forms = &mut records.forms;
     generator_ui(ui, forms);
     password_field(ui, "New value", forms.rotate_value.expose_mut());
     if !forms.rotate_value.is_empty() {
-        strength_meter(ui, forms.rotate_value.expose(), &[status.secret.name.as_str()]);
+        strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
     }
     indented(ui, |ui| {
         if ui.button("Generate new value").clicked() {

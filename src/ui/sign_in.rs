@@ -2,7 +2,7 @@
 //! key to set a new password.
 
 use super::commands::Command;
-use super::widgets::{indented, password_field, strength_meter, text_field};
+use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
 use crate::domain::secret::SecretString;
 use crate::service::{self, Office, PendingSignIn, ServiceResult, SignInOptions};
 use std::path::Path;
@@ -175,7 +175,7 @@ fn recovery_ui(ui: &mut egui::Ui, form: &mut RecoveryForm, operator: &mut String
     text_field(ui, "Operator", operator);
     password_field(ui, "Recovery key", form.key.expose_mut());
     password_field(ui, "New password", form.password.expose_mut());
-    let acceptable = strength_meter(ui, form.password.expose(), &[operator.trim(), "keyholder"]);
+    let acceptable = strength_meter(ui, form.password.expose(), Policy::Operator(&[operator.trim(), "keyholder"]));
     password_field(ui, "Confirm new password", form.confirm.expose_mut());
     let ready = acceptable && !form.key.is_empty() && form.password == form.confirm;
     indented(ui, |ui| {

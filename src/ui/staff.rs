@@ -361,12 +361,10 @@ fn edit_ui(ui: &mut egui::Ui, draft: &mut StaffDraft, id: StaffId, commands: &mu
     text_field(ui, "Start date (YYYY-MM-DD)", &mut draft.start_date);
     text_field(ui, "End date (YYYY-MM-DD)", &mut draft.end_date);
     ui.horizontal(|ui| {
+        // Not editable: the status is what the joiner and leaver checklists make it.
         field_label(ui, "Status");
-        egui::ComboBox::from_label("Status of this person").selected_text(draft.status.clone()).show_ui(ui, |ui| {
-            for status in StaffStatus::ALL {
-                ui.selectable_value(&mut draft.status, status.as_str().to_owned(), status.as_str());
-            }
-        });
+        ui.label(draft.status.as_str());
+        ui.weak("(follows the joiner and leaver checklists)");
     });
     ui.horizontal(|ui| {
         let label = field_label(ui, "Notes");

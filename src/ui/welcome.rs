@@ -1,7 +1,7 @@
 //! First start: create the office vault with its first operator.
 
 use super::commands::Command;
-use super::widgets::{indented, password_field, strength_meter, text_field};
+use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
 
@@ -54,7 +54,7 @@ impl WelcomeForm {
             name.request_focus();
         }
         password_field(ui, "Password", self.password.expose_mut());
-        strength_meter(ui, self.password.expose(), &[self.operator.trim(), "keyholder"]);
+        strength_meter(ui, self.password.expose(), Policy::Operator(&[self.operator.trim(), "keyholder"]));
         let confirm = password_field(ui, "Confirm password", self.confirm.expose_mut());
         if !self.confirm.is_empty() && self.confirm != self.password {
             indented(ui, |ui| {

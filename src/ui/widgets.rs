@@ -85,15 +85,30 @@ pub fn success_color(ui: &Ui) -> Color32 {
     if ui.visuals().dark_mode { Color32::from_rgb(0x6c, 0xc6, 0x7e) } else { Color32::from_rgb(0x1e, 0x7a, 0x34) }
 }
 
-/// The strength meter under a new password; returns whether the password is acceptable.
-pub fn strength_meter(ui: &mut Ui, password: &str, context: &[&str]) -> bool {
+/// Which policy a strength meter shows: the same function that the check uses.
+pub enum Policy<'a> {
+    /// An operator's password; words that must not count as strength.
+    Operator(&'a [&'a str]),
+    /// A shared secret's value.
+    Shared(&'a [&'a str], password::SharedSecretPolicy),
+}
+
+/// The strength meter under a new password or secret; returns whether it is acceptable.
+pub fn strength_meter(ui: &mut Ui, password: &str, policy: Policy<'_>) -> bool {
     if password.is_empty() {
-        indented(ui, |ui| {
-            ui.weak(format!("At least {} characters; several unrelated words work well.", password::MIN_LENGTH))
-        });
+        let hint = match &policy {
+            Policy::Operator(_) => {
+                format!("At least {} characters; several unrelated words work well.", password::MIN_LENGTH)
+            }
+            Policy::Shared(_, rule) => format!("At least {} characters, or generate one.", rule.min_length),
+        };
+        indented(ui, |ui| ui.weak(hint));
         return false;
     }
-    let strength = password::assess(password, context);
+    let strength = match policy {
+        Policy::Operator(context) => password::assess(password, context),
+        Policy::Shared(context, rule) => password::assess_shared(password, context, rule),
+    };
     let color = match strength.score {
         0 | 1 => ui.visuals().error_fg_color,
         2 => ui.visuals().warn_fg_color,
@@ -110,7 +125,7 @@ pub fn strength_meter(ui: &mut Ui, password: &str, context: &[&str]) -> bool {
     indented(ui, |ui| {
         let verdict = match &strength.problem {
             Some(problem) => format!("{}. {problem}", strength.label),
-            None => format!("{}: meets the office password policy.", strength.label),
+            None => format!("{}: meets the office policy.", strength.label),
         };
         ui.add(egui::Label::new(RichText::new(verdict).color(color)).wrap());
     });
