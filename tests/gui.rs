@@ -910,6 +910,6 @@ fn a_shared_secrets_meter_shows_the_shared_secret_policy_not_the_operator_one() 
     // Long enough and not a common password: fine for a shared secret, though an operator
     // password this guessable would be refused.
     type_into(&mut harness, "Value", "qqqqwwwweeeerrrr");
-    harness.get_by_label_contains("meets the office policy");
+    harness.get_by_label_contains("meets the office policy for shared secrets");
     assert!(harness.query_by_label_contains("Too easy to guess").is_none());
 }

@@ -105,9 +105,11 @@ pub fn strength_meter(ui: &mut Ui, password: &str, policy: Policy<'_>) -> bool {
         indented(ui, |ui| ui.weak(hint));
         return false;
     }
-    let strength = match policy {
-        Policy::Operator(context) => password::assess(password, context),
-        Policy::Shared(context, rule) => password::assess_shared(password, context, rule),
+    let (strength, meets) = match policy {
+        Policy::Operator(context) => (password::assess(password, context), "meets the office password policy"),
+        Policy::Shared(context, rule) => {
+            (password::assess_shared(password, context, rule), "meets the office policy for shared secrets")
+        }
     };
     let color = match strength.score {
         0 | 1 => ui.visuals().error_fg_color,
@@ -125,7 +127,7 @@ pub fn strength_meter(ui: &mut Ui, password: &str, policy: Policy<'_>) -> bool {
     indented(ui, |ui| {
         let verdict = match &strength.problem {
             Some(problem) => format!("{}. {problem}", strength.label),
-            None => format!("{}: meets the office policy.", strength.label),
+            None => format!("{}: {meets}.", strength.label),
         };
         ui.add(egui::Label::new(RichText::new(verdict).color(color)).wrap());
     });

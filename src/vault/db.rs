@@ -28,6 +28,7 @@ fn first_read_error(error: rusqlite::Error) -> VaultError {
 /// Open an existing or new encrypted database with `key`. A wrong key or a damaged first page
 /// shows as an error here, before any data is read.
 pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection> {
+    initialize_once()?;
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -50,6 +51,17 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
     run_pragma(&conn, "PRAGMA secure_delete = ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// SQLite runs SQLCipher's own set-up at the end of `sqlite3_initialize`, outside its mutex, so
+/// a second thread opening a database at that moment could key it before SQLCipher is ready
+/// (`sqlite3_key` then fails: seen as "the encryption key was not accepted" when tests open
+/// vaults in parallel). The first caller finishes the whole set-up while the others wait.
+fn initialize_once() -> VaultResult<()> {
+    static INIT: std::sync::OnceLock<c_int> = std::sync::OnceLock::new();
+    // SAFETY: sqlite3_initialize has no preconditions and may be called more than once.
+    let rc = *INIT.get_or_init(|| unsafe { ffi::sqlite3_initialize() });
+    if rc == ffi::SQLITE_OK { Ok(()) } else { Err(rusqlite::Error::SqliteFailure(ffi::Error::new(rc), None).into()) }
 }
 
 /// Give SQLCipher the raw key through its C API. `PRAGMA key` would copy the key's hex text
