@@ -95,13 +95,7 @@ fn nobody_becomes_left_by_editing_or_importing_only_by_finishing_their_leaver_ch
 
 /// The whole database decrypted into a plain SQLite file (every live row of every table).
 fn decrypted_database(vault: &TestVault) -> Vec<u8> {
-    use keyholder::domain::operator::OperatorName;
-    use keyholder::vault::slots::SlotFile;
-    let slots = SlotFile::load(&vault.paths().slots).unwrap();
-    let key = slots.open_with_password(&OperatorName::parse(common::OPERATOR).unwrap(), common::PASSWORD.as_bytes());
-    let key = key.unwrap().unwrap();
-    let conn = rusqlite::Connection::open(vault.paths().database).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.bytes()))).unwrap();
+    let conn = raw_connection(vault);
     let plain = vault.dir.path().join("plain.sqlite");
     conn.execute_batch(&format!(
         "ATTACH DATABASE '{}' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;",
@@ -179,4 +173,28 @@ fn after_a_purge_no_field_of_the_person_remains_in_the_database_or_any_export() 
             }
         }
     }
+}
+
+/// Open the vault's database directly with its data key (as a program with the key could).
+fn raw_connection(vault: &TestVault) -> rusqlite::Connection {
+    use keyholder::domain::operator::OperatorName;
+    use keyholder::vault::slots::SlotFile;
+    let slots = SlotFile::load(&vault.paths().slots).unwrap();
+    let key = slots.open_with_password(&OperatorName::parse(common::OPERATOR).unwrap(), common::PASSWORD.as_bytes());
+    let conn = rusqlite::Connection::open(vault.paths().database).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key.unwrap().unwrap().bytes()))).unwrap();
+    conn
+}
+
+#[test]
+fn a_stored_date_that_does_not_read_is_reported_not_replaced_by_a_default() {
+    let (vault, mut office) = TestVault::open_new();
+    add_person(&mut office, "Sam Carter", "sam@example.com", "");
+    drop(office);
+    raw_connection(&vault)
+        .execute("UPDATE staff SET end_date = 'someday' WHERE email = 'sam@example.com'", [])
+        .unwrap();
+    let office = vault.sign_in();
+    let error = office.directory().unwrap_err().to_string();
+    assert!(error.contains("a stored date is unreadable"), "{error}");
 }

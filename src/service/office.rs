@@ -161,11 +161,14 @@ impl Office {
         let event = AuditEvent::new("operator.add", format!("operator {name} added"));
         let added = self.record(event, |tx| operators::insert(tx, &name, now));
         if added.is_err() {
-            // Keep the key file in step with the database.
-            let _ = self.vault.update_slots(|slots, _| {
+            // Keep the key file in step with the database. If even that fails, the slot left
+            // behind opens nothing: sign-in refuses a name the database does not list.
+            if let Err(rollback) = self.vault.update_slots(|slots, _| {
                 slots.remove_operator(&name);
                 Ok(())
-            });
+            }) {
+                tracing::warn!("the new operator's key slot could not be taken back: {rollback}");
+            }
         }
         added
     }
@@ -180,9 +183,12 @@ impl Office {
         if !self.vault.slots().has_operator(&name) {
             return Err(ServiceError::Invalid(format!("there is no operator called {name}")));
         }
-        if let Some(account) = self.vault.slots().keyring_account(&name) {
-            // Best effort: the slot goes anyway, and an orphaned keyring entry opens nothing.
-            let _ = store.delete(account);
+        if let Some(account) = self.vault.slots().keyring_account(&name)
+            && let Err(error) = store.delete(account)
+        {
+            // Deliberately not fatal: their slot goes and the data key is replaced below, so a
+            // keyring entry left behind opens nothing.
+            tracing::warn!("a removed operator's keyring entry could not be deleted: {error}");
         }
         let now = self.now();
         let event = AuditEvent::new("operator.remove", format!("operator {name} removed"));
@@ -275,7 +281,10 @@ impl Office {
         let name = self.operator.clone();
         let stored = self.vault.update_slots(|slots, key| slots.set_keyring(key, &name, account.clone(), &secret));
         if let Err(error) = stored {
-            let _ = store.delete(&account);
+            // No slot was written, so the entry opens nothing; removing it is tidiness only.
+            if let Err(cleanup) = store.delete(&account) {
+                tracing::warn!("an unused keyring entry could not be deleted: {cleanup}");
+            }
             return Err(error.into());
         }
         let event = AuditEvent::new("operator.remember", format!("{name} is remembered on this computer"));
@@ -284,15 +293,23 @@ impl Office {
 
     pub fn forget_on_this_computer(&mut self, store: &dyn SecretStore) -> ServiceResult<()> {
         let name = self.operator.clone();
-        if let Some(account) = self.vault.slots().keyring_account(&name).map(str::to_owned) {
-            let _ = store.delete(&account);
-        }
+        let account = self.vault.slots().keyring_account(&name).map(str::to_owned);
+        // The slot goes first: from then on the keyring entry opens nothing.
         self.vault.update_slots(|slots, _| {
             slots.remove_keyring(&name);
             Ok(())
         })?;
         let event = AuditEvent::new("operator.forget", format!("{name} is no longer remembered on this computer"));
-        self.record(event, |_| Ok(()))
+        self.record(event, |_| Ok(()))?;
+        if let Some(account) = account
+            && let Err(error) = store.delete(&account)
+        {
+            return Err(ServiceError::Invalid(format!(
+                "this computer no longer opens the vault for {name}, but its keyring entry could not be deleted \
+                 ({error}); it opens nothing now, and you can delete the \"Keyholder\" entry in your keyring"
+            )));
+        }
+        Ok(())
     }
 
     /// Whether `password` is the signed-in operator's password (to confirm sensitive actions).

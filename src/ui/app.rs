@@ -270,8 +270,13 @@ impl KeyholderApp {
             self.last_notified = Some(now);
             let overdue: Vec<&crate::service::DueItem> = shell.records.due.iter().filter(|d| d.overdue).collect();
             if !overdue.is_empty() {
+                // A notification can show on a locked screen: counts by kind, never a name.
+                let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+                for item in &overdue {
+                    *kinds.entry(item.kind).or_default() += 1;
+                }
                 let body: Vec<String> =
-                    overdue.iter().take(3).map(|d| format!("{}: {}", d.subject, d.reason)).collect();
+                    kinds.iter().map(|(kind, n)| format!("{n} × {}", kind.replace('_', " "))).collect();
                 self.deps.notifier.notify(&format!("{} overdue item(s) in Keyholder", overdue.len()), &body.join("\n"));
             }
         }

@@ -6,7 +6,7 @@ pub trait SecretClipboard: Send + Sync {
     /// Put a secret on the clipboard, marked as secret where the platform allows.
     fn set(&self, text: &str) -> Result<(), String>;
     fn get(&self) -> Option<String>;
-    fn clear(&self);
+    fn clear(&self) -> Result<(), String>;
 }
 
 /// The real clipboard (arboard). On Linux the text is excluded from clipboard-manager history.
@@ -47,8 +47,8 @@ impl SecretClipboard for SystemClipboard {
         self.with(|c| c.get_text()).ok()
     }
 
-    fn clear(&self) {
-        let _ = self.with(|c| c.clear());
+    fn clear(&self) -> Result<(), String> {
+        self.with(|c| c.clear())
     }
 }
 
@@ -68,9 +68,9 @@ impl SecretClipboard for FakeClipboard {
         self.contents.lock().ok().and_then(|c| c.clone())
     }
 
-    fn clear(&self) {
-        if let Ok(mut contents) = self.contents.lock() {
-            *contents = None;
-        }
+    fn clear(&self) -> Result<(), String> {
+        let mut contents = self.contents.lock().map_err(|_| "the fake clipboard is poisoned".to_owned())?;
+        *contents = None;
+        Ok(())
     }
 }

@@ -107,8 +107,8 @@ impl Shell {
             totp: TotpView::default(),
             reviews: ReviewView::default(),
         };
-        let _ = shell.refresh();
-        shell.data.load_error = load_error;
+        let refreshed = shell.refresh().err().map(|e| e.to_string());
+        shell.data.load_error = load_error.or(refreshed);
         shell.reset_settings_form();
         shell
     }
@@ -662,13 +662,20 @@ impl Shell {
         }
     }
 
-    /// Clear the clipboard if it still holds the secret Keyholder copied.
+    /// Clear the clipboard if it still holds the secret Keyholder copied. Only something else
+    /// read back from it spares it: when it cannot be read, it is cleared anyway (a secret left
+    /// there is worse than a cleared clipboard). A failed clear is tried again at the next tick.
     pub fn release_clipboard(&mut self) {
         self.records.revealed = None;
-        if let Some(guard) = self.clipboard_guard.take()
-            && guard.still_ours(self.clipboard.get().as_deref())
+        let Some(guard) = self.clipboard_guard.take() else { return };
+        if let Some(current) = self.clipboard.get()
+            && !guard.still_ours(Some(&current))
         {
-            self.clipboard.clear();
+            return;
+        }
+        if let Err(error) = self.clipboard.clear() {
+            tracing::warn!("the clipboard could not be cleared yet: {error}");
+            self.clipboard_guard = Some(guard);
         }
     }
 

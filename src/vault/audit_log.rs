@@ -16,7 +16,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditRecord> {
     let at_ns: i64 = row.get("at_ns")?;
     Ok(AuditRecord {
         seq: row.get("seq")?,
-        at: Timestamp::from_nanosecond(i128::from(at_ns)).unwrap_or(Timestamp::UNIX_EPOCH),
+        at: super::columns::required_timestamp(Some(at_ns))?,
         operator: row.get("operator")?,
         action: row.get("action")?,
         summary: row.get("summary")?,

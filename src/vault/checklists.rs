@@ -1,6 +1,6 @@
 //! Checklists, their items, the templates and the device register in the database.
 
-use super::columns::{bad, date, ns, timestamp};
+use super::columns::{bad, date, ns, required_timestamp, timestamp};
 use super::error::{VaultError, VaultResult};
 use crate::domain::checklist::{
     Checklist, ChecklistId, Device, DeviceId, Item, ItemId, ItemKind, ItemState, NewItem, Process, Template,
@@ -62,11 +62,19 @@ pub fn insert_checklist(
 }
 
 /// An item's state from its stored columns.
-pub(super) fn item_state(state: &str, actor: Option<String>, at: Option<i64>, reason: Option<String>) -> ItemState {
-    match (state, actor, timestamp(at)) {
-        ("done", Some(by), Some(at)) => ItemState::Done { by, at },
-        ("skipped", Some(by), Some(at)) => ItemState::Skipped { by, at, reason: reason.unwrap_or_default() },
-        _ => ItemState::Open,
+/// An item's state from its stored columns; a closed item missing who or when is damage, not
+/// an open item.
+pub(super) fn item_state(
+    state: &str,
+    actor: Option<String>,
+    at: Option<i64>,
+    reason: Option<String>,
+) -> VaultResult<ItemState> {
+    match (state, actor, timestamp(at)?) {
+        ("done", Some(by), Some(at)) => Ok(ItemState::Done { by, at }),
+        ("skipped", Some(by), Some(at)) => Ok(ItemState::Skipped { by, at, reason: reason.unwrap_or_default() }),
+        ("open", _, _) => Ok(ItemState::Open),
+        _ => Err(bad("checklist item")),
     }
 }
 
@@ -91,7 +99,7 @@ fn load_items(conn: &Connection, checklist: ChecklistId) -> VaultResult<Vec<Item
         let (id, kind, title, due, state, actor, at, reason) = row?;
         let kind: ItemKind = serde_json::from_str(&kind).map_err(|_| bad("checklist item"))?;
         let due: Date = due.parse().map_err(|_| bad("due date"))?;
-        let state = item_state(&state, actor, at, reason);
+        let state = item_state(&state, actor, at, reason)?;
         items.push(Item { id, kind, title, due, state });
     }
     Ok(items)
@@ -120,8 +128,8 @@ fn load_checklists(conn: &Connection, filter: &str, value: i64) -> VaultResult<V
             staff_id,
             process: process.parse().map_err(|_| bad("checklist"))?,
             key_date: key_date.parse().map_err(|_| bad("checklist date"))?,
-            started_at: timestamp(Some(started)).unwrap_or(Timestamp::UNIX_EPOCH),
-            finished_at: timestamp(finished),
+            started_at: required_timestamp(Some(started))?,
+            finished_at: timestamp(finished)?,
             items: load_items(conn, id)?,
         });
     }
@@ -183,8 +191,8 @@ pub fn devices(conn: &Connection) -> VaultResult<Vec<Device>> {
             model: row.get(2)?,
             serial: row.get(3)?,
             assigned_to: row.get(4)?,
-            issued_on: date(row.get(5)?),
-            returned_on: date(row.get(6)?),
+            issued_on: date(row.get(5)?)?,
+            returned_on: date(row.get(6)?)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -2,7 +2,7 @@
 //! direct grants and accounts. Loads everything into a [`Directory`] in one pass and offers
 //! the writes the use cases need (each called inside the use case's transaction).
 
-use super::columns::date;
+use super::columns::{date, required_date};
 use super::error::{VaultError, VaultResult};
 use crate::domain::access::{Account, DirectGrant, Directory, GrantId, Role, RoleId};
 use crate::domain::staff::{NewStaff, Staff, StaffId, StaffStatus};
@@ -30,8 +30,8 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
                 job_title: row.get(3)?,
                 team: row.get(4)?,
                 manager_id: row.get(5)?,
-                start_date: date(row.get(6)?),
-                end_date: date(row.get(7)?),
+                start_date: date(row.get(6)?)?,
+                end_date: date(row.get(7)?)?,
                 status: status.parse().unwrap_or(StaffStatus::Active),
                 notes: row.get(9)?,
             })
@@ -106,8 +106,8 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
                 level_id: row.get(2)?,
                 reason: row.get(3)?,
                 approved_by: row.get(4)?,
-                granted_on: date(row.get(5)?).unwrap_or_default(),
-                expires_on: date(row.get(6)?),
+                granted_on: required_date(row.get(5)?)?,
+                expires_on: date(row.get(6)?)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -122,10 +122,10 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
                 staff_id: row.get(1)?,
                 system_id: row.get(2)?,
                 username: row.get(3)?,
-                created_on: date(row.get(4)?),
-                disabled_on: date(row.get(5)?),
+                created_on: date(row.get(4)?)?,
+                disabled_on: date(row.get(5)?)?,
                 mfa_enrolled: row.get(6)?,
-                mfa_enrolled_on: date(row.get(7)?),
+                mfa_enrolled_on: date(row.get(7)?)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -80,6 +80,11 @@ impl VaultError {
 impl From<rusqlite::Error> for VaultError {
     fn from(error: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &error
+            && let Some(unreadable) = inner.downcast_ref::<super::columns::Unreadable>()
+        {
+            return Self::Damaged(unreadable.to_string());
+        }
         match error.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Self::DiskFull,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,

@@ -1,7 +1,7 @@
 //! Access review campaigns, their frozen items and decisions, and their exports in the database.
 
 use super::checklists::item_state;
-use super::columns::{bad, ns, timestamp};
+use super::columns::{bad, ns, required_timestamp, timestamp};
 use super::error::VaultResult;
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, Review, ReviewCounts, ReviewItem, Scope, SnapshotItem};
@@ -75,10 +75,10 @@ fn review_from(row: &Row<'_>) -> rusqlite::Result<(Review, String, String)> {
             reviewer: row.get(2)?,
             due: jiff::civil::Date::default(),
             cadence_days: row.get(4)?,
-            started_at: timestamp(row.get(5)?).unwrap_or_default(),
+            started_at: required_timestamp(row.get(5)?)?,
             started_by: row.get(6)?,
             previous_id: row.get(7)?,
-            signed_off_at: timestamp(row.get(8)?),
+            signed_off_at: timestamp(row.get(8)?)?,
             signed_off_by: row.get(9)?,
         },
         scope,
@@ -161,7 +161,7 @@ fn item_from(row: &Row<'_>) -> rusqlite::Result<(ReviewItem, String, Option<Stri
             decision: None,
             comment: row.get(16)?,
             decided_by: row.get(17)?,
-            decided_at: timestamp(row.get(18)?),
+            decided_at: timestamp(row.get(18)?)?,
             revocation_item: row.get(19)?,
         },
         row.get(11)?,
@@ -245,7 +245,7 @@ pub fn revocations(conn: &Connection, review: i64) -> VaultResult<HashMap<i64, I
     let mut states = HashMap::new();
     for row in rows {
         let (id, state, actor, at, reason) = row?;
-        let state = item_state(&state, actor, at, reason);
+        let state = item_state(&state, actor, at, reason)?;
         states.insert(id, state);
     }
     Ok(states)
@@ -269,7 +269,6 @@ pub fn record_export(conn: &Connection, review: i64, at: Timestamp, by: &str, fi
 /// Past exports of a campaign: when, by whom, which files.
 pub fn exports(conn: &Connection, review: i64) -> VaultResult<Vec<(Timestamp, String, String)>> {
     let mut statement = conn.prepare("SELECT at_ns, by, files FROM review_exports WHERE review_id = ?1 ORDER BY id")?;
-    let rows = statement
-        .query_map([review], |row| Ok((timestamp(row.get(0)?).unwrap_or_default(), row.get(1)?, row.get(2)?)))?;
+    let rows = statement.query_map([review], |row| Ok((required_timestamp(row.get(0)?)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -1,7 +1,7 @@
 //! Shared secrets in the database: records, values (encrypted with the rest of the vault, and
 //! read only when asked for), bounded history, explicit holders and exposures.
 
-use super::columns::date;
+use super::columns::{date, required_date};
 use super::error::VaultResult;
 use crate::domain::secret::SecretString;
 use crate::domain::shared_secret::{Exposure, SecretId, SharedSecret};
@@ -24,7 +24,7 @@ pub fn all(conn: &Connection) -> VaultResult<Vec<SharedSecret>> {
     )?;
     let rows = statement.query_map([], |row| {
         let id: SecretId = row.get(0)?;
-        let compromised = match (date(row.get(9)?), row.get::<_, Option<String>>(10)?) {
+        let compromised = match (date(row.get(9)?)?, row.get::<_, Option<String>>(10)?) {
             (Some(on), Some(note)) => Some((on, note)),
             _ => None,
         };
@@ -37,7 +37,7 @@ pub fn all(conn: &Connection) -> VaultResult<Vec<SharedSecret>> {
             url: row.get(5)?,
             notes: row.get(6)?,
             interval_days: row.get(7)?,
-            last_rotated: date(row.get(8)?).unwrap_or_default(),
+            last_rotated: required_date(row.get(8)?)?,
             compromised,
             explicit_holders: Vec::new(),
         })
