@@ -26,21 +26,37 @@ pub fn write_export(path: &Path, bytes: &[u8], overwrite: bool) -> VaultResult<(
     if path.as_os_str().is_empty() {
         return Err(VaultError::Refused("name the file to write".into()));
     }
-    let temp = temp_path(path, "export");
+    write_via_temp(path, "export", bytes, |temp| {
+        if overwrite { rename(temp, path) } else { place_without_replacing(temp, path) }
+    })
+}
+
+/// Write `bytes` to a private temporary file beside `path`, sync it, let `place` give it its
+/// name, sync the folder. The temporary file never outlives the call (a hard link leaves it
+/// behind on success, a failure at any step too).
+fn write_via_temp(
+    path: &Path,
+    tag: &str,
+    bytes: &[u8],
+    place: impl FnOnce(&Path) -> VaultResult<()>,
+) -> VaultResult<()> {
+    let temp = temp_path(path, tag);
     let result = (|| {
         let mut file = create_private(&temp)?;
         file.write_all(bytes).map_err(|e| VaultError::io("cannot write", &temp, e))?;
         file.sync_all().map_err(|e| VaultError::io("cannot flush", &temp, e))?;
         drop(file);
-        if overwrite {
-            std::fs::rename(&temp, path).map_err(|e| VaultError::io("cannot replace", path, e))?;
-        } else {
-            place_without_replacing(&temp, path)?;
-        }
+        place(&temp)?;
         sync_parent(path)
     })();
-    let _ = std::fs::remove_file(&temp);
+    if temp.exists() {
+        let _ = std::fs::remove_file(&temp);
+    }
     result
+}
+
+fn rename(temp: &Path, path: &Path) -> VaultResult<()> {
+    std::fs::rename(temp, path).map_err(|e| VaultError::io("cannot replace", path, e))
 }
 
 /// Give `temp` the name `path` unless something already has it: a hard link is created only
@@ -50,7 +66,7 @@ fn place_without_replacing(temp: &Path, path: &Path) -> VaultResult<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(VaultError::AlreadyExists(path.to_path_buf())),
         Err(_) if path.exists() => Err(VaultError::AlreadyExists(path.to_path_buf())),
-        Err(_) => std::fs::rename(temp, path).map_err(|e| VaultError::io("cannot create", path, e)),
+        Err(_) => rename(temp, path),
     }
 }
 
@@ -68,19 +84,7 @@ pub fn temp_path(path: &Path, tag: &str) -> PathBuf {
 
 /// Replace `path` with `bytes` so that a crash leaves either the old or the new file whole.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> VaultResult<()> {
-    let temp = temp_path(path, "new");
-    let result = (|| {
-        let mut file = create_private(&temp)?;
-        file.write_all(bytes).map_err(|e| VaultError::io("cannot write", &temp, e))?;
-        file.sync_all().map_err(|e| VaultError::io("cannot flush", &temp, e))?;
-        drop(file);
-        std::fs::rename(&temp, path).map_err(|e| VaultError::io("cannot replace", path, e))?;
-        sync_parent(path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
+    write_via_temp(path, "new", bytes, |temp| rename(temp, path))
 }
 
 /// Remove temporary files left beside `path` by a process that was killed while replacing it

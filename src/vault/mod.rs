@@ -18,6 +18,7 @@ pub mod envelope;
 pub mod error;
 pub mod filesystem;
 pub mod fsutil;
+mod keys;
 pub mod keystore;
 pub mod lockfile;
 pub mod operators;
@@ -28,6 +29,7 @@ pub mod schema;
 pub mod secrets;
 pub mod settings;
 pub mod slots;
+mod unlock;
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::operator::OperatorName;
@@ -236,10 +238,10 @@ impl Vault {
         paths.check_database_file()?;
         let slots = SlotFile::load(&paths.slots)?;
         let journal = Attempts::new(paths.attempts.clone(), slots.is_authenticated());
-        let key = open_counted(&slots, &credential, &journal, now)?;
+        let key = unlock::open_counted(&slots, &credential, &journal, now)?;
         let lock = ProcessLock::acquire(&paths.lock)?;
         fsutil::remove_stale_temp_files(&paths.slots);
-        let (mut conn, slots, key) = open_database(paths, slots, key, &credential)?;
+        let (mut conn, slots, key) = unlock::open_database(paths, slots, key, &credential)?;
         let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
         if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
             return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
@@ -251,104 +253,12 @@ impl Vault {
         }
         let key_file_problems = slots.problems(&key)?;
         if key_file_problems.is_empty() && slots.is_authenticated() {
-            check_generation(&conn, &slots.generation)?;
+            unlock::check_generation(&conn, &slots.generation)?;
         }
         schema::migrate(&mut conn)?;
         let mut vault = Self { paths: paths.clone(), conn, key, slots, key_file_problems, _lock: lock };
         vault.upgrade_key_file(&credential)?;
         Ok(vault)
-    }
-
-    /// Bring a key file written by an earlier version up to format 2: the slot just used is
-    /// sealed again with its secret, and the file gets its MACs and generation.
-    fn upgrade_key_file(&mut self, credential: &Credential<'_>) -> VaultResult<()> {
-        let current = self.slots.is_authenticated() && self.slots.legacy_slots().is_empty();
-        if current || !self.key_file_problems.is_empty() {
-            return self.sync_generation();
-        }
-        let kdf_of =
-            |slots: &SlotFile, name: &OperatorName| slots.password_kdf(name).unwrap_or(KdfParams::DEFAULT_MINIMUM);
-        self.update_slots(|slots, key| match credential {
-            Credential::Password { operator, password } => {
-                let kdf = kdf_of(slots, operator);
-                slots.set_password(key, operator, password, kdf)
-            }
-            Credential::RecoveryKey { key: text } => match recovery_key::parse(text) {
-                Ok(bytes) => slots.set_recovery(key, bytes.as_ref(), KdfParams::FLOOR),
-                Err(_) => Ok(()),
-            },
-            // A remembered key is sealed again when the operator next chooses "remember".
-            Credential::Keyring { .. } => Ok(()),
-        })
-    }
-
-    /// Record in the key file how far the history has got, so an older database put back
-    /// beside it is noticed. Skipped while the key file has problems (they stay as evidence).
-    fn sync_generation(&mut self) -> VaultResult<()> {
-        let (changes, hash) = audit_log::head(&self.conn)?;
-        let generation = Generation::new(changes, &hash);
-        if generation == self.slots.generation || !self.key_file_problems.is_empty() {
-            return Ok(());
-        }
-        self.update_slots(|slots, _| {
-            slots.generation = generation;
-            Ok(())
-        })
-    }
-
-    /// Replace the data key: the database is re-encrypted and every slot sealed to the new
-    /// key, so copies of older key files (a removed operator's, an old password's) open
-    /// nothing. A crash part-way leaves `.keys.next`, which the next sign-in completes or drops.
-    pub fn rekey(&mut self) -> VaultResult<()> {
-        self.refuse_if_key_file_damaged()?;
-        let new_key = DataKey::random()?;
-        let mut next = self.slots.clone();
-        next.rewrap(&new_key)?;
-        let (changes, hash) = audit_log::head(&self.conn)?;
-        next.generation = Generation::new(changes, &hash);
-        next.authenticate(&new_key)?;
-        let next_path = self.paths.slots_next();
-        next.save(&next_path)?;
-        if let Err(error) = rekey::rekey_database(&self.conn, &new_key) {
-            let _ = std::fs::remove_file(&next_path);
-            return Err(error);
-        }
-        self.key = new_key;
-        self.slots = next;
-        std::fs::rename(&next_path, &self.paths.slots)
-            .map_err(|e| VaultError::io("cannot replace", &self.paths.slots, e))?;
-        fsutil::sync_parent(&self.paths.slots)
-    }
-
-    pub fn key_file_problems(&self) -> &[String] {
-        &self.key_file_problems
-    }
-
-    fn refuse_if_key_file_damaged(&self) -> VaultResult<()> {
-        match self.key_file_problems.first() {
-            Some(problem) => Err(VaultError::Damaged(format!(
-                "{} — the key file is not changed until it is repaired (`keyholder repair-key-file`)",
-                problem.trim_start_matches("the key file is damaged: ")
-            ))),
-            None => Ok(()),
-        }
-    }
-
-    /// Drop the slots found altered and seal the file again (the audit record is the
-    /// caller's). Returns the problems that were repaired.
-    pub fn repair_key_file(&mut self) -> VaultResult<Vec<String>> {
-        let altered = self.slots.altered_slots(&self.key)?;
-        let problems = std::mem::take(&mut self.key_file_problems);
-        let repaired = self.update_slots(|slots, _| {
-            slots.remove_slots(&altered);
-            Ok(())
-        });
-        if let Err(error) = repaired {
-            self.key_file_problems = problems;
-            return Err(error);
-        }
-        self.sync_generation()?;
-        Ok(problems)
     }
 
     pub fn paths(&self) -> &VaultPaths {
@@ -395,17 +305,6 @@ impl Vault {
 
     pub fn clear_failures(&self) -> VaultResult<()> {
         self.journal().clear()
-    }
-
-    /// Apply a change to the key slots and save them atomically; memory follows only on success.
-    pub fn update_slots(&mut self, change: impl FnOnce(&mut SlotFile, &DataKey) -> VaultResult<()>) -> VaultResult<()> {
-        self.refuse_if_key_file_damaged()?;
-        let mut next = self.slots.clone();
-        change(&mut next, &self.key)?;
-        next.authenticate(&self.key)?;
-        next.save(&self.paths.slots)?;
-        self.slots = next;
-        Ok(())
     }
 
     /// Run `work` in one transaction and record `event` in the audit log within it.
@@ -475,96 +374,6 @@ impl Drop for Vault {
         if let Err(error) = self.sync_generation() {
             tracing::warn!("the key file's generation was not updated at close: {error}");
         }
-    }
-}
-
-/// Open the data key with the credential, counting the attempt in the journal first.
-fn open_counted(
-    slots: &SlotFile,
-    credential: &Credential<'_>,
-    journal: &Attempts,
-    now: Timestamp,
-) -> VaultResult<DataKey> {
-    let (name, wrong) = match credential {
-        Credential::Password { operator, .. } if slots.has_operator(operator) => {
-            (operator.as_str(), VaultError::WrongPassword)
-        }
-        Credential::Password { .. } => (attempts::UNKNOWN, VaultError::WrongPassword),
-        Credential::RecoveryKey { .. } => (attempts::RECOVERY, VaultError::WrongRecoveryKey),
-        Credential::Keyring { operator, .. } => {
-            return open_with(slots, credential)?.ok_or_else(|| VaultError::NotRemembered(operator.to_string()));
-        }
-    };
-    journal.begin(name, now)?;
-    match open_with(slots, credential) {
-        Ok(Some(key)) => journal.succeeded(name, now).map(|()| key),
-        Ok(None) => Err(wrong),
-        // Damage is not a guess: take the attempt back.
-        Err(error) => {
-            journal.succeeded(name, now)?;
-            Err(error)
-        }
-    }
-}
-
-fn open_with(slots: &SlotFile, credential: &Credential<'_>) -> VaultResult<Option<DataKey>> {
-    match credential {
-        Credential::Password { operator, password } => slots.open_with_password(operator, password),
-        Credential::RecoveryKey { key } => match recovery_key::parse(key) {
-            Ok(bytes) => slots.open_with_recovery(bytes.as_ref()),
-            Err(_) => Ok(None),
-        },
-        Credential::Keyring { operator, store } => {
-            let Some(account) = slots.keyring_account(operator) else { return Ok(None) };
-            match store.get(account)? {
-                Some(secret) => slots.open_with_keyring_secret(operator, &secret),
-                None => Ok(None),
-            }
-        }
-    }
-}
-
-/// Open the database with the key from the key file, finishing or dropping an interrupted
-/// change of data key (`.keys.next`) on the way.
-fn open_database(
-    paths: &VaultPaths,
-    slots: SlotFile,
-    key: DataKey,
-    credential: &Credential<'_>,
-) -> VaultResult<(Connection, SlotFile, DataKey)> {
-    let next_path = paths.slots_next();
-    match db::open(&paths.database, &key, false) {
-        Ok(conn) => {
-            if next_path.exists() {
-                // The change of key never reached the database: its new key file is void.
-                std::fs::remove_file(&next_path).map_err(|e| VaultError::io("cannot remove", &next_path, e))?;
-            }
-            Ok((conn, slots, key))
-        }
-        Err(VaultError::KeyRejected) if next_path.exists() => {
-            let next = SlotFile::load(&next_path)?;
-            let next_key = open_with(&next, credential)?.ok_or(VaultError::KeyRejected)?;
-            let conn = db::open(&paths.database, &next_key, false)?;
-            std::fs::rename(&next_path, &paths.slots).map_err(|e| VaultError::io("cannot replace", &paths.slots, e))?;
-            fsutil::sync_parent(&paths.slots)?;
-            Ok((conn, next, next_key))
-        }
-        Err(error) => Err(error),
-    }
-}
-
-/// Refuse a database older than its key file, or one whose history went another way.
-fn check_generation(conn: &Connection, expected: &Generation) -> VaultResult<()> {
-    if expected.changes == 0 {
-        return Ok(());
-    }
-    let (changes, _) = audit_log::head(conn)?;
-    if changes < expected.changes {
-        return Err(VaultError::RolledBack { missing: expected.changes - changes });
-    }
-    match audit_log::hash_at(conn, expected.changes)? {
-        Some(hash) if hex::encode(hash) == expected.last_hash => Ok(()),
-        _ => Err(VaultError::HistoryDiverged { at: expected.changes }),
     }
 }
 
