@@ -106,16 +106,22 @@ fn a_full_disk_gives_no_free_guess_and_the_right_password_the_same_answer() {
 
 #[test]
 #[ignore = "mounts a tmpfs: needs root; run by .ci/run"]
-fn a_read_only_disk_is_named_as_such_and_nothing_is_written() {
+fn a_vault_on_a_read_only_disk_opens_for_reading_and_refuses_changes_writing_nothing() {
     let disk = Mounted::tmpfs("8m");
     let vault = disk.point.join("office.khv");
     create(&vault);
     run("mount", &["-o", "remount,ro", path(&disk.point)]);
     let before = snapshot(&disk.point);
-    let message = error_of(sign_in(&vault, PASSWORD));
-    assert!(message.contains("Read-only file system"), "{message}");
-    assert!(!message.contains("damaged"), "{message}");
-    assert_eq!(snapshot(&disk.point), before);
+    let mut office = sign_in(&vault, PASSWORD).expect("opens for reading");
+    assert!(office.is_read_only());
+    assert!(office.verify().expect("verify").is_empty());
+    assert_eq!(office.operators().expect("operators").len(), 1);
+    let refused = office.set_office_name("Changed").expect_err("nothing can be changed").to_string();
+    assert!(refused.contains("read-only medium"), "{refused}");
+    assert!(!refused.contains("damaged"), "{refused}");
+    assert!(matches!(sign_in(&vault, "wrong wrong wrong wrong"), Err(ServiceError::Vault(VaultError::WrongPassword))));
+    drop(office);
+    assert_eq!(snapshot(&disk.point), before, "nothing was written");
 }
 
 #[test]

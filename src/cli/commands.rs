@@ -254,6 +254,11 @@ fn sign_in(
         None => Office::sign_in(vault, SignIn { operator, method: SignInMethod::Keyring(store), second_factor }, clock)
             .map_err(|e| anyhow::anyhow!("{e}. Give the password with KEYHOLDER_PASSWORD or --password-stdin"))?,
     };
+    if office.is_read_only() {
+        eprintln!(
+            "note: the vault is on a read-only medium: opened for reading only, and this sign-in is not recorded"
+        );
+    }
     for problem in office.key_file_problems() {
         eprintln!("warning: {problem} (see `keyholder repair-key-file`)");
     }

@@ -111,6 +111,11 @@ impl Office {
         &self.operator
     }
 
+    /// Whether the vault was opened for reading only (it is on a read-only medium).
+    pub fn is_read_only(&self) -> bool {
+        self.vault.is_read_only()
+    }
+
     /// The vault's name as shown in the window title.
     pub fn vault_name(&self) -> String {
         self.vault.paths().display_name()

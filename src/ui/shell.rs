@@ -923,6 +923,11 @@ impl Shell {
                 ui.label(format!("Signed in as {}", self.office.operator()));
                 ui.separator();
                 ui.weak(format!("Vault: {}", self.office.vault_path().display()));
+                if self.office.is_read_only() {
+                    ui.separator();
+                    ui.colored_label(ui.visuals().warn_fg_color, "Read-only medium: nothing can be changed")
+                        .on_hover_text("Copy the vault's folder to a writable place to work on it.");
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
                         commands.push(Command::Lock);

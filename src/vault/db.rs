@@ -34,15 +34,7 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
-    run_pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
-    // A process-wide switch that makes SQLCipher's allocator wipe what SQLite frees from then on
-    // (and only from then on), so it must be on before the key is handed over.
-    run_pragma(&conn, "PRAGMA cipher_memory_security = ON")?;
-    apply_key(&conn, key)?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(first_read_error)?;
-    if !memory_security_on(&conn) {
-        tracing::warn!("SQLCipher does not confirm that it wipes freed memory");
-    }
+    key_and_check(&conn, key)?;
     run_pragma(&conn, "PRAGMA journal_mode = WAL")?;
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     run_pragma(&conn, "PRAGMA foreign_keys = ON")?;
@@ -51,6 +43,51 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
     run_pragma(&conn, "PRAGMA secure_delete = ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// Open a database on a read-only medium for reading: SQLite is told the file cannot change
+/// (`immutable`), so it needs no lock, journal or shared-memory file beside it.
+pub fn open_read_only(path: &Path, key: &DataKey) -> VaultResult<Connection> {
+    initialize_once()?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(immutable_uri(path), flags)?;
+    key_and_check(&conn, key)?;
+    Ok(conn)
+}
+
+/// `file:` URI of `path` with `immutable=1`, every byte but unreserved ones percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut uri = String::from("file:");
+    for &byte in &bytes {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Key a fresh connection (memory wiping first) and read once, where a wrong key shows.
+fn key_and_check(conn: &Connection, key: &DataKey) -> VaultResult<()> {
+    run_pragma(conn, "PRAGMA cipher_log_level = NONE")?;
+    // A process-wide switch that makes SQLCipher's allocator wipe what SQLite frees from then on
+    // (and only from then on), so it must be on before the key is handed over.
+    run_pragma(conn, "PRAGMA cipher_memory_security = ON")?;
+    apply_key(conn, key)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(first_read_error)?;
+    if !memory_security_on(conn) {
+        tracing::warn!("SQLCipher does not confirm that it wipes freed memory");
+    }
+    Ok(())
 }
 
 /// SQLite runs SQLCipher's own set-up at the end of `sqlite3_initialize`, outside its mutex, so

@@ -45,6 +45,10 @@ pub enum VaultError {
     KeyRejected,
     #[error("the vault's files cannot be opened here: {0}")]
     CannotOpen(String),
+    #[error(
+        "the vault is on a read-only medium and was opened for reading: nothing can be changed (copy its folder to a writable place to work on it)"
+    )]
+    ReadOnlyMedium,
     #[error("the key file {path} cannot be read: {reason}")]
     BadSlotFile { path: PathBuf, reason: String },
     #[error("the OS keyring is not available: {0}")]

@@ -55,6 +55,36 @@ pub fn check_local(database: &Path) -> VaultResult<()> {
     }
 }
 
+/// Whether the folder holding `database` is on a medium mounted read-only (a write-protected
+/// stick, a CD, a read-only mount): then the vault can be opened for reading only.
+pub fn is_read_only_medium(database: &Path) -> bool {
+    let folder = match database.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    read_only_flag(folder).unwrap_or(false)
+}
+
+#[cfg(unix)]
+fn read_only_flag(folder: &Path) -> Option<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(folder.as_os_str().as_bytes()).ok()?;
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
+    // SAFETY: `path` is NUL-terminated and `stat` is writable memory of the right type.
+    let code = unsafe { libc::statvfs(path.as_ptr(), stat.as_mut_ptr()) };
+    if code != 0 {
+        return None;
+    }
+    // SAFETY: statvfs returned 0, so it filled the structure.
+    let stat = unsafe { stat.assume_init() };
+    Some(stat.f_flag & libc::ST_RDONLY != 0)
+}
+
+#[cfg(not(unix))]
+fn read_only_flag(_folder: &Path) -> Option<bool> {
+    None
+}
+
 #[cfg(target_os = "linux")]
 fn magic_of(folder: &Path) -> Option<i64> {
     use std::os::unix::ffi::OsStrExt;

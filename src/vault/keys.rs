@@ -35,6 +35,9 @@ impl Vault {
     /// Record in the key file how far the history has got, so an older database put back
     /// beside it is noticed. Skipped while the key file has problems (they stay as evidence).
     pub(super) fn sync_generation(&mut self) -> VaultResult<()> {
+        if self.read_only {
+            return Ok(());
+        }
         let (changes, hash) = audit_log::head(&self.conn)?;
         let generation = Generation::new(changes, &hash);
         if generation == self.slots.generation || !self.key_file_problems.is_empty() {
@@ -50,6 +53,9 @@ impl Vault {
     /// key, so copies of older key files (a removed operator's, an old password's) open
     /// nothing. A crash part-way leaves `.keys.next`, which the next sign-in completes or drops.
     pub fn rekey(&mut self) -> VaultResult<()> {
+        if self.read_only {
+            return Err(VaultError::ReadOnlyMedium);
+        }
         self.refuse_if_key_file_damaged()?;
         let new_key = DataKey::random()?;
         let mut next = self.slots.clone();
@@ -103,6 +109,9 @@ impl Vault {
 
     /// Apply a change to the key slots and save them atomically; memory follows only on success.
     pub fn update_slots(&mut self, change: impl FnOnce(&mut SlotFile, &DataKey) -> VaultResult<()>) -> VaultResult<()> {
+        if self.read_only {
+            return Err(VaultError::ReadOnlyMedium);
+        }
         self.refuse_if_key_file_damaged()?;
         let mut next = self.slots.clone();
         change(&mut next, &self.key)?;

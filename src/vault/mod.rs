@@ -158,7 +158,9 @@ pub struct Vault {
     /// What was found wrong with the key file at sign-in (altered slots); while there is
     /// anything, the key file is not rewritten, so the evidence stays.
     key_file_problems: Vec<String>,
-    _lock: ProcessLock,
+    /// On a read-only medium: opened for reading, no lock file, nothing written.
+    read_only: bool,
+    _lock: Option<ProcessLock>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -228,7 +230,15 @@ impl Vault {
         slots.save(&paths.slots)?;
         Attempts::new(paths.attempts.clone(), true).clear()?;
         fsutil::sync_parent(&paths.database)?;
-        let vault = Self { paths: paths.clone(), conn, key, slots, key_file_problems: Vec::new(), _lock: lock };
+        let vault = Self {
+            paths: paths.clone(),
+            conn,
+            key,
+            slots,
+            key_file_problems: Vec::new(),
+            read_only: false,
+            _lock: Some(lock),
+        };
         Ok(Created { vault, recovery_key: recovery_text })
     }
 
@@ -236,6 +246,9 @@ impl Vault {
     /// attempts journal (counted before the check, and taken back when it was right).
     pub fn unlock(paths: &VaultPaths, credential: Credential<'_>, now: Timestamp) -> VaultResult<Self> {
         paths.check_database_file()?;
+        if filesystem::is_read_only_medium(&paths.database) {
+            return Self::unlock_read_only(paths, credential, now);
+        }
         let slots = SlotFile::load(&paths.slots)?;
         let journal = Attempts::new(paths.attempts.clone(), slots.is_authenticated());
         let key = unlock::open_counted(&slots, &credential, &journal, now)?;
@@ -256,9 +269,55 @@ impl Vault {
             unlock::check_generation(&conn, &slots.generation)?;
         }
         schema::migrate(&mut conn)?;
-        let mut vault = Self { paths: paths.clone(), conn, key, slots, key_file_problems, _lock: lock };
+        let mut vault =
+            Self { paths: paths.clone(), conn, key, slots, key_file_problems, read_only: false, _lock: Some(lock) };
         vault.upgrade_key_file(&credential)?;
         Ok(vault)
+    }
+
+    /// Open a vault on a read-only medium for reading. Nothing can be written there: not the
+    /// lock file, not the attempts journal (earlier delays still apply, new failures cannot be
+    /// counted — someone holding the medium could copy it and guess offline anyway), not the
+    /// audit log; every change is refused with [`VaultError::ReadOnlyMedium`].
+    fn unlock_read_only(paths: &VaultPaths, credential: Credential<'_>, now: Timestamp) -> VaultResult<Self> {
+        let slots = SlotFile::load(&paths.slots)?;
+        let journal = Attempts::new(paths.attempts.clone(), false);
+        let key = unlock::open_checked(&slots, &credential, &journal, now)?;
+        if paths.slots_next().exists() {
+            return Err(VaultError::CannotOpen(
+                "a change of its key was interrupted and can only be finished on a writable medium".into(),
+            ));
+        }
+        let conn = db::open_read_only(&paths.database, &key)?;
+        let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
+        if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
+            return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
+        }
+        if let Some(operator) = credential.operator()
+            && operators::is_removed(&conn, operator)?
+        {
+            return Err(VaultError::OperatorRemoved(operator.to_string()));
+        }
+        if schema::version(&conn)? != schema::VERSION {
+            return Err(VaultError::CannotOpen(
+                "it was made by another version of Keyholder and must be upgraded, which needs a writable medium"
+                    .into(),
+            ));
+        }
+        let key_file_problems = slots.problems(&key)?;
+        if key_file_problems.is_empty() && slots.is_authenticated() {
+            unlock::check_generation(&conn, &slots.generation)?;
+        }
+        Ok(Self { paths: paths.clone(), conn, key, slots, key_file_problems, read_only: true, _lock: None })
+    }
+
+    /// Whether the vault was opened for reading only (it is on a read-only medium).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn refuse_if_read_only(&self) -> VaultResult<()> {
+        if self.read_only { Err(VaultError::ReadOnlyMedium) } else { Ok(()) }
     }
 
     pub fn paths(&self) -> &VaultPaths {
@@ -326,6 +385,7 @@ impl Vault {
         work: impl FnOnce(&rusqlite::Transaction<'_>) -> VaultResult<T>,
         event: impl FnOnce(&T) -> AuditEvent,
     ) -> VaultResult<T> {
+        self.refuse_if_read_only()?;
         let tx = self.conn.transaction()?;
         let value = work(&tx)?;
         audit_log::append(&tx, operator, now, &event(&value))?;
@@ -341,6 +401,7 @@ impl Vault {
     /// Copy the write-ahead log into the database and empty it, so earlier versions of changed
     /// pages (a purged person's details) are not left in it.
     pub fn checkpoint(&self) -> VaultResult<()> {
+        self.refuse_if_read_only()?;
         db::run_pragma(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     }
 

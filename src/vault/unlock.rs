@@ -10,6 +10,34 @@ use crate::domain::recovery_key;
 use jiff::Timestamp;
 use rusqlite::Connection;
 
+/// Open the data key where no attempt can be counted (a read-only medium): earlier delays
+/// still apply.
+pub(super) fn open_checked(
+    slots: &SlotFile,
+    credential: &Credential<'_>,
+    journal: &Attempts,
+    now: Timestamp,
+) -> VaultResult<DataKey> {
+    let (name, wrong) = journal_name(slots, credential);
+    if let Some(name) = name {
+        journal.check(name, now)?;
+    }
+    open_with(slots, credential)?.ok_or(wrong)
+}
+
+/// Under which name a credential's attempts are counted (none for a remembered key), and the
+/// error a wrong one gives.
+fn journal_name<'a>(slots: &SlotFile, credential: &'a Credential<'_>) -> (Option<&'a str>, VaultError) {
+    match credential {
+        Credential::Password { operator, .. } if slots.has_operator(operator) => {
+            (Some(operator.as_str()), VaultError::WrongPassword)
+        }
+        Credential::Password { .. } => (Some(attempts::UNKNOWN), VaultError::WrongPassword),
+        Credential::RecoveryKey { .. } => (Some(attempts::RECOVERY), VaultError::WrongRecoveryKey),
+        Credential::Keyring { operator, .. } => (None, VaultError::NotRemembered(operator.to_string())),
+    }
+}
+
 /// Open the data key with the credential, counting the attempt in the journal first.
 pub(super) fn open_counted(
     slots: &SlotFile,
@@ -17,15 +45,9 @@ pub(super) fn open_counted(
     journal: &Attempts,
     now: Timestamp,
 ) -> VaultResult<DataKey> {
-    let (name, wrong) = match credential {
-        Credential::Password { operator, .. } if slots.has_operator(operator) => {
-            (operator.as_str(), VaultError::WrongPassword)
-        }
-        Credential::Password { .. } => (attempts::UNKNOWN, VaultError::WrongPassword),
-        Credential::RecoveryKey { .. } => (attempts::RECOVERY, VaultError::WrongRecoveryKey),
-        Credential::Keyring { operator, .. } => {
-            return open_with(slots, credential)?.ok_or_else(|| VaultError::NotRemembered(operator.to_string()));
-        }
+    let (name, wrong) = journal_name(slots, credential);
+    let Some(name) = name else {
+        return open_with(slots, credential)?.ok_or(wrong);
     };
     journal.begin(name, now)?;
     match open_with(slots, credential) {
