@@ -4,7 +4,7 @@
 //! - operator passwords ([`assess`]): at least 16 characters, zxcvbn "good" or better, and not
 //!   on the list of the 10,000 most common passwords;
 //! - shared secrets ([`assess_shared`]): the office's minimum length (codes for physical things
-//!   are exempt) and not on the common list; zxcvbn's score is shown, not required.
+//!   are exempt), not on the common list, and zxcvbn "fair" or better (codes exempt).
 
 use zxcvbn::Score;
 
@@ -28,6 +28,8 @@ pub struct SharedSecretPolicy {
 pub const MIN_LENGTH: usize = 16;
 /// The lowest zxcvbn score (0–4) that is accepted.
 pub const MIN_SCORE: u8 = 3;
+/// The lowest score for a shared secret's value (not for alarm and safe codes): "fair".
+pub const MIN_SHARED_SCORE: u8 = 2;
 
 /// What the strength meter shows, and whether the password may be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +85,8 @@ pub fn assess_shared(value: &str, context: &[&str], policy: SharedSecretPolicy) 
             "The office policy asks for at least {} characters ({length} so far); or generate one.",
             policy.min_length
         ))
+    } else if !policy.physical && strength.score < MIN_SHARED_SCORE {
+        Some("Too easy to guess, whatever its length; generate one instead.".to_owned())
     } else {
         None
     };
@@ -149,6 +153,7 @@ mod tests {
         let short = assess_shared("k8#Tq2", &[], policy).problem.unwrap_or_default();
         assert!(short.contains("at least 12"), "{short}");
         assert!(assess_shared("4711", &[], SharedSecretPolicy { min_length: 12, physical: true }).is_acceptable());
+        assert!(!assess_shared("aaaaaaaaaaaaaaaa", &[], policy).is_acceptable(), "long is not enough");
         assert!(!assess_shared("123456", &[], SharedSecretPolicy { min_length: 4, physical: true }).is_acceptable());
     }
 

@@ -16,7 +16,7 @@ mod staff;
 mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings};
+pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
 pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};

@@ -46,6 +46,13 @@ impl std::fmt::Debug for Office {
     }
 }
 
+/// A new recovery key to show the operator; nothing changes until [`Office::set_recovery_key`].
+pub fn propose_recovery_key() -> ServiceResult<zeroize::Zeroizing<String>> {
+    use crate::domain::recovery_key;
+    let bytes = crypto::random_secret(recovery_key::RECOVERY_KEY_BYTES)?;
+    Ok(recovery_key::format(crate::vault::recovery_array(&bytes)?))
+}
+
 impl Office {
     pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> ServiceResult<Self> {
         let time_zone = match settings::get(vault.conn(), TIME_ZONE)? {
@@ -236,15 +243,22 @@ impl Office {
         Ok(repaired)
     }
 
-    /// Replace the recovery key (the old one stops working). Returns the new one, to be shown
-    /// once and then dropped.
+    /// Replace the recovery key at once (the old one stops working). Returns the new one, to be
+    /// shown once and then dropped.
     pub fn new_recovery_key(&mut self) -> ServiceResult<zeroize::Zeroizing<String>> {
+        let key = propose_recovery_key()?;
+        self.set_recovery_key(&SecretString::new(key.as_str()))?;
+        Ok(key)
+    }
+
+    /// Make `key` (from [`propose_recovery_key`], written down by the operator) the recovery key;
+    /// the old one stops working. Audited.
+    pub fn set_recovery_key(&mut self, key: &SecretString) -> ServiceResult<()> {
         use crate::domain::recovery_key;
-        let bytes = crypto::random_secret(recovery_key::RECOVERY_KEY_BYTES)?;
-        self.vault.update_slots(|slots, key| slots.set_recovery(key, bytes.as_ref(), KdfParams::FLOOR))?;
+        let bytes = recovery_key::parse(key.expose()).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        self.vault.update_slots(|slots, vault_key| slots.set_recovery(vault_key, bytes.as_ref(), KdfParams::FLOOR))?;
         let event = AuditEvent::new("vault.recovery_key", format!("{} made a new recovery key", self.operator));
-        self.record(event, |_| Ok(()))?;
-        Ok(recovery_key::format(crate::vault::recovery_array(&bytes)?))
+        self.record(event, |_| Ok(()))
     }
 
     /// Change the signed-in operator's password: one slot is rewrapped, the database is not

@@ -92,10 +92,14 @@ pub enum Command {
     RepairKeyFile,
     /// Replace the vault's data key.
     Rekey,
-    /// Make a new recovery key and show it once.
+    /// Show a new recovery key; nothing changes until it is confirmed as stored.
     NewRecoveryKey,
-    /// The new recovery key is stored: wipe it from the screen.
+    /// The new recovery key is stored: make it the recovery key and wipe it from the screen.
     AcknowledgeNewRecoveryKey,
+    /// Drop the proposed recovery key; the current one stays.
+    CancelNewRecoveryKey,
+    /// Ask before replacing the vault's data key.
+    AskRekey(bool),
     DismissNotice,
     RefilterStaff,
     SortStaff(SortKey),

@@ -68,9 +68,15 @@ fn time_zone_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms) {
         let label = field_label(ui, "Time zone");
         egui::ComboBox::from_id_salt("time-zone")
             .selected_text(forms.time_zone.as_str())
+            .width(220.0)
             .height(320.0)
             .show_ui(ui, |ui| {
-                for name in &data.time_zones {
+                let search = ui.label("Search");
+                ui.add(egui::TextEdit::singleline(&mut forms.time_zone_filter).hint_text("city, e.g. London"))
+                    .labelled_by(search.id)
+                    .request_focus();
+                let wanted = forms.time_zone_filter.trim().to_lowercase().replace(' ', "_");
+                for name in data.time_zones.iter().filter(|n| n.to_lowercase().contains(&wanted)) {
                     ui.selectable_value(&mut forms.time_zone, name.clone(), name.as_str());
                 }
             })
@@ -107,7 +113,7 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands
     indented(ui, |ui| {
         let rekey = ui.add_enabled(!damaged, egui::Button::new("Change the vault's key"));
         if rekey.on_disabled_hover_text("Repair the key file first.").clicked() {
-            commands.push(Command::Rekey);
+            commands.push(Command::AskRekey(true));
         }
         let recovery =
             ui.add_enabled(!damaged && forms.new_recovery_key.is_none(), egui::Button::new("Make a new recovery key"));
@@ -116,17 +122,43 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands
             commands.push(Command::NewRecoveryKey);
         }
     });
-    if let Some(key) = &forms.new_recovery_key {
-        ui.label("Your new recovery key. Write it down and keep it offline; it is shown only now:");
-        egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
-            ui.label(egui::RichText::new(key.as_str()).monospace().size(20.0).strong());
+    if forms.confirm_rekey {
+        egui::Modal::new(egui::Id::unique("confirm-rekey")).show(ui.ctx(), |ui| {
+            ui.heading("Change the vault's key?");
+            ui.label(
+                "Every operator keeps signing in as before. Copies of the vault's files made before now stop \
+                 opening, even with an old password. Backups keep opening with the passwords they were made with.",
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Change the key").clicked() {
+                    commands.push(Command::Rekey);
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::AskRekey(false));
+                }
+            });
         });
-        ui.checkbox(&mut forms.recovery_key_stored, "I have stored it safely");
-        indented(ui, |ui| {
-            let done = ui.add_enabled(forms.recovery_key_stored, egui::Button::new("Done"));
-            if done.on_disabled_hover_text("Tick that you have stored it first.").clicked() {
-                commands.push(Command::AcknowledgeNewRecoveryKey);
-            }
+    }
+    if let Some(key) = &forms.new_recovery_key {
+        // A dialog, so it cannot be scrolled away; nothing changes until "Use this key".
+        egui::Modal::new(egui::Id::unique("new-recovery-key")).show(ui.ctx(), |ui| {
+            ui.heading("Your new recovery key");
+            ui.label(
+                "Write it down and keep it offline. The current key keeps working until you press \"Use this key\".",
+            );
+            egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+                ui.label(egui::RichText::new(key.as_str()).monospace().size(20.0).strong());
+            });
+            ui.checkbox(&mut forms.recovery_key_stored, "I have stored it safely");
+            ui.horizontal(|ui| {
+                let done = ui.add_enabled(forms.recovery_key_stored, egui::Button::new("Use this key"));
+                if done.on_disabled_hover_text("Tick that you have stored it first.").clicked() {
+                    commands.push(Command::AcknowledgeNewRecoveryKey);
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::CancelNewRecoveryKey);
+                }
+            });
         });
     }
 }

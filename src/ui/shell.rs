@@ -57,6 +57,9 @@ pub struct ShellForms {
     /// A new recovery key, shown until the operator says it is stored (then wiped).
     pub new_recovery_key: Option<zeroize::Zeroizing<String>>,
     pub recovery_key_stored: bool,
+    pub confirm_rekey: bool,
+    /// Narrows the time-zone list as the operator types.
+    pub time_zone_filter: String,
 }
 
 pub struct Shell {
@@ -186,11 +189,12 @@ impl Shell {
         let records = &mut self.records;
         match command {
             Command::KeepExistingFile => self.overwrite_pending = None,
-            Command::AcknowledgeNewRecoveryKey => {
+            Command::CancelNewRecoveryKey => {
                 // Dropping the Zeroizing string wipes it.
                 self.forms.new_recovery_key = None;
                 self.forms.recovery_key_stored = false;
             }
+            Command::AskRekey(ask) => self.forms.confirm_rekey = *ask,
             Command::Navigate(page) => {
                 self.page = *page;
                 if *page == Page::Reviews {
@@ -423,13 +427,20 @@ impl Shell {
                 Some(format!("Key file repaired: {}.", repaired.join("; ")))
             }
             Command::Rekey => {
+                forms.confirm_rekey = false;
                 self.office.rekey()?;
                 Some("The vault's key was changed: older copies of its key file open nothing now.".into())
             }
             Command::NewRecoveryKey => {
-                forms.new_recovery_key = Some(self.office.new_recovery_key()?);
+                forms.new_recovery_key = Some(crate::service::propose_recovery_key()?);
                 forms.recovery_key_stored = false;
-                Some("A new recovery key was made; the old one no longer works.".into())
+                Some("Write down the new recovery key. The current one keeps working until you confirm.".into())
+            }
+            Command::AcknowledgeNewRecoveryKey => {
+                let Some(key) = forms.new_recovery_key.take() else { return Ok(None) };
+                forms.recovery_key_stored = false;
+                self.office.set_recovery_key(&SecretString::new(key.as_str()))?;
+                Some("The new recovery key is in use; the old one no longer works.".into())
             }
             Command::Verify => {
                 let problems = self.office.verify()?;

@@ -170,7 +170,7 @@ impl SignInForm {
 
 fn recovery_ui(ui: &mut egui::Ui, form: &mut RecoveryForm, operator: &mut String, commands: &mut Vec<Command>) {
     ui.heading("Set a new password with the recovery key");
-    ui.label("The recovery key was shown once when the vault was created (eight groups of four).");
+    ui.label("The recovery key is the one written down when the vault was created, or when a new one was made in Settings (eight groups of four).");
     ui.add_space(8.0);
     text_field(ui, "Operator", operator);
     password_field(ui, "Recovery key", form.key.expose_mut());
