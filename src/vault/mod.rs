@@ -141,7 +141,7 @@ pub enum Credential<'a> {
 }
 
 impl Credential<'_> {
-    fn operator(&self) -> Option<&OperatorName> {
+    pub(super) fn operator(&self) -> Option<&OperatorName> {
         match self {
             Self::Password { operator, .. } | Self::Keyring { operator, .. } => Some(operator),
             Self::RecoveryKey { .. } => None,
@@ -255,19 +255,7 @@ impl Vault {
         let lock = ProcessLock::acquire(&paths.lock)?;
         fsutil::remove_stale_temp_files(&paths.slots);
         let (mut conn, slots, key) = unlock::open_database(paths, slots, key, &credential)?;
-        let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
-        if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
-            return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
-        }
-        if let Some(operator) = credential.operator()
-            && operators::is_removed(&conn, operator)?
-        {
-            return Err(VaultError::OperatorRemoved(operator.to_string()));
-        }
-        let key_file_problems = slots.problems(&key)?;
-        if key_file_problems.is_empty() && slots.is_authenticated() {
-            unlock::check_generation(&conn, &slots.generation)?;
-        }
+        let key_file_problems = unlock::check_opened(&conn, &slots, &key, &credential)?;
         schema::migrate(&mut conn)?;
         let mut vault =
             Self { paths: paths.clone(), conn, key, slots, key_file_problems, read_only: false, _lock: Some(lock) };
@@ -289,25 +277,13 @@ impl Vault {
             ));
         }
         let conn = db::open_read_only(&paths.database, &key)?;
-        let stored_id: Option<String> = settings_meta(&conn, "vault_id")?;
-        if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
-            return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
-        }
-        if let Some(operator) = credential.operator()
-            && operators::is_removed(&conn, operator)?
-        {
-            return Err(VaultError::OperatorRemoved(operator.to_string()));
-        }
         if schema::version(&conn)? != schema::VERSION {
             return Err(VaultError::CannotOpen(
                 "it was made by another version of Keyholder and must be upgraded, which needs a writable medium"
                     .into(),
             ));
         }
-        let key_file_problems = slots.problems(&key)?;
-        if key_file_problems.is_empty() && slots.is_authenticated() {
-            unlock::check_generation(&conn, &slots.generation)?;
-        }
+        let key_file_problems = unlock::check_opened(&conn, &slots, &key, &credential)?;
         Ok(Self { paths: paths.clone(), conn, key, slots, key_file_problems, read_only: true, _lock: None })
     }
 

@@ -107,8 +107,33 @@ pub(super) fn open_database(
     }
 }
 
+/// Checks once the database is open: it belongs to this key file, the operator is not removed,
+/// and it is not older than the key file. Returns the key file's problems (altered slots),
+/// which are reported, not fatal.
+pub(super) fn check_opened(
+    conn: &Connection,
+    slots: &SlotFile,
+    key: &DataKey,
+    credential: &Credential<'_>,
+) -> VaultResult<Vec<String>> {
+    let stored_id: Option<String> = super::settings_meta(conn, "vault_id")?;
+    if stored_id.as_deref() != Some(slots.vault_id.as_str()) {
+        return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
+    }
+    if let Some(operator) = credential.operator()
+        && super::operators::is_removed(conn, operator)?
+    {
+        return Err(VaultError::OperatorRemoved(operator.to_string()));
+    }
+    let problems = slots.problems(key)?;
+    if problems.is_empty() && slots.is_authenticated() {
+        check_generation(conn, &slots.generation)?;
+    }
+    Ok(problems)
+}
+
 /// Refuse a database older than its key file, or one whose history went another way.
-pub(super) fn check_generation(conn: &Connection, expected: &Generation) -> VaultResult<()> {
+fn check_generation(conn: &Connection, expected: &Generation) -> VaultResult<()> {
     if expected.changes == 0 {
         return Ok(());
     }
