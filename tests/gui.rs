@@ -926,3 +926,40 @@ fn a_shared_secrets_meter_shows_the_shared_secret_policy_not_the_operator_one() 
     type_into(&mut harness, "Secret's system", "s");
     harness.get_by_label_contains("asks for at least 16 characters");
 }
+
+/// A clipboard that takes text but cannot be read back, as some desktops refuse reads.
+#[derive(Default)]
+struct UnreadableClipboard {
+    inner: FakeClipboard,
+}
+
+impl SecretClipboard for UnreadableClipboard {
+    fn set(&self, text: &str) -> Result<(), String> {
+        self.inner.set(text)
+    }
+    fn get(&self) -> Option<String> {
+        None
+    }
+    fn clear(&self) -> Result<(), String> {
+        self.inner.clear()
+    }
+}
+
+#[test]
+fn a_copied_secret_is_cleared_even_when_the_clipboard_cannot_be_read_back() {
+    let vault = office_with_due_secret();
+    let clipboard = Arc::new(UnreadableClipboard::default());
+    let mut harness = app_with(AppDeps { clipboard: clipboard.clone(), ..deps(&vault.path, vault.clock.clone()) });
+    harness.run();
+    sign_in(&mut harness, PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Shared secrets").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    assert_eq!(clipboard.inner.get().as_deref(), Some("ribbon-canyon-violet-tractor-7"));
+    vault.clock.advance(jiff::SignedDuration::from_secs(20));
+    harness.run();
+    assert_eq!(clipboard.inner.get(), None, "a secret is not left behind because the read failed");
+}
