@@ -55,6 +55,16 @@ fn run(program: &str, args: &[&str]) {
     assert!(status.success(), "{program} {args:?} failed (these tests need root)");
 }
 
+/// The CLI on `vault` with Ada's password.
+fn keyholder(vault: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_keyholder"))
+        .args(["--vault", path(vault)])
+        .args(args)
+        .env("KEYHOLDER_PASSWORD", PASSWORD)
+        .output()
+        .expect("run keyholder")
+}
+
 fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(common::start_time()))
 }
@@ -138,18 +148,10 @@ fn a_vault_on_fuse_is_refused_with_the_reason_unless_explicitly_allowed() {
     assert!(message.contains("FUSE") && message.contains("--allow-network-filesystem"), "{message}");
     assert!(!vault.exists());
     // The explicit, documented override (the CLI, so this process's setting stays untouched).
-    let out = Command::new(env!("CARGO_BIN_EXE_keyholder"))
-        .args(["--vault", path(&vault), "--allow-network-filesystem", "init", "--operator", OPERATOR])
-        .args(["--kdf-memory-mib", "19", "--kdf-iterations", "2"])
-        .env("KEYHOLDER_PASSWORD", PASSWORD)
-        .output()
-        .expect("run keyholder");
+    let init = ["--allow-network-filesystem", "init", "--operator", OPERATOR, "--kdf-memory-mib", "19"];
+    let out = keyholder(&vault, &[&init[..], &["--kdf-iterations", "2"]].concat());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new(env!("CARGO_BIN_EXE_keyholder"))
-        .args(["--vault", path(&vault), "verify"])
-        .env("KEYHOLDER_PASSWORD", PASSWORD)
-        .output()
-        .expect("run keyholder");
+    let out = keyholder(&vault, &["verify"]);
     assert!(!out.status.success(), "without the flag an existing vault there is refused too");
     assert!(String::from_utf8_lossy(&out.stderr).contains("FUSE"));
 }

@@ -433,14 +433,19 @@ fn the_dashboard_shows_a_due_secret_and_clicking_it_opens_the_rotation() {
 /// Signed in with a fake clipboard, on the page of the office Wi-Fi secret.
 fn wifi_secret_page(vault: &TestVault) -> (Harness<'static, KeyholderApp>, Arc<FakeClipboard>) {
     let clipboard = Arc::new(FakeClipboard::default());
-    let mut harness = app_with_clipboard(&vault.path, vault.clock.clone(), clipboard.clone());
+    (wifi_secret_page_with(vault, clipboard.clone()), clipboard)
+}
+
+/// The Office Wi-Fi secret's page, signed in, with `clipboard` as the system clipboard.
+fn wifi_secret_page_with(vault: &TestVault, clipboard: Arc<dyn SecretClipboard>) -> Harness<'static, KeyholderApp> {
+    let mut harness = app_with(AppDeps { clipboard, ..deps(&vault.path, vault.clock.clone()) });
     harness.run();
     sign_in(&mut harness, PASSWORD);
     harness.get_by_role_and_label(Role::Button, "Shared secrets").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
     harness.run();
-    (harness, clipboard)
+    harness
 }
 
 #[test]
@@ -949,13 +954,7 @@ impl SecretClipboard for UnreadableClipboard {
 fn a_copied_secret_is_cleared_even_when_the_clipboard_cannot_be_read_back() {
     let vault = office_with_due_secret();
     let clipboard = Arc::new(UnreadableClipboard::default());
-    let mut harness = app_with(AppDeps { clipboard: clipboard.clone(), ..deps(&vault.path, vault.clock.clone()) });
-    harness.run();
-    sign_in(&mut harness, PASSWORD);
-    harness.get_by_role_and_label(Role::Button, "Shared secrets").click();
-    harness.run();
-    harness.get_by_role_and_label(Role::Button, "Office Wi-Fi").click();
-    harness.run();
+    let mut harness = wifi_secret_page_with(&vault, clipboard.clone());
     harness.get_by_role_and_label(Role::Button, "Copy").click();
     harness.run();
     assert_eq!(clipboard.inner.get().as_deref(), Some("ribbon-canyon-violet-tractor-7"));

@@ -46,6 +46,13 @@ fn flip_hex_digit(keys: &Path, slot_kind: &str, field: &[&str]) {
     write_json(keys, &file);
 }
 
+/// A closed vault with operators Ada and Bob.
+fn vault_with_bob() -> TestVault {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_operator("Bob", &SecretString::new(OTHER_PASSWORD)).expect("add bob");
+    vault
+}
+
 fn journal_text(vault: &TestVault) -> String {
     std::fs::read_to_string(vault.paths().attempts).unwrap_or_default()
 }
@@ -87,9 +94,7 @@ fn damage_to_a_password_slot_is_damage_and_is_not_counted_as_a_failed_sign_in() 
 
 #[test]
 fn an_altered_slot_with_a_recomputed_checksum_is_caught_by_the_mac() {
-    let (vault, mut office) = TestVault::open_new();
-    office.add_operator("Bob", &SecretString::new(OTHER_PASSWORD)).expect("add bob");
-    drop(office);
+    let vault = vault_with_bob();
     // Someone swaps in their own public key for Bob's and fixes the unkeyed checksum.
     let keys = vault.paths().slots;
     let mut file = read_json(&keys);
@@ -110,9 +115,7 @@ fn an_altered_slot_with_a_recomputed_checksum_is_caught_by_the_mac() {
 
 #[test]
 fn a_removed_operators_old_key_file_opens_nothing_added_since() {
-    let (vault, mut office) = TestVault::open_new();
-    office.add_operator("Bob", &SecretString::new(OTHER_PASSWORD)).expect("add bob");
-    drop(office);
+    let vault = vault_with_bob();
     let keys = vault.paths().slots;
     let old_keys = std::fs::read(&keys).expect("copy of the key file Bob kept");
     let mut office = vault.sign_in();
@@ -132,9 +135,7 @@ fn a_removed_operators_old_key_file_opens_nothing_added_since() {
 
 #[test]
 fn the_database_refuses_an_operator_it_marks_removed_even_with_a_valid_slot() {
-    let (vault, mut office) = TestVault::open_new();
-    office.add_operator("Bob", &SecretString::new(OTHER_PASSWORD)).expect("add bob");
-    drop(office);
+    let vault = vault_with_bob();
     // As if removal had stopped after the database was written and before the key file was.
     let ada = OperatorName::parse(OPERATOR).unwrap();
     let credential = Credential::Password { operator: &ada, password: PASSWORD.as_bytes() };
@@ -165,6 +166,24 @@ fn rekey_makes_an_old_key_file_with_an_old_password_useless() {
     drop(office);
     std::fs::write(&keys, &old_keys).expect("old back");
     assert!(matches!(vault_error(vault.sign_in_as(OPERATOR, PASSWORD)), VaultError::KeyRejected));
+}
+
+#[test]
+fn a_backup_made_before_a_change_of_key_still_restores_with_its_passwords() {
+    let (vault, mut office) = TestVault::open_new();
+    let backup = vault.dir.path().join("before.khbackup");
+    office.backup(&backup).expect("backup");
+    office.rekey().expect("rekey");
+    drop(office);
+    let restored = vault.dir.path().join("restored").join("office.khv");
+    let password = SecretString::new(PASSWORD);
+    let sign_in = keyholder::service::SignIn {
+        operator: Some(OPERATOR),
+        method: keyholder::service::SignInMethod::Password(&password),
+        second_factor: None,
+    };
+    let office = keyholder::service::restore_backup(&backup, &restored, sign_in, vault.clock()).expect("restores");
+    assert!(office.verify().expect("verify").is_empty());
 }
 
 #[test]

@@ -39,10 +39,7 @@ pub fn check_local(database: &Path) -> VaultResult<()> {
     if ALLOW_NETWORK.load(Ordering::Relaxed) {
         return Ok(());
     }
-    let folder = match database.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let folder = super::fsutil::folder_of(database);
     match magic_of(folder).and_then(unsafe_kind) {
         Some(kind) => Err(VaultError::Refused(format!(
             "{} is on a {kind} file system: SQLite's locking is not reliable there and a sync tool can make \
@@ -58,17 +55,19 @@ pub fn check_local(database: &Path) -> VaultResult<()> {
 /// Whether the folder holding `database` is on a medium mounted read-only (a write-protected
 /// stick, a CD, a read-only mount): then the vault can be opened for reading only.
 pub fn is_read_only_medium(database: &Path) -> bool {
-    let folder = match database.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    read_only_flag(folder).unwrap_or(false)
+    read_only_flag(super::fsutil::folder_of(database)).unwrap_or(false)
+}
+
+/// A folder's path as C wants it for statfs(2) and statvfs(2).
+#[cfg(unix)]
+fn c_path(folder: &Path) -> Option<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(folder.as_os_str().as_bytes()).ok()
 }
 
 #[cfg(unix)]
 fn read_only_flag(folder: &Path) -> Option<bool> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(folder.as_os_str().as_bytes()).ok()?;
+    let path = c_path(folder)?;
     let mut stat = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
     // SAFETY: `path` is NUL-terminated and `stat` is writable memory of the right type.
     let code = unsafe { libc::statvfs(path.as_ptr(), stat.as_mut_ptr()) };
@@ -87,8 +86,7 @@ fn read_only_flag(_folder: &Path) -> Option<bool> {
 
 #[cfg(target_os = "linux")]
 fn magic_of(folder: &Path) -> Option<i64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(folder.as_os_str().as_bytes()).ok()?;
+    let path = c_path(folder)?;
     let mut stat = std::mem::MaybeUninit::<libc::statfs>::zeroed();
     // SAFETY: `path` is a valid NUL-terminated string and `stat` points to writable memory of
     // the right type; statfs only writes into it.

@@ -87,13 +87,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> VaultResult<()> {
     write_via_temp(path, "new", bytes, |temp| rename(temp, path))
 }
 
+/// The folder `path` is in ("." for a bare file name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Remove temporary files left beside `path` by a process that was killed while replacing it
 /// (`<name>.<tag>-<pid>.tmp`). Call only while holding the vault's process lock. Best effort:
 /// a file that cannot be removed is only clutter.
 pub fn remove_stale_temp_files(path: &Path) {
-    let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else { return };
-    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return };
+    let Ok(entries) = std::fs::read_dir(folder_of(path)) else { return };
     let prefix = format!("{name}.");
     for entry in entries.flatten() {
         let file_name = entry.file_name();
@@ -111,10 +118,7 @@ pub fn remove_stale_temp_files(path: &Path) {
 pub fn sync_parent(path: &Path) -> VaultResult<()> {
     #[cfg(unix)]
     {
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let parent = folder_of(path);
         let dir = File::open(parent).map_err(|e| VaultError::io("cannot open folder", parent, e))?;
         dir.sync_all().map_err(|e| VaultError::io("cannot flush folder", parent, e))?;
     }

@@ -251,7 +251,7 @@ impl Vault {
         }
         let slots = SlotFile::load(&paths.slots)?;
         let journal = Attempts::new(paths.attempts.clone(), slots.is_authenticated());
-        let key = unlock::open_counted(&slots, &credential, &journal, now)?;
+        let key = unlock::open_key(&slots, &credential, &journal, unlock::Counting::Count, now)?;
         let lock = ProcessLock::acquire(&paths.lock)?;
         fsutil::remove_stale_temp_files(&paths.slots);
         let (mut conn, slots, key) = unlock::open_database(paths, slots, key, &credential)?;
@@ -270,7 +270,7 @@ impl Vault {
     fn unlock_read_only(paths: &VaultPaths, credential: Credential<'_>, now: Timestamp) -> VaultResult<Self> {
         let slots = SlotFile::load(&paths.slots)?;
         let journal = Attempts::new(paths.attempts.clone(), false);
-        let key = unlock::open_checked(&slots, &credential, &journal, now)?;
+        let key = unlock::open_key(&slots, &credential, &journal, unlock::Counting::CheckOnly, now)?;
         if paths.slots_next().exists() {
             return Err(VaultError::CannotOpen(
                 "a change of its key was interrupted and can only be finished on a writable medium".into(),

@@ -10,19 +10,12 @@ use crate::domain::recovery_key;
 use jiff::Timestamp;
 use rusqlite::Connection;
 
-/// Open the data key where no attempt can be counted (a read-only medium): earlier delays
-/// still apply.
-pub(super) fn open_checked(
-    slots: &SlotFile,
-    credential: &Credential<'_>,
-    journal: &Attempts,
-    now: Timestamp,
-) -> VaultResult<DataKey> {
-    let (name, wrong) = journal_name(slots, credential);
-    if let Some(name) = name {
-        journal.check(name, now)?;
-    }
-    open_with(slots, credential)?.ok_or(wrong)
+/// How a sign-in attempt is kept in the journal.
+pub(super) enum Counting {
+    /// Counted before the check, taken back when right (a writable vault).
+    Count,
+    /// Only earlier delays apply: nothing can be written (a read-only medium).
+    CheckOnly,
 }
 
 /// Under which name a credential's attempts are counted (none for a remembered key), and the
@@ -38,17 +31,23 @@ fn journal_name<'a>(slots: &SlotFile, credential: &'a Credential<'_>) -> (Option
     }
 }
 
-/// Open the data key with the credential, counting the attempt in the journal first.
-pub(super) fn open_counted(
+/// Open the data key with the credential, after the journal's delay; with [`Counting::Count`]
+/// the attempt is counted first.
+pub(super) fn open_key(
     slots: &SlotFile,
     credential: &Credential<'_>,
     journal: &Attempts,
+    counting: Counting,
     now: Timestamp,
 ) -> VaultResult<DataKey> {
     let (name, wrong) = journal_name(slots, credential);
     let Some(name) = name else {
         return open_with(slots, credential)?.ok_or(wrong);
     };
+    if let Counting::CheckOnly = counting {
+        journal.check(name, now)?;
+        return open_with(slots, credential)?.ok_or(wrong);
+    }
     journal.begin(name, now)?;
     match open_with(slots, credential) {
         Ok(Some(key)) => journal.succeeded(name, now).map(|()| key),

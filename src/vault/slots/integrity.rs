@@ -73,7 +73,10 @@ impl SlotFile {
 
     /// The positions of the slots whose MAC (or, in a format-1 file, checksum) fails.
     pub fn altered_slots(&self, key: &DataKey) -> VaultResult<Vec<usize>> {
-        let mac = MacKey::derive(key)?;
+        self.altered_with(&MacKey::derive(key)?)
+    }
+
+    fn altered_with(&self, mac: &MacKey) -> VaultResult<Vec<usize>> {
         let mut altered = Vec::new();
         for (index, slot) in self.slots.iter().enumerate() {
             let body = slot.body(&self.vault_id)?;
@@ -102,7 +105,7 @@ impl SlotFile {
     pub fn problems(&self, key: &DataKey) -> VaultResult<Vec<String>> {
         let mac = MacKey::derive(key)?;
         let mut problems: Vec<String> = self
-            .altered_slots(key)?
+            .altered_with(&mac)?
             .into_iter()
             .filter_map(|i| self.slots.get(i))
             .map(|slot| format!("the key file is damaged: {} was altered", slot.holder.describe()))
