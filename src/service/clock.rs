@@ -2,9 +2,8 @@
 //! The clock also says which time zone "today" is counted in when the office has not chosen
 //! one in Settings: the computer's for the real clock, UTC for a test clock.
 
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
-use std::sync::Mutex;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
@@ -28,16 +27,18 @@ impl Clock for SystemClock {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// A clock that moves only when told to (tests, demos).
 #[derive(Debug)]
-pub struct ManualClock(Mutex<Timestamp>);
+pub struct ManualClock(std::sync::Mutex<Timestamp>);
 
+#[cfg(any(test, feature = "test-support"))]
 impl ManualClock {
     pub fn new(start: Timestamp) -> Self {
-        Self(Mutex::new(start))
+        Self(std::sync::Mutex::new(start))
     }
 
-    pub fn advance(&self, by: SignedDuration) {
+    pub fn advance(&self, by: jiff::SignedDuration) {
         if let Ok(mut now) = self.0.lock() {
             *now = now.checked_add(by).unwrap_or(*now);
         }
@@ -50,6 +51,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         self.0.lock().map(|now| *now).unwrap_or(Timestamp::UNIX_EPOCH)

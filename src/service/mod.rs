@@ -15,7 +15,9 @@ mod sign_in;
 mod staff;
 mod totp;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+#[cfg(any(test, feature = "test-support"))]
+pub use clock::ManualClock;
+pub use clock::{Clock, SystemClock};
 pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
 pub use processes::NewJoiner;

@@ -52,12 +52,14 @@ impl SecretClipboard for SystemClipboard {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// An in-memory clipboard for tests.
 #[derive(Default)]
 pub struct FakeClipboard {
     pub contents: Mutex<Option<String>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl SecretClipboard for FakeClipboard {
     fn set(&self, text: &str) -> Result<(), String> {
         *self.contents.lock().map_err(|_| "poisoned".to_owned())? = Some(text.to_owned());

@@ -54,12 +54,14 @@ impl FilePicker for NativePicker {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Answers every dialog with a fixed path (tests).
 #[derive(Default)]
 pub struct FakePicker {
     pub answer: std::sync::Mutex<Option<PathBuf>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl FilePicker for FakePicker {
     fn pick(&self, _target: FileTarget) -> Receiver<Option<PathBuf>> {
         let (sender, receiver) = mpsc::channel();

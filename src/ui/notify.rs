@@ -1,8 +1,6 @@
 //! Desktop notifications behind a trait: the real one uses the desktop's notification service
 //! (notify-rust); tests use a fake that records what was sent.
 
-use std::sync::Mutex;
-
 pub trait Notifier: Send + Sync {
     fn notify(&self, summary: &str, body: &str);
 }
@@ -20,12 +18,14 @@ impl Notifier for DesktopNotifier {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Records notifications for tests.
 #[derive(Default)]
 pub struct FakeNotifier {
-    pub sent: Mutex<Vec<(String, String)>>,
+    pub sent: std::sync::Mutex<Vec<(String, String)>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Notifier for FakeNotifier {
     fn notify(&self, summary: &str, body: &str) {
         if let Ok(mut sent) = self.sent.lock() {

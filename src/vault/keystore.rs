@@ -2,8 +2,6 @@
 //! The keyring sits behind [`SecretStore`] so tests use [`MemoryStore`] and never the real one.
 
 use super::error::{VaultError, VaultResult};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 /// Where "remembered" keys are kept.
@@ -56,14 +54,16 @@ impl SecretStore for OsKeyring {
     }
 }
 
-/// An in-memory keyring for tests and for machines without a keyring service.
+#[cfg(any(test, feature = "test-support"))]
+/// An in-memory keyring for tests.
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
+    entries: std::sync::Mutex<std::collections::HashMap<String, Zeroizing<Vec<u8>>>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl MemoryStore {
-    fn entries(&self) -> VaultResult<std::sync::MutexGuard<'_, HashMap<String, Zeroizing<Vec<u8>>>>> {
+    fn entries(&self) -> VaultResult<std::sync::MutexGuard<'_, std::collections::HashMap<String, Zeroizing<Vec<u8>>>>> {
         self.entries.lock().map_err(|_| VaultError::Keyring("the in-memory keyring was poisoned".into()))
     }
 
@@ -76,6 +76,7 @@ impl MemoryStore {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl SecretStore for MemoryStore {
     fn get(&self, account: &str) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
         Ok(self.entries()?.get(account).cloned())
