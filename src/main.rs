@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// Every heap block Rust code frees is zeroed first (`realloc` moves to a new block and frees
 /// the old one the same way). Copies of a password, key or code made along the way (a growing
-/// `String`, a `format!`, serde's and rusqlite's buffers, egui's per-frame text) are gone once
+/// `String`, a `format!`, serde's and SQLite's buffers, egui's per-frame text) are gone once
 /// dropped, without each owner having to wipe them.
 #[global_allocator]
 static ALLOCATOR: zeroizing_alloc::ZeroAlloc<std::alloc::System> = zeroizing_alloc::ZeroAlloc(std::alloc::System);

@@ -152,10 +152,7 @@ impl Office {
                 let system =
                     NewSystem { name, kind, owner_email: None, location, customer_data, mfa_supported: mfa, levels };
                 let id = directory::insert_system(tx, &system, None)?;
-                let level_ids: Vec<i64> = tx
-                    .prepare_cached("SELECT id FROM access_levels WHERE system_id = ?1 ORDER BY rank")?
-                    .query_map([id], |row| row.get(0))?
-                    .collect::<Result<_, _>>()?;
+                let level_ids = directory::level_ids(tx, id)?;
                 systems.push((id, level_ids, mfa));
             }
             // Roles: everyone gets the basics; each team gets seven systems at user level.

@@ -7,6 +7,7 @@ use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::operator::OperatorName;
 use crate::domain::secret::SecretString;
 use crate::vault::crypto::{self, KdfParams};
+use crate::vault::handle::Write;
 use crate::vault::keystore::SecretStore;
 use crate::vault::operators::{self, OperatorRow};
 use crate::vault::{Vault, audit_log, settings};
@@ -55,7 +56,7 @@ pub fn propose_recovery_key() -> ServiceResult<zeroize::Zeroizing<String>> {
 
 impl Office {
     pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> ServiceResult<Self> {
-        let time_zone = match settings::get(vault.conn(), TIME_ZONE)? {
+        let time_zone = match settings::get(&vault.read(), TIME_ZONE)? {
             Some(name) => jiff::tz::TimeZone::get(&name)
                 .map_err(|_| ServiceError::Invalid(format!("the office's time zone {name:?} is not known here")))?,
             None => clock.default_time_zone(),
@@ -136,7 +137,7 @@ impl Office {
     pub fn record<T>(
         &mut self,
         event: AuditEvent,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> crate::vault::VaultResult<T>,
+        work: impl FnOnce(&Write<'_>) -> crate::vault::VaultResult<T>,
     ) -> ServiceResult<T> {
         let now = self.now();
         let operator = self.operator.to_string();
@@ -147,7 +148,7 @@ impl Office {
     pub fn record_with<T>(
         &mut self,
         event: impl FnOnce(&T) -> AuditEvent,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> crate::vault::VaultResult<T>,
+        work: impl FnOnce(&Write<'_>) -> crate::vault::VaultResult<T>,
     ) -> ServiceResult<T> {
         let now = self.now();
         let operator = self.operator.to_string();
@@ -157,7 +158,7 @@ impl Office {
     // --- operators -------------------------------------------------------------------------
 
     pub fn operators(&self) -> ServiceResult<Vec<OperatorRow>> {
-        Ok(operators::active(self.vault.conn())?)
+        Ok(operators::active(&self.vault.read())?)
     }
 
     /// Add an operator with their own password (individual logins, never shared).
@@ -339,10 +340,10 @@ impl Office {
     // --- settings --------------------------------------------------------------------------
 
     pub fn settings(&self) -> ServiceResult<Settings> {
-        let conn = self.vault.conn();
-        let office_name = settings::get(conn, OFFICE_NAME)?.unwrap_or_else(|| self.vault_name());
+        let read = &self.vault.read();
+        let office_name = settings::get(read, OFFICE_NAME)?.unwrap_or_else(|| self.vault_name());
         let auto_lock_minutes =
-            settings::get(conn, AUTO_LOCK)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
+            settings::get(read, AUTO_LOCK)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
         Ok(Settings { office_name, auto_lock_minutes, time_zone: self.time_zone_name() })
     }
 
@@ -370,11 +371,11 @@ impl Office {
     // --- audit, integrity, backup ----------------------------------------------------------
 
     pub fn recent_audit(&self, limit: usize) -> ServiceResult<Vec<AuditRecord>> {
-        Ok(audit_log::recent(self.vault.conn(), limit)?)
+        Ok(audit_log::recent(&self.vault.read(), limit)?)
     }
 
     pub fn audit_log(&self) -> ServiceResult<Vec<AuditRecord>> {
-        Ok(audit_log::all(self.vault.conn())?)
+        Ok(audit_log::all(&self.vault.read())?)
     }
 
     /// Problems with the database or the audit chain; empty when all is well.

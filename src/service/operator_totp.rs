@@ -9,8 +9,8 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::recovery_codes;
 use crate::domain::secret::SecretString;
 use crate::domain::totp::{self, DIGITS, SECRET_BYTES};
+use crate::vault::authenticators::{self, OperatorAuthenticator};
 use crate::vault::{VaultError, crypto};
-use rusqlite::{OptionalExtension, params};
 use totp_rs::Algorithm;
 use zeroize::Zeroizing;
 
@@ -37,61 +37,29 @@ pub struct OperatorTotpStatus {
     pub recovery_codes_left: usize,
 }
 
-struct Row {
-    secret: Zeroizing<Vec<u8>>,
-    enabled: bool,
-    last_step: Option<u64>,
-}
-
 fn refused(text: impl Into<String>) -> ServiceError {
     ServiceError::Invalid(text.into())
 }
 
 impl Office {
-    fn operator_totp_row(&self) -> ServiceResult<Option<Row>> {
-        let row = self
-            .vault()
-            .conn()
-            .query_row(
-                "SELECT secret, enabled_at IS NOT NULL, last_step FROM operator_totp WHERE operator = ?1",
-                [self.operator().as_str()],
-                |r| {
-                    Ok(Row {
-                        secret: Zeroizing::new(r.get(0)?),
-                        enabled: r.get(1)?,
-                        last_step: r.get::<_, Option<i64>>(2)?.and_then(|s| u64::try_from(s).ok()),
-                    })
-                },
-            )
-            .optional()
-            .map_err(VaultError::from)?;
-        Ok(row)
+    fn operator_totp_row(&self) -> ServiceResult<Option<OperatorAuthenticator>> {
+        Ok(authenticators::operator_authenticator(&self.vault().read(), self.operator().as_str())?)
     }
 
     pub fn operator_totp_status(&self) -> ServiceResult<OperatorTotpStatus> {
-        let conn = self.vault().conn();
+        let read = &self.vault().read();
         let name = self.operator().as_str();
-        let row: Option<Option<String>> = conn
-            .query_row("SELECT enabled_at FROM operator_totp WHERE operator = ?1", [name], |r| r.get(0))
-            .optional()
-            .map_err(VaultError::from)?;
-        let left: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM operator_recovery_codes WHERE operator = ?1 AND used_at IS NULL",
-                [name],
-                |r| r.get(0),
-            )
-            .map_err(VaultError::from)?;
+        let row = authenticators::operator_authenticator(read, name)?;
         Ok(OperatorTotpStatus {
-            pending: matches!(row, Some(None)),
-            enabled_at: row.flatten(),
-            recovery_codes_left: usize::try_from(left).unwrap_or(0),
+            pending: row.as_ref().is_some_and(|row| row.enabled_at.is_none()),
+            enabled_at: row.and_then(|row| row.enabled_at),
+            recovery_codes_left: authenticators::recovery_codes_left(read, name)?,
         })
     }
 
     /// Whether this operator must give a code after the password.
     pub(super) fn needs_second_factor(&self) -> ServiceResult<bool> {
-        Ok(self.operator_totp_row()?.is_some_and(|row| row.enabled))
+        Ok(self.operator_totp_row()?.is_some_and(|row| row.enabled_at.is_some()))
     }
 
     /// Start enabling the second factor: a new secret waits for its first code.
@@ -111,20 +79,14 @@ impl Office {
             .map_err(|e| refused(format!("cannot draw the QR code: {e}")))?;
         let name = self.operator().to_string();
         let event = AuditEvent::new("operator.totp_setup", format!("{name} started setting up two-step sign-in"));
-        self.record(event, |tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO operator_totp (operator, secret, enabled_at, last_step) VALUES (?1, ?2, NULL, NULL)",
-                params![name, &secret[..]],
-            )?;
-            Ok(())
-        })?;
+        self.record(event, |tx| authenticators::begin_operator(tx, &name, &secret[..]))?;
         Ok(OperatorTotpSetup { uri, qr_png, secret_text: totp::grouped_secret(secret.as_ref()) })
     }
 
     /// Confirm the setup with the app's first code; returns the ten recovery codes, shown once.
     pub fn confirm_operator_totp(&mut self, code: &str) -> ServiceResult<Vec<Zeroizing<String>>> {
         let row = match self.operator_totp_row()? {
-            Some(row) if !row.enabled => row,
+            Some(row) if row.enabled_at.is_none() => row,
             Some(_) => return Err(refused("two-step sign-in is already on")),
             None => return Err(refused("start setting up two-step sign-in first")),
         };
@@ -143,20 +105,7 @@ impl Office {
             .map_err(|e| refused(e.to_string()))?;
         let now = self.now().to_string();
         let event = AuditEvent::new("operator.totp_enable", format!("{name} turned on two-step sign-in"));
-        self.record(event, |tx| {
-            tx.execute(
-                "UPDATE operator_totp SET enabled_at = ?2, last_step = ?3 WHERE operator = ?1",
-                params![name, now, step as i64],
-            )?;
-            tx.execute("DELETE FROM operator_recovery_codes WHERE operator = ?1", [&name])?;
-            for hash in &hashes {
-                tx.execute(
-                    "INSERT INTO operator_recovery_codes (operator, hash) VALUES (?1, ?2)",
-                    params![name, &hash[..]],
-                )?;
-            }
-            Ok(())
-        })?;
+        self.record(event, |tx| authenticators::enable_operator(tx, &name, &now, step, &hashes))?;
         self.set_second_factor_step(Some(step));
         Ok(codes)
     }
@@ -164,7 +113,7 @@ impl Office {
     /// Turn the second factor off; needs a current code (the one just used to sign in counts).
     pub fn disable_operator_totp(&mut self, code: &str) -> ServiceResult<()> {
         let row = match self.operator_totp_row()? {
-            Some(row) if row.enabled => row,
+            Some(row) if row.enabled_at.is_some() => row,
             _ => return Err(refused("two-step sign-in is not on")),
         };
         let now = self.unix_now();
@@ -177,10 +126,7 @@ impl Office {
         }
         let name = self.operator().to_string();
         let event = AuditEvent::new("operator.totp_disable", format!("{name} turned off two-step sign-in"));
-        self.record(event, |tx| {
-            crate::vault::authenticators::delete_operator(tx, &name)?;
-            Ok(())
-        })
+        self.record(event, |tx| authenticators::delete_operator(tx, &name))
     }
 
     /// The second step of sign-in: an authenticator code, or one of the recovery codes. A
@@ -195,13 +141,7 @@ impl Office {
         } else {
             match totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code.expose(), self.unix_now(), row.last_step) {
                 Ok(step) => {
-                    self.vault()
-                        .conn()
-                        .execute(
-                            "UPDATE operator_totp SET last_step = ?2 WHERE operator = ?1",
-                            params![name, step as i64],
-                        )
-                        .map_err(VaultError::from)?;
+                    self.vault_mut().write_bookkeeping(|tx| authenticators::set_operator_step(tx, &name, step))?;
                     self.set_second_factor_step(Some(step));
                     Ok(())
                 }
@@ -230,27 +170,15 @@ impl Office {
         let now = self.now().to_string();
         // The code is spent in the same transaction as the audit record that says so.
         let used = self.record_with(
-            |left: &i64| {
+            |left: &usize| {
                 AuditEvent::new(
                     "operator.recovery_code_used",
                     format!("{name} used a recovery code instead of the authenticator ({left} left)"),
                 )
             },
             |tx| {
-                let used = tx.execute(
-                    "UPDATE operator_recovery_codes SET used_at = ?3
-                     WHERE id = (SELECT id FROM operator_recovery_codes
-                                 WHERE operator = ?1 AND hash = ?2 AND used_at IS NULL LIMIT 1)",
-                    params![name, &hash[..], now],
-                )?;
-                if used != 1 {
-                    return Err(VaultError::Refused(REFUSED.into()));
-                }
-                Ok(tx.query_row(
-                    "SELECT count(*) FROM operator_recovery_codes WHERE operator = ?1 AND used_at IS NULL",
-                    [&name],
-                    |r| r.get(0),
-                )?)
+                authenticators::spend_recovery_code(tx, &name, &hash, &now)?
+                    .ok_or_else(|| VaultError::Refused(REFUSED.into()))
             },
         );
         match used {

@@ -54,7 +54,7 @@ impl Office {
                     .ok_or_else(|| invalid(format!("there is no role called {name}")))
             })
             .collect::<ServiceResult<_>>()?;
-        let templates = checklists::templates(self.vault().conn())?;
+        let templates = checklists::templates(&self.vault().read())?;
         let items = joiner_items(&directory, &roles, start, &templates);
         let (now, by) = (self.now(), self.operator().to_string());
         let count = items.len();
@@ -86,26 +86,24 @@ impl Office {
         if person.status == StaffStatus::Left {
             return Err(invalid(format!("{} has already left", person.email)));
         }
-        let conn = self.vault().conn();
-        if checklists::checklists_of(conn, person.id)?
+        let read = &self.vault().read();
+        if checklists::checklists_of(read, person.id)?
             .iter()
             .any(|c| c.process == Process::Leaver && c.finished_at.is_none())
         {
             return Err(invalid(format!("{} already has a leaver checklist in progress", person.email)));
         }
-        let devices = checklists::devices(conn)?;
-        let templates = checklists::templates(conn)?;
+        let devices = checklists::devices(read)?;
+        let templates = checklists::templates(read)?;
         let today = self.today();
-        let known: Vec<(i64, String)> = crate::vault::secrets::all(conn)?
+        let known: Vec<(i64, String)> = crate::vault::secrets::all(read)?
             .into_iter()
             .filter(|secret| {
                 crate::domain::shared_secret::current_holders(secret, &directory, today).contains(&person.id)
             })
             .map(|secret| (secret.id, secret.name))
             .collect();
-        let has_authenticator: bool = conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM staff_totp WHERE staff_id = ?1)", [person.id], |r| r.get(0))
-            .map_err(crate::vault::VaultError::from)?;
+        let has_authenticator = crate::vault::authenticators::staff_has_authenticator(read, person.id)?;
         let items = leaver_items(&directory, person.id, last_day, &devices, &known, has_authenticator, &templates);
         let now = self.now();
         let summary = format!("leaver staff #{} with last day {last_day}: {} checklist items", person.id, items.len());
@@ -121,19 +119,19 @@ impl Office {
 
     pub fn checklists_of(&self, email: &str) -> ServiceResult<Vec<Checklist>> {
         let id = self.person_id(email)?;
-        Ok(checklists::checklists_of(self.vault().conn(), id)?)
+        Ok(checklists::checklists_of(&self.vault().read(), id)?)
     }
 
     /// Joiner and leaver checklists in progress, and those finished in the last 90 days.
     pub fn current_checklists(&self) -> ServiceResult<Vec<Checklist>> {
         let since = self.now().checked_sub(jiff::SignedDuration::from_hours(90 * 24)).unwrap_or(self.now());
-        Ok(checklists::current(self.vault().conn(), since)?)
+        Ok(checklists::current(&self.vault().read(), since)?)
     }
 
     fn item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
-        let conn = self.vault().conn();
-        let list = checklists::checklist_of_item(conn, item)?
-            .and_then(|id| checklists::checklist(conn, id).ok().flatten())
+        let read = &self.vault().read();
+        let list = checklists::checklist_of_item(read, item)?
+            .and_then(|id| checklists::checklist(read, id).ok().flatten())
             .ok_or_else(|| invalid(format!("there is no checklist item {item}")))?;
         let found = list.items.iter().find(|i| i.id == item).cloned().ok_or_else(|| invalid("no such item"))?;
         if found.state.is_closed() {
@@ -194,7 +192,7 @@ impl Office {
                 }
                 ItemKind::ReviewReduce { to_level, grants, .. } => {
                     for grant in grants {
-                        tx.execute("UPDATE direct_grants SET level_id = ?2 WHERE id = ?1", [*grant, *to_level])?;
+                        directory::set_grant_level(tx, *grant, *to_level)?;
                     }
                 }
                 ItemKind::IssueDevices
@@ -252,7 +250,7 @@ impl Office {
     /// Mark a leaver as left. Refused while any item is open.
     pub fn finish_leaver(&mut self, email: &str) -> ServiceResult<()> {
         let staff = self.person_id(email)?;
-        let list = checklists::checklists_of(self.vault().conn(), staff)?
+        let list = checklists::checklists_of(&self.vault().read(), staff)?
             .into_iter()
             .rev()
             .find(|c| c.process == Process::Leaver && c.finished_at.is_none())
@@ -299,7 +297,7 @@ impl Office {
     // --- devices -----------------------------------------------------------------------------
 
     pub fn devices(&self) -> ServiceResult<Vec<Device>> {
-        Ok(checklists::devices(self.vault().conn())?)
+        Ok(checklists::devices(&self.vault().read())?)
     }
 
     pub fn add_device(&mut self, kind: &str, serial: &str, model: &str, assign: Option<&str>) -> ServiceResult<i64> {
@@ -348,7 +346,7 @@ impl Office {
     }
 
     fn checklist_by_id(&self, id: ChecklistId) -> ServiceResult<Checklist> {
-        checklists::checklist(self.vault().conn(), id)?.ok_or_else(|| invalid(format!("there is no checklist {id}")))
+        checklists::checklist(&self.vault().read(), id)?.ok_or_else(|| invalid(format!("there is no checklist {id}")))
     }
 
     fn report_csv(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
@@ -431,7 +429,7 @@ impl Office {
 /// Close one item; the last one closes a joiner checklist (the person becomes active) or a
 /// mover checklist. Leavers are finished explicitly, after the access check.
 fn close_item(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::vault::handle::Write<'_>,
     list: &Checklist,
     item: ItemId,
     state: &ItemState,
@@ -465,7 +463,7 @@ fn revocation_text(list: &Checklist, zone: &jiff::tz::TimeZone) -> String {
 impl Office {
     /// The office-wide template items added to every joiner or leaver checklist.
     pub fn templates(&self) -> ServiceResult<Vec<crate::domain::checklist::Template>> {
-        Ok(checklists::templates(self.vault().conn())?)
+        Ok(checklists::templates(&self.vault().read())?)
     }
 
     pub fn add_template(&mut self, process: Process, title: &str, offset_days: i64) -> ServiceResult<i64> {

@@ -100,15 +100,15 @@ impl Office {
                 ids.insert(staff.email.as_str(), id);
             }
             // Managers may be rows of the same file: link them once everyone exists.
-            let mut link = tx.prepare("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;
-            for (_, staff) in &plan.valid {
-                if let (Some(id), Some(manager)) =
-                    (ids.get(staff.email.as_str()), staff.manager_email.as_deref().and_then(|m| ids.get(m)))
-                {
-                    link.execute([id, manager])?;
-                }
-            }
-            Ok(())
+            let links: Vec<(StaffId, StaffId)> = plan
+                .valid
+                .iter()
+                .filter_map(|(_, staff)| {
+                    let manager = staff.manager_email.as_deref().and_then(|m| ids.get(m))?;
+                    Some((*ids.get(staff.email.as_str())?, *manager))
+                })
+                .collect();
+            directory::set_managers(tx, &links)
         })?;
         Ok(count)
     }

@@ -8,10 +8,9 @@
 use super::{Office, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::staff::{StaffId, StaffStatus};
-use crate::vault::settings;
+use crate::vault::{purge, settings};
 use jiff::ToSpan;
 use jiff::civil::Date;
-use rusqlite::params;
 
 pub const DEFAULT_RETENTION_MONTHS: i64 = 12;
 const RETENTION_KEY: &str = "retention_months";
@@ -19,7 +18,7 @@ const PURGED_DOMAIN: &str = "@purged.invalid";
 
 impl Office {
     pub fn retention_months(&self) -> ServiceResult<i64> {
-        Ok(settings::get(self.vault().conn(), RETENTION_KEY)?
+        Ok(settings::get(&self.vault().read(), RETENTION_KEY)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_RETENTION_MONTHS))
     }
@@ -73,32 +72,7 @@ impl Office {
         }
         let event = AuditEvent::new("staff.purge", format!("personal details of staff #{staff} purged (retention)"));
         let (name, email) = (format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}"));
-        self.record(event, |tx| {
-            tx.execute(
-                "UPDATE staff SET full_name = ?2, email = ?3, job_title = '', team = '', notes = '' WHERE id = ?1",
-                params![staff, name, email],
-            )?;
-            tx.execute("UPDATE accounts SET username = 'purged' WHERE staff_id = ?1", [staff])?;
-            tx.execute("UPDATE direct_grants SET reason = 'purged' WHERE staff_id = ?1", [staff])?;
-            tx.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
-            // Checklist titles can name an account, a device or a reason; the kind and the
-            // outcome stay.
-            tx.execute(
-                "UPDATE checklist_items SET title = 'item #' || id || ' (details purged)',
-                     reason = CASE WHEN reason IS NULL THEN NULL ELSE 'purged' END
-                 WHERE checklist_id IN (SELECT id FROM checklists WHERE staff_id = ?1)",
-                [staff],
-            )?;
-            // Access review evidence keeps the decisions but not the name or what named them.
-            tx.execute(
-                "UPDATE review_items SET full_name = ?2, email = ?3, team = '',
-                     source = CASE WHEN source LIKE '%exception%' THEN 'exception (reason purged)' ELSE source END,
-                     comment = CASE WHEN comment = '' THEN '' ELSE 'purged' END
-                 WHERE staff_id = ?1",
-                params![staff, name, email],
-            )?;
-            crate::vault::personal::shred(tx, staff)
-        })?;
+        self.record(event, |tx| purge::purge_staff(tx, staff, &name, &email))?;
         // Old copies of the changed pages must not stay in the write-ahead log.
         self.vault().checkpoint()?;
         Ok(())
@@ -122,9 +96,9 @@ const CLIPBOARD_KEY: &str = "clipboard_clear_secs";
 
 impl Office {
     pub fn policies(&self) -> ServiceResult<Policies> {
-        let conn = self.vault().conn();
+        let read = &self.vault().read();
         let number = |key: &str, default: i64| -> ServiceResult<i64> {
-            Ok(settings::get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+            Ok(settings::get(read, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
         };
         Ok(Policies {
             clipboard_clear_secs: number(CLIPBOARD_KEY, crate::domain::clipboard::DEFAULT_CLEAR_AFTER_SECS)?,

@@ -94,7 +94,7 @@ impl Office {
             summaries.iter().find(|s| s.review.scope == scope && s.state == ReviewState::Complete).map(|s| s.review.id);
         let previous_items = match previous {
             Some(id) => {
-                let covered = reviews::covered(self.vault().conn(), id)?;
+                let covered = reviews::covered(&self.vault().read(), id)?;
                 Some(Previous {
                     people: covered.iter().map(|(staff, _)| *staff).collect(),
                     access: covered.into_iter().collect(),
@@ -129,9 +129,9 @@ impl Office {
 
     /// Every campaign, newest first, with its counts and state.
     pub fn reviews(&self) -> ServiceResult<Vec<ReviewSummary>> {
-        let conn = self.vault().conn();
-        let counts = reviews::counts(conn)?;
-        Ok(reviews::all(conn)?
+        let read = &self.vault().read();
+        let counts = reviews::counts(read)?;
+        Ok(reviews::all(read)?
             .into_iter()
             .map(|review| {
                 let counts = counts.get(&review.id).copied().unwrap_or_default();
@@ -149,34 +149,34 @@ impl Office {
     }
 
     pub fn review_items(&self, id: i64) -> ServiceResult<Vec<ReviewItem>> {
-        Ok(reviews::items(self.vault().conn(), id)?)
+        Ok(reviews::items(&self.vault().read(), id)?)
     }
 
     /// The state of each removal of a signed-off campaign, by review item.
     pub fn review_revocations(&self, id: i64) -> ServiceResult<HashMap<i64, ItemState>> {
-        Ok(reviews::revocations(self.vault().conn(), id)?)
+        Ok(reviews::revocations(&self.vault().read(), id)?)
     }
 
     /// Past exports of a campaign: when, by whom, which files.
     pub fn review_exports(&self, id: i64) -> ServiceResult<Vec<(jiff::Timestamp, String, String)>> {
-        Ok(reviews::exports(self.vault().conn(), id)?)
+        Ok(reviews::exports(&self.vault().read(), id)?)
     }
 
     /// Decide one or more items of the same campaign (bulk: "keep all of Sam's").
     pub fn decide_review_items(&mut self, items: &[i64], decision: &str, comment: &str) -> ServiceResult<()> {
         let decision = Decision::parse(decision).map_err(invalid)?;
         let comment = comment.trim();
-        let conn = self.vault().conn();
+        let read = &self.vault().read();
         let mut found = Vec::with_capacity(items.len());
         for id in items {
-            found.push(reviews::item(conn, *id)?.ok_or_else(|| invalid(format!("there is no review item {id}")))?);
+            found.push(reviews::item(read, *id)?.ok_or_else(|| invalid(format!("there is no review item {id}")))?);
         }
         let Some(first) = found.first() else { return Ok(()) };
         let review_id = first.review_id;
         if found.iter().any(|i| i.review_id != review_id) {
             return Err(invalid("decide items of one review at a time"));
         }
-        let review = reviews::get(conn, review_id)?.ok_or_else(|| invalid("the review is gone"))?;
+        let review = reviews::get(read, review_id)?.ok_or_else(|| invalid("the review is gone"))?;
         if review.signed_off_at.is_some() {
             return Err(invalid(format!("review #{review_id} is signed off: its decisions are locked")));
         }

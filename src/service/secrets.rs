@@ -99,14 +99,14 @@ impl SecretStatus {
 
 impl Office {
     fn history_versions(&self) -> ServiceResult<usize> {
-        Ok(settings::get(self.vault().conn(), HISTORY_KEY)?
+        Ok(settings::get(&self.vault().read(), HISTORY_KEY)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_HISTORY_VERSIONS))
     }
 
     /// The office's minimum password length (default 16).
     pub fn password_min_length(&self) -> ServiceResult<usize> {
-        Ok(settings::get(self.vault().conn(), MIN_LENGTH_KEY)?
+        Ok(settings::get(&self.vault().read(), MIN_LENGTH_KEY)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(crate::domain::password::MIN_LENGTH))
     }
@@ -130,7 +130,7 @@ impl Office {
     }
 
     pub(super) fn find_secret(&self, name: &str) -> ServiceResult<SharedSecret> {
-        store::all(self.vault().conn())?
+        store::all(&self.vault().read())?
             .into_iter()
             .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
             .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))
@@ -153,7 +153,7 @@ impl Office {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(invalid("a secret's name must be 1–100 characters"));
         }
-        if store::all(self.vault().conn())?.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
+        if store::all(&self.vault().read())?.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
             return Err(invalid(format!("there is already a secret called {name}")));
         }
         let directory = self.directory()?;
@@ -202,10 +202,10 @@ impl Office {
 
     /// As [`Office::secret_statuses`], with the office record already loaded.
     pub fn secret_statuses_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<SecretStatus>> {
-        let conn = self.vault().conn();
-        let exposures = store::exposures(conn)?;
+        let read = &self.vault().read();
+        let exposures = store::exposures(read)?;
         let today = self.today();
-        let mut statuses: Vec<SecretStatus> = store::all(conn)?
+        let mut statuses: Vec<SecretStatus> = store::all(read)?
             .into_iter()
             .map(|secret| {
                 let reasons = due_reasons(&secret, exposures.get(&secret.id).map_or(&[], Vec::as_slice), today);
@@ -221,7 +221,7 @@ impl Office {
     /// The value, for showing or copying; each call is audited.
     pub fn reveal_secret(&mut self, name: &str, purpose: &str) -> ServiceResult<SecretString> {
         let secret = self.find_secret(name)?;
-        let value = store::value(self.vault().conn(), secret.id)?.ok_or_else(|| invalid("the secret has no value"))?;
+        let value = store::value(&self.vault().read(), secret.id)?.ok_or_else(|| invalid("the secret has no value"))?;
         let event = AuditEvent::new("secret.reveal", format!("shared secret {} {purpose}", secret.name));
         self.record(event, |_| Ok(()))?;
         Ok(value)
@@ -234,11 +234,11 @@ impl Office {
         let directory = self.directory()?;
         let kind = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.kind);
         self.check_secret_value(new_value, kind)?;
-        let conn = self.vault().conn();
-        if store::value(conn, secret.id)?.is_some_and(|old| old == *new_value) {
+        let read = &self.vault().read();
+        if store::value(read, secret.id)?.is_some_and(|old| old == *new_value) {
             return Err(invalid("the new value is the same as the current one"));
         }
-        let items: Vec<i64> = checklists::current(conn, jiff::Timestamp::UNIX_EPOCH)?
+        let items: Vec<i64> = checklists::current(read, jiff::Timestamp::UNIX_EPOCH)?
             .into_iter()
             .filter(|c| c.process == Process::Leaver)
             .flat_map(|c| c.items)
@@ -283,7 +283,7 @@ impl Office {
             let why = if secret.explicit_holders.contains(&id) { "named as a holder" } else { "has the linked access" };
             rows.push((person.full_name.clone(), person.email.clone(), why.to_owned()));
         }
-        for exposure in store::exposures(self.vault().conn())?.remove(&secret.id).unwrap_or_default() {
+        for exposure in store::exposures(&self.vault().read())?.remove(&secret.id).unwrap_or_default() {
             if let Some(person) = directory.person(exposure.staff_id) {
                 rows.push((
                     person.full_name.clone(),
@@ -298,7 +298,7 @@ impl Office {
     /// Earlier values' dates (from, replaced on), newest first. Values stay hidden.
     pub fn secret_history(&self, name: &str) -> ServiceResult<Vec<(String, String)>> {
         let secret = self.find_secret(name)?;
-        Ok(store::history(self.vault().conn(), secret.id)?.into_iter().map(|(_, from, to)| (from, to)).collect())
+        Ok(store::history(&self.vault().read(), secret.id)?.into_iter().map(|(_, from, to)| (from, to)).collect())
     }
 
     /// Everything that needs attention, most urgent first.

@@ -47,7 +47,7 @@ pub fn parse_grant_ref(directory: &Directory, text: &str) -> ServiceResult<Level
 impl Office {
     /// The whole office record, for screens and reports.
     pub fn directory(&self) -> ServiceResult<Directory> {
-        Ok(directory::load(self.vault().conn())?)
+        Ok(directory::load(&self.vault().read())?)
     }
 
     /// Today's date in UTC, from the office clock.
@@ -363,16 +363,7 @@ impl Office {
     pub fn lapse_expired_grants(&mut self) -> ServiceResult<usize> {
         let today = self.today();
         // A cheap check first: this runs at every sign-in.
-        let any: bool = self
-            .vault()
-            .conn()
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM direct_grants WHERE expires_on IS NOT NULL AND expires_on < ?1)",
-                [today.to_string()],
-                |row| row.get(0),
-            )
-            .map_err(crate::vault::VaultError::from)?;
-        if !any {
+        if !directory::any_grant_lapsed(&self.vault().read(), today)? {
             return Ok(0);
         }
         let directory = self.directory()?;

@@ -5,8 +5,8 @@
 use super::{Office, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::totp::{self, DIGITS, SECRET_BYTES};
+use crate::vault::authenticators::{self, SecretAuthenticator};
 use crate::vault::crypto;
-use rusqlite::{OptionalExtension, params};
 use totp_rs::Algorithm;
 use zeroize::Zeroizing;
 
@@ -55,20 +55,12 @@ impl Office {
     /// Staff with an authenticator: their id and the date it was confirmed (`None`: waiting
     /// for the first code).
     pub fn authenticator_enrolments(&self) -> ServiceResult<std::collections::HashMap<i64, Option<String>>> {
-        let conn = self.vault().conn();
-        let mut statement =
-            conn.prepare("SELECT staff_id, enrolled_on FROM staff_totp").map_err(crate::vault::VaultError::from)?;
-        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(crate::vault::VaultError::from)?;
-        Ok(rows.collect::<Result<_, _>>().map_err(crate::vault::VaultError::from)?)
+        Ok(authenticators::staff_enrolments(&self.vault().read())?)
     }
 
     /// The shared secrets that carry an authenticator (TOTP) secret.
     pub fn secrets_with_totp(&self) -> ServiceResult<std::collections::HashSet<i64>> {
-        let conn = self.vault().conn();
-        let mut statement =
-            conn.prepare("SELECT secret_id FROM secret_totp").map_err(crate::vault::VaultError::from)?;
-        let rows = statement.query_map([], |r| r.get(0)).map_err(crate::vault::VaultError::from)?;
-        Ok(rows.collect::<Result<_, _>>().map_err(crate::vault::VaultError::from)?)
+        Ok(authenticators::secrets_with_authenticator(&self.vault().read())?)
     }
 
     /// Start (or redo, after a lost phone) a staff member's enrolment: a new secret replaces
@@ -87,13 +79,7 @@ impl Office {
             .to_qr_png()
             .map_err(|e| invalid(format!("cannot draw the QR code: {e}")))?;
         let event = AuditEvent::new("totp.enrol", format!("authenticator enrolment started for staff #{}", person.id));
-        self.record(event, |tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO staff_totp (staff_id, secret, enrolled_on, last_step) VALUES (?1, ?2, NULL, NULL)",
-                params![person.id, &secret[..]],
-            )?;
-            Ok(())
-        })?;
+        self.record(event, |tx| authenticators::begin_staff(tx, person.id, &secret[..]))?;
         Ok((uri, qr))
     }
 
@@ -105,32 +91,19 @@ impl Office {
             .person_by_email(email)
             .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
             .clone();
-        let row: Option<(Vec<u8>, Option<String>, Option<i64>)> = self
-            .vault()
-            .conn()
-            .query_row("SELECT secret, enrolled_on, last_step FROM staff_totp WHERE staff_id = ?1", [person.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()
-            .map_err(crate::vault::VaultError::from)?;
-        let (secret, enrolled_on, last_step) =
-            row.ok_or_else(|| invalid(format!("{} has no authenticator enrolled", person.email)))?;
-        let last = last_step.and_then(|s| u64::try_from(s).ok());
-        match totp::verify(&secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), last) {
+        let enrolment = authenticators::staff_authenticator(&self.vault().read(), person.id)?
+            .ok_or_else(|| invalid(format!("{} has no authenticator enrolled", person.email)))?;
+        match totp::verify(&enrolment.secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), enrolment.last_step) {
             Ok(step) => {
                 let today = self.today().to_string();
-                let confirm = enrolled_on.is_none();
+                let confirm = enrolment.enrolled_on.is_none();
                 let summary = if confirm {
                     format!("authenticator of staff #{} confirmed", person.id)
                 } else {
                     format!("identity of staff #{} checked with their authenticator", person.id)
                 };
                 self.record(AuditEvent::new("totp.verify", summary), |tx| {
-                    tx.execute(
-                        "UPDATE staff_totp SET last_step = ?2, enrolled_on = coalesce(enrolled_on, ?3) WHERE staff_id = ?1",
-                        params![person.id, step as i64, today],
-                    )?;
-                    Ok(())
+                    authenticators::accept_staff_code(tx, person.id, step, &today)
                 })
             }
             Err(refusal) => {
@@ -148,37 +121,21 @@ impl Office {
         let secret_record = self.find_secret(name)?;
         let event =
             AuditEvent::new("secret.totp", format!("authenticator code added to shared secret {}", secret_record.name));
-        self.record(event, |tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO secret_totp (secret_id, secret, algorithm, digits, period)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    secret_record.id,
-                    secret,
-                    algorithm_name(params.algorithm),
-                    i64::from(params.digits),
-                    params.period as i64
-                ],
-            )?;
-            Ok(())
-        })
+        let stored = SecretAuthenticator {
+            secret: Zeroizing::new(secret),
+            algorithm: algorithm_name(params.algorithm).to_owned(),
+            digits: i64::from(params.digits),
+            period: params.period as i64,
+        };
+        self.record(event, |tx| authenticators::set_secret_authenticator(tx, secret_record.id, &stored))
     }
 
     /// A shared account's current code and the seconds it stays valid (reading it is audited).
     pub fn secret_totp_code(&mut self, name: &str) -> ServiceResult<(String, u64)> {
         let secret_record = self.find_secret(name)?;
-        let row: Option<(Vec<u8>, String, i64, i64)> = self
-            .vault()
-            .conn()
-            .query_row(
-                "SELECT secret, algorithm, digits, period FROM secret_totp WHERE secret_id = ?1",
-                [secret_record.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()
-            .map_err(crate::vault::VaultError::from)?;
-        let (secret, algorithm, digits, period) =
-            row.ok_or_else(|| invalid(format!("{} has no authenticator code", secret_record.name)))?;
+        let SecretAuthenticator { secret, algorithm, digits, period } =
+            authenticators::secret_authenticator(&self.vault().read(), secret_record.id)?
+                .ok_or_else(|| invalid(format!("{} has no authenticator code", secret_record.name)))?;
         // A stored value outside what was accepted means the record was damaged: say so.
         let params = totp::TotpParams {
             algorithm: algorithm_from(&algorithm),

@@ -2,6 +2,7 @@
 //! `meta` so that records cut from the end are noticed too.
 
 use super::error::{VaultError, VaultResult};
+use super::handle::{Read, Write};
 use crate::domain::audit::{self, AuditEvent, AuditRecord, GENESIS_HASH};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -47,7 +48,7 @@ pub fn head(conn: &Connection) -> VaultResult<(i64, [u8; 32])> {
 }
 
 /// Append one record. Call inside the transaction that makes the change it describes.
-pub fn append(conn: &Connection, operator: &str, at: Timestamp, event: &AuditEvent) -> VaultResult<i64> {
+pub fn append(&Write(Read(conn)): &Write<'_>, operator: &str, at: Timestamp, event: &AuditEvent) -> VaultResult<i64> {
     let (count, prev) = head(conn)?;
     let seq = count + 1;
     let sealed = match &event.personal {
@@ -90,14 +91,14 @@ pub fn hash_at(conn: &Connection, seq: i64) -> VaultResult<Option<[u8; 32]>> {
 }
 
 /// The newest `limit` records, newest first, personal parts decrypted where their key exists.
-pub fn recent(conn: &Connection, limit: usize) -> VaultResult<Vec<AuditRecord>> {
+pub fn recent(&Read(conn): &Read<'_>, limit: usize) -> VaultResult<Vec<AuditRecord>> {
     let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1")?;
     let rows = statement.query_map([limit as i64], from_row)?;
     with_personal(conn, rows.collect::<Result<_, _>>()?)
 }
 
 /// Every record, oldest first, personal parts decrypted where their key exists.
-pub fn all(conn: &Connection) -> VaultResult<Vec<AuditRecord>> {
+pub fn all(&Read(conn): &Read<'_>) -> VaultResult<Vec<AuditRecord>> {
     let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq")?;
     let rows = statement.query_map([], from_row)?;
     with_personal(conn, rows.collect::<Result<_, _>>()?)
@@ -118,6 +119,6 @@ fn with_personal(conn: &Connection, mut records: Vec<AuditRecord>) -> VaultResul
 
 /// Check the whole chain against its stored head.
 pub fn verify(conn: &Connection) -> VaultResult<Result<(), audit::ChainBreak>> {
-    let records = all(conn)?;
+    let records = all(&Read(conn))?;
     Ok(audit::verify_chain(&records, head(conn)?))
 }

@@ -2,6 +2,7 @@
 
 use super::columns::{bad, date, ns, required_timestamp, timestamp};
 use super::error::{VaultError, VaultResult};
+use super::handle::{Read, Write};
 use crate::domain::checklist::{
     Checklist, ChecklistId, Device, DeviceId, Item, ItemId, ItemKind, ItemState, NewItem, Process, Template,
 };
@@ -10,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub fn templates(conn: &Connection) -> VaultResult<Vec<Template>> {
+pub fn templates(&Read(conn): &Read<'_>) -> VaultResult<Vec<Template>> {
     let mut statement = conn.prepare("SELECT id, process, title, offset_days FROM checklist_templates ORDER BY id")?;
     let rows = statement.query_map([], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
@@ -23,7 +24,12 @@ pub fn templates(conn: &Connection) -> VaultResult<Vec<Template>> {
     Ok(templates)
 }
 
-pub fn insert_template(conn: &Connection, process: Process, title: &str, offset_days: i64) -> VaultResult<i64> {
+pub fn insert_template(
+    &Write(Read(conn)): &Write<'_>,
+    process: Process,
+    title: &str,
+    offset_days: i64,
+) -> VaultResult<i64> {
     conn.execute(
         "INSERT INTO checklist_templates (process, title, offset_days) VALUES (?1, ?2, ?3)",
         params![process.as_str(), title, offset_days],
@@ -31,14 +37,14 @@ pub fn insert_template(conn: &Connection, process: Process, title: &str, offset_
     Ok(conn.last_insert_rowid())
 }
 
-pub fn delete_template(conn: &Connection, id: i64) -> VaultResult<()> {
+pub fn delete_template(&Write(Read(conn)): &Write<'_>, id: i64) -> VaultResult<()> {
     conn.execute("DELETE FROM checklist_templates WHERE id = ?1", [id])?;
     Ok(())
 }
 
 /// Write a checklist and its items; returns its id and its items' ids, in order.
 pub fn insert_checklist(
-    conn: &Connection,
+    &Write(Read(conn)): &Write<'_>,
     staff: StaffId,
     process: Process,
     key_date: Date,
@@ -137,25 +143,25 @@ fn load_checklists(conn: &Connection, filter: &str, value: i64) -> VaultResult<V
 }
 
 /// Every checklist of one person, oldest first.
-pub fn checklists_of(conn: &Connection, staff: StaffId) -> VaultResult<Vec<Checklist>> {
+pub fn checklists_of(&Read(conn): &Read<'_>, staff: StaffId) -> VaultResult<Vec<Checklist>> {
     load_checklists(conn, "staff_id = ?1", staff)
 }
 
 /// Checklists not finished yet, and those finished after `since`.
-pub fn current(conn: &Connection, since: Timestamp) -> VaultResult<Vec<Checklist>> {
+pub fn current(&Read(conn): &Read<'_>, since: Timestamp) -> VaultResult<Vec<Checklist>> {
     load_checklists(conn, "finished_at_ns IS NULL OR finished_at_ns >= ?1", ns(since)?)
 }
 
-pub fn checklist(conn: &Connection, id: ChecklistId) -> VaultResult<Option<Checklist>> {
+pub fn checklist(&Read(conn): &Read<'_>, id: ChecklistId) -> VaultResult<Option<Checklist>> {
     Ok(load_checklists(conn, "id = ?1", id)?.pop())
 }
 
 /// The checklist an item belongs to.
-pub fn checklist_of_item(conn: &Connection, item: ItemId) -> VaultResult<Option<ChecklistId>> {
+pub fn checklist_of_item(&Read(conn): &Read<'_>, item: ItemId) -> VaultResult<Option<ChecklistId>> {
     Ok(conn.query_row("SELECT checklist_id FROM checklist_items WHERE id = ?1", [item], |row| row.get(0)).optional()?)
 }
 
-pub fn close_item(conn: &Connection, item: ItemId, state: &ItemState) -> VaultResult<()> {
+pub fn close_item(&Write(Read(conn)): &Write<'_>, item: ItemId, state: &ItemState) -> VaultResult<()> {
     let (label, actor, at, reason) = match state {
         ItemState::Open => ("open", None, None, None),
         ItemState::Done { by, at } => ("done", Some(by.as_str()), Some(ns(*at)?), None),
@@ -168,12 +174,17 @@ pub fn close_item(conn: &Connection, item: ItemId, state: &ItemState) -> VaultRe
     Ok(())
 }
 
-pub fn finish_checklist(conn: &Connection, id: ChecklistId, at: Timestamp) -> VaultResult<()> {
+pub fn finish_checklist(&Write(Read(conn)): &Write<'_>, id: ChecklistId, at: Timestamp) -> VaultResult<()> {
     conn.execute("UPDATE checklists SET finished_at_ns = ?2 WHERE id = ?1", params![id, ns(at)?])?;
     Ok(())
 }
 
-pub fn set_staff_status(conn: &Connection, staff: StaffId, status: &str, end_date: Option<Date>) -> VaultResult<()> {
+pub fn set_staff_status(
+    &Write(Read(conn)): &Write<'_>,
+    staff: StaffId,
+    status: &str,
+    end_date: Option<Date>,
+) -> VaultResult<()> {
     conn.execute(
         "UPDATE staff SET status = ?2, end_date = coalesce(?3, end_date) WHERE id = ?1",
         params![staff, status, end_date.map(|d| d.to_string())],
@@ -181,7 +192,7 @@ pub fn set_staff_status(conn: &Connection, staff: StaffId, status: &str, end_dat
     Ok(())
 }
 
-pub fn devices(conn: &Connection) -> VaultResult<Vec<Device>> {
+pub fn devices(&Read(conn): &Read<'_>) -> VaultResult<Vec<Device>> {
     let mut statement =
         conn.prepare("SELECT id, kind, model, serial, assigned_to, issued_on, returned_on FROM devices ORDER BY id")?;
     let rows = statement.query_map([], |row| {
@@ -199,7 +210,7 @@ pub fn devices(conn: &Connection) -> VaultResult<Vec<Device>> {
 }
 
 pub fn insert_device(
-    conn: &Connection,
+    &Write(Read(conn)): &Write<'_>,
     kind: &str,
     model: &str,
     serial: &str,
@@ -213,22 +224,22 @@ pub fn insert_device(
     Ok(conn.last_insert_rowid())
 }
 
-pub fn return_device(conn: &Connection, device: DeviceId, on: Date) -> VaultResult<()> {
+pub fn return_device(&Write(Read(conn)): &Write<'_>, device: DeviceId, on: Date) -> VaultResult<()> {
     conn.execute("UPDATE devices SET returned_on = ?2 WHERE id = ?1", params![device, on.to_string()])?;
     Ok(())
 }
 
-pub fn disable_account(conn: &Connection, account: i64, on: Date) -> VaultResult<()> {
+pub fn disable_account(&Write(Read(conn)): &Write<'_>, account: i64, on: Date) -> VaultResult<()> {
     conn.execute("UPDATE accounts SET disabled_on = ?2 WHERE id = ?1", params![account, on.to_string()])?;
     Ok(())
 }
 
-pub fn clear_owner(conn: &Connection, system: i64) -> VaultResult<()> {
+pub fn clear_owner(&Write(Read(conn)): &Write<'_>, system: i64) -> VaultResult<()> {
     conn.execute("UPDATE systems SET owner_id = NULL WHERE id = ?1", [system])?;
     Ok(())
 }
 
-pub fn set_mfa_enrolled(conn: &Connection, staff: StaffId, system: i64, on: Date) -> VaultResult<()> {
+pub fn set_mfa_enrolled(&Write(Read(conn)): &Write<'_>, staff: StaffId, system: i64, on: Date) -> VaultResult<()> {
     conn.execute(
         "UPDATE accounts SET mfa_enrolled = 1, mfa_enrolled_on = ?3 WHERE staff_id = ?1 AND system_id = ?2",
         params![staff, system, on.to_string()],

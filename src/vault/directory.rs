@@ -4,11 +4,12 @@
 
 use super::columns::{date, required_date};
 use super::error::{VaultError, VaultResult};
+use super::handle::{Read, Write};
 use crate::domain::access::{Account, DirectGrant, Directory, GrantId, Role, RoleId};
 use crate::domain::staff::{NewStaff, Staff, StaffId, StaffStatus};
 use crate::domain::system::{AccessLevel, LevelId, NewSystem, System, SystemId, SystemKind};
 use jiff::civil::Date;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::HashMap;
 
 fn date_text(date: Option<Date>) -> Option<String> {
@@ -16,7 +17,7 @@ fn date_text(date: Option<Date>) -> Option<String> {
 }
 
 /// Read the whole office.
-pub fn load(conn: &Connection) -> VaultResult<Directory> {
+pub fn load(&Read(conn): &Read<'_>) -> VaultResult<Directory> {
     let mut statement = conn.prepare(
         "SELECT id, full_name, email, job_title, team, manager_id, start_date, end_date, status, notes FROM staff ORDER BY id",
     )?;
@@ -133,7 +134,11 @@ pub fn load(conn: &Connection) -> VaultResult<Directory> {
     Ok(Directory::new(staff, systems, roles, assignments, exceptions, accounts))
 }
 
-pub fn insert_staff(conn: &Connection, staff: &NewStaff, manager_id: Option<StaffId>) -> VaultResult<StaffId> {
+pub fn insert_staff(
+    &Write(Read(conn)): &Write<'_>,
+    staff: &NewStaff,
+    manager_id: Option<StaffId>,
+) -> VaultResult<StaffId> {
     conn.prepare_cached(
         "INSERT INTO staff (full_name, email, job_title, team, manager_id, start_date, end_date, status, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -152,7 +157,12 @@ pub fn insert_staff(conn: &Connection, staff: &NewStaff, manager_id: Option<Staf
     Ok(conn.last_insert_rowid())
 }
 
-pub fn update_staff(conn: &Connection, id: StaffId, staff: &NewStaff, manager_id: Option<StaffId>) -> VaultResult<()> {
+pub fn update_staff(
+    &Write(Read(conn)): &Write<'_>,
+    id: StaffId,
+    staff: &NewStaff,
+    manager_id: Option<StaffId>,
+) -> VaultResult<()> {
     let changed = conn.execute(
         "UPDATE staff SET full_name = ?2, email = ?3, job_title = ?4, team = ?5, manager_id = ?6, start_date = ?7,
          end_date = ?8, status = ?9, notes = ?10 WHERE id = ?1",
@@ -175,7 +185,11 @@ pub fn update_staff(conn: &Connection, id: StaffId, staff: &NewStaff, manager_id
     Ok(())
 }
 
-pub fn insert_system(conn: &Connection, system: &NewSystem, owner_id: Option<StaffId>) -> VaultResult<SystemId> {
+pub fn insert_system(
+    &Write(Read(conn)): &Write<'_>,
+    system: &NewSystem,
+    owner_id: Option<StaffId>,
+) -> VaultResult<SystemId> {
     conn.execute(
         "INSERT INTO systems (name, kind, owner_id, location, customer_data, mfa_supported) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![system.name, system.kind.as_str(), owner_id, system.location, system.customer_data, system.mfa_supported],
@@ -189,7 +203,12 @@ pub fn insert_system(conn: &Connection, system: &NewSystem, owner_id: Option<Sta
     Ok(id)
 }
 
-pub fn set_system_flags(conn: &Connection, system: SystemId, customer_data: bool, mfa: bool) -> VaultResult<()> {
+pub fn set_system_flags(
+    &Write(Read(conn)): &Write<'_>,
+    system: SystemId,
+    customer_data: bool,
+    mfa: bool,
+) -> VaultResult<()> {
     conn.execute(
         "UPDATE systems SET customer_data = ?2, mfa_supported = ?3 WHERE id = ?1",
         params![system, customer_data, mfa],
@@ -197,14 +216,19 @@ pub fn set_system_flags(conn: &Connection, system: SystemId, customer_data: bool
     Ok(())
 }
 
-pub fn insert_role(conn: &Connection, name: &str, description: &str, levels: &[LevelId]) -> VaultResult<RoleId> {
+pub fn insert_role(
+    tx @ &Write(Read(conn)): &Write<'_>,
+    name: &str,
+    description: &str,
+    levels: &[LevelId],
+) -> VaultResult<RoleId> {
     conn.execute("INSERT INTO roles (name, description) VALUES (?1, ?2)", params![name, description])?;
     let id = conn.last_insert_rowid();
-    set_role_levels(conn, id, levels)?;
+    set_role_levels(tx, id, levels)?;
     Ok(id)
 }
 
-pub fn set_role_levels(conn: &Connection, role: RoleId, levels: &[LevelId]) -> VaultResult<()> {
+pub fn set_role_levels(&Write(Read(conn)): &Write<'_>, role: RoleId, levels: &[LevelId]) -> VaultResult<()> {
     conn.execute("DELETE FROM role_levels WHERE role_id = ?1", [role])?;
     let mut statement = conn.prepare_cached("INSERT OR IGNORE INTO role_levels (role_id, level_id) VALUES (?1, ?2)")?;
     for level in levels {
@@ -213,7 +237,13 @@ pub fn set_role_levels(conn: &Connection, role: RoleId, levels: &[LevelId]) -> V
     Ok(())
 }
 
-pub fn assign_role(conn: &Connection, staff: StaffId, role: RoleId, on: Date, by: &str) -> VaultResult<()> {
+pub fn assign_role(
+    &Write(Read(conn)): &Write<'_>,
+    staff: StaffId,
+    role: RoleId,
+    on: Date,
+    by: &str,
+) -> VaultResult<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO staff_roles (staff_id, role_id, assigned_on, assigned_by) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -221,7 +251,7 @@ pub fn assign_role(conn: &Connection, staff: StaffId, role: RoleId, on: Date, by
     Ok(())
 }
 
-pub fn unassign_role(conn: &Connection, staff: StaffId, role: RoleId) -> VaultResult<()> {
+pub fn unassign_role(&Write(Read(conn)): &Write<'_>, staff: StaffId, role: RoleId) -> VaultResult<()> {
     conn.execute("DELETE FROM staff_roles WHERE staff_id = ?1 AND role_id = ?2", params![staff, role])?;
     Ok(())
 }
@@ -235,7 +265,7 @@ pub struct NewGrant<'a> {
     pub expires_on: Option<Date>,
 }
 
-pub fn insert_grant(conn: &Connection, grant: &NewGrant<'_>) -> VaultResult<GrantId> {
+pub fn insert_grant(&Write(Read(conn)): &Write<'_>, grant: &NewGrant<'_>) -> VaultResult<GrantId> {
     conn.prepare_cached(
         "INSERT INTO direct_grants (staff_id, level_id, reason, approved_by, granted_on, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
@@ -250,9 +280,40 @@ pub fn insert_grant(conn: &Connection, grant: &NewGrant<'_>) -> VaultResult<Gran
     Ok(conn.last_insert_rowid())
 }
 
-pub fn delete_grant(conn: &Connection, id: GrantId) -> VaultResult<()> {
+pub fn delete_grant(&Write(Read(conn)): &Write<'_>, id: GrantId) -> VaultResult<()> {
     conn.execute("DELETE FROM direct_grants WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// Move direct grants to another level of the same system (a review's "reduce").
+pub fn set_grant_level(&Write(Read(conn)): &Write<'_>, grant: GrantId, level: LevelId) -> VaultResult<()> {
+    conn.execute("UPDATE direct_grants SET level_id = ?2 WHERE id = ?1", [grant, level])?;
+    Ok(())
+}
+
+/// Whether any direct grant's last day is before `today` (a cheap check run at each sign-in).
+pub fn any_grant_lapsed(&Read(conn): &Read<'_>, today: Date) -> VaultResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM direct_grants WHERE expires_on IS NOT NULL AND expires_on < ?1)",
+        [today.to_string()],
+        |row| row.get(0),
+    )?)
+}
+
+/// Link each `(staff, manager)` pair (an import links managers once everyone exists).
+pub fn set_managers(&Write(Read(conn)): &Write<'_>, links: &[(StaffId, StaffId)]) -> VaultResult<()> {
+    let mut link = conn.prepare_cached("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;
+    for (staff, manager) in links {
+        link.execute([staff, manager])?;
+    }
+    Ok(())
+}
+
+/// A system's access levels, lowest rank first.
+pub fn level_ids(&Read(conn): &Read<'_>, system: SystemId) -> VaultResult<Vec<LevelId>> {
+    let mut statement = conn.prepare_cached("SELECT id FROM access_levels WHERE system_id = ?1 ORDER BY rank")?;
+    let rows = statement.query_map([system], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub struct NewAccount<'a> {
@@ -263,7 +324,7 @@ pub struct NewAccount<'a> {
     pub mfa_enrolled_on: Option<Date>,
 }
 
-pub fn insert_account(conn: &Connection, account: &NewAccount<'_>) -> VaultResult<i64> {
+pub fn insert_account(&Write(Read(conn)): &Write<'_>, account: &NewAccount<'_>) -> VaultResult<i64> {
     conn.prepare_cached(
         "INSERT INTO accounts (staff_id, system_id, username, created_on, mfa_enrolled, mfa_enrolled_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?

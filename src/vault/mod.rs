@@ -18,11 +18,13 @@ pub mod envelope;
 pub mod error;
 pub mod filesystem;
 pub mod fsutil;
+pub mod handle;
 mod keys;
 pub mod keystore;
 pub mod lockfile;
 pub mod operators;
 pub mod personal;
+pub mod purge;
 pub mod rekey;
 pub mod reviews;
 pub mod schema;
@@ -216,9 +218,10 @@ impl Vault {
         let tx = conn.transaction()?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&slots.vault_id])?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [now.to_string()])?;
-        operators::insert(&tx, operator, now)?;
+        let write = handle::Write::new(&tx);
+        operators::insert(&write, operator, now)?;
         audit_log::append(
-            &tx,
+            &write,
             operator.as_str(),
             now,
             &AuditEvent::new("vault.create", format!("vault created with first operator {operator}")),
@@ -300,12 +303,13 @@ impl Vault {
         &self.paths
     }
 
-    pub fn conn(&self) -> &Connection {
+    pub(in crate::vault) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    pub fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    /// Read the office record through the repository functions.
+    pub fn read(&self) -> handle::Read<'_> {
+        handle::Read(&self.conn)
     }
 
     pub fn slots(&self) -> &SlotFile {
@@ -348,7 +352,7 @@ impl Vault {
         operator: &str,
         now: Timestamp,
         event: AuditEvent,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> VaultResult<T>,
+        work: impl FnOnce(&handle::Write<'_>) -> VaultResult<T>,
     ) -> VaultResult<T> {
         self.write_with(operator, now, work, |_| event)
     }
@@ -358,19 +362,30 @@ impl Vault {
         &mut self,
         operator: &str,
         now: Timestamp,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> VaultResult<T>,
+        work: impl FnOnce(&handle::Write<'_>) -> VaultResult<T>,
         event: impl FnOnce(&T) -> AuditEvent,
     ) -> VaultResult<T> {
         self.refuse_if_read_only()?;
         let tx = self.conn.transaction()?;
-        let value = work(&tx)?;
-        audit_log::append(&tx, operator, now, &event(&value))?;
+        let write = handle::Write::new(&tx);
+        let value = work(&write)?;
+        audit_log::append(&write, operator, now, &event(&value))?;
         tx.commit()?;
         // The change is committed whatever happens next. A key file that lags behind only
         // notices a rollback less precisely; it catches up at the next write or at lock.
         if let Err(error) = self.sync_generation() {
             tracing::warn!("the key file's generation was not updated: {error}");
         }
+        Ok(value)
+    }
+
+    /// A change that is bookkeeping, not an event of its own (the step of the code that just
+    /// signed an operator in, so it cannot be replayed): one transaction, no audit record.
+    pub fn write_bookkeeping<T>(&mut self, work: impl FnOnce(&handle::Write<'_>) -> VaultResult<T>) -> VaultResult<T> {
+        self.refuse_if_read_only()?;
+        let tx = self.conn.transaction()?;
+        let value = work(&handle::Write::new(&tx))?;
+        tx.commit()?;
         Ok(value)
     }
 

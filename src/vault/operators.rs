@@ -2,9 +2,10 @@
 //! keeps naming them.
 
 use super::error::VaultResult;
+use super::handle::{Read, Write};
 use crate::domain::operator::OperatorName;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -13,7 +14,7 @@ pub struct OperatorRow {
     pub created_at: String,
 }
 
-pub fn insert(conn: &Connection, name: &OperatorName, now: Timestamp) -> VaultResult<()> {
+pub fn insert(&Write(Read(conn)): &Write<'_>, name: &OperatorName, now: Timestamp) -> VaultResult<()> {
     let existing: Option<i64> =
         conn.query_row("SELECT id FROM operators WHERE name = ?1", [name.as_str()], |row| row.get(0)).optional()?;
     match existing {
@@ -34,7 +35,7 @@ pub fn insert(conn: &Connection, name: &OperatorName, now: Timestamp) -> VaultRe
     Ok(())
 }
 
-pub fn mark_removed(conn: &Connection, name: &OperatorName, now: Timestamp) -> VaultResult<()> {
+pub fn mark_removed(&Write(Read(conn)): &Write<'_>, name: &OperatorName, now: Timestamp) -> VaultResult<()> {
     conn.execute(
         "UPDATE operators SET removed_at = ?2 WHERE name = ?1 AND removed_at IS NULL",
         params![name.as_str(), now.to_string()],
@@ -44,7 +45,7 @@ pub fn mark_removed(conn: &Connection, name: &OperatorName, now: Timestamp) -> V
 
 /// Whether the database marks `name` as removed (an operator it does not know counts as
 /// removed: their slot can only come from an altered or foreign key file).
-pub fn is_removed(conn: &Connection, name: &OperatorName) -> VaultResult<bool> {
+pub fn is_removed(&Read(conn): &Read<'_>, name: &OperatorName) -> VaultResult<bool> {
     let removed: Option<Option<String>> = conn
         .query_row("SELECT removed_at FROM operators WHERE name = ?1", [name.as_str()], |row| row.get(0))
         .optional()?;
@@ -52,7 +53,7 @@ pub fn is_removed(conn: &Connection, name: &OperatorName) -> VaultResult<bool> {
 }
 
 /// Current operators, by name.
-pub fn active(conn: &Connection) -> VaultResult<Vec<OperatorRow>> {
+pub fn active(&Read(conn): &Read<'_>) -> VaultResult<Vec<OperatorRow>> {
     let mut statement =
         conn.prepare("SELECT name, created_at FROM operators WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE")?;
     let rows = statement.query_map([], |row| Ok(OperatorRow { name: row.get(0)?, created_at: row.get(1)? }))?;

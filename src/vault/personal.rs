@@ -6,6 +6,7 @@
 use super::crypto::{self, KEY_BYTES, NONCE_BYTES, Sealed};
 use super::envelope;
 use super::error::{VaultError, VaultResult};
+use super::handle::{Read, Write};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use zeroize::Zeroizing;
@@ -57,7 +58,7 @@ pub fn open(keys: &HashMap<i64, StaffKey>, staff: i64, seq: i64, bytes: &[u8]) -
 }
 
 /// Destroy a person's key: every personal part sealed under it becomes unreadable for good.
-pub fn shred(conn: &Connection, staff: i64) -> VaultResult<()> {
+pub fn shred(&Write(Read(conn)): &Write<'_>, staff: i64) -> VaultResult<()> {
     conn.execute("DELETE FROM staff_keys WHERE staff_id = ?1", [staff])?;
     Ok(())
 }

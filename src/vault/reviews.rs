@@ -3,10 +3,11 @@
 use super::checklists::item_state;
 use super::columns::{bad, ns, required_timestamp, timestamp};
 use super::error::VaultResult;
+use super::handle::{Read, Write};
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, Review, ReviewCounts, ReviewItem, Scope, SnapshotItem};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 use std::collections::HashMap;
 
 /// What starting a campaign writes.
@@ -20,7 +21,12 @@ pub struct NewReview<'a> {
 }
 
 /// Write the campaign and its frozen items; returns the campaign's id.
-pub fn insert(conn: &Connection, review: &NewReview<'_>, at: Timestamp, items: &[SnapshotItem]) -> VaultResult<i64> {
+pub fn insert(
+    &Write(Read(conn)): &Write<'_>,
+    review: &NewReview<'_>,
+    at: Timestamp,
+    items: &[SnapshotItem],
+) -> VaultResult<i64> {
     conn.execute(
         "INSERT INTO reviews (scope, reviewer, due, cadence_days, started_at_ns, started_by, previous_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -93,20 +99,20 @@ fn finish_review((mut review, scope, due): (Review, String, String)) -> VaultRes
 }
 
 /// Every campaign, newest first.
-pub fn all(conn: &Connection) -> VaultResult<Vec<Review>> {
+pub fn all(&Read(conn): &Read<'_>) -> VaultResult<Vec<Review>> {
     let mut statement = conn.prepare(&format!("SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id DESC"))?;
     let rows = statement.query_map([], review_from)?;
     rows.map(|row| finish_review(row?)).collect()
 }
 
-pub fn get(conn: &Connection, id: i64) -> VaultResult<Option<Review>> {
+pub fn get(&Read(conn): &Read<'_>, id: i64) -> VaultResult<Option<Review>> {
     let row =
         conn.query_row(&format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"), [id], review_from).optional()?;
     row.map(finish_review).transpose()
 }
 
 /// Counts per campaign, from the items and their revocation items.
-pub fn counts(conn: &Connection) -> VaultResult<HashMap<i64, ReviewCounts>> {
+pub fn counts(&Read(conn): &Read<'_>) -> VaultResult<HashMap<i64, ReviewCounts>> {
     let mut statement = conn.prepare(
         "SELECT r.review_id, count(*), count(r.decision),
                 coalesce(sum(r.decision = 'keep'), 0), coalesce(sum(r.decision = 'remove'), 0),
@@ -181,14 +187,14 @@ fn finish_item((mut item, grants, decision): (ReviewItem, String, Option<String>
 }
 
 /// A campaign's items in snapshot order.
-pub fn items(conn: &Connection, review: i64) -> VaultResult<Vec<ReviewItem>> {
+pub fn items(&Read(conn): &Read<'_>, review: i64) -> VaultResult<Vec<ReviewItem>> {
     let mut statement =
         conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM review_items WHERE review_id = ?1 ORDER BY id"))?;
     let rows = statement.query_map([review], item_from)?;
     rows.map(|row| finish_item(row?)).collect()
 }
 
-pub fn item(conn: &Connection, id: i64) -> VaultResult<Option<ReviewItem>> {
+pub fn item(&Read(conn): &Read<'_>, id: i64) -> VaultResult<Option<ReviewItem>> {
     let row = conn
         .query_row(&format!("SELECT {ITEM_COLUMNS} FROM review_items WHERE id = ?1"), [id], item_from)
         .optional()?;
@@ -197,7 +203,7 @@ pub fn item(conn: &Connection, id: i64) -> VaultResult<Option<ReviewItem>> {
 
 /// Record one decision for several items.
 pub fn decide(
-    conn: &Connection,
+    &Write(Read(conn)): &Write<'_>,
     items: &[i64],
     decision: &Decision,
     comment: &str,
@@ -214,7 +220,7 @@ pub fn decide(
     Ok(())
 }
 
-pub fn sign_off(conn: &Connection, review: i64, by: &str, at: Timestamp) -> VaultResult<()> {
+pub fn sign_off(&Write(Read(conn)): &Write<'_>, review: i64, by: &str, at: Timestamp) -> VaultResult<()> {
     conn.execute(
         "UPDATE reviews SET signed_off_at_ns = ?2, signed_off_by = ?3 WHERE id = ?1",
         params![review, ns(at)?, by],
@@ -222,13 +228,13 @@ pub fn sign_off(conn: &Connection, review: i64, by: &str, at: Timestamp) -> Vaul
     Ok(())
 }
 
-pub fn link_revocation(conn: &Connection, review_item: i64, checklist_item: i64) -> VaultResult<()> {
+pub fn link_revocation(&Write(Read(conn)): &Write<'_>, review_item: i64, checklist_item: i64) -> VaultResult<()> {
     conn.execute("UPDATE review_items SET revocation_item = ?2 WHERE id = ?1", params![review_item, checklist_item])?;
     Ok(())
 }
 
 /// The state of each revocation of a campaign, by review item.
-pub fn revocations(conn: &Connection, review: i64) -> VaultResult<HashMap<i64, ItemState>> {
+pub fn revocations(&Read(conn): &Read<'_>, review: i64) -> VaultResult<HashMap<i64, ItemState>> {
     let mut statement = conn.prepare(
         "SELECT r.id, c.state, c.actor, c.at_ns, c.reason
          FROM review_items r JOIN checklist_items c ON c.id = r.revocation_item WHERE r.review_id = ?1",
@@ -252,13 +258,19 @@ pub fn revocations(conn: &Connection, review: i64) -> VaultResult<HashMap<i64, I
 }
 
 /// Who was covered by a campaign, for "changed since the last review".
-pub fn covered(conn: &Connection, review: i64) -> VaultResult<Vec<(i64, i64)>> {
+pub fn covered(&Read(conn): &Read<'_>, review: i64) -> VaultResult<Vec<(i64, i64)>> {
     let mut statement = conn.prepare("SELECT staff_id, level_id FROM review_items WHERE review_id = ?1")?;
     let rows = statement.query_map([review], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn record_export(conn: &Connection, review: i64, at: Timestamp, by: &str, files: &str) -> VaultResult<()> {
+pub fn record_export(
+    &Write(Read(conn)): &Write<'_>,
+    review: i64,
+    at: Timestamp,
+    by: &str,
+    files: &str,
+) -> VaultResult<()> {
     conn.execute(
         "INSERT INTO review_exports (review_id, at_ns, by, files) VALUES (?1, ?2, ?3, ?4)",
         params![review, ns(at)?, by, files],
@@ -267,7 +279,7 @@ pub fn record_export(conn: &Connection, review: i64, at: Timestamp, by: &str, fi
 }
 
 /// Past exports of a campaign: when, by whom, which files.
-pub fn exports(conn: &Connection, review: i64) -> VaultResult<Vec<(Timestamp, String, String)>> {
+pub fn exports(&Read(conn): &Read<'_>, review: i64) -> VaultResult<Vec<(Timestamp, String, String)>> {
     let mut statement = conn.prepare("SELECT at_ns, by, files FROM review_exports WHERE review_id = ?1 ORDER BY id")?;
     let rows = statement.query_map([review], |row| Ok((required_timestamp(row.get(0)?)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)

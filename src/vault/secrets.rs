@@ -3,15 +3,16 @@
 
 use super::columns::{date, required_date};
 use super::error::VaultResult;
+use super::handle::{Read, Write};
 use crate::domain::secret::SecretString;
 use crate::domain::shared_secret::{Exposure, SecretId, SharedSecret};
 use crate::domain::staff::StaffId;
 use jiff::civil::Date;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
 /// Every secret's record, without values.
-pub fn all(conn: &Connection) -> VaultResult<Vec<SharedSecret>> {
+pub fn all(&Read(conn): &Read<'_>) -> VaultResult<Vec<SharedSecret>> {
     let mut holders: HashMap<SecretId, Vec<StaffId>> = HashMap::new();
     let mut statement = conn.prepare("SELECT secret_id, staff_id FROM secret_holders ORDER BY staff_id")?;
     for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))? {
@@ -51,7 +52,7 @@ pub fn all(conn: &Connection) -> VaultResult<Vec<SharedSecret>> {
     Ok(secrets)
 }
 
-pub fn exposures(conn: &Connection) -> VaultResult<HashMap<SecretId, Vec<Exposure>>> {
+pub fn exposures(&Read(conn): &Read<'_>) -> VaultResult<HashMap<SecretId, Vec<Exposure>>> {
     let mut map: HashMap<SecretId, Vec<Exposure>> = HashMap::new();
     let mut statement = conn.prepare("SELECT secret_id, staff_id, since FROM secret_exposures ORDER BY since")?;
     for row in
@@ -76,7 +77,7 @@ pub struct NewSecret<'a> {
     pub holders: &'a [StaffId],
 }
 
-pub fn insert(conn: &Connection, secret: &NewSecret<'_>) -> VaultResult<SecretId> {
+pub fn insert(&Write(Read(conn)): &Write<'_>, secret: &NewSecret<'_>) -> VaultResult<SecretId> {
     conn.execute(
         "INSERT INTO secrets (name, system_id, level_id, username, value, interval_days, last_rotated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -98,7 +99,7 @@ pub fn insert(conn: &Connection, secret: &NewSecret<'_>) -> VaultResult<SecretId
 }
 
 /// The current value (only when asked for).
-pub fn value(conn: &Connection, id: SecretId) -> VaultResult<Option<SecretString>> {
+pub fn value(&Read(conn): &Read<'_>, id: SecretId) -> VaultResult<Option<SecretString>> {
     Ok(conn
         .query_row("SELECT value FROM secrets WHERE id = ?1", [id], |row| row.get::<_, String>(0))
         .optional()?
@@ -106,7 +107,7 @@ pub fn value(conn: &Connection, id: SecretId) -> VaultResult<Option<SecretString
 }
 
 /// Earlier values, newest first: (value, used from, replaced on).
-pub fn history(conn: &Connection, id: SecretId) -> VaultResult<Vec<(SecretString, String, String)>> {
+pub fn history(&Read(conn): &Read<'_>, id: SecretId) -> VaultResult<Vec<(SecretString, String, String)>> {
     let mut statement =
         conn.prepare("SELECT value, used_from, replaced_on FROM secret_history WHERE secret_id = ?1 ORDER BY id DESC")?;
     let rows = statement.query_map([id], |row| {
@@ -117,7 +118,13 @@ pub fn history(conn: &Connection, id: SecretId) -> VaultResult<Vec<(SecretString
 
 /// Replace the value: the old one goes to history (keeping at most `keep` versions), the
 /// clock restarts, exposures and any compromise mark are cleared.
-pub fn rotate(conn: &Connection, id: SecretId, new_value: &SecretString, today: Date, keep: usize) -> VaultResult<()> {
+pub fn rotate(
+    &Write(Read(conn)): &Write<'_>,
+    id: SecretId,
+    new_value: &SecretString,
+    today: Date,
+    keep: usize,
+) -> VaultResult<()> {
     conn.execute(
         "INSERT INTO secret_history (secret_id, value, used_from, replaced_on)
          SELECT id, value, last_rotated, ?2 FROM secrets WHERE id = ?1",
@@ -136,7 +143,7 @@ pub fn rotate(conn: &Connection, id: SecretId, new_value: &SecretString, today: 
     Ok(())
 }
 
-pub fn mark_compromised(conn: &Connection, id: SecretId, on: Date, note: &str) -> VaultResult<()> {
+pub fn mark_compromised(&Write(Read(conn)): &Write<'_>, id: SecretId, on: Date, note: &str) -> VaultResult<()> {
     conn.execute(
         "UPDATE secrets SET compromised_on = ?2, compromised_note = ?3 WHERE id = ?1",
         params![id, on.to_string(), note],
@@ -144,7 +151,7 @@ pub fn mark_compromised(conn: &Connection, id: SecretId, on: Date, note: &str) -
     Ok(())
 }
 
-pub fn add_exposure(conn: &Connection, id: SecretId, staff: StaffId, since: Date) -> VaultResult<()> {
+pub fn add_exposure(&Write(Read(conn)): &Write<'_>, id: SecretId, staff: StaffId, since: Date) -> VaultResult<()> {
     conn.execute(
         "INSERT OR REPLACE INTO secret_exposures (secret_id, staff_id, since) VALUES (?1, ?2, ?3)",
         params![id, staff, since.to_string()],

@@ -120,7 +120,7 @@ pub(super) fn check_opened(
         return Err(VaultError::Damaged("the key file belongs to a different vault".into()));
     }
     if let Some(operator) = credential.operator()
-        && super::operators::is_removed(conn, operator)?
+        && super::operators::is_removed(&super::handle::Read(conn), operator)?
     {
         return Err(VaultError::OperatorRemoved(operator.to_string()));
     }
