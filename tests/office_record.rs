@@ -7,7 +7,7 @@ mod common;
 use common::{TestVault, actions};
 use keyholder::domain::access::Source;
 use keyholder::domain::staff::StaffDraft;
-use keyholder::service::{Office, ServiceError, new_system};
+use keyholder::service::{Office, Record, ServiceError, new_system};
 
 fn person(name: &str, email: &str, manager: &str) -> StaffDraft {
     StaffDraft {
@@ -36,9 +36,13 @@ fn small_office() -> (TestVault, Office) {
     (vault, office)
 }
 
-fn invalid(result: Result<impl std::fmt::Debug, ServiceError>) -> String {
+/// The error of a refused change, with its message for the user.
+fn refusal(result: Result<impl std::fmt::Debug, ServiceError>) -> (ServiceError, String) {
     match result {
-        Err(ServiceError::Invalid(message)) => message,
+        Err(error) => {
+            let message = error.to_string();
+            (error, message)
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -46,8 +50,8 @@ fn invalid(result: Result<impl std::fmt::Debug, ServiceError>) -> String {
 #[test]
 fn duplicate_emails_are_refused_whatever_their_case() {
     let (_vault, mut office) = small_office();
-    let message = invalid(office.add_staff(&person("Sam Again", "SAM@example.com", "")));
-    assert!(message.starts_with("duplicate email"), "{message}");
+    let (error, message) = refusal(office.add_staff(&person("Sam Again", "SAM@example.com", "")));
+    assert!(matches!(error, ServiceError::Conflict(_)) && message.starts_with("duplicate email"), "{message}");
     assert_eq!(office.directory().unwrap().staff.len(), 2);
 }
 
@@ -58,10 +62,11 @@ fn manager_cycles_are_refused() {
     let kim = directory.person_by_email("kim@example.com").unwrap().clone();
     let mut draft = kim.to_draft(None);
     draft.manager_email = "sam@example.com".into();
-    let message = invalid(office.edit_staff(kim.id, &draft));
-    assert!(message.contains("loop"), "{message}");
+    let (error, message) = refusal(office.edit_staff(kim.id, &draft));
+    assert!(matches!(error, ServiceError::Conflict(_)) && message.contains("loop"), "{message}");
     draft.manager_email = "kim@example.com".into();
-    assert!(invalid(office.edit_staff(kim.id, &draft)).contains("loop"));
+    let (error, message) = refusal(office.edit_staff(kim.id, &draft));
+    assert!(matches!(error, ServiceError::Conflict(_)) && message.contains("loop"), "{message}");
 }
 
 #[test]
@@ -107,18 +112,22 @@ fn a_mover_sees_exactly_what_is_gained_and_lost_before_it_is_applied() {
 #[test]
 fn revoking_role_derived_access_explains_where_it_comes_from() {
     let (_vault, mut office) = small_office();
-    let message = invalid(office.revoke("sam@example.com", "Email"));
-    assert!(message.contains("comes from role"), "{message}");
+    let (error, message) = refusal(office.revoke("sam@example.com", "Email"));
+    assert!(matches!(error, ServiceError::RefusedByState(_)) && message.contains("comes from role"), "{message}");
     assert!(message.contains("Sales") && message.contains("Everyone"), "{message}");
-    let message = invalid(office.revoke("kim@example.com", "CRM"));
+    let (error, message) = refusal(office.revoke("kim@example.com", "CRM"));
+    assert!(matches!(error, ServiceError::RefusedByState(_)), "{error:?}");
     assert_eq!(message, "kim@example.com has no access to CRM");
 }
 
 #[test]
 fn direct_grants_need_a_reason_and_can_be_revoked() {
     let (_vault, mut office) = small_office();
-    assert!(invalid(office.grant("kim@example.com", "CRM", "admin", "  ", None)).contains("reason"));
-    assert!(invalid(office.grant("kim@example.com", "CRM", "owner", "x", None)).contains("no level"));
+    let (error, message) = refusal(office.grant("kim@example.com", "CRM", "admin", "  ", None));
+    assert!(matches!(error, ServiceError::Invalid(_)) && message.contains("reason"), "{message}");
+    let (error, message) = refusal(office.grant("kim@example.com", "CRM", "owner", "x", None));
+    assert!(matches!(error, ServiceError::NotFound { what: Record::AccessLevel, .. }), "{message}");
+    assert_eq!(message, "there is no access level \"owner\" in CRM (levels: user, admin)");
     office.grant("kim@example.com", "CRM", "admin", "migrating customer records", None).unwrap();
     let directory = office.directory().unwrap();
     let kim = directory.person_by_email("kim@example.com").unwrap().id;
@@ -139,7 +148,8 @@ fn direct_grants_need_a_reason_and_can_be_revoked() {
 fn temporary_grants_lapse_after_their_last_day() {
     let (vault, mut office) = small_office();
     office.grant("kim@example.com", "CRM", "user", "covering Sam's leave", Some("2026-11-24")).unwrap();
-    assert!(invalid(office.grant("kim@example.com", "CRM", "user", "x", Some("2026-11-01"))).contains("past"));
+    let (error, message) = refusal(office.grant("kim@example.com", "CRM", "user", "x", Some("2026-11-01")));
+    assert!(matches!(error, ServiceError::Invalid(_)) && message.contains("past"), "{message}");
     let kim = office.directory().unwrap().person_by_email("kim@example.com").unwrap().id;
     let has_crm = |office: &Office| {
         let directory = office.directory().unwrap();

@@ -7,7 +7,7 @@ mod common;
 
 use common::{OPERATOR, PASSWORD, TestVault, actions, add_person, code_at_clock};
 use keyholder::domain::secret::SecretString;
-use keyholder::domain::totp::parse_uri;
+use keyholder::domain::totp::{TotpRefusal, parse_uri};
 use keyholder::service::{Office, ServiceError, ServiceResult, SignIn, SignInMethod};
 use keyholder::vault::VaultError;
 
@@ -94,9 +94,18 @@ fn a_recovery_code_works_once() {
 fn turning_it_off_needs_a_current_code() {
     let (vault, secret, _) = enabled();
     let mut office = sign_in_with(&vault, Some(&phone(&vault, &secret, 0))).unwrap();
-    assert!(office.begin_operator_totp().is_err(), "already on");
-    assert!(office.disable_operator_totp("000000").is_err());
-    assert!(office.disable_operator_totp(&phone(&vault, &secret, -30)).is_err(), "a spent code");
+    assert!(matches!(office.begin_operator_totp(), Err(ServiceError::RefusedByState(_))), "already on");
+    assert!(matches!(
+        office.disable_operator_totp("000000"),
+        Err(ServiceError::CodeRefused { refusal: TotpRefusal::Wrong, .. })
+    ));
+    assert!(
+        matches!(
+            office.disable_operator_totp(&phone(&vault, &secret, -30)),
+            Err(ServiceError::CodeRefused { refusal: TotpRefusal::Replayed, .. })
+        ),
+        "a spent code"
+    );
     // The code that signed this session in proves the phone as well as a new one.
     office.disable_operator_totp(&phone(&vault, &secret, 0)).unwrap();
     drop(office);

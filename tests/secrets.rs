@@ -7,7 +7,7 @@ mod common;
 use common::{PASSWORD, TestVault, actions, add_person, contains};
 use keyholder::domain::checklist::{ItemKind, Process};
 use keyholder::domain::secret::SecretString;
-use keyholder::service::{Office, ServiceError, is_common_password, new_system};
+use keyholder::service::{Office, Rule, ServiceError, is_common_password, new_system};
 
 const STRONG: &str = "ribbon-canyon-violet-tractor-7";
 
@@ -78,8 +78,8 @@ fn rotating_completes_the_leavers_item_and_keeps_a_bounded_history() {
     let list = office.checklists_of("sam@example.com").unwrap().pop().unwrap();
     let item = list.items.iter().find(|i| matches!(i.kind, ItemKind::RotateSecret { .. })).unwrap().clone();
     assert_eq!(item.title, "Rotate the shared secret Office Wi-Fi");
-    let refused = office.complete_item(item.id).unwrap_err().to_string();
-    assert!(refused.contains("rotating the secret"), "{refused}");
+    let refused = office.complete_item(item.id).unwrap_err();
+    assert!(matches!(&refused, ServiceError::RefusedByState(m) if m.contains("rotating the secret")), "{refused}");
     let holders = office.secret_holders("Office Wi-Fi").unwrap();
     assert!(
         holders.iter().any(|(_, email, why)| email == "sam@example.com" && why.starts_with("left on 2026-11-23")),
@@ -103,7 +103,10 @@ fn rotating_completes_the_leavers_item_and_keeps_a_bounded_history() {
 fn the_policy_refuses_short_and_common_values_but_not_alarm_codes() {
     let (_vault, mut office) = office();
     let short = office.rotate_secret("Office Wi-Fi", &SecretString::new("Short-1")).unwrap_err();
-    assert!(matches!(&short, ServiceError::Invalid(m) if m.contains("at least 16")), "{short}");
+    assert!(
+        matches!(&short, ServiceError::RefusedByPolicy { rule: Rule::SharedSecretStrength, message } if message.contains("at least 16")),
+        "{short}"
+    );
     let common = office.rotate_secret("Office Wi-Fi", &SecretString::new("password1")).unwrap_err();
     assert!(common.to_string().contains("commonly used"), "{common}");
     assert!(is_common_password("Qwerty123") && !is_common_password(STRONG));
@@ -229,7 +232,7 @@ fn purging_a_leaver_removes_personal_fields_and_nothing_else_and_verify_still_pa
             .iter()
             .any(|r| r.summary.contains("Kim Lee") || r.summary.contains("kim@example.com"))
     );
-    assert!(office.purge_person(kim.id).is_err(), "purging twice is refused");
+    assert!(matches!(office.purge_person(kim.id), Err(ServiceError::RefusedByState(_))), "purging twice is refused");
     let sam = office.directory().unwrap().person_by_email("sam@example.com").unwrap().id;
     assert!(office.purge_person(sam).is_err(), "only leavers are purged");
     drop(vault);
@@ -253,11 +256,17 @@ fn policies_are_validated_audited_and_applied() {
     office.set_policies(policies).unwrap();
     assert_eq!(actions(&office).last().map(String::as_str), Some("settings.policies"));
     let refused = office.rotate_secret("Office Wi-Fi", &SecretString::new("twenty-characters-ok")).unwrap_err();
-    assert!(refused.to_string().contains("at least 24"), "{refused}");
+    assert!(
+        matches!(&refused, ServiceError::RefusedByPolicy { message, .. } if message.contains("at least 24")),
+        "{refused}"
+    );
     for n in 0..4 {
         office.rotate_secret("Office Wi-Fi", &SecretString::new(format!("copper-lantern-orbit-meadow-{n}"))).unwrap();
     }
     assert_eq!(office.secret_history("Office Wi-Fi").unwrap().len(), 2);
     policies.clipboard_clear_secs = 1;
-    assert!(office.set_policies(policies).is_err());
+    assert!(matches!(
+        office.set_policies(policies),
+        Err(ServiceError::RefusedByPolicy { rule: Rule::PolicyRange, .. })
+    ));
 }

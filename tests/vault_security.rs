@@ -6,7 +6,7 @@ mod common;
 
 use common::{OPERATOR, OTHER_PASSWORD, PASSWORD, TestVault, actions, contains, snapshot};
 use keyholder::domain::secret::SecretString;
-use keyholder::service::{Office, ServiceError, SignIn, SignInMethod, restore_backup};
+use keyholder::service::{Office, Rule, ServiceError, SignIn, SignInMethod, restore_backup};
 use keyholder::vault::VaultError;
 use keyholder::vault::keystore::{MemoryStore, UnavailableStore};
 use std::collections::BTreeSet;
@@ -153,7 +153,7 @@ fn password_change_rewraps_one_slot_without_re_encrypting_the_database() {
 fn a_weak_new_password_is_refused_and_the_old_one_still_works() {
     let (vault, mut office) = TestVault::open_new();
     let result = office.change_password(&SecretString::new(PASSWORD), &SecretString::new("password123"));
-    assert!(matches!(result, Err(ServiceError::Invalid(_))));
+    assert!(matches!(result, Err(ServiceError::RefusedByPolicy { rule: Rule::OperatorPassword, .. })), "{result:?}");
     let result =
         office.change_password(&SecretString::new("not my password at all"), &SecretString::new(OTHER_PASSWORD));
     assert!(matches!(result, Err(ServiceError::Vault(VaultError::WrongPassword))));
@@ -324,8 +324,8 @@ fn failed_sign_ins_delay_the_next_attempt_across_restarts_and_reach_the_audit_lo
 fn operators_are_individual_and_removal_takes_their_access_away() {
     let (vault, mut office) = TestVault::open_new();
     office.add_operator("Bob", &SecretString::new(OTHER_PASSWORD)).expect("add");
-    assert!(matches!(office.add_operator("bob", &SecretString::new(OTHER_PASSWORD)), Err(ServiceError::Invalid(_))));
-    assert!(matches!(office.remove_operator(OPERATOR, &MemoryStore::default()), Err(ServiceError::Invalid(_))));
+    assert!(matches!(office.add_operator("bob", &SecretString::new(OTHER_PASSWORD)), Err(ServiceError::Conflict(_))));
+    assert!(matches!(office.remove_operator(OPERATOR, &MemoryStore::default()), Err(ServiceError::RefusedByState(_))));
     drop(office);
     let mut bob = vault.sign_in_as("Bob", OTHER_PASSWORD).expect("bob signs in");
     bob.remove_operator(OPERATOR, &MemoryStore::default()).expect("bob removes ada");

@@ -3,6 +3,7 @@
 
 pub mod clock;
 mod demo;
+mod error;
 mod office;
 mod operator_totp;
 mod processes;
@@ -32,21 +33,4 @@ pub use sign_in::{
 pub use staff::{level_ref, new_system, parse_grant_ref};
 pub use totp::read_qr_image;
 
-use crate::vault::VaultError;
-use thiserror::Error;
-
-#[derive(Debug, Error)]
-pub enum ServiceError {
-    #[error(transparent)]
-    Vault(#[from] VaultError),
-    /// Input the user can correct (a weak password, an unknown operator name).
-    #[error("{0}")]
-    Invalid(String),
-    /// The operator has two-step sign-in on and gave no code.
-    #[error("this operator signs in with an authenticator code too: give --totp CODE or set KEYHOLDER_TOTP")]
-    SecondFactorRequired,
-    #[error("sign-in code refused: {0}")]
-    SecondFactorRefused(String),
-}
-
-pub type ServiceResult<T> = Result<T, ServiceError>;
+pub use error::{Record, Rule, ServiceError, ServiceResult};

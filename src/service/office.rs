@@ -2,7 +2,7 @@
 //! through [`Office::record`], which writes it and its audit record in one transaction.
 
 use super::sign_in::check_password;
-use super::{Clock, ServiceError, ServiceResult};
+use super::{Clock, Record, ServiceError, ServiceResult};
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::operator::OperatorName;
 use crate::domain::secret::SecretString;
@@ -165,7 +165,7 @@ impl Office {
     pub fn add_operator(&mut self, name: &str, password: &SecretString) -> ServiceResult<()> {
         let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
         if self.vault.slots().operators().iter().any(|o| o.as_str().eq_ignore_ascii_case(name.as_str())) {
-            return Err(ServiceError::Invalid(format!("there is already an operator called {name}")));
+            return Err(ServiceError::conflict(format!("there is already an operator called {name}")));
         }
         check_password(password, name.as_str())?;
         let kdf = self.current_kdf();
@@ -191,10 +191,10 @@ impl Office {
     pub fn remove_operator(&mut self, name: &str, store: &dyn SecretStore) -> ServiceResult<()> {
         let name = OperatorName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
         if name == self.operator {
-            return Err(ServiceError::Invalid("you cannot remove yourself; ask another operator".into()));
+            return Err(ServiceError::refused_by_state("you cannot remove yourself; ask another operator"));
         }
         if !self.vault.slots().has_operator(&name) {
-            return Err(ServiceError::Invalid(format!("there is no operator called {name}")));
+            return Err(ServiceError::not_found(Record::Operator, format!("called {name}")));
         }
         if let Some(account) = self.vault.slots().keyring_account(&name)
             && let Err(error) = store.delete(account)
@@ -360,7 +360,7 @@ impl Office {
 
     pub fn set_auto_lock_minutes(&mut self, minutes: u32) -> ServiceResult<()> {
         if !(1..=120).contains(&minutes) {
-            return Err(ServiceError::Invalid("auto-lock must be between 1 and 120 minutes".into()));
+            return Err(ServiceError::policy(super::Rule::PolicyRange, "auto-lock must be between 1 and 120 minutes"));
         }
         let before = self.settings()?.auto_lock_minutes;
         let event = AuditEvent::new("settings.auto_lock", "auto-lock time changed")

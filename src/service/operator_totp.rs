@@ -65,7 +65,9 @@ impl Office {
     /// Start enabling the second factor: a new secret waits for its first code.
     pub fn begin_operator_totp(&mut self) -> ServiceResult<OperatorTotpSetup> {
         if self.needs_second_factor()? {
-            return Err(refused("two-step sign-in is already on; turn it off first to move it to a new phone"));
+            return Err(ServiceError::refused_by_state(
+                "two-step sign-in is already on; turn it off first to move it to a new phone",
+            ));
         }
         let secret: Zeroizing<[u8; SECRET_BYTES]> = Zeroizing::new(crypto::random_array()?);
         let issuer = format!("Keyholder {}", self.settings()?.office_name);
@@ -87,11 +89,15 @@ impl Office {
     pub fn confirm_operator_totp(&mut self, code: &str) -> ServiceResult<Vec<Zeroizing<String>>> {
         let row = match self.operator_totp_row()? {
             Some(row) if row.enabled_at.is_none() => row,
-            Some(_) => return Err(refused("two-step sign-in is already on")),
-            None => return Err(refused("start setting up two-step sign-in first")),
+            Some(_) => return Err(ServiceError::refused_by_state("two-step sign-in is already on")),
+            None => return Err(ServiceError::refused_by_state("start setting up two-step sign-in first")),
         };
-        let step = totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), row.last_step)
-            .map_err(|e| refused(format!("{e}; check the phone's clock and type the code shown now")))?;
+        let step = totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), row.last_step).map_err(
+            |refusal| ServiceError::CodeRefused {
+                refusal,
+                hint: "; check the phone's clock and type the code shown now",
+            },
+        )?;
         let mut codes = Vec::with_capacity(recovery_codes::COUNT);
         for _ in 0..recovery_codes::COUNT {
             let bytes: Zeroizing<[u8; recovery_codes::CODE_BYTES]> = Zeroizing::new(crypto::random_array()?);
@@ -114,7 +120,7 @@ impl Office {
     pub fn disable_operator_totp(&mut self, code: &str) -> ServiceResult<()> {
         let row = match self.operator_totp_row()? {
             Some(row) if row.enabled_at.is_some() => row,
-            _ => return Err(refused("two-step sign-in is not on")),
+            _ => return Err(ServiceError::refused_by_state("two-step sign-in is not on")),
         };
         let now = self.unix_now();
         match totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, now, row.last_step) {
@@ -122,7 +128,7 @@ impl Office {
             Err(totp::TotpRefusal::Replayed)
                 if totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code, now, None).ok()
                     == self.second_factor_step() => {}
-            Err(refusal) => return Err(refused(refusal.to_string())),
+            Err(refusal) => return Err(ServiceError::CodeRefused { refusal, hint: "" }),
         }
         let name = self.operator().to_string();
         let event = AuditEvent::new("operator.totp_disable", format!("{name} turned off two-step sign-in"));
@@ -135,7 +141,8 @@ impl Office {
         let name = self.operator().to_string();
         let now = self.now();
         self.vault().check_attempts(&name, now)?;
-        let row = self.operator_totp_row()?.ok_or_else(|| refused("two-step sign-in is not on"))?;
+        let row =
+            self.operator_totp_row()?.ok_or_else(|| ServiceError::refused_by_state("two-step sign-in is not on"))?;
         let outcome = if recovery_codes::looks_like_code(code.expose()) {
             self.use_recovery_code(code.expose())
         } else {

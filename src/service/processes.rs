@@ -1,7 +1,7 @@
 //! Joiners and leavers as tracked checklists: starting them, ticking and skipping items (with
 //! the effect each item has on the record), finishing, the device register and the report.
 
-use super::{Office, ServiceError, ServiceResult};
+use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::RoleId;
 use crate::domain::access::Source;
 use crate::domain::audit::AuditEvent;
@@ -24,10 +24,7 @@ pub struct NewJoiner<'a> {
 
 impl Office {
     fn person_id(&self, email: &str) -> ServiceResult<StaffId> {
-        self.directory()?
-            .person_by_email(email)
-            .map(|p| p.id)
-            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))
+        self.directory()?.person_by_email(email).map(|p| p.id).ok_or_else(|| ServiceError::no_staff_with_email(email))
     }
 
     /// Add a new person as "joining" with their roles, and their joiner checklist.
@@ -37,12 +34,16 @@ impl Office {
         let start = staff.start_date.ok_or_else(|| invalid("a joiner needs a start date"))?;
         let directory = self.directory()?;
         if directory.person_by_email(&staff.email).is_some() {
-            return Err(invalid(format!("duplicate email: {} is already in the office", staff.email)));
+            return Err(ServiceError::conflict(format!("duplicate email: {} is already in the office", staff.email)));
         }
         let manager = staff
             .manager_email
             .as_deref()
-            .map(|m| directory.person_by_email(m).map(|p| p.id).ok_or_else(|| invalid(format!("unknown manager {m}"))))
+            .map(|m| {
+                directory.person_by_email(m).map(|p| p.id).ok_or_else(|| {
+                    ServiceError::not_found(Record::StaffMember, format!("with email {m} (the manager)"))
+                })
+            })
             .transpose()?;
         let roles: Vec<RoleId> = joiner
             .roles
@@ -51,7 +52,7 @@ impl Office {
                 directory
                     .role_by_name(name)
                     .map(|r| r.id)
-                    .ok_or_else(|| invalid(format!("there is no role called {name}")))
+                    .ok_or_else(|| ServiceError::not_found(Record::Role, format!("called {name}")))
             })
             .collect::<ServiceResult<_>>()?;
         let templates = checklists::templates(&self.vault().read())?;
@@ -79,19 +80,16 @@ impl Office {
     pub fn start_leaver(&mut self, email: &str, last_day: &str) -> ServiceResult<ChecklistId> {
         let last_day = parse_date(last_day).map_err(|e| invalid(e.to_string()))?;
         let directory = self.directory()?;
-        let person = directory
-            .person_by_email(email)
-            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
-            .clone();
+        let person = directory.person_by_email(email).ok_or_else(|| ServiceError::no_staff_with_email(email))?.clone();
         if person.status == StaffStatus::Left {
-            return Err(invalid(format!("{} has already left", person.email)));
+            return Err(ServiceError::refused_by_state(format!("{} has already left", person.email)));
         }
         let read = &self.vault().read();
         if checklists::checklists_of(read, person.id)?
             .iter()
             .any(|c| c.process == Process::Leaver && c.finished_at.is_none())
         {
-            return Err(invalid(format!("{} already has a leaver checklist in progress", person.email)));
+            return Err(ServiceError::conflict(format!("{} already has a leaver checklist in progress", person.email)));
         }
         let devices = checklists::devices(read)?;
         let templates = checklists::templates(read)?;
@@ -132,10 +130,15 @@ impl Office {
         let read = &self.vault().read();
         let list = checklists::checklist_of_item(read, item)?
             .and_then(|id| checklists::checklist(read, id).ok().flatten())
-            .ok_or_else(|| invalid(format!("there is no checklist item {item}")))?;
-        let found = list.items.iter().find(|i| i.id == item).cloned().ok_or_else(|| invalid("no such item"))?;
+            .ok_or_else(|| ServiceError::not_found(Record::ChecklistItem, format!("{item}")))?;
+        let found = list
+            .items
+            .iter()
+            .find(|i| i.id == item)
+            .cloned()
+            .ok_or_else(|| ServiceError::not_found(Record::ChecklistItem, format!("{item}")))?;
         if found.state.is_closed() {
-            return Err(invalid(format!("item {item} is already {}", found.state.label())));
+            return Err(ServiceError::refused_by_state(format!("item {item} is already {}", found.state.label())));
         }
         Ok((list, found))
     }
@@ -145,7 +148,7 @@ impl Office {
     pub fn complete_item(&mut self, item: ItemId) -> ServiceResult<()> {
         let (list, found) = self.item(item)?;
         if let ItemKind::RotateSecret { .. } = found.kind {
-            return Err(invalid(
+            return Err(ServiceError::refused_by_state(
                 "this item is done by rotating the secret (keyholder secret rotate NAME, or Rotate on its page)",
             ));
         }
@@ -222,7 +225,7 @@ impl Office {
             return Ok(());
         }
         let what = directory.describe_level(level).unwrap_or_default();
-        Err(invalid(format!(
+        Err(ServiceError::refused_by_state(format!(
             "{what} is still given by {}: change their roles (Staff page) or the role first, then tick this",
             remaining.join(", ")
         )))
@@ -254,10 +257,12 @@ impl Office {
             .into_iter()
             .rev()
             .find(|c| c.process == Process::Leaver && c.finished_at.is_none())
-            .ok_or_else(|| invalid(format!("{} has no leaver checklist in progress", email.trim())))?;
+            .ok_or_else(|| {
+                ServiceError::not_found(Record::LeaverChecklist, format!("in progress for {}", email.trim()))
+            })?;
         let open: Vec<String> = list.open_items().map(|i| format!("{} {}", i.id, i.title)).collect();
         if !open.is_empty() {
-            return Err(invalid(format!(
+            return Err(ServiceError::refused_by_state(format!(
                 "{} item(s) still open; tick or skip each (with a reason) first: {}",
                 open.len(),
                 open.join("; ")
@@ -276,7 +281,7 @@ impl Office {
         if !remaining.is_empty() {
             remaining.sort();
             remaining.dedup();
-            return Err(invalid(format!(
+            return Err(ServiceError::refused_by_state(format!(
                 "{} still has access: {}; remove it before marking them as left",
                 email.trim(),
                 remaining.join(", ")
@@ -306,7 +311,7 @@ impl Office {
             return Err(invalid("a device needs a type and a serial number or asset tag"));
         }
         if self.devices()?.iter().any(|d| d.serial.eq_ignore_ascii_case(serial)) {
-            return Err(invalid(format!("there is already a device with serial {serial}")));
+            return Err(ServiceError::conflict(format!("there is already a device with serial {serial}")));
         }
         let assigned = assign.map(|email| self.person_id(email)).transpose()?;
         let today = self.today();
@@ -326,7 +331,7 @@ impl Office {
             .into_iter()
             .rev()
             .find(|c| c.process == Process::Leaver)
-            .ok_or_else(|| invalid(format!("{} has no leaver checklist", email.trim())))
+            .ok_or_else(|| ServiceError::not_found(Record::LeaverChecklist, format!("for {}", email.trim())))
     }
 
     /// The evidence of a person's latest leaver process, as CSV: every item with its outcome,
@@ -346,7 +351,8 @@ impl Office {
     }
 
     fn checklist_by_id(&self, id: ChecklistId) -> ServiceResult<Checklist> {
-        checklists::checklist(&self.vault().read(), id)?.ok_or_else(|| invalid(format!("there is no checklist {id}")))
+        checklists::checklist(&self.vault().read(), id)?
+            .ok_or_else(|| ServiceError::not_found(Record::Checklist, format!("{id}")))
     }
 
     fn report_csv(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
@@ -379,7 +385,9 @@ impl Office {
 
     fn report_pdf(&self, list: &Checklist) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
-        let person = directory.person(list.staff_id).ok_or_else(|| invalid("the person is no longer on record"))?;
+        let person = directory
+            .person(list.staff_id)
+            .ok_or_else(|| ServiceError::not_found(Record::StaffMember, format!("#{}", list.staff_id)))?;
         let process = list.process.label();
         let mut report = PdfReport::new(&format!("{process} report: {}", person.full_name));
         let done = list.items.iter().filter(|i| matches!(i.state, ItemState::Done { .. })).count();
@@ -480,8 +488,11 @@ impl Office {
     }
 
     pub fn remove_template(&mut self, id: i64) -> ServiceResult<()> {
-        let template =
-            self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| invalid("no such template item"))?;
+        let template = self
+            .templates()?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| ServiceError::not_found(Record::TemplateItem, format!("#{id}")))?;
         let event = AuditEvent::new(
             "template.remove",
             format!("{} template item removed: {}", template.process, template.title),

@@ -25,7 +25,7 @@ impl Office {
 
     pub fn set_retention_months(&mut self, months: i64) -> ServiceResult<()> {
         if !(1..=120).contains(&months) {
-            return Err(ServiceError::Invalid("retention must be 1–120 months".into()));
+            return Err(ServiceError::policy(super::Rule::PolicyRange, "retention must be 1–120 months"));
         }
         let before = self.retention_months()?;
         let event = AuditEvent::new("settings.retention", "retention of leavers' details changed")
@@ -59,8 +59,9 @@ impl Office {
     /// left.
     pub fn purge_person(&mut self, staff: StaffId) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let person =
-            directory.person(staff).ok_or_else(|| ServiceError::Invalid(format!("no staff member #{staff}")))?;
+        let person = directory
+            .person(staff)
+            .ok_or_else(|| ServiceError::not_found(super::Record::StaffMember, format!("#{staff}")))?;
         if person.status != StaffStatus::Left {
             return Err(ServiceError::Invalid(format!(
                 "{} has not left; only leavers' details are purged",
@@ -68,7 +69,7 @@ impl Office {
             )));
         }
         if person.email.ends_with(PURGED_DOMAIN) {
-            return Err(ServiceError::Invalid(format!("staff #{staff} is already purged")));
+            return Err(ServiceError::refused_by_state(format!("staff #{staff} is already purged")));
         }
         let event = AuditEvent::new("staff.purge", format!("personal details of staff #{staff} purged (retention)"));
         let (name, email) = (format!("Former staff member #{staff}"), format!("staff-{staff}{PURGED_DOMAIN}"));
@@ -118,7 +119,7 @@ impl Office {
             ((1..=120).contains(&new.retention_months), "retention must be 1–120 months"),
         ];
         if let Some((_, message)) = checks.iter().find(|(ok, _)| !ok) {
-            return Err(ServiceError::Invalid((*message).to_owned()));
+            return Err(ServiceError::policy(super::Rule::PolicyRange, *message));
         }
         let old = self.policies()?;
         let describe = |p: &Policies| {

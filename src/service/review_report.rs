@@ -240,7 +240,7 @@ impl Office {
     pub fn export_review(&mut self, id: i64, pdf: &Path, csv: &Path) -> ServiceResult<()> {
         if let Some(existing) = [pdf, csv].into_iter().find(|p| p.exists()) {
             // Checked first so a refused export leaves neither file behind.
-            return Err(crate::service::ServiceError::Invalid(format!("{} already exists", existing.display())));
+            return Err(crate::service::ServiceError::conflict(format!("{} already exists", existing.display())));
         }
         let evidence = self.evidence(id)?;
         let (pdf_bytes, csv_file) = (evidence.pdf(self.settings()?.office_name)?, evidence.csv()?);

@@ -1,7 +1,7 @@
 //! Access reviews: starting a campaign (a frozen snapshot), deciding items one by one or in
 //! bulk, signing off (which creates the revocation checklists), and the dashboard rows.
 
-use super::{DueItem, DueTarget, Office, ServiceError, ServiceResult};
+use super::{DueItem, DueTarget, Office, Record, Rule, ServiceError, ServiceResult};
 use crate::domain::access::Directory;
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{ItemKind, ItemState, NewItem, Process};
@@ -74,7 +74,7 @@ impl Office {
         if let Scope::Team(team) = &scope
             && !directory.staff.iter().any(|p| p.team.eq_ignore_ascii_case(team))
         {
-            return Err(invalid(format!("nobody is in a team called {team}")));
+            return Err(ServiceError::not_found(Record::StaffMember, format!("in a team called {team}")));
         }
         let reviewer = self.resolve_reviewer(&directory, new.reviewer)?;
         let today = self.today();
@@ -87,7 +87,7 @@ impl Office {
         }
         let cadence_days = new.cadence_days.unwrap_or(DEFAULT_CADENCE_DAYS);
         if !(7..=366).contains(&cadence_days) {
-            return Err(invalid("the cadence is between 7 and 366 days"));
+            return Err(ServiceError::policy(super::Rule::PolicyRange, "the cadence is between 7 and 366 days"));
         }
         let summaries = self.reviews()?;
         let previous =
@@ -145,7 +145,7 @@ impl Office {
         self.reviews()?
             .into_iter()
             .find(|s| s.review.id == id)
-            .ok_or_else(|| invalid(format!("there is no review #{id}")))
+            .ok_or_else(|| ServiceError::not_found(Record::Review, format!("#{id}")))
     }
 
     pub fn review_items(&self, id: i64) -> ServiceResult<Vec<ReviewItem>> {
@@ -169,16 +169,22 @@ impl Office {
         let read = &self.vault().read();
         let mut found = Vec::with_capacity(items.len());
         for id in items {
-            found.push(reviews::item(read, *id)?.ok_or_else(|| invalid(format!("there is no review item {id}")))?);
+            found.push(
+                reviews::item(read, *id)?
+                    .ok_or_else(|| ServiceError::not_found(Record::ReviewItem, format!("{id}")))?,
+            );
         }
         let Some(first) = found.first() else { return Ok(()) };
         let review_id = first.review_id;
         if found.iter().any(|i| i.review_id != review_id) {
             return Err(invalid("decide items of one review at a time"));
         }
-        let review = reviews::get(read, review_id)?.ok_or_else(|| invalid("the review is gone"))?;
+        let review = reviews::get(read, review_id)?
+            .ok_or_else(|| ServiceError::not_found(Record::Review, format!("#{review_id}")))?;
         if review.signed_off_at.is_some() {
-            return Err(invalid(format!("review #{review_id} is signed off: its decisions are locked")));
+            return Err(ServiceError::refused_by_state(format!(
+                "review #{review_id} is signed off: its decisions are locked"
+            )));
         }
         // Only a reduction needs the system's levels; keep and remove are checked without
         // reading the office (a reviewer presses K thousands of times).
@@ -190,7 +196,10 @@ impl Office {
             let lower = directory.as_ref().map(|d| lower_levels(d, item)).unwrap_or_default();
             review::check_decision(&decision, comment, item.item.is_exception(), item.item.privileged, &lower)
                 .map_err(|reason| {
-                    invalid(format!("{} on {} ({}): {reason}", item.item.full_name, item.item.system, item.item.level))
+                    ServiceError::policy(
+                        Rule::ReviewDecision,
+                        format!("{} on {} ({}): {reason}", item.item.full_name, item.item.system, item.item.level),
+                    )
                 })?;
         }
         let (now, by) = (self.now(), self.operator().to_string());
@@ -208,11 +217,11 @@ impl Office {
     pub fn sign_off_review(&mut self, id: i64) -> ServiceResult<usize> {
         let summary = self.review(id)?;
         if summary.review.signed_off_at.is_some() {
-            return Err(invalid(format!("review #{id} is already signed off")));
+            return Err(ServiceError::refused_by_state(format!("review #{id} is already signed off")));
         }
         let undecided = summary.counts.items - summary.counts.decided;
         if undecided > 0 {
-            return Err(invalid(format!(
+            return Err(ServiceError::refused_by_state(format!(
                 "review #{id} has {undecided} undecided item(s); decide them before signing off"
             )));
         }
@@ -234,10 +243,9 @@ impl Office {
                     format!("Remove {what} (access review #{id})"),
                 ),
                 Some(Decision::Reduce(to)) => {
-                    let to_level = directory
-                        .system(snapshot.system_id)
-                        .and_then(|s| s.level(to))
-                        .ok_or_else(|| invalid(format!("{} has no level {to} any more", snapshot.system)))?;
+                    let to_level = directory.system(snapshot.system_id).and_then(|s| s.level(to)).ok_or_else(|| {
+                        ServiceError::not_found(Record::AccessLevel, format!("{to} in {} any more", snapshot.system))
+                    })?;
                     (
                         ItemKind::ReviewReduce {
                             system: snapshot.system_id,

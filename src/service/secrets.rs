@@ -2,7 +2,7 @@
 //! completed), holders, compromise, the password policy and generator, and the list of
 //! everything due that the dashboard and `keyholder due` show.
 
-use super::{Office, ServiceError, ServiceResult};
+use super::{Office, Record, Rule, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{ItemKind, ItemState, Process};
 use crate::domain::generator::{self, CharSets};
@@ -116,7 +116,7 @@ impl Office {
     fn check_secret_value(&self, value: &SecretString, kind: Option<SystemKind>) -> ServiceResult<()> {
         let strength = password::assess_shared(value.expose(), &[], self.shared_secret_policy(kind)?);
         match strength.problem {
-            Some(problem) => Err(invalid(problem)),
+            Some(problem) => Err(ServiceError::policy(Rule::SharedSecretStrength, problem)),
             None => Ok(()),
         }
     }
@@ -133,7 +133,7 @@ impl Office {
         store::all(&self.vault().read())?
             .into_iter()
             .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| invalid(format!("there is no shared secret called {}", name.trim())))
+            .ok_or_else(|| ServiceError::not_found(Record::SharedSecret, format!("called {}", name.trim())))
     }
 
     /// Add a shared secret. `level` narrows who could know it to one level of the system.
@@ -154,22 +154,24 @@ impl Office {
             return Err(invalid("a secret's name must be 1–100 characters"));
         }
         if store::all(&self.vault().read())?.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
-            return Err(invalid(format!("there is already a secret called {name}")));
+            return Err(ServiceError::conflict(format!("there is already a secret called {name}")));
         }
         let directory = self.directory()?;
         let system = system
-            .map(|s| directory.system_by_name(s).ok_or_else(|| invalid(format!("there is no system called {s}"))))
+            .map(|s| {
+                directory
+                    .system_by_name(s)
+                    .ok_or_else(|| ServiceError::not_found(Record::System, format!("called {s}")))
+            })
             .transpose()?;
-        let level_id = match (system, level) {
-            (Some(system), Some(level)) => Some(
-                system
-                    .level(level)
-                    .map(|l| l.id)
-                    .ok_or_else(|| invalid(format!("{} has no level {level}", system.name)))?,
-            ),
-            (None, Some(_)) => return Err(invalid("a level needs --system")),
-            _ => None,
-        };
+        let level_id =
+            match (system, level) {
+                (Some(system), Some(level)) => Some(system.level(level).map(|l| l.id).ok_or_else(|| {
+                    ServiceError::not_found(Record::AccessLevel, format!("{level} in {}", system.name))
+                })?),
+                (None, Some(_)) => return Err(invalid("a level needs --system")),
+                _ => None,
+            };
         self.check_secret_value(value, system.map(|s| s.kind))?;
         if interval_days.is_some_and(|d| !(1..=3650).contains(&d)) {
             return Err(invalid("the rotation interval must be 1–3650 days"));
@@ -179,7 +181,9 @@ impl Office {
         let holder_ids = holders
             .iter()
             .map(|email| {
-                directory.person_by_email(email).map(|p| p.id).ok_or_else(|| invalid(format!("unknown holder {email}")))
+                directory.person_by_email(email).map(|p| p.id).ok_or_else(|| {
+                    ServiceError::not_found(Record::StaffMember, format!("with email {email} (a holder)"))
+                })
             })
             .collect::<ServiceResult<Vec<_>>>()?;
         let system_id = system.map(|s| s.id);
@@ -236,7 +240,10 @@ impl Office {
         self.check_secret_value(new_value, kind)?;
         let read = &self.vault().read();
         if store::value(read, secret.id)?.is_some_and(|old| old == *new_value) {
-            return Err(invalid("the new value is the same as the current one"));
+            return Err(ServiceError::policy(
+                Rule::SharedSecretStrength,
+                "the new value is the same as the current one",
+            ));
         }
         let items: Vec<i64> = checklists::current(read, jiff::Timestamp::UNIX_EPOCH)?
             .into_iter()

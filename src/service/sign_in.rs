@@ -1,7 +1,7 @@
 //! Getting in: creating a vault, signing in (password or "remembered on this computer"),
 //! recovering a forgotten password with the recovery key, and restoring a backup.
 
-use super::{Clock, Office, ServiceError, ServiceResult};
+use super::{Clock, Office, Record, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::operator::OperatorName;
 use crate::domain::password;
@@ -80,7 +80,7 @@ impl PendingSignIn {
 pub(crate) fn check_password(password: &SecretString, operator: &str) -> ServiceResult<()> {
     let strength = password::assess(password.expose(), &[operator, "keyholder"]);
     match strength.problem {
-        Some(problem) => Err(ServiceError::Invalid(problem)),
+        Some(problem) => Err(ServiceError::policy(super::Rule::OperatorPassword, problem)),
         None => Ok(()),
     }
 }
@@ -204,7 +204,7 @@ impl Office {
         check_password(new_password, operator.as_str())?;
         let vault = Vault::unlock(&paths, Credential::RecoveryKey { key: recovery_key.expose() }, clock.now())?;
         if !vault.slots().has_operator(&operator) {
-            return Err(ServiceError::Invalid(format!("there is no operator called {operator}")));
+            return Err(ServiceError::not_found(Record::Operator, format!("called {operator}")));
         }
         let mut office = Office::new(vault, operator, clock)?;
         office.set_password_slot(new_password)?;
@@ -229,7 +229,10 @@ pub fn restore_backup(
     let opened = Office::sign_in(target, sign_in, clock).and_then(|mut office| {
         let problems = office.verify()?;
         if !problems.is_empty() {
-            return Err(ServiceError::Invalid(format!("the restored vault is damaged: {}", problems.join("; "))));
+            return Err(ServiceError::Vault(crate::vault::VaultError::Damaged(format!(
+                "the restored copy: {}",
+                problems.join("; ")
+            ))));
         }
         let event = AuditEvent::new("vault.restore", format!("vault restored from {}", backup_file.display()));
         office.record(event, |_| Ok(()))?;

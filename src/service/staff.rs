@@ -2,7 +2,7 @@
 //! transaction with its audit record. Audit records name people as `staff #ID` (resolved to a
 //! name when shown), so that personal details can later be purged without breaking the chain.
 
-use super::{Office, ServiceError, ServiceResult};
+use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::{AccessDiff, Directory, RoleId, Source};
 use crate::domain::audit::AuditEvent;
 use crate::domain::staff::{NewStaff, StaffDraft, StaffId, StaffStatus, creates_manager_cycle, parse_date};
@@ -29,11 +29,15 @@ fn audit_fields(staff: &NewStaff, manager: Option<StaffId>) -> String {
 
 /// A system's level named as `SYSTEM:LEVEL`.
 pub fn level_ref(directory: &Directory, system: &str, level: &str) -> ServiceResult<LevelId> {
-    let found =
-        directory.system_by_name(system).ok_or_else(|| invalid(format!("there is no system called {system}")))?;
+    let found = directory
+        .system_by_name(system)
+        .ok_or_else(|| ServiceError::not_found(Record::System, format!("called {system}")))?;
     let level = found.level(level).ok_or_else(|| {
         let names: Vec<&str> = found.levels.iter().map(|l| l.name.as_str()).collect();
-        invalid(format!("{} has no level {level:?} (levels: {})", found.name, names.join(", ")))
+        ServiceError::not_found(
+            Record::AccessLevel,
+            format!("{level:?} in {} (levels: {})", found.name, names.join(", ")),
+        )
     })?;
     Ok(level.id)
 }
@@ -56,10 +60,7 @@ impl Office {
     }
 
     fn staff_id(directory: &Directory, email: &str) -> ServiceResult<StaffId> {
-        directory
-            .person_by_email(email)
-            .map(|s| s.id)
-            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))
+        directory.person_by_email(email).map(|s| s.id).ok_or_else(|| ServiceError::no_staff_with_email(email))
     }
 
     fn resolve_manager(directory: &Directory, staff: &NewStaff) -> ServiceResult<Option<StaffId>> {
@@ -67,10 +68,9 @@ impl Office {
             .manager_email
             .as_deref()
             .map(|email| {
-                directory
-                    .person_by_email(email)
-                    .map(|m| m.id)
-                    .ok_or_else(|| invalid(format!("unknown manager {email}")))
+                directory.person_by_email(email).map(|m| m.id).ok_or_else(|| {
+                    ServiceError::not_found(Record::StaffMember, format!("with email {email} (the manager)"))
+                })
             })
             .transpose()
     }
@@ -79,7 +79,10 @@ impl Office {
         let staff = draft.validate(StaffStatus::Active).map_err(|e| invalid(e.to_string()))?;
         let directory = self.directory()?;
         if let Some(existing) = directory.person_by_email(&staff.email) {
-            return Err(invalid(format!("duplicate email: {} already belongs to staff #{}", staff.email, existing.id)));
+            return Err(ServiceError::conflict(format!(
+                "duplicate email: {} already belongs to staff #{}",
+                staff.email, existing.id
+            )));
         }
         let manager = Self::resolve_manager(&directory, &staff)?;
         let after = audit_fields(&staff, manager);
@@ -91,16 +94,22 @@ impl Office {
 
     pub fn edit_staff(&mut self, id: StaffId, draft: &StaffDraft) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let current = directory.person(id).ok_or_else(|| invalid(format!("there is no staff member #{id}")))?.clone();
+        let current =
+            directory.person(id).ok_or_else(|| ServiceError::not_found(Record::StaffMember, format!("#{id}")))?.clone();
         let staff = draft.validate(current.status).map_err(|e| invalid(e.to_string()))?;
         if let Some(other) = directory.person_by_email(&staff.email).filter(|o| o.id != id) {
-            return Err(invalid(format!("duplicate email: {} already belongs to staff #{}", staff.email, other.id)));
+            return Err(ServiceError::conflict(format!(
+                "duplicate email: {} already belongs to staff #{}",
+                staff.email, other.id
+            )));
         }
         let manager = Self::resolve_manager(&directory, &staff)?;
         if let Some(manager) = manager
             && creates_manager_cycle(id, manager, |p| directory.person(p).and_then(|s| s.manager_id))
         {
-            return Err(invalid("that manager would create a loop: someone would end up managing themselves"));
+            return Err(ServiceError::conflict(
+                "that manager would create a loop: someone would end up managing themselves",
+            ));
         }
         let manager_email = current.manager_id.and_then(|m| directory.person(m)).map(|m| m.email.clone());
         let before_staff =
@@ -126,7 +135,7 @@ impl Office {
         let name = validate_system_name(&system.name).map_err(invalid)?;
         let directory = self.directory()?;
         if directory.system_by_name(&name).is_some() {
-            return Err(invalid(format!("there is already a system called {name}")));
+            return Err(ServiceError::conflict(format!("there is already a system called {name}")));
         }
         let owner = system.owner_email.as_deref().map(|email| Self::staff_id(&directory, email)).transpose()?;
         let levels: Vec<String> =
@@ -146,7 +155,8 @@ impl Office {
     /// Mark whether a system holds personal or customer data and whether it supports MFA.
     pub fn set_system_flags(&mut self, system: i64, customer_data: bool, mfa: bool) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let found = directory.system(system).ok_or_else(|| invalid(format!("there is no system #{system}")))?;
+        let found =
+            directory.system(system).ok_or_else(|| ServiceError::not_found(Record::System, format!("#{system}")))?;
         let before = format!("customer_data={} mfa={}", found.customer_data, found.mfa_supported);
         let after = format!("customer_data={customer_data} mfa={mfa}");
         let event = AuditEvent::new("system.edit", format!("system {} changed", found.name))
@@ -162,7 +172,7 @@ impl Office {
         }
         let directory = self.directory()?;
         if directory.role_by_name(name).is_some() {
-            return Err(invalid(format!("there is already a role called {name}")));
+            return Err(ServiceError::conflict(format!("there is already a role called {name}")));
         }
         let levels = grants.iter().map(|g| parse_grant_ref(&directory, g)).collect::<ServiceResult<Vec<_>>>()?;
         let event =
@@ -177,7 +187,7 @@ impl Office {
 
     pub fn set_role_levels(&mut self, role: RoleId, levels: &[LevelId]) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let current = directory.role(role).ok_or_else(|| invalid(format!("there is no role #{role}")))?;
+        let current = directory.role(role).ok_or_else(|| ServiceError::not_found(Record::Role, format!("#{role}")))?;
         let describe = |levels: &[LevelId]| {
             levels
                 .iter()
@@ -195,10 +205,11 @@ impl Office {
     pub fn assign_role(&mut self, role: &str, email: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let role =
-            directory.role_by_name(role).ok_or_else(|| invalid(format!("there is no role called {}", role.trim())))?;
+        let role = directory
+            .role_by_name(role)
+            .ok_or_else(|| ServiceError::not_found(Record::Role, format!("called {}", role.trim())))?;
         if directory.roles_of(staff).contains(&role.id) {
-            return Err(invalid(format!("{} already has role {}", email.trim(), role.name)));
+            return Err(ServiceError::conflict(format!("{} already has role {}", email.trim(), role.name)));
         }
         let (role_id, today, by) = (role.id, self.today(), self.operator().to_string());
         let event = AuditEvent::new("role.assign", format!("role {} assigned to staff #{staff}", role.name));
@@ -208,10 +219,11 @@ impl Office {
     pub fn unassign_role(&mut self, role: &str, email: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let role =
-            directory.role_by_name(role).ok_or_else(|| invalid(format!("there is no role called {}", role.trim())))?;
+        let role = directory
+            .role_by_name(role)
+            .ok_or_else(|| ServiceError::not_found(Record::Role, format!("called {}", role.trim())))?;
         if !directory.roles_of(staff).contains(&role.id) {
-            return Err(invalid(format!("{} does not have role {}", email.trim(), role.name)));
+            return Err(ServiceError::refused_by_state(format!("{} does not have role {}", email.trim(), role.name)));
         }
         let role_id = role.id;
         let event = AuditEvent::new("role.unassign", format!("role {} removed from staff #{staff}", role.name));
@@ -320,7 +332,7 @@ impl Office {
         let staff = Self::staff_id(&directory, email)?;
         let found = directory
             .system_by_name(system)
-            .ok_or_else(|| invalid(format!("there is no system called {}", system.trim())))?;
+            .ok_or_else(|| ServiceError::not_found(Record::System, format!("called {}", system.trim())))?;
         let access: Vec<_> =
             directory.access_of(staff, self.today()).into_iter().filter(|a| a.system_id == found.id).collect();
         let grants: Vec<i64> = directory
@@ -337,9 +349,13 @@ impl Office {
             .collect();
         if grants.is_empty() {
             if from_roles.is_empty() {
-                return Err(invalid(format!("{} has no access to {}", email.trim(), found.name)));
+                return Err(ServiceError::refused_by_state(format!(
+                    "{} has no access to {}",
+                    email.trim(),
+                    found.name
+                )));
             }
-            return Err(invalid(format!(
+            return Err(ServiceError::refused_by_state(format!(
                 "{}'s access to {} comes from role {}; unassign the role (keyholder role unassign ROLE EMAIL) or change the role",
                 email.trim(),
                 found.name,

@@ -2,7 +2,7 @@
 //! caller pretending to be staff), verifying a code (each accepted once, across restarts), and
 //! the codes of shared accounts that carry a TOTP secret.
 
-use super::{Office, ServiceError, ServiceResult};
+use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::totp::{self, DIGITS, SECRET_BYTES};
 use crate::vault::authenticators::{self, SecretAuthenticator};
@@ -67,10 +67,7 @@ impl Office {
     /// any earlier one. Returns the provisioning URI and the QR code as PNG bytes.
     pub fn enrol_authenticator(&mut self, email: &str) -> ServiceResult<(String, Vec<u8>)> {
         let directory = self.directory()?;
-        let person = directory
-            .person_by_email(email)
-            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
-            .clone();
+        let person = directory.person_by_email(email).ok_or_else(|| ServiceError::no_staff_with_email(email))?.clone();
         let secret = crypto::random_secret(SECRET_BYTES)?;
         let issuer = format!("Keyholder {}", self.settings()?.office_name);
         let uri = totp::provisioning_uri(&secret, &issuer, &person.email).map_err(|e| invalid(e.to_string()))?;
@@ -87,12 +84,9 @@ impl Office {
     /// is kept). Wrong and replayed codes are refused and audited.
     pub fn verify_staff_code(&mut self, email: &str, code: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
-        let person = directory
-            .person_by_email(email)
-            .ok_or_else(|| invalid(format!("there is no staff member with email {}", email.trim())))?
-            .clone();
+        let person = directory.person_by_email(email).ok_or_else(|| ServiceError::no_staff_with_email(email))?.clone();
         let enrolment = authenticators::staff_authenticator(&self.vault().read(), person.id)?
-            .ok_or_else(|| invalid(format!("{} has no authenticator enrolled", person.email)))?;
+            .ok_or_else(|| ServiceError::not_found(Record::Authenticator, format!("enrolled for {}", person.email)))?;
         match totp::verify(&enrolment.secret, Algorithm::SHA1, DIGITS, code, self.unix_now(), enrolment.last_step) {
             Ok(step) => {
                 let today = self.today().to_string();
@@ -110,7 +104,7 @@ impl Office {
                 let event =
                     AuditEvent::new("totp.refused", format!("code for staff #{} refused: {refusal}", person.id));
                 self.record(event, |_| Ok(()))?;
-                Err(invalid(refusal.to_string()))
+                Err(ServiceError::CodeRefused { refusal, hint: "" })
             }
         }
     }
@@ -135,7 +129,7 @@ impl Office {
         let secret_record = self.find_secret(name)?;
         let SecretAuthenticator { secret, algorithm, digits, period } =
             authenticators::secret_authenticator(&self.vault().read(), secret_record.id)?
-                .ok_or_else(|| invalid(format!("{} has no authenticator code", secret_record.name)))?;
+                .ok_or_else(|| ServiceError::not_found(Record::Authenticator, format!("for {}", secret_record.name)))?;
         // A stored value outside what was accepted means the record was damaged: say so.
         let params = totp::TotpParams {
             algorithm: algorithm_from(&algorithm),

@@ -64,7 +64,8 @@ pub enum VaultError {
         #[source]
         source: std::io::Error,
     },
-    #[error("database error: {0}")]
+    /// Something SQLite refused that no other variant names (a constraint, a limit).
+    #[error("the vault refused this change and kept everything as it was (SQLite said: {0})")]
     Database(String),
 }
 
@@ -111,3 +112,18 @@ impl From<rusqlite::Error> for VaultError {
 }
 
 pub type VaultResult<T> = Result<T, VaultError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_statement_says_that_nothing_changed_not_just_database_error() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (x UNIQUE); INSERT INTO t VALUES (1);").unwrap();
+        let error = VaultError::from(conn.execute("INSERT INTO t VALUES (1)", []).unwrap_err());
+        let text = error.to_string();
+        assert!(matches!(error, VaultError::Database(_)), "{error:?}");
+        assert!(text.starts_with("the vault refused this change and kept everything as it was"), "{text}");
+    }
+}
