@@ -22,32 +22,52 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
     let Some(command) = cli.command else {
         bail!("no command given (run `keyholder --help`)");
     };
+    let given = Given { vault: &vault, operator, restore_target_given: cli.vault.is_some() };
+    let Some(command) = without_sign_in(command, &given, &mut passwords, clock.clone())? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if let Command::Operator { action: OperatorCommand::Totp { action: OperatorTotpCommand::Disable { code } } } =
+        &command
+    {
+        // The code that turns it off may be the one that signs in.
+        passwords.default_second_factor(code);
+    }
+    let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
+    signed_in(&mut office, command, &mut passwords, store, cli.force)
+}
+
+/// What the command line said beyond the command.
+struct Given<'a> {
+    vault: &'a Path,
+    operator: Option<&'a str>,
+    /// `--vault` was given (a restore needs to be told where to).
+    restore_target_given: bool,
+}
+
+/// The commands that create, recover or restore a vault, or need none; any other command is
+/// handed back to be run signed in.
+fn without_sign_in(
+    command: Command,
+    given: &Given<'_>,
+    passwords: &mut Passwords,
+    clock: Arc<dyn Clock>,
+) -> Result<Option<Command>> {
+    let (vault, operator) = (given.vault, given.operator);
     match command {
         Command::Init { kdf_memory_mib, kdf_iterations } => {
             let Some(operator) = operator else { bail!("init needs --operator NAME (the first operator's name)") };
             let password = passwords.require_current()?;
             let kdf = kdf_from(kdf_memory_mib, kdf_iterations);
-            let created = Office::create(&vault, NewOffice { operator, password: &password, kdf }, clock)?;
+            let created = Office::create(vault, NewOffice { operator, password: &password, kdf }, clock)?;
             eprintln!("Created the vault at {}.", vault.display());
             eprintln!("Your recovery key follows. Write it down and keep it somewhere safe and offline:");
             eprintln!("it is shown only this once and resets a forgotten password.");
             out!("{}", created.recovery_key.as_str());
         }
-        Command::Verify => {
-            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            let problems = office.verify()?;
-            if !problems.is_empty() {
-                for problem in &problems {
-                    eprintln!("problem: {problem}");
-                }
-                bail!("the vault failed verification ({} problem(s))", problems.len());
-            }
-            out!("ok");
-        }
         Command::Passwd => {
             let current = passwords.require_current()?;
             let mut office = Office::sign_in(
-                &vault,
+                vault,
                 SignIn { operator, method: SignInMethod::Password(&current), second_factor: passwords.second_factor() },
                 clock,
             )?;
@@ -58,73 +78,11 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
         Command::Recover => {
             let key = passwords.require_recovery_key()?;
             let new = passwords.require_new(1)?;
-            let office = Office::recover(&vault, &key, operator, &new, clock)?;
+            let office = Office::recover(vault, &key, operator, &new, clock)?;
             eprintln!("New password set for {}.", office.operator());
         }
-        Command::RecoveryKey => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            let key = office.new_recovery_key()?;
-            eprintln!("A new recovery key follows; the old one no longer works. Write it down and keep it offline:");
-            out!("{}", key.as_str());
-        }
-        Command::Rekey => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            office.rekey()?;
-            eprintln!("The vault's data key was replaced; older copies of its key file open nothing now.");
-        }
-        Command::TimeZone { name } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            if let Some(name) = name {
-                office.set_time_zone(&name)?;
-            }
-            out!("{}", office.time_zone_name());
-        }
-        Command::RepairKeyFile => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            let repaired = office.repair_key_file()?;
-            if repaired.is_empty() {
-                eprintln!("The key file is intact; nothing to repair.");
-            }
-            for problem in repaired {
-                eprintln!("repaired: {problem}");
-            }
-        }
-        Command::Operator { action } => {
-            if let OperatorCommand::Totp { action: OperatorTotpCommand::Disable { code } } = &action {
-                // The code that turns it off may be the one that signs in.
-                passwords.default_second_factor(code);
-            }
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            match action {
-                OperatorCommand::Add { name } => {
-                    let new = passwords.require_new(1)?;
-                    office.add_operator(&name, &new)?;
-                    eprintln!("Operator {name} added.");
-                }
-                OperatorCommand::List { json } => {
-                    let operators = office.operators()?;
-                    if json {
-                        super::print_json(&operators)?;
-                    } else {
-                        for operator in operators {
-                            out!("{}", operator.name);
-                        }
-                    }
-                }
-                OperatorCommand::Remove { name } => {
-                    office.remove_operator(&name, store)?;
-                    eprintln!("Operator {name} removed.");
-                }
-                OperatorCommand::Totp { action } => operator_totp(&mut office, action, cli.force)?,
-            }
-        }
-        Command::Backup { file } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            let size = office.backup(&file)?;
-            eprintln!("Backup written to {} ({size} bytes).", file.display());
-        }
         Command::Restore { file } => {
-            if cli.vault.is_none() {
+            if !given.restore_target_given {
                 bail!("restore needs --vault NEWPATH (where the restored vault goes)");
             }
             let password = passwords.require_current()?;
@@ -133,82 +91,96 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 method: SignInMethod::Password(&password),
                 second_factor: passwords.second_factor(),
             };
-            restore_backup(&file, &vault, sign_in, clock)
+            restore_backup(&file, vault, sign_in, clock)
                 .with_context(|| format!("nothing was restored from {}", file.display()))?;
             eprintln!("Restored {} to {}; it verified ok.", file.display(), vault.display());
         }
-        Command::Staff { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            records::staff(&mut office, action, cli.force)?;
-        }
-        Command::System { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            records::system(&mut office, action)?;
-        }
-        Command::Role { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            records::role(&mut office, action)?;
-        }
-        Command::Grant { email, system, level, reason, until } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            office.grant(&email, &system, &level, &reason, until.as_deref())?;
-            eprintln!("Granted {email} {level} access to {system}.");
-        }
-        Command::Revoke { email, system } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            office.revoke(&email, &system)?;
-            eprintln!("Revoked {email}'s direct access to {system}.");
-        }
-        Command::Secret { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            secrets::secret(&mut office, action, &mut passwords)?;
-        }
-        Command::Totp { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            secrets::totp(&mut office, action, cli.force)?;
-        }
-        Command::Review { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            super::reviews::review(&mut office, action)?;
-        }
         Command::Generate { length, passphrase, no_symbols, allow_ambiguous } => {
             secrets::generate(length, passphrase, no_symbols, allow_ambiguous)?
-        }
-        Command::Due { json } => {
-            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            return secrets::due(&office, json);
-        }
-        Command::Joiner { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            processes::joiner(&mut office, action)?;
-        }
-        Command::Leaver { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            processes::leaver(&mut office, action, cli.force)?;
-        }
-        Command::Checklist { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            processes::checklist(&mut office, action)?;
-        }
-        Command::Device { action } => {
-            let mut office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            processes::device(&mut office, action)?;
-        }
-        Command::Access { staff, system, json } => {
-            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
-            records::access(&office, staff, system, json)?;
         }
         Command::Demo { staff, kdf_memory_mib, kdf_iterations } => {
             let operator = operator.unwrap_or("Demo Manager");
             let password = passwords.require_current()?;
             let kdf = kdf_from(kdf_memory_mib, kdf_iterations);
-            let mut created = Office::create(&vault, NewOffice { operator, password: &password, kdf }, clock)?;
+            let mut created = Office::create(vault, NewOffice { operator, password: &password, kdf }, clock)?;
             created.office.populate_demo(staff)?;
             eprintln!("Created a demo office with {staff} staff at {} (operator {operator}).", vault.display());
             out!("{}", created.recovery_key.as_str());
         }
+        other => return Ok(Some(other)),
+    }
+    Ok(None)
+}
+
+/// Every other command, run by the signed-in operator.
+fn signed_in(
+    office: &mut Office,
+    command: Command,
+    passwords: &mut Passwords,
+    store: &dyn SecretStore,
+    force: bool,
+) -> Result<ExitCode> {
+    match command {
+        Command::Verify => {
+            let problems = office.verify()?;
+            if !problems.is_empty() {
+                for problem in &problems {
+                    eprintln!("problem: {problem}");
+                }
+                bail!("the vault failed verification ({} problem(s))", problems.len());
+            }
+            out!("ok");
+        }
+        Command::RecoveryKey => {
+            let key = office.new_recovery_key()?;
+            eprintln!("A new recovery key follows; the old one no longer works. Write it down and keep it offline:");
+            out!("{}", key.as_str());
+        }
+        Command::Rekey => {
+            office.rekey()?;
+            eprintln!("The vault's data key was replaced; older copies of its key file open nothing now.");
+        }
+        Command::TimeZone { name } => {
+            if let Some(name) = name {
+                office.set_time_zone(&name)?;
+            }
+            out!("{}", office.time_zone_name());
+        }
+        Command::RepairKeyFile => {
+            let repaired = office.repair_key_file()?;
+            if repaired.is_empty() {
+                eprintln!("The key file is intact; nothing to repair.");
+            }
+            for problem in repaired {
+                eprintln!("repaired: {problem}");
+            }
+        }
+        Command::Operator { action } => operator(office, action, passwords, store, force)?,
+        Command::Backup { file } => {
+            let size = office.backup(&file)?;
+            eprintln!("Backup written to {} ({size} bytes).", file.display());
+        }
+        Command::Staff { action } => records::staff(office, action, force)?,
+        Command::System { action } => records::system(office, action)?,
+        Command::Role { action } => records::role(office, action)?,
+        Command::Grant { email, system, level, reason, until } => {
+            office.grant(&email, &system, &level, &reason, until.as_deref())?;
+            eprintln!("Granted {email} {level} access to {system}.");
+        }
+        Command::Revoke { email, system } => {
+            office.revoke(&email, &system)?;
+            eprintln!("Revoked {email}'s direct access to {system}.");
+        }
+        Command::Secret { action } => secrets::secret(office, action, passwords)?,
+        Command::Totp { action } => secrets::totp(office, action, force)?,
+        Command::Review { action } => super::reviews::review(office, action)?,
+        Command::Due { json } => return secrets::due(office, json),
+        Command::Joiner { action } => processes::joiner(office, action)?,
+        Command::Leaver { action } => processes::leaver(office, action, force)?,
+        Command::Checklist { action } => processes::checklist(office, action)?,
+        Command::Device { action } => processes::device(office, action)?,
+        Command::Access { staff, system, json } => records::access(office, staff, system, json)?,
         Command::Audit { json } => {
-            let office = sign_in(&vault, operator, &mut passwords, store, clock)?;
             let records = office.audit_log()?;
             if json {
                 super::print_json(&records)?;
@@ -219,8 +191,51 @@ pub fn run(cli: Cli, store: &dyn SecretStore, clock: Arc<dyn Clock>) -> Result<E
                 }
             }
         }
+        Command::Init { .. }
+        | Command::Passwd
+        | Command::Recover
+        | Command::Restore { .. }
+        | Command::Generate { .. }
+        | Command::Demo { .. } => unreachable_without_sign_in()?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// [`without_sign_in`] runs these; reaching them here is a slip in this file.
+fn unreachable_without_sign_in() -> Result<()> {
+    bail!("internal error: this command does not sign in")
+}
+
+fn operator(
+    office: &mut Office,
+    action: OperatorCommand,
+    passwords: &mut Passwords,
+    store: &dyn SecretStore,
+    force: bool,
+) -> Result<()> {
+    match action {
+        OperatorCommand::Add { name } => {
+            let new = passwords.require_new(1)?;
+            office.add_operator(&name, &new)?;
+            eprintln!("Operator {name} added.");
+        }
+        OperatorCommand::List { json } => {
+            let operators = office.operators()?;
+            if json {
+                super::print_json(&operators)?;
+            } else {
+                for operator in operators {
+                    out!("{}", operator.name);
+                }
+            }
+        }
+        OperatorCommand::Remove { name } => {
+            office.remove_operator(&name, store)?;
+            eprintln!("Operator {name} removed.");
+        }
+        OperatorCommand::Totp { action } => operator_totp(office, action, force)?,
+    }
+    Ok(())
 }
 
 /// Key-derivation cost from the command line; `None` calibrates.

@@ -1,0 +1,131 @@
+//! Sub-commands of the office record: staff, systems, roles and operators.
+
+use clap::Subcommand;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff member.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+        /// The line manager's work email.
+        #[arg(long, value_name = "EMAIL")]
+        manager: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+    },
+    /// List staff (name, email, team, status).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One staff member with their access.
+    Show {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write all staff to a CSV file.
+    Export { file: PathBuf },
+    /// Replace a leaver's personal details with a tombstone (retention).
+    Purge { email: String },
+    /// Import staff from a CSV file (all valid rows in one transaction).
+    Import {
+        file: PathBuf,
+        /// Only check the file.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows even if some are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCommand {
+    /// Add a system.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// software, shared_account or physical.
+        #[arg(long, default_value = "software")]
+        kind: String,
+        /// Access levels, least access first.
+        #[arg(long, default_value = "user")]
+        levels: String,
+        /// Which of the levels are privileged.
+        #[arg(long, default_value = "")]
+        privileged: String,
+        #[arg(long)]
+        customer_data: bool,
+        #[arg(long)]
+        mfa: bool,
+    },
+    /// List systems.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Add a role from SYSTEM:LEVEL grants.
+    Add {
+        name: String,
+        #[arg(long = "grant", value_name = "SYSTEM:LEVEL")]
+        grants: Vec<String>,
+    },
+    /// List roles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a staff member a role.
+    Assign { role: String, email: String },
+    /// Take a role away from a staff member.
+    Unassign { role: String, email: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Add an operator (their password from KEYHOLDER_NEW_PASSWORD or the second stdin line).
+    Add { name: String },
+    /// List operators.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an operator.
+    Remove { name: String },
+    /// Two-step sign-in with an authenticator app for the signed-in operator.
+    Totp {
+        #[command(subcommand)]
+        action: OperatorTotpCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorTotpCommand {
+    /// Print the otpauth URI to add to the app; then run again with `--confirm CODE`, which
+    /// turns it on and prints ten one-time recovery codes.
+    Enable {
+        #[arg(long, value_name = "CODE")]
+        confirm: Option<String>,
+        /// Also write the QR code to this PNG file.
+        #[arg(long, value_name = "FILE.png")]
+        qr: Option<PathBuf>,
+    },
+    /// Turn it off; needs a current code.
+    Disable {
+        #[arg(long, value_name = "CODE")]
+        code: String,
+    },
+}
