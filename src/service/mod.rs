@@ -3,7 +3,9 @@
 
 pub mod clock;
 mod demo;
+mod due;
 mod error;
+mod grants;
 mod office;
 mod operator_totp;
 mod processes;
@@ -19,18 +21,20 @@ mod totp;
 #[cfg(any(test, feature = "test-support"))]
 pub use clock::ManualClock;
 pub use clock::{Clock, SystemClock};
+pub use due::{DueItem, DueTarget};
+pub use grants::{level_ref, parse_grant_ref};
 pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
 pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
 pub use retention::Policies;
 pub use reviews::{NewReview, REVOCATION_DAYS, ReviewSummary};
-pub use secrets::{DueItem, DueTarget, SecretStatus, generate_passphrase, generate_password, is_common_password};
+pub use secrets::{SecretStatus, generate_passphrase, generate_password, is_common_password};
 pub use sign_in::{
     Created, NewOffice, PendingSignIn, SignIn, SignInMethod, SignInOptions, SignInStep, restore_backup,
     sign_in_options, vault_exists,
 };
-pub use staff::{level_ref, new_system, parse_grant_ref};
+pub use staff::new_system;
 pub use totp::read_qr_image;
 
 pub use error::{Record, Rule, ServiceError, ServiceResult};

@@ -1,6 +1,5 @@
 //! Shared secrets: adding, revealing (audited), rotating (history kept and bounded, leaver items
-//! completed), holders, compromise, the password policy and generator, and the list of
-//! everything due that the dashboard and `keyholder due` show.
+//! completed), holders, compromise, the password policy and generator.
 
 use super::{Office, Record, Rule, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
@@ -8,12 +7,11 @@ use crate::domain::checklist::{ItemKind, ItemState, Process};
 use crate::domain::generator::{self, CharSets};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
-use crate::domain::shared_secret::{DUE_SOON_DAYS, DueReason, SharedSecret, current_holders, due_reasons};
-use crate::domain::staff::{StaffStatus, parse_date};
+use crate::domain::shared_secret::{DueReason, SharedSecret, current_holders, due_reasons};
+use crate::domain::staff::parse_date;
 use crate::domain::system::SystemKind;
 use crate::vault::secrets::{self as store, NewSecret};
 use crate::vault::{checklists, settings};
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -56,30 +54,6 @@ pub fn generate_password(length: usize, sets: CharSets) -> ServiceResult<SecretS
 pub fn generate_passphrase(words: usize) -> ServiceResult<SecretString> {
     let list: Vec<&str> = WORDS.lines().filter(|w| !w.is_empty()).collect();
     generator::passphrase(words, &list, "-", &mut pick).map(SecretString::new).map_err(invalid)
-}
-
-/// Where to act on a due item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DueTarget {
-    Secret(i64),
-    Checklist(i64),
-    Staff(i64),
-    Review(i64),
-}
-
-/// One thing that needs attention, for the dashboard and `keyholder due`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DueItem {
-    #[serde(skip)]
-    pub target: Option<DueTarget>,
-    /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`, `purge`,
-    /// `review`, `review_revocations`, `key_file`.
-    pub kind: &'static str,
-    pub subject: String,
-    pub due: Date,
-    pub reason: String,
-    /// Past its date.
-    pub overdue: bool,
 }
 
 /// A secret with why and when it must change.
@@ -306,111 +280,5 @@ impl Office {
     pub fn secret_history(&self, name: &str) -> ServiceResult<Vec<(String, String)>> {
         let secret = self.find_secret(name)?;
         Ok(store::history(&self.vault().read(), secret.id)?.into_iter().map(|(_, from, to)| (from, to)).collect())
-    }
-
-    /// Everything that needs attention, most urgent first.
-    pub fn due_items(&self) -> ServiceResult<Vec<DueItem>> {
-        self.due_items_in(&self.directory()?)
-    }
-
-    /// As [`Office::due_items`], with the office record already loaded.
-    pub fn due_items_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<DueItem>> {
-        let today = self.today();
-        let soon = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
-        let mut items = Vec::new();
-        for status in self.secret_statuses_in(directory)? {
-            for (reason, text) in status.reasons.iter().zip(&status.described) {
-                let due = reason.due_date();
-                items.push(DueItem {
-                    target: Some(DueTarget::Secret(status.secret.id)),
-                    kind: "secret",
-                    subject: status.secret.name.clone(),
-                    due,
-                    reason: format!("rotate: {text}"),
-                    overdue: due <= today && !matches!(reason, DueReason::Interval { due } if *due >= today),
-                });
-            }
-        }
-        for list in self.current_checklists()?.into_iter().filter(|c| c.finished_at.is_none()) {
-            let name = directory.person(list.staff_id).map_or_else(|| "?".to_owned(), |p| p.full_name.clone());
-            let open = list.open_items().count();
-            let overdue = list.open_items().filter(|i| i.due < today).count();
-            let (kind, reason) = match list.process {
-                Process::Leaver if list.key_date > today => {
-                    ("scheduled_leaver", format!("leaving on {}", list.key_date))
-                }
-                Process::Leaver => ("leaver", format!("{open} open item(s), {overdue} overdue")),
-                Process::Review => {
-                    ("review_revocations", format!("{open} removal(s) from an access review, {overdue} overdue"))
-                }
-                _ => ("joiner", format!("{open} open item(s), {overdue} overdue")),
-            };
-            if kind == "scheduled_leaver" && list.key_date > soon {
-                continue;
-            }
-            items.push(DueItem {
-                target: Some(DueTarget::Checklist(list.id)),
-                kind,
-                subject: name,
-                due: list.key_date,
-                reason,
-                overdue: overdue > 0,
-            });
-        }
-        for grant in directory.exceptions.iter().filter(|g| g.expires_on.is_some_and(|d| d >= today && d <= soon)) {
-            let (Some(person), Some((system, level))) =
-                (directory.person(grant.staff_id), directory.level(grant.level_id))
-            else {
-                continue;
-            };
-            items.push(DueItem {
-                target: Some(DueTarget::Staff(person.id)),
-                kind: "expiring_grant",
-                subject: format!("{}: {} ({})", person.full_name, system.name, level.name),
-                due: grant.expires_on.unwrap_or(today),
-                reason: format!("temporary access ends: {}", grant.reason),
-                overdue: false,
-            });
-        }
-        for account in directory.accounts.iter().filter(|a| !a.mfa_enrolled && a.disabled_on.is_none()) {
-            let (Some(person), Some(system)) =
-                (directory.person(account.staff_id), directory.system(account.system_id))
-            else {
-                continue;
-            };
-            if system.mfa_supported && person.status != StaffStatus::Left {
-                items.push(DueItem {
-                    target: Some(DueTarget::Staff(person.id)),
-                    kind: "missing_mfa",
-                    subject: format!("{} on {}", person.full_name, system.name),
-                    due: account.created_on.unwrap_or(today),
-                    reason: "MFA is supported but not enrolled".into(),
-                    overdue: false,
-                });
-            }
-        }
-        for (staff, name, due) in self.purges_due_in(directory)? {
-            items.push(DueItem {
-                target: Some(DueTarget::Staff(staff)),
-                kind: "purge",
-                subject: name,
-                due,
-                reason: "retention period over: purge personal details".into(),
-                overdue: false,
-            });
-        }
-        items.extend(self.review_due_items(today, !directory.staff.is_empty())?);
-        for problem in self.key_file_problems() {
-            items.push(DueItem {
-                target: None,
-                kind: "key_file",
-                subject: "The vault's key file".to_owned(),
-                due: today,
-                reason: format!("{problem}: repair it in Settings"),
-                overdue: true,
-            });
-        }
-        items.sort_by_key(|i| (!i.overdue, i.due));
-        Ok(items)
     }
 }

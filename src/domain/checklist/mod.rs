@@ -3,14 +3,18 @@
 //! a target, a due date and a state; an item is closed by doing it or by skipping it with a
 //! reason.
 
-use super::access::{Directory, GrantId, RoleId};
+use super::access::{GrantId, RoleId};
 use super::staff::StaffId;
 use super::system::SystemId;
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+
+mod generate;
+
+pub use generate::{NewItem, POLICIES, joiner_items, leaver_items, mover_items};
 
 pub type ChecklistId = i64;
 pub type ItemId = i64;
@@ -246,175 +250,6 @@ pub struct Device {
     pub assigned_to: Option<StaffId>,
     pub issued_on: Option<Date>,
     pub returned_on: Option<Date>,
-}
-
-/// An item before it is stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewItem {
-    pub kind: ItemKind,
-    pub title: String,
-    pub due: Date,
-}
-
-fn offset(date: Date, days: i64) -> Date {
-    date.checked_add(days.days()).unwrap_or(date)
-}
-
-fn template_items(templates: &[Template], process: Process, key_date: Date) -> impl Iterator<Item = NewItem> + '_ {
-    templates.iter().filter(move |t| t.process == process).map(move |t| NewItem {
-        kind: ItemKind::Template { title: t.title.clone() },
-        title: t.title.clone(),
-        due: offset(key_date, t.offset_days),
-    })
-}
-
-/// The policies every joiner acknowledges.
-pub const POLICIES: [&str; 2] = ["data-protection policy", "acceptable-use policy"];
-
-/// Items for someone joining on `start` with `roles`.
-pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templates: &[Template]) -> Vec<NewItem> {
-    let mut systems: Vec<SystemId> = roles
-        .iter()
-        .filter_map(|r| directory.role(*r))
-        .flat_map(|r| r.levels.iter().filter_map(|l| directory.level(*l).map(|(s, _)| s.id)))
-        .collect();
-    systems.sort_by_key(|s| directory.system(*s).map(|s| s.name.to_lowercase()));
-    systems.dedup();
-    let mut items = Vec::new();
-    for system in &systems {
-        let Some(found) = directory.system(*system) else { continue };
-        items.push(NewItem {
-            kind: ItemKind::CreateAccount { system: *system },
-            title: format!("Create an account on {} (record the username)", found.name),
-            due: start,
-        });
-    }
-    for system in &systems {
-        let Some(found) = directory.system(*system).filter(|s| s.mfa_supported) else { continue };
-        items.push(NewItem {
-            kind: ItemKind::EnrolMfa { system: *system },
-            title: format!("Enrol multi-factor authentication on {}", found.name),
-            due: offset(start, 7),
-        });
-    }
-    items.push(NewItem {
-        kind: ItemKind::IssueDevices,
-        title: "Issue equipment and record it in the device register".into(),
-        due: start,
-    });
-    items.push(NewItem {
-        kind: ItemKind::EnrolAuthenticator,
-        title: "Enrol their authenticator app for identity checks".into(),
-        due: offset(start, 7),
-    });
-    for policy in POLICIES {
-        items.push(NewItem {
-            kind: ItemKind::AcknowledgePolicy { policy: policy.to_owned() },
-            title: format!("Read and acknowledge the {policy}"),
-            due: offset(start, 7),
-        });
-    }
-    items.extend(template_items(templates, Process::Joiner, start));
-    items
-}
-
-/// Items for someone whose roles changed: set up what they gained and take away what they
-/// lost in the systems themselves (Keyholder's record changed already).
-pub fn mover_items(directory: &Directory, diff: &super::access::AccessDiff, today: Date) -> Vec<NewItem> {
-    let describe = |level: i64| directory.describe_level(level);
-    let mut items = Vec::new();
-    for (system, level) in &diff.lost {
-        if let Some(what) = describe(*level) {
-            items.push(NewItem {
-                kind: ItemKind::RemoveAccess { system: *system, level: *level },
-                title: format!("Remove access to {what} in the system itself"),
-                due: today,
-            });
-        }
-    }
-    for (system, level) in &diff.gained {
-        if let Some(what) = describe(*level) {
-            items.push(NewItem {
-                kind: ItemKind::AddAccess { system: *system, level: *level },
-                title: format!("Set up access to {what}"),
-                due: today,
-            });
-        }
-    }
-    items
-}
-
-/// Items for someone leaving with `last_day` as their last day.
-pub fn leaver_items(
-    directory: &Directory,
-    staff: StaffId,
-    last_day: Date,
-    devices: &[Device],
-    secrets_known: &[(i64, String)],
-    has_authenticator: bool,
-    templates: &[Template],
-) -> Vec<NewItem> {
-    let mut items = Vec::new();
-    let due = last_day;
-    for role in directory.roles_of(staff).iter().filter_map(|r| directory.role(*r)) {
-        let gives: Vec<String> = role
-            .levels
-            .iter()
-            .filter_map(|l| directory.level(*l))
-            .map(|(s, l)| format!("{} {}", s.name, l.name))
-            .collect();
-        items.push(NewItem {
-            kind: ItemKind::RemoveRole { role: role.id },
-            title: format!("Remove role {} ({})", role.name, gives.join(", ")),
-            due,
-        });
-    }
-    for grant in directory.exceptions_of(staff) {
-        let Some((system, level)) = directory.level(grant.level_id) else { continue };
-        items.push(NewItem {
-            kind: ItemKind::RevokeGrant { grant: grant.id },
-            title: format!("Revoke direct access to {} ({}): {}", system.name, level.name, grant.reason),
-            due,
-        });
-    }
-    for account in directory.accounts_of(staff).filter(|a| a.disabled_on.is_none()) {
-        let system = directory.system(account.system_id).map_or("?", |s| s.name.as_str());
-        items.push(NewItem {
-            kind: ItemKind::DisableAccount { account: account.id },
-            title: format!("Disable or delete account {} on {system}", account.username),
-            due,
-        });
-    }
-    for device in devices.iter().filter(|d| d.assigned_to == Some(staff) && d.returned_on.is_none()) {
-        items.push(NewItem {
-            kind: ItemKind::CollectDevice { device: device.id },
-            title: format!("Collect {} {} ({})", device.kind, device.model, device.serial).replace("  ", " "),
-            due,
-        });
-    }
-    if has_authenticator {
-        items.push(NewItem {
-            kind: ItemKind::RemoveAuthenticator,
-            title: "Remove their authenticator enrolment".into(),
-            due,
-        });
-    }
-    for (secret, name) in secrets_known {
-        items.push(NewItem {
-            kind: ItemKind::RotateSecret { secret: *secret },
-            title: format!("Rotate the shared secret {name}"),
-            due,
-        });
-    }
-    for system in directory.systems.iter().filter(|s| s.owner_id == Some(staff)) {
-        items.push(NewItem {
-            kind: ItemKind::TransferOwnership { system: system.id },
-            title: format!("Hand over ownership of {} to someone staying", system.name),
-            due,
-        });
-    }
-    items.extend(template_items(templates, Process::Leaver, last_day));
-    items
 }
 
 impl fmt::Display for Process {
