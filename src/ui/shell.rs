@@ -3,11 +3,13 @@
 
 use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page};
+use super::pages::reviews::{OpenReview, ReviewView};
+use super::pages::{
+    audit, dashboard, matrix, operators, overview, processes, roles, secrets, settings, staff, systems,
+};
 use super::records::Records;
-use super::reviews::{OpenReview, ReviewView};
 use super::totp::{QrCode, TotpView};
 use super::widgets::Notice;
-use super::{audit, dashboard, matrix, operators, overview, processes, roles, secrets, settings, staff, systems};
 use crate::domain::audit::AuditRecord;
 use crate::domain::checklist::Process;
 use crate::domain::clipboard::{ClipboardGuard, DEFAULT_CLEAR_AFTER_SECS};
@@ -986,7 +988,7 @@ impl Shell {
                 Page::Secrets => secrets::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::Staff => staff::ui(ui, &mut self.records, &mut self.totp, commands),
                 Page::JoinersLeavers => processes::ui(ui, &mut self.records, commands),
-                Page::Reviews => super::reviews::ui(ui, &mut self.reviews, &self.records, commands),
+                Page::Reviews => super::pages::reviews::ui(ui, &mut self.reviews, &self.records, commands),
                 Page::Systems => systems::ui(ui, &mut self.records, commands),
                 Page::Roles => roles::ui(ui, &mut self.records, commands),
                 Page::AccessMatrix => matrix::ui(ui, &mut self.records, commands),

@@ -2,10 +2,10 @@
 //! (the clipboard is cleared after the policy's time if it still holds the secret), rotate with a
 //! generated or typed value, mark as possibly compromised, and add new ones.
 
-use super::commands::Command;
-use super::records::Records;
-use super::totp::TotpView;
-use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::totp::TotpView;
+use crate::ui::widgets::{Policy, indented, password_field, strength_meter, text_field};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
@@ -14,7 +14,7 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, command
             detail_ui(ui, records, commands);
             if let Some(id) = records.selected_secret {
                 ui.add_space(8.0);
-                super::totp::secret_ui(ui, totp, id, commands);
+                crate::ui::totp::secret_ui(ui, totp, id, commands);
             }
         });
     });
@@ -158,7 +158,7 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
 }
 
 /// Length and character sets for generated values.
-fn generator_ui(ui: &mut egui::Ui, forms: &mut super::records::RecordForms) {
+fn generator_ui(ui: &mut egui::Ui, forms: &mut crate::ui::records::RecordForms) {
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Generated length");
         ui.add(egui::DragValue::new(&mut forms.generator_length).range(8..=128)).labelled_by(label.id);

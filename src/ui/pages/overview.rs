@@ -1,8 +1,8 @@
 //! Overview: the state of the vault at a glance, and a button to verify it.
 
-use super::commands::Command;
-use super::shell::ShellData;
-use super::widgets::success_color;
+use crate::ui::commands::Command;
+use crate::ui::shell::ShellData;
+use crate::ui::widgets::success_color;
 
 pub fn ui(ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
     egui::Grid::new("overview").num_columns(2).spacing([24.0, 6.0]).show(ui, |ui| {

@@ -2,13 +2,13 @@
 //! grouped by person or by system with keyboard decisions (K keep, R remove, J next), a
 //! "changed since the last review" filter, sign-off and the evidence export.
 
-use super::commands::Command;
-use super::records::Records;
-use super::widgets::{indented, text_field};
 use crate::domain::access::Directory;
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, ReviewItem, ReviewState};
 use crate::service::ReviewSummary;
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, text_field};
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashMap;
 
@@ -193,7 +193,7 @@ fn state_label(ui: &mut egui::Ui, summary: &ReviewSummary) {
 fn start_ui(ui: &mut egui::Ui, view: &mut ReviewView, teams: &[String], commands: &mut Vec<Command>) {
     ui.strong("Start a review");
     ui.horizontal(|ui| {
-        super::widgets::field_label(ui, "Scope");
+        crate::ui::widgets::field_label(ui, "Scope");
         let scopes = [
             ("all", "Everyone's access"),
             ("customer-data", "Systems with customer data"),
@@ -209,7 +209,7 @@ fn start_ui(ui: &mut egui::Ui, view: &mut ReviewView, teams: &[String], commands
     });
     if view.scope == "team" {
         ui.horizontal(|ui| {
-            super::widgets::field_label(ui, "Team");
+            crate::ui::widgets::field_label(ui, "Team");
             let shown = if view.team.is_empty() { "Choose a team".to_owned() } else { view.team.clone() };
             egui::ComboBox::from_label("Team to review").selected_text(shown).show_ui(ui, |ui| {
                 for team in teams {
@@ -389,8 +389,8 @@ fn closing_ui(ui: &mut egui::Ui, open: &OpenReview, export_base: &mut String, co
                 commands.push(Command::SignOffReview);
             }
         }
-        let (hint, target) = ("/path/to/review-1 (.pdf and .csv)", super::file_dialog::FileTarget::ReviewEvidence);
-        super::file_dialog::path_field(ui, "Evidence files", hint, export_base, target, commands);
+        let (hint, target) = ("/path/to/review-1 (.pdf and .csv)", crate::ui::file_dialog::FileTarget::ReviewEvidence);
+        crate::ui::file_dialog::path_field(ui, "Evidence files", hint, export_base, target, commands);
         if ui.add_enabled(!export_base.trim().is_empty(), egui::Button::new("Export PDF and CSV")).clicked() {
             commands.push(Command::ExportReview);
         }

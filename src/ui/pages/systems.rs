@@ -1,9 +1,9 @@
 //! Systems: everything access is given to, with customer-data and privileged flags, who has
 //! access to the selected one (and at which level, and why), and a form to add one.
 
-use super::commands::Command;
-use super::records::Records;
-use super::widgets::{indented, text_field};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, text_field};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {

@@ -1,9 +1,9 @@
 //! Roles: named bundles of access and their members. Editing a role shows who would gain or
 //! lose what before the change is applied.
 
-use super::commands::Command;
-use super::records::Records;
-use super::widgets::{indented, text_field};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, text_field};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("roles").show(ui, |ui| {

@@ -1,9 +1,9 @@
 //! Settings: appearance, the office name, the auto-lock time, the time zone, backups and the
 //! vault's keys (repair the key file, change the data key, a new recovery key).
 
-use super::commands::Command;
-use super::shell::{ShellData, ShellForms};
-use super::widgets::{field_label, indented, text_field};
+use crate::ui::commands::Command;
+use crate::ui::shell::{ShellData, ShellForms};
+use crate::ui::widgets::{field_label, indented, text_field};
 
 pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands: &mut Vec<Command>) {
     appearance_ui(ui);
@@ -54,7 +54,7 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
     ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");
     text_field(ui, "Backup file", &mut forms.backup_path);
     indented(ui, |ui| {
-        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Backup, commands);
+        crate::ui::file_dialog::choose_button(ui, crate::ui::file_dialog::FileTarget::Backup, commands);
         if ui.add_enabled(!forms.backup_path.trim().is_empty(), egui::Button::new("Write backup")).clicked() {
             commands.push(Command::Backup);
         }

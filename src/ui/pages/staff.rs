@@ -2,14 +2,14 @@
 //! with import and export, and one person's page: their details, roles, access and why,
 //! accounts and history.
 
-use super::commands::Command;
-use super::records::{RecordForms, Records};
-use super::totp::TotpView;
-use super::widgets::{field_label, indented, text_field};
 use crate::domain::access::Directory;
 use crate::domain::access::Source;
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::domain::staff_query::SortKey;
+use crate::ui::commands::Command;
+use crate::ui::records::{RecordForms, Records};
+use crate::ui::totp::TotpView;
+use crate::ui::widgets::{field_label, indented, text_field};
 use egui_extras::{Column, TableBuilder};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, commands: &mut Vec<Command>) {
@@ -60,15 +60,15 @@ fn toolbar_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comma
         if ui.button("Add staff member").clicked() {
             commands.push(Command::ToggleAddStaff);
         }
-        let (path, target) = (&mut records.forms.import_path, super::file_dialog::FileTarget::ImportStaff);
-        super::file_dialog::path_field(ui, "CSV file", "/path/to/staff.csv", path, target, commands);
+        let (path, target) = (&mut records.forms.import_path, crate::ui::file_dialog::FileTarget::ImportStaff);
+        crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/staff.csv", path, target, commands);
         if ui.add_enabled(!records.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
             commands.push(Command::PreviewImport);
         }
     });
     ui.horizontal(|ui| {
-        let (path, target) = (&mut records.forms.export_path, super::file_dialog::FileTarget::Export);
-        super::file_dialog::path_field(ui, "Export to", "/path/to/staff-export.csv", path, target, commands);
+        let (path, target) = (&mut records.forms.export_path, crate::ui::file_dialog::FileTarget::Export);
+        crate::ui::file_dialog::path_field(ui, "Export to", "/path/to/staff-export.csv", path, target, commands);
         let export = ui.add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export staff"));
         if export.on_disabled_hover_text("Choose where to write the export first.").clicked() {
             commands.push(Command::ExportStaff);
@@ -267,7 +267,7 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, id: 
         }
         ui.add_space(12.0);
         // Near the top: a caller claiming to be this person is checked here first.
-        super::totp::staff_ui(ui, totp, id, &person.full_name, commands);
+        crate::ui::totp::staff_ui(ui, totp, id, &person.full_name, commands);
         ui.add_space(12.0);
         ui.strong("Roles");
         ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
@@ -292,7 +292,7 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, id: 
             let diff = directory.mover_diff(id, &pending, today);
             let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
             if !diff.gained.is_empty() {
-                ui.colored_label(super::widgets::success_color(ui), format!("Gains: {}", describe(&diff.gained)));
+                ui.colored_label(crate::ui::widgets::success_color(ui), format!("Gains: {}", describe(&diff.gained)));
             }
             if !diff.lost.is_empty() {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("Loses: {}", describe(&diff.lost)));

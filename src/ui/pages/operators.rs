@@ -1,10 +1,10 @@
 //! Operators: who may use Keyholder (each with their own login), adding and removing them,
 //! changing your own password and "remember on this computer".
 
-use super::commands::Command;
-use super::shell::{ShellData, ShellForms};
-use super::totp::TotpView;
-use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
+use crate::ui::commands::Command;
+use crate::ui::shell::{ShellData, ShellForms};
+use crate::ui::totp::TotpView;
+use crate::ui::widgets::{Policy, indented, password_field, strength_meter, text_field};
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -72,7 +72,7 @@ pub fn ui(
             commands.push(Command::SetRemembered(remembered));
         }
         ui.add_space(16.0);
-        super::totp::operator_ui(ui, totp, commands);
+        crate::ui::totp::operator_ui(ui, totp, commands);
     });
 }
 

@@ -2,10 +2,10 @@
 //! items in red; a checklist where items are ticked (irreversible ones confirmed first) or
 //! skipped with a reason; and the form to start a joiner.
 
-use super::commands::Command;
-use super::records::Records;
-use super::widgets::{indented, text_field};
 use crate::domain::checklist::{ChecklistId, ItemKind, ItemState, Process};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, text_field};
 
 pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
     if let Some(id) = records.selected_checklist {
@@ -204,9 +204,9 @@ fn checklist_ui(ui: &mut egui::Ui, records: &mut Records, id: ChecklistId, comma
         });
         {
             ui.horizontal(|ui| {
-                let (path, target) = (&mut forms.report_path, super::file_dialog::FileTarget::Report);
+                let (path, target) = (&mut forms.report_path, crate::ui::file_dialog::FileTarget::Report);
                 let label = "Report file (without extension)";
-                super::file_dialog::path_field(ui, label, "/path/to/leaver-report", path, target, commands);
+                crate::ui::file_dialog::path_field(ui, label, "/path/to/leaver-report", path, target, commands);
                 if ui
                     .add_enabled(!forms.report_path.trim().is_empty(), egui::Button::new("Save report (PDF and CSV)"))
                     .clicked()

@@ -1,8 +1,8 @@
 //! The access matrix: staff down, systems across, the level in each cell; exceptions marked
 //! with an asterisk and privileged access highlighted. Rows are virtualised.
 
-use super::commands::Command;
-use super::records::Records;
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
 
 const NAME_WIDTH: f32 = 180.0;
 const CELL_WIDTH: f32 = 90.0;
@@ -13,8 +13,8 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
         ui.weak("* exception (not from a role)   highlighted: privileged");
     });
     ui.horizontal(|ui| {
-        let (path, target) = (&mut records.forms.export_path, super::file_dialog::FileTarget::Export);
-        super::file_dialog::path_field(ui, "CSV file", "/path/to/matrix.csv", path, target, commands);
+        let (path, target) = (&mut records.forms.export_path, crate::ui::file_dialog::FileTarget::Export);
+        crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/matrix.csv", path, target, commands);
         if ui.add_enabled(!records.forms.export_path.trim().is_empty(), egui::Button::new("Export matrix")).clicked() {
             commands.push(Command::ExportMatrix);
         }
