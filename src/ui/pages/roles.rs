@@ -1,11 +1,83 @@
 //! Roles: named bundles of access and their members. Editing a role shows who would gain or
-//! lose what before the change is applied.
+//! lose what before the change is applied. The page's state, commands, drawing and writes.
 
-use crate::ui::commands::Command;
+use crate::domain::access::{AccessDiff, RoleId};
+use crate::domain::staff::StaffId;
+use crate::domain::system::LevelId;
+use crate::ui::commands::{Command, Outcome};
+use crate::ui::pages::Context;
 use crate::ui::records::Records;
 use crate::ui::widgets::{indented, text_field};
 
-pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleCommand {
+    Edit(Option<RoleId>),
+    /// The ticked levels changed: work out who would be affected.
+    Preview,
+    Save,
+    Add,
+}
+
+impl From<RoleCommand> for Command {
+    fn from(command: RoleCommand) -> Self {
+        Command::Roles(command)
+    }
+}
+
+#[derive(Default)]
+pub struct RolesPage {
+    pub editing: Option<RoleId>,
+    pub pending_levels: Vec<LevelId>,
+    /// Who a pending role change would affect.
+    pub preview: Option<Vec<(StaffId, AccessDiff)>>,
+    pub name: String,
+    pub grants: String,
+}
+
+impl RolesPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+        list_ui(ui, self, records, commands);
+    }
+
+    /// After the office was read again: editing a role ends.
+    pub fn reloaded(&mut self) {
+        self.editing = None;
+        self.preview = None;
+    }
+
+    pub fn apply(&mut self, command: RoleCommand, cx: &mut Context<'_>) -> Outcome {
+        let directory = &cx.records.directory;
+        match command {
+            RoleCommand::Edit(role) => {
+                self.editing = role;
+                self.pending_levels =
+                    role.and_then(|r| directory.role(r)).map(|r| r.levels.clone()).unwrap_or_default();
+                self.preview = None;
+            }
+            RoleCommand::Preview => {
+                if let Some(role) = self.editing {
+                    self.preview = Some(directory.role_change_diff(role, &self.pending_levels, cx.records.today));
+                }
+            }
+            RoleCommand::Save => {
+                let Some(role) = self.editing else { return Outcome::Written(Ok(None)) };
+                let saved = cx.office.set_role_levels(role, &self.pending_levels);
+                return Outcome::Written(saved.map(|()| Some("Role changed.".to_owned())));
+            }
+            RoleCommand::Add => {
+                let grants: Vec<String> =
+                    self.grants.split(',').map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()).collect();
+                return Outcome::Written(cx.office.add_role(&self.name, &grants).map(|_| {
+                    self.grants.clear();
+                    Some(format!("Role {} added.", std::mem::take(&mut self.name).trim()))
+                }));
+            }
+        }
+        Outcome::SHOWN
+    }
+}
+
+fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("roles").show(ui, |ui| {
         let directory = &records.directory;
         egui::Grid::new("roles-grid").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
@@ -31,29 +103,27 @@ pub fn ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>)
                 ui.add(egui::Label::new(gives.join(", ")).wrap());
                 ui.label(directory.members_of(role.id).count().to_string());
                 if ui.button(format!("Edit {}", role.name)).clicked() {
-                    commands.push(Command::EditRole(Some(role.id)));
+                    commands.push(RoleCommand::Edit(Some(role.id)).into());
                 }
                 ui.end_row();
             }
         });
-        edit_ui(ui, records, commands);
+        edit_ui(ui, page, records, commands);
         ui.add_space(12.0);
-        let forms = &mut records.forms;
         ui.strong("Add a role");
-        text_field(ui, "Name", &mut forms.role_name);
-        text_field(ui, "Gives (SYSTEM:LEVEL, …)", &mut forms.role_grants);
+        text_field(ui, "Name", &mut page.name);
+        text_field(ui, "Gives (SYSTEM:LEVEL, …)", &mut page.grants);
         indented(ui, |ui| {
-            if ui.add_enabled(!forms.role_name.trim().is_empty(), egui::Button::new("Add role")).clicked() {
-                commands.push(Command::AddRole);
+            if ui.add_enabled(!page.name.trim().is_empty(), egui::Button::new("Add role")).clicked() {
+                commands.push(RoleCommand::Add.into());
             }
         });
     });
 }
 
-fn edit_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+fn edit_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands: &mut Vec<Command>) {
     let directory = &records.directory;
-    let forms = &mut records.forms;
-    let Some(role) = forms.editing_role.and_then(|r| directory.role(r)) else { return };
+    let Some(role) = page.editing.and_then(|r| directory.role(r)) else { return };
     ui.add_space(12.0);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.strong(format!("What role {} gives", role.name));
@@ -61,20 +131,20 @@ fn edit_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
             ui.horizontal(|ui| {
                 ui.add_sized([180.0, 18.0], egui::Label::new(&system.name).truncate());
                 for level in &system.levels {
-                    let mut ticked = forms.pending_levels.contains(&level.id);
+                    let mut ticked = page.pending_levels.contains(&level.id);
                     let text = format!("{} {}", system.name, level.name);
                     if ui.checkbox(&mut ticked, &level.name).on_hover_text(&text).changed() {
                         if ticked {
-                            forms.pending_levels.push(level.id);
+                            page.pending_levels.push(level.id);
                         } else {
-                            forms.pending_levels.retain(|l| *l != level.id);
+                            page.pending_levels.retain(|l| *l != level.id);
                         }
-                        commands.push(Command::PreviewRole);
+                        commands.push(RoleCommand::Preview.into());
                     }
                 }
             });
         }
-        if let Some(preview) = &records.role_preview {
+        if let Some(preview) = &page.preview {
             ui.add_space(6.0);
             if preview.is_empty() {
                 ui.weak("Nobody's access changes.");
@@ -99,10 +169,10 @@ fn edit_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
         }
         ui.horizontal(|ui| {
             if ui.button("Apply role change").clicked() {
-                commands.push(Command::SaveRole);
+                commands.push(RoleCommand::Save.into());
             }
             if ui.button("Cancel editing").clicked() {
-                commands.push(Command::EditRole(None));
+                commands.push(RoleCommand::Edit(None).into());
             }
         });
     });
