@@ -1,9 +1,9 @@
-//! The eframe application: which screen is showing, the background job that derives keys
-//! (Argon2 takes about a second, so it never runs on the drawing thread), idle auto-lock, and
-//! the one place where commands are applied.
+//! The eframe application: which screen is showing, idle auto-lock, the file dialogs, and the
+//! one place where commands are applied (the shell's go to the shell; signing in and creating
+//! the vault are in `entry`).
 
 use super::clipboard::SecretClipboard;
-use super::commands::{Command, Page};
+use super::commands::{Command, Page, Target};
 use super::notify::Notifier;
 use super::recovery_key::RecoveryKeyView;
 use super::shell::Shell;
@@ -11,23 +11,17 @@ use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_ui};
 use crate::domain::secret::wipe_stack;
-use crate::service::{self, Clock, Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod, SignInStep};
+use crate::service::{self, Clock, Office};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
+use entry::Job;
 use jiff::{SignedDuration, Timestamp};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
-/// How many people the demo office has.
-const DEMO_STAFF: usize = 30;
-
-/// The demo office lives beside the real vault, so exploring never touches the office's data.
-pub fn demo_path(vault: &std::path::Path) -> PathBuf {
-    let name = vault.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "office.khv".into());
-    vault.with_file_name(format!("demo-{name}"))
-}
+mod entry;
 
 /// What the app needs from outside: the vault path, a clock and a keyring (fakes in tests).
 #[derive(Clone)]
@@ -47,18 +41,6 @@ pub(super) enum Screen {
     RecoveryKey(Box<RecoveryKeyView>),
     SignIn(SignInForm),
     Shell(Box<Shell>),
-}
-
-enum JobResult {
-    Created(ServiceResult<Created>),
-    SignedIn(ServiceResult<Office>),
-    /// The password step of a sign-in; the authenticator code may still be needed.
-    SignInStarted(ServiceResult<SignInStep>),
-}
-
-struct Job {
-    receiver: Receiver<JobResult>,
-    label: &'static str,
 }
 
 pub struct KeyholderApp {
@@ -150,69 +132,6 @@ impl KeyholderApp {
         }
     }
 
-    fn run_job(&mut self, label: &'static str, work: impl FnOnce() -> JobResult + Send + 'static) {
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let result = work();
-            // Key derivation and SQLCipher leave a password or key in the frames they used; the C
-            // library hands this stack, unwiped, to the next thread.
-            wipe_stack();
-            let _ = sender.send(result);
-        });
-        self.job = Some(Job { receiver, label });
-    }
-
-    fn poll_job(&mut self) {
-        let Some(job) = &self.job else { return };
-        let result = match job.receiver.try_recv() {
-            Ok(result) => result,
-            Err(TryRecvError::Empty) => return,
-            Err(TryRecvError::Disconnected) => {
-                self.job = None;
-                self.notice = Some(Notice::error("the background task stopped unexpectedly"));
-                return;
-            }
-        };
-        self.job = None;
-        self.last_activity = self.deps.clock.now();
-        self.wipe_stack = true;
-        match result {
-            JobResult::Created(Ok(created)) => {
-                self.notice = None;
-                self.screen = Screen::RecoveryKey(Box::new(RecoveryKeyView::new(created)));
-            }
-            JobResult::SignedIn(Ok(office)) => self.open_shell(office),
-            JobResult::SignInStarted(Ok(SignInStep::Done(office))) => self.open_shell(office),
-            JobResult::SignInStarted(Ok(SignInStep::NeedsCode(pending))) => {
-                self.notice = None;
-                if let Screen::SignIn(form) = &mut self.screen {
-                    form.await_code(pending);
-                }
-            }
-            JobResult::Created(Err(error)) | JobResult::SignedIn(Err(error)) | JobResult::SignInStarted(Err(error)) => {
-                self.notice = Some(Notice::error(error.to_string()));
-            }
-        }
-    }
-
-    fn open_shell(&mut self, office: Office) {
-        self.notice = None;
-        self.screen =
-            Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone(), self.deps.clipboard.clone())));
-    }
-
-    /// The second step of sign-in: quick (no key derivation), so it runs here.
-    fn submit_second_factor(&mut self) {
-        let Screen::SignIn(form) = &mut self.screen else {
-            return;
-        };
-        match form.finish_with_code() {
-            Some(Ok(office)) => self.open_shell(office),
-            Some(Err(error)) => self.notice = Some(Notice::error(error.to_string())),
-            None => {}
-        }
-    }
-
     fn poll_file_dialog(&mut self) {
         let Some((target, receiver)) = &self.picking else { return };
         let answer = match receiver.try_recv() {
@@ -295,104 +214,13 @@ impl KeyholderApp {
             Command::ToggleHelp => self.show_help = !self.show_help,
             Command::PickFile(target) => self.picking = Some((target, self.deps.files.pick(target))),
             Command::Lock => self.lock(Some("Locked.".into())),
-            Command::CreateVault => self.create_vault(false),
-            Command::CreateDemo => self.create_vault(true),
-            Command::AcknowledgeRecoveryKey => {
-                let screen = std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
-                self.screen = match screen {
-                    Screen::RecoveryKey(view) => Screen::Shell(Box::new(Shell::open(
-                        view.into_office(),
-                        self.deps.store.clone(),
-                        self.deps.clipboard.clone(),
-                    ))),
-                    other => other,
-                };
-            }
-            Command::SignIn | Command::SignInWithKeyring => self.sign_in(command == Command::SignInWithKeyring),
-            Command::ShowRecoveryForm(show) => {
-                if let Screen::SignIn(form) = &mut self.screen {
-                    form.show_recovery(show);
-                }
-            }
-            Command::RecoverPassword => self.recover(),
-            Command::SubmitSecondFactor => self.submit_second_factor(),
-            Command::CancelSecondFactor => {
-                if let Screen::SignIn(form) = &mut self.screen {
-                    form.cancel_code();
-                }
-            }
+            Command::Entry(command) => self.apply_entry(command),
             other => {
                 if let Screen::Shell(shell) = &mut self.screen {
                     self.notice = shell.apply(other);
                 }
             }
         }
-    }
-
-    /// Create the office vault, or a demo office beside it (`demo` true) to explore first.
-    fn create_vault(&mut self, demo: bool) {
-        let Screen::Welcome(form) = &mut self.screen else {
-            return;
-        };
-        let Some((operator, password)) = form.take_valid() else {
-            self.notice = Some(Notice::error(form.problem()));
-            return;
-        };
-        let (path, clock, kdf) = (self.deps.vault.clone(), self.deps.clock.clone(), self.deps.new_vault_kdf);
-        if !demo {
-            self.run_job("Creating the vault…", move || {
-                JobResult::Created(Office::create(
-                    &path,
-                    NewOffice { operator: &operator, password: &password, kdf },
-                    clock,
-                ))
-            });
-            return;
-        }
-        let demo_path = demo_path(&path);
-        self.run_job("Creating the demo office…", move || {
-            let created =
-                Office::create(&demo_path, NewOffice { operator: &operator, password: &password, kdf }, clock);
-            JobResult::SignedIn(created.and_then(|mut created| {
-                created.office.populate_demo(DEMO_STAFF)?;
-                Ok(created.office)
-            }))
-        });
-    }
-
-    fn sign_in(&mut self, with_keyring: bool) {
-        let Screen::SignIn(form) = &mut self.screen else {
-            return;
-        };
-        let operator = form.operator.trim().to_owned();
-        let password = form.take_password();
-        let (path, clock, store) = (self.deps.vault.clone(), self.deps.clock.clone(), self.deps.store.clone());
-        self.run_job("Checking…", move || {
-            let operator = (!operator.is_empty()).then_some(operator.as_str());
-            let method =
-                if with_keyring { SignInMethod::Keyring(store.as_ref()) } else { SignInMethod::Password(&password) };
-            JobResult::SignInStarted(Office::begin_sign_in(
-                &path,
-                SignIn { operator, method, second_factor: None },
-                clock,
-            ))
-        });
-    }
-
-    fn recover(&mut self) {
-        let Screen::SignIn(form) = &mut self.screen else {
-            return;
-        };
-        let Some((key, password)) = form.take_recovery() else {
-            self.notice = Some(Notice::error("the two new passwords differ"));
-            return;
-        };
-        let operator = form.operator.trim().to_owned();
-        let (path, clock) = (self.deps.vault.clone(), self.deps.clock.clone());
-        self.run_job("Checking the recovery key…", move || {
-            let operator = (!operator.is_empty()).then_some(operator.as_str());
-            JobResult::SignedIn(Office::recover(&path, &key, operator, &password, clock))
-        });
     }
 
     /// Draw one frame and apply what it asked for. Public so tests can drive it directly.
@@ -479,7 +307,7 @@ impl KeyholderApp {
 
     /// Open an access review on the Reviews page (tests, benchmarks).
     pub fn open_review(&mut self, id: i64) {
-        self.apply(Command::OpenReview(Some(id)));
+        self.apply(Command::Open(Target::Review(Some(id))));
     }
 }
 

@@ -1,11 +1,24 @@
 //! What the screens ask for. Drawing code returns these; [`super::KeyholderApp`] applies them
-//! after the frame is drawn. No command carries a secret: forms keep their own fields.
+//! after the frame is drawn. Each page has its own small command enum, applied by that page's
+//! module; [`Command`] wraps them beside what the app and the shell handle themselves (notices,
+//! help, sign-in, navigation, confirming an export). No command carries a secret: forms keep
+//! their own fields.
 
-use crate::domain::access::RoleId;
-use crate::domain::checklist::{ChecklistId, ItemId};
+use super::file_dialog::FileTarget;
+use super::pages::matrix::MatrixCommand;
+use super::pages::operators::OperatorCommand;
+use super::pages::overview::OverviewCommand;
+use super::pages::processes::ProcessCommand;
+use super::pages::reviews::ReviewCommand;
+use super::pages::roles::RoleCommand;
+use super::pages::secrets::SecretCommand;
+use super::pages::settings::SettingsCommand;
+use super::pages::staff::StaffCommand;
+use super::pages::systems::SystemCommand;
+use crate::domain::checklist::ChecklistId;
 use crate::domain::staff::StaffId;
-use crate::domain::staff_query::SortKey;
 use crate::domain::system::SystemId;
+use crate::service::ServiceResult;
 
 /// The pages of the signed-in shell, in navigation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,120 +71,78 @@ impl Page {
     }
 }
 
+/// A place one page sends the operator to on another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Staff(StaffId),
+    System(SystemId),
+    Secret(i64),
+    Checklist(ChecklistId),
+    /// An access review, or (`None`) the list of them.
+    Review(Option<i64>),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub enum Command {
+    DismissNotice,
+    ToggleHelp,
+    /// Open the native file dialog for a path field.
+    PickFile(FileTarget),
+    Lock,
+    /// The screens before the shell.
+    Entry(EntryCommand),
+    Navigate(Page),
+    Open(Target),
+    /// Open the place where the dashboard's item number `n` is dealt with.
+    OpenDue(usize),
+    /// Replace the file an export stopped at (after asking).
+    ConfirmOverwrite,
+    /// Keep the existing file; the export is dropped.
+    KeepExistingFile,
+    Overview(OverviewCommand),
+    Staff(StaffCommand),
+    Processes(ProcessCommand),
+    Secrets(SecretCommand),
+    Systems(SystemCommand),
+    Roles(RoleCommand),
+    Matrix(MatrixCommand),
+    Reviews(ReviewCommand),
+    Operators(OperatorCommand),
+    Settings(SettingsCommand),
+}
+
+/// Creating the vault, its recovery key, and signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryCommand {
     CreateVault,
     CreateDemo,
     AcknowledgeRecoveryKey,
     SignIn,
     SignInWithKeyring,
     SubmitSecondFactor,
-    ToggleHelp,
-    /// Open the native file dialog for a path field.
-    PickFile(super::file_dialog::FileTarget),
     CancelSecondFactor,
     ShowRecoveryForm(bool),
     RecoverPassword,
-    Lock,
-    Navigate(Page),
-    ChangePassword,
-    AddOperator,
-    AskRemoveOperator(Option<String>),
-    RemoveOperator(String),
-    SaveSettings,
-    SavePolicies,
-    SetRemembered(bool),
-    Verify,
-    Backup,
-    /// Replace the file an export stopped at (after asking).
-    ConfirmOverwrite,
-    /// Keep the existing file; the export is dropped.
-    KeepExistingFile,
-    /// Remove the key-file slots found altered.
-    RepairKeyFile,
-    /// Replace the vault's data key.
-    Rekey,
-    /// Show a new recovery key; nothing changes until it is confirmed as stored.
-    NewRecoveryKey,
-    /// The new recovery key is stored: make it the recovery key and wipe it from the screen.
-    AcknowledgeNewRecoveryKey,
-    /// Drop the proposed recovery key; the current one stays.
-    CancelNewRecoveryKey,
-    /// Ask before replacing the vault's data key.
-    AskRekey(bool),
-    DismissNotice,
-    RefilterStaff,
-    SortStaff(SortKey),
-    SelectStaff(Option<StaffId>),
-    ToggleAddStaff,
-    AddStaff,
-    ApplyRoles(StaffId),
-    EditStaff(Option<StaffId>),
-    SaveStaff(StaffId),
-    GrantAccess(StaffId),
-    RevokeAccess(StaffId, SystemId),
-    SelectSystem(Option<SystemId>),
-    AddSystem,
-    AddRole,
-    EditRole(Option<RoleId>),
-    PreviewRole,
-    SaveRole,
-    SaveSystem(SystemId),
-    ExportAccess,
-    PreviewImport,
-    ConfirmImport,
-    CancelImport,
-    ExportStaff,
-    ExportMatrix,
-    MatrixColumns(usize),
-    OpenChecklist(Option<ChecklistId>),
-    ConfirmItem(Option<ItemId>),
-    CompleteItem(ItemId),
-    SkipItem(ItemId),
-    FinishLeaver(StaffId),
-    StartJoiner,
-    StartLeaver(StaffId),
-    AddDevice,
-    AddTemplate,
-    RemoveTemplate(i64),
-    SaveReport(ChecklistId),
-    SelectSecret(Option<i64>),
-    RevealSecret(i64),
-    HideSecret,
-    CopySecret(i64),
-    GenerateRotation,
-    GenerateNewSecret,
-    RotateSecret(i64),
-    MarkCompromised(i64),
-    AddSecret,
-    OpenDue(usize),
-    GoToSecret(i64),
-    GoToSystem(SystemId),
-    GoToStaff(StaffId),
-    BeginOperatorTotp,
-    ConfirmOperatorTotp,
-    DisableOperatorTotp,
-    DismissRecoveryCodes,
-    EnrolAuthenticator(StaffId),
-    ConfirmAuthenticator(StaffId),
-    CloseEnrolment,
-    VerifyIdentity(StaffId),
-    ShowSecretCode(i64),
-    CopySecretCode(i64),
-    AttachSecretTotp(i64),
-    StartReview,
-    OpenReview(Option<i64>),
-    ArrangeReview {
-        by_system: bool,
-        changed_only: bool,
-    },
-    ReviewCursor(usize),
-    /// Decide the current item: `keep`, `remove` or `reduce:LEVEL`.
-    DecideReview(String),
-    /// Keep every item of the current item's person (or system, when grouped by system).
-    KeepReviewGroup,
-    SignOffReview,
-    ExportReview,
-    PurgeStaff(StaffId),
+}
+
+impl From<EntryCommand> for Command {
+    fn from(command: EntryCommand) -> Self {
+        Command::Entry(command)
+    }
+}
+
+/// What applying a page's command did, so the shell knows whether to read the office back.
+#[must_use]
+pub enum Outcome {
+    /// Only what is shown changed (a selection, a form, a read): nothing to read back.
+    Shown(ServiceResult<()>),
+    /// The vault was written (or a write was tried): read it back, then show the message.
+    Written(ServiceResult<Option<String>>),
+    /// Written, then go to this place (a leaver's checklist started from their page).
+    WrittenThenOpen(ServiceResult<(String, Target)>),
+}
+
+impl Outcome {
+    pub const SHOWN: Outcome = Outcome::Shown(Ok(()));
 }

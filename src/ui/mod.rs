@@ -2,27 +2,16 @@
 //! the app applies them after drawing, which is the only place anything is written.
 
 mod app;
-mod audit;
 pub mod clipboard;
 mod commands;
-mod dashboard;
 pub mod file_dialog;
 mod help;
-mod matrix;
 pub mod notify;
-mod operators;
-mod overview;
-mod processes;
+mod pages;
 mod records;
 mod recovery_key;
-mod reviews;
-mod roles;
-mod secrets;
-mod settings;
 mod shell;
 mod sign_in;
-mod staff;
-mod systems;
 mod totp;
 mod welcome;
 mod widgets;

@@ -1,6 +1,6 @@
 //! Shown once, right after the vault is created: the recovery key to write down.
 
-use super::commands::Command;
+use super::commands::{Command, EntryCommand};
 use crate::service::{Created, Office};
 
 pub struct RecoveryKeyView {
@@ -32,7 +32,7 @@ impl RecoveryKeyView {
         ui.add_space(12.0);
         ui.checkbox(&mut self.stored, "I have stored it safely");
         if ui.add_enabled(self.stored, egui::Button::new("Continue")).clicked() {
-            commands.push(Command::AcknowledgeRecoveryKey);
+            commands.push(EntryCommand::AcknowledgeRecoveryKey.into());
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Sign-in: operator name and password, a key remembered on this computer, or the recovery
 //! key to set a new password.
 
-use super::commands::Command;
+use super::commands::{Command, EntryCommand};
 use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
 use crate::domain::secret::SecretString;
 use crate::service::{self, Office, PendingSignIn, ServiceResult, SignInOptions};
@@ -125,16 +125,16 @@ impl SignInForm {
             if ui.add_enabled(!self.password.is_empty(), egui::Button::new("Sign in")).clicked()
                 || (entered && !self.password.is_empty())
             {
-                commands.push(Command::SignIn);
+                commands.push(EntryCommand::SignIn.into());
             }
             if self.is_remembered() && ui.button("Use the key remembered on this computer").clicked() {
-                commands.push(Command::SignInWithKeyring);
+                commands.push(EntryCommand::SignInWithKeyring.into());
             }
         });
         ui.add_space(16.0);
         indented(ui, |ui| {
             if ui.link("Forgot your password? Use the recovery key").clicked() {
-                commands.push(Command::ShowRecoveryForm(true));
+                commands.push(EntryCommand::ShowRecoveryForm(true).into());
             }
         });
     }
@@ -159,10 +159,10 @@ impl SignInForm {
             if ui.add_enabled(!self.code.is_empty(), egui::Button::new("Continue")).clicked()
                 || (entered && !self.code.is_empty())
             {
-                commands.push(Command::SubmitSecondFactor);
+                commands.push(EntryCommand::SubmitSecondFactor.into());
             }
             if ui.button("Cancel").clicked() {
-                commands.push(Command::CancelSecondFactor);
+                commands.push(EntryCommand::CancelSecondFactor.into());
             }
         });
     }
@@ -180,10 +180,10 @@ fn recovery_ui(ui: &mut egui::Ui, form: &mut RecoveryForm, operator: &mut String
     let ready = acceptable && !form.key.is_empty() && form.password == form.confirm;
     indented(ui, |ui| {
         if ui.add_enabled(ready, egui::Button::new("Set new password")).clicked() {
-            commands.push(Command::RecoverPassword);
+            commands.push(EntryCommand::RecoverPassword.into());
         }
         if ui.button("Back to sign-in").clicked() {
-            commands.push(Command::ShowRecoveryForm(false));
+            commands.push(EntryCommand::ShowRecoveryForm(false).into());
         }
     });
 }

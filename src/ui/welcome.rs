@@ -1,6 +1,6 @@
 //! First start: create the office vault with its first operator.
 
-use super::commands::Command;
+use super::commands::{Command, EntryCommand};
 use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
@@ -67,14 +67,14 @@ impl WelcomeForm {
             let create = ui.add_enabled(ready, egui::Button::new("Create vault"));
             let entered = confirm.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if create.clicked() || (ready && entered) {
-                commands.push(Command::CreateVault);
+                commands.push(EntryCommand::CreateVault.into());
             }
             if ui
                 .add_enabled(ready, egui::Button::new("Explore a demo office"))
                 .on_hover_text("A separate vault with a made-up office of 30 people, to try everything first. Your own vault is not created.")
                 .clicked()
             {
-                commands.push(Command::CreateDemo);
+                commands.push(EntryCommand::CreateDemo.into());
             }
         });
         indented(ui, |ui| {

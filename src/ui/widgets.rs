@@ -1,6 +1,7 @@
 //! Small pieces shared by screens: labelled fields (so screen readers and tests can find them),
 //! the password strength meter and the notice banner.
 
+use crate::domain::access::{Role, RoleId};
 use crate::domain::password;
 use egui::{Color32, RichText, Ui};
 
@@ -57,6 +58,20 @@ fn forget_history(ui: &Ui, id: egui::Id) {
     if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), id) {
         // The undoer is shared with the stored state, so clearing this copy clears that one.
         state.clear_undoer();
+    }
+}
+
+/// A checkbox for each role; `ticked` holds the roles ticked, in the order they were ticked.
+pub fn role_checkboxes(ui: &mut Ui, roles: &[Role], ticked: &mut Vec<RoleId>) {
+    for role in roles {
+        let mut on = ticked.contains(&role.id);
+        if ui.checkbox(&mut on, &role.name).changed() {
+            if on {
+                ticked.push(role.id);
+            } else {
+                ticked.retain(|r| *r != role.id);
+            }
+        }
     }
 }
 

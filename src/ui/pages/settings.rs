@@ -1,11 +1,142 @@
-//! Settings: appearance, the office name, the auto-lock time, the time zone, backups and the
-//! vault's keys (repair the key file, change the data key, a new recovery key).
+//! Settings: appearance, the office name, the auto-lock time, the time zone, policies, backups
+//! and the vault's keys (repair the key file, change the data key, a new recovery key). The
+//! page's state, commands, drawing and writes.
 
-use super::commands::Command;
-use super::shell::{ShellData, ShellForms};
-use super::widgets::{field_label, indented, text_field};
+use crate::domain::secret::SecretString;
+use crate::service::{Policies, ServiceResult};
+use crate::ui::commands::{Command, Outcome};
+use crate::ui::pages::Context;
+use crate::ui::shell::ShellData;
+use crate::ui::widgets::{field_label, indented, text_field};
+use zeroize::Zeroizing;
 
-pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands: &mut Vec<Command>) {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsCommand {
+    Save,
+    SavePolicies,
+    Backup,
+    /// Remove the key-file slots found altered.
+    RepairKeyFile,
+    /// Ask before replacing the vault's data key (`false`: cancel).
+    AskRekey(bool),
+    /// Replace the vault's data key.
+    Rekey,
+    /// Show a new recovery key; nothing changes until it is confirmed as stored.
+    NewRecoveryKey,
+    /// The new recovery key is stored: make it the recovery key and wipe it from the screen.
+    AcknowledgeNewRecoveryKey,
+    /// Drop the proposed recovery key; the current one stays.
+    CancelNewRecoveryKey,
+}
+
+impl From<SettingsCommand> for Command {
+    fn from(command: SettingsCommand) -> Self {
+        Command::Settings(command)
+    }
+}
+
+/// What is typed and chosen on the Settings page.
+#[derive(Default)]
+pub struct SettingsPage {
+    pub office_name: String,
+    pub auto_lock_minutes: u32,
+    pub backup_path: String,
+    pub policies: Option<Policies>,
+    pub time_zone: String,
+    /// Narrows the time-zone list as the operator types.
+    pub time_zone_filter: String,
+    /// A new recovery key, shown until the operator says it is stored (then wiped).
+    pub new_recovery_key: Option<Zeroizing<String>>,
+    pub recovery_key_stored: bool,
+    pub confirm_rekey: bool,
+}
+
+impl SettingsPage {
+    pub fn new(backup_path: String) -> Self {
+        Self { backup_path, ..Default::default() }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
+        page_ui(ui, data, self, commands);
+    }
+
+    /// Fill the form with the settings as stored.
+    pub fn reset(&mut self, data: &ShellData) {
+        self.office_name = data.settings.office_name.clone();
+        self.auto_lock_minutes = data.settings.auto_lock_minutes;
+        self.time_zone = data.settings.time_zone.clone();
+        self.policies = data.policies;
+    }
+
+    pub fn apply(&mut self, command: SettingsCommand, cx: &mut Context<'_>) -> Outcome {
+        match command {
+            SettingsCommand::AskRekey(ask) => self.confirm_rekey = ask,
+            SettingsCommand::CancelNewRecoveryKey => {
+                // Dropping the Zeroizing string wipes it.
+                self.new_recovery_key = None;
+                self.recovery_key_stored = false;
+            }
+            write => return Outcome::Written(self.write(write, cx)),
+        }
+        Outcome::SHOWN
+    }
+
+    fn write(&mut self, command: SettingsCommand, cx: &mut Context<'_>) -> ServiceResult<Option<String>> {
+        let office = &mut *cx.office;
+        let message = match command {
+            SettingsCommand::Save => self.save(cx)?,
+            SettingsCommand::SavePolicies => {
+                let Some(policies) = self.policies else { return Ok(None) };
+                office.set_policies(policies)?;
+                "Policies saved.".into()
+            }
+            SettingsCommand::Backup => {
+                let target = std::path::PathBuf::from(self.backup_path.trim());
+                let size = office.backup(&target)?;
+                format!("Backup written to {} ({} KiB).", target.display(), size.div_ceil(1024))
+            }
+            SettingsCommand::RepairKeyFile => {
+                let repaired = office.repair_key_file()?;
+                format!("Key file repaired: {}.", repaired.join("; "))
+            }
+            SettingsCommand::Rekey => {
+                self.confirm_rekey = false;
+                office.rekey()?;
+                "The vault's key was changed: older copies of its key file open nothing now.".into()
+            }
+            SettingsCommand::NewRecoveryKey => {
+                self.new_recovery_key = Some(crate::service::propose_recovery_key()?);
+                self.recovery_key_stored = false;
+                "Write down the new recovery key. The current one keeps working until you confirm.".into()
+            }
+            SettingsCommand::AcknowledgeNewRecoveryKey => {
+                let Some(key) = self.new_recovery_key.take() else { return Ok(None) };
+                self.recovery_key_stored = false;
+                office.set_recovery_key(&SecretString::new(key.as_str()))?;
+                "The new recovery key is in use; the old one no longer works.".into()
+            }
+            SettingsCommand::AskRekey(_) | SettingsCommand::CancelNewRecoveryKey => return Ok(None),
+        };
+        Ok(Some(message))
+    }
+
+    /// Write what changed of the office name, auto-lock time and time zone.
+    fn save(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let stored = &cx.data.settings;
+        if self.office_name.trim() != stored.office_name {
+            cx.office.set_office_name(&self.office_name)?;
+        }
+        if self.auto_lock_minutes != stored.auto_lock_minutes {
+            cx.office.set_auto_lock_minutes(self.auto_lock_minutes)?;
+        }
+        if self.time_zone != stored.time_zone {
+            cx.office.set_time_zone(&self.time_zone)?;
+        }
+        Ok("Settings saved.".into())
+    }
+}
+
+fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, commands: &mut Vec<Command>) {
     appearance_ui(ui);
     ui.add_space(12.0);
     text_field(ui, "Office name", &mut forms.office_name);
@@ -20,7 +151,7 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
     indented(ui, |ui| {
         let save = ui.add_enabled(changed, egui::Button::new("Save settings"));
         if save.on_disabled_hover_text("Nothing has changed yet.").clicked() {
-            commands.push(Command::SaveSettings);
+            commands.push(SettingsCommand::Save.into());
         }
     });
 
@@ -44,7 +175,7 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
         let changed = Some(*policies) != data.policies;
         indented(ui, |ui| {
             if ui.add_enabled(changed, egui::Button::new("Save policies")).clicked() {
-                commands.push(Command::SavePolicies);
+                commands.push(SettingsCommand::SavePolicies.into());
             }
         });
     }
@@ -54,16 +185,16 @@ pub fn ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands:
     ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");
     text_field(ui, "Backup file", &mut forms.backup_path);
     indented(ui, |ui| {
-        super::file_dialog::choose_button(ui, super::file_dialog::FileTarget::Backup, commands);
+        crate::ui::file_dialog::choose_button(ui, crate::ui::file_dialog::FileTarget::Backup, commands);
         if ui.add_enabled(!forms.backup_path.trim().is_empty(), egui::Button::new("Write backup")).clicked() {
-            commands.push(Command::Backup);
+            commands.push(SettingsCommand::Backup.into());
         }
     });
     keys_ui(ui, data, forms, commands);
 }
 
 /// The zone "today" is counted in, picked from the known zones (no typing).
-fn time_zone_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms) {
+fn time_zone_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage) {
     ui.horizontal(|ui| {
         let label = field_label(ui, "Time zone");
         egui::ComboBox::from_id_salt("time-zone")
@@ -89,7 +220,7 @@ fn time_zone_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms) {
 }
 
 /// Repair an altered key file, change the vault's data key, make a new recovery key.
-fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands: &mut Vec<Command>) {
+fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, commands: &mut Vec<Command>) {
     ui.add_space(20.0);
     ui.strong("Vault keys");
     if !data.key_file_problems.is_empty() {
@@ -101,7 +232,7 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands
         );
         indented(ui, |ui| {
             if ui.button("Repair the key file").clicked() {
-                commands.push(Command::RepairKeyFile);
+                commands.push(SettingsCommand::RepairKeyFile.into());
             }
         });
     }
@@ -113,13 +244,13 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands
     indented(ui, |ui| {
         let rekey = ui.add_enabled(!damaged, egui::Button::new("Change the vault's key"));
         if rekey.on_disabled_hover_text("Repair the key file first.").clicked() {
-            commands.push(Command::AskRekey(true));
+            commands.push(SettingsCommand::AskRekey(true).into());
         }
         let recovery =
             ui.add_enabled(!damaged && forms.new_recovery_key.is_none(), egui::Button::new("Make a new recovery key"));
         let why = if damaged { "Repair the key file first." } else { "Store the new key shown below first." };
         if recovery.on_disabled_hover_text(why).clicked() {
-            commands.push(Command::NewRecoveryKey);
+            commands.push(SettingsCommand::NewRecoveryKey.into());
         }
     });
     if forms.confirm_rekey {
@@ -131,10 +262,10 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands
             );
             ui.horizontal(|ui| {
                 if ui.button("Change the key").clicked() {
-                    commands.push(Command::Rekey);
+                    commands.push(SettingsCommand::Rekey.into());
                 }
                 if ui.button("Cancel").clicked() {
-                    commands.push(Command::AskRekey(false));
+                    commands.push(SettingsCommand::AskRekey(false).into());
                 }
             });
         });
@@ -153,10 +284,10 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut ShellForms, commands
             ui.horizontal(|ui| {
                 let done = ui.add_enabled(forms.recovery_key_stored, egui::Button::new("Use this key"));
                 if done.on_disabled_hover_text("Tick that you have stored it first.").clicked() {
-                    commands.push(Command::AcknowledgeNewRecoveryKey);
+                    commands.push(SettingsCommand::AcknowledgeNewRecoveryKey.into());
                 }
                 if ui.button("Cancel").clicked() {
-                    commands.push(Command::CancelNewRecoveryKey);
+                    commands.push(SettingsCommand::CancelNewRecoveryKey.into());
                 }
             });
         });

@@ -1,26 +1,25 @@
-//! Shared secrets: which are due and why, who could know each, reveal for 30 seconds, copy
-//! (the clipboard is cleared after the policy's time if it still holds the secret), rotate with a
-//! generated or typed value, mark as possibly compromised, and add new ones.
+//! The Shared secrets page as drawn: the list and the form to add one, and the selected
+//! secret's page (reveal, copy, who could know it, rotate, compromised, its authenticator).
 
-use super::commands::Command;
-use super::records::Records;
-use super::totp::TotpView;
-use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
+use super::{Generator, SecretAuthenticator, SecretCommand, SecretsPage};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{Policy, indented, password_field, strength_meter, text_field, visible_secret_field};
 
-pub fn ui(ui: &mut egui::Ui, records: &mut Records, totp: &mut TotpView, commands: &mut Vec<Command>) {
+pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
-        list_ui(&mut columns[0], records, commands);
+        list_ui(&mut columns[0], page, records, commands);
         egui::ScrollArea::vertical().id_salt("secret-detail").show(&mut columns[1], |ui| {
-            detail_ui(ui, records, commands);
-            if let Some(id) = records.selected_secret {
+            detail_ui(ui, page, records, commands);
+            if let Some(id) = page.selected {
                 ui.add_space(8.0);
-                super::totp::secret_ui(ui, totp, id, commands);
+                authenticator_ui(ui, &mut page.authenticator, id, commands);
             }
         });
     });
 }
 
-fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
+fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("secrets").show(ui, |ui| {
         let today = records.today;
         egui::Grid::new("secrets-grid").num_columns(3).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
@@ -29,9 +28,9 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
             ui.strong("Due");
             ui.end_row();
             for status in &records.secrets {
-                let selected = records.selected_secret == Some(status.secret.id);
+                let selected = page.selected == Some(status.secret.id);
                 if ui.selectable_label(selected, &status.secret.name).clicked() {
-                    commands.push(Command::SelectSecret(Some(status.secret.id)));
+                    commands.push(SecretCommand::Select(Some(status.secret.id)).into());
                 }
                 ui.label(status.secret.last_rotated.to_string());
                 match (status.due(), status.described.first()) {
@@ -50,8 +49,8 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
             }
         });
         ui.add_space(12.0);
-        let rule = records.secret_policy(&records.forms.secret_system);
-        let forms = &mut records.forms;
+        let forms = &mut page.forms;
+        let rule = records.secret_policy(&forms.secret_system);
         ui.strong("Add a shared secret");
         text_field(ui, "Secret name", &mut forms.secret_name);
         text_field(ui, "Secret's system", &mut forms.secret_system);
@@ -63,18 +62,18 @@ fn list_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>
         text_field(ui, "Change every (days)", &mut forms.secret_interval);
         indented(ui, |ui| {
             if ui.button("Generate value").clicked() {
-                commands.push(Command::GenerateNewSecret);
+                commands.push(SecretCommand::GenerateNew.into());
             }
             let ready = !forms.secret_name.trim().is_empty() && !forms.secret_value.is_empty();
             if ui.add_enabled(ready, egui::Button::new("Add secret")).clicked() {
-                commands.push(Command::AddSecret);
+                commands.push(SecretCommand::Add.into());
             }
         });
     });
 }
 
-fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Command>) {
-    let Some(status) = records.selected_secret.and_then(|id| records.secrets.iter().find(|s| s.secret.id == id)) else {
+fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
+    let Some(status) = page.selected.and_then(|id| records.secrets.iter().find(|s| s.secret.id == id)) else {
         ui.weak("Choose a secret to see who could know it and to rotate it.");
         return;
     };
@@ -98,17 +97,17 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
         ui.colored_label(ui.visuals().warn_fg_color, format!("Due: {reason}"));
     }
     ui.horizontal(|ui| {
-        match &records.revealed {
+        match &page.revealed {
             Some((revealed, value, _)) if *revealed == id => {
                 ui.label(egui::RichText::new(value.expose()).monospace().strong());
                 if ui.button("Hide").clicked() {
-                    commands.push(Command::HideSecret);
+                    commands.push(SecretCommand::Hide.into());
                 }
             }
             _ => {
                 ui.label("••••••••••");
                 if ui.button("Reveal for 30 s").clicked() {
-                    commands.push(Command::RevealSecret(id));
+                    commands.push(SecretCommand::Reveal(id).into());
                 }
             }
         }
@@ -117,29 +116,29 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
             .on_hover_text("Cleared from the clipboard after the time set in Settings (policies), if it is still there")
             .clicked()
         {
-            commands.push(Command::CopySecret(id));
+            commands.push(SecretCommand::Copy(id).into());
         }
     });
     ui.add_space(8.0);
     ui.strong("Who could know it");
-    for (name, _, why) in &records.secret_holders {
+    for (name, _, why) in &page.holders {
         ui.label(format!("{name}: {why}"));
     }
     ui.add_space(8.0);
     ui.strong("Rotate");
     let rule = records.secret_policy(status.system.as_deref().unwrap_or_default());
-    let forms = &mut records.forms;
-    generator_ui(ui, forms);
+    let forms = &mut page.forms;
+    generator_ui(ui, &mut page.generator);
     password_field(ui, "New value", forms.rotate_value.expose_mut());
     if !forms.rotate_value.is_empty() {
         strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
     }
     indented(ui, |ui| {
         if ui.button("Generate new value").clicked() {
-            commands.push(Command::GenerateRotation);
+            commands.push(SecretCommand::GenerateRotation.into());
         }
         if ui.add_enabled(!forms.rotate_value.is_empty(), egui::Button::new("Rotate now")).clicked() {
-            commands.push(Command::RotateSecret(id));
+            commands.push(SecretCommand::Rotate(id).into());
         }
     });
     if !forms.rotate_value.is_empty() {
@@ -152,21 +151,65 @@ fn detail_ui(ui: &mut egui::Ui, records: &mut Records, commands: &mut Vec<Comman
             .add_enabled(!forms.compromise_note.trim().is_empty(), egui::Button::new("Mark as possibly compromised"))
             .clicked()
         {
-            commands.push(Command::MarkCompromised(id));
+            commands.push(SecretCommand::MarkCompromised(id).into());
         }
     });
 }
 
 /// Length and character sets for generated values.
-fn generator_ui(ui: &mut egui::Ui, forms: &mut super::records::RecordForms) {
+fn generator_ui(ui: &mut egui::Ui, generator: &mut Generator) {
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Generated length");
-        ui.add(egui::DragValue::new(&mut forms.generator_length).range(8..=128)).labelled_by(label.id);
-        let sets = &mut forms.generator_sets;
+        ui.add(egui::DragValue::new(&mut generator.length).range(8..=128)).labelled_by(label.id);
+        let sets = &mut generator.sets;
         ui.checkbox(&mut sets.lower, "a-z");
         ui.checkbox(&mut sets.upper, "A-Z");
         ui.checkbox(&mut sets.digits, "0-9");
         ui.checkbox(&mut sets.symbols, "Symbols");
         ui.checkbox(&mut sets.exclude_ambiguous, "Leave out look-alikes (0/O, 1/l)");
+    });
+}
+
+/// A shared account's authenticator code on the secret's page.
+fn authenticator_ui(ui: &mut egui::Ui, view: &mut SecretAuthenticator, secret: i64, commands: &mut Vec<Command>) {
+    ui.strong("Authenticator code");
+    if view.with_totp.contains(&secret) {
+        ui.horizontal(|ui| {
+            match (&view.code, view.now) {
+                (Some((id, code, until)), Some(now)) if *id == secret => {
+                    let left = now.duration_until(*until).as_secs().max(0);
+                    ui.label(egui::RichText::new(code).monospace().size(20.0).strong());
+                    ui.label(format!("valid for {left} s"));
+                }
+                _ => {
+                    if ui.button("Show code").clicked() {
+                        commands.push(SecretCommand::ShowCode(secret).into());
+                    }
+                }
+            }
+            if ui.button("Copy code").on_hover_text("Cleared from the clipboard like the password").clicked() {
+                commands.push(SecretCommand::CopyCode(secret).into());
+            }
+        });
+    } else {
+        ui.weak("None. Paste the account's otpauth:// link or its key, or give a picture of its QR code.");
+    }
+    visible_secret_field(ui, "otpauth:// link or key", view.uri.expose_mut());
+    ui.horizontal(|ui| {
+        let target = crate::ui::file_dialog::FileTarget::QrPicture;
+        crate::ui::file_dialog::path_field(
+            ui,
+            "or QR picture file",
+            "/path/to/qr.png",
+            &mut view.image,
+            target,
+            commands,
+        );
+    });
+    indented(ui, |ui| {
+        let ready = !view.uri.expose().trim().is_empty() || !view.image.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Attach authenticator")).clicked() {
+            commands.push(SecretCommand::AttachAuthenticator(secret).into());
+        }
     });
 }

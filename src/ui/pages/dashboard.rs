@@ -1,8 +1,8 @@
 //! The dashboard, shown after sign-in: counts at the top, then everything that needs
 //! attention, most urgent first; each row opens the place to act.
 
-use super::commands::{Command, Page};
-use super::records::Records;
+use crate::ui::commands::{Command, Page};
+use crate::ui::records::Records;
 
 pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
     let staff = records.directory.staff.len();

@@ -1,0 +1,143 @@
+//! The access matrix: staff down (as filtered on the Staff page), systems across, the level in
+//! each cell; exceptions marked with an asterisk and privileged access highlighted. Rows are
+//! virtualised. The page's state, commands, drawing and exports.
+
+use crate::ui::commands::{Command, Outcome};
+use crate::ui::pages::Context;
+use crate::ui::records::Records;
+
+const NAME_WIDTH: f32 = 180.0;
+const CELL_WIDTH: f32 = 90.0;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatrixCommand {
+    /// Show the systems from this one on.
+    Columns(usize),
+    Export,
+    ExportAccess,
+}
+
+impl From<MatrixCommand> for Command {
+    fn from(command: MatrixCommand) -> Self {
+        Command::Matrix(command)
+    }
+}
+
+#[derive(Default)]
+pub struct MatrixPage {
+    pub customer_only: bool,
+    pub first_column: usize,
+}
+
+impl MatrixPage {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        records: &Records,
+        rows: &[usize],
+        export_path: &mut String,
+        commands: &mut Vec<Command>,
+    ) {
+        matrix_ui(ui, self, records, rows, export_path, commands);
+    }
+
+    pub fn apply(&mut self, command: MatrixCommand, cx: &mut Context<'_>) -> Outcome {
+        let path = cx.exports.path.trim().to_owned();
+        let (csv, message) = match command {
+            MatrixCommand::Columns(first) => {
+                self.first_column = first;
+                return Outcome::SHOWN;
+            }
+            MatrixCommand::Export => {
+                (cx.office.export_matrix_csv(self.customer_only), format!("Access matrix exported to {path}."))
+            }
+            MatrixCommand::ExportAccess => (cx.office.export_access_csv(), format!("Access list exported to {path}.")),
+        };
+        Outcome::Written(csv.and_then(|csv| cx.exports.write(&path, &csv)).map(|()| Some(message)))
+    }
+}
+
+fn matrix_ui(
+    ui: &mut egui::Ui,
+    page: &mut MatrixPage,
+    records: &Records,
+    rows: &[usize],
+    export_path: &mut String,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut page.customer_only, "Only systems with customer data");
+        ui.weak("* exception (not from a role)   highlighted: privileged");
+    });
+    ui.horizontal(|ui| {
+        let (path, target) = (&mut *export_path, crate::ui::file_dialog::FileTarget::Export);
+        crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/matrix.csv", path, target, commands);
+        if ui.add_enabled(!export_path.trim().is_empty(), egui::Button::new("Export matrix")).clicked() {
+            commands.push(MatrixCommand::Export.into());
+        }
+        if ui.add_enabled(!export_path.trim().is_empty(), egui::Button::new("Export access list")).clicked() {
+            commands.push(MatrixCommand::ExportAccess.into());
+        }
+    });
+    let directory = &records.directory;
+    let all: Vec<_> = directory.systems.iter().filter(|s| !page.customer_only || s.customer_data).collect();
+    // Only the systems that fit are laid out; the rest are a page away (wide offices have 200).
+    let spacing = ui.spacing().item_spacing.x;
+    let fit = (((ui.available_width() - NAME_WIDTH - 2.0 * spacing - 16.0) / (CELL_WIDTH + spacing)) as usize).max(1);
+    let first = page.first_column.min(all.len().saturating_sub(1));
+    let systems = &all[first..(first + fit).min(all.len())];
+    if all.len() > fit {
+        ui.horizontal(|ui| {
+            if ui.add_enabled(first > 0, egui::Button::new("Previous systems")).clicked() {
+                commands.push(MatrixCommand::Columns(first.saturating_sub(fit)).into());
+            }
+            ui.label(format!("Systems {} to {} of {}", first + 1, first + systems.len(), all.len()));
+            if ui.add_enabled(first + fit < all.len(), egui::Button::new("Next systems")).clicked() {
+                commands.push(MatrixCommand::Columns(first + fit).into());
+            }
+        });
+    }
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            left_aligned(ui, NAME_WIDTH, row_height, egui::Label::new(egui::RichText::new("Staff").strong()));
+            for system in systems {
+                ui.add_sized(
+                    [CELL_WIDTH, row_height],
+                    egui::Label::new(egui::RichText::new(&system.name).strong()).truncate(),
+                );
+            }
+        });
+        egui::ScrollArea::vertical().id_salt("matrix-v").show_rows(ui, row_height, rows.len(), |ui, range| {
+            for &index in &rows[range] {
+                let person = &directory.staff[index];
+                ui.horizontal(|ui| {
+                    left_aligned(ui, NAME_WIDTH, row_height, egui::Label::new(&person.full_name).truncate());
+                    for system in systems {
+                        let text = records.matrix.get(&(person.id, system.id)).and_then(|cell| {
+                            directory.level(cell.level_id).map(|(_, level)| {
+                                let mut text = egui::RichText::new(if cell.exception {
+                                    format!("{}*", level.name)
+                                } else {
+                                    level.name.clone()
+                                });
+                                if cell.privileged {
+                                    text = text.color(ui.visuals().warn_fg_color).strong();
+                                }
+                                text
+                            })
+                        });
+                        ui.add_sized([CELL_WIDTH, row_height], egui::Label::new(text.unwrap_or_default()));
+                    }
+                });
+            }
+        });
+    });
+}
+
+fn left_aligned(ui: &mut egui::Ui, width: f32, height: f32, label: egui::Label) {
+    ui.allocate_ui_with_layout(egui::vec2(width, height), egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_min_width(width);
+        ui.add(label);
+    });
+}

@@ -1,0 +1,89 @@
+//! Overview: the state of the vault at a glance, and a button to verify it. The page's state,
+//! command, drawing and the check.
+
+use crate::ui::commands::{Command, Outcome};
+use crate::ui::pages::Context;
+use crate::ui::shell::ShellData;
+use crate::ui::widgets::success_color;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverviewCommand {
+    Verify,
+}
+
+impl From<OverviewCommand> for Command {
+    fn from(command: OverviewCommand) -> Self {
+        Command::Overview(command)
+    }
+}
+
+#[derive(Default)]
+pub struct OverviewPage {
+    /// What the last check found (empty: intact); `None` before the first.
+    pub verify: Option<Vec<String>>,
+}
+
+impl OverviewPage {
+    pub fn ui(&self, ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
+        page_ui(ui, data, &self.verify, commands);
+    }
+
+    pub fn apply(&mut self, command: OverviewCommand, cx: &mut Context<'_>) -> Outcome {
+        match command {
+            OverviewCommand::Verify => Outcome::Written(cx.office.verify().map(|problems| {
+                let message = if problems.is_empty() {
+                    "The vault verified: every page and the audit chain are intact."
+                } else {
+                    "The vault has problems: see Overview."
+                };
+                self.verify = Some(problems);
+                Some(message.into())
+            })),
+        }
+    }
+}
+
+fn page_ui(ui: &mut egui::Ui, data: &ShellData, verify: &Option<Vec<String>>, commands: &mut Vec<Command>) {
+    egui::Grid::new("overview").num_columns(2).spacing([24.0, 6.0]).show(ui, |ui| {
+        ui.label("Office");
+        ui.label(&data.settings.office_name);
+        ui.end_row();
+        ui.label("Operators");
+        ui.label(data.operators.len().to_string());
+        ui.end_row();
+        ui.label("Audit records");
+        ui.label(data.audit.first().map_or(0, |r| r.seq).to_string());
+        ui.end_row();
+        ui.label("Auto-lock");
+        ui.label(format!("after {} minutes without activity", data.settings.auto_lock_minutes));
+        ui.end_row();
+    });
+    ui.add_space(12.0);
+    ui.horizontal(|ui| {
+        if ui.button("Verify the vault").clicked() {
+            commands.push(OverviewCommand::Verify.into());
+        }
+        match verify {
+            Some(problems) if problems.is_empty() => {
+                ui.colored_label(success_color(ui), "Verified: every page and the audit chain are intact.");
+            }
+            Some(problems) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("{} problem(s) found", problems.len()));
+            }
+            None => {}
+        }
+    });
+    if let Some(problems) = verify {
+        for problem in problems {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+    }
+    ui.add_space(16.0);
+    ui.strong("Latest activity");
+    for record in data.audit.iter().take(8) {
+        ui.horizontal(|ui| {
+            ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
+            ui.label(&record.summary);
+        });
+    }
+}

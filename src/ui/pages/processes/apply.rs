@@ -1,0 +1,99 @@
+//! Carrying out the Joiners & leavers commands after the frame: opening a checklist or asking
+//! before an item, and the writes (each returns the message to show).
+
+use super::{ProcessCommand, ProcessesPage};
+use crate::domain::checklist::{ChecklistId, Process};
+use crate::domain::staff::StaffDraft;
+use crate::service::{NewJoiner, ServiceResult};
+use crate::ui::commands::Outcome;
+use crate::ui::pages::Context;
+
+impl ProcessesPage {
+    pub fn apply(&mut self, command: ProcessCommand, cx: &mut Context<'_>) -> Outcome {
+        let forms = &mut self.forms;
+        let message = match command {
+            ProcessCommand::Open(id) => {
+                self.selected = id;
+                self.confirm_item = None;
+                forms.skip_reason.clear();
+                return Outcome::SHOWN;
+            }
+            ProcessCommand::ConfirmItem(item) => {
+                self.confirm_item = item;
+                return Outcome::SHOWN;
+            }
+            ProcessCommand::CompleteItem(item) => cx.office.complete_item(item).map(|()| "Item done.".to_owned()),
+            ProcessCommand::SkipItem(item) => cx.office.skip_item(item, &forms.skip_reason).map(|()| {
+                forms.skip_reason.clear();
+                "Item skipped.".to_owned()
+            }),
+            ProcessCommand::FinishLeaver(staff) => {
+                cx.office.finish_leaver(&cx.records.email(staff).unwrap_or_default()).map(|()| {
+                    self.selected = None;
+                    "Marked as left.".to_owned()
+                })
+            }
+            ProcessCommand::StartJoiner => self.start_joiner(cx),
+            ProcessCommand::AddDevice => {
+                let assign = Some(forms.device_assign.trim()).filter(|a| !a.is_empty());
+                cx.office.add_device(&forms.device_kind, &forms.device_serial, &forms.device_model, assign).map(|_| {
+                    let serial = std::mem::take(&mut forms.device_serial);
+                    forms.device_model.clear();
+                    forms.device_assign.clear();
+                    format!("Device {} registered.", serial.trim())
+                })
+            }
+            ProcessCommand::AddTemplate => {
+                let process = if forms.template_leaver { Process::Leaver } else { Process::Joiner };
+                cx.office.add_template(process, &forms.template_title, forms.template_offset).map(|_| {
+                    forms.template_title.clear();
+                    "Template item added.".to_owned()
+                })
+            }
+            ProcessCommand::RemoveTemplate(id) => {
+                cx.office.remove_template(id).map(|()| "Template item removed.".to_owned())
+            }
+            ProcessCommand::SaveReport(checklist) => self.save_report(checklist, cx),
+        };
+        Outcome::Written(message.map(Some))
+    }
+
+    fn start_joiner(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let forms = &mut self.forms;
+        let directory = &cx.records.directory;
+        let roles: Vec<String> =
+            forms.joiner_roles.iter().filter_map(|r| directory.role(*r)).map(|r| r.name.clone()).collect();
+        let joiner = NewJoiner {
+            draft: StaffDraft {
+                full_name: forms.joiner_name.clone(),
+                email: forms.joiner_email.clone(),
+                team: forms.joiner_team.clone(),
+                manager_email: forms.joiner_manager.clone(),
+                start_date: forms.joiner_start.clone(),
+                ..Default::default()
+            },
+            roles: &roles,
+        };
+        let name = joiner.draft.full_name.trim().to_owned();
+        let (_, checklist) = cx.office.start_joiner(joiner)?;
+        for field in [
+            &mut forms.joiner_name,
+            &mut forms.joiner_email,
+            &mut forms.joiner_team,
+            &mut forms.joiner_manager,
+            &mut forms.joiner_start,
+        ] {
+            field.clear();
+        }
+        forms.joiner_roles.clear();
+        self.selected = Some(checklist);
+        Ok(format!("Joiner checklist started for {name}."))
+    }
+
+    fn save_report(&self, checklist: ChecklistId, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let base = self.forms.report_path.trim().to_owned();
+        cx.exports.write(&format!("{base}.pdf"), &cx.office.checklist_report_pdf(checklist)?)?;
+        cx.exports.write(&format!("{base}.csv"), &cx.office.checklist_report_csv(checklist)?)?;
+        Ok(format!("Report saved as {base}.pdf and {base}.csv."))
+    }
+}

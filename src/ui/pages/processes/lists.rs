@@ -1,0 +1,123 @@
+//! The Joiners & leavers overview: processes in progress and scheduled, each with its progress
+//! and overdue items in red; the form to start a joiner; the items added to every checklist;
+//! the device register.
+
+use super::{ProcessCommand, ProcessForms};
+use crate::domain::checklist::Process;
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, role_checkboxes, text_field};
+
+pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical().id_salt("processes").show(ui, |ui| {
+        let today = records.today;
+        let directory = &records.directory;
+        if records.checklists.iter().all(|c| c.finished_at.is_some()) {
+            ui.weak("No joiner or leaver in progress.");
+        }
+        egui::Grid::new("process-list").num_columns(5).striped(true).spacing([16.0, 6.0]).show(ui, |ui| {
+            for list in &records.checklists {
+                let name = directory.person(list.staff_id).map_or("?", |p| p.full_name.as_str());
+                let (what, when) = match list.process {
+                    Process::Joiner => ("Joiner", format!("starts {}", list.key_date)),
+                    Process::Mover => ("Mover", list.key_date.to_string()),
+                    Process::Leaver if list.key_date > today => {
+                        ("Leaver (scheduled)", format!("last day {}", list.key_date))
+                    }
+                    Process::Leaver => ("Leaver", format!("last day {}", list.key_date)),
+                    Process::Review => ("Access review", format!("signed off {}", list.key_date)),
+                };
+                if ui.link(format!("{what}: {name}")).clicked() {
+                    commands.push(ProcessCommand::Open(Some(list.id)).into());
+                }
+                ui.label(when);
+                ui.add(egui::ProgressBar::new(list.progress()).desired_width(160.0).show_percentage());
+                let overdue = list.open_items().filter(|i| i.due < today).count();
+                if list.finished_at.is_some() {
+                    ui.weak("finished");
+                } else if overdue > 0 {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("{overdue} overdue"));
+                } else {
+                    ui.label(format!("{} open", list.open_items().count()));
+                }
+                ui.end_row();
+            }
+        });
+        ui.add_space(16.0);
+        joiner_form_ui(ui, forms, records, commands);
+        ui.add_space(16.0);
+        templates_ui(ui, forms, records, commands);
+        ui.add_space(16.0);
+        devices_ui(ui, forms, records, commands);
+    });
+}
+
+fn templates_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
+    ui.strong("Items added to every checklist");
+    for template in &records.templates {
+        ui.horizontal(|ui| {
+            ui.label(format!("{}: {} (day {:+})", template.process, template.title, template.offset_days));
+            if ui.small_button("Remove").on_hover_text(format!("Remove the item {}", template.title)).clicked() {
+                commands.push(ProcessCommand::RemoveTemplate(template.id).into());
+            }
+        });
+    }
+    text_field(ui, "New item", &mut forms.template_title);
+    indented(ui, |ui| {
+        ui.checkbox(&mut forms.template_leaver, "For leavers (otherwise joiners)");
+        let label = ui.label("Days after the key date");
+        ui.add(egui::DragValue::new(&mut forms.template_offset).range(-365..=365)).labelled_by(label.id);
+        if ui.add_enabled(!forms.template_title.trim().is_empty(), egui::Button::new("Add item")).clicked() {
+            commands.push(ProcessCommand::AddTemplate.into());
+        }
+    });
+}
+
+fn devices_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
+    ui.strong("Device register");
+    let directory = &records.directory;
+    egui::Grid::new("devices").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        for device in &records.devices {
+            ui.label(format!("{} {}", device.kind, device.model));
+            ui.label(&device.serial);
+            ui.label(
+                device.assigned_to.and_then(|s| directory.person(s)).map_or("unassigned", |p| p.full_name.as_str()),
+            );
+            ui.label(device.returned_on.map_or(String::new(), |d| format!("returned {d}")));
+            ui.end_row();
+        }
+    });
+    text_field(ui, "Device type", &mut forms.device_kind);
+    text_field(ui, "Serial or asset tag", &mut forms.device_serial);
+    text_field(ui, "Make and model", &mut forms.device_model);
+    text_field(ui, "Issued to (email)", &mut forms.device_assign);
+    indented(ui, |ui| {
+        let ready = !forms.device_kind.trim().is_empty() && !forms.device_serial.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Register device")).clicked() {
+            commands.push(ProcessCommand::AddDevice.into());
+        }
+    });
+}
+
+fn joiner_form_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
+    let directory = &records.directory;
+    ui.strong("Start a joiner");
+    text_field(ui, "Joiner's full name", &mut forms.joiner_name);
+    text_field(ui, "Joiner's work email", &mut forms.joiner_email);
+    text_field(ui, "Joiner's team", &mut forms.joiner_team);
+    text_field(ui, "Joiner's manager (email)", &mut forms.joiner_manager);
+    text_field(ui, "First day (YYYY-MM-DD)", &mut forms.joiner_start);
+    indented(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            role_checkboxes(ui, &directory.roles, &mut forms.joiner_roles);
+        });
+    });
+    indented(ui, |ui| {
+        let ready = !forms.joiner_name.trim().is_empty()
+            && !forms.joiner_email.trim().is_empty()
+            && !forms.joiner_start.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Start joiner checklist")).clicked() {
+            commands.push(ProcessCommand::StartJoiner.into());
+        }
+    });
+}

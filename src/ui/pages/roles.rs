@@ -1,0 +1,179 @@
+//! Roles: named bundles of access and their members. Editing a role shows who would gain or
+//! lose what before the change is applied. The page's state, commands, drawing and writes.
+
+use crate::domain::access::{AccessDiff, RoleId};
+use crate::domain::staff::StaffId;
+use crate::domain::system::LevelId;
+use crate::ui::commands::{Command, Outcome};
+use crate::ui::pages::Context;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, text_field};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleCommand {
+    Edit(Option<RoleId>),
+    /// The ticked levels changed: work out who would be affected.
+    Preview,
+    Save,
+    Add,
+}
+
+impl From<RoleCommand> for Command {
+    fn from(command: RoleCommand) -> Self {
+        Command::Roles(command)
+    }
+}
+
+#[derive(Default)]
+pub struct RolesPage {
+    pub editing: Option<RoleId>,
+    pub pending_levels: Vec<LevelId>,
+    /// Who a pending role change would affect.
+    pub preview: Option<Vec<(StaffId, AccessDiff)>>,
+    pub name: String,
+    pub grants: String,
+}
+
+impl RolesPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+        list_ui(ui, self, records, commands);
+    }
+
+    /// After the office was read again: editing a role ends.
+    pub fn reloaded(&mut self) {
+        self.editing = None;
+        self.preview = None;
+    }
+
+    pub fn apply(&mut self, command: RoleCommand, cx: &mut Context<'_>) -> Outcome {
+        let directory = &cx.records.directory;
+        match command {
+            RoleCommand::Edit(role) => {
+                self.editing = role;
+                self.pending_levels =
+                    role.and_then(|r| directory.role(r)).map(|r| r.levels.clone()).unwrap_or_default();
+                self.preview = None;
+            }
+            RoleCommand::Preview => {
+                if let Some(role) = self.editing {
+                    self.preview = Some(directory.role_change_diff(role, &self.pending_levels, cx.records.today));
+                }
+            }
+            RoleCommand::Save => {
+                let Some(role) = self.editing else { return Outcome::Written(Ok(None)) };
+                let saved = cx.office.set_role_levels(role, &self.pending_levels);
+                return Outcome::Written(saved.map(|()| Some("Role changed.".to_owned())));
+            }
+            RoleCommand::Add => {
+                let grants: Vec<String> =
+                    self.grants.split(',').map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()).collect();
+                return Outcome::Written(cx.office.add_role(&self.name, &grants).map(|_| {
+                    self.grants.clear();
+                    Some(format!("Role {} added.", std::mem::take(&mut self.name).trim()))
+                }));
+            }
+        }
+        Outcome::SHOWN
+    }
+}
+
+fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical().id_salt("roles").show(ui, |ui| {
+        let directory = &records.directory;
+        egui::Grid::new("roles-grid").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            ui.strong("Role");
+            ui.strong("Gives");
+            ui.strong("Members");
+            ui.label("");
+            ui.end_row();
+            for role in &directory.roles {
+                ui.label(&role.name);
+                let gives: Vec<String> = role
+                    .levels
+                    .iter()
+                    .filter_map(|l| directory.level(*l))
+                    .map(|(s, l)| {
+                        if l.privileged {
+                            format!("{} ({}, privileged)", s.name, l.name)
+                        } else {
+                            format!("{} ({})", s.name, l.name)
+                        }
+                    })
+                    .collect();
+                ui.add(egui::Label::new(gives.join(", ")).wrap());
+                ui.label(directory.members_of(role.id).count().to_string());
+                if ui.button(format!("Edit {}", role.name)).clicked() {
+                    commands.push(RoleCommand::Edit(Some(role.id)).into());
+                }
+                ui.end_row();
+            }
+        });
+        edit_ui(ui, page, records, commands);
+        ui.add_space(12.0);
+        ui.strong("Add a role");
+        text_field(ui, "Name", &mut page.name);
+        text_field(ui, "Gives (SYSTEM:LEVEL, …)", &mut page.grants);
+        indented(ui, |ui| {
+            if ui.add_enabled(!page.name.trim().is_empty(), egui::Button::new("Add role")).clicked() {
+                commands.push(RoleCommand::Add.into());
+            }
+        });
+    });
+}
+
+fn edit_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands: &mut Vec<Command>) {
+    let directory = &records.directory;
+    let Some(role) = page.editing.and_then(|r| directory.role(r)) else { return };
+    ui.add_space(12.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(format!("What role {} gives", role.name));
+        for system in &directory.systems {
+            ui.horizontal(|ui| {
+                ui.add_sized([180.0, 18.0], egui::Label::new(&system.name).truncate());
+                for level in &system.levels {
+                    let mut ticked = page.pending_levels.contains(&level.id);
+                    let text = format!("{} {}", system.name, level.name);
+                    if ui.checkbox(&mut ticked, &level.name).on_hover_text(&text).changed() {
+                        if ticked {
+                            page.pending_levels.push(level.id);
+                        } else {
+                            page.pending_levels.retain(|l| *l != level.id);
+                        }
+                        commands.push(RoleCommand::Preview.into());
+                    }
+                }
+            });
+        }
+        if let Some(preview) = &page.preview {
+            ui.add_space(6.0);
+            if preview.is_empty() {
+                ui.weak("Nobody's access changes.");
+            } else {
+                ui.label(format!("{} people affected:", preview.len()));
+            }
+            let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
+            for (staff, diff) in preview.iter().take(20) {
+                let name = directory.person(*staff).map_or("?", |p| p.full_name.as_str());
+                let mut line = name.to_owned();
+                if !diff.gained.is_empty() {
+                    line.push_str(&format!(" gains {}", describe(&diff.gained)));
+                }
+                if !diff.lost.is_empty() {
+                    line.push_str(&format!(" loses {}", describe(&diff.lost)));
+                }
+                ui.label(line);
+            }
+            if preview.len() > 20 {
+                ui.weak(format!("… and {} more", preview.len() - 20));
+            }
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Apply role change").clicked() {
+                commands.push(RoleCommand::Save.into());
+            }
+            if ui.button("Cancel editing").clicked() {
+                commands.push(RoleCommand::Edit(None).into());
+            }
+        });
+    });
+}

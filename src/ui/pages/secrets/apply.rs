@@ -1,0 +1,111 @@
+//! Carrying out the Shared secrets commands after the frame: selecting, hiding and generating
+//! values, and what reads or writes a secret (each returns the message to show).
+
+use super::{SecretCommand, SecretsPage};
+use crate::service::{ServiceError, ServiceResult, generate_password};
+use crate::ui::commands::Outcome;
+use crate::ui::pages::Context;
+use crate::ui::shell::CopiedSecret;
+use zeroize::Zeroizing;
+
+impl SecretsPage {
+    pub fn apply(&mut self, command: SecretCommand, cx: &mut Context<'_>, copied: &mut CopiedSecret) -> Outcome {
+        let records = cx.records;
+        let message = match command {
+            SecretCommand::Select(id) => return Outcome::Shown(self.select(id, cx.office, records)),
+            SecretCommand::Hide => {
+                self.hide();
+                return Outcome::SHOWN;
+            }
+            SecretCommand::GenerateRotation | SecretCommand::GenerateNew => {
+                let generated = generate_password(self.generator.length, self.generator.sets);
+                return Outcome::Shown(generated.map(|value| match command {
+                    SecretCommand::GenerateRotation => self.forms.rotate_value = value,
+                    _ => self.forms.secret_value = value,
+                }));
+            }
+            SecretCommand::Reveal(id) => self.reveal(id, cx),
+            SecretCommand::Copy(id) => records
+                .secret_name(id)
+                .and_then(|name| cx.office.reveal_secret(&name, "copied to the clipboard"))
+                .and_then(|value| copied.copy(value.expose(), cx.office.now(), cx.data.policies))
+                .map(Some),
+            SecretCommand::Rotate(id) => self.rotate(id, cx).map(Some),
+            SecretCommand::MarkCompromised(id) => records.secret_name(id).and_then(|name| {
+                cx.office.mark_compromised(&name, &self.forms.compromise_note)?;
+                self.forms.compromise_note.clear();
+                Ok(Some("Marked as possibly compromised: it is due now.".to_owned()))
+            }),
+            SecretCommand::Add => self.add(cx).map(Some),
+            SecretCommand::ShowCode(id) => self.show_code(id, cx),
+            SecretCommand::CopyCode(id) => records
+                .secret_name(id)
+                .and_then(|name| cx.office.secret_totp_code(&name))
+                .and_then(|(code, _)| copied.copy(&code, cx.office.now(), cx.data.policies))
+                .map(Some),
+            SecretCommand::AttachAuthenticator(id) => self.attach_authenticator(id, cx).map(Some),
+        };
+        Outcome::Written(message)
+    }
+
+    fn reveal(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<Option<String>> {
+        let value = cx.office.reveal_secret(&cx.records.secret_name(id)?, "revealed on screen")?;
+        let now = cx.office.now();
+        let until = now.checked_add(jiff::SignedDuration::from_secs(30)).unwrap_or(now);
+        self.revealed = Some((id, value, until));
+        Ok(Some("Shown for 30 seconds.".to_owned()))
+    }
+
+    fn rotate(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let name = cx.records.secret_name(id)?;
+        // Cleared only once accepted: a refused value may already be set in the system.
+        let completed = cx.office.rotate_secret(&name, &self.forms.rotate_value)?;
+        self.forms.rotate_value.clear();
+        Ok(format!("{name} rotated ({completed} leaver item(s) completed)."))
+    }
+
+    fn add(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let forms = &mut self.forms;
+        let system = Some(forms.secret_system.trim()).filter(|s| !s.is_empty());
+        let interval = match forms.secret_interval.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<i64>().map_err(|_| ServiceError::Invalid("the interval is a number of days".into()))?,
+            ),
+        };
+        cx.office.add_secret(
+            &forms.secret_name,
+            system,
+            None,
+            &forms.secret_username,
+            &forms.secret_value,
+            interval,
+            None,
+            &[],
+        )?;
+        forms.secret_value.clear();
+        Ok(format!("{} added.", std::mem::take(&mut forms.secret_name).trim()))
+    }
+
+    /// The account's current code, on screen until it expires (not as a notice).
+    fn show_code(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<Option<String>> {
+        let (code, seconds) = cx.office.secret_totp_code(&cx.records.secret_name(id)?)?;
+        let now = cx.office.now();
+        let until = now.checked_add(jiff::SignedDuration::from_secs(seconds as i64));
+        self.authenticator.code = Some((id, code, until.unwrap_or(now)));
+        Ok(None)
+    }
+
+    fn attach_authenticator(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let view = &mut self.authenticator;
+        let uri = if view.uri.expose().trim().is_empty() {
+            crate::service::read_qr_image(std::path::Path::new(view.image.trim()))?
+        } else {
+            Zeroizing::new(view.uri.expose().trim().to_owned())
+        };
+        cx.office.set_secret_totp(&cx.records.secret_name(id)?, &uri)?;
+        view.uri.clear();
+        view.image.clear();
+        Ok("Authenticator attached.".to_owned())
+    }
+}

@@ -1,0 +1,136 @@
+//! Shared secrets: which are due and why, who could know each, reveal for 30 seconds, copy
+//! (the clipboard is cleared after the policy's time if it still holds the secret), rotate with
+//! a generated or typed value, mark as possibly compromised, add new ones, and a shared
+//! account's authenticator. This module holds the page's state and commands; `view` draws it,
+//! `apply` carries it out.
+
+mod apply;
+mod view;
+
+use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
+use crate::domain::secret::SecretString;
+use crate::service::{Office, ServiceResult};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretCommand {
+    Select(Option<i64>),
+    Reveal(i64),
+    Hide,
+    Copy(i64),
+    GenerateRotation,
+    GenerateNew,
+    Rotate(i64),
+    MarkCompromised(i64),
+    Add,
+    ShowCode(i64),
+    CopyCode(i64),
+    AttachAuthenticator(i64),
+}
+
+impl From<SecretCommand> for Command {
+    fn from(command: SecretCommand) -> Self {
+        Command::Secrets(command)
+    }
+}
+
+/// Text typed on the Shared secrets page.
+#[derive(Debug, Default)]
+pub struct SecretForms {
+    pub secret_name: String,
+    pub secret_system: String,
+    pub secret_username: String,
+    pub secret_value: SecretString,
+    pub secret_interval: String,
+    pub rotate_value: SecretString,
+    pub compromise_note: String,
+}
+
+/// Length and character sets for generated values.
+#[derive(Debug)]
+pub struct Generator {
+    pub sets: CharSets,
+    pub length: usize,
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Self { sets: CharSets::default(), length: DEFAULT_LENGTH }
+    }
+}
+
+/// A shared account's authenticator, on its secret's page.
+#[derive(Default)]
+pub struct SecretAuthenticator {
+    /// The injected clock's time at the last tick (for countdowns).
+    pub now: Option<jiff::Timestamp>,
+    pub with_totp: HashSet<i64>,
+    /// A code on screen: secret id, code, valid until.
+    pub code: Option<(i64, String, jiff::Timestamp)>,
+    /// The account's `otpauth://` link or key, as typed or pasted.
+    pub uri: SecretString,
+    pub image: String,
+}
+
+#[derive(Default)]
+pub struct SecretsPage {
+    pub selected: Option<i64>,
+    /// Who could know the selected secret: name, email, why.
+    pub holders: Vec<(String, String, String)>,
+    /// A secret shown on screen, until when.
+    pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
+    pub forms: SecretForms,
+    pub generator: Generator,
+    pub authenticator: SecretAuthenticator,
+}
+
+impl SecretsPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+        view::ui(ui, self, records, commands);
+    }
+
+    /// Show one secret (or none) and read who could know it.
+    pub fn select(&mut self, id: Option<i64>, office: &Office, records: &Records) -> ServiceResult<()> {
+        self.selected = id;
+        self.revealed = None;
+        // What was typed for one secret must not be applied to the next.
+        self.forms.rotate_value.clear();
+        self.forms.compromise_note.clear();
+        self.authenticator.uri.clear();
+        self.authenticator.image.clear();
+        self.authenticator.code = None;
+        let name = id.and_then(|id| records.secret(id)).map(|s| s.secret.name.clone());
+        self.holders = match name {
+            Some(name) => office.secret_holders(&name)?,
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+
+    /// After the office was read again: who could know the selected secret now.
+    pub fn reload(&mut self, office: &Office, records: &Records) -> ServiceResult<()> {
+        self.holders = match self.selected.and_then(|id| records.secret(id)) {
+            Some(status) => office.secret_holders(&status.secret.name)?,
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+
+    /// Every frame: hide a revealed secret and drop a shown code once their time is up.
+    pub fn tick(&mut self, now: jiff::Timestamp) {
+        let authenticator = &mut self.authenticator;
+        authenticator.now = Some(now);
+        if authenticator.code.as_ref().is_some_and(|(_, _, until)| now >= *until) {
+            authenticator.code = None;
+        }
+        if self.revealed.as_ref().is_some_and(|(_, _, until)| now >= *until) {
+            self.revealed = None;
+        }
+    }
+
+    pub fn hide(&mut self) {
+        self.revealed = None;
+    }
+}

@@ -1,0 +1,159 @@
+//! Carrying out the Staff page's commands after the frame: what only changes the page, and
+//! the writes (each returns the message to show).
+
+use super::{StaffCommand, StaffPage};
+use crate::domain::staff::{StaffDraft, StaffId};
+use crate::service::{Office, ServiceError, ServiceResult};
+use crate::ui::commands::{Outcome, Target};
+use crate::ui::pages::Context;
+use crate::ui::totp::QrCode;
+
+impl StaffPage {
+    pub fn apply(&mut self, command: StaffCommand, cx: &mut Context<'_>) -> Outcome {
+        let records = cx.records;
+        match command {
+            StaffCommand::Refilter => self.refilter(records),
+            StaffCommand::Sort(key) => {
+                self.filter.descending = self.filter.sort == key && !self.filter.descending;
+                self.filter.sort = key;
+                self.refilter(records);
+            }
+            StaffCommand::Select(id) => self.select(id, records, &cx.data.audit),
+            StaffCommand::ToggleAdd => self.forms.show_add_staff = !self.forms.show_add_staff,
+            StaffCommand::Edit(id) => {
+                let directory = &records.directory;
+                self.forms.editing = id.and_then(|id| directory.person(id)).map(|person| {
+                    let manager = person.manager_id.and_then(|m| directory.person(m)).map(|m| m.email.as_str());
+                    person.to_draft(manager)
+                });
+            }
+            StaffCommand::CancelImport => self.import_plan = None,
+            StaffCommand::CloseEnrolment => self.authenticator.enrolment = None,
+            StaffCommand::PreviewImport => return Outcome::Shown(self.preview_import(cx.office)),
+            StaffCommand::Add => return Outcome::Written(self.add(cx.office).map(Some)),
+            StaffCommand::Save(id) => return Outcome::Written(self.save(id, cx.office)),
+            StaffCommand::ApplyRoles(id) => {
+                let diff = cx.office.set_roles(id, &self.forms.pending_roles);
+                return Outcome::Written(diff.map(|diff| {
+                    Some(format!("Roles changed: {} access gained, {} removed.", diff.gained.len(), diff.lost.len()))
+                }));
+            }
+            StaffCommand::Grant(id) => return Outcome::Written(self.grant(id, cx).map(Some)),
+            StaffCommand::Revoke(id, system) => {
+                let system = records.directory.system(system).map(|s| s.name.clone()).unwrap_or_default();
+                let revoked = cx.office.revoke(&records.email(id).unwrap_or_default(), &system);
+                return Outcome::Written(revoked.map(|()| Some(format!("Direct access to {system} revoked."))));
+            }
+            StaffCommand::ConfirmImport => {
+                let Some(plan) = self.import_plan.take() else { return Outcome::Written(Ok(None)) };
+                let count = cx.office.apply_import(&plan, self.forms.import_path.trim());
+                return Outcome::Written(count.map(|count| Some(format!("{count} staff member(s) imported."))));
+            }
+            StaffCommand::Export => {
+                let path = cx.exports.path.trim().to_owned();
+                let written = cx.office.export_staff_csv().and_then(|csv| cx.exports.write(&path, &csv));
+                return Outcome::Written(written.map(|()| Some(format!("Staff exported to {path}."))));
+            }
+            StaffCommand::StartLeaver(id) => {
+                let started =
+                    cx.office.start_leaver(&records.email(id).unwrap_or_default(), &self.forms.leaver_last_day);
+                return Outcome::WrittenThenOpen(started.map(|checklist| {
+                    self.selected = None;
+                    ("Leaver checklist started.".to_owned(), Target::Checklist(checklist))
+                }));
+            }
+            StaffCommand::Purge(id) => {
+                let purged = cx.office.purge_person(id);
+                return Outcome::Written(purged.map(|()| Some(format!("Personal details of staff #{id} purged."))));
+            }
+            StaffCommand::EnrolAuthenticator(id) => return Outcome::Written(self.enrol(id, cx).map(Some)),
+            StaffCommand::ConfirmAuthenticator(id) => return Outcome::Written(self.check_code(id, true, cx)),
+            StaffCommand::VerifyIdentity(id) => return Outcome::Written(self.check_code(id, false, cx)),
+        }
+        Outcome::SHOWN
+    }
+
+    fn preview_import(&mut self, office: &Office) -> ServiceResult<()> {
+        let path = std::path::PathBuf::from(self.forms.import_path.trim());
+        let result = std::fs::read(&path)
+            .map_err(|e| ServiceError::Invalid(format!("cannot read {}: {e}", path.display())))
+            .and_then(|bytes| office.preview_import(&bytes));
+        result.map(|plan| self.import_plan = Some(plan))
+    }
+
+    fn add(&mut self, office: &mut Office) -> ServiceResult<String> {
+        let forms = &mut self.forms;
+        let draft = StaffDraft {
+            full_name: forms.new_name.clone(),
+            email: forms.new_email.clone(),
+            job_title: forms.new_title.clone(),
+            team: forms.new_team.clone(),
+            manager_email: forms.new_manager.clone(),
+            start_date: forms.new_start.clone(),
+            ..Default::default()
+        };
+        office.add_staff(&draft)?;
+        forms.show_add_staff = false;
+        for field in [
+            &mut forms.new_name,
+            &mut forms.new_email,
+            &mut forms.new_title,
+            &mut forms.new_team,
+            &mut forms.new_manager,
+            &mut forms.new_start,
+        ] {
+            field.clear();
+        }
+        Ok(format!("{} added.", draft.full_name.trim()))
+    }
+
+    fn save(&mut self, id: StaffId, office: &mut Office) -> ServiceResult<Option<String>> {
+        let Some(draft) = self.forms.editing.clone() else { return Ok(None) };
+        office.edit_staff(id, &draft)?;
+        self.forms.editing = None;
+        Ok(Some(format!("{} saved.", draft.full_name.trim())))
+    }
+
+    fn grant(&mut self, id: StaffId, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let (directory, forms) = (&cx.records.directory, &mut self.forms);
+        let system = forms.grant_system.and_then(|s| directory.system(s)).map(|s| s.name.clone()).unwrap_or_default();
+        let until = Some(forms.grant_until.trim()).filter(|u| !u.is_empty());
+        let email = cx.records.email(id).unwrap_or_default();
+        cx.office.grant(&email, &system, &forms.grant_level, &forms.grant_reason, until)?;
+        forms.grant_reason.clear();
+        forms.grant_until.clear();
+        Ok(format!("Direct access to {system} granted."))
+    }
+
+    fn enrol(&mut self, id: StaffId, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let (uri, _png) = cx.office.enrol_authenticator(&email_of(cx, id)?)?;
+        let qr = QrCode::for_uri(&uri).ok_or_else(|| ServiceError::Invalid("cannot draw the QR code".into()))?;
+        let view = &mut self.authenticator;
+        view.enrolment = Some((id, qr));
+        view.code.clear();
+        view.identity = None;
+        Ok("Enrolment started: confirm it with their first code.".to_owned())
+    }
+
+    /// Check a code from the person's authenticator: `confirming` their enrolment, or a caller
+    /// who claims to be them. The answer is shown beside the field, not as a notice too.
+    fn check_code(&mut self, id: StaffId, confirming: bool, cx: &mut Context<'_>) -> ServiceResult<Option<String>> {
+        let view = &mut self.authenticator;
+        let code = std::mem::take(&mut view.code);
+        let result = cx.office.verify_staff_code(&email_of(cx, id)?, &code);
+        if result.is_ok() && confirming {
+            view.enrolment = None;
+        }
+        let text = match (&result, confirming) {
+            (Ok(()), true) => "Authenticator confirmed.".to_owned(),
+            (Ok(()), false) => "The code is right: the caller has this person's phone.".to_owned(),
+            (Err(error), _) => format!("Not verified: {error}"),
+        };
+        view.identity = Some((id, result.is_ok(), text));
+        Ok(None)
+    }
+}
+
+fn email_of(cx: &Context<'_>, id: StaffId) -> ServiceResult<String> {
+    cx.records.email(id).ok_or_else(|| ServiceError::Invalid("no such person".into()))
+}

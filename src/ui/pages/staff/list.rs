@@ -1,0 +1,211 @@
+//! The staff list: search and filters, import and export, and the table (virtualised: only
+//! visible rows are laid out).
+
+use super::{StaffCommand, StaffPage};
+use crate::domain::staff::StaffStatus;
+use crate::domain::staff_query::SortKey;
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::widgets::{indented, text_field};
+use egui_extras::{Column, TableBuilder};
+
+pub fn ui(
+    ui: &mut egui::Ui,
+    page: &mut StaffPage,
+    records: &Records,
+    export_path: &mut String,
+    commands: &mut Vec<Command>,
+) {
+    toolbar_ui(ui, page, records, export_path, commands);
+    if page.forms.show_add_staff {
+        add_staff_ui(ui, page, commands);
+    }
+    if page.import_plan.is_some() {
+        import_preview_ui(ui, page, commands);
+    }
+    ui.add_space(6.0);
+    table_ui(ui, page, records, commands);
+}
+
+fn toolbar_ui(
+    ui: &mut egui::Ui,
+    page: &mut StaffPage,
+    records: &Records,
+    export_path: &mut String,
+    commands: &mut Vec<Command>,
+) {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let label = ui.label("Search");
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut page.filter.text)
+                .hint_text("name, email, team or system")
+                .desired_width(260.0),
+        );
+        changed |= search.labelled_by(label.id).changed();
+        let status_text = page.filter.status.map_or("Any status", |s| s.as_str());
+        egui::ComboBox::from_label("Status").selected_text(status_text).show_ui(ui, |ui| {
+            changed |= ui.selectable_value(&mut page.filter.status, None, "Any status").changed();
+            for status in StaffStatus::ALL {
+                changed |= ui.selectable_value(&mut page.filter.status, Some(status), status.as_str()).changed();
+            }
+        });
+        let team_text = page.filter.team.clone().unwrap_or_else(|| "Any team".into());
+        egui::ComboBox::from_label("Team").selected_text(team_text).show_ui(ui, |ui| {
+            changed |= ui.selectable_value(&mut page.filter.team, None, "Any team").changed();
+            for team in &records.teams {
+                changed |= ui.selectable_value(&mut page.filter.team, Some(team.clone()), team).changed();
+            }
+        });
+        changed |= ui.checkbox(&mut page.filter.privileged_only, "Privileged access").changed();
+        changed |= ui.checkbox(&mut page.filter.customer_data_only, "Customer data").changed();
+    });
+    ui.horizontal(|ui| {
+        ui.weak(format!("{} of {} staff", page.rows.len(), records.directory.staff.len()));
+        if ui.button("Add staff member").clicked() {
+            commands.push(StaffCommand::ToggleAdd.into());
+        }
+        let (path, target) = (&mut page.forms.import_path, crate::ui::file_dialog::FileTarget::ImportStaff);
+        crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/staff.csv", path, target, commands);
+        if ui.add_enabled(!page.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
+            commands.push(StaffCommand::PreviewImport.into());
+        }
+    });
+    ui.horizontal(|ui| {
+        let (path, target) = (&mut *export_path, crate::ui::file_dialog::FileTarget::Export);
+        crate::ui::file_dialog::path_field(ui, "Export to", "/path/to/staff-export.csv", path, target, commands);
+        let export = ui.add_enabled(!export_path.trim().is_empty(), egui::Button::new("Export staff"));
+        if export.on_disabled_hover_text("Choose where to write the export first.").clicked() {
+            commands.push(StaffCommand::Export.into());
+        }
+    });
+    if changed {
+        commands.push(StaffCommand::Refilter.into());
+    }
+}
+
+fn add_staff_ui(ui: &mut egui::Ui, page: &mut StaffPage, commands: &mut Vec<Command>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong("New staff member");
+        ui.weak(
+            "Only what the job needs: no home address, birth date or ID numbers. Less personal data is less to lose.",
+        );
+        let forms = &mut page.forms;
+        text_field(ui, "Full name", &mut forms.new_name);
+        text_field(ui, "Work email", &mut forms.new_email);
+        text_field(ui, "Job title", &mut forms.new_title);
+        text_field(ui, "Team", &mut forms.new_team);
+        text_field(ui, "Manager's email", &mut forms.new_manager);
+        text_field(ui, "Start date (YYYY-MM-DD)", &mut forms.new_start);
+        indented(ui, |ui| {
+            let ready = !forms.new_name.trim().is_empty() && !forms.new_email.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Add")).clicked() {
+                commands.push(StaffCommand::Add.into());
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(StaffCommand::ToggleAdd.into());
+            }
+        });
+    });
+}
+
+fn import_preview_ui(ui: &mut egui::Ui, page: &StaffPage, commands: &mut Vec<Command>) {
+    let Some(plan) = &page.import_plan else {
+        return;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(format!("Import check: {} valid row(s), {} invalid", plan.valid.len(), plan.problems.len()));
+        for warning in &plan.warnings {
+            ui.weak(warning);
+        }
+        egui::ScrollArea::vertical().id_salt("import-problems").max_height(140.0).show(ui, |ui| {
+            for problem in &plan.problems {
+                ui.colored_label(ui.visuals().error_fg_color, format!("line {}: {}", problem.line, problem.reason));
+            }
+        });
+        ui.label("Nothing has been written yet.");
+        ui.horizontal(|ui| {
+            let text = format!("Import {} valid row(s)", plan.valid.len());
+            if ui.add_enabled(!plan.valid.is_empty(), egui::Button::new(text)).clicked() {
+                commands.push(StaffCommand::ConfirmImport.into());
+            }
+            if ui.button("Cancel import").clicked() {
+                commands.push(StaffCommand::CancelImport.into());
+            }
+        });
+    });
+}
+
+fn sort_header(ui: &mut egui::Ui, page: &StaffPage, key: SortKey, title: &str, commands: &mut Vec<Command>) {
+    let arrow = match (page.filter.sort == key, page.filter.descending) {
+        (true, false) => " ^",
+        (true, true) => " v",
+        _ => "",
+    };
+    if ui
+        .add(egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false))
+        .on_hover_text(format!("Sort by {title}"))
+        .clicked()
+    {
+        commands.push(StaffCommand::Sort(key).into());
+    }
+}
+
+fn table_ui(ui: &mut egui::Ui, page: &StaffPage, records: &Records, commands: &mut Vec<Command>) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    TableBuilder::new(ui)
+        .id_salt("staff-table")
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(200.0).at_least(120.0).clip(true))
+        .column(Column::initial(250.0).at_least(120.0).clip(true))
+        .column(Column::initial(140.0).clip(true))
+        .column(Column::initial(80.0))
+        .column(Column::initial(95.0))
+        .column(Column::remainder())
+        .header(row_height, |mut header| {
+            for (key, title) in [
+                (SortKey::Name, "Name"),
+                (SortKey::Email, "Email"),
+                (SortKey::Team, "Team"),
+                (SortKey::Status, "Status"),
+                (SortKey::Start, "Start"),
+            ] {
+                header.col(|ui| sort_header(ui, page, key, title, commands));
+            }
+            header.col(|ui| {
+                ui.strong("Access");
+            });
+        })
+        .body(|body| {
+            body.rows(row_height, page.rows.len(), |mut row| {
+                let index = page.rows[row.index()];
+                let person = &records.directory.staff[index];
+                row.col(|ui| {
+                    if ui.link(&person.full_name).clicked() {
+                        commands.push(StaffCommand::Select(Some(person.id)).into());
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(&person.email);
+                });
+                row.col(|ui| {
+                    ui.label(&person.team);
+                });
+                row.col(|ui| {
+                    ui.label(person.status.as_str());
+                });
+                row.col(|ui| {
+                    ui.label(person.start_date.map(|d| d.to_string()).unwrap_or_default());
+                });
+                row.col(|ui| {
+                    if records.index.has_privileged(index) {
+                        ui.colored_label(ui.visuals().warn_fg_color, "privileged");
+                    }
+                    if records.index.has_customer_data(index) {
+                        ui.weak("customer data");
+                    }
+                });
+            });
+        });
+}

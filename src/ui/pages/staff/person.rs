@@ -1,0 +1,318 @@
+//! One person's page: their details (and editing them), leaving, their authenticator, roles
+//! with the change previewed, access and why, direct grants, accounts and history.
+
+use super::{StaffAuthenticator, StaffCommand, StaffForms, StaffPage};
+use crate::domain::access::{Directory, Source};
+use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
+use crate::ui::commands::Command;
+use crate::ui::records::Records;
+use crate::ui::totp::qr_ui;
+use crate::ui::widgets::{field_label, indented, role_checkboxes, success_color, text_field};
+
+pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffId, commands: &mut Vec<Command>) {
+    if ui.button("Back to all staff").clicked() {
+        commands.push(StaffCommand::Select(None).into());
+    }
+    let StaffPage { forms, history, authenticator, .. } = page;
+    let (directory, today) = (&records.directory, records.today);
+    let Some(person) = directory.person(id) else {
+        ui.label("This staff member no longer exists.");
+        return;
+    };
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(&person.full_name);
+        if let Some(draft) = &mut forms.editing {
+            edit_ui(ui, draft, id, commands);
+        } else {
+            egui::Grid::new("staff-fields").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
+                let manager = person
+                    .manager_id
+                    .and_then(|m| directory.person(m))
+                    .map(|m| format!("{} <{}>", m.full_name, m.email));
+                for (label, value) in [
+                    ("Email", person.email.clone()),
+                    ("Job title", person.job_title.clone()),
+                    ("Team", person.team.clone()),
+                    ("Manager", manager.unwrap_or_default()),
+                    ("Start date", person.start_date.map(|d| d.to_string()).unwrap_or_default()),
+                    ("End date", person.end_date.map(|d| d.to_string()).unwrap_or_default()),
+                    ("Status", person.status.to_string()),
+                    ("Notes", person.notes.clone()),
+                ] {
+                    ui.label(label);
+                    ui.label(value);
+                    ui.end_row();
+                }
+            });
+
+            ui.horizontal(|ui| {
+                if ui.button("Edit details").clicked() {
+                    commands.push(StaffCommand::Edit(Some(id)).into());
+                }
+                if person.status == StaffStatus::Left
+                    && !person.email.ends_with("@purged.invalid")
+                    && ui
+                        .button("Purge personal details")
+                        .on_hover_text("Replaces name, email, title and notes with a tombstone; the audit trail stays")
+                        .clicked()
+                {
+                    commands.push(StaffCommand::Purge(id).into());
+                }
+                if person.status != StaffStatus::Left && person.status != StaffStatus::Leaving {
+                    let label = ui.label("Last day");
+                    ui.add(egui::TextEdit::singleline(&mut forms.leaver_last_day).desired_width(100.0))
+                        .labelled_by(label.id);
+                    if ui.button("Start leaving").clicked() {
+                        commands.push(StaffCommand::StartLeaver(id).into());
+                    }
+                }
+            });
+        }
+        ui.add_space(12.0);
+        // Near the top: a caller claiming to be this person is checked here first.
+        authenticator_ui(ui, authenticator, id, &person.full_name, commands);
+        ui.add_space(12.0);
+        ui.strong("Roles");
+        ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
+        let current = directory.roles_of(id);
+        ui.horizontal_wrapped(|ui| {
+            role_checkboxes(ui, &directory.roles, &mut forms.pending_roles);
+        });
+        let mut pending = forms.pending_roles.clone();
+        pending.sort_unstable();
+        let mut now = current.to_vec();
+        now.sort_unstable();
+        if pending != now {
+            let diff = directory.mover_diff(id, &pending, today);
+            let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
+            if !diff.gained.is_empty() {
+                ui.colored_label(success_color(ui), format!("Gains: {}", describe(&diff.gained)));
+            }
+            if !diff.lost.is_empty() {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("Loses: {}", describe(&diff.lost)));
+            }
+            if diff.is_empty() {
+                ui.weak("No change in access.");
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Apply role change").clicked() {
+                    commands.push(StaffCommand::ApplyRoles(id).into());
+                }
+                if ui.button("Undo").clicked() {
+                    commands.push(StaffCommand::Select(Some(id)).into());
+                }
+            });
+        }
+
+        ui.add_space(12.0);
+        ui.strong("Access, and why");
+        let mut access = directory.access_of(id, today);
+        access.sort_by_key(|a| (directory.system(a.system_id).map(|s| s.name.to_lowercase()), a.source));
+        egui::Grid::new("staff-access").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            for a in &access {
+                let Some((system, level)) = directory.level(a.level_id) else {
+                    continue;
+                };
+                ui.label(&system.name);
+                if level.privileged {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("{} (privileged)", level.name));
+                } else {
+                    ui.label(&level.name);
+                }
+                ui.label(directory.describe_source(a.source));
+                if matches!(a.source, Source::Exception { .. }) {
+                    if ui.small_button(format!("Revoke {}", system.name)).clicked() {
+                        commands.push(StaffCommand::Revoke(id, system.id).into());
+                    }
+                } else {
+                    ui.label("");
+                }
+                ui.end_row();
+            }
+        });
+        grant_form_ui(ui, directory, forms, id, commands);
+
+        ui.add_space(12.0);
+        accounts_ui(ui, directory, id);
+
+        ui.add_space(12.0);
+        ui.strong("History");
+        for record in history.iter() {
+            ui.horizontal(|ui| {
+                ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
+                ui.label(format!("{} — {}", record.summary, record.operator));
+            });
+        }
+    });
+}
+
+fn edit_ui(ui: &mut egui::Ui, draft: &mut StaffDraft, id: StaffId, commands: &mut Vec<Command>) {
+    text_field(ui, "Full name", &mut draft.full_name);
+    text_field(ui, "Work email", &mut draft.email);
+    text_field(ui, "Job title", &mut draft.job_title);
+    text_field(ui, "Team", &mut draft.team);
+    text_field(ui, "Manager's email", &mut draft.manager_email);
+    text_field(ui, "Start date (YYYY-MM-DD)", &mut draft.start_date);
+    text_field(ui, "End date (YYYY-MM-DD)", &mut draft.end_date);
+    ui.horizontal(|ui| {
+        // Not editable: the status is what the joiner and leaver checklists make it.
+        field_label(ui, "Status");
+        ui.label(draft.status.as_str());
+        ui.weak("(follows the joiner and leaver checklists)");
+    });
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Notes");
+        ui.add(egui::TextEdit::multiline(&mut draft.notes).desired_rows(2).desired_width(300.0)).labelled_by(label.id);
+    });
+    indented(ui, |ui| {
+        if ui.button("Save changes").clicked() {
+            commands.push(StaffCommand::Save(id).into());
+        }
+        if ui.button("Cancel editing").clicked() {
+            commands.push(StaffCommand::Edit(None).into());
+        }
+    });
+}
+
+fn grant_form_ui(
+    ui: &mut egui::Ui,
+    directory: &Directory,
+    forms: &mut StaffForms,
+    id: StaffId,
+    commands: &mut Vec<Command>,
+) {
+    ui.add_space(6.0);
+    ui.label("Give direct access (an exception, with a reason):");
+    ui.horizontal(|ui| {
+        let system_name =
+            forms.grant_system.and_then(|s| directory.system(s)).map_or("Choose a system", |s| s.name.as_str());
+        egui::ComboBox::from_label("System").selected_text(system_name).show_ui(ui, |ui| {
+            for system in &directory.systems {
+                ui.selectable_value(&mut forms.grant_system, Some(system.id), &system.name);
+            }
+        });
+        if let Some(system) = forms.grant_system.and_then(|s| directory.system(s)) {
+            egui::ComboBox::from_label("Level").selected_text(forms.grant_level.clone()).show_ui(ui, |ui| {
+                for level in &system.levels {
+                    ui.selectable_value(&mut forms.grant_level, level.name.clone(), &level.name);
+                }
+            });
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Reason");
+        ui.add(
+            egui::TextEdit::singleline(&mut forms.grant_reason)
+                .hint_text("why this person needs it")
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        let until = ui.label("Last day (optional)");
+        ui.add(egui::TextEdit::singleline(&mut forms.grant_until).hint_text("YYYY-MM-DD").desired_width(100.0))
+            .labelled_by(until.id);
+        let ready =
+            forms.grant_system.is_some() && !forms.grant_level.is_empty() && !forms.grant_reason.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Grant")).clicked() {
+            commands.push(StaffCommand::Grant(id).into());
+        }
+    });
+}
+
+/// Accounts with their MFA state; gaps on systems that support MFA stand out.
+fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, id: StaffId) {
+    let accounts: Vec<_> = directory.accounts_of(id).filter(|a| a.disabled_on.is_none()).collect();
+    let supported = |a: &crate::domain::access::Account| directory.system(a.system_id).is_some_and(|s| s.mfa_supported);
+    let gaps = accounts.iter().filter(|a| supported(a) && !a.mfa_enrolled).count();
+    let coverable = accounts.iter().filter(|a| supported(a)).count();
+    ui.horizontal(|ui| {
+        ui.strong("Accounts");
+        if gaps > 0 {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("MFA missing on {gaps} of {coverable} that support it"),
+            );
+        } else if coverable > 0 {
+            ui.weak(format!("MFA on all {coverable} that support it"));
+        }
+    });
+    egui::Grid::new("staff-accounts").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        for account in &accounts {
+            ui.label(directory.system(account.system_id).map_or("?", |s| s.name.as_str()));
+            ui.label(&account.username);
+            match (account.mfa_enrolled, supported(account)) {
+                (true, _) => ui.label(match account.mfa_enrolled_on {
+                    Some(date) => format!("MFA since {date}"),
+                    None => "MFA on".to_owned(),
+                }),
+                (false, true) => ui.colored_label(ui.visuals().warn_fg_color, "No MFA (supported)"),
+                (false, false) => ui.weak("MFA not supported"),
+            };
+            ui.end_row();
+        }
+    });
+}
+
+/// A staff member's authenticator on their page: enrol (large QR), confirm, verify a caller.
+fn authenticator_ui(
+    ui: &mut egui::Ui,
+    view: &mut StaffAuthenticator,
+    staff: StaffId,
+    name: &str,
+    commands: &mut Vec<Command>,
+) {
+    ui.strong("Authenticator (identity checks)");
+    if let Some((_, qr)) = view.enrolment.as_ref().filter(|(id, _)| *id == staff) {
+        // A dialog over the page, so the code is large and in view wherever the page was scrolled.
+        let code = &mut view.code;
+        egui::Modal::new(egui::Id::unique("staff-enrolment")).show(ui.ctx(), |ui| {
+            ui.heading(format!("Enrol {name}'s authenticator"));
+            ui.label(format!("Ask {name} to scan this with their authenticator app, then type the code it shows."));
+            ui.add_space(8.0);
+            qr_ui(ui, qr, 6.0, &format!("QR code for {name} to scan"));
+            ui.add_space(8.0);
+            let field = text_field(ui, "Their code", code);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            indented(ui, |ui| {
+                let ready = !code.trim().is_empty();
+                if ui.add_enabled(ready, egui::Button::new("Confirm enrolment")).clicked() || (entered && ready) {
+                    commands.push(StaffCommand::ConfirmAuthenticator(staff).into());
+                }
+                if ui.button("Close").clicked() {
+                    commands.push(StaffCommand::CloseEnrolment.into());
+                }
+            });
+        });
+        return;
+    }
+    let enrolment = view.enrolments.get(&staff);
+    match enrolment {
+        Some(Some(date)) => {
+            ui.label(format!("Enrolled on {date}."));
+        }
+        Some(None) => {
+            ui.colored_label(ui.visuals().warn_fg_color, "Enrolment started but never confirmed with a code.");
+        }
+        None => {
+            ui.weak("No authenticator enrolled.");
+        }
+    }
+    indented(ui, |ui| {
+        let label = if enrolment.is_some() { "Re-enrol (new phone)" } else { "Enrol authenticator" };
+        if ui.button(label).clicked() {
+            commands.push(StaffCommand::EnrolAuthenticator(staff).into());
+        }
+    });
+    if matches!(enrolment, Some(Some(_))) {
+        ui.label("Someone calling as this person? Ask for the code their app shows now.");
+        text_field(ui, "Caller's code", &mut view.code);
+        indented(ui, |ui| {
+            if ui.add_enabled(!view.code.trim().is_empty(), egui::Button::new("Verify identity")).clicked() {
+                commands.push(StaffCommand::VerifyIdentity(staff).into());
+            }
+        });
+    }
+    if let Some((_, passed, text)) = view.identity.as_ref().filter(|(id, _, _)| *id == staff) {
+        let color = if *passed { success_color(ui) } else { ui.visuals().error_fg_color };
+        ui.colored_label(color, text);
+    }
+}

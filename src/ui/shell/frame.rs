@@ -1,0 +1,74 @@
+//! Drawing the shell: the status line with the lock button, the side navigation, the dialog
+//! that asks before an export replaces a file, and the current page in the middle.
+
+use super::Shell;
+use crate::ui::commands::{Command, Page};
+use crate::ui::pages::{audit, dashboard};
+
+impl Shell {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        commands: &mut Vec<Command>,
+        notice: &dyn Fn(&mut egui::Ui, &mut Vec<Command>),
+    ) {
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(format!("Signed in as {}", self.office.operator()));
+                ui.separator();
+                ui.weak(format!("Vault: {}", self.office.vault_path().display()));
+                if self.office.is_read_only() {
+                    ui.separator();
+                    ui.colored_label(ui.visuals().warn_fg_color, "Read-only medium: nothing can be changed")
+                        .on_hover_text("Copy the vault's folder to a writable place to work on it.");
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
+                        commands.push(Command::Lock);
+                    }
+                    if ui.button("Help").on_hover_text("Keyboard shortcuts and version (F1)").clicked() {
+                        commands.push(Command::ToggleHelp);
+                    }
+                });
+            });
+        });
+        egui::Panel::left("navigation").resizable(false).exact_size(180.0).show(ui, |ui| {
+            ui.add_space(8.0);
+            ui.heading(&self.data.settings.office_name);
+            ui.add_space(8.0);
+            for page in Page::ALL {
+                if ui.selectable_label(self.page == page, page.title()).clicked() {
+                    commands.push(Command::Navigate(page));
+                }
+            }
+        });
+        self.exports.ui(ui.ctx(), commands);
+        egui::CentralPanel::default().show(ui, |ui| {
+            notice(ui, commands);
+            ui.heading(self.page.title());
+            ui.add_space(8.0);
+            if let Some(error) = &self.data.load_error {
+                ui.colored_label(ui.visuals().error_fg_color, format!("The office record could not be read: {error}"));
+            }
+            self.page_ui(ui, commands);
+        });
+    }
+
+    fn page_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let (records, data) = (&self.records, &self.data);
+        match self.page {
+            Page::Dashboard => dashboard::ui(ui, records, commands),
+            Page::Overview => self.overview.ui(ui, data, commands),
+            Page::Secrets => self.secrets.ui(ui, records, commands),
+            Page::Staff => self.staff.ui(ui, records, &mut self.exports.path, commands),
+            Page::JoinersLeavers => self.processes.ui(ui, records, commands),
+            Page::Reviews => self.reviews.ui(ui, records, commands),
+            Page::Systems => self.systems.ui(ui, records, commands),
+            Page::Roles => self.roles.ui(ui, records, commands),
+            Page::AccessMatrix => self.matrix.ui(ui, records, &self.staff.rows, &mut self.exports.path, commands),
+            Page::Operators => self.operators.ui(ui, data, self.office.operator().as_str(), commands),
+            Page::AuditLog => audit::ui(ui, &data.audit),
+            Page::Settings => self.settings.ui(ui, data, commands),
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The signed-in application shell: the session, the data the pages draw from (read after
+//! sign-in and again only after a write) and one controller per page. After the frame is drawn
+//! it routes each command to its page, reads the office back after a write and turns the result
+//! into the notice to show. `frame` draws it; `exports` and `clipboard_guard` are the two things
+//! it keeps for several pages.
+
+mod clipboard_guard;
+mod exports;
+mod frame;
+
+pub use clipboard_guard::CopiedSecret;
+pub use exports::Exports;
+
+use super::clipboard::SecretClipboard;
+use super::commands::{Command, Outcome, Page, Target};
+use super::file_dialog::FileTarget;
+use super::pages::Context;
+use super::pages::matrix::MatrixPage;
+use super::pages::operators::OperatorsPage;
+use super::pages::overview::OverviewPage;
+use super::pages::processes::ProcessesPage;
+use super::pages::reviews::{ReviewCommand, ReviewsPage};
+use super::pages::roles::RolesPage;
+use super::pages::secrets::SecretsPage;
+use super::pages::settings::SettingsPage;
+use super::pages::staff::StaffPage;
+use super::pages::systems::SystemsPage;
+use super::records::Records;
+use super::widgets::Notice;
+use crate::domain::audit::AuditRecord;
+use crate::service::{DueTarget, Office, Policies, ServiceError, ServiceResult, Settings};
+use crate::vault::keystore::SecretStore;
+use crate::vault::operators::OperatorRow;
+use std::sync::Arc;
+
+/// How many audit records the audit page keeps in memory.
+const AUDIT_PAGE_LIMIT: usize = 10_000;
+
+/// What the pages show, read from the vault after sign-in and after each change.
+pub struct ShellData {
+    pub settings: Settings,
+    pub operators: Vec<OperatorRow>,
+    pub audit: Vec<AuditRecord>,
+    pub remembered: bool,
+    pub load_error: Option<String>,
+    pub policies: Option<Policies>,
+    /// Altered slots found in the key file at sign-in (empty when intact).
+    pub key_file_problems: Vec<String>,
+    /// The time zones the office can choose from (read once).
+    pub time_zones: Vec<String>,
+}
+
+pub struct Shell {
+    pub office: Office,
+    store: Arc<dyn SecretStore>,
+    copied: CopiedSecret,
+    exports: Exports,
+    pub page: Page,
+    pub data: ShellData,
+    pub records: Records,
+    overview: OverviewPage,
+    staff: StaffPage,
+    processes: ProcessesPage,
+    reviews: ReviewsPage,
+    secrets: SecretsPage,
+    systems: SystemsPage,
+    roles: RolesPage,
+    matrix: MatrixPage,
+    operators: OperatorsPage,
+    settings: SettingsPage,
+}
+
+impl Shell {
+    pub fn open(office: Office, store: Arc<dyn SecretStore>, clipboard: Arc<dyn SecretClipboard>) -> Self {
+        let data = ShellData {
+            settings: Settings { office_name: office.vault_name(), auto_lock_minutes: 5, time_zone: String::new() },
+            operators: Vec::new(),
+            audit: Vec::new(),
+            remembered: false,
+            load_error: None,
+            policies: None,
+            key_file_problems: Vec::new(),
+            time_zones: Office::time_zone_names(),
+        };
+        let settings = SettingsPage::new(default_backup_path(&office));
+        let records = Records::load(&office);
+        let load_error = records.as_ref().err().map(ToString::to_string);
+        let records = records.unwrap_or_else(|_| Records::empty(office.today()));
+        let mut shell = Self {
+            office,
+            store,
+            copied: CopiedSecret::new(clipboard),
+            exports: Exports::default(),
+            page: Page::Dashboard,
+            data,
+            records,
+            overview: OverviewPage::default(),
+            staff: StaffPage::default(),
+            processes: ProcessesPage::default(),
+            reviews: ReviewsPage::default(),
+            secrets: SecretsPage::default(),
+            systems: SystemsPage::default(),
+            roles: RolesPage::default(),
+            matrix: MatrixPage::default(),
+            operators: OperatorsPage::default(),
+            settings,
+        };
+        shell.staff.refilter(&shell.records);
+        let refreshed = shell.refresh().err().map(|e| e.to_string());
+        shell.data.load_error = load_error.or(refreshed);
+        shell.settings.reset(&shell.data);
+        shell
+    }
+
+    fn refresh(&mut self) -> ServiceResult<()> {
+        self.data.settings = self.office.settings()?;
+        self.data.operators = self.office.operators()?;
+        self.data.audit = self.office.recent_audit(AUDIT_PAGE_LIMIT)?;
+        self.data.remembered = self.office.is_remembered();
+        self.data.policies = Some(self.office.policies()?);
+        self.data.key_file_problems = self.office.key_file_problems();
+        self.operators.totp.status = self.office.operator_totp_status()?;
+        self.staff.authenticator.enrolments = self.office.authenticator_enrolments()?;
+        self.secrets.authenticator.with_totp = self.office.secrets_with_totp()?;
+        Ok(())
+    }
+
+    /// Read the office record again after a write, and let the pages catch up with it.
+    fn reload(&mut self) -> ServiceResult<()> {
+        self.records.reload(&self.office)?;
+        let records = &self.records;
+        self.secrets.reload(&self.office, records)?;
+        self.processes.reloaded();
+        self.systems.reloaded(records);
+        self.staff.reloaded(records);
+        self.roles.reloaded();
+        Ok(())
+    }
+
+    /// Apply a command; returns the notice to show. Only commands that write read the vault
+    /// again afterwards.
+    pub fn apply(&mut self, command: Command) -> Option<Notice> {
+        if command == Command::ConfirmOverwrite {
+            return self.confirm_overwrite();
+        }
+        // A review decision changes only the review (mirrored in memory) and its dashboard
+        // row: reading the whole office back on every K or R would cost a 10,000-person office
+        // far more than the decision itself.
+        let decision = matches!(command, Command::Reviews(ReviewCommand::Decide(_) | ReviewCommand::KeepGroup));
+        let retry = command.clone();
+        let result = match self.route(command) {
+            Outcome::Shown(result) => return result.err().map(|e| Notice::error(e.to_string())),
+            Outcome::Written(result) => result,
+            Outcome::WrittenThenOpen(result) => result.and_then(|(message, target)| {
+                self.go_to(target)?;
+                Ok(Some(message))
+            }),
+        };
+        let refreshed = if decision {
+            self.office.recent_audit(AUDIT_PAGE_LIMIT).map(|audit| self.data.audit = audit).and_then(|()| {
+                self.records.due = self.office.due_items_in(&self.records.directory)?;
+                Ok(())
+            })
+        } else {
+            self.refresh().and_then(|()| self.reload())
+        };
+        self.staff.update_history(&self.data.audit);
+        match (result, refreshed) {
+            (Ok(message), Ok(())) => message.map(Notice::info),
+            (Err(ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _) => {
+                Some(self.exports.ask(retry, path.display().to_string()))
+            }
+            (Err(error), _) | (Ok(_), Err(error)) => Some(Notice::error(error.to_string())),
+        }
+    }
+
+    /// Run the export that waited for confirmation again, this time replacing the file.
+    fn confirm_overwrite(&mut self) -> Option<Notice> {
+        let command = self.exports.replace()?;
+        let notice = self.apply(command);
+        self.exports.replaced();
+        notice
+    }
+
+    /// Hand a command to its page (or carry out the shell's own navigation).
+    fn route(&mut self, command: Command) -> Outcome {
+        let mut cx =
+            Context { office: &mut self.office, records: &self.records, data: &self.data, exports: &self.exports };
+        match command {
+            Command::Overview(command) => self.overview.apply(command, &mut cx),
+            Command::Staff(command) => self.staff.apply(command, &mut cx),
+            Command::Processes(command) => self.processes.apply(command, &mut cx),
+            Command::Reviews(command) => self.reviews.apply(command, &mut cx),
+            Command::Secrets(command) => self.secrets.apply(command, &mut cx, &mut self.copied),
+            Command::Systems(command) => self.systems.apply(command, &mut cx),
+            Command::Roles(command) => self.roles.apply(command, &mut cx),
+            Command::Matrix(command) => self.matrix.apply(command, &mut cx),
+            Command::Operators(command) => self.operators.apply(command, &mut cx, self.store.as_ref()),
+            Command::Settings(command) => self.settings.apply(command, &mut cx),
+            Command::Navigate(page) => Outcome::Shown(self.navigate(page)),
+            Command::Open(target) => Outcome::Shown(self.go_to(target)),
+            Command::OpenDue(index) => Outcome::Shown(self.open_due(index)),
+            Command::KeepExistingFile => {
+                self.exports.keep();
+                Outcome::SHOWN
+            }
+            // The app's own, and the confirmation handled in `apply`.
+            Command::DismissNotice
+            | Command::ToggleHelp
+            | Command::PickFile(_)
+            | Command::Lock
+            | Command::Entry(_)
+            | Command::ConfirmOverwrite => Outcome::SHOWN,
+        }
+    }
+
+    fn navigate(&mut self, page: Page) -> ServiceResult<()> {
+        self.page = page;
+        if page == Page::Reviews {
+            return self.reviews.load(&self.office);
+        }
+        Ok(())
+    }
+
+    /// Go to a place on another page.
+    fn go_to(&mut self, target: Target) -> ServiceResult<()> {
+        let records = &self.records;
+        match target {
+            Target::Staff(id) => {
+                self.page = Page::Staff;
+                self.staff.select(Some(id), records, &self.data.audit);
+            }
+            Target::System(id) => {
+                self.page = Page::Systems;
+                self.systems.select(Some(id), records);
+            }
+            Target::Secret(id) => {
+                self.page = Page::Secrets;
+                return self.secrets.select(Some(id), &self.office, records);
+            }
+            Target::Checklist(id) => {
+                self.page = Page::JoinersLeavers;
+                self.processes.selected = Some(id);
+            }
+            Target::Review(id) => {
+                self.page = Page::Reviews;
+                return self.reviews.open(&self.office, id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Open where the dashboard's item number `index` is dealt with.
+    fn open_due(&mut self, index: usize) -> ServiceResult<()> {
+        let due = self.records.due.get(index);
+        let (kind, target) = (due.map(|d| d.kind), due.and_then(|d| d.target));
+        let target = match target {
+            Some(DueTarget::Secret(id)) => Target::Secret(id),
+            Some(DueTarget::Checklist(id)) => Target::Checklist(id),
+            Some(DueTarget::Staff(id)) => Target::Staff(id),
+            Some(DueTarget::Review(id)) => Target::Review(Some(id)),
+            // The next scheduled review has no campaign yet: the Reviews page starts it.
+            None if kind == Some("review") => return self.navigate(Page::Reviews),
+            None if kind == Some("key_file") => return self.navigate(Page::Settings),
+            None => return Ok(()),
+        };
+        self.go_to(target)
+    }
+
+    /// Fill the path field a file dialog was opened for. Reports and evidence are two files,
+    /// so their field holds the name without extension.
+    pub fn set_path(&mut self, target: FileTarget, path: &std::path::Path) {
+        let text = path.display().to_string();
+        let base = || path.with_extension("").display().to_string();
+        match target {
+            FileTarget::Backup => self.settings.backup_path = text,
+            FileTarget::ImportStaff => self.staff.forms.import_path = text,
+            FileTarget::Export => self.exports.path = text,
+            FileTarget::Report => self.processes.forms.report_path = base(),
+            FileTarget::ReviewEvidence => self.reviews.export_base = base(),
+            FileTarget::QrPicture => self.secrets.authenticator.image = text,
+        }
+    }
+
+    /// Called every frame: hide a revealed secret after 30 s, clear the clipboard when due.
+    pub fn tick(&mut self, now: jiff::Timestamp) {
+        self.secrets.tick(now);
+        if self.copied.is_due(now) {
+            self.release_clipboard();
+        }
+    }
+
+    /// Hide a revealed secret and clear the clipboard if it still holds the one copied.
+    pub fn release_clipboard(&mut self) {
+        self.secrets.hide();
+        self.copied.release();
+    }
+}
+
+fn default_backup_path(office: &Office) -> String {
+    let folder = office.vault_path().parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let date = office.now().strftime("%Y-%m-%d").to_string();
+    folder.join(format!("{}-{date}.khbackup", office.vault_name())).display().to_string()
+}
