@@ -56,8 +56,11 @@ impl Records {
     }
 
     /// A staff member's email, which the service finds people by.
-    pub fn email(&self, id: StaffId) -> Option<String> {
-        self.directory.person(id).map(|p| p.email.clone())
+    /// The email the service looks a person up by; an error names them when they are gone.
+    pub fn email(&self, id: StaffId) -> crate::service::ServiceResult<String> {
+        self.directory.person(id).map(|p| p.email.clone()).ok_or_else(|| {
+            crate::service::ServiceError::not_found(crate::service::Record::StaffMember, format!("#{id} any more"))
+        })
     }
 
     /// A shared secret on record, by id.

@@ -28,7 +28,7 @@ impl ProcessesPage {
                 "Item skipped.".to_owned()
             }),
             ProcessCommand::FinishLeaver(staff) => {
-                cx.office.finish_leaver(&cx.records.email(staff).unwrap_or_default()).map(|()| {
+                cx.records.email(staff).and_then(|email| cx.office.finish_leaver(&email)).map(|()| {
                     self.selected = None;
                     "Marked as left.".to_owned()
                 })

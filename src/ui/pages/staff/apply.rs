@@ -41,7 +41,7 @@ impl StaffPage {
             StaffCommand::Grant(id) => return Outcome::Written(self.grant(id, cx).map(Some)),
             StaffCommand::Revoke(id, system) => {
                 let system = records.directory.system(system).map(|s| s.name.clone()).unwrap_or_default();
-                let revoked = cx.office.revoke(&records.email(id).unwrap_or_default(), &system);
+                let revoked = records.email(id).and_then(|email| cx.office.revoke(&email, &system));
                 return Outcome::Written(revoked.map(|()| Some(format!("Direct access to {system} revoked."))));
             }
             StaffCommand::ConfirmImport => {
@@ -55,8 +55,8 @@ impl StaffPage {
                 return Outcome::Written(written.map(|()| Some(format!("Staff exported to {path}."))));
             }
             StaffCommand::StartLeaver(id) => {
-                let started =
-                    cx.office.start_leaver(&records.email(id).unwrap_or_default(), &self.forms.leaver_last_day);
+                let last_day = &self.forms.leaver_last_day;
+                let started = records.email(id).and_then(|email| cx.office.start_leaver(&email, last_day));
                 return Outcome::WrittenThenOpen(started.map(|checklist| {
                     self.selected = None;
                     ("Leaver checklist started.".to_owned(), Target::Checklist(checklist))
@@ -118,7 +118,7 @@ impl StaffPage {
         let (directory, forms) = (&cx.records.directory, &mut self.forms);
         let system = forms.grant_system.and_then(|s| directory.system(s)).map(|s| s.name.clone()).unwrap_or_default();
         let until = Some(forms.grant_until.trim()).filter(|u| !u.is_empty());
-        let email = cx.records.email(id).unwrap_or_default();
+        let email = cx.records.email(id)?;
         cx.office.grant(&email, &system, &forms.grant_level, &forms.grant_reason, until)?;
         forms.grant_reason.clear();
         forms.grant_until.clear();
@@ -126,7 +126,7 @@ impl StaffPage {
     }
 
     fn enrol(&mut self, id: StaffId, cx: &mut Context<'_>) -> ServiceResult<String> {
-        let (uri, _png) = cx.office.enrol_authenticator(&email_of(cx, id)?)?;
+        let (uri, _png) = cx.office.enrol_authenticator(&cx.records.email(id)?)?;
         let qr = QrCode::for_uri(&uri).ok_or_else(|| ServiceError::Invalid("cannot draw the QR code".into()))?;
         let view = &mut self.authenticator;
         view.enrolment = Some((id, qr));
@@ -140,7 +140,7 @@ impl StaffPage {
     fn check_code(&mut self, id: StaffId, confirming: bool, cx: &mut Context<'_>) -> ServiceResult<Option<String>> {
         let view = &mut self.authenticator;
         let code = std::mem::take(&mut view.code);
-        let result = cx.office.verify_staff_code(&email_of(cx, id)?, &code);
+        let result = cx.office.verify_staff_code(&cx.records.email(id)?, &code);
         if result.is_ok() && confirming {
             view.enrolment = None;
         }
@@ -152,8 +152,4 @@ impl StaffPage {
         view.identity = Some((id, result.is_ok(), text));
         Ok(None)
     }
-}
-
-fn email_of(cx: &Context<'_>, id: StaffId) -> ServiceResult<String> {
-    cx.records.email(id).ok_or_else(|| ServiceError::Invalid("no such person".into()))
 }
