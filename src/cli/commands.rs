@@ -181,15 +181,10 @@ fn signed_in(
         Command::Device { action } => processes::device(office, action)?,
         Command::Access { staff, system, json } => records::access(office, staff, system, json)?,
         Command::Audit { json } => {
-            let records = office.audit_log()?;
-            if json {
-                super::print_json(&records)?;
-            } else {
-                for r in records {
-                    let who = if r.operator.is_empty() { "-" } else { r.operator.as_str() };
-                    out!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.full_summary());
-                }
-            }
+            super::print_list(json, &office.audit_log()?, |r| {
+                let who = if r.operator.is_empty() { "-" } else { r.operator.as_str() };
+                format!("{}\t{}\t{}\t{}\t{}", r.seq, r.at, who, r.action, r.full_summary())
+            })?;
         }
         Command::Init { .. }
         | Command::Passwd
@@ -220,14 +215,7 @@ fn operator(
             eprintln!("Operator {name} added.");
         }
         OperatorCommand::List { json } => {
-            let operators = office.operators()?;
-            if json {
-                super::print_json(&operators)?;
-            } else {
-                for operator in operators {
-                    out!("{}", operator.name);
-                }
-            }
+            super::print_list(json, &office.operators()?, |operator| operator.name.to_string())?;
         }
         OperatorCommand::Remove { name } => {
             office.remove_operator(&name, store)?;

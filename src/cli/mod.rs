@@ -38,6 +38,21 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A list on stdout: pretty JSON with `--json`, else one line per item (tab-separated fields).
+pub(crate) fn print_list<T: serde::Serialize>(
+    json: bool,
+    items: &[T],
+    line: impl Fn(&T) -> String,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(&items);
+    }
+    for item in items {
+        out!("{}", line(item));
+    }
+    Ok(())
+}
+
 /// Write one line to stdout; a closed pipe ends the program with success, as Unix tools do.
 pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write;

@@ -138,20 +138,10 @@ pub fn device(office: &mut Office, action: DeviceCommand) -> Result<()> {
             eprintln!("Device {serial} registered.");
         }
         DeviceCommand::List { json } => {
-            let devices = office.devices()?;
-            if json {
-                super::print_json(&devices)?;
-            } else {
-                for d in devices {
-                    out!(
-                        "{}\t{}\t{}\t{}",
-                        d.id,
-                        d.kind,
-                        d.serial,
-                        d.assigned_to.map(|s| format!("staff #{s}")).unwrap_or_default()
-                    );
-                }
-            }
+            super::print_list(json, &office.devices()?, |d| {
+                let holder = d.assigned_to.map(|s| format!("staff #{s}")).unwrap_or_default();
+                format!("{}\t{}\t{}\t{holder}", d.id, d.kind, d.serial)
+            })?;
         }
     }
     Ok(())

@@ -214,12 +214,5 @@ pub fn access(office: &Office, staff: Option<String>, system: Option<String>, js
         })
         .transpose()?;
     let rows = access_rows(&directory, office.today(), staff, system);
-    if json {
-        print_json(&rows)?;
-    } else {
-        for r in rows {
-            out!("{}\t{}\t{}\t{}", r.email, r.system, r.level, r.source);
-        }
-    }
-    Ok(())
+    super::print_list(json, &rows, |r| format!("{}\t{}\t{}\t{}", r.email, r.system, r.level, r.source))
 }

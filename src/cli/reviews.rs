@@ -52,13 +52,9 @@ pub fn review(office: &mut Office, action: ReviewCommand) -> Result<()> {
                     revocations_open: s.counts.revocations_open,
                 })
                 .collect();
-            if json {
-                super::print_json(&rows)?;
-            } else {
-                for r in rows {
-                    out!("{}\t{}\t{}\t{}\t{}\t{}/{}", r.id, r.scope, r.reviewer, r.due, r.state, r.decided, r.items);
-                }
-            }
+            super::print_list(json, &rows, |r| {
+                format!("{}\t{}\t{}\t{}\t{}\t{}/{}", r.id, r.scope, r.reviewer, r.due, r.state, r.decided, r.items)
+            })?;
         }
         ReviewCommand::Items { id, json } => {
             office.review(id)?;
@@ -75,22 +71,10 @@ pub fn review(office: &mut Office, action: ReviewCommand) -> Result<()> {
                     decision: i.decision.as_ref().map(|d| d.code()).unwrap_or_default(),
                 })
                 .collect();
-            if json {
-                super::print_json(&rows)?;
-            } else {
-                for r in rows {
-                    out!(
-                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                        r.id,
-                        r.email,
-                        r.system,
-                        r.level,
-                        r.source,
-                        r.changed,
-                        r.decision
-                    );
-                }
-            }
+            super::print_list(json, &rows, |r| {
+                let fields = [r.email, r.system, r.level, r.source, r.changed, &r.decision];
+                format!("{}\t{}", r.id, fields.join("\t"))
+            })?;
         }
         ReviewCommand::Decide { item_id, decision, comment } => {
             office.decide_review_items(&[item_id], &decision, &comment)?;

@@ -1,6 +1,7 @@
 //! Direct grants: access outside any role, with a reason and an optional last day; revoking
 //! it (refused, with the reason, when a role gives it); and lapsing grants past their last day.
 
+use super::lookup::system_named;
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::{Directory, Source};
 use crate::domain::audit::AuditEvent;
@@ -14,9 +15,7 @@ fn invalid(text: impl Into<String>) -> ServiceError {
 
 /// A system's level named as `SYSTEM:LEVEL`.
 pub fn level_ref(directory: &Directory, system: &str, level: &str) -> ServiceResult<LevelId> {
-    let found = directory
-        .system_by_name(system)
-        .ok_or_else(|| ServiceError::not_found(Record::System, format!("called {system}")))?;
+    let found = system_named(directory, system)?;
     let level = found.level(level).ok_or_else(|| {
         let names: Vec<&str> = found.levels.iter().map(|l| l.name.as_str()).collect();
         ServiceError::not_found(
@@ -89,9 +88,7 @@ impl Office {
     pub fn revoke(&mut self, email: &str, system: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let found = directory
-            .system_by_name(system)
-            .ok_or_else(|| ServiceError::not_found(Record::System, format!("called {}", system.trim())))?;
+        let found = system_named(&directory, system)?;
         let access: Vec<_> =
             directory.access_of(staff, self.today()).into_iter().filter(|a| a.system_id == found.id).collect();
         let grants: Vec<i64> = directory

@@ -6,6 +6,7 @@ mod demo;
 mod due;
 mod error;
 mod grants;
+mod lookup;
 mod office;
 mod operator_totp;
 mod processes;

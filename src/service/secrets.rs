@@ -1,6 +1,7 @@
 //! Shared secrets: adding, revealing (audited), rotating (history kept and bounded, leaver items
 //! completed), holders, compromise, the password policy and generator.
 
+use super::lookup::system_named;
 use super::{Office, Record, Rule, ServiceError, ServiceResult};
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{ItemKind, ItemState, Process};
@@ -131,13 +132,7 @@ impl Office {
             return Err(ServiceError::conflict(format!("there is already a secret called {name}")));
         }
         let directory = self.directory()?;
-        let system = system
-            .map(|s| {
-                directory
-                    .system_by_name(s)
-                    .ok_or_else(|| ServiceError::not_found(Record::System, format!("called {s}")))
-            })
-            .transpose()?;
+        let system = system.map(|s| system_named(&directory, s)).transpose()?;
         let level_id =
             match (system, level) {
                 (Some(system), Some(level)) => Some(system.level(level).map(|l| l.id).ok_or_else(|| {

@@ -4,6 +4,7 @@
 //! name when shown), so that personal details can later be purged without breaking the chain.
 
 use super::grants::parse_grant_ref;
+use super::lookup::role_named;
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::{AccessDiff, Directory, RoleId};
 use crate::domain::audit::AuditEvent;
@@ -186,9 +187,7 @@ impl Office {
     pub fn assign_role(&mut self, role: &str, email: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let role = directory
-            .role_by_name(role)
-            .ok_or_else(|| ServiceError::not_found(Record::Role, format!("called {}", role.trim())))?;
+        let role = role_named(&directory, role)?;
         if directory.roles_of(staff).contains(&role.id) {
             return Err(ServiceError::conflict(format!("{} already has role {}", email.trim(), role.name)));
         }
@@ -200,9 +199,7 @@ impl Office {
     pub fn unassign_role(&mut self, role: &str, email: &str) -> ServiceResult<()> {
         let directory = self.directory()?;
         let staff = Self::staff_id(&directory, email)?;
-        let role = directory
-            .role_by_name(role)
-            .ok_or_else(|| ServiceError::not_found(Record::Role, format!("called {}", role.trim())))?;
+        let role = role_named(&directory, role)?;
         if !directory.roles_of(staff).contains(&role.id) {
             return Err(ServiceError::refused_by_state(format!("{} does not have role {}", email.trim(), role.name)));
         }

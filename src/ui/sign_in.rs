@@ -2,7 +2,7 @@
 //! key to set a new password.
 
 use super::commands::{Command, EntryCommand};
-use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
+use super::widgets::{Policy, indented, password_field, strength_meter, submit_button, text_field};
 use crate::domain::secret::SecretString;
 use crate::service::{self, Office, PendingSignIn, ServiceResult, SignInOptions};
 use std::path::Path;
@@ -121,10 +121,7 @@ impl SignInForm {
         }
         ui.add_space(8.0);
         indented(ui, |ui| {
-            let entered = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.add_enabled(!self.password.is_empty(), egui::Button::new("Sign in")).clicked()
-                || (entered && !self.password.is_empty())
-            {
+            if submit_button(ui, &password, "Sign in", !self.password.is_empty()) {
                 commands.push(EntryCommand::SignIn.into());
             }
             if self.is_remembered() && ui.button("Use the key remembered on this computer").clicked() {
@@ -155,10 +152,7 @@ impl SignInForm {
         }
         ui.add_space(8.0);
         indented(ui, |ui| {
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.add_enabled(!self.code.is_empty(), egui::Button::new("Continue")).clicked()
-                || (entered && !self.code.is_empty())
-            {
+            if submit_button(ui, &field, "Continue", !self.code.is_empty()) {
                 commands.push(EntryCommand::SubmitSecondFactor.into());
             }
             if ui.button("Cancel").clicked() {

@@ -1,7 +1,7 @@
 //! First start: create the office vault with its first operator.
 
 use super::commands::{Command, EntryCommand};
-use super::widgets::{Policy, indented, password_field, strength_meter, text_field};
+use super::widgets::{Policy, indented, password_field, strength_meter, submit_button, text_field};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
 
@@ -64,9 +64,7 @@ impl WelcomeForm {
         ui.add_space(8.0);
         let ready = self.problem_text().is_none();
         indented(ui, |ui| {
-            let create = ui.add_enabled(ready, egui::Button::new("Create vault"));
-            let entered = confirm.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if create.clicked() || (ready && entered) {
+            if submit_button(ui, &confirm, "Create vault", ready) {
                 commands.push(EntryCommand::CreateVault.into());
             }
             if ui

@@ -75,6 +75,29 @@ pub fn role_checkboxes(ui: &mut Ui, roles: &[Role], ticked: &mut Vec<RoleId>) {
     }
 }
 
+/// A button that Enter in `field` presses too; it does nothing while not `ready`.
+pub fn submit_button(ui: &mut Ui, field: &egui::Response, label: &str, ready: bool) -> bool {
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let clicked = ui.add_enabled(ready, egui::Button::new(label)).clicked();
+    clicked || (entered && ready)
+}
+
+/// A striped table whose first row is `headers` (an empty header leaves a column untitled).
+pub fn table<R>(ui: &mut Ui, id: &str, headers: &[&str], rows: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::Grid::new(id)
+        .num_columns(headers.len())
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for header in headers {
+                ui.strong(*header);
+            }
+            ui.end_row();
+            rows(ui)
+        })
+        .inner
+}
+
 /// A line indented to the field column.
 pub fn indented<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
     ui.horizontal(|ui| {

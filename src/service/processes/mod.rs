@@ -6,6 +6,7 @@ mod items;
 mod reports;
 mod templates;
 
+use super::lookup::role_named;
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::RoleId;
 use crate::domain::audit::AuditEvent;
@@ -46,16 +47,8 @@ impl Office {
                 })
             })
             .transpose()?;
-        let roles: Vec<RoleId> = joiner
-            .roles
-            .iter()
-            .map(|name| {
-                directory
-                    .role_by_name(name)
-                    .map(|r| r.id)
-                    .ok_or_else(|| ServiceError::not_found(Record::Role, format!("called {name}")))
-            })
-            .collect::<ServiceResult<_>>()?;
+        let roles: Vec<RoleId> =
+            joiner.roles.iter().map(|name| role_named(&directory, name).map(|r| r.id)).collect::<ServiceResult<_>>()?;
         let templates = checklists::templates(&self.vault().read())?;
         let items = joiner_items(&directory, &roles, start, &templates);
         let (now, by) = (self.now(), self.operator().to_string());

@@ -8,7 +8,7 @@ use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
 use crate::ui::totp::{QrCode, qr_ui};
-use crate::ui::widgets::{Policy, indented, password_field, strength_meter, text_field};
+use crate::ui::widgets::{Policy, indented, password_field, strength_meter, table, text_field};
 use crate::vault::keystore::SecretStore;
 use zeroize::Zeroizing;
 
@@ -152,11 +152,7 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.weak("Everyone who uses Keyholder signs in as themselves; logins are never shared.");
         ui.add_space(6.0);
-        egui::Grid::new("operators").num_columns(3).striped(true).spacing([24.0, 6.0]).show(ui, |ui| {
-            ui.strong("Name");
-            ui.strong("Since");
-            ui.label("");
-            ui.end_row();
+        table(ui, "operators", &["Name", "Since", ""], |ui| {
             for operator in &data.operators {
                 ui.label(&operator.name);
                 ui.label(operator.created_at.get(..10).unwrap_or(&operator.created_at));

@@ -7,7 +7,7 @@ use crate::domain::system::LevelId;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
-use crate::ui::widgets::{indented, text_field};
+use crate::ui::widgets::{indented, table, text_field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoleCommand {
@@ -80,12 +80,7 @@ impl RolesPage {
 fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("roles").show(ui, |ui| {
         let directory = &records.directory;
-        egui::Grid::new("roles-grid").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-            ui.strong("Role");
-            ui.strong("Gives");
-            ui.strong("Members");
-            ui.label("");
-            ui.end_row();
+        table(ui, "roles-grid", &["Role", "Gives", "Members", ""], |ui| {
             for role in &directory.roles {
                 ui.label(&role.name);
                 let gives: Vec<String> = role

@@ -4,7 +4,7 @@ use super::{ReviewCommand, ReviewsPage};
 use crate::domain::review::ReviewState;
 use crate::service::ReviewSummary;
 use crate::ui::commands::{Command, Target};
-use crate::ui::widgets::{field_label, indented, text_field};
+use crate::ui::widgets::{field_label, indented, table, text_field};
 
 pub fn ui(ui: &mut egui::Ui, view: &mut ReviewsPage, teams: &[String], commands: &mut Vec<Command>) {
     list_ui(ui, view, commands);
@@ -19,13 +19,7 @@ fn list_ui(ui: &mut egui::Ui, view: &ReviewsPage, commands: &mut Vec<Command>) {
         ui.label("No access review yet. Start the first one below.");
         return;
     }
-    egui::Grid::new("review-list").num_columns(5).striped(true).spacing([16.0, 6.0]).show(ui, |ui| {
-        ui.strong("Review");
-        ui.strong("Reviewer");
-        ui.strong("Due");
-        ui.strong("Progress");
-        ui.strong("State");
-        ui.end_row();
+    table(ui, "review-list", &["Review", "Reviewer", "Due", "Progress", "State"], |ui| {
         for summary in &view.summaries {
             if ui.link(summary.title()).clicked() {
                 commands.push(Command::Open(Target::Review(Some(summary.review.id))));

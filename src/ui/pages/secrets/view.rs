@@ -4,7 +4,7 @@
 use super::{Generator, SecretAuthenticator, SecretCommand, SecretsPage};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{Policy, indented, password_field, strength_meter, text_field, visible_secret_field};
+use crate::ui::widgets::{Policy, indented, password_field, strength_meter, table, text_field, visible_secret_field};
 
 pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
@@ -22,11 +22,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands
 fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("secrets").show(ui, |ui| {
         let today = records.today;
-        egui::Grid::new("secrets-grid").num_columns(3).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
-            ui.strong("Secret");
-            ui.strong("Last changed");
-            ui.strong("Due");
-            ui.end_row();
+        table(ui, "secrets-grid", &["Secret", "Last changed", "Due"], |ui| {
             for status in &records.secrets {
                 let selected = page.selected == Some(status.secret.id);
                 if ui.selectable_label(selected, &status.secret.name).clicked() {

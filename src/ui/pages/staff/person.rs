@@ -7,7 +7,7 @@ use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::totp::qr_ui;
-use crate::ui::widgets::{field_label, indented, role_checkboxes, success_color, text_field};
+use crate::ui::widgets::{field_label, indented, role_checkboxes, submit_button, success_color, text_field};
 
 pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffId, commands: &mut Vec<Command>) {
     if ui.button("Back to all staff").clicked() {
@@ -271,10 +271,8 @@ fn authenticator_ui(
             qr_ui(ui, qr, 6.0, &format!("QR code for {name} to scan"));
             ui.add_space(8.0);
             let field = text_field(ui, "Their code", code);
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             indented(ui, |ui| {
-                let ready = !code.trim().is_empty();
-                if ui.add_enabled(ready, egui::Button::new("Confirm enrolment")).clicked() || (entered && ready) {
+                if submit_button(ui, &field, "Confirm enrolment", !code.trim().is_empty()) {
                     commands.push(StaffCommand::ConfirmAuthenticator(staff).into());
                 }
                 if ui.button("Close").clicked() {
