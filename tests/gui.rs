@@ -372,6 +372,10 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Start leaving").click();
     harness.run();
+    // It says what will happen and asks first.
+    harness.get_by_label_contains("Nothing is removed yet");
+    harness.get_by_role_and_label(Role::Button, "Start the leaver process").click();
+    harness.run();
     assert_eq!(harness.state().notice_text(), Some("Leaver checklist started."));
     harness.get_by_label("leaver checklist: Kim Lee (2026-11-23)");
 
@@ -686,6 +690,8 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     harness.get_by_label("Sam Carter — CRM (user)");
 
     press(&mut harness, "Sign off");
+    harness.get_by_label_contains("They cannot be changed afterwards.");
+    press(&mut harness, "Sign off now");
     assert_eq!(
         harness.state().notice_text(),
         Some("Review #1 signed off; 1 removal(s) to carry out (Joiners & leavers lists them).")

@@ -9,7 +9,7 @@ use super::recovery_key::RecoveryKeyView;
 use super::shell::Shell;
 use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
-use super::widgets::{Notice, centred_column, notice_ui};
+use super::widgets::{Notice, centred_column, notice_slot, notice_toast};
 use crate::domain::secret::wipe_stack;
 use crate::service::{self, Clock, Office};
 use crate::vault::crypto::KdfParams;
@@ -248,15 +248,15 @@ impl KeyholderApp {
         }
         let busy = self.job.as_ref().map(|job| job.label);
         let notice = self.notice.clone();
-        let draw_notice = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
-            if let Some(notice) = &notice
-                && notice_ui(ui, notice)
-            {
-                commands.push(Command::DismissNotice);
-            }
-        };
         match &mut self.screen {
-            Screen::Shell(shell) => shell.ui(ui, &mut commands, &draw_notice),
+            Screen::Shell(shell) => {
+                shell.ui(ui, &mut commands);
+                if let Some(notice) = &notice
+                    && notice_toast(&ctx, notice)
+                {
+                    commands.push(Command::DismissNotice);
+                }
+            }
             screen => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -267,7 +267,9 @@ impl KeyholderApp {
                             ui.add_space(16.0);
                         });
                         centred_column(ui, 560.0, |ui| {
-                            draw_notice(ui, &mut commands);
+                            if notice_slot(ui, notice.as_ref()) {
+                                commands.push(Command::DismissNotice);
+                            }
                             if let Some(label) = busy {
                                 ui.horizontal(|ui| {
                                     ui.spinner();

@@ -2,6 +2,7 @@
 
 use super::commands::{Command, EntryCommand};
 use crate::service::{Created, Office};
+use crate::ui::widgets::action_button;
 
 pub struct RecoveryKeyView {
     created: Created,
@@ -31,7 +32,7 @@ impl RecoveryKeyView {
         });
         ui.add_space(12.0);
         ui.checkbox(&mut self.stored, "I have stored it safely");
-        if ui.add_enabled(self.stored, egui::Button::new("Continue")).clicked() {
+        if action_button(ui, "Continue", (!self.stored).then_some("Tick that you have stored it first.")) {
             commands.push(EntryCommand::AcknowledgeRecoveryKey.into());
         }
     }

@@ -2,7 +2,9 @@
 //! key to set a new password.
 
 use super::commands::{Command, EntryCommand};
-use super::widgets::{Policy, indented, password_field, strength_meter, submit_button, text_field};
+use super::widgets::{
+    Policy, action_button, indented, new_password_problem, password_field, strength_meter, submit_button, text_field,
+};
 use crate::domain::secret::SecretString;
 use crate::service::{self, Office, PendingSignIn, ServiceResult, SignInOptions};
 use std::path::Path;
@@ -121,7 +123,8 @@ impl SignInForm {
         }
         ui.add_space(8.0);
         indented(ui, |ui| {
-            if submit_button(ui, &password, "Sign in", !self.password.is_empty()) {
+            if submit_button(ui, &password, "Sign in", self.password.is_empty().then_some("Type your password first."))
+            {
                 commands.push(EntryCommand::SignIn.into());
             }
             if self.is_remembered() && ui.button("Use the key remembered on this computer").clicked() {
@@ -152,7 +155,7 @@ impl SignInForm {
         }
         ui.add_space(8.0);
         indented(ui, |ui| {
-            if submit_button(ui, &field, "Continue", !self.code.is_empty()) {
+            if submit_button(ui, &field, "Continue", self.code.is_empty().then_some("Type the code first.")) {
                 commands.push(EntryCommand::SubmitSecondFactor.into());
             }
             if ui.button("Cancel").clicked() {
@@ -169,11 +172,15 @@ fn recovery_ui(ui: &mut egui::Ui, form: &mut RecoveryForm, operator: &mut String
     text_field(ui, "Operator", operator);
     password_field(ui, "Recovery key", form.key.expose_mut());
     password_field(ui, "New password", form.password.expose_mut());
-    let acceptable = strength_meter(ui, form.password.expose(), Policy::Operator(&[operator.trim(), "keyholder"]));
+    strength_meter(ui, form.password.expose(), Policy::Operator(&[operator.trim(), "keyholder"]));
     password_field(ui, "Confirm new password", form.confirm.expose_mut());
-    let ready = acceptable && !form.key.is_empty() && form.password == form.confirm;
+    let why_not = if form.key.is_empty() {
+        Some("Type the recovery key first.".to_owned())
+    } else {
+        new_password_problem(&form.password, &form.confirm, &[operator.trim(), "keyholder"])
+    };
     indented(ui, |ui| {
-        if ui.add_enabled(ready, egui::Button::new("Set new password")).clicked() {
+        if action_button(ui, "Set new password", why_not.as_deref()) {
             commands.push(EntryCommand::RecoverPassword.into());
         }
         if ui.button("Back to sign-in").clicked() {

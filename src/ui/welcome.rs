@@ -56,22 +56,17 @@ impl WelcomeForm {
         password_field(ui, "Password", self.password.expose_mut());
         strength_meter(ui, self.password.expose(), Policy::Operator(&[self.operator.trim(), "keyholder"]));
         let confirm = password_field(ui, "Confirm password", self.confirm.expose_mut());
-        if !self.confirm.is_empty() && self.confirm != self.password {
-            indented(ui, |ui| {
-                ui.colored_label(ui.visuals().error_fg_color, "The two passwords differ.");
-            });
-        }
         ui.add_space(8.0);
-        let ready = self.problem_text().is_none();
+        let problem = self.problem_text();
         indented(ui, |ui| {
-            if submit_button(ui, &confirm, "Create vault", ready) {
+            if submit_button(ui, &confirm, "Create vault", problem.as_deref()) {
                 commands.push(EntryCommand::CreateVault.into());
             }
-            if ui
-                .add_enabled(ready, egui::Button::new("Explore a demo office"))
-                .on_hover_text("A separate vault with a made-up office of 30 people, to try everything first. Your own vault is not created.")
-                .clicked()
-            {
+        });
+        indented(ui, |ui| {
+            let demo = ui.add_enabled(problem.is_none(), egui::Button::new("Explore a demo office"));
+            let why = "A separate vault with a made-up office of 30 people, to try everything first. Your own vault is not created.";
+            if demo.on_hover_text(why).on_disabled_hover_text(why).clicked() {
                 commands.push(EntryCommand::CreateDemo.into());
             }
         });

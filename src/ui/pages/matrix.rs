@@ -5,6 +5,7 @@
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
+use crate::ui::widgets::{CHOOSE_FILE, action_button};
 
 const NAME_WIDTH: f32 = 180.0;
 const CELL_WIDTH: f32 = 90.0;
@@ -72,10 +73,15 @@ fn matrix_ui(
     ui.horizontal(|ui| {
         let (path, target) = (&mut *export_path, crate::ui::file_dialog::FileTarget::Export);
         crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/matrix.csv", path, target, commands);
-        if ui.add_enabled(!export_path.trim().is_empty(), egui::Button::new("Export matrix")).clicked() {
+        let why_not = export_path.trim().is_empty().then_some(CHOOSE_FILE);
+        if ui
+            .add_enabled(why_not.is_none(), egui::Button::new("Export matrix"))
+            .on_disabled_hover_text(CHOOSE_FILE)
+            .clicked()
+        {
             commands.push(MatrixCommand::Export.into());
         }
-        if ui.add_enabled(!export_path.trim().is_empty(), egui::Button::new("Export access list")).clicked() {
+        if action_button(ui, "Export access list", why_not) {
             commands.push(MatrixCommand::ExportAccess.into());
         }
     });
@@ -88,11 +94,13 @@ fn matrix_ui(
     let systems = &all[first..(first + fit).min(all.len())];
     if all.len() > fit {
         ui.horizontal(|ui| {
-            if ui.add_enabled(first > 0, egui::Button::new("Previous systems")).clicked() {
+            let previous = ui.add_enabled(first > 0, egui::Button::new("Previous systems"));
+            if previous.on_disabled_hover_text("These are the first systems.").clicked() {
                 commands.push(MatrixCommand::Columns(first.saturating_sub(fit)).into());
             }
             ui.label(format!("Systems {} to {} of {}", first + 1, first + systems.len(), all.len()));
-            if ui.add_enabled(first + fit < all.len(), egui::Button::new("Next systems")).clicked() {
+            let next = ui.add_enabled(first + fit < all.len(), egui::Button::new("Next systems"));
+            if next.on_disabled_hover_text("These are the last systems.").clicked() {
                 commands.push(MatrixCommand::Columns(first + fit).into());
             }
         });

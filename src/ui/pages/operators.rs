@@ -8,7 +8,9 @@ use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
 use crate::ui::totp::{QrCode, qr_ui};
-use crate::ui::widgets::{Policy, indented, password_field, strength_meter, table, text_field};
+use crate::ui::widgets::{
+    Policy, action_button, indented, new_password_problem, password_field, strength_meter, table, text_field,
+};
 use crate::vault::keystore::SecretStore;
 use zeroize::Zeroizing;
 
@@ -170,11 +172,16 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
         ui.strong("Add an operator");
         text_field(ui, "Name", &mut forms.new_operator);
         password_field(ui, "Their password", forms.new_operator_password.expose_mut());
-        let strong = strength_meter(ui, forms.new_operator_password.expose(), Policy::Operator(&[forms.new_operator.trim(), "keyholder"]));
+        let context = [forms.new_operator.trim(), "keyholder"];
+        strength_meter(ui, forms.new_operator_password.expose(), Policy::Operator(&context));
         password_field(ui, "Confirm their password", forms.new_operator_confirm.expose_mut());
-        let ready = strong && !forms.new_operator.trim().is_empty() && forms.new_operator_password == forms.new_operator_confirm;
+        let why_not = if forms.new_operator.trim().is_empty() {
+            Some("Type their name first.".to_owned())
+        } else {
+            new_password_problem(&forms.new_operator_password, &forms.new_operator_confirm, &context)
+        };
         indented(ui, |ui| {
-            if ui.add_enabled(ready, egui::Button::new("Add operator")).clicked() {
+            if action_button(ui, "Add operator", why_not.as_deref()) {
                 commands.push(OperatorCommand::Add.into());
             }
         });
@@ -183,11 +190,15 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
         ui.strong("Change your password");
         password_field(ui, "Current password", forms.current_password.expose_mut());
         password_field(ui, "New password", forms.new_password.expose_mut());
-        let strong = strength_meter(ui, forms.new_password.expose(), Policy::Operator(&[me, "keyholder"]));
+        strength_meter(ui, forms.new_password.expose(), Policy::Operator(&[me, "keyholder"]));
         password_field(ui, "Confirm new password", forms.confirm_password.expose_mut());
-        let ready = strong && !forms.current_password.is_empty() && forms.new_password == forms.confirm_password;
+        let why_not = if forms.current_password.is_empty() {
+            Some("Type your current password first.".to_owned())
+        } else {
+            new_password_problem(&forms.new_password, &forms.confirm_password, &[me, "keyholder"])
+        };
         indented(ui, |ui| {
-            if ui.add_enabled(ready, egui::Button::new("Change password")).clicked() {
+            if action_button(ui, "Change password", why_not.as_deref()) {
                 commands.push(OperatorCommand::ChangePassword.into());
             }
         });
@@ -254,7 +265,11 @@ fn two_step_ui(ui: &mut egui::Ui, view: &mut OperatorTotp, commands: &mut Vec<Co
         ));
         password_field(ui, "Current code", view.code.expose_mut());
         indented(ui, |ui| {
-            if ui.add_enabled(!view.code.is_empty(), egui::Button::new("Turn off two-step sign-in")).clicked() {
+            if action_button(
+                ui,
+                "Turn off two-step sign-in",
+                view.code.is_empty().then_some("Type a current code first."),
+            ) {
                 commands.push(OperatorCommand::DisableTotp.into());
             }
         });
@@ -275,7 +290,8 @@ fn two_step_ui(ui: &mut egui::Ui, view: &mut OperatorTotp, commands: &mut Vec<Co
             qr_ui(ui, qr, 4.0, "QR code for your authenticator app");
             password_field(ui, "Code from the app", view.code.expose_mut());
             indented(ui, |ui| {
-                if ui.add_enabled(!view.code.is_empty(), egui::Button::new("Confirm and turn on")).clicked() {
+                let why_not = view.code.is_empty().then_some("Type the code the app shows first.");
+                if action_button(ui, "Confirm and turn on", why_not) {
                     commands.push(OperatorCommand::ConfirmTotp.into());
                 }
             });

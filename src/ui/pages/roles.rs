@@ -7,7 +7,7 @@ use crate::domain::system::LevelId;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
-use crate::ui::widgets::{indented, table, text_field};
+use crate::ui::widgets::{action_button, indented, table, text_field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoleCommand {
@@ -109,7 +109,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
         text_field(ui, "Name", &mut page.name);
         text_field(ui, "Gives (SYSTEM:LEVEL, …)", &mut page.grants);
         indented(ui, |ui| {
-            if ui.add_enabled(!page.name.trim().is_empty(), egui::Button::new("Add role")).clicked() {
+            if action_button(ui, "Add role", page.name.trim().is_empty().then_some("Give it a name first.")) {
                 commands.push(RoleCommand::Add.into());
             }
         });

@@ -7,7 +7,7 @@ use crate::service::{Policies, ServiceResult};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
-use crate::ui::widgets::{field_label, indented, text_field};
+use crate::ui::widgets::{CHOOSE_FILE, NOTHING_CHANGED, action_button, field_label, indented, text_field};
 use zeroize::Zeroizing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,8 +149,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
         || forms.auto_lock_minutes != data.settings.auto_lock_minutes
         || forms.time_zone != data.settings.time_zone;
     indented(ui, |ui| {
-        let save = ui.add_enabled(changed, egui::Button::new("Save settings"));
-        if save.on_disabled_hover_text("Nothing has changed yet.").clicked() {
+        if action_button(ui, "Save settings", (!changed).then_some(NOTHING_CHANGED)) {
             commands.push(SettingsCommand::Save.into());
         }
     });
@@ -174,7 +173,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
         number(ui, "Keep leavers' details (months)", &mut policies.retention_months, 1..=120);
         let changed = Some(*policies) != data.policies;
         indented(ui, |ui| {
-            if ui.add_enabled(changed, egui::Button::new("Save policies")).clicked() {
+            if action_button(ui, "Save policies", (!changed).then_some(NOTHING_CHANGED)) {
                 commands.push(SettingsCommand::SavePolicies.into());
             }
         });
@@ -186,7 +185,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
     text_field(ui, "Backup file", &mut forms.backup_path);
     indented(ui, |ui| {
         crate::ui::file_dialog::choose_button(ui, crate::ui::file_dialog::FileTarget::Backup, commands);
-        if ui.add_enabled(!forms.backup_path.trim().is_empty(), egui::Button::new("Write backup")).clicked() {
+        if action_button(ui, "Write backup", forms.backup_path.trim().is_empty().then_some(CHOOSE_FILE)) {
             commands.push(SettingsCommand::Backup.into());
         }
     });
@@ -242,14 +241,13 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
     );
     let damaged = !data.key_file_problems.is_empty();
     indented(ui, |ui| {
-        let rekey = ui.add_enabled(!damaged, egui::Button::new("Change the vault's key"));
-        if rekey.on_disabled_hover_text("Repair the key file first.").clicked() {
+        let repair_first = damaged.then_some("Repair the key file first.");
+        if action_button(ui, "Change the vault's key", repair_first) {
             commands.push(SettingsCommand::AskRekey(true).into());
         }
-        let recovery =
-            ui.add_enabled(!damaged && forms.new_recovery_key.is_none(), egui::Button::new("Make a new recovery key"));
-        let why = if damaged { "Repair the key file first." } else { "Store the new key shown below first." };
-        if recovery.on_disabled_hover_text(why).clicked() {
+        let why_not =
+            repair_first.or_else(|| forms.new_recovery_key.is_some().then_some("Store the new key shown first."));
+        if action_button(ui, "Make a new recovery key", why_not) {
             commands.push(SettingsCommand::NewRecoveryKey.into());
         }
     });
@@ -282,8 +280,8 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
             });
             ui.checkbox(&mut forms.recovery_key_stored, "I have stored it safely");
             ui.horizontal(|ui| {
-                let done = ui.add_enabled(forms.recovery_key_stored, egui::Button::new("Use this key"));
-                if done.on_disabled_hover_text("Tick that you have stored it first.").clicked() {
+                let why_not = (!forms.recovery_key_stored).then_some("Tick that you have stored it first.");
+                if action_button(ui, "Use this key", why_not) {
                     commands.push(SettingsCommand::AcknowledgeNewRecoveryKey.into());
                 }
                 if ui.button("Cancel").clicked() {

@@ -8,7 +8,7 @@ use crate::service::{ServiceResult, new_system};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
-use crate::ui::widgets::{indented, text_field};
+use crate::ui::widgets::{NOTHING_CHANGED, action_button, indented, text_field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SystemCommand {
@@ -164,7 +164,7 @@ fn add_system_ui(ui: &mut egui::Ui, forms: &mut SystemForms, commands: &mut Vec<
         ui.checkbox(&mut forms.mfa, "Supports MFA");
     });
     indented(ui, |ui| {
-        if ui.add_enabled(!forms.name.trim().is_empty(), egui::Button::new("Add system")).clicked() {
+        if action_button(ui, "Add system", forms.name.trim().is_empty().then_some("Give it a name first.")) {
             commands.push(SystemCommand::Add.into());
         }
     });
@@ -185,7 +185,7 @@ fn holders_ui(ui: &mut egui::Ui, page: &mut SystemsPage, records: &Records, comm
         ui.checkbox(&mut page.forms.edit_mfa, "MFA supported");
         let changed =
             page.forms.edit_customer_data != system.customer_data || page.forms.edit_mfa != system.mfa_supported;
-        if ui.add_enabled(changed, egui::Button::new(format!("Save {}", system.name))).clicked() {
+        if action_button(ui, &format!("Save {}", system.name), (!changed).then_some(NOTHING_CHANGED)) {
             commands.push(SystemCommand::Save(system.id).into());
         }
     });

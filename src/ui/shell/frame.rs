@@ -6,12 +6,7 @@ use crate::ui::commands::{Command, Page};
 use crate::ui::pages::{audit, dashboard};
 
 impl Shell {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        commands: &mut Vec<Command>,
-        notice: &dyn Fn(&mut egui::Ui, &mut Vec<Command>),
-    ) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(format!("Signed in as {}", self.office.operator()));
@@ -44,7 +39,6 @@ impl Shell {
         });
         self.exports.ui(ui.ctx(), commands);
         egui::CentralPanel::default().show(ui, |ui| {
-            notice(ui, commands);
             ui.heading(self.page.title());
             ui.add_space(8.0);
             if let Some(error) = &self.data.load_error {

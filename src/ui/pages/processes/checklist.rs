@@ -5,6 +5,7 @@ use super::{ProcessCommand, ProcessesPage};
 use crate::domain::checklist::{ChecklistId, ItemKind, ItemState, Process};
 use crate::ui::commands::{Command, Target};
 use crate::ui::records::Records;
+use crate::ui::widgets::{CHOOSE_FILE, action_button};
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -82,10 +83,11 @@ pub fn ui(
                 let (path, target) = (&mut forms.report_path, crate::ui::file_dialog::FileTarget::Report);
                 let label = "Report file (without extension)";
                 crate::ui::file_dialog::path_field(ui, label, "/path/to/leaver-report", path, target, commands);
-                if ui
-                    .add_enabled(!forms.report_path.trim().is_empty(), egui::Button::new("Save report (PDF and CSV)"))
-                    .clicked()
-                {
+                if action_button(
+                    ui,
+                    "Save report (PDF and CSV)",
+                    forms.report_path.trim().is_empty().then_some(CHOOSE_FILE),
+                ) {
                     commands.push(ProcessCommand::SaveReport(list.id).into());
                 }
             });

@@ -6,7 +6,7 @@ use super::{ProcessCommand, ProcessForms};
 use crate::domain::checklist::Process;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{indented, role_checkboxes, text_field};
+use crate::ui::widgets::{action_button, indented, role_checkboxes, text_field};
 
 pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("processes").show(ui, |ui| {
@@ -67,7 +67,7 @@ fn templates_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, 
         ui.checkbox(&mut forms.template_leaver, "For leavers (otherwise joiners)");
         let label = ui.label("Days after the key date");
         ui.add(egui::DragValue::new(&mut forms.template_offset).range(-365..=365)).labelled_by(label.id);
-        if ui.add_enabled(!forms.template_title.trim().is_empty(), egui::Button::new("Add item")).clicked() {
+        if action_button(ui, "Add item", forms.template_title.trim().is_empty().then_some("Type the item first.")) {
             commands.push(ProcessCommand::AddTemplate.into());
         }
     });
@@ -92,8 +92,12 @@ fn devices_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, co
     text_field(ui, "Make and model", &mut forms.device_model);
     text_field(ui, "Issued to (email)", &mut forms.device_assign);
     indented(ui, |ui| {
-        let ready = !forms.device_kind.trim().is_empty() && !forms.device_serial.trim().is_empty();
-        if ui.add_enabled(ready, egui::Button::new("Register device")).clicked() {
+        let why_not = if forms.device_kind.trim().is_empty() {
+            Some("Type what kind of device it is first.")
+        } else {
+            forms.device_serial.trim().is_empty().then_some("Type its serial number or asset tag first.")
+        };
+        if action_button(ui, "Register device", why_not) {
             commands.push(ProcessCommand::AddDevice.into());
         }
     });
@@ -113,10 +117,14 @@ fn joiner_form_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records
         });
     });
     indented(ui, |ui| {
-        let ready = !forms.joiner_name.trim().is_empty()
-            && !forms.joiner_email.trim().is_empty()
-            && !forms.joiner_start.trim().is_empty();
-        if ui.add_enabled(ready, egui::Button::new("Start joiner checklist")).clicked() {
+        let why_not = [
+            (forms.joiner_name.trim().is_empty(), "Type the joiner's name first."),
+            (forms.joiner_email.trim().is_empty(), "Type their work email first."),
+            (forms.joiner_start.trim().is_empty(), "Give their first day first."),
+        ]
+        .into_iter()
+        .find_map(|(missing, why)| missing.then_some(why));
+        if action_button(ui, "Start joiner checklist", why_not) {
             commands.push(ProcessCommand::StartJoiner.into());
         }
     });

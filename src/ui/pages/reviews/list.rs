@@ -4,7 +4,7 @@ use super::{ReviewCommand, ReviewsPage};
 use crate::domain::review::ReviewState;
 use crate::service::ReviewSummary;
 use crate::ui::commands::{Command, Target};
-use crate::ui::widgets::{field_label, indented, table, text_field};
+use crate::ui::widgets::{action_button, field_label, indented, table, text_field};
 
 pub fn ui(ui: &mut egui::Ui, view: &mut ReviewsPage, teams: &[String], commands: &mut Vec<Command>) {
     list_ui(ui, view, commands);
@@ -76,8 +76,8 @@ fn start_ui(ui: &mut egui::Ui, view: &mut ReviewsPage, teams: &[String], command
     text_field(ui, "Due date (YYYY-MM-DD)", &mut view.due);
     text_field(ui, "Repeat every (days)", &mut view.cadence);
     indented(ui, |ui| {
-        let ready = view.scope != "team" || !view.team.is_empty();
-        if ui.add_enabled(ready, egui::Button::new("Start review")).clicked() {
+        let why_not = (view.scope == "team" && view.team.is_empty()).then_some("Choose the team first.");
+        if action_button(ui, "Start review", why_not) {
             commands.push(ReviewCommand::Start.into());
         }
     });

@@ -27,6 +27,8 @@ pub enum ReviewCommand {
     Decide(String),
     /// Keep every item of the current item's person (or system, when grouped by system).
     KeepGroup,
+    /// Open (true) or close the dialog that asks before signing off.
+    AskSignOff(bool),
     SignOff,
     Export,
 }
@@ -134,7 +136,18 @@ impl ReviewsPage {
             ReviewCommand::Start => self.start(cx.office),
             ReviewCommand::Decide(code) => self.decide(cx.office, &code, false).map(|()| None),
             ReviewCommand::KeepGroup => self.decide(cx.office, "keep", true).map(|()| None),
-            ReviewCommand::SignOff => self.sign_off(cx.office),
+            ReviewCommand::AskSignOff(open) => {
+                if let Some(review) = &mut self.open {
+                    review.confirm_sign_off = open;
+                }
+                return Outcome::SHOWN;
+            }
+            ReviewCommand::SignOff => {
+                if let Some(review) = &mut self.open {
+                    review.confirm_sign_off = false;
+                }
+                self.sign_off(cx.office)
+            }
             ReviewCommand::Export => self.export(cx.office),
         };
         Outcome::Written(message)

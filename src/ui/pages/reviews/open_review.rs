@@ -20,6 +20,8 @@ pub struct OpenReview {
     pub cursor: usize,
     pub comment: String,
     pub scroll_to_cursor: bool,
+    /// "Sign off" was pressed: the dialog that says what it does is open.
+    pub confirm_sign_off: bool,
 }
 
 impl OpenReview {
@@ -40,6 +42,7 @@ impl OpenReview {
             cursor: 0,
             comment: String::new(),
             scroll_to_cursor: false,
+            confirm_sign_off: false,
         };
         open.arrange();
         // Carry on where the reviewer stopped.

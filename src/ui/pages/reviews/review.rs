@@ -9,7 +9,7 @@ use crate::domain::access::Directory;
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, ReviewItem};
 use crate::ui::commands::{Command, Target};
-use crate::ui::widgets::text_field;
+use crate::ui::widgets::{Answer, CHOOSE_FILE, action_button, confirm_dialog, text_field};
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashMap;
 
@@ -162,19 +162,24 @@ fn current_ui(ui: &mut egui::Ui, open: &mut OpenReview, directory: &Directory, c
 }
 
 fn closing_ui(ui: &mut egui::Ui, open: &OpenReview, export_base: &mut String, commands: &mut Vec<Command>) {
+    if open.confirm_sign_off {
+        sign_off_dialog(ui.ctx(), open, commands);
+    }
     let counts = open.summary.counts;
     ui.horizontal(|ui| {
         if !open.locked() {
-            let ready = counts.decided == counts.items;
-            let sign = ui.add_enabled(ready, egui::Button::new("Sign off"));
-            let sign = if ready { sign } else { sign.on_disabled_hover_text("Every item needs a decision first") };
-            if sign.clicked() {
-                commands.push(ReviewCommand::SignOff.into());
+            let undecided = counts.items - counts.decided;
+            let why_not = (undecided > 0).then(|| match undecided {
+                1 => "1 item still needs a decision.".to_owned(),
+                n => format!("{n} items still need a decision."),
+            });
+            if action_button(ui, "Sign off", why_not.as_deref()) {
+                commands.push(ReviewCommand::AskSignOff(true).into());
             }
         }
         let (hint, target) = ("/path/to/review-1 (.pdf and .csv)", crate::ui::file_dialog::FileTarget::ReviewEvidence);
         crate::ui::file_dialog::path_field(ui, "Evidence files", hint, export_base, target, commands);
-        if ui.add_enabled(!export_base.trim().is_empty(), egui::Button::new("Export PDF and CSV")).clicked() {
+        if action_button(ui, "Export PDF and CSV", export_base.trim().is_empty().then_some(CHOOSE_FILE)) {
             commands.push(ReviewCommand::Export.into());
         }
     });
@@ -260,4 +265,27 @@ fn table_ui(ui: &mut egui::Ui, open: &mut OpenReview, commands: &mut Vec<Command
                 }
             });
         });
+}
+
+/// Says what signing off does before it is done: it cannot be undone.
+fn sign_off_dialog(ctx: &egui::Context, open: &OpenReview, commands: &mut Vec<Command>) {
+    let counts = open.summary.counts;
+    let changes = counts.removed + counts.reduced;
+    let what_happens = [
+        format!(
+            "{} decisions are locked: {} kept, {} removed, {} reduced. They cannot be changed afterwards.",
+            counts.decided, counts.kept, counts.removed, counts.reduced
+        ),
+        match changes {
+            0 => "Nobody loses access: the review is finished.".to_owned(),
+            1 => "The removal becomes a checklist item to carry out (Joiners & leavers lists it).".to_owned(),
+            n => format!("The {n} removals become checklist items to carry out (Joiners & leavers lists them)."),
+        },
+        "The signed-off review, with who decided what, is the evidence for an auditor.".to_owned(),
+    ];
+    match confirm_dialog(ctx, "Sign off this review?", &what_happens, "Sign off now") {
+        Some(Answer::Confirm) => commands.push(ReviewCommand::SignOff.into()),
+        Some(Answer::Cancel) => commands.push(ReviewCommand::AskSignOff(false).into()),
+        None => {}
+    }
 }

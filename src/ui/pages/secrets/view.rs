@@ -4,7 +4,9 @@
 use super::{Generator, SecretAuthenticator, SecretCommand, SecretsPage};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{Policy, indented, password_field, strength_meter, table, text_field, visible_secret_field};
+use crate::ui::widgets::{
+    Policy, action_button, indented, password_field, strength_meter, table, text_field, visible_secret_field,
+};
 
 pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     ui.columns(2, |columns| {
@@ -52,16 +54,18 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
         text_field(ui, "Secret's system", &mut forms.secret_system);
         text_field(ui, "Username", &mut forms.secret_username);
         password_field(ui, "Value", forms.secret_value.expose_mut());
-        if !forms.secret_value.is_empty() {
-            strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
-        }
+        strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
         text_field(ui, "Change every (days)", &mut forms.secret_interval);
         indented(ui, |ui| {
             if ui.button("Generate value").clicked() {
                 commands.push(SecretCommand::GenerateNew.into());
             }
-            let ready = !forms.secret_name.trim().is_empty() && !forms.secret_value.is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Add secret")).clicked() {
+            let why_not = if forms.secret_name.trim().is_empty() {
+                Some("Give it a name first.")
+            } else {
+                forms.secret_value.is_empty().then_some("Type or generate its value first.")
+            };
+            if action_button(ui, "Add secret", why_not) {
                 commands.push(SecretCommand::Add.into());
             }
         });
@@ -126,27 +130,25 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     let forms = &mut page.forms;
     generator_ui(ui, &mut page.generator);
     password_field(ui, "New value", forms.rotate_value.expose_mut());
-    if !forms.rotate_value.is_empty() {
-        strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
-    }
+    strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
     indented(ui, |ui| {
         if ui.button("Generate new value").clicked() {
             commands.push(SecretCommand::GenerateRotation.into());
         }
-        if ui.add_enabled(!forms.rotate_value.is_empty(), egui::Button::new("Rotate now")).clicked() {
+        if action_button(
+            ui,
+            "Rotate now",
+            forms.rotate_value.is_empty().then_some("Type or generate the new value first."),
+        ) {
             commands.push(SecretCommand::Rotate(id).into());
         }
     });
-    if !forms.rotate_value.is_empty() {
-        indented(ui, |ui| ui.weak("Set the new value in the system first, then rotate here."));
-    }
+    indented(ui, |ui| ui.weak("Set the new value in the system first, then rotate here."));
     ui.add_space(8.0);
     text_field(ui, "Why it may be compromised", &mut forms.compromise_note);
     indented(ui, |ui| {
-        if ui
-            .add_enabled(!forms.compromise_note.trim().is_empty(), egui::Button::new("Mark as possibly compromised"))
-            .clicked()
-        {
+        let why_not = forms.compromise_note.trim().is_empty().then_some("Say why first.");
+        if action_button(ui, "Mark as possibly compromised", why_not) {
             commands.push(SecretCommand::MarkCompromised(id).into());
         }
     });
@@ -203,8 +205,12 @@ fn authenticator_ui(ui: &mut egui::Ui, view: &mut SecretAuthenticator, secret: i
         );
     });
     indented(ui, |ui| {
-        let ready = !view.uri.expose().trim().is_empty() || !view.image.trim().is_empty();
-        if ui.add_enabled(ready, egui::Button::new("Attach authenticator")).clicked() {
+        let missing = view.uri.expose().trim().is_empty() && view.image.trim().is_empty();
+        if action_button(
+            ui,
+            "Attach authenticator",
+            missing.then_some("Paste the link or choose the QR picture first."),
+        ) {
             commands.push(SecretCommand::AttachAuthenticator(secret).into());
         }
     });

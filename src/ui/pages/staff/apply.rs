@@ -54,7 +54,12 @@ impl StaffPage {
                 let written = cx.office.export_staff_csv().and_then(|csv| cx.exports.write(&path, &csv));
                 return Outcome::Written(written.map(|()| Some(format!("Staff exported to {path}."))));
             }
+            StaffCommand::AskStartLeaver(open) => {
+                self.confirm_leaver = open;
+                return Outcome::SHOWN;
+            }
             StaffCommand::StartLeaver(id) => {
+                self.confirm_leaver = false;
                 let last_day = &self.forms.leaver_last_day;
                 let started = records.email(id).and_then(|email| cx.office.start_leaver(&email, last_day));
                 return Outcome::WrittenThenOpen(started.map(|checklist| {

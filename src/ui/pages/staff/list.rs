@@ -6,7 +6,7 @@ use crate::domain::staff::StaffStatus;
 use crate::domain::staff_query::SortKey;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{indented, text_field};
+use crate::ui::widgets::{CHOOSE_FILE, action_button, indented, text_field};
 use egui_extras::{Column, TableBuilder};
 
 pub fn ui(
@@ -67,15 +67,14 @@ fn toolbar_ui(
         }
         let (path, target) = (&mut page.forms.import_path, crate::ui::file_dialog::FileTarget::ImportStaff);
         crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/staff.csv", path, target, commands);
-        if ui.add_enabled(!page.forms.import_path.trim().is_empty(), egui::Button::new("Check import")).clicked() {
+        if action_button(ui, "Check import", page.forms.import_path.trim().is_empty().then_some(CHOOSE_FILE)) {
             commands.push(StaffCommand::PreviewImport.into());
         }
     });
     ui.horizontal(|ui| {
         let (path, target) = (&mut *export_path, crate::ui::file_dialog::FileTarget::Export);
         crate::ui::file_dialog::path_field(ui, "Export to", "/path/to/staff-export.csv", path, target, commands);
-        let export = ui.add_enabled(!export_path.trim().is_empty(), egui::Button::new("Export staff"));
-        if export.on_disabled_hover_text("Choose where to write the export first.").clicked() {
+        if action_button(ui, "Export staff", export_path.trim().is_empty().then_some(CHOOSE_FILE)) {
             commands.push(StaffCommand::Export.into());
         }
     });
@@ -98,8 +97,12 @@ fn add_staff_ui(ui: &mut egui::Ui, page: &mut StaffPage, commands: &mut Vec<Comm
         text_field(ui, "Manager's email", &mut forms.new_manager);
         text_field(ui, "Start date (YYYY-MM-DD)", &mut forms.new_start);
         indented(ui, |ui| {
-            let ready = !forms.new_name.trim().is_empty() && !forms.new_email.trim().is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Add")).clicked() {
+            let why_not = if forms.new_name.trim().is_empty() {
+                Some("Type their full name first.")
+            } else {
+                forms.new_email.trim().is_empty().then_some("Type their work email first.")
+            };
+            if action_button(ui, "Add", why_not) {
                 commands.push(StaffCommand::Add.into());
             }
             if ui.button("Cancel").clicked() {
@@ -126,7 +129,7 @@ fn import_preview_ui(ui: &mut egui::Ui, page: &StaffPage, commands: &mut Vec<Com
         ui.label("Nothing has been written yet.");
         ui.horizontal(|ui| {
             let text = format!("Import {} valid row(s)", plan.valid.len());
-            if ui.add_enabled(!plan.valid.is_empty(), egui::Button::new(text)).clicked() {
+            if action_button(ui, &text, plan.valid.is_empty().then_some("No row can be imported; correct the file.")) {
                 commands.push(StaffCommand::ConfirmImport.into());
             }
             if ui.button("Cancel import").clicked() {

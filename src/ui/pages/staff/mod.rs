@@ -34,6 +34,8 @@ pub enum StaffCommand {
     ConfirmImport,
     CancelImport,
     Export,
+    /// Open (true) or close the dialog that says what starting the leaver process does.
+    AskStartLeaver(bool),
     StartLeaver(StaffId),
     Purge(StaffId),
     EnrolAuthenticator(StaffId),
@@ -92,6 +94,8 @@ pub struct StaffPage {
     pub import_plan: Option<ImportPlan>,
     pub forms: StaffForms,
     pub authenticator: StaffAuthenticator,
+    /// "Start leaving" was pressed: the dialog that says what it does is open.
+    pub confirm_leaver: bool,
 }
 
 impl StaffPage {
@@ -106,6 +110,7 @@ impl StaffPage {
     /// Show one person's page (or, with `None`, the list).
     pub fn select(&mut self, id: Option<StaffId>, records: &Records, audit: &[AuditRecord]) {
         self.selected = id;
+        self.confirm_leaver = false;
         self.reset_pending_roles(records);
         self.update_history(audit);
         self.forms.leaver_last_day = records.today.to_string();

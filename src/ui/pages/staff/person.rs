@@ -7,18 +7,24 @@ use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::totp::qr_ui;
-use crate::ui::widgets::{field_label, indented, role_checkboxes, submit_button, success_color, text_field};
+use crate::ui::widgets::{
+    Answer, action_button, confirm_dialog, field_label, indented, role_checkboxes, submit_button, success_color,
+    text_field,
+};
 
 pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffId, commands: &mut Vec<Command>) {
     if ui.button("Back to all staff").clicked() {
         commands.push(StaffCommand::Select(None).into());
     }
-    let StaffPage { forms, history, authenticator, .. } = page;
+    let StaffPage { forms, history, authenticator, confirm_leaver, .. } = page;
     let (directory, today) = (&records.directory, records.today);
     let Some(person) = directory.person(id) else {
         ui.label("This staff member no longer exists.");
         return;
     };
+    if *confirm_leaver {
+        leaver_dialog(ui.ctx(), directory, id, &forms.leaver_last_day, today, commands);
+    }
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(&person.full_name);
         if let Some(draft) = &mut forms.editing {
@@ -63,7 +69,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                     ui.add(egui::TextEdit::singleline(&mut forms.leaver_last_day).desired_width(100.0))
                         .labelled_by(label.id);
                     if ui.button("Start leaving").clicked() {
-                        commands.push(StaffCommand::StartLeaver(id).into());
+                        commands.push(StaffCommand::AskStartLeaver(true).into());
                     }
                 }
             });
@@ -210,9 +216,12 @@ fn grant_form_ui(
         let until = ui.label("Last day (optional)");
         ui.add(egui::TextEdit::singleline(&mut forms.grant_until).hint_text("YYYY-MM-DD").desired_width(100.0))
             .labelled_by(until.id);
-        let ready =
-            forms.grant_system.is_some() && !forms.grant_level.is_empty() && !forms.grant_reason.trim().is_empty();
-        if ui.add_enabled(ready, egui::Button::new("Grant")).clicked() {
+        let why_not = if forms.grant_system.is_none() || forms.grant_level.is_empty() {
+            Some("Choose the system and level first.")
+        } else {
+            forms.grant_reason.trim().is_empty().then_some("Say why they need it first.")
+        };
+        if action_button(ui, "Grant", why_not) {
             commands.push(StaffCommand::Grant(id).into());
         }
     });
@@ -272,7 +281,8 @@ fn authenticator_ui(
             ui.add_space(8.0);
             let field = text_field(ui, "Their code", code);
             indented(ui, |ui| {
-                if submit_button(ui, &field, "Confirm enrolment", !code.trim().is_empty()) {
+                let why_not = code.trim().is_empty().then_some("Type the code their app shows first.");
+                if submit_button(ui, &field, "Confirm enrolment", why_not) {
                     commands.push(StaffCommand::ConfirmAuthenticator(staff).into());
                 }
                 if ui.button("Close").clicked() {
@@ -304,7 +314,11 @@ fn authenticator_ui(
         ui.label("Someone calling as this person? Ask for the code their app shows now.");
         text_field(ui, "Caller's code", &mut view.code);
         indented(ui, |ui| {
-            if ui.add_enabled(!view.code.trim().is_empty(), egui::Button::new("Verify identity")).clicked() {
+            if action_button(
+                ui,
+                "Verify identity",
+                view.code.trim().is_empty().then_some("Type the caller's code first."),
+            ) {
                 commands.push(StaffCommand::VerifyIdentity(staff).into());
             }
         });
@@ -312,5 +326,33 @@ fn authenticator_ui(
     if let Some((_, passed, text)) = view.identity.as_ref().filter(|(id, _, _)| *id == staff) {
         let color = if *passed { success_color(ui) } else { ui.visuals().error_fg_color };
         ui.colored_label(color, text);
+    }
+}
+
+/// Says what starting the leaver process does before it is done.
+fn leaver_dialog(
+    ctx: &egui::Context,
+    directory: &Directory,
+    id: StaffId,
+    last_day: &str,
+    today: jiff::civil::Date,
+    commands: &mut Vec<Command>,
+) {
+    let Some(person) = directory.person(id) else { return };
+    let access = directory.access_of(id, today).len();
+    let accounts = directory.accounts_of(id).filter(|a| a.disabled_on.is_none()).count();
+    let what_happens = [
+        format!("{} is marked as leaving, with {} as their last day.", person.full_name, last_day.trim()),
+        format!(
+            "A leaver checklist lists everything to take away: {access} access(es) and {accounts} account(s),              their devices, and the shared secrets they knew (to be changed)."
+        ),
+        "Nothing is removed yet: each item is done when you tick it, and the process ends when all are done."
+            .to_owned(),
+    ];
+    let title = format!("Start the leaver process for {}?", person.full_name);
+    match confirm_dialog(ctx, &title, &what_happens, "Start the leaver process") {
+        Some(Answer::Confirm) => commands.push(StaffCommand::StartLeaver(id).into()),
+        Some(Answer::Cancel) => commands.push(StaffCommand::AskStartLeaver(false).into()),
+        None => {}
     }
 }

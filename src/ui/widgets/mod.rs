@@ -1,14 +1,22 @@
-//! Small pieces shared by screens: labelled fields (so screen readers and tests can find them),
-//! the password strength meter and the notice banner.
+//! The design vocabulary every screen uses: labelled fields (so screen readers and tests can
+//! find them), tables, buttons that say why they are disabled, the confirmation dialog, the
+//! strength meter, the date field and the notice area that never moves the page.
+
+mod buttons;
+mod meter;
+mod notice;
+
+pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, submit_button};
+pub use meter::{Policy, new_password_problem, strength_meter};
+pub use notice::{Notice, notice_slot, notice_toast};
 
 use crate::domain::access::{Role, RoleId};
-use crate::domain::password;
-use egui::{Color32, RichText, Ui};
+use egui::{Color32, Ui};
 
 /// Width of the label column of a form; controls below a field are indented by [`INDENT`].
 pub const LABEL_WIDTH: f32 = 160.0;
 pub const INDENT: f32 = LABEL_WIDTH + 4.0;
-const FIELD_WIDTH: f32 = 300.0;
+pub(super) const FIELD_WIDTH: f32 = 300.0;
 
 /// A left-aligned label in the form's label column.
 pub fn field_label(ui: &mut Ui, text: &str) -> egui::Response {
@@ -75,13 +83,6 @@ pub fn role_checkboxes(ui: &mut Ui, roles: &[Role], ticked: &mut Vec<RoleId>) {
     }
 }
 
-/// A button that Enter in `field` presses too; it does nothing while not `ready`.
-pub fn submit_button(ui: &mut Ui, field: &egui::Response, label: &str, ready: bool) -> bool {
-    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let clicked = ui.add_enabled(ready, egui::Button::new(label)).clicked();
-    clicked || (entered && ready)
-}
-
 /// A striped table whose first row is `headers` (an empty header leaves a column untitled).
 pub fn table<R>(ui: &mut Ui, id: &str, headers: &[&str], rows: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Grid::new(id)
@@ -121,95 +122,6 @@ pub fn centred_column(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
 
 pub fn success_color(ui: &Ui) -> Color32 {
     if ui.visuals().dark_mode { Color32::from_rgb(0x6c, 0xc6, 0x7e) } else { Color32::from_rgb(0x1e, 0x7a, 0x34) }
-}
-
-/// Which policy a strength meter shows: the same function that the check uses.
-pub enum Policy<'a> {
-    /// An operator's password; words that must not count as strength.
-    Operator(&'a [&'a str]),
-    /// A shared secret's value.
-    Shared(&'a [&'a str], password::SharedSecretPolicy),
-}
-
-/// The strength meter under a new password or secret; returns whether it is acceptable.
-pub fn strength_meter(ui: &mut Ui, password: &str, policy: Policy<'_>) -> bool {
-    if password.is_empty() {
-        let hint = match &policy {
-            Policy::Operator(_) => {
-                format!("At least {} characters; several unrelated words work well.", password::MIN_LENGTH)
-            }
-            Policy::Shared(_, rule) => format!("At least {} characters, or generate one.", rule.min_length),
-        };
-        indented(ui, |ui| ui.weak(hint));
-        return false;
-    }
-    let (strength, meets) = match policy {
-        Policy::Operator(context) => (password::assess(password, context), "meets the office password policy"),
-        Policy::Shared(context, rule) => {
-            (password::assess_shared(password, context, rule), "meets the office policy for shared secrets")
-        }
-    };
-    let color = match strength.score {
-        0 | 1 => ui.visuals().error_fg_color,
-        2 => ui.visuals().warn_fg_color,
-        _ => success_color(ui),
-    };
-    indented(ui, |ui| {
-        ui.add(
-            egui::ProgressBar::new(f32::from(strength.score + 1) / 5.0)
-                .desired_width(FIELD_WIDTH)
-                .desired_height(6.0)
-                .fill(color),
-        )
-    });
-    indented(ui, |ui| {
-        let verdict = match &strength.problem {
-            Some(problem) => format!("{}. {problem}", strength.label),
-            None => format!("{}: {meets}.", strength.label),
-        };
-        ui.add(egui::Label::new(RichText::new(verdict).color(color)).wrap());
-    });
-    strength.is_acceptable()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoticeKind {
-    Info,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub kind: NoticeKind,
-    pub text: String,
-}
-
-impl Notice {
-    pub fn info(text: impl Into<String>) -> Self {
-        Self { kind: NoticeKind::Info, text: text.into() }
-    }
-    pub fn error(text: impl Into<String>) -> Self {
-        Self { kind: NoticeKind::Error, text: text.into() }
-    }
-}
-
-/// The banner at the top of a screen; returns true when dismissed.
-pub fn notice_ui(ui: &mut Ui, notice: &Notice) -> bool {
-    let color = match notice.kind {
-        NoticeKind::Info => success_color(ui),
-        NoticeKind::Error => ui.visuals().error_fg_color,
-    };
-    let mut dismissed = false;
-    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, color)).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.colored_label(color, &notice.text);
-            if ui.small_button("Dismiss").clicked() {
-                dismissed = true;
-            }
-        });
-    });
-    ui.add_space(8.0);
-    dismissed
 }
 
 #[cfg(test)]

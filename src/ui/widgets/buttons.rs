@@ -1,0 +1,66 @@
+//! Buttons that say why they cannot be pressed, that Enter in a field can press, and the
+//! dialog that asks before an irreversible step.
+
+use egui::{RichText, Ui};
+
+/// Why an export or save button waits.
+pub const CHOOSE_FILE: &str = "Choose a file first.";
+/// Why a save button waits.
+pub const NOTHING_CHANGED: &str = "Nothing has changed yet.";
+
+/// A button that works only when `why_not` is `None`. Otherwise it is greyed out and the
+/// reason is written beside it (and shown on hover), so a disabled button is never a dead end.
+/// Button and reason share one row: the reason appearing or going moves nothing.
+pub fn action_button(ui: &mut Ui, label: &str, why_not: Option<&str>) -> bool {
+    ui.horizontal(|ui| {
+        let button = ui.add_enabled(why_not.is_none(), egui::Button::new(label));
+        match why_not {
+            Some(reason) => {
+                button.on_disabled_hover_text(reason);
+                ui.label(RichText::new(reason).weak().small());
+                false
+            }
+            None => button.clicked(),
+        }
+    })
+    .inner
+}
+
+/// [`action_button`] that Enter in `field` presses too.
+pub fn submit_button(ui: &mut Ui, field: &egui::Response, label: &str, why_not: Option<&str>) -> bool {
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let clicked = action_button(ui, label, why_not);
+    clicked || (entered && why_not.is_none())
+}
+
+/// What the operator answered in a [`confirm_dialog`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Confirm,
+    Cancel,
+}
+
+/// A modal that says what an irreversible step will do, with the step's own verb on the button
+/// ("Sign off", "Start leaving") and Cancel; Escape cancels.
+pub fn confirm_dialog(ctx: &egui::Context, title: &str, what_happens: &[String], verb: &str) -> Option<Answer> {
+    let modal = egui::Modal::new(egui::Id::unique(("confirm", title))).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading(title);
+        ui.add_space(6.0);
+        for line in what_happens {
+            ui.label(line);
+        }
+        ui.add_space(10.0);
+        ui.horizontal(|ui| {
+            if ui.button(verb).clicked() {
+                Some(Answer::Confirm)
+            } else if ui.button("Cancel").clicked() {
+                Some(Answer::Cancel)
+            } else {
+                None
+            }
+        })
+        .inner
+    });
+    if modal.should_close() { Some(Answer::Cancel) } else { modal.inner }
+}
