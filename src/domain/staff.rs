@@ -99,7 +99,7 @@ pub enum StaffError {
     TooLong(usize),
     #[error("bad email {0:?}")]
     BadEmail(String),
-    #[error("bad date {0:?} (use YYYY-MM-DD)")]
+    #[error("{0:?} is not a date (write it as 23/11/2026 or 2026-11-23)")]
     BadDate(String),
     #[error("the end date is before the start date")]
     EndBeforeStart,
@@ -131,13 +131,26 @@ const YEARS: std::ops::RangeInclusive<i16> = 1900..=2199;
 pub fn parse_date(text: &str) -> Result<Date, StaffError> {
     let text = text.trim();
     let bad = || StaffError::BadDate(text.to_owned());
-    let shaped = text.len() == 10
+    let iso = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        return Err(bad());
-    }
-    let date = text.parse::<Date>().map_err(|_| bad())?;
+    let date = if iso { text.parse::<Date>().map_err(|_| bad())? } else { day_first(text).ok_or_else(bad)? };
     if YEARS.contains(&date.year()) { Ok(date) } else { Err(bad()) }
+}
+
+/// A date written day first, as offices in the UK and most of the world do: `23/11/2026`,
+/// `3/7/2026` or `23.11.2026` (one separator throughout, a four-digit year).
+fn day_first(text: &str) -> Option<Date> {
+    let separator = text.chars().find(|c| !c.is_ascii_digit())?;
+    if separator != '/' && separator != '.' {
+        return None;
+    }
+    let parts: Vec<&str> = text.split(separator).collect();
+    let [day, month, year] = parts.as_slice() else { return None };
+    let digits = |part: &str, widths: std::ops::RangeInclusive<usize>| {
+        (widths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<i16>().ok())?
+    };
+    let (day, month, year) = (digits(day, 1..=2)?, digits(month, 1..=2)?, digits(year, 4..=4)?);
+    Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 fn optional_date(text: &str) -> Result<Option<Date>, StaffError> {
@@ -310,8 +323,8 @@ mod tests {
             );
         }
         let mut d = draft("Sam", "sam@example.com");
-        d.start_date = "31/12/2026".into();
-        assert_eq!(d.validate(StaffStatus::Active), Err(StaffError::BadDate("31/12/2026".into())));
+        d.start_date = "12/31/2026".into();
+        assert_eq!(d.validate(StaffStatus::Active), Err(StaffError::BadDate("12/31/2026".into())));
         d.start_date = "2026-02-30".into();
         assert!(matches!(d.validate(StaffStatus::Active), Err(StaffError::BadDate(_))));
         d.start_date = "2026-03-01".into();
@@ -332,9 +345,31 @@ mod tests {
             "26-01-01",
             "2026/01/01",
             "9999-12-31",
+            "31/02/2026",
+            "23/11/26",
+            "23/11.2026",
+            "11/23/2026",
+            "1/2/3/2026",
+            "23-11-2026",
         ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn dates_written_day_first_are_read_as_an_office_in_the_uk_writes_them() {
+        for (typed, meant) in [
+            ("23/11/2026", "2026-11-23"),
+            ("3/7/2026", "2026-07-03"),
+            ("23.11.2026", "2026-11-23"),
+            (" 01/02/2026 ", "2026-02-01"),
+        ] {
+            assert_eq!(parse_date(typed).map(|d| d.to_string()), Ok(meant.to_owned()), "{typed}");
+        }
+        assert_eq!(
+            parse_date("11/23/2026").unwrap_err().to_string(),
+            "\"11/23/2026\" is not a date (write it as 23/11/2026 or 2026-11-23)"
+        );
     }
 
     #[test]

@@ -255,7 +255,7 @@ mod tests {
                 (4, "bad email \"not-an-email\""),
                 (5, "duplicate email sam@example.com (also on line 2)"),
                 (6, "unknown manager nobody@example.com"),
-                (7, "bad date \"2026-13-01\" (use YYYY-MM-DD)"),
+                (7, "\"2026-13-01\" is not a date (write it as 23/11/2026 or 2026-11-23)"),
                 (8, "duplicate email boss@example.com: already in the office"),
                 (9, "unknown manager ann@example.com"),
                 (10, "the full name spans several lines"),

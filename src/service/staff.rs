@@ -148,6 +148,13 @@ impl Office {
 
     /// Add a role from `SYSTEM:LEVEL` references.
     pub fn add_role(&mut self, name: &str, grants: &[String]) -> ServiceResult<RoleId> {
+        let directory = self.directory()?;
+        let levels = grants.iter().map(|g| parse_grant_ref(&directory, g)).collect::<ServiceResult<Vec<_>>>()?;
+        self.add_role_with_levels(name, &levels)
+    }
+
+    /// Add a role giving these levels (ticked on the Roles page).
+    pub fn add_role_with_levels(&mut self, name: &str, levels: &[LevelId]) -> ServiceResult<RoleId> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
             return Err(invalid("a role name must be 1–100 characters"));
@@ -156,10 +163,13 @@ impl Office {
         if directory.role_by_name(name).is_some() {
             return Err(ServiceError::conflict(format!("there is already a role called {name}")));
         }
-        let levels = grants.iter().map(|g| parse_grant_ref(&directory, g)).collect::<ServiceResult<Vec<_>>>()?;
-        let event =
-            AuditEvent::new("role.add", format!("role {name} added")).with_change(None, Some(grants.join(", ")));
-        self.record(event, |tx| directory::insert_role(tx, name, "", &levels))
+        let gives: Vec<String> = levels
+            .iter()
+            .filter_map(|id| directory.level(*id).map(|(system, level)| format!("{}:{}", system.name, level.name)))
+            .collect();
+        let gives = gives.join(", ");
+        let event = AuditEvent::new("role.add", format!("role {name} added")).with_change(None, Some(gives));
+        self.record(event, |tx| directory::insert_role(tx, name, "", levels))
     }
 
     /// What changing a role's levels would do to each member (shown before applying).

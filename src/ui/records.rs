@@ -27,6 +27,9 @@ pub struct Records {
     pub customer_data_count: usize,
     pub privileged_count: usize,
     pub templates: Vec<Template>,
+    /// Pick-list choices: staff still here as (email, "Name <email>"), systems by name.
+    pub people: Vec<(String, String)>,
+    pub systems: Vec<(String, String)>,
 }
 
 impl Records {
@@ -52,6 +55,8 @@ impl Records {
             customer_data_count: 0,
             privileged_count: 0,
             templates: Vec::new(),
+            people: Vec::new(),
+            systems: Vec::new(),
         }
     }
 
@@ -100,6 +105,20 @@ impl Records {
         let staff = self.directory.staff.len();
         self.customer_data_count = (0..staff).filter(|&i| self.index.has_customer_data(i)).count();
         self.privileged_count = (0..staff).filter(|&i| self.index.has_privileged(i)).count();
+        self.people = pick_people(&self.directory);
+        self.systems = self.directory.systems.iter().map(|s| (s.name.clone(), s.name.clone())).collect();
         Ok(())
     }
+}
+
+/// Everyone who has not left, by name, as (email, "Name <email>") for a pick-list.
+fn pick_people(directory: &Directory) -> Vec<(String, String)> {
+    let mut people: Vec<(String, String)> = directory
+        .staff
+        .iter()
+        .filter(|p| p.status != crate::domain::staff::StaffStatus::Left)
+        .map(|p| (p.email.clone(), format!("{} <{}>", p.full_name, p.email)))
+        .collect();
+    people.sort_by_key(|(_, shown)| shown.to_lowercase());
+    people
 }

@@ -1,7 +1,7 @@
 //! Roles: named bundles of access and their members. Editing a role shows who would gain or
 //! lose what before the change is applied. The page's state, commands, drawing and writes.
 
-use crate::domain::access::{AccessDiff, RoleId};
+use crate::domain::access::{AccessDiff, Directory, RoleId};
 use crate::domain::staff::StaffId;
 use crate::domain::system::LevelId;
 use crate::ui::commands::{Command, Outcome};
@@ -31,7 +31,8 @@ pub struct RolesPage {
     /// Who a pending role change would affect.
     pub preview: Option<Vec<(StaffId, AccessDiff)>>,
     pub name: String,
-    pub grants: String,
+    /// The levels ticked for a new role.
+    pub new_levels: Vec<LevelId>,
 }
 
 impl RolesPage {
@@ -65,10 +66,8 @@ impl RolesPage {
                 return Outcome::Written(saved.map(|()| Some("Role changed.".to_owned())));
             }
             RoleCommand::Add => {
-                let grants: Vec<String> =
-                    self.grants.split(',').map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()).collect();
-                return Outcome::Written(cx.office.add_role(&self.name, &grants).map(|_| {
-                    self.grants.clear();
+                return Outcome::Written(cx.office.add_role_with_levels(&self.name, &self.new_levels).map(|_| {
+                    self.new_levels.clear();
                     Some(format!("Role {} added.", std::mem::take(&mut self.name).trim()))
                 }));
             }
@@ -107,7 +106,8 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
         ui.add_space(12.0);
         ui.strong("Add a role");
         text_field(ui, "Name", &mut page.name);
-        text_field(ui, "Gives (SYSTEM:LEVEL, …)", &mut page.grants);
+        indented(ui, |ui| ui.weak("Tick the access it gives:"));
+        level_ticks(ui, &records.directory, &mut page.new_levels, "new");
         indented(ui, |ui| {
             if action_button(ui, "Add role", page.name.trim().is_empty().then_some("Give it a name first.")) {
                 commands.push(RoleCommand::Add.into());
@@ -122,22 +122,8 @@ fn edit_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
     ui.add_space(12.0);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.strong(format!("What role {} gives", role.name));
-        for system in &directory.systems {
-            ui.horizontal(|ui| {
-                ui.add_sized([180.0, 18.0], egui::Label::new(&system.name).truncate());
-                for level in &system.levels {
-                    let mut ticked = page.pending_levels.contains(&level.id);
-                    let text = format!("{} {}", system.name, level.name);
-                    if ui.checkbox(&mut ticked, &level.name).on_hover_text(&text).changed() {
-                        if ticked {
-                            page.pending_levels.push(level.id);
-                        } else {
-                            page.pending_levels.retain(|l| *l != level.id);
-                        }
-                        commands.push(RoleCommand::Preview.into());
-                    }
-                }
-            });
+        if level_ticks(ui, directory, &mut page.pending_levels, "edit") {
+            commands.push(RoleCommand::Preview.into());
         }
         if let Some(preview) = &page.preview {
             ui.add_space(6.0);
@@ -171,4 +157,29 @@ fn edit_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
             }
         });
     });
+}
+
+/// A row of ticks per system, one per level; returns whether a tick changed.
+fn level_ticks(ui: &mut egui::Ui, directory: &Directory, ticked: &mut Vec<LevelId>, id: &str) -> bool {
+    let mut changed = false;
+    ui.push_id(id, |ui| {
+        for system in &directory.systems {
+            ui.horizontal(|ui| {
+                ui.add_sized([180.0, 18.0], egui::Label::new(&system.name).truncate());
+                for level in &system.levels {
+                    let mut on = ticked.contains(&level.id);
+                    let text = format!("{} {}", system.name, level.name);
+                    if ui.checkbox(&mut on, &level.name).on_hover_text(&text).changed() {
+                        changed = true;
+                        if on {
+                            ticked.push(level.id);
+                        } else {
+                            ticked.retain(|l| *l != level.id);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    changed
 }

@@ -3,12 +3,12 @@
 //! state, commands, drawing and writes.
 
 use crate::domain::access::Access;
-use crate::domain::system::SystemId;
+use crate::domain::system::{SystemId, SystemKind};
 use crate::service::{ServiceResult, new_system};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
-use crate::ui::widgets::{NOTHING_CHANGED, action_button, indented, text_field};
+use crate::ui::widgets::{NOTHING_CHANGED, action_button, field_label, indented, text_field};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SystemCommand {
@@ -27,9 +27,9 @@ impl From<SystemCommand> for Command {
 #[derive(Debug)]
 pub struct SystemForms {
     pub name: String,
-    pub kind: String,
-    pub levels: String,
-    pub privileged: String,
+    pub kind: SystemKind,
+    /// The levels, least first: a name and whether it is privileged.
+    pub levels: Vec<(String, bool)>,
     pub customer_data: bool,
     pub mfa: bool,
     pub edit_customer_data: bool,
@@ -40,9 +40,8 @@ impl Default for SystemForms {
     fn default() -> Self {
         Self {
             name: String::new(),
-            kind: "software".into(),
-            levels: "user,admin".into(),
-            privileged: "admin".into(),
+            kind: SystemKind::Software,
+            levels: default_levels(SystemKind::Software),
             customer_data: false,
             mfa: false,
             edit_customer_data: false,
@@ -107,10 +106,15 @@ impl SystemsPage {
 
     fn add(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
         let forms = &mut self.forms;
+        let names: Vec<&str> = forms.levels.iter().map(|(name, _)| name.trim()).filter(|n| !n.is_empty()).collect();
+        let privileged: Vec<&str> =
+            forms.levels.iter().filter(|(_, privileged)| *privileged).map(|(name, _)| name.trim()).collect();
+        let (levels, privileged) = (names.join(","), privileged.join(","));
         let system =
-            new_system(&forms.name, &forms.kind, &forms.levels, &forms.privileged, forms.customer_data, forms.mfa)?;
+            new_system(&forms.name, forms.kind.as_str(), &levels, &privileged, forms.customer_data, forms.mfa)?;
         cx.office.add_system(system)?;
         let name = std::mem::take(&mut forms.name);
+        forms.levels = default_levels(forms.kind);
         Ok(format!("System {} added.", name.trim()))
     }
 }
@@ -154,9 +158,8 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SystemsPage, records: &Records, command
 fn add_system_ui(ui: &mut egui::Ui, forms: &mut SystemForms, commands: &mut Vec<Command>) {
     ui.strong("Add a system");
     text_field(ui, "Name", &mut forms.name);
-    text_field(ui, "Kind", &mut forms.kind);
-    text_field(ui, "Levels (least first)", &mut forms.levels);
-    text_field(ui, "Privileged levels", &mut forms.privileged);
+    kind_picker(ui, forms);
+    levels_editor(ui, &mut forms.levels);
     indented(ui, |ui| {
         ui.checkbox(&mut forms.customer_data, "Holds personal or customer data");
     });
@@ -208,6 +211,61 @@ fn holders_ui(ui: &mut egui::Ui, page: &mut SystemsPage, records: &Records, comm
                 }
                 ui.weak(directory.describe_source(access.source));
             });
+        }
+    });
+}
+
+/// The levels a new system of this kind starts with; the operator can change them.
+fn default_levels(kind: SystemKind) -> Vec<(String, bool)> {
+    match kind {
+        SystemKind::Software => vec![("user".into(), false), ("admin".into(), true)],
+        SystemKind::SharedAccount => vec![("user".into(), false)],
+        SystemKind::Physical => vec![("holder".into(), false)],
+    }
+}
+
+fn kind_picker(ui: &mut egui::Ui, forms: &mut SystemForms) {
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Kind");
+        let before = forms.kind;
+        egui::ComboBox::from_id_salt("system-kind")
+            .selected_text(forms.kind.label())
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for kind in SystemKind::ALL {
+                    ui.selectable_value(&mut forms.kind, kind, kind.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        // Levels nobody has changed follow the kind (an alarm code has holders, not admins).
+        if forms.kind != before && forms.levels == default_levels(before) {
+            forms.levels = default_levels(forms.kind);
+        }
+    });
+}
+
+/// The levels of a new system, least access first: a name, a "privileged" tick, and remove.
+fn levels_editor(ui: &mut egui::Ui, levels: &mut Vec<(String, bool)>) {
+    let mut remove = None;
+    indented(ui, |ui| ui.weak("Levels of access, the least first:"));
+    for (index, (name, privileged)) in levels.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            let label = field_label(ui, &format!("Level {}", index + 1));
+            ui.add(egui::TextEdit::singleline(name).desired_width(160.0)).labelled_by(label.id);
+            ui.checkbox(privileged, "Privileged")
+                .on_hover_text("Administrator-like access: reviews ask for a reason to keep it");
+            if ui.small_button("Remove").on_hover_text(format!("Remove the level {name}")).clicked() {
+                remove = Some(index);
+            }
+        });
+    }
+    if let Some(index) = remove.filter(|_| levels.len() > 1) {
+        levels.remove(index);
+    }
+    indented(ui, |ui| {
+        if ui.small_button("Add a level").clicked() {
+            levels.push((String::new(), false));
         }
     });
 }

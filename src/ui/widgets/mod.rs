@@ -5,10 +5,12 @@
 mod buttons;
 mod meter;
 mod notice;
+mod pick;
 
 pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, submit_button};
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};
+pub use pick::{date_field, pick_list};
 
 use crate::domain::access::{Role, RoleId};
 use egui::{Color32, Ui};

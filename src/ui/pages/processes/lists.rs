@@ -6,7 +6,7 @@ use super::{ProcessCommand, ProcessForms};
 use crate::domain::checklist::Process;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{action_button, indented, role_checkboxes, text_field};
+use crate::ui::widgets::{action_button, date_field, indented, pick_list, role_checkboxes, text_field};
 
 pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("processes").show(ui, |ui| {
@@ -90,7 +90,7 @@ fn devices_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, co
     text_field(ui, "Device type", &mut forms.device_kind);
     text_field(ui, "Serial or asset tag", &mut forms.device_serial);
     text_field(ui, "Make and model", &mut forms.device_model);
-    text_field(ui, "Issued to (email)", &mut forms.device_assign);
+    pick_list(ui, "Issued to", &mut forms.device_assign, &records.people, Some("Nobody yet"));
     indented(ui, |ui| {
         let why_not = if forms.device_kind.trim().is_empty() {
             Some("Type what kind of device it is first.")
@@ -109,8 +109,8 @@ fn joiner_form_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records
     text_field(ui, "Joiner's full name", &mut forms.joiner_name);
     text_field(ui, "Joiner's work email", &mut forms.joiner_email);
     text_field(ui, "Joiner's team", &mut forms.joiner_team);
-    text_field(ui, "Joiner's manager (email)", &mut forms.joiner_manager);
-    text_field(ui, "First day (YYYY-MM-DD)", &mut forms.joiner_start);
+    pick_list(ui, "Joiner's manager", &mut forms.joiner_manager, &records.people, Some("No manager"));
+    date_field(ui, "First day", &mut forms.joiner_start, records.today);
     indented(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             role_checkboxes(ui, &directory.roles, &mut forms.joiner_roles);

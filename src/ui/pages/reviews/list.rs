@@ -4,12 +4,18 @@ use super::{ReviewCommand, ReviewsPage};
 use crate::domain::review::ReviewState;
 use crate::service::ReviewSummary;
 use crate::ui::commands::{Command, Target};
-use crate::ui::widgets::{action_button, field_label, indented, table, text_field};
+use crate::ui::widgets::{action_button, date_field, field_label, indented, table, text_field};
 
-pub fn ui(ui: &mut egui::Ui, view: &mut ReviewsPage, teams: &[String], commands: &mut Vec<Command>) {
+pub fn ui(
+    ui: &mut egui::Ui,
+    view: &mut ReviewsPage,
+    teams: &[String],
+    today: jiff::civil::Date,
+    commands: &mut Vec<Command>,
+) {
     list_ui(ui, view, commands);
     ui.add_space(16.0);
-    start_ui(ui, view, teams, commands);
+    start_ui(ui, view, teams, today, commands);
 }
 
 fn list_ui(ui: &mut egui::Ui, view: &ReviewsPage, commands: &mut Vec<Command>) {
@@ -43,7 +49,13 @@ pub fn state_label(ui: &mut egui::Ui, summary: &ReviewSummary) {
     ui.label(text);
 }
 
-fn start_ui(ui: &mut egui::Ui, view: &mut ReviewsPage, teams: &[String], commands: &mut Vec<Command>) {
+fn start_ui(
+    ui: &mut egui::Ui,
+    view: &mut ReviewsPage,
+    teams: &[String],
+    today: jiff::civil::Date,
+    commands: &mut Vec<Command>,
+) {
     ui.strong("Start a review");
     ui.horizontal(|ui| {
         field_label(ui, "Scope");
@@ -73,7 +85,7 @@ fn start_ui(ui: &mut egui::Ui, view: &mut ReviewsPage, teams: &[String], command
     }
     text_field(ui, "Reviewer", &mut view.reviewer);
     indented(ui, |ui| ui.weak("An operator, or a line manager (name or email) reviewing their own team with you."));
-    text_field(ui, "Due date (YYYY-MM-DD)", &mut view.due);
+    date_field(ui, "Due date", &mut view.due, today);
     text_field(ui, "Repeat every (days)", &mut view.cadence);
     indented(ui, |ui| {
         let why_not = (view.scope == "team" && view.team.is_empty()).then_some("Choose the team first.");

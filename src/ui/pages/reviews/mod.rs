@@ -57,7 +57,7 @@ impl ReviewsPage {
     pub fn ui(&mut self, ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         match &mut self.open {
             Some(open) => review::ui(ui, open, &mut self.export_base, &records.directory, commands),
-            None => list::ui(ui, self, &records.teams, commands),
+            None => list::ui(ui, self, &records.teams, records.today, commands),
         }
     }
 

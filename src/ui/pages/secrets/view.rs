@@ -5,7 +5,7 @@ use super::{Generator, SecretAuthenticator, SecretCommand, SecretsPage};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::widgets::{
-    Policy, action_button, indented, password_field, strength_meter, table, text_field, visible_secret_field,
+    Policy, action_button, indented, password_field, pick_list, strength_meter, table, text_field, visible_secret_field,
 };
 
 pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
@@ -51,7 +51,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
         let rule = records.secret_policy(&forms.secret_system);
         ui.strong("Add a shared secret");
         text_field(ui, "Secret name", &mut forms.secret_name);
-        text_field(ui, "Secret's system", &mut forms.secret_system);
+        pick_list(ui, "Secret's system", &mut forms.secret_system, &records.systems, Some("No system"));
         text_field(ui, "Username", &mut forms.secret_username);
         password_field(ui, "Value", forms.secret_value.expose_mut());
         strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));

@@ -6,7 +6,7 @@ use crate::domain::staff::StaffStatus;
 use crate::domain::staff_query::SortKey;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{CHOOSE_FILE, action_button, indented, text_field};
+use crate::ui::widgets::{CHOOSE_FILE, action_button, date_field, indented, pick_list, text_field};
 use egui_extras::{Column, TableBuilder};
 
 pub fn ui(
@@ -18,7 +18,7 @@ pub fn ui(
 ) {
     toolbar_ui(ui, page, records, export_path, commands);
     if page.forms.show_add_staff {
-        add_staff_ui(ui, page, commands);
+        add_staff_ui(ui, page, records, commands);
     }
     if page.import_plan.is_some() {
         import_preview_ui(ui, page, commands);
@@ -83,7 +83,7 @@ fn toolbar_ui(
     }
 }
 
-fn add_staff_ui(ui: &mut egui::Ui, page: &mut StaffPage, commands: &mut Vec<Command>) {
+fn add_staff_ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, commands: &mut Vec<Command>) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.strong("New staff member");
         ui.weak(
@@ -94,8 +94,8 @@ fn add_staff_ui(ui: &mut egui::Ui, page: &mut StaffPage, commands: &mut Vec<Comm
         text_field(ui, "Work email", &mut forms.new_email);
         text_field(ui, "Job title", &mut forms.new_title);
         text_field(ui, "Team", &mut forms.new_team);
-        text_field(ui, "Manager's email", &mut forms.new_manager);
-        text_field(ui, "Start date (YYYY-MM-DD)", &mut forms.new_start);
+        pick_list(ui, "Manager", &mut forms.new_manager, &records.people, Some("No manager"));
+        date_field(ui, "Start date", &mut forms.new_start, records.today);
         indented(ui, |ui| {
             let why_not = if forms.new_name.trim().is_empty() {
                 Some("Type their full name first.")

@@ -8,8 +8,8 @@ use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::totp::qr_ui;
 use crate::ui::widgets::{
-    Answer, action_button, confirm_dialog, field_label, indented, role_checkboxes, submit_button, success_color,
-    text_field,
+    Answer, action_button, confirm_dialog, date_field, field_label, indented, pick_list, role_checkboxes,
+    submit_button, success_color, text_field,
 };
 
 pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffId, commands: &mut Vec<Command>) {
@@ -28,7 +28,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(&person.full_name);
         if let Some(draft) = &mut forms.editing {
-            edit_ui(ui, draft, id, commands);
+            edit_ui(ui, draft, id, records, commands);
         } else {
             egui::Grid::new("staff-fields").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
                 let manager = person
@@ -152,14 +152,14 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
     });
 }
 
-fn edit_ui(ui: &mut egui::Ui, draft: &mut StaffDraft, id: StaffId, commands: &mut Vec<Command>) {
+fn edit_ui(ui: &mut egui::Ui, draft: &mut StaffDraft, id: StaffId, records: &Records, commands: &mut Vec<Command>) {
     text_field(ui, "Full name", &mut draft.full_name);
     text_field(ui, "Work email", &mut draft.email);
     text_field(ui, "Job title", &mut draft.job_title);
     text_field(ui, "Team", &mut draft.team);
-    text_field(ui, "Manager's email", &mut draft.manager_email);
-    text_field(ui, "Start date (YYYY-MM-DD)", &mut draft.start_date);
-    text_field(ui, "End date (YYYY-MM-DD)", &mut draft.end_date);
+    pick_list(ui, "Manager", &mut draft.manager_email, &records.people, Some("No manager"));
+    date_field(ui, "Start date", &mut draft.start_date, records.today);
+    date_field(ui, "End date", &mut draft.end_date, records.today);
     ui.horizontal(|ui| {
         // Not editable: the status is what the joiner and leaver checklists make it.
         field_label(ui, "Status");

@@ -1,0 +1,91 @@
+//! Choosing from a known set instead of typing it: a labelled pick-list (with a search box when
+//! the set is long, such as the staff of a large office) and a date field with a calendar.
+
+use super::field_label;
+use egui::Ui;
+
+/// Above this many choices the list gets a search box.
+const SEARCH_FROM: usize = 15;
+
+/// A labelled pick-list whose value is the first of one of `choices` (value, shown), or ""
+/// for `none` when given ("No system", "No manager"). Returns whether the choice changed.
+pub fn pick_list(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    choices: &[(String, String)],
+    none: Option<&str>,
+) -> bool {
+    ui.horizontal(|ui| {
+        let label_response = field_label(ui, label);
+        let search_id = ui.make_persistent_id(("pick-search", label));
+        let shown = match choices.iter().find(|(v, _)| v == value) {
+            Some((_, shown)) => shown.as_str(),
+            None if value.is_empty() => none.unwrap_or("Choose…"),
+            None => value.as_str(),
+        };
+        let before = value.clone();
+        egui::ComboBox::from_id_salt(("pick", label))
+            .selected_text(shown)
+            .width(ui.available_width().min(super::FIELD_WIDTH))
+            .height(320.0)
+            .show_ui(ui, |ui| {
+                let mut search: String = ui.data_mut(|d| d.get_temp(search_id)).unwrap_or_default();
+                if choices.len() > SEARCH_FROM {
+                    ui.add(egui::TextEdit::singleline(&mut search).hint_text("type to narrow the list"));
+                    ui.data_mut(|d| d.insert_temp(search_id, search.clone()));
+                }
+                if let Some(none) = none {
+                    ui.selectable_value(value, String::new(), none);
+                }
+                let wanted = search.trim().to_lowercase();
+                for (choice, shown) in choices.iter().filter(|(_, shown)| shown.to_lowercase().contains(&wanted)) {
+                    ui.selectable_value(value, choice.clone(), shown.as_str());
+                }
+            })
+            .response
+            .labelled_by(label_response.id);
+        *value != before
+    })
+    .inner
+}
+
+/// A labelled date field: type it (as 2026-11-23 or 23/11/2026) or pick it from a calendar.
+/// `text` keeps what was typed, so a half-typed date is never thrown away; the calendar opens
+/// at the typed date, else at `default` (the office's today).
+pub fn date_field(ui: &mut Ui, label: &str, text: &mut String, default: jiff::civil::Date) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label_response = field_label(ui, label);
+        let field = ui
+            .add(egui::TextEdit::singleline(text).desired_width(110.0).hint_text("dd/mm/yyyy"))
+            .labelled_by(label_response.id);
+        // Drawing never reads the clock: an empty field opens the calendar at `default`.
+        let shown = crate::domain::staff::parse_date(text).unwrap_or(default);
+        let mut picked = to_picker(shown);
+        let button = ui
+            .add(
+                egui_extras::DatePickerButton::new(&mut picked)
+                    .id_salt(label)
+                    .calendar_week(false)
+                    .show_icon(false)
+                    .format("Calendar…"),
+            )
+            .on_hover_text("Choose the date on a calendar");
+        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Calendar for {label}")));
+        if button.changed()
+            && let Some(date) = from_picker(picked)
+        {
+            *text = date.to_string();
+        }
+        field
+    })
+    .inner
+}
+
+fn to_picker(date: jiff::civil::Date) -> jiff02::civil::Date {
+    jiff02::civil::Date::new(date.year(), date.month(), date.day()).unwrap_or_default()
+}
+
+fn from_picker(date: jiff02::civil::Date) -> Option<jiff::civil::Date> {
+    jiff::civil::Date::new(date.year(), date.month(), date.day()).ok()
+}
