@@ -10,6 +10,9 @@ use std::ops::RangeInclusive;
 
 /// Height of each plot: a glance, not a study.
 const PLOT_HEIGHT: f32 = 110.0;
+const CARD_WIDTH: f32 = 320.0;
+const MIN_CARD_WIDTH: f32 = 200.0;
+const CARD_MARGIN: f32 = 8.0;
 
 type Chart<'a> = (&'static str, Box<dyn FnOnce(&mut egui::Ui) + 'a>);
 
@@ -19,7 +22,7 @@ pub fn ui(ui: &mut egui::Ui, figures: &DashboardFigures) {
         charts.push(("MFA coverage per system", Box::new(|ui| mfa_ui(ui, &figures.mfa))));
     }
     if !figures.revocations.is_empty() {
-        charts.push(("Leavers: time to full revocation", Box::new(|ui| revocations_ui(ui, &figures.revocations))));
+        charts.push(("Leavers: hours to full revocation", Box::new(|ui| revocations_ui(ui, &figures.revocations))));
     }
     if !figures.reviews.is_empty() {
         charts.push(("Access review progress", Box::new(|ui| reviews_ui(ui, &figures.reviews))));
@@ -27,12 +30,17 @@ pub fn ui(ui: &mut egui::Ui, figures: &DashboardFigures) {
     if charts.is_empty() {
         return;
     }
-    ui.columns(charts.len(), |columns| {
-        for (column, (title, draw)) in columns.iter_mut().zip(charts) {
-            egui::Frame::group(column.style()).inner_margin(8.0).show(column, |ui| {
-                ui.set_width(ui.available_width());
-                ui.strong(title);
-                draw(ui);
+    // Side by side, each at most CARD_WIDTH wide; on a narrow window they wrap.
+    let gap = ui.spacing().item_spacing.x + 2.0 * CARD_MARGIN;
+    let width = ((ui.available_width() - gap * charts.len() as f32) / charts.len() as f32).min(CARD_WIDTH);
+    ui.horizontal_top(|ui| {
+        for (title, draw) in charts {
+            egui::Frame::group(ui.style()).inner_margin(CARD_MARGIN).show(ui, |ui| {
+                ui.set_width(width.max(MIN_CARD_WIDTH));
+                ui.vertical(|ui| {
+                    ui.strong(title);
+                    draw(ui);
+                });
             });
         }
     });
@@ -52,6 +60,9 @@ fn plot(id: &str) -> Plot<'_> {
         .show_grid([false, true])
         .sense(egui::Sense::hover())
         .include_y(0.0)
+        .include_x(-0.7)
+        .include_x(2.7)
+        .y_axis_min_width(36.0)
 }
 
 /// Names under the bars at whole numbers (bar `i` is `names[i]`), nothing between them.
@@ -83,9 +94,11 @@ fn mfa_ui(ui: &mut egui::Ui, coverage: &[MfaCoverage]) {
 fn revocations_ui(ui: &mut egui::Ui, revocations: &[Revocation]) {
     let bars = revocations.iter().enumerate().map(|(i, r)| Bar::new(i as f64, r.hours).name(&r.who)).collect();
     let chart = BarChart::new("Hours", bars).color(ui.visuals().warn_fg_color).width(0.6);
+    // Up to the next power of ten: egui_plot labels only marks of that size on a plot this small.
+    let longest = revocations.iter().map(|r| r.hours).fold(1.0, f64::max);
     plot("revocation-times")
+        .include_y(10_f64.powf(longest.log10().ceil()))
         .x_axis_formatter(bar_names(revocations.iter().map(|r| r.last_day.strftime("%-d %b").to_string()).collect()))
-        .y_axis_formatter(|mark, _| format!("{} h", mark.value))
         .show(ui, |plot| plot.bar_chart(chart));
     ui.label(revocation_reading(revocations));
 }
