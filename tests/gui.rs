@@ -420,8 +420,8 @@ fn office_with_due_secret() -> TestVault {
 fn the_dashboard_shows_a_due_secret_and_clicking_it_opens_the_rotation() {
     let vault = office_with_due_secret();
     let mut harness = signed_in(&vault);
-    harness.get_by_label("1 thing(s) need attention");
-    harness.get_by_label("Office Wi-Fi: rotate: rotation interval ends 2026-10-01").click();
+    harness.get_by_label("1 thing needs attention");
+    harness.get_by_label("Office Wi-Fi: rotate: rotation interval ends 1 Oct").click();
     harness.run();
     harness.get_by_label("Due: rotation interval ends 2026-10-01");
     harness.get_by_role_and_label(Role::Button, "Generate new value").click();
@@ -967,4 +967,34 @@ fn a_copied_secret_is_cleared_even_when_the_clipboard_cannot_be_read_back() {
     vault.clock.advance(jiff::SignedDuration::from_secs(20));
     harness.run();
     assert_eq!(clipboard.inner.get(), None, "a secret is not left behind because the read failed");
+}
+
+#[test]
+fn the_dashboard_groups_missing_mfa_below_deadlines_and_reads_its_charts_in_words() {
+    let (vault, mut office) = TestVault::open_new();
+    office.populate_demo(30).unwrap();
+    office.start_review(&keyholder::service::NewReview { scope: "all", ..Default::default() }).unwrap();
+    let missing = office.due_items().unwrap().iter().filter(|i| i.kind == "missing_mfa").count();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    // Missing MFA on Email: one row with its count, not due, below every real deadline.
+    let group = format!("{missing} accounts without MFA on Email");
+    let group_top = harness.get_by_role_and_label(Role::Link, &group).rect().top();
+    harness.get_by_label("Not due: to improve");
+    let overdue = harness.get_by_label_contains("Overdue since");
+    assert!(overdue.rect().top() < group_top, "the overdue row comes first");
+    let leaver = harness.get_by_label_contains("Jack Novak: leaving on");
+    assert!(leaver.rect().top() < group_top, "the leaver comes before missing MFA");
+    assert!(harness.query_by_label_contains("(s)").is_none(), "no item(s)-style plurals");
+    // The charts say what they show.
+    harness.get_by_label("MFA coverage per system");
+    harness.get_by_label_contains("Email: ");
+    harness.get_by_label("Access review progress");
+    assert_eq!(harness.query_all_by_label_contains("items decided").count(), 2, "the review row and its chart");
+    // The group opens in place: each account, and the system's page.
+    harness.get_by_role_and_label(Role::Link, &group).click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Link, "Open Email on the Systems page").click();
+    harness.run();
+    harness.get_by_label("Who has access to Email");
 }

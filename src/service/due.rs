@@ -3,9 +3,11 @@
 //! MFA, purges, reviews and a damaged key file).
 
 use super::{Office, ServiceResult};
+use crate::domain::access::{Account, Directory};
 use crate::domain::checklist::Process;
 use crate::domain::shared_secret::{DUE_SOON_DAYS, DueReason};
-use crate::domain::staff::StaffStatus;
+use crate::domain::staff::{Staff, StaffId, StaffStatus};
+use crate::domain::system::{System, SystemId};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -17,6 +19,11 @@ pub enum DueTarget {
     Checklist(i64),
     Staff(i64),
     Review(i64),
+    /// A person's account on a system (missing MFA): the dashboard groups these per system.
+    Account {
+        staff: StaffId,
+        system: SystemId,
+    },
 }
 
 /// One thing that needs attention, for the dashboard and `keyholder due`.
@@ -41,7 +48,7 @@ impl Office {
     }
 
     /// As [`Office::due_items`], with the office record already loaded.
-    pub fn due_items_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<DueItem>> {
+    pub fn due_items_in(&self, directory: &Directory) -> ServiceResult<Vec<DueItem>> {
         let today = self.today();
         let soon = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
         let mut items = Vec::new();
@@ -99,22 +106,15 @@ impl Office {
                 overdue: false,
             });
         }
-        for account in directory.accounts.iter().filter(|a| !a.mfa_enrolled && a.disabled_on.is_none()) {
-            let (Some(person), Some(system)) =
-                (directory.person(account.staff_id), directory.system(account.system_id))
-            else {
-                continue;
-            };
-            if system.mfa_supported && person.status != StaffStatus::Left {
-                items.push(DueItem {
-                    target: Some(DueTarget::Staff(person.id)),
-                    kind: "missing_mfa",
-                    subject: format!("{} on {}", person.full_name, system.name),
-                    due: account.created_on.unwrap_or(today),
-                    reason: "MFA is supported but not enrolled".into(),
-                    overdue: false,
-                });
-            }
+        for (account, person, system) in mfa_accounts(directory).filter(|(a, _, _)| !a.mfa_enrolled) {
+            items.push(DueItem {
+                target: Some(DueTarget::Account { staff: person.id, system: system.id }),
+                kind: "missing_mfa",
+                subject: format!("{} on {}", person.full_name, system.name),
+                due: account.created_on.unwrap_or(today),
+                reason: "MFA is supported but not enrolled".into(),
+                overdue: false,
+            });
         }
         for (staff, name, due) in self.purges_due_in(directory)? {
             items.push(DueItem {
@@ -140,4 +140,14 @@ impl Office {
         items.sort_by_key(|i| (!i.overdue, i.due));
         Ok(items)
     }
+}
+
+/// The accounts MFA is expected on: open, on a system that supports MFA, of someone who has
+/// not left. Missing MFA is counted (dashboard) and listed (due items) from these.
+pub(super) fn mfa_accounts(directory: &Directory) -> impl Iterator<Item = (&Account, &Staff, &System)> {
+    directory.accounts.iter().filter(|a| a.disabled_on.is_none()).filter_map(|account| {
+        let person = directory.person(account.staff_id).filter(|p| p.status != StaffStatus::Left)?;
+        let system = directory.system(account.system_id).filter(|s| s.mfa_supported)?;
+        Some((account, person, system))
+    })
 }

@@ -2,8 +2,10 @@
 //! audit record; each failure comes back as a [`ServiceError`] with a message for the user.
 
 pub mod clock;
+mod dashboard;
 mod demo;
 mod due;
+mod due_groups;
 mod error;
 mod grants;
 mod lookup;
@@ -22,7 +24,9 @@ mod totp;
 #[cfg(any(test, feature = "test-support"))]
 pub use clock::ManualClock;
 pub use clock::{Clock, SystemClock};
+pub use dashboard::{DashboardFigures, MfaCoverage, ReviewProgress, Revocation, mfa_coverage};
 pub use due::{DueItem, DueTarget};
+pub use due_groups::{DueGroup, Urgency, counted, date_in_words, group_due, when};
 pub use grants::{level_ref, parse_grant_ref};
 pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};

@@ -7,7 +7,7 @@ use crate::domain::checklist::{Checklist, Device, Template};
 use crate::domain::staff::StaffId;
 use crate::domain::staff_query::StaffIndex;
 use crate::domain::system::SystemId;
-use crate::service::{DueItem, Office, SecretStatus, ServiceResult};
+use crate::service::{DashboardFigures, DueGroup, DueItem, Office, SecretStatus, ServiceResult};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -22,6 +22,10 @@ pub struct Records {
     pub devices: Vec<Device>,
     pub secrets: Vec<SecretStatus>,
     pub due: Vec<DueItem>,
+    /// The due list grouped and ordered for the dashboard (indices into `due`).
+    pub due_groups: Vec<DueGroup>,
+    /// What the dashboard's charts draw.
+    pub figures: DashboardFigures,
     /// The office's minimum length for shared secrets (their strength meter uses it).
     pub secret_min_length: usize,
     pub customer_data_count: usize,
@@ -51,6 +55,8 @@ impl Records {
             devices: Vec::new(),
             secrets: Vec::new(),
             due: Vec::new(),
+            due_groups: Vec::new(),
+            figures: DashboardFigures::default(),
             secret_min_length: crate::domain::password::MIN_LENGTH,
             customer_data_count: 0,
             privileged_count: 0,
@@ -95,10 +101,11 @@ impl Records {
         self.checklists = office.current_checklists()?;
         self.devices = office.devices()?;
         self.secrets = office.secret_statuses_in(&self.directory)?;
-        self.due = office.due_items_in(&self.directory)?;
+        self.today = office.today();
+        self.reload_due(office)?;
+        self.figures = office.dashboard_figures(&self.directory)?;
         self.secret_min_length = office.password_min_length()?;
         self.templates = office.templates()?;
-        self.today = office.today();
         self.index = StaffIndex::build(&self.directory, self.today);
         self.teams = StaffIndex::teams(&self.directory);
         self.matrix = self.directory.matrix(self.today);
@@ -107,6 +114,15 @@ impl Records {
         self.privileged_count = (0..staff).filter(|&i| self.index.has_privileged(i)).count();
         self.people = pick_people(&self.directory);
         self.systems = self.directory.systems.iter().map(|s| (s.name.clone(), s.name.clone())).collect();
+        Ok(())
+    }
+
+    /// Read the due list again (after a review decision, which changes nothing else).
+    pub fn reload_due(&mut self, office: &Office) -> ServiceResult<()> {
+        self.due = office.due_items_in(&self.directory)?;
+        let names = |id| self.directory.system(id).map(|s| s.name.clone());
+        self.due_groups = crate::service::group_due(&self.due, self.today, names);
+        self.figures.reviews = office.review_progress()?;
         Ok(())
     }
 }

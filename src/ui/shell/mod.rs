@@ -157,10 +157,10 @@ impl Shell {
             }),
         };
         let refreshed = if decision {
-            self.office.recent_audit(AUDIT_PAGE_LIMIT).map(|audit| self.data.audit = audit).and_then(|()| {
-                self.records.due = self.office.due_items_in(&self.records.directory)?;
-                Ok(())
-            })
+            self.office
+                .recent_audit(AUDIT_PAGE_LIMIT)
+                .map(|audit| self.data.audit = audit)
+                .and_then(|()| self.records.reload_due(&self.office))
         } else {
             self.refresh().and_then(|()| self.reload())
         };
@@ -257,7 +257,7 @@ impl Shell {
         let target = match target {
             Some(DueTarget::Secret(id)) => Target::Secret(id),
             Some(DueTarget::Checklist(id)) => Target::Checklist(id),
-            Some(DueTarget::Staff(id)) => Target::Staff(id),
+            Some(DueTarget::Staff(id) | DueTarget::Account { staff: id, .. }) => Target::Staff(id),
             Some(DueTarget::Review(id)) => Target::Review(Some(id)),
             // The next scheduled review has no campaign yet: the Reviews page starts it.
             None if kind == Some("review") => return self.navigate(Page::Reviews),

@@ -1,0 +1,190 @@
+//! The dashboard's view of the due list: repeated findings grouped into one row ("8 accounts
+//! without MFA on Email"), rows ordered overdue first, then by date, then by how much the kind
+//! matters, and one wording for when ("Overdue since 3 Nov", "Due in 3 days", "Not due: to
+//! improve"). Built on top of [`super::DueItem`]s, which `keyholder due` prints unchanged.
+
+use super::{DueItem, DueTarget};
+use crate::domain::system::SystemId;
+use jiff::civil::Date;
+
+/// How pressing a row is, in the order rows are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    Overdue,
+    Due,
+    /// A finding without a real deadline (missing MFA): worth doing, never late.
+    ToImprove,
+}
+
+/// One row of the dashboard: one due item, or several of the same kind on the same thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueGroup {
+    pub kind: &'static str,
+    pub urgency: Urgency,
+    /// The earliest date among the items (meaningless for [`Urgency::ToImprove`]).
+    pub due: Date,
+    /// Indices into the flat due list, most urgent first.
+    pub items: Vec<usize>,
+    /// Set when the items are accounts on one system: its page lists them.
+    pub system: Option<SystemId>,
+    /// What the row says, dates in words.
+    pub title: String,
+}
+
+/// How much a kind matters when two rows fall on the same day: access still open after someone
+/// left first, missing MFA last.
+fn importance(kind: &str) -> u8 {
+    match kind {
+        "key_file" => 0,
+        "leaver" => 1,
+        "review_revocations" => 2,
+        "scheduled_leaver" => 3,
+        "secret" => 4,
+        "expiring_grant" => 5,
+        "joiner" => 6,
+        "review" => 7,
+        "purge" => 8,
+        _ => 9,
+    }
+}
+
+/// What makes two items one row: missing MFA on the same system, anything else on the same
+/// subject (a secret with two reasons to rotate).
+#[derive(PartialEq)]
+enum Key<'a> {
+    System(SystemId),
+    Subject(&'a str),
+}
+
+fn key(item: &DueItem) -> Key<'_> {
+    match item.target {
+        Some(DueTarget::Account { system, .. }) if item.kind == "missing_mfa" => Key::System(system),
+        _ => Key::Subject(&item.subject),
+    }
+}
+
+fn urgency(item: &DueItem) -> Urgency {
+    match (item.overdue, item.kind) {
+        (true, _) => Urgency::Overdue,
+        (false, "missing_mfa") => Urgency::ToImprove,
+        (false, _) => Urgency::Due,
+    }
+}
+
+/// Group and order the due list. `system_name` names a system by id.
+pub fn group_due(items: &[DueItem], today: Date, system_name: impl Fn(SystemId) -> Option<String>) -> Vec<DueGroup> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (urgency(&items[i]), items[i].due, importance(items[i].kind)));
+    let mut groups: Vec<(DueGroup, Key<'_>)> = Vec::new();
+    for index in order {
+        let item = &items[index];
+        let item_key = key(item);
+        match groups.iter_mut().find(|(g, k)| g.kind == item.kind && *k == item_key) {
+            Some((group, _)) => group.items.push(index),
+            None => {
+                let system = match item_key {
+                    Key::System(id) => Some(id),
+                    Key::Subject(_) => None,
+                };
+                let group = DueGroup {
+                    kind: item.kind,
+                    urgency: urgency(item),
+                    due: item.due,
+                    items: vec![index],
+                    system,
+                    title: String::new(),
+                };
+                groups.push((group, item_key));
+            }
+        }
+    }
+    let mut groups: Vec<DueGroup> = groups.into_iter().map(|(g, _)| g).collect();
+    for group in &mut groups {
+        group.title = title(group, items, today, &system_name);
+    }
+    // Findings without a deadline: the biggest first, whatever their (fake) dates.
+    groups.sort_by_key(|g| {
+        let date = (g.urgency != Urgency::ToImprove).then_some(g.due);
+        (g.urgency, date, importance(g.kind), std::cmp::Reverse(g.items.len()))
+    });
+    groups
+}
+
+fn title(group: &DueGroup, items: &[DueItem], today: Date, system_name: &dyn Fn(SystemId) -> Option<String>) -> String {
+    let first = &items[group.items[0]];
+    let count = group.items.len();
+    if let (Some(system), true) = (group.system, count > 1) {
+        let name = system_name(system).unwrap_or_else(|| "a system".to_owned());
+        return format!("{} without MFA on {name}", counted(count, "account", "accounts"));
+    }
+    let reason = readable(&first.reason, today);
+    match count {
+        1 => format!("{}: {reason}", first.subject),
+        _ => format!("{}: {reason} (and {})", first.subject, counted(count - 1, "more reason", "more reasons")),
+    }
+}
+
+/// "1 account", "53 accounts".
+pub fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// When a row is due, in words: "Overdue since 3 Nov", "Due today", "Due in 3 days",
+/// "Not due: to improve".
+pub fn when(group: &DueGroup, today: Date) -> String {
+    let days = today.until(group.due).map_or(0, |span| span.get_days());
+    match group.urgency {
+        Urgency::ToImprove => "Not due: to improve".to_owned(),
+        Urgency::Overdue if days < 0 => format!("Overdue since {}", date_in_words(group.due, today)),
+        Urgency::Overdue => "Overdue".to_owned(),
+        Urgency::Due if days < 0 => format!("Due since {}", date_in_words(group.due, today)),
+        Urgency::Due => match days {
+            0 => "Due today".to_owned(),
+            1 => "Due tomorrow".to_owned(),
+            2..=13 => format!("Due in {days} days"),
+            _ => format!("Due on {}", date_in_words(group.due, today)),
+        },
+    }
+}
+
+/// "3 Nov" in the current year, "3 Nov 2025" in another.
+pub fn date_in_words(date: Date, today: Date) -> String {
+    if date.year() == today.year() {
+        date.strftime("%-d %b").to_string()
+    } else {
+        date.strftime("%-d %b %Y").to_string()
+    }
+}
+
+/// A reason from the flat list as a person reads it: its ISO dates in words and its "item(s)"
+/// in the right number ("1 open item", "3 open items").
+pub fn readable(reason: &str, today: Date) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut last_number: Option<u64> = None;
+    for word in reason.split(' ') {
+        let bare = word.trim_end_matches([',', '.', ':', ';']);
+        let tail = &word[bare.len()..];
+        if let Some(date) = iso_date(bare) {
+            words.push(format!("{}{tail}", date_in_words(date, today)));
+            continue;
+        }
+        if let Some(stem) = bare.strip_suffix("(s)") {
+            let plural = if last_number == Some(1) { "" } else { "s" };
+            words.push(format!("{stem}{plural}{tail}"));
+        } else {
+            words.push(word.to_owned());
+        }
+        if let Ok(number) = bare.parse::<u64>() {
+            last_number = Some(number);
+        }
+    }
+    words.join(" ")
+}
+
+fn iso_date(word: &str) -> Option<Date> {
+    (word.len() == 10 && word.as_bytes().get(4) == Some(&b'-')).then(|| word.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+#[path = "due_groups_tests.rs"]
+mod tests;
