@@ -103,6 +103,10 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
             }
         });
         edit_ui(ui, page, records, commands);
+        if page.editing.is_some() {
+            // One set of ticks at a time: the role being edited.
+            return;
+        }
         ui.add_space(12.0);
         ui.strong("Add a role");
         text_field(ui, "Name", &mut page.name);
