@@ -1005,3 +1005,73 @@ fn the_dashboard_groups_missing_mfa_below_deadlines_and_reads_its_charts_in_word
     harness.run();
     harness.get_by_label("Who has access to Email");
 }
+
+#[test]
+fn the_access_matrix_has_its_own_search_and_says_when_it_narrows_the_list() {
+    let (_vault, mut harness) = office_with_roles();
+    harness.get_by_role_and_label(Role::Button, "Add staff member").click();
+    harness.run();
+    type_into(&mut harness, "Full name", "Sam Carter");
+    type_into(&mut harness, "Work email", "sam@example.com");
+    harness.get_by_role_and_label(Role::Button, "Add").click();
+    harness.run();
+    // A search on the Staff page stays there.
+    type_into(&mut harness, "Search", "kim");
+    harness.get_by_label("1 of 2 staff");
+    harness.get_by_role_and_label(Role::Button, "Access matrix").click();
+    harness.run();
+    harness.get_by_label("All 2 staff");
+    assert!(harness.query_by_label("Sam Carter").is_some() && harness.query_by_label("Kim Lee").is_some());
+    // Its own search says so, and one click shows everyone again.
+    type_into(&mut harness, "Find staff", "sam");
+    harness.get_by_label_contains("Showing 1 of 2 staff");
+    assert!(harness.query_by_label("Kim Lee").is_none());
+    harness.get_by_role_and_label(Role::Button, "Show everyone").click();
+    harness.run();
+    harness.get_by_label("All 2 staff");
+    // "Staff" in the side bar is the list, not the person opened last.
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    harness.get_by_label("1 of 2 staff");
+    harness.get_by_label("Kim Lee").click();
+    harness.run();
+    harness.get_by_label("Access, and why");
+    harness.get_by_role_and_label(Role::Button, "Roles").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    assert!(harness.query_by_label("Access, and why").is_none(), "the list, not Kim's page");
+}
+
+#[test]
+fn a_disabled_button_says_why_and_a_message_does_not_move_the_form() {
+    let dir = tempfile::tempdir().expect("dir");
+    let vault = dir.path().join("office.khv");
+    let mut harness = app(&vault, Arc::new(ManualClock::new(start_time())));
+    harness.run();
+    // Before anything is typed, the reason is written beside the button.
+    harness.get_by_label("Enter your name: it is how the audit log will name you.");
+    harness.get_by(|node| {
+        node.role() == Role::Button && node.label().as_deref() == Some("Create vault") && node.is_disabled()
+    });
+    type_into(&mut harness, "Your name", OPERATOR);
+    type_into(&mut harness, "Password", "short");
+    // A refused password never reads as strong: the meter says the rule that refuses it.
+    harness.get_by_label_contains("Not accepted:");
+    type_into(&mut harness, "Confirm password", "short");
+}
+
+#[test]
+fn a_message_after_a_failed_sign_in_does_not_move_the_form() {
+    let (vault, office) = TestVault::open_new();
+    drop(office);
+    let mut harness = app(&vault.path, vault.clock.clone());
+    harness.run();
+    let field_at = |harness: &Harness<'static, KeyholderApp>| {
+        harness.get_by_role_and_label(Role::PasswordInput, "Password").rect().min.y
+    };
+    let before = field_at(&harness);
+    sign_in(&mut harness, "wrong horse battery staple");
+    harness.get_by_label_contains("wrong operator name or password");
+    assert_eq!(field_at(&harness), before, "the message has its own place; the form stays put");
+}

@@ -11,6 +11,7 @@ pub enum FileTarget {
     Backup,
     ImportStaff,
     Export,
+    MatrixExport,
     Report,
     ReviewEvidence,
     QrPicture,
@@ -22,7 +23,8 @@ impl FileTarget {
         match self {
             Self::Backup => ("Where to write the backup", true, "office.khbackup", &["khbackup"]),
             Self::ImportStaff => ("Choose the staff CSV to import", false, "", &["csv"]),
-            Self::Export => ("Where to write the CSV", true, "access.csv", &["csv"]),
+            Self::Export => ("Where to write the CSV", true, "staff.csv", &["csv"]),
+            Self::MatrixExport => ("Where to write the CSV", true, "access.csv", &["csv"]),
             Self::Report => ("Base name for the report (PDF and CSV)", true, "report", &[]),
             Self::ReviewEvidence => ("Base name for the evidence (PDF and CSV)", true, "access-review", &[]),
             Self::QrPicture => ("Choose the picture of the QR code", false, "", &["png", "jpg", "jpeg"]),

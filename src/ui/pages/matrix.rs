@@ -1,7 +1,8 @@
-//! The access matrix: staff down (as filtered on the Staff page), systems across, the level in
-//! each cell; exceptions marked with an asterisk and privileged access highlighted. Rows are
+//! The access matrix: staff down (with its own search, shown when active), systems across, the
+//! level in each cell; exceptions marked with an asterisk and privileged access highlighted. Rows are
 //! virtualised. The page's state, commands, drawing and exports.
 
+use crate::domain::staff_query::StaffFilter;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
@@ -14,6 +15,9 @@ const CELL_WIDTH: f32 = 90.0;
 pub enum MatrixCommand {
     /// Show the systems from this one on.
     Columns(usize),
+    /// The search changed (or was cleared): work out the rows again.
+    Refilter,
+    ClearSearch,
     Export,
     ExportAccess,
 }
@@ -28,25 +32,38 @@ impl From<MatrixCommand> for Command {
 pub struct MatrixPage {
     pub customer_only: bool,
     pub first_column: usize,
+    /// This page's own search; the Staff page's filters never carry over.
+    pub search: String,
+    /// The people shown, as indexes into the directory.
+    pub rows: Vec<usize>,
+    pub export_path: String,
 }
 
 impl MatrixPage {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        records: &Records,
-        rows: &[usize],
-        export_path: &mut String,
-        commands: &mut Vec<Command>,
-    ) {
-        matrix_ui(ui, self, records, rows, export_path, commands);
+    pub fn ui(&mut self, ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+        matrix_ui(ui, self, records, commands);
+    }
+
+    /// Work out the rows from the search (after it changed, and after the office was read).
+    pub fn refilter(&mut self, records: &Records) {
+        let filter = StaffFilter { text: self.search.clone(), ..StaffFilter::default() };
+        self.rows = records.index.query(&records.directory, &filter);
     }
 
     pub fn apply(&mut self, command: MatrixCommand, cx: &mut Context<'_>) -> Outcome {
-        let path = cx.exports.path.trim().to_owned();
+        let path = self.export_path.trim().to_owned();
         let (csv, message) = match command {
             MatrixCommand::Columns(first) => {
                 self.first_column = first;
+                return Outcome::SHOWN;
+            }
+            MatrixCommand::Refilter => {
+                self.refilter(cx.records);
+                return Outcome::SHOWN;
+            }
+            MatrixCommand::ClearSearch => {
+                self.search.clear();
+                self.refilter(cx.records);
                 return Outcome::SHOWN;
             }
             MatrixCommand::Export => {
@@ -58,20 +75,16 @@ impl MatrixPage {
     }
 }
 
-fn matrix_ui(
-    ui: &mut egui::Ui,
-    page: &mut MatrixPage,
-    records: &Records,
-    rows: &[usize],
-    export_path: &mut String,
-    commands: &mut Vec<Command>,
-) {
+fn matrix_ui(ui: &mut egui::Ui, page: &mut MatrixPage, records: &Records, commands: &mut Vec<Command>) {
+    search_ui(ui, page, records, commands);
+    let MatrixPage { rows, export_path, .. } = page;
+    let rows: &[usize] = rows;
     ui.horizontal(|ui| {
         ui.checkbox(&mut page.customer_only, "Only systems with customer data");
         ui.weak("* exception (not from a role)   highlighted: privileged");
     });
     ui.horizontal(|ui| {
-        let (path, target) = (&mut *export_path, crate::ui::file_dialog::FileTarget::Export);
+        let (path, target) = (&mut *export_path, crate::ui::file_dialog::FileTarget::MatrixExport);
         crate::ui::file_dialog::path_field(ui, "CSV file", "/path/to/matrix.csv", path, target, commands);
         let why_not = export_path.trim().is_empty().then_some(CHOOSE_FILE);
         if ui
@@ -147,5 +160,34 @@ fn left_aligned(ui: &mut egui::Ui, width: f32, height: f32, label: egui::Label) 
     ui.allocate_ui_with_layout(egui::vec2(width, height), egui::Layout::left_to_right(egui::Align::Center), |ui| {
         ui.set_min_width(width);
         ui.add(label);
+    });
+}
+
+/// The page's own search, and a line that says when it narrows the list.
+fn search_ui(ui: &mut egui::Ui, page: &mut MatrixPage, records: &Records, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Find staff");
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut page.search).hint_text("name, team or system").desired_width(220.0))
+            .labelled_by(label.id);
+        if field.changed() {
+            commands.push(MatrixCommand::Refilter.into());
+        }
+        let all = records.directory.staff.len();
+        if page.search.trim().is_empty() {
+            ui.weak(format!("All {all} staff"));
+        } else {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "Showing {} of {all} staff: only those matching \u{201c}{}\u{201d}",
+                    page.rows.len(),
+                    page.search.trim()
+                ),
+            );
+            if ui.button("Show everyone").clicked() {
+                commands.push(MatrixCommand::ClearSearch.into());
+            }
+        }
     });
 }

@@ -59,7 +59,7 @@ impl Shell {
             Page::Reviews => self.reviews.ui(ui, records, commands),
             Page::Systems => self.systems.ui(ui, records, commands),
             Page::Roles => self.roles.ui(ui, records, commands),
-            Page::AccessMatrix => self.matrix.ui(ui, records, &self.staff.rows, &mut self.exports.path, commands),
+            Page::AccessMatrix => self.matrix.ui(ui, records, commands),
             Page::Operators => self.operators.ui(ui, data, self.office.operator().as_str(), commands),
             Page::AuditLog => audit::ui(ui, &data.audit),
             Page::Settings => self.settings.ui(ui, data, commands),

@@ -106,6 +106,7 @@ impl Shell {
             settings,
         };
         shell.staff.refilter(&shell.records);
+        shell.matrix.refilter(&shell.records);
         let refreshed = shell.refresh().err().map(|e| e.to_string());
         shell.data.load_error = load_error.or(refreshed);
         shell.settings.reset(&shell.data);
@@ -133,6 +134,7 @@ impl Shell {
         self.processes.reloaded();
         self.systems.reloaded(records);
         self.staff.reloaded(records);
+        self.matrix.refilter(records);
         self.roles.reloaded();
         Ok(())
     }
@@ -216,6 +218,10 @@ impl Shell {
 
     fn navigate(&mut self, page: Page) -> ServiceResult<()> {
         self.page = page;
+        if page == Page::Staff {
+            // The side bar's "Staff" is the list, not whoever was open last.
+            self.staff.select(None, &self.records, &self.data.audit);
+        }
         if page == Page::Reviews {
             return self.reviews.load(&self.office);
         }
@@ -276,6 +282,7 @@ impl Shell {
             FileTarget::Backup => self.settings.backup_path = text,
             FileTarget::ImportStaff => self.staff.forms.import_path = text,
             FileTarget::Export => self.exports.path = text,
+            FileTarget::MatrixExport => self.matrix.export_path = text,
             FileTarget::Report => self.processes.forms.report_path = base(),
             FileTarget::ReviewEvidence => self.reviews.export_base = base(),
             FileTarget::QrPicture => self.secrets.authenticator.image = text,

@@ -16,6 +16,8 @@ impl ProcessesPage {
                 self.selected = id;
                 self.confirm_item = None;
                 forms.skip_reason.clear();
+                // A report path belongs to the checklist it was typed for.
+                forms.report_path.clear();
                 return Outcome::SHOWN;
             }
             ProcessCommand::ConfirmItem(item) => {
