@@ -247,15 +247,21 @@ fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     assert_eq!(harness.query_all_by_label("user").count(), 1, "only CRM holds customer data");
 }
 
-#[test]
-fn search_narrows_the_staff_list_as_you_type() {
-    let (_vault, mut harness) = office_with_roles();
+/// [`office_with_roles`] with Sam Carter added on the Staff page.
+fn office_with_kim_and_sam() -> (TestVault, Harness<'static, KeyholderApp>) {
+    let (vault, mut harness) = office_with_roles();
     harness.get_by_role_and_label(Role::Button, "Add staff member").click();
     harness.run();
     type_into(&mut harness, "Full name", "Sam Carter");
     type_into(&mut harness, "Work email", "sam@example.com");
     harness.get_by_role_and_label(Role::Button, "Add").click();
     harness.run();
+    (vault, harness)
+}
+
+#[test]
+fn search_narrows_the_staff_list_as_you_type() {
+    let (_vault, mut harness) = office_with_kim_and_sam();
     harness.get_by_label("2 of 2 staff");
     type_into(&mut harness, "Search", "kim");
     harness.get_by_label("1 of 2 staff");
@@ -1008,13 +1014,7 @@ fn the_dashboard_groups_missing_mfa_below_deadlines_and_reads_its_charts_in_word
 
 #[test]
 fn the_access_matrix_has_its_own_search_and_says_when_it_narrows_the_list() {
-    let (_vault, mut harness) = office_with_roles();
-    harness.get_by_role_and_label(Role::Button, "Add staff member").click();
-    harness.run();
-    type_into(&mut harness, "Full name", "Sam Carter");
-    type_into(&mut harness, "Work email", "sam@example.com");
-    harness.get_by_role_and_label(Role::Button, "Add").click();
-    harness.run();
+    let (_vault, mut harness) = office_with_kim_and_sam();
     // A search on the Staff page stays there.
     type_into(&mut harness, "Search", "kim");
     harness.get_by_label("1 of 2 staff");
