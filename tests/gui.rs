@@ -656,7 +656,10 @@ fn a_shared_account_code_is_attached_from_a_qr_picture_shown_with_a_countdown_an
 #[test]
 fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     let (vault, mut office) = sales_office("Sam Carter", "sam@example.com", "Sales");
-    office.assign_role("Sales", "sam@example.com").unwrap();
+    // CRM comes from a role (kept); Email is a direct grant (removed).
+    office.add_role("CRM users", &["CRM:user".into()]).unwrap();
+    office.assign_role("CRM users", "sam@example.com").unwrap();
+    office.grant("sam@example.com", "Email", "user", "covering the shared inbox", None).unwrap();
     drop(office);
     let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Access reviews").click();
@@ -1074,4 +1077,44 @@ fn a_message_after_a_failed_sign_in_does_not_move_the_form() {
     sign_in(&mut harness, "wrong horse battery staple");
     harness.get_by_label_contains("wrong operator name or password");
     assert_eq!(field_at(&harness), before, "the message has its own place; the form stays put");
+}
+
+#[test]
+fn removing_access_a_role_gives_is_offered_through_the_roles_and_then_completes() {
+    let (vault, mut office) = sales_office("Sam Carter", "sam@example.com", "Sales");
+    office.assign_role("Sales", "sam@example.com").unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Access reviews").click();
+    harness.run();
+    press(&mut harness, "Start review");
+    harness.get_by_label("Sam Carter — CRM (user)");
+    // Removing it here would only be refused at the tick: the review says why at once, and R
+    // decides nothing.
+    harness.get_by_label("Given by role Sales.");
+    harness.key_press(egui::Key::R);
+    harness.run();
+    harness.get_by_label_contains("0 of 2 decided");
+    // What works instead: change Sam's roles, with the preview of what is lost.
+    press(&mut harness, "Change Sam Carter's roles…");
+    harness.get_by_label("Access, and why");
+    harness.get_by_role_and_label(Role::CheckBox, "Sales").click();
+    harness.run();
+    harness.get_by_label("Loses: CRM (user), Email (user)");
+    press(&mut harness, "Apply role change");
+    // Back in the review, the removal is now a decision that can be carried out.
+    harness.get_by_role_and_label(Role::Button, "Access reviews").click();
+    harness.run();
+    harness.get_by_label("Review #1 of everyone's access").click();
+    harness.run();
+    assert!(harness.query_by_label("Given by role Sales.").is_none());
+    harness.key_press(egui::Key::R);
+    harness.run();
+    harness.key_press(egui::Key::R);
+    harness.run();
+    harness.get_by_label_contains("2 of 2 decided (0 kept, 2 removed, 0 reduced)");
+    press(&mut harness, "Sign off");
+    press(&mut harness, "Sign off now");
+    let removals = harness.state().notice_text().unwrap_or_default().to_owned();
+    assert!(removals.starts_with("Review #1 signed off"), "{removals}");
 }

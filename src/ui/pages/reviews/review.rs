@@ -7,7 +7,7 @@ use super::list::state_label;
 use super::open_review::OpenReview;
 use crate::domain::access::Directory;
 use crate::domain::checklist::ItemState;
-use crate::domain::review::{Decision, ReviewItem};
+use crate::domain::review::{Decision, ReviewItem, SnapshotItem};
 use crate::ui::commands::{Command, Target};
 use crate::ui::widgets::{Answer, CHOOSE_FILE, action_button, confirm_dialog, text_field};
 use egui_extras::{Column, TableBuilder};
@@ -20,7 +20,7 @@ pub fn ui(
     directory: &Directory,
     commands: &mut Vec<Command>,
 ) {
-    keyboard(ui, open, commands);
+    keyboard(ui, open, directory, commands);
     let summary = &open.summary;
     ui.horizontal(|ui| {
         if ui.button("Back to all reviews").clicked() {
@@ -73,7 +73,7 @@ pub fn ui(
 
 /// K keep, R remove, J next (and the arrow keys), unless a text field has the keyboard or a
 /// dialog (help, confirmation) is over the review.
-fn keyboard(ui: &egui::Ui, open: &OpenReview, commands: &mut Vec<Command>) {
+fn keyboard(ui: &egui::Ui, open: &OpenReview, directory: &Directory, commands: &mut Vec<Command>) {
     let behind_dialog = !ui.ctx().memory(|m| m.is_above_modal_layer(ui.layer_id()));
     if ui.ctx().text_edit_focused() || behind_dialog || open.rows.is_empty() {
         return;
@@ -89,7 +89,10 @@ fn keyboard(ui: &egui::Ui, open: &OpenReview, commands: &mut Vec<Command>) {
     });
     if keep && !open.locked() {
         commands.push(ReviewCommand::Decide("keep".into()).into());
-    } else if remove && !open.locked() {
+    } else if remove
+        && !open.locked()
+        && open.current().is_none_or(|item| roles_giving(directory, &item.item).is_empty())
+    {
         commands.push(ReviewCommand::Decide("remove".into()).into());
     } else if next {
         commands.push(ReviewCommand::Cursor(open.cursor + 1).into());
@@ -141,8 +144,15 @@ fn current_ui(ui: &mut egui::Ui, open: &mut OpenReview, directory: &Directory, c
             if ui.button("Keep (K)").clicked() {
                 commands.push(ReviewCommand::Decide("keep".into()).into());
             }
-            if ui.button("Remove (R)").clicked() {
+            // Access a role gives cannot be removed person by person: say so now, and offer
+            // what works (their roles, with the mover preview; or a lower level).
+            let roles = roles_giving(directory, &s);
+            let why_not = (!roles.is_empty()).then(|| format!("Given by role {}.", roles.join(" and role ")));
+            if action_button(ui, "Remove (R)", why_not.as_deref()) {
                 commands.push(ReviewCommand::Decide("remove".into()).into());
+            }
+            if !roles.is_empty() && ui.button(format!("Change {person}'s roles…")).clicked() {
+                commands.push(Command::Open(Target::Staff(s.staff_id)));
             }
             for level in lower {
                 if ui.button(format!("Reduce to {level}")).clicked() {
@@ -288,4 +298,15 @@ fn sign_off_dialog(ctx: &egui::Context, open: &OpenReview, commands: &mut Vec<Co
         Some(Answer::Cancel) => commands.push(ReviewCommand::AskSignOff(false).into()),
         None => {}
     }
+}
+
+/// The roles that give this person this access now (a removal must go through them).
+fn roles_giving(directory: &Directory, item: &SnapshotItem) -> Vec<String> {
+    directory
+        .roles_of(item.staff_id)
+        .iter()
+        .filter_map(|id| directory.role(*id))
+        .filter(|role| role.levels.contains(&item.level_id))
+        .map(|role| role.name.clone())
+        .collect()
 }
