@@ -386,20 +386,38 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     harness.get_by_label("leaver checklist: Kim Lee (2026-11-23)");
 
     // The role removal cannot be undone: it asks first.
-    harness.get_by_role_and_label(Role::Button, "Done: Remove role Sales (CRM user)").click();
+    harness.get_by_role_and_label(Role::CheckBox, "Remove role Sales (CRM user)").click();
     harness.run();
     harness.get_by_label("This cannot be undone here");
     harness.get_by_role_and_label(Role::Button, "Yes, do it").click();
     harness.run();
-    // A skip needs a reason.
+    // Its tick changed the record, so it is not taken back by unticking.
+    harness.get_by(|node| {
+        node.role() == Role::CheckBox
+            && node.label().as_deref() == Some("Remove role Sales (CRM user)")
+            && node.is_disabled()
+    });
+    // A skip asks for its reason in the item's own row, and can be taken back.
     harness.get_by_role_and_label(Role::Button, "Skip: Return building pass and keys").click();
     harness.run();
-    assert_eq!(harness.state().notice_text(), Some("skipping an item needs a reason"));
-    type_into(&mut harness, "Reason for skipping", "never had a pass: worked remotely");
+    harness.get_by_label("Say why first.");
+    type_into(&mut harness, "Why skip it?", "never had a pass: worked remotely");
+    harness.get_by_role_and_label(Role::Button, "Skip it").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Item skipped."));
+    harness.get_by_label("Skipped by Ada: never had a pass: worked remotely");
+    harness.get_by_role_and_label(Role::Button, "Undo skip: Return building pass and keys").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Item reopened."));
     harness.get_by_role_and_label(Role::Button, "Skip: Return building pass and keys").click();
     harness.run();
+    type_into(&mut harness, "Why skip it?", "never had a pass: worked remotely");
+    harness.get_by_role_and_label(Role::Button, "Skip it").click();
+    harness.run();
+    // "Mark as left" says what it waits for.
+    harness.get_by_label("1 item is still to do.");
     harness
-        .get_by_role_and_label(Role::Button, "Done: Remind of confidentiality duties that continue after leaving")
+        .get_by_role_and_label(Role::CheckBox, "Remind of confidentiality duties that continue after leaving")
         .click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Mark as left").click();

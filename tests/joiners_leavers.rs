@@ -234,3 +234,44 @@ fn the_leaver_report_is_also_a_pdf() {
     let pages = pdf_text.split("/Count ").skip(1).map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next());
     assert!(pages.into_iter().any(|n| n == Some("1")), "ten items fit on one page");
 }
+
+#[test]
+fn a_skip_or_a_tick_that_changed_nothing_can_be_taken_back_until_the_process_is_finished() {
+    let (_vault, mut office) = office_with_sam();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    let list = leaver_list(&office);
+    let role = list.items.iter().find(|i| matches!(i.kind, ItemKind::RemoveRole { .. })).unwrap().id;
+    let devices = list.items.iter().find(|i| !i.kind.changes_record()).map(|i| i.id);
+    // A skip is taken back: the item is open again, and the audit log says so.
+    office.skip_item(role, "done by IT tomorrow").unwrap();
+    office.reopen_item(role).unwrap();
+    assert_eq!(leaver_list(&office).items.iter().find(|i| i.id == role).unwrap().state, ItemState::Open);
+    assert!(office.audit_log().unwrap().iter().any(|r| r.action == "checklist.reopen"));
+    // A tick that removed a role is not undone by un-ticking: the role is given back on the
+    // person's page.
+    office.complete_item(role).unwrap();
+    assert!(matches!(office.reopen_item(role), Err(ServiceError::RefusedByState(m)) if m.contains("undo that change")));
+    // A tick that only noted something is taken back.
+    if let Some(note) = devices {
+        office.complete_item(note).unwrap();
+        office.reopen_item(note).unwrap();
+    }
+    // An item that is not on record is named as such.
+    assert!(matches!(office.reopen_item(role + 1000), Err(ServiceError::NotFound { .. })));
+}
+
+#[test]
+fn a_finished_checklist_is_archived_out_of_the_current_list_and_stays_on_the_person() {
+    let (_vault, mut office) = office_with_sam();
+    let joiner = office.checklists_of("sam@example.com").unwrap()[0].id;
+    assert!(office.current_checklists().unwrap().iter().any(|c| c.id == joiner), "finished just now: still shown");
+    office.start_leaver("sam@example.com", "2026-11-30").unwrap();
+    let leaver = leaver_list(&office).id;
+    assert!(matches!(office.archive_checklist(leaver), Err(ServiceError::RefusedByState(_))), "not finished");
+    office.archive_checklist(joiner).unwrap();
+    assert!(!office.current_checklists().unwrap().iter().any(|c| c.id == joiner));
+    assert!(office.checklists_of("sam@example.com").unwrap().iter().any(|c| c.id == joiner));
+    // Once finished, its items can no longer be taken back.
+    let item = office.checklists_of("sam@example.com").unwrap()[0].items[0].id;
+    assert!(matches!(office.reopen_item(item), Err(ServiceError::RefusedByState(m)) if m.contains("finished")));
+}

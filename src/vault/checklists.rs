@@ -147,9 +147,18 @@ pub fn checklists_of(&Read(conn): &Read<'_>, staff: StaffId) -> VaultResult<Vec<
     load_checklists(conn, "staff_id = ?1", staff)
 }
 
-/// Checklists not finished yet, and those finished after `since`.
+/// Checklists not finished yet, and those finished after `since` and not archived.
 pub fn current(&Read(conn): &Read<'_>, since: Timestamp) -> VaultResult<Vec<Checklist>> {
-    load_checklists(conn, "finished_at_ns IS NULL OR finished_at_ns >= ?1", ns(since)?)
+    load_checklists(conn, "finished_at_ns IS NULL OR (finished_at_ns >= ?1 AND archived_at_ns IS NULL)", ns(since)?)
+}
+
+/// Put a finished checklist away from the current list (it stays on the person's record).
+pub fn archive(&Write(Read(conn)): &Write<'_>, id: ChecklistId, at: Timestamp) -> VaultResult<()> {
+    conn.execute(
+        "UPDATE checklists SET archived_at_ns = ?2 WHERE id = ?1 AND finished_at_ns IS NOT NULL",
+        params![id, ns(at)?],
+    )?;
+    Ok(())
 }
 
 pub fn checklist(&Read(conn): &Read<'_>, id: ChecklistId) -> VaultResult<Option<Checklist>> {

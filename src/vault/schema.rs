@@ -14,6 +14,7 @@
 //! - 9: `secret_totp.period`: a shared account's code step (30 s unless its link says otherwise).
 //! - 10: personal parts of audit records, encrypted per person: `staff_keys`,
 //!   `audit_log.personal_staff` and `audit_log.personal` (purging a person deletes their key).
+//! - 11: `checklists.archived_at_ns`: a finished process put away from the current list.
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -295,6 +296,8 @@ const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE audit_log ADD COLUMN personal_staff INTEGER;
     ALTER TABLE audit_log ADD COLUMN personal BLOB;",
+    // 10 → 11
+    "ALTER TABLE checklists ADD COLUMN archived_at_ns INTEGER;",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

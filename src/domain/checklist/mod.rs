@@ -148,6 +148,26 @@ impl ItemKind {
     pub fn is_irreversible(&self) -> bool {
         self.is_revocation()
     }
+
+    /// Whether ticking it changes the office record (a role removed, an account made, a
+    /// device returned…). Such a tick is undone where the change is (the person's page), not by
+    /// un-ticking; the others are a note that something was done, and can be taken back.
+    pub fn changes_record(&self) -> bool {
+        !matches!(
+            self,
+            Self::IssueDevices
+                | Self::AcknowledgePolicy { .. }
+                | Self::Template { .. }
+                | Self::EnrolAuthenticator
+                | Self::AddAccess { .. }
+                | Self::RemoveAccess { .. }
+        )
+    }
+
+    /// Whether it is done by an action elsewhere (rotating the secret), not by a tick.
+    pub fn done_elsewhere(&self) -> bool {
+        matches!(self, Self::RotateSecret { .. })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,7 +10,17 @@ use crate::service::{Office, Record, ServiceError, ServiceResult};
 use crate::vault::{checklists, directory};
 
 impl Office {
+    /// An open item and its checklist.
     fn item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
+        let (list, found) = self.any_item(item)?;
+        if found.state.is_closed() {
+            return Err(ServiceError::refused_by_state(format!("item {item} is already {}", found.state.label())));
+        }
+        Ok((list, found))
+    }
+
+    /// An item, open or closed, and its checklist.
+    fn any_item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
         let read = &self.vault().read();
         let list = checklists::checklist_of_item(read, item)?
             .and_then(|id| checklists::checklist(read, id).ok().flatten())
@@ -21,9 +31,6 @@ impl Office {
             .find(|i| i.id == item)
             .cloned()
             .ok_or_else(|| ServiceError::not_found(Record::ChecklistItem, format!("{item}")))?;
-        if found.state.is_closed() {
-            return Err(ServiceError::refused_by_state(format!("item {item} is already {}", found.state.label())));
-        }
         Ok((list, found))
     }
 
@@ -113,6 +120,32 @@ impl Office {
             "{what} is still given by {}: change their roles (Staff page) or the role first, then tick this",
             remaining.join(", ")
         )))
+    }
+
+    /// Take a tick or a skip back while the process is not finished. A tick that changed the
+    /// record (a role removed, an account made) is refused: that change is undone on its page.
+    pub fn reopen_item(&mut self, item: ItemId) -> ServiceResult<()> {
+        let (list, found) = self.any_item(item)?;
+        if list.finished_at.is_some() {
+            return Err(ServiceError::refused_by_state("the checklist is finished: its items can no longer change"));
+        }
+        match &found.state {
+            ItemState::Open => return Err(ServiceError::refused_by_state(format!("{} is still to do", found.title))),
+            ItemState::Done { .. } if found.kind.changes_record() => {
+                return Err(ServiceError::refused_by_state(format!(
+                    "ticking \"{}\" changed the office record; undo that change where it was made",
+                    found.title
+                )));
+            }
+            ItemState::Done { .. } | ItemState::Skipped { .. } => {}
+        }
+        let staff = list.staff_id;
+        let event = AuditEvent::new(
+            "checklist.reopen",
+            format!("{} item #{} reopened for staff #{staff}", list.process, found.id),
+        )
+        .with_personal(staff, found.title.clone());
+        self.record(event, |tx| checklists::close_item(tx, item, &ItemState::Open))
     }
 
     /// Skip an item; a reason is required and kept.

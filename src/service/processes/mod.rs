@@ -120,6 +120,19 @@ impl Office {
         Ok(checklists::current(&self.vault().read(), since)?)
     }
 
+    /// Put a finished checklist away from the current list; audited.
+    pub fn archive_checklist(&mut self, id: ChecklistId) -> ServiceResult<()> {
+        let list = checklists::checklist(&self.vault().read(), id)?
+            .ok_or_else(|| ServiceError::not_found(Record::Checklist, format!("{id}")))?;
+        if list.finished_at.is_none() {
+            return Err(ServiceError::refused_by_state("only a finished checklist can be archived"));
+        }
+        let (staff, now) = (list.staff_id, self.now());
+        let event =
+            AuditEvent::new("checklist.archive", format!("{} checklist of staff #{staff} archived", list.process));
+        self.record(event, |tx| checklists::archive(tx, id, now))
+    }
+
     /// Mark a leaver as left. Refused while any item is open.
     pub fn finish_leaver(&mut self, email: &str) -> ServiceResult<()> {
         let staff = self.person_id(email)?;

@@ -64,3 +64,11 @@ pub fn confirm_dialog(ctx: &egui::Context, title: &str, what_happens: &[String],
     });
     if modal.should_close() { Some(Answer::Cancel) } else { modal.inner }
 }
+
+/// A small button whose short text ("Skip…") stands for a longer name that a screen reader says
+/// and a tooltip shows ("Skip: Return building pass and keys"), so rows of them stay apart.
+pub fn row_button(ui: &mut Ui, text: &str, spoken: &str) -> bool {
+    let response = ui.small_button(text).on_hover_text(spoken);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, spoken));
+    response.clicked()
+}

@@ -7,7 +7,7 @@ mod meter;
 mod notice;
 mod pick;
 
-pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, submit_button};
+pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, row_button, submit_button};
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};
 pub use pick::{date_field, pick_list};

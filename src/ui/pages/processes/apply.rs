@@ -15,6 +15,7 @@ impl ProcessesPage {
             ProcessCommand::Open(id) => {
                 self.selected = id;
                 self.confirm_item = None;
+                self.skipping = None;
                 forms.skip_reason.clear();
                 // A report path belongs to the checklist it was typed for.
                 forms.report_path.clear();
@@ -25,9 +26,19 @@ impl ProcessesPage {
                 return Outcome::SHOWN;
             }
             ProcessCommand::CompleteItem(item) => cx.office.complete_item(item).map(|()| "Item done.".to_owned()),
+            ProcessCommand::StartSkip(item) => {
+                self.skipping = item;
+                forms.skip_reason.clear();
+                return Outcome::SHOWN;
+            }
             ProcessCommand::SkipItem(item) => cx.office.skip_item(item, &forms.skip_reason).map(|()| {
                 forms.skip_reason.clear();
                 "Item skipped.".to_owned()
+            }),
+            ProcessCommand::ReopenItem(item) => cx.office.reopen_item(item).map(|()| "Item reopened.".to_owned()),
+            ProcessCommand::Archive(checklist) => cx.office.archive_checklist(checklist).map(|()| {
+                self.selected = None;
+                "Checklist archived.".to_owned()
             }),
             ProcessCommand::FinishLeaver(staff) => {
                 cx.records.email(staff).and_then(|email| cx.office.finish_leaver(&email)).map(|()| {

@@ -1,104 +1,45 @@
-//! One joiner's or leaver's checklist: items ticked (irreversible ones confirmed first) or
-//! skipped with a reason, links to where an item is done, the report, and marking as left.
+//! One joiner's, mover's or leaver's checklist. Each item is a row: a tick (or the action that
+//! does it elsewhere, such as rotating a secret), its text, when it is due, a link to where it
+//! is done, and "Skip…", which asks for its reason in the same row. Irreversible ticks are
+//! confirmed first; other ticks and skips can be taken back until the process is finished.
 
 use super::{ProcessCommand, ProcessesPage};
-use crate::domain::checklist::{ChecklistId, ItemKind, ItemState, Process};
+use crate::domain::checklist::{Checklist, Item, ItemKind, ItemState, Process};
+use crate::service::date_in_words;
 use crate::ui::commands::{Command, Target};
 use crate::ui::records::Records;
-use crate::ui::widgets::{CHOOSE_FILE, action_button};
+use crate::ui::widgets::{CHOOSE_FILE, action_button, row_button};
+use jiff::civil::Date;
+
+/// The width of an item's text; longer text wraps inside it.
+const TEXT_WIDTH: f32 = 420.0;
 
 pub fn ui(
     ui: &mut egui::Ui,
     page: &mut ProcessesPage,
     records: &Records,
-    id: ChecklistId,
+    id: crate::domain::checklist::ChecklistId,
     commands: &mut Vec<Command>,
 ) {
     if ui.button("Back to joiners & leavers").clicked() {
         commands.push(ProcessCommand::Open(None).into());
     }
-    let today = records.today;
     let Some(list) = records.checklists.iter().find(|c| c.id == id) else {
-        ui.label("This checklist is finished or no longer exists.");
+        ui.label("This checklist is archived or no longer exists.");
         return;
     };
     let name = records.directory.person(list.staff_id).map_or("?", |p| p.full_name.as_str());
     ui.heading(format!("{} checklist: {name} ({})", list.process, list.key_date));
-    ui.add(egui::ProgressBar::new(list.progress()).show_percentage());
-    let forms = &mut page.forms;
+    ui.add(egui::ProgressBar::new(list.progress()).show_percentage().desired_width(TEXT_WIDTH));
     egui::ScrollArea::vertical().id_salt("checklist").show(ui, |ui| {
-        for item in &list.items {
-            ui.horizontal(|ui| match &item.state {
-                ItemState::Open => {
-                    if ui.button(format!("Done: {}", item.title)).clicked() {
-                        if item.kind.is_irreversible() {
-                            commands.push(ProcessCommand::ConfirmItem(Some(item.id)).into());
-                        } else {
-                            commands.push(ProcessCommand::CompleteItem(item.id).into());
-                        }
-                    }
-                    match item.kind {
-                        ItemKind::RotateSecret { secret } if ui.button("Open the secret to rotate it").clicked() => {
-                            commands.push(Command::Open(Target::Secret(secret)));
-                        }
-                        ItemKind::CreateAccount { system }
-                        | ItemKind::EnrolMfa { system }
-                        | ItemKind::TransferOwnership { system }
-                        | ItemKind::AddAccess { system, .. }
-                        | ItemKind::RemoveAccess { system, .. }
-                            if ui.small_button("Open system").clicked() =>
-                        {
-                            commands.push(Command::Open(Target::System(system)));
-                        }
-                        ItemKind::RemoveRole { .. }
-                        | ItemKind::RevokeGrant { .. }
-                        | ItemKind::DisableAccount { .. }
-                            if ui.small_button("Open person").clicked() =>
-                        {
-                            commands.push(Command::Open(Target::Staff(list.staff_id)));
-                        }
-                        _ => {}
-                    }
-                    if ui.button(format!("Skip: {}", item.title)).clicked() {
-                        commands.push(ProcessCommand::SkipItem(item.id).into());
-                    }
-                    let color = if item.due < today { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                    ui.colored_label(color, format!("due {}", item.due));
-                }
-                ItemState::Done { by, at } => {
-                    ui.label(format!("Done: {} — {by}, {}", item.title, at.strftime("%Y-%m-%d %H:%M")));
-                }
-                ItemState::Skipped { by, at, reason } => {
-                    ui.weak(format!("Skipped: {} — {by}, {}: {reason}", item.title, at.strftime("%Y-%m-%d %H:%M")));
-                }
-            });
-        }
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            let label = ui.label("Reason for skipping");
-            ui.add(egui::TextEdit::singleline(&mut forms.skip_reason).desired_width(320.0)).labelled_by(label.id);
+        egui::Grid::new("checklist-items").num_columns(3).striped(true).spacing([12.0, 6.0]).show(ui, |ui| {
+            for item in &list.items {
+                item_row(ui, page, list, item, records.today, commands);
+                ui.end_row();
+            }
         });
-        {
-            ui.horizontal(|ui| {
-                let (path, target) = (&mut forms.report_path, crate::ui::file_dialog::FileTarget::Report);
-                let label = "Report file (without extension)";
-                crate::ui::file_dialog::path_field(ui, label, "/path/to/leaver-report", path, target, commands);
-                if action_button(
-                    ui,
-                    "Save report (PDF and CSV)",
-                    forms.report_path.trim().is_empty().then_some(CHOOSE_FILE),
-                ) {
-                    commands.push(ProcessCommand::SaveReport(list.id).into());
-                }
-            });
-        }
-        if list.process == Process::Leaver
-            && list.is_complete()
-            && list.finished_at.is_none()
-            && ui.button("Mark as left").clicked()
-        {
-            commands.push(ProcessCommand::FinishLeaver(list.staff_id).into());
-        }
+        ui.add_space(8.0);
+        closing_ui(ui, page, list, commands);
     });
     if let Some(item) = page.confirm_item.and_then(|i| list.items.iter().find(|it| it.id == i)) {
         egui::Modal::new(egui::Id::unique("confirm-item")).show(ui.ctx(), |ui| {
@@ -113,5 +54,151 @@ pub fn ui(
                 }
             });
         });
+    }
+}
+
+fn item_row(
+    ui: &mut egui::Ui,
+    page: &mut ProcessesPage,
+    list: &Checklist,
+    item: &Item,
+    today: Date,
+    commands: &mut Vec<Command>,
+) {
+    let finished = list.finished_at.is_some();
+    // The tick, with the item's text as its label (a screen reader reads one control).
+    ui.horizontal(|ui| {
+        ui.set_max_width(TEXT_WIDTH);
+        match &item.state {
+            ItemState::Open if item.kind.done_elsewhere() => {
+                ui.add(egui::Label::new(&item.title).wrap());
+            }
+            ItemState::Open => {
+                let mut ticked = false;
+                if ui.add(egui::Checkbox::new(&mut ticked, &item.title)).clicked() {
+                    let command = if item.kind.is_irreversible() {
+                        ProcessCommand::ConfirmItem(Some(item.id))
+                    } else {
+                        ProcessCommand::CompleteItem(item.id)
+                    };
+                    commands.push(command.into());
+                }
+            }
+            ItemState::Done { .. } => {
+                let mut ticked = true;
+                let undo = !finished && !item.kind.changes_record();
+                let why = if finished {
+                    "The process is finished."
+                } else {
+                    "Ticking it changed the record: undo that change on the person's page."
+                };
+                let tick = ui.add_enabled(undo, egui::Checkbox::new(&mut ticked, &item.title));
+                if tick.on_hover_text("Untick to take it back").on_disabled_hover_text(why).clicked() {
+                    commands.push(ProcessCommand::ReopenItem(item.id).into());
+                }
+            }
+            ItemState::Skipped { .. } => {
+                ui.add(egui::Label::new(egui::RichText::new(format!("Skipped: {}", item.title)).weak()).wrap());
+            }
+        }
+    });
+    ui.vertical(|ui| match &item.state {
+        ItemState::Open => {
+            let overdue = item.due < today;
+            let text = format!("{} {}", if overdue { "Overdue since" } else { "Due" }, date_in_words(item.due, today));
+            let color = if overdue { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+            ui.colored_label(color, text);
+        }
+        ItemState::Done { by, at } => {
+            ui.weak(format!("Done by {by}, {}", at.strftime("%-d %b %H:%M")));
+        }
+        ItemState::Skipped { by, reason, .. } => {
+            ui.weak(format!("Skipped by {by}: {reason}"));
+        }
+    });
+    ui.horizontal(|ui| actions_ui(ui, page, list, item, commands));
+}
+
+/// Where the item is done, and skipping it (with its reason typed in place) or taking a skip back.
+fn actions_ui(ui: &mut egui::Ui, page: &mut ProcessesPage, list: &Checklist, item: &Item, commands: &mut Vec<Command>) {
+    let finished = list.finished_at.is_some();
+    match &item.state {
+        ItemState::Open => {
+            open_link(ui, list, item, commands);
+            if page.skipping == Some(item.id) {
+                let label = ui.label("Why skip it?");
+                ui.add(egui::TextEdit::singleline(&mut page.forms.skip_reason).desired_width(200.0))
+                    .labelled_by(label.id);
+                let why_not = page.forms.skip_reason.trim().is_empty().then_some("Say why first.");
+                if action_button(ui, "Skip it", why_not) {
+                    commands.push(ProcessCommand::SkipItem(item.id).into());
+                }
+                if ui.small_button("Cancel").clicked() {
+                    commands.push(ProcessCommand::StartSkip(None).into());
+                }
+            } else if row_button(ui, "Skip…", &format!("Skip: {}", item.title)) {
+                commands.push(ProcessCommand::StartSkip(Some(item.id)).into());
+            }
+        }
+        ItemState::Skipped { .. }
+            if !finished && row_button(ui, "Undo skip", &format!("Undo skip: {}", item.title)) =>
+        {
+            commands.push(ProcessCommand::ReopenItem(item.id).into());
+        }
+        _ => {}
+    }
+}
+
+/// A link to the place where the item is done: the secret to rotate, the system, the person.
+fn open_link(ui: &mut egui::Ui, list: &Checklist, item: &Item, commands: &mut Vec<Command>) {
+    let target = match item.kind {
+        ItemKind::RotateSecret { secret } => Some(("Rotate the secret…", Target::Secret(secret))),
+        ItemKind::CreateAccount { system }
+        | ItemKind::EnrolMfa { system }
+        | ItemKind::TransferOwnership { system }
+        | ItemKind::AddAccess { system, .. }
+        | ItemKind::RemoveAccess { system, .. } => Some(("Open system", Target::System(system))),
+        ItemKind::RemoveRole { .. } | ItemKind::RevokeGrant { .. } | ItemKind::DisableAccount { .. } => {
+            Some(("Open person", Target::Staff(list.staff_id)))
+        }
+        _ => None,
+    };
+    if let Some((label, target)) = target
+        && row_button(ui, label, &format!("{label}: {}", item.title))
+    {
+        commands.push(Command::Open(target));
+    }
+}
+
+/// The report, marking a leaver as left, and archiving a finished checklist.
+fn closing_ui(ui: &mut egui::Ui, page: &mut ProcessesPage, list: &Checklist, commands: &mut Vec<Command>) {
+    let forms = &mut page.forms;
+    ui.horizontal(|ui| {
+        let (path, target) = (&mut forms.report_path, crate::ui::file_dialog::FileTarget::Report);
+        let hint = format!("/path/to/{}-report", list.process);
+        crate::ui::file_dialog::path_field(ui, "Report file (without extension)", &hint, path, target, commands);
+        let why_not = forms.report_path.trim().is_empty().then_some(CHOOSE_FILE);
+        if action_button(ui, "Save report (PDF and CSV)", why_not) {
+            commands.push(ProcessCommand::SaveReport(list.id).into());
+        }
+    });
+    if list.process == Process::Leaver && list.finished_at.is_none() {
+        let open = list.open_items().count();
+        let why_not = match open {
+            0 => None,
+            1 => Some("1 item is still to do.".to_owned()),
+            n => Some(format!("{n} items are still to do.")),
+        };
+        if action_button(ui, "Mark as left", why_not.as_deref()) {
+            commands.push(ProcessCommand::FinishLeaver(list.staff_id).into());
+        }
+    }
+    if list.finished_at.is_some()
+        && ui
+            .button("Archive")
+            .on_hover_text("Put it away from the current list; it stays on the person's record")
+            .clicked()
+    {
+        commands.push(ProcessCommand::Archive(list.id).into());
     }
 }

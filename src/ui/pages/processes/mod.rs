@@ -18,7 +18,12 @@ pub enum ProcessCommand {
     /// Ask before an item that cannot be undone (`None`: not now).
     ConfirmItem(Option<ItemId>),
     CompleteItem(ItemId),
+    /// Open (or, with `None`, close) the reason field of the item about to be skipped.
+    StartSkip(Option<ItemId>),
     SkipItem(ItemId),
+    /// Take a tick or a skip back.
+    ReopenItem(ItemId),
+    Archive(ChecklistId),
     FinishLeaver(StaffId),
     StartJoiner,
     AddDevice,
@@ -58,6 +63,8 @@ pub struct ProcessesPage {
     pub selected: Option<ChecklistId>,
     /// An irreversible item waiting for "Yes, do it".
     pub confirm_item: Option<ItemId>,
+    /// The item whose reason for skipping is being typed, in its own row.
+    pub skipping: Option<ItemId>,
     pub forms: ProcessForms,
 }
 
@@ -72,5 +79,6 @@ impl ProcessesPage {
     /// After the office was read again: a confirmation asked before is dropped.
     pub fn reloaded(&mut self) {
         self.confirm_item = None;
+        self.skipping = None;
     }
 }
