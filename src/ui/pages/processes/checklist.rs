@@ -11,8 +11,9 @@ use crate::ui::records::Records;
 use crate::ui::widgets::{CHOOSE_FILE, action_button, row_button};
 use jiff::civil::Date;
 
-/// The width of an item's text; longer text wraps inside it.
+/// The width of an item's text (longer text wraps inside it) and of its due date.
 const TEXT_WIDTH: f32 = 420.0;
+const DUE_WIDTH: f32 = 150.0;
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -32,12 +33,10 @@ pub fn ui(
     ui.heading(format!("{} checklist: {name} ({})", list.process, list.key_date));
     ui.add(egui::ProgressBar::new(list.progress()).show_percentage().desired_width(TEXT_WIDTH));
     egui::ScrollArea::vertical().id_salt("checklist").show(ui, |ui| {
-        egui::Grid::new("checklist-items").num_columns(3).striped(true).spacing([12.0, 6.0]).show(ui, |ui| {
-            for item in &list.items {
-                item_row(ui, page, list, item, records.today, commands);
-                ui.end_row();
-            }
-        });
+        for item in &list.items {
+            ui.horizontal_top(|ui| item_row(ui, page, list, item, records.today, commands));
+            ui.add_space(4.0);
+        }
         ui.add_space(8.0);
         closing_ui(ui, page, list, commands);
     });
@@ -66,9 +65,10 @@ fn item_row(
     commands: &mut Vec<Command>,
 ) {
     let finished = list.finished_at.is_some();
-    // The tick, with the item's text as its label (a screen reader reads one control).
-    ui.horizontal(|ui| {
-        ui.set_max_width(TEXT_WIDTH);
+    // The tick, with the item's text as its label (a screen reader reads one control). A
+    // column of fixed width, so long text wraps instead of pushing the rest off the window.
+    ui.vertical(|ui| {
+        ui.set_width(TEXT_WIDTH);
         match &item.state {
             ItemState::Open if item.kind.done_elsewhere() => {
                 ui.add(egui::Label::new(&item.title).wrap());
@@ -102,7 +102,15 @@ fn item_row(
             }
         }
     });
-    ui.vertical(|ui| match &item.state {
+    ui.vertical(|ui| {
+        ui.set_width(DUE_WIDTH);
+        due_ui(ui, item, today);
+    });
+    ui.horizontal_wrapped(|ui| actions_ui(ui, page, list, item, commands));
+}
+
+fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
+    match &item.state {
         ItemState::Open => {
             let overdue = item.due < today;
             let text = format!("{} {}", if overdue { "Overdue since" } else { "Due" }, date_in_words(item.due, today));
@@ -115,8 +123,7 @@ fn item_row(
         ItemState::Skipped { by, reason, .. } => {
             ui.weak(format!("Skipped by {by}: {reason}"));
         }
-    });
-    ui.horizontal(|ui| actions_ui(ui, page, list, item, commands));
+    }
 }
 
 /// Where the item is done, and skipping it (with its reason typed in place) or taking a skip back.

@@ -6,7 +6,7 @@ use super::{ProcessCommand, ProcessForms};
 use crate::domain::checklist::Process;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
-use crate::ui::widgets::{action_button, date_field, indented, pick_list, role_checkboxes, text_field};
+use crate::ui::widgets::{action_button, date_field, field_label, indented, pick_list, role_checkboxes, text_field};
 
 pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("processes").show(ui, |ui| {
@@ -111,7 +111,8 @@ fn joiner_form_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records
     text_field(ui, "Joiner's team", &mut forms.joiner_team);
     pick_list(ui, "Joiner's manager", &mut forms.joiner_manager, &records.people, Some("No manager"));
     date_field(ui, "First day", &mut forms.joiner_start, records.today);
-    indented(ui, |ui| {
+    ui.horizontal_top(|ui| {
+        field_label(ui, "Roles");
         ui.horizontal_wrapped(|ui| {
             role_checkboxes(ui, &directory.roles, &mut forms.joiner_roles);
         });
