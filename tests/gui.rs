@@ -1136,3 +1136,32 @@ fn removing_access_a_role_gives_is_offered_through_the_roles_and_then_completes(
     let removals = harness.state().notice_text().unwrap_or_default().to_owned();
     assert!(removals.starts_with("Review #1 signed off"), "{removals}");
 }
+
+#[test]
+fn a_message_after_a_change_covers_a_corner_and_moves_nothing_on_the_page() {
+    let (vault, office) = TestVault::open_new();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.state_mut().navigate(keyholder::ui::Page::Settings);
+    harness.run();
+    let field_at = |harness: &Harness<'static, KeyholderApp>| {
+        harness.get_by_role_and_label(Role::TextInput, "Office name").rect().min.y
+    };
+    let before = field_at(&harness);
+    type_into(&mut harness, "Office name", " and Sons");
+    press(&mut harness, "Save settings");
+    assert!(harness.state().notice_text().is_some_and(|n| n.contains("saved")), "{:?}", harness.state().notice_text());
+    assert_eq!(field_at(&harness), before);
+}
+
+#[test]
+fn a_date_can_be_picked_from_a_calendar() {
+    let (_vault, mut harness) = office_with_roles();
+    harness.state_mut().navigate(keyholder::ui::Page::JoinersLeavers);
+    harness.run();
+    press(&mut harness, "Calendar for First day");
+    press(&mut harness, "Save");
+    // The calendar opens at the office's today (the frozen clock) and fills the field with it.
+    let field = harness.get_by_role_and_label(Role::TextInput, "First day");
+    assert_eq!(field.value().as_deref(), Some("2026-11-23"));
+}

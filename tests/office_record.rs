@@ -218,7 +218,7 @@ fn hostile_csv() -> (Vec<u8>, Vec<u64>) {
             100 => format!("Bad Email {n},not-an-email,Sales,,2026-01-01,\n").into_bytes(),
             200 | 4999 => format!("Dup {n},person0@example.com,Sales,,2026-01-01,\n").into_bytes(),
             300 => format!("Bad Date {n},p{n}@example.com,Sales,,2026-02-30,\n").into_bytes(),
-            400 => format!("Wrong Format {n},p{n}@example.com,Sales,,01/02/2026,\n").into_bytes(),
+            400 => format!("Wrong Format {n},p{n}@example.com,Sales,,12/31/2026,\n").into_bytes(),
             500 => format!("No Boss {n},p{n}@example.com,Sales,ghost@example.com,,\n").into_bytes(),
             600 => format!(",p{n}@example.com,Sales,,,\n").into_bytes(),
             700 => [b"Jos\xe9 ".to_vec(), format!("{n},p{n}@example.com,Sales,,,\n").into_bytes()].concat(),

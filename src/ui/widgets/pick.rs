@@ -67,6 +67,9 @@ pub fn date_field(ui: &mut Ui, label: &str, text: &mut String, default: jiff::ci
                 egui_extras::DatePickerButton::new(&mut picked)
                     .id_salt(label)
                     .calendar_week(false)
+                    // Its year/month/day lists have no names a screen reader could say; the
+                    // arrows (year, month, day) and the calendar do.
+                    .combo_boxes(false)
                     .show_icon(false)
                     .format("Calendar…"),
             )
