@@ -1092,9 +1092,18 @@ fn a_message_after_a_failed_sign_in_does_not_move_the_form() {
         harness.get_by_role_and_label(Role::PasswordInput, "Password").rect().min.y
     };
     let before = field_at(&harness);
+    harness.get_by_label("to the vault \u{201c}office\u{201d}");
     sign_in(&mut harness, "wrong horse battery staple");
     harness.get_by_label_contains("wrong operator name or password");
     assert_eq!(field_at(&harness), before, "the message has its own place; the form stays put");
+    // The keyboard is back in the password field, and the failure is told at the next sign-in.
+    harness.run();
+    assert!(harness.get_by_role_and_label(Role::PasswordInput, "Password").is_focused());
+    sign_in(&mut harness, PASSWORD);
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("1 failed sign-in since the last successful one: see the Audit log.")
+    );
 }
 
 #[test]

@@ -89,7 +89,8 @@ fn a_joiner_gets_one_account_item_per_system_and_mfa_items_only_where_supported(
     }
     let directory = office.directory().unwrap();
     let kim = directory.person_by_email("kim@example.com").unwrap();
-    assert_eq!(kim.status, StaffStatus::Active);
+    // All done before 1 December: Kim becomes active on that day (see the test below).
+    assert_eq!(kim.status, StaffStatus::Joining);
     let accounts: Vec<_> = directory.accounts_of(kim.id).collect();
     assert_eq!(accounts.len(), 3);
     assert_eq!(accounts.iter().filter(|a| a.mfa_enrolled).count(), 2);
@@ -274,4 +275,29 @@ fn a_finished_checklist_is_archived_out_of_the_current_list_and_stays_on_the_per
     // Once finished, its items can no longer be taken back.
     let item = office.checklists_of("sam@example.com").unwrap()[0].items[0].id;
     assert!(matches!(office.reopen_item(item), Err(ServiceError::RefusedByState(m)) if m.contains("finished")));
+}
+
+#[test]
+fn a_joiner_whose_checklist_is_done_early_becomes_active_on_their_start_date() {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("Email", "software", "user", "", false, false).unwrap()).unwrap();
+    office.add_role("Office", &["Email:user".into()]).unwrap();
+    let kim = StaffDraft {
+        full_name: "Kim Lee".into(),
+        email: "kim@example.com".into(),
+        start_date: "2026-12-01".into(),
+        ..Default::default()
+    };
+    let (kim, joiner) = office.start_joiner(NewJoiner { draft: kim, roles: &["Office".to_owned()] }).unwrap();
+    let list = office.checklists_of("kim@example.com").unwrap().into_iter().find(|c| c.id == joiner).unwrap();
+    for item in &list.items {
+        office.complete_item(item.id).unwrap();
+    }
+    let status = |office: &Office| office.directory().unwrap().person(kim).unwrap().status;
+    assert_eq!(status(&office), StaffStatus::Joining, "everything is ready a week early; they have not started");
+    drop(office);
+    vault.clock.advance(jiff::SignedDuration::from_hours(8 * 24));
+    let office = vault.sign_in();
+    assert_eq!(status(&office), StaffStatus::Active, "on their first day");
+    assert!(office.audit_log().unwrap().iter().any(|r| r.action == "staff.active"));
 }

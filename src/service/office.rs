@@ -39,6 +39,8 @@ pub struct Office {
     time_zone: jiff::tz::TimeZone,
     /// The authenticator step that signed this session in, if any.
     second_factor_step: Option<u64>,
+    /// Failed sign-ins (any name) since the last successful one, moved to the audit log now.
+    failed_sign_ins: u64,
 }
 
 impl std::fmt::Debug for Office {
@@ -61,7 +63,7 @@ impl Office {
                 .map_err(|_| ServiceError::Invalid(format!("the office's time zone {name:?} is not known here")))?,
             None => clock.default_time_zone(),
         };
-        Ok(Self { vault, operator, clock, time_zone, second_factor_step: None })
+        Ok(Self { vault, operator, clock, time_zone, second_factor_step: None, failed_sign_ins: 0 })
     }
 
     /// The time zone "today" is counted in.
@@ -93,6 +95,16 @@ impl Office {
         self.record(event, |tx| settings::set(tx, TIME_ZONE, &after))?;
         self.time_zone = zone;
         Ok(())
+    }
+
+    /// How many sign-ins failed (under any name) since the last successful one, to tell the
+    /// operator at once rather than leave it in the audit log.
+    pub fn failed_sign_ins_since_last(&self) -> u64 {
+        self.failed_sign_ins
+    }
+
+    pub(super) fn set_failed_sign_ins(&mut self, count: u64) {
+        self.failed_sign_ins = count;
     }
 
     pub(super) fn second_factor_step(&self) -> Option<u64> {

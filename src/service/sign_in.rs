@@ -188,6 +188,10 @@ impl Office {
         self.record_sign_in(event)?;
         // Temporary access ends on its date even if nobody is looking: record the lapse now.
         self.lapse_expired_grants()?;
+        // Not a reason to refuse the sign-in: an unreadable record is shown once signed in.
+        if let Err(error) = self.activate_started_joiners() {
+            tracing::warn!("joiners who started today could not be made active: {error}");
+        }
         Ok(())
     }
 
@@ -261,6 +265,7 @@ impl Office {
             Ok(())
         })?;
         self.vault().clear_failures()?;
+        self.set_failed_sign_ins(failures.values().map(|failed| u64::from(failed.count)).sum());
         Ok(())
     }
 }

@@ -26,6 +26,8 @@ pub struct SignInForm {
     /// Password accepted; waiting for the authenticator code.
     pending: Option<Box<PendingSignIn>>,
     code: SecretString,
+    /// Which vault this is ("demo", "office"), so a demo is never mistaken for the real one.
+    vault_name: String,
 }
 
 impl SignInForm {
@@ -48,7 +50,13 @@ impl SignInForm {
             focused_once: false,
             pending: None,
             code: SecretString::default(),
+            vault_name: vault.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
         }
+    }
+
+    /// Put the keyboard back in the password field (after a refused sign-in).
+    pub fn refocus(&mut self) {
+        self.focused_once = false;
     }
 
     pub fn take_password(&mut self) -> SecretString {
@@ -113,6 +121,7 @@ impl SignInForm {
             return;
         }
         ui.heading("Sign in");
+        ui.weak(format!("to the vault \u{201c}{}\u{201d}", self.vault_name));
         ui.add_space(8.0);
         let name = text_field(ui, "Operator", &mut self.operator);
         let password = password_field(ui, "Password", self.password.expose_mut());

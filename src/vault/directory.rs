@@ -292,12 +292,19 @@ pub fn set_grant_level(&Write(Read(conn)): &Write<'_>, grant: GrantId, level: Le
 }
 
 /// Whether any direct grant's last day is before `today` (a cheap check run at each sign-in).
-pub fn any_grant_lapsed(&Read(conn): &Read<'_>, today: Date) -> VaultResult<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM direct_grants WHERE expires_on IS NOT NULL AND expires_on < ?1)",
-        [today.to_string()],
-        |row| row.get(0),
-    )?)
+pub fn any_grant_lapsed(db: &Read<'_>, today: Date) -> VaultResult<bool> {
+    exists(db, "SELECT 1 FROM direct_grants WHERE expires_on IS NOT NULL AND expires_on < ?1", today)
+}
+
+/// Whether `query` (with `today` as its one parameter) finds a row.
+fn exists(&Read(conn): &Read<'_>, query: &str, today: Date) -> VaultResult<bool> {
+    Ok(conn.query_row(&format!("SELECT EXISTS ({query})"), [today.to_string()], |row| row.get(0))?)
+}
+
+/// Whether anyone still joining has a start date on or before `today` (a cheap check run at
+/// each sign-in).
+pub fn any_joiner_started(db: &Read<'_>, today: Date) -> VaultResult<bool> {
+    exists(db, "SELECT 1 FROM staff WHERE status = 'joining' AND start_date IS NOT NULL AND start_date <= ?1", today)
 }
 
 /// Link each `(staff, manager)` pair (an import links managers once everyone exists).

@@ -97,7 +97,7 @@ impl Office {
                 | ItemKind::AddAccess { .. }
                 | ItemKind::RemoveAccess { .. } => {}
             }
-            close_item(tx, &list, found.id, &ItemState::Done { by: by.clone(), at: now }, now)
+            close_item(tx, &list, found.id, &ItemState::Done { by: by.clone(), at: now }, now, today)
         })
     }
 
@@ -155,7 +155,7 @@ impl Office {
             return Err(invalid("skipping an item needs a reason"));
         }
         let (list, found) = self.item(item)?;
-        let (now, by) = (self.now(), self.operator().to_string());
+        let (now, today, by) = (self.now(), self.today(), self.operator().to_string());
         let staff = list.staff_id;
         let event = AuditEvent::new(
             "checklist.skip",
@@ -163,23 +163,25 @@ impl Office {
         )
         .with_personal(staff, format!("{}; reason: {reason}", found.title));
         self.record(event, |tx| {
-            close_item(tx, &list, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() }, now)
+            close_item(tx, &list, found.id, &ItemState::Skipped { by, at: now, reason: reason.to_owned() }, now, today)
         })
     }
 }
 
-/// Close one item; the last one closes a joiner checklist (the person becomes active) or a
-/// mover checklist. Leavers are finished explicitly, after the access check.
+/// Close one item; the last one closes a joiner checklist (the person becomes active, or on
+/// their start date if that is later: see [`Office::activate_started_joiners`]) or a mover
+/// checklist. Leavers are finished explicitly, after the access check.
 fn close_item(
     tx: &crate::vault::handle::Write<'_>,
     list: &Checklist,
     item: ItemId,
     state: &ItemState,
     now: jiff::Timestamp,
+    today: jiff::civil::Date,
 ) -> crate::vault::VaultResult<()> {
     checklists::close_item(tx, item, state)?;
     let last = list.open_items().count() == 1;
-    if last && list.process == Process::Joiner {
+    if last && list.process == Process::Joiner && list.key_date <= today {
         checklists::set_staff_status(tx, list.staff_id, StaffStatus::Active.as_str(), None)?;
     }
     if last && list.process != Process::Leaver {

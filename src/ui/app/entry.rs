@@ -109,12 +109,21 @@ impl KeyholderApp {
             }
             JobResult::Created(Err(error)) | JobResult::SignedIn(Err(error)) | JobResult::SignInStarted(Err(error)) => {
                 self.notice = Some(Notice::error(error.to_string()));
+                if let Screen::SignIn(form) = &mut self.screen {
+                    // Straight back to the password, to try again.
+                    form.refocus();
+                }
             }
         }
     }
 
     pub(super) fn open_shell(&mut self, office: Office) {
-        self.notice = None;
+        // Failed attempts are said at once, not only kept in the audit log.
+        self.notice = match office.failed_sign_ins_since_last() {
+            0 => None,
+            1 => Some(Notice::error("1 failed sign-in since the last successful one: see the Audit log.")),
+            n => Some(Notice::error(format!("{n} failed sign-ins since the last successful one: see the Audit log."))),
+        };
         self.screen =
             Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone(), self.deps.clipboard.clone())));
     }

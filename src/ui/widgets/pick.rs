@@ -9,18 +9,18 @@ const SEARCH_FROM: usize = 15;
 
 /// A labelled pick-list whose value is the first of one of `choices` (value, shown), or ""
 /// for `none` when given ("No system", "No manager"). Returns whether the choice changed.
-pub fn pick_list(
+pub fn pick_list<V: AsRef<str>, S: AsRef<str>>(
     ui: &mut Ui,
     label: &str,
     value: &mut String,
-    choices: &[(String, String)],
+    choices: &[(V, S)],
     none: Option<&str>,
 ) -> bool {
     ui.horizontal(|ui| {
         let label_response = field_label(ui, label);
         let search_id = ui.make_persistent_id(("pick-search", label));
-        let shown = match choices.iter().find(|(v, _)| v == value) {
-            Some((_, shown)) => shown.as_str(),
+        let shown = match choices.iter().find(|(v, _)| v.as_ref() == value.as_str()) {
+            Some((_, shown)) => shown.as_ref(),
             None if value.is_empty() => none.unwrap_or("Choose…"),
             None => value.as_str(),
         };
@@ -39,8 +39,10 @@ pub fn pick_list(
                     ui.selectable_value(value, String::new(), none);
                 }
                 let wanted = search.trim().to_lowercase();
-                for (choice, shown) in choices.iter().filter(|(_, shown)| shown.to_lowercase().contains(&wanted)) {
-                    ui.selectable_value(value, choice.clone(), shown.as_str());
+                for (choice, shown) in
+                    choices.iter().filter(|(_, shown)| shown.as_ref().to_lowercase().contains(&wanted))
+                {
+                    ui.selectable_value(value, choice.as_ref().to_owned(), shown.as_ref());
                 }
             })
             .response
@@ -56,6 +58,22 @@ pub fn pick_list(
 pub fn date_field(ui: &mut Ui, label: &str, text: &mut String, default: jiff::civil::Date) -> egui::Response {
     ui.horizontal(|ui| {
         let label_response = field_label(ui, label);
+        date_input(ui, &label_response, label, text, default)
+    })
+    .inner
+}
+
+/// The date field and its calendar without the label column, for a row of controls; `label`
+/// is the visible label the field belongs to and `name` what the calendar is for.
+pub fn date_input(
+    ui: &mut Ui,
+    label_response: &egui::Response,
+    name: &str,
+    text: &mut String,
+    default: jiff::civil::Date,
+) -> egui::Response {
+    let label = name;
+    {
         let field = ui
             .add(egui::TextEdit::singleline(text).desired_width(110.0).hint_text("dd/mm/yyyy"))
             .labelled_by(label_response.id);
@@ -81,8 +99,7 @@ pub fn date_field(ui: &mut Ui, label: &str, text: &mut String, default: jiff::ci
             *text = date.to_string();
         }
         field
-    })
-    .inner
+    }
 }
 
 fn to_picker(date: jiff::civil::Date) -> jiff02::civil::Date {

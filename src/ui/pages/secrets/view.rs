@@ -21,6 +21,15 @@ pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands
     });
 }
 
+/// How often a shared secret is changed, as (days, words).
+const INTERVALS: [(&str, &str); 5] = [
+    ("30", "Every month (30 days)"),
+    ("90", "Every quarter (90 days)"),
+    ("180", "Every half year (180 days)"),
+    ("365", "Every year (365 days)"),
+    ("730", "Every two years (730 days)"),
+];
+
 fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("secrets").show(ui, |ui| {
         let today = records.today;
@@ -55,7 +64,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
         text_field(ui, "Username", &mut forms.secret_username);
         password_field(ui, "Value", forms.secret_value.expose_mut());
         strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
-        text_field(ui, "Change every (days)", &mut forms.secret_interval);
+        pick_list(ui, "Change it", &mut forms.secret_interval, &INTERVALS, Some("No reminder"));
         indented(ui, |ui| {
             if ui.button("Generate value").clicked() {
                 commands.push(SecretCommand::GenerateNew.into());

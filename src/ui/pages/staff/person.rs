@@ -8,7 +8,7 @@ use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::totp::qr_ui;
 use crate::ui::widgets::{
-    Answer, action_button, confirm_dialog, date_field, field_label, indented, pick_list, role_checkboxes,
+    Answer, action_button, confirm_dialog, date_field, date_input, field_label, indented, pick_list, role_checkboxes,
     submit_button, success_color, text_field,
 };
 
@@ -66,8 +66,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 }
                 if person.status != StaffStatus::Left && person.status != StaffStatus::Leaving {
                     let label = ui.label("Last day");
-                    ui.add(egui::TextEdit::singleline(&mut forms.leaver_last_day).desired_width(100.0))
-                        .labelled_by(label.id);
+                    date_input(ui, &label, "Last day", &mut forms.leaver_last_day, today);
                     if ui.button("Start leaving").clicked() {
                         commands.push(StaffCommand::AskStartLeaver(true).into());
                     }
@@ -136,7 +135,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 ui.end_row();
             }
         });
-        grant_form_ui(ui, directory, forms, id, commands);
+        grant_form_ui(ui, directory, forms, id, today, commands);
 
         ui.add_space(12.0);
         accounts_ui(ui, directory, id);
@@ -185,6 +184,7 @@ fn grant_form_ui(
     directory: &Directory,
     forms: &mut StaffForms,
     id: StaffId,
+    today: jiff::civil::Date,
     commands: &mut Vec<Command>,
 ) {
     ui.add_space(6.0);
@@ -214,8 +214,7 @@ fn grant_form_ui(
         )
         .labelled_by(label.id);
         let until = ui.label("Last day (optional)");
-        ui.add(egui::TextEdit::singleline(&mut forms.grant_until).hint_text("YYYY-MM-DD").desired_width(100.0))
-            .labelled_by(until.id);
+        date_input(ui, &until, "the grant's last day", &mut forms.grant_until, today);
         let why_not = if forms.grant_system.is_none() || forms.grant_level.is_empty() {
             Some("Choose the system and level first.")
         } else {
