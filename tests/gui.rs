@@ -486,9 +486,12 @@ fn a_copied_secret_leaves_the_clipboard_after_the_timeout_only_if_still_ours() {
     vault.clock.advance(jiff::SignedDuration::from_secs(19));
     harness.run();
     assert!(clipboard.get().is_some(), "still there before 20 s");
+    assert!(harness.state().notice_text().is_some_and(|n| n.starts_with("Copied")));
     vault.clock.advance(jiff::SignedDuration::from_secs(1));
     harness.run();
     assert_eq!(clipboard.get(), None, "cleared after 20 s");
+    // "Copied" does not stay once it is no longer true.
+    assert_eq!(harness.state().notice_text(), Some("The copied value was cleared from the clipboard."));
 
     // Copied again, then the user copies something else: that is left alone.
     harness.get_by_role_and_label(Role::Button, "Copy").click();
@@ -517,9 +520,11 @@ fn a_revealed_secret_hides_itself_after_thirty_seconds() {
     harness.get_by_role_and_label(Role::Button, "Reveal for 30 s").click();
     harness.run();
     harness.get_by_label("ribbon-canyon-violet-tractor-7");
+    harness.get_by_label("hidden again in 30 s");
     vault.clock.advance(jiff::SignedDuration::from_secs(29));
     harness.run();
     harness.get_by_label("ribbon-canyon-violet-tractor-7");
+    harness.get_by_label("hidden again in 1 s");
     vault.clock.advance(jiff::SignedDuration::from_secs(1));
     harness.run();
     assert!(harness.query_by_label("ribbon-canyon-violet-tractor-7").is_none());

@@ -181,7 +181,9 @@ impl KeyholderApp {
         let Screen::Shell(shell) = &mut self.screen else {
             return;
         };
-        shell.tick(now);
+        if shell.tick(now) && self.notice.as_ref().is_some_and(|n| n.text.starts_with("Copied")) {
+            self.notice = Some(Notice::info("The copied value was cleared from the clipboard."));
+        }
         // On sign-in and then once a day while open: a summary of what is overdue.
         let notify_due =
             self.last_notified.is_none_or(|last| last.duration_until(now) >= SignedDuration::from_hours(24));

@@ -9,6 +9,9 @@ use crate::ui::pages::Context;
 use crate::ui::records::Records;
 use crate::ui::widgets::{action_button, indented, table, text_field};
 
+/// The width of the "Gives" column of the roles table.
+const GIVES_WIDTH: f32 = 420.0;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoleCommand {
     Edit(Option<RoleId>),
@@ -94,7 +97,11 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
                         }
                     })
                     .collect();
-                ui.add(egui::Label::new(gives.join(", ")).wrap());
+                // A column of its own width: the list wraps in lines of words, not of letters.
+                ui.vertical(|ui| {
+                    ui.set_width(GIVES_WIDTH);
+                    ui.add(egui::Label::new(gives.join(", ")).wrap());
+                });
                 ui.label(directory.members_of(role.id).count().to_string());
                 if ui.button(format!("Edit {}", role.name)).clicked() {
                     commands.push(RoleCommand::Edit(Some(role.id)).into());

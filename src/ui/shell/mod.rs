@@ -290,11 +290,14 @@ impl Shell {
     }
 
     /// Called every frame: hide a revealed secret after 30 s, clear the clipboard when due.
-    pub fn tick(&mut self, now: jiff::Timestamp) {
+    /// Returns true when a copied secret was cleared just now (so "Copied" can stop saying so).
+    pub fn tick(&mut self, now: jiff::Timestamp) -> bool {
         self.secrets.tick(now);
-        if self.copied.is_due(now) {
+        let due = self.copied.is_due(now);
+        if due {
             self.release_clipboard();
         }
+        due
     }
 
     /// Hide a revealed secret and clear the clipboard if it still holds the one copied.

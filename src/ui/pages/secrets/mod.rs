@@ -81,6 +81,8 @@ pub struct SecretsPage {
     pub holders: Vec<(String, String, String)>,
     /// A secret shown on screen, until when.
     pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
+    /// Seconds until the revealed value hides again (worked out each frame before drawing).
+    pub reveal_left_secs: Option<i64>,
     pub forms: SecretForms,
     pub generator: Generator,
     pub authenticator: SecretAuthenticator,
@@ -128,6 +130,7 @@ impl SecretsPage {
         if self.revealed.as_ref().is_some_and(|(_, _, until)| now >= *until) {
             self.revealed = None;
         }
+        self.reveal_left_secs = self.revealed.as_ref().map(|(_, _, until)| now.duration_until(*until).as_secs().max(0));
     }
 
     pub fn hide(&mut self) {

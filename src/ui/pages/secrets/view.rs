@@ -109,6 +109,9 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
         match &page.revealed {
             Some((revealed, value, _)) if *revealed == id => {
                 ui.label(egui::RichText::new(value.expose()).monospace().strong());
+                if let Some(left) = page.reveal_left_secs {
+                    ui.weak(format!("hidden again in {left} s"));
+                }
                 if ui.button("Hide").clicked() {
                     commands.push(SecretCommand::Hide.into());
                 }
