@@ -146,8 +146,9 @@ fn day_first(text: &str) -> Option<Date> {
     }
     let parts: Vec<&str> = text.split(separator).collect();
     let [day, month, year] = parts.as_slice() else { return None };
-    let digits = |part: &str, widths: std::ops::RangeInclusive<usize>| {
-        (widths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<i16>().ok())?
+    let digits = |part: &str, widths: std::ops::RangeInclusive<usize>| -> Option<i16> {
+        let shaped = widths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        if shaped { part.parse().ok() } else { None }
     };
     let (day, month, year) = (digits(day, 1..=2)?, digits(month, 1..=2)?, digits(year, 4..=4)?);
     Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()

@@ -114,14 +114,6 @@ impl ServiceError {
     pub fn policy(rule: Rule, message: impl Into<String>) -> Self {
         ServiceError::RefusedByPolicy { rule, message: message.into() }
     }
-
-    /// Seconds until the next sign-in may be tried, when refused for earlier failures.
-    pub fn locked_out_for_secs(&self) -> Option<i64> {
-        match self {
-            ServiceError::Vault(VaultError::TooManyAttempts { retry_in_secs }) => Some(*retry_in_secs),
-            _ => None,
-        }
-    }
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -136,12 +128,5 @@ mod tests {
         let missing = ServiceError::no_staff_with_email(" sam@example.com ");
         assert_eq!(missing.to_string(), "there is no staff member with email sam@example.com");
         assert!(matches!(missing, ServiceError::NotFound { what: Record::StaffMember, .. }));
-    }
-
-    #[test]
-    fn a_sign_in_delay_says_how_long() {
-        let error = ServiceError::from(VaultError::TooManyAttempts { retry_in_secs: 30 });
-        assert_eq!(error.locked_out_for_secs(), Some(30));
-        assert_eq!(ServiceError::Invalid("x".into()).locked_out_for_secs(), None);
     }
 }

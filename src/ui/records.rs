@@ -66,7 +66,6 @@ impl Records {
         }
     }
 
-    /// A staff member's email, which the service finds people by.
     /// The email the service looks a person up by; an error names them when they are gone.
     pub fn email(&self, id: StaffId) -> crate::service::ServiceResult<String> {
         self.directory.person(id).map(|p| p.email.clone()).ok_or_else(|| {

@@ -1,8 +1,9 @@
 //! First start: create the office vault with its first operator.
 
 use super::commands::{Command, EntryCommand};
-use super::widgets::{Policy, indented, password_field, strength_meter, submit_button, text_field};
-use crate::domain::password;
+use super::widgets::{
+    Policy, indented, new_password_problem, password_field, strength_meter, submit_button, text_field,
+};
 use crate::domain::secret::SecretString;
 
 #[derive(Default)]
@@ -18,13 +19,7 @@ impl WelcomeForm {
         if self.operator.trim().is_empty() {
             return Some("Enter your name: it is how the audit log will name you.".into());
         }
-        if let Some(problem) = password::assess(self.password.expose(), &[self.operator.trim(), "keyholder"]).problem {
-            return Some(problem);
-        }
-        if self.password != self.confirm {
-            return Some("The two passwords differ.".into());
-        }
-        None
+        new_password_problem(&self.password, &self.confirm, &[self.operator.trim(), "keyholder"])
     }
 
     pub fn problem(&self) -> String {

@@ -196,6 +196,16 @@ impl Directory {
         pairs.iter().filter_map(|(_, level)| self.describe_level(*level)).collect::<Vec<_>>().join(", ")
     }
 
+    /// The names of the roles through which `staff` has `level` (a removal must go through them).
+    pub fn roles_giving(&self, staff: StaffId, level: LevelId) -> Vec<&str> {
+        self.roles_of(staff)
+            .iter()
+            .filter_map(|id| self.role(*id))
+            .filter(|role| role.levels.contains(&level))
+            .map(|role| role.name.as_str())
+            .collect()
+    }
+
     pub fn roles_of(&self, staff: StaffId) -> &[RoleId] {
         self.roles_of.get(&staff).map_or(&[], Vec::as_slice)
     }

@@ -111,3 +111,12 @@ fn matrix_cells_hold_the_highest_level_and_flag_exceptions() {
     assert!(!crm.exception && !crm.privileged);
     assert!(!cells.contains_key(&(2, 1)));
 }
+
+#[test]
+fn the_roles_giving_a_level_are_named_and_an_exception_is_not_one() {
+    let office = office();
+    assert_eq!(office.roles_giving(1, 20), vec!["Sales"]);
+    assert_eq!(office.roles_giving(2, 20), vec!["Finance"]);
+    assert!(office.roles_giving(1, 31).is_empty(), "Sam's Accounts access is an exception, not a role");
+    assert!(office.roles_giving(1, 30).is_empty(), "Sam does not have Finance");
+}

@@ -16,9 +16,6 @@ pub enum Policy<'a> {
 
 /// Why a new operator password cannot be used yet (the policy, or the two entries differ).
 pub fn new_password_problem(password: &SecretString, confirm: &SecretString, context: &[&str]) -> Option<String> {
-    if password.is_empty() {
-        return Some("Type the new password first.".into());
-    }
     if let Some(problem) = password::assess(password.expose(), context).problem {
         return Some(problem);
     }
@@ -57,11 +54,8 @@ pub fn strength_meter(ui: &mut Ui, password: &str, policy: Policy<'_>) -> bool {
     indented(ui, |ui| ui.add(egui::ProgressBar::new(fill).desired_width(FIELD_WIDTH).desired_height(6.0).fill(color)));
     indented(ui, |ui| {
         ui.set_max_width(FIELD_WIDTH + 120.0);
-        ui.add(egui::Label::new(RichText::new(verdict).color(color)).truncate()).on_hover_text(if acceptable {
-            ""
-        } else {
-            "The value is refused until this is fixed."
-        });
+        // A long verdict is cut to one line (nothing below moves); the whole of it is on hover.
+        ui.add(egui::Label::new(RichText::new(&verdict).color(color)).truncate()).on_hover_text(verdict);
     });
     acceptable
 }

@@ -63,8 +63,8 @@ pub fn date_field(ui: &mut Ui, label: &str, text: &mut String, default: jiff::ci
     .inner
 }
 
-/// The date field and its calendar without the label column, for a row of controls; `label`
-/// is the visible label the field belongs to and `name` what the calendar is for.
+/// The date field and its calendar without the label column, for a row of controls:
+/// `label_response` is the visible label the field belongs to, `name` what the calendar is for.
 pub fn date_input(
     ui: &mut Ui,
     label_response: &egui::Response,
@@ -72,34 +72,31 @@ pub fn date_input(
     text: &mut String,
     default: jiff::civil::Date,
 ) -> egui::Response {
-    let label = name;
+    let field = ui
+        .add(egui::TextEdit::singleline(text).desired_width(110.0).hint_text("dd/mm/yyyy"))
+        .labelled_by(label_response.id);
+    // Drawing never reads the clock: an empty field opens the calendar at `default`.
+    let shown = crate::domain::staff::parse_date(text).unwrap_or(default);
+    let mut picked = to_picker(shown);
+    let button = ui
+        .add(
+            egui_extras::DatePickerButton::new(&mut picked)
+                .id_salt(name)
+                .calendar_week(false)
+                // Its year/month/day lists have no names a screen reader could say; the
+                // arrows (year, month, day) and the calendar do.
+                .combo_boxes(false)
+                .show_icon(false)
+                .format("Calendar…"),
+        )
+        .on_hover_text("Choose the date on a calendar");
+    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Calendar for {name}")));
+    if button.changed()
+        && let Some(date) = from_picker(picked)
     {
-        let field = ui
-            .add(egui::TextEdit::singleline(text).desired_width(110.0).hint_text("dd/mm/yyyy"))
-            .labelled_by(label_response.id);
-        // Drawing never reads the clock: an empty field opens the calendar at `default`.
-        let shown = crate::domain::staff::parse_date(text).unwrap_or(default);
-        let mut picked = to_picker(shown);
-        let button = ui
-            .add(
-                egui_extras::DatePickerButton::new(&mut picked)
-                    .id_salt(label)
-                    .calendar_week(false)
-                    // Its year/month/day lists have no names a screen reader could say; the
-                    // arrows (year, month, day) and the calendar do.
-                    .combo_boxes(false)
-                    .show_icon(false)
-                    .format("Calendar…"),
-            )
-            .on_hover_text("Choose the date on a calendar");
-        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Calendar for {label}")));
-        if button.changed()
-            && let Some(date) = from_picker(picked)
-        {
-            *text = date.to_string();
-        }
-        field
+        *text = date.to_string();
     }
+    field
 }
 
 fn to_picker(date: jiff::civil::Date) -> jiff02::civil::Date {

@@ -7,7 +7,7 @@ use super::list::state_label;
 use super::open_review::OpenReview;
 use crate::domain::access::Directory;
 use crate::domain::checklist::ItemState;
-use crate::domain::review::{Decision, ReviewItem, SnapshotItem};
+use crate::domain::review::{Decision, ReviewItem};
 use crate::ui::commands::{Command, Target};
 use crate::ui::widgets::{Answer, CHOOSE_FILE, action_button, confirm_dialog, text_field};
 use egui_extras::{Column, TableBuilder};
@@ -91,7 +91,7 @@ fn keyboard(ui: &egui::Ui, open: &OpenReview, directory: &Directory, commands: &
         commands.push(ReviewCommand::Decide("keep".into()).into());
     } else if remove
         && !open.locked()
-        && open.current().is_none_or(|item| roles_giving(directory, &item.item).is_empty())
+        && open.current().is_none_or(|item| directory.roles_giving(item.item.staff_id, item.item.level_id).is_empty())
     {
         commands.push(ReviewCommand::Decide("remove".into()).into());
     } else if next {
@@ -146,7 +146,7 @@ fn current_ui(ui: &mut egui::Ui, open: &mut OpenReview, directory: &Directory, c
             }
             // Access a role gives cannot be removed person by person: say so now, and offer
             // what works (their roles, with the mover preview; or a lower level).
-            let roles = roles_giving(directory, &s);
+            let roles = directory.roles_giving(s.staff_id, s.level_id);
             let why_not = (!roles.is_empty()).then(|| format!("Given by role {}.", roles.join(" and role ")));
             if action_button(ui, "Remove (R)", why_not.as_deref()) {
                 commands.push(ReviewCommand::Decide("remove".into()).into());
@@ -298,15 +298,4 @@ fn sign_off_dialog(ctx: &egui::Context, open: &OpenReview, commands: &mut Vec<Co
         Some(Answer::Cancel) => commands.push(ReviewCommand::AskSignOff(false).into()),
         None => {}
     }
-}
-
-/// The roles that give this person this access now (a removal must go through them).
-fn roles_giving(directory: &Directory, item: &SnapshotItem) -> Vec<String> {
-    directory
-        .roles_of(item.staff_id)
-        .iter()
-        .filter_map(|id| directory.role(*id))
-        .filter(|role| role.levels.contains(&item.level_id))
-        .map(|role| role.name.clone())
-        .collect()
 }
