@@ -251,7 +251,7 @@ fn editing_a_role_shows_who_gains_what_before_it_is_applied() {
     assert_eq!(harness.query_all_by_label("Kim Lee").count(), 2, "Kim holds CRM user and admin through Sales");
     harness.get_by_role_and_label(Role::CheckBox, "MFA supported").click();
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "Save CRM").click();
+    harness.get_by_role_and_label(Role::Button, "Save changes").click();
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("CRM saved."));
 }
@@ -548,7 +548,7 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     press(&mut harness, "Start review");
     assert_eq!(
         harness.state().notice_text(),
-        Some("Review #1 started: 2 item(s) to decide. K keeps, R removes, J moves on.")
+        Some("Review started: 2 pieces of access to decide. K keeps, R removes, J moves on.")
     );
     harness.get_by_label("Sam Carter — CRM (user)");
     let disabled = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
@@ -583,7 +583,7 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     press(&mut harness, "Sign off now");
     assert_eq!(
         harness.state().notice_text(),
-        Some("Review #1 signed off; 1 removal(s) to carry out (Joiners & leavers lists them).")
+        Some("Review signed off; 1 removal to carry out (Joiners & leavers lists them).")
     );
     harness.get_by_label("awaiting revocations (1 open)");
     harness.get_by_label("remove (open)");
@@ -1005,7 +1005,7 @@ fn removing_access_a_role_gives_is_offered_through_the_roles_and_then_completes(
     press(&mut harness, "Sign off");
     press(&mut harness, "Sign off now");
     let removals = harness.state().notice_text().unwrap_or_default().to_owned();
-    assert!(removals.starts_with("Review #1 signed off"), "{removals}");
+    assert!(removals.starts_with("Review signed off"), "{removals}");
 }
 
 #[test]

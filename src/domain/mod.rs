@@ -5,6 +5,7 @@ pub mod audit;
 pub mod checklist;
 pub mod clipboard;
 pub mod generator;
+pub mod level_changes;
 pub mod lockout;
 pub mod operator;
 pub mod password;

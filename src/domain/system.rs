@@ -112,15 +112,7 @@ pub fn parse_levels(levels: &str, privileged: &str) -> Result<Vec<(String, bool)
             return Err(format!("privileged level {name:?} is not one of the levels ({})", names.join(", ")));
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    for name in &names {
-        if !seen.insert(name.to_lowercase()) {
-            return Err(format!("level {name:?} is listed twice"));
-        }
-        if name.chars().count() > 50 || name.contains(':') || name.chars().any(char::is_control) {
-            return Err(format!("bad level name {name:?}"));
-        }
-    }
+    check_level_names(names.iter().map(String::as_str))?;
     Ok(names
         .into_iter()
         .map(|n| {
@@ -131,10 +123,27 @@ pub fn parse_levels(levels: &str, privileged: &str) -> Result<Vec<(String, bool)
 }
 
 /// Check a system's name.
+/// Level names are 1–50 characters, without a colon (`CRM:admin` names a level), each once.
+pub fn check_level_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        if name.trim().is_empty() {
+            return Err("every level needs a name".to_owned());
+        }
+        if !seen.insert(name.trim().to_lowercase()) {
+            return Err(format!("the level {name:?} is listed twice"));
+        }
+        if name.chars().count() > 50 || name.contains(':') || name.chars().any(char::is_control) {
+            return Err(format!("the level name {name:?} is too long or has a colon (at most 50 characters)"));
+        }
+    }
+    Ok(())
+}
+
 pub fn validate_system_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) || name.contains(':') {
-        return Err(format!("bad system name {name:?} (1–100 characters, no colon)"));
+        return Err(format!("a system's name is 1–100 characters without a colon; {name:?} is not"));
     }
     Ok(name.to_owned())
 }

@@ -19,6 +19,7 @@ mod reviews;
 mod secrets;
 mod sign_in;
 mod staff;
+mod systems;
 mod totp;
 
 #[cfg(any(test, feature = "test-support"))]
@@ -39,7 +40,7 @@ pub use sign_in::{
     Created, NewOffice, PendingSignIn, SignIn, SignInMethod, SignInOptions, SignInStep, restore_backup,
     sign_in_options, vault_exists,
 };
-pub use staff::new_system;
+pub use systems::{SystemChange, new_system};
 pub use totp::read_qr_image;
 
 pub use error::{Record, Rule, ServiceError, ServiceResult};

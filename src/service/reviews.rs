@@ -67,6 +67,29 @@ impl Office {
         Ok(format!("{} (line manager, with {})", manager.full_name, self.operator()))
     }
 
+    /// Who may review, as (what to pass as `NewReview::reviewer`, what to show): every operator,
+    /// then every staff member who manages someone ("Kim Lee, line manager of 3").
+    pub fn reviewer_choices(&self) -> ServiceResult<Vec<(String, String)>> {
+        let directory = self.directory()?;
+        let mut choices: Vec<(String, String)> =
+            self.operators()?.into_iter().map(|o| (o.name.clone(), format!("{} (operator)", o.name))).collect();
+        let mut managers: Vec<(String, String)> = directory
+            .staff
+            .iter()
+            .filter(|p| p.status != crate::domain::staff::StaffStatus::Left)
+            .filter_map(|manager| {
+                let reports = directory.staff.iter().filter(|p| p.manager_id == Some(manager.id)).count();
+                (reports > 0).then(|| {
+                    let shown = super::counted(reports, "person", "people");
+                    (manager.email.clone(), format!("{}, line manager of {shown}", manager.full_name))
+                })
+            })
+            .collect();
+        managers.sort_by_key(|(_, shown)| shown.to_lowercase());
+        choices.extend(managers);
+        Ok(choices)
+    }
+
     /// Start a campaign: every piece of access in scope is frozen into items. Returns its id.
     pub fn start_review(&mut self, new: &NewReview<'_>) -> ServiceResult<i64> {
         let scope = Scope::parse(new.scope).map_err(invalid)?;

@@ -9,7 +9,7 @@ use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::{AccessDiff, Directory, RoleId};
 use crate::domain::audit::AuditEvent;
 use crate::domain::staff::{NewStaff, StaffDraft, StaffId, StaffStatus, creates_manager_cycle};
-use crate::domain::system::{LevelId, NewSystem, SystemKind, parse_levels, validate_system_name};
+use crate::domain::system::LevelId;
 use crate::vault::directory::{self};
 use jiff::civil::Date;
 
@@ -111,39 +111,6 @@ impl Office {
         let event = AuditEvent::new("staff.edit", format!("staff #{id} edited"))
             .with_personal(id, format!("before: {before}; after: {after}"));
         self.record(event, |tx| directory::update_staff(tx, id, &staff, manager))
-    }
-
-    pub fn add_system(&mut self, system: NewSystem) -> ServiceResult<i64> {
-        let name = validate_system_name(&system.name).map_err(invalid)?;
-        let directory = self.directory()?;
-        if directory.system_by_name(&name).is_some() {
-            return Err(ServiceError::conflict(format!("there is already a system called {name}")));
-        }
-        let owner = system.owner_email.as_deref().map(|email| Self::staff_id(&directory, email)).transpose()?;
-        let levels: Vec<String> =
-            system.levels.iter().map(|(n, p)| if *p { format!("{n} (privileged)") } else { n.clone() }).collect();
-        let after = format!(
-            "kind={} customer_data={} mfa={} levels=[{}]",
-            system.kind,
-            system.customer_data,
-            system.mfa_supported,
-            levels.join(", ")
-        );
-        let system = NewSystem { name: name.clone(), ..system };
-        let event = AuditEvent::new("system.add", format!("system {name} added")).with_change(None, Some(after));
-        self.record(event, |tx| directory::insert_system(tx, &system, owner))
-    }
-
-    /// Mark whether a system holds personal or customer data and whether it supports MFA.
-    pub fn set_system_flags(&mut self, system: i64, customer_data: bool, mfa: bool) -> ServiceResult<()> {
-        let directory = self.directory()?;
-        let found =
-            directory.system(system).ok_or_else(|| ServiceError::not_found(Record::System, format!("#{system}")))?;
-        let before = format!("customer_data={} mfa={}", found.customer_data, found.mfa_supported);
-        let after = format!("customer_data={customer_data} mfa={mfa}");
-        let event = AuditEvent::new("system.edit", format!("system {} changed", found.name))
-            .with_change(Some(before), Some(after));
-        self.record(event, |tx| directory::set_system_flags(tx, system, customer_data, mfa))
     }
 
     /// Add a role from `SYSTEM:LEVEL` references.
@@ -262,24 +229,4 @@ impl Office {
         })?;
         Ok(diff)
     }
-}
-
-/// System input as the CLI and forms give it.
-pub fn new_system(
-    name: &str,
-    kind: &str,
-    levels: &str,
-    privileged: &str,
-    customer_data: bool,
-    mfa: bool,
-) -> ServiceResult<NewSystem> {
-    Ok(NewSystem {
-        name: name.to_owned(),
-        kind: if kind.trim().is_empty() { SystemKind::Software } else { kind.parse().map_err(invalid)? },
-        owner_email: None,
-        location: String::new(),
-        customer_data,
-        mfa_supported: mfa,
-        levels: parse_levels(levels, privileged).map_err(invalid)?,
-    })
 }

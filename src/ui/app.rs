@@ -12,6 +12,7 @@ use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_slot, notice_toast};
 use crate::domain::secret::wipe_stack;
 use crate::service::{self, Clock, Office};
+use crate::ui::widgets::style::{size, space};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
 use entry::Job;
@@ -59,6 +60,8 @@ pub struct KeyholderApp {
     /// Something this frame handled a secret (a command, a lock, a finished sign-in): wipe
     /// the stack once the frame is drawn.
     wipe_stack: bool,
+    /// Whether the icon font was added to egui (on the first frame; egui needs a context).
+    fonts_installed: bool,
 }
 
 impl KeyholderApp {
@@ -77,6 +80,7 @@ impl KeyholderApp {
             picking: None,
             theme: None,
             wipe_stack: false,
+            fonts_installed: false,
         }
     }
 
@@ -228,6 +232,13 @@ impl KeyholderApp {
     /// Draw one frame and apply what it asked for. Public so tests can drive it directly.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if !self.fonts_installed {
+            // Fonts take effect from the next pass: draw this frame again with the icons there.
+            crate::ui::widgets::style::install_fonts(&ctx);
+            self.fonts_installed = true;
+            ctx.request_discard("the icon font was added");
+            return;
+        }
         self.poll_job();
         self.poll_file_dialog();
         self.check_idle(&ctx);
@@ -263,10 +274,10 @@ impl KeyholderApp {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
                         ui.vertical_centered(|ui| {
-                            ui.add_space(32.0);
-                            ui.heading(egui::RichText::new("Keyholder").size(28.0).strong());
+                            ui.add_space(space::PAGE);
+                            ui.heading(egui::RichText::new("Keyholder").size(size::TITLE).strong());
                             ui.weak("Who works here, what they can get into, and proof it is handled properly.");
-                            ui.add_space(16.0);
+                            ui.add_space(space::SECTION);
                         });
                         centred_column(ui, 560.0, |ui| {
                             if notice_slot(ui, notice.as_ref()) {

@@ -1,6 +1,7 @@
 //! The help overlay (F1): keyboard shortcuts and the About facts (version from Cargo.toml).
 
 use super::commands::{Command, Page};
+use crate::ui::widgets::style::space;
 
 /// The version the package was built as, also printed by `keyholder --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -51,7 +52,7 @@ pub fn overlay(ctx: &egui::Context, vault: &std::path::Path, commands: &mut Vec<
         ui.heading("Keyholder help");
         ui.label(format!("Keyholder {VERSION} · licensed MIT OR Apache-2.0"));
         ui.weak(format!("Vault: {}", vault.display()));
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         ui.strong("Keyboard shortcuts");
         egui::Grid::new("shortcuts").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
             for (keys, what) in SHORTCUTS {
@@ -60,7 +61,7 @@ pub fn overlay(ctx: &egui::Context, vault: &std::path::Path, commands: &mut Vec<
                 ui.end_row();
             }
         });
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         if ui.button("Close help").clicked() {
             commands.push(Command::ToggleHelp);
         }

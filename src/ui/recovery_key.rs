@@ -3,6 +3,7 @@
 use super::commands::{Command, EntryCommand};
 use crate::service::{Created, Office};
 use crate::ui::widgets::action_button;
+use crate::ui::widgets::style::{size, space};
 
 pub struct RecoveryKeyView {
     created: Created,
@@ -26,11 +27,11 @@ impl RecoveryKeyView {
              Write it down on paper and keep it somewhere safe, away from this computer. \
              It is shown only this once.",
         );
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         egui::Frame::group(ui.style()).inner_margin(16.0).show(ui, |ui| {
-            ui.label(egui::RichText::new(self.created.recovery_key.as_str()).monospace().size(22.0).strong());
+            ui.label(egui::RichText::new(self.created.recovery_key.as_str()).monospace().size(size::KEY).strong());
         });
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         ui.checkbox(&mut self.stored, "I have stored it safely");
         if action_button(ui, "Continue", (!self.stored).then_some("Tick that you have stored it first.")) {
             commands.push(EntryCommand::AcknowledgeRecoveryKey.into());

@@ -7,6 +7,7 @@ use super::widgets::{
 };
 use crate::domain::secret::SecretString;
 use crate::service::{self, Office, PendingSignIn, ServiceResult, SignInOptions};
+use crate::ui::widgets::style::{State, space, state_label};
 use std::path::Path;
 
 #[derive(Default)]
@@ -109,7 +110,7 @@ impl SignInForm {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         if let Some(error) = &self.load_error {
-            ui.colored_label(ui.visuals().error_fg_color, error);
+            state_label(ui, State::Problem, error);
             return;
         }
         if let Some(form) = &mut self.recovery {
@@ -122,7 +123,7 @@ impl SignInForm {
         }
         ui.heading("Sign in");
         ui.weak(format!("to the vault \u{201c}{}\u{201d}", self.vault_name));
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         let name = text_field(ui, "Operator", &mut self.operator);
         let password = password_field(ui, "Password", self.password.expose_mut());
         if !self.focused_once {
@@ -130,7 +131,7 @@ impl SignInForm {
             self.focused_once = true;
             if self.operator.is_empty() { name.request_focus() } else { password.request_focus() }
         }
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         indented(ui, |ui| {
             if submit_button(ui, &password, "Sign in", self.password.is_empty().then_some("Type your password first."))
             {
@@ -140,7 +141,7 @@ impl SignInForm {
                 commands.push(EntryCommand::SignInWithKeyring.into());
             }
         });
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         indented(ui, |ui| {
             if ui.link("Forgot your password? Use the recovery key").clicked() {
                 commands.push(EntryCommand::ShowRecoveryForm(true).into());
@@ -156,13 +157,13 @@ impl SignInForm {
             "{}, type the six-digit code your authenticator app shows for Keyholder, or one of your recovery codes.",
             self.operator.trim()
         ));
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         let field = password_field(ui, "Code", self.code.expose_mut());
         if !self.focused_once {
             self.focused_once = true;
             field.request_focus();
         }
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         indented(ui, |ui| {
             if submit_button(ui, &field, "Continue", self.code.is_empty().then_some("Type the code first.")) {
                 commands.push(EntryCommand::SubmitSecondFactor.into());
@@ -177,7 +178,7 @@ impl SignInForm {
 fn recovery_ui(ui: &mut egui::Ui, form: &mut RecoveryForm, operator: &mut String, commands: &mut Vec<Command>) {
     ui.heading("Set a new password with the recovery key");
     ui.label("The recovery key is the one written down when the vault was created, or when a new one was made in Settings (eight groups of four).");
-    ui.add_space(8.0);
+    ui.add_space(space::ROW);
     text_field(ui, "Operator", operator);
     password_field(ui, "Recovery key", form.key.expose_mut());
     password_field(ui, "New password", form.password.expose_mut());

@@ -5,6 +5,7 @@ use super::widgets::{
     Policy, indented, new_password_problem, password_field, strength_meter, submit_button, text_field,
 };
 use crate::domain::secret::SecretString;
+use crate::ui::widgets::style::space;
 
 #[derive(Default)]
 pub struct WelcomeForm {
@@ -42,7 +43,7 @@ impl WelcomeForm {
             "The vault is one encrypted file on this computer. You will be its first operator: \
              everyone who uses Keyholder gets their own login.",
         );
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         let name = text_field(ui, "Your name", &mut self.operator);
         if !self.focused_once {
             self.focused_once = true;
@@ -51,7 +52,7 @@ impl WelcomeForm {
         password_field(ui, "Password", self.password.expose_mut());
         strength_meter(ui, self.password.expose(), Policy::Operator(&[self.operator.trim(), "keyholder"]));
         let confirm = password_field(ui, "Confirm password", self.confirm.expose_mut());
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         let problem = self.problem_text();
         indented(ui, |ui| {
             if submit_button(ui, &confirm, "Create vault", problem.as_deref()) {

@@ -32,6 +32,7 @@ pub mod schema;
 pub mod secrets;
 pub mod settings;
 pub mod slots;
+pub mod system_edits;
 mod unlock;
 
 use crate::domain::audit::AuditEvent;

@@ -337,5 +337,7 @@ impl Directory {
     }
 }
 
+mod uses;
+
 #[cfg(test)]
 mod tests;

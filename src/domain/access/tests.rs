@@ -120,3 +120,13 @@ fn the_roles_giving_a_level_are_named_and_an_exception_is_not_one() {
     assert!(office.roles_giving(1, 31).is_empty(), "Sam's Accounts access is an exception, not a role");
     assert!(office.roles_giving(1, 30).is_empty(), "Sam does not have Finance");
 }
+
+#[test]
+fn what_still_uses_a_system_or_level_is_named_for_the_way_forward() {
+    let office = office();
+    assert_eq!(office.uses_of_system(2), ["role Sales", "role Finance"]);
+    assert_eq!(office.uses_of_system(3), ["role Finance", "1 person has direct access"]);
+    assert_eq!(office.uses_of_level(31), ["1 person has direct access at this level"]);
+    assert!(office.uses_of_level(11).is_empty(), "nobody holds CRM admin");
+    assert!(office.uses_of_system(99).is_empty());
+}

@@ -2,10 +2,11 @@
 //! lays out the rows on screen.
 
 use crate::domain::audit::AuditRecord;
+use crate::ui::widgets::style::space;
 
 pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord]) {
     ui.weak("Every sign-in and change, chained so that edits are detected by “Verify the vault”.");
-    ui.add_space(6.0);
+    ui.add_space(space::ROW);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     header(ui);
     ui.separator();

@@ -6,6 +6,7 @@ use crate::domain::staff_query::StaffFilter;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
+use crate::ui::widgets::style::State;
 use crate::ui::widgets::{CHOOSE_FILE, action_button};
 
 const NAME_WIDTH: f32 = 180.0;
@@ -143,7 +144,7 @@ fn matrix_ui(ui: &mut egui::Ui, page: &mut MatrixPage, records: &Records, comman
                                     level.name.clone()
                                 });
                                 if cell.privileged {
-                                    text = text.color(ui.visuals().warn_fg_color).strong();
+                                    text = text.color(State::Attention.color(ui)).strong();
                                 }
                                 text
                             })
@@ -178,7 +179,7 @@ fn search_ui(ui: &mut egui::Ui, page: &mut MatrixPage, records: &Records, comman
             ui.weak(format!("All {all} staff"));
         } else {
             ui.colored_label(
-                ui.visuals().warn_fg_color,
+                State::Attention.color(ui),
                 format!(
                     "Showing {} of {all} staff: only those matching \u{201c}{}\u{201d}",
                     page.rows.len(),

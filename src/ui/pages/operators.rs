@@ -8,6 +8,7 @@ use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
 use crate::ui::totp::{QrCode, qr_ui};
+use crate::ui::widgets::style::{size, space};
 use crate::ui::widgets::{
     Policy, action_button, indented, new_password_problem, password_field, strength_meter, table, text_field,
 };
@@ -153,7 +154,7 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
     let OperatorsPage { forms, remove_candidate, totp } = page;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.weak("Everyone who uses Keyholder signs in as themselves; logins are never shared.");
-        ui.add_space(6.0);
+        ui.add_space(space::ROW);
         table(ui, "operators", &["Name", "Since", ""], |ui| {
             for operator in &data.operators {
                 ui.label(&operator.name);
@@ -168,7 +169,7 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
         });
         confirm_removal(ui, remove_candidate.as_deref(), commands);
 
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         ui.strong("Add an operator");
         text_field(ui, "Name", &mut forms.new_operator);
         password_field(ui, "Their password", forms.new_operator_password.expose_mut());
@@ -186,7 +187,7 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
             }
         });
 
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         ui.strong("Change your password");
         password_field(ui, "Current password", forms.current_password.expose_mut());
         password_field(ui, "New password", forms.new_password.expose_mut());
@@ -203,7 +204,7 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
             }
         });
 
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         ui.strong("This computer");
         let mut remembered = data.remembered;
         if ui
@@ -213,7 +214,7 @@ fn page_ui(ui: &mut egui::Ui, page: &mut OperatorsPage, data: &ShellData, me: &s
         {
             commands.push(OperatorCommand::SetRemembered(remembered).into());
         }
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         two_step_ui(ui, totp, commands);
     });
 }
@@ -245,7 +246,7 @@ fn two_step_ui(ui: &mut egui::Ui, view: &mut OperatorTotp, commands: &mut Vec<Co
         egui::Grid::new("recovery-codes").num_columns(2).spacing([24.0, 4.0]).show(ui, |ui| {
             for pair in view.recovery_codes.chunks(2) {
                 for code in pair {
-                    ui.label(egui::RichText::new(code.as_str()).monospace().size(16.0));
+                    ui.label(egui::RichText::new(code.as_str()).monospace().size(size::CODE));
                 }
                 ui.end_row();
             }

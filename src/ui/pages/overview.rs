@@ -4,7 +4,7 @@
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
-use crate::ui::widgets::success_color;
+use crate::ui::widgets::style::{State, space, state_label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverviewCommand {
@@ -58,27 +58,27 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, verify: &Option<Vec<String>>, co
         ui.label(format!("after {} minutes without activity", data.settings.auto_lock_minutes));
         ui.end_row();
     });
-    ui.add_space(12.0);
+    ui.add_space(space::BLOCK);
     ui.horizontal(|ui| {
         if ui.button("Verify the vault").clicked() {
             commands.push(OverviewCommand::Verify.into());
         }
         match verify {
             Some(problems) if problems.is_empty() => {
-                ui.colored_label(success_color(ui), "Verified: every page and the audit chain are intact.");
+                state_label(ui, State::Good, "Verified: every page and the audit chain are intact.");
             }
             Some(problems) => {
-                ui.colored_label(ui.visuals().error_fg_color, format!("{} problem(s) found", problems.len()));
+                state_label(ui, State::Problem, format!("{} problem(s) found", problems.len()));
             }
             None => {}
         }
     });
     if let Some(problems) = verify {
         for problem in problems {
-            ui.colored_label(ui.visuals().error_fg_color, problem);
+            state_label(ui, State::Problem, problem);
         }
     }
-    ui.add_space(16.0);
+    ui.add_space(space::SECTION);
     ui.strong("Latest activity");
     for record in data.audit.iter().take(8) {
         ui.horizontal(|ui| {

@@ -7,6 +7,7 @@ use crate::domain::system::LevelId;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
+use crate::ui::widgets::style::space;
 use crate::ui::widgets::{action_button, indented, table, text_field};
 
 /// The width of the "Gives" column of the roles table.
@@ -114,7 +115,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
             // One set of ticks at a time: the role being edited.
             return;
         }
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         ui.strong("Add a role");
         text_field(ui, "Name", &mut page.name);
         indented(ui, |ui| ui.weak("Tick the access it gives:"));
@@ -130,14 +131,14 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
 fn edit_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands: &mut Vec<Command>) {
     let directory = &records.directory;
     let Some(role) = page.editing.and_then(|r| directory.role(r)) else { return };
-    ui.add_space(12.0);
+    ui.add_space(space::BLOCK);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.strong(format!("What role {} gives", role.name));
         if level_ticks(ui, directory, &mut page.pending_levels, "edit") {
             commands.push(RoleCommand::Preview.into());
         }
         if let Some(preview) = &page.preview {
-            ui.add_space(6.0);
+            ui.add_space(space::ROW);
             if preview.is_empty() {
                 ui.weak("Nobody's access changes.");
             } else {

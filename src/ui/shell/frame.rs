@@ -4,6 +4,7 @@
 use super::Shell;
 use crate::ui::commands::{Command, Page};
 use crate::ui::pages::{audit, dashboard};
+use crate::ui::widgets::style::{State, space, state_label};
 
 impl Shell {
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -14,7 +15,7 @@ impl Shell {
                 ui.weak(format!("Vault: {}", self.office.vault_path().display()));
                 if self.office.is_read_only() {
                     ui.separator();
-                    ui.colored_label(ui.visuals().warn_fg_color, "Read-only medium: nothing can be changed")
+                    ui.colored_label(State::Attention.color(ui), "Read-only medium: nothing can be changed")
                         .on_hover_text("Copy the vault's folder to a writable place to work on it.");
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -28,9 +29,9 @@ impl Shell {
             });
         });
         egui::Panel::left("navigation").resizable(false).exact_size(180.0).show(ui, |ui| {
-            ui.add_space(8.0);
+            ui.add_space(space::ROW);
             ui.heading(&self.data.settings.office_name);
-            ui.add_space(8.0);
+            ui.add_space(space::ROW);
             for page in Page::ALL {
                 if ui.selectable_label(self.page == page, page.title()).clicked() {
                     commands.push(Command::Navigate(page));
@@ -40,9 +41,9 @@ impl Shell {
         self.exports.ui(ui.ctx(), commands);
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading(self.page.title());
-            ui.add_space(8.0);
+            ui.add_space(space::ROW);
             if let Some(error) = &self.data.load_error {
-                ui.colored_label(ui.visuals().error_fg_color, format!("The office record could not be read: {error}"));
+                state_label(ui, State::Problem, format!("The office record could not be read: {error}"));
             }
             self.page_ui(ui, commands);
         });

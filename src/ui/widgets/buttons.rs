@@ -1,6 +1,7 @@
 //! Buttons that say why they cannot be pressed, that Enter in a field can press, and the
 //! dialog that asks before an irreversible step.
 
+use super::style::space;
 use egui::{RichText, Ui};
 
 /// Why an export or save button waits.
@@ -46,11 +47,11 @@ pub fn confirm_dialog(ctx: &egui::Context, title: &str, what_happens: &[String],
     let modal = egui::Modal::new(egui::Id::unique(("confirm", title))).show(ctx, |ui| {
         ui.set_max_width(460.0);
         ui.heading(title);
-        ui.add_space(6.0);
+        ui.add_space(space::ROW);
         for line in what_happens {
             ui.label(line);
         }
-        ui.add_space(10.0);
+        ui.add_space(space::BLOCK);
         ui.horizontal(|ui| {
             if ui.button(verb).clicked() {
                 Some(Answer::Confirm)

@@ -1,7 +1,8 @@
 //! The strength meter under a new password or secret: the same rule as the check that accepts or
 //! refuses the value, drawn in a fixed two rows so typing never moves what is below.
 
-use super::{FIELD_WIDTH, indented, success_color};
+use super::style::State;
+use super::{FIELD_WIDTH, indented};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
 use egui::{RichText, Ui};
@@ -44,11 +45,11 @@ pub fn strength_meter(ui: &mut Ui, password: &str, policy: Policy<'_>) -> bool {
         };
         let fill = f32::from(strength.score + 1) / 5.0;
         match &strength.problem {
-            Some(problem) => (fill.min(0.4), ui.visuals().error_fg_color, format!("Not accepted: {problem}"), false),
+            Some(problem) => (fill.min(0.4), State::Problem.color(ui), format!("Not accepted: {problem}"), false),
             None if strength.score < 2 => {
-                (fill, ui.visuals().warn_fg_color, format!("Accepted: {meets} (short, as codes are)."), true)
+                (fill, State::Attention.color(ui), format!("Accepted: {meets} (short, as codes are)."), true)
             }
-            None => (fill, success_color(ui), format!("{}: {meets}.", strength.label), true),
+            None => (fill, State::Good.color(ui), format!("{}: {meets}.", strength.label), true),
         }
     };
     indented(ui, |ui| ui.add(egui::ProgressBar::new(fill).desired_width(FIELD_WIDTH).desired_height(6.0).fill(color)));

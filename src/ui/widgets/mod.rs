@@ -6,6 +6,7 @@ mod buttons;
 mod meter;
 mod notice;
 mod pick;
+pub mod style;
 
 pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, row_button, submit_button};
 pub use meter::{Policy, new_password_problem, strength_meter};
@@ -122,8 +123,9 @@ pub fn centred_column(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
     });
 }
 
+/// The colour of something done or valid (see [`style::State`]).
 pub fn success_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode { Color32::from_rgb(0x6c, 0xc6, 0x7e) } else { Color32::from_rgb(0x1e, 0x7a, 0x34) }
+    style::State::Good.color(ui)
 }
 
 #[cfg(test)]

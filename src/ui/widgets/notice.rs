@@ -1,7 +1,7 @@
 //! Messages after an action, shown where they never push the page down: a toast over the
 //! bottom of the signed-in window, and a slot of fixed height on the screens before it.
 
-use super::success_color;
+use super::style::State;
 use egui::Ui;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +30,8 @@ const SLOT_HEIGHT: f32 = 64.0;
 
 fn notice_frame(ui: &mut Ui, notice: &Notice) -> bool {
     let color = match notice.kind {
-        NoticeKind::Info => success_color(ui),
-        NoticeKind::Error => ui.visuals().error_fg_color,
+        NoticeKind::Info => State::Good.color(ui),
+        NoticeKind::Error => State::Problem.color(ui),
     };
     let mut dismissed = false;
     egui::Frame::popup(ui.style()).stroke(egui::Stroke::new(1.0, color)).show(ui, |ui| {

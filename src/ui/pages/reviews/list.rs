@@ -4,7 +4,12 @@ use super::{ReviewCommand, ReviewsPage};
 use crate::domain::review::ReviewState;
 use crate::service::ReviewSummary;
 use crate::ui::commands::{Command, Target};
-use crate::ui::widgets::{action_button, date_field, field_label, indented, table, text_field};
+use crate::ui::widgets::style::space;
+use crate::ui::widgets::{action_button, date_field, indented, pick_list, table};
+
+/// How often a review of the same scope comes round again, in days.
+const CADENCES: [(&str, &str); 4] =
+    [("30", "Every month"), ("91", "Every quarter"), ("182", "Every six months"), ("365", "Every year")];
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -14,13 +19,13 @@ pub fn ui(
     commands: &mut Vec<Command>,
 ) {
     list_ui(ui, view, commands);
-    ui.add_space(16.0);
+    ui.add_space(space::SECTION);
     start_ui(ui, view, teams, today, commands);
 }
 
 fn list_ui(ui: &mut egui::Ui, view: &ReviewsPage, commands: &mut Vec<Command>) {
     ui.weak("Someone accountable looks at every person's access and says keep or remove; removals are then done and tracked.");
-    ui.add_space(6.0);
+    ui.add_space(space::ROW);
     if view.summaries.is_empty() {
         ui.label("No access review yet. Start the first one below.");
         return;
@@ -57,36 +62,21 @@ fn start_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.strong("Start a review");
-    ui.horizontal(|ui| {
-        field_label(ui, "Scope");
-        let scopes = [
-            ("all", "Everyone's access"),
-            ("customer-data", "Systems with customer data"),
-            ("privileged", "Privileged access"),
-            ("team", "One team"),
-        ];
-        let shown = scopes.iter().find(|(code, _)| *code == view.scope).map_or("Everyone's access", |(_, t)| t);
-        egui::ComboBox::from_label("What to review").selected_text(shown).show_ui(ui, |ui| {
-            for (code, text) in scopes {
-                ui.selectable_value(&mut view.scope, code.to_owned(), text);
-            }
-        });
-    });
+    let scopes = [
+        ("all", "Everyone's access"),
+        ("customer-data", "Systems with customer data"),
+        ("privileged", "Privileged access"),
+        ("team", "One team"),
+    ];
+    pick_list(ui, "What to review", &mut view.scope, &scopes, None);
     if view.scope == "team" {
-        ui.horizontal(|ui| {
-            field_label(ui, "Team");
-            let shown = if view.team.is_empty() { "Choose a team".to_owned() } else { view.team.clone() };
-            egui::ComboBox::from_label("Team to review").selected_text(shown).show_ui(ui, |ui| {
-                for team in teams {
-                    ui.selectable_value(&mut view.team, team.clone(), team);
-                }
-            });
-        });
+        let teams: Vec<(&str, &str)> = teams.iter().map(|t| (t.as_str(), t.as_str())).collect();
+        pick_list(ui, "Team to review", &mut view.team, &teams, Some("Choose a team"));
     }
-    text_field(ui, "Reviewer", &mut view.reviewer);
-    indented(ui, |ui| ui.weak("An operator, or a line manager (name or email) reviewing their own team with you."));
+    pick_list(ui, "Reviewer", &mut view.reviewer, &view.reviewers, None);
+    indented(ui, |ui| ui.weak("An operator, or a line manager reviewing their own team with you."));
     date_field(ui, "Due date", &mut view.due, today);
-    text_field(ui, "Repeat every (days)", &mut view.cadence);
+    pick_list(ui, "Repeat", &mut view.cadence, &CADENCES, None);
     indented(ui, |ui| {
         let why_not = (view.scope == "team" && view.team.is_empty()).then_some("Choose the team first.");
         if action_button(ui, "Start review", why_not) {

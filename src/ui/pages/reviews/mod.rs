@@ -8,7 +8,7 @@ mod open_review;
 mod review;
 
 use crate::domain::review::{DEFAULT_CADENCE_DAYS, DEFAULT_DAYS_TO_COMPLETE, Decision};
-use crate::service::{NewReview, Office, ReviewSummary, ServiceError, ServiceResult};
+use crate::service::{NewReview, Office, ReviewSummary, ServiceError, ServiceResult, counted};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
@@ -47,6 +47,8 @@ pub struct ReviewsPage {
     pub scope: String,
     pub team: String,
     pub reviewer: String,
+    /// Operators and line managers, as (value, shown) for the reviewer pick-list.
+    pub reviewers: Vec<(String, String)>,
     pub due: String,
     /// Days until the next campaign of this scope.
     pub cadence: String,
@@ -64,6 +66,7 @@ impl ReviewsPage {
     /// Read the list of reviews (on opening the page), with the start form's defaults once.
     pub fn load(&mut self, office: &Office) -> ServiceResult<()> {
         self.summaries = office.reviews()?;
+        self.reviewers = office.reviewer_choices()?;
         if self.reviewer.is_empty() {
             self.reviewer = office.operator().to_string();
             self.scope = "all".into();
@@ -159,7 +162,7 @@ impl ReviewsPage {
             .cadence
             .trim()
             .parse::<u32>()
-            .map_err(|_| ServiceError::Invalid("repeat every: a number of days (91 is quarterly)".into()))?;
+            .map_err(|_| ServiceError::Invalid("choose how often the review repeats".into()))?;
         let new = NewReview {
             scope: &scope,
             reviewer: Some(self.reviewer.as_str()),
@@ -169,7 +172,8 @@ impl ReviewsPage {
         let id = office.start_review(&new)?;
         self.open_review(office, id)?;
         let count = self.open.as_ref().map_or(0, |o| o.items.len());
-        Ok(Some(format!("Review #{id} started: {count} item(s) to decide. K keeps, R removes, J moves on.")))
+        let count = counted(count, "piece of access", "pieces of access");
+        Ok(Some(format!("Review started: {count} to decide. K keeps, R removes, J moves on.")))
     }
 
     /// Decide the current item, or (`group`) keep every item of its person or system.
@@ -190,7 +194,8 @@ impl ReviewsPage {
         let id = self.open_review_id()?;
         let removals = office.sign_off_review(id)?;
         self.open_review(office, id)?;
-        Ok(Some(format!("Review #{id} signed off; {removals} removal(s) to carry out (Joiners & leavers lists them).")))
+        let removals = counted(removals, "removal", "removals");
+        Ok(Some(format!("Review signed off; {removals} to carry out (Joiners & leavers lists them).")))
     }
 
     fn export(&mut self, office: &mut Office) -> ServiceResult<Option<String>> {

@@ -9,6 +9,7 @@ use crate::domain::access::Directory;
 use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, ReviewItem};
 use crate::ui::commands::{Command, Target};
+use crate::ui::widgets::style::{self, State, space};
 use crate::ui::widgets::{Answer, CHOOSE_FILE, action_button, confirm_dialog, text_field};
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashMap;
@@ -65,9 +66,9 @@ pub fn ui(
         ui.weak(format!("{} shown", open.rows.len()));
     });
     current_ui(ui, open, directory, commands);
-    ui.add_space(4.0);
+    ui.add_space(space::TIGHT);
     closing_ui(ui, open, export_base, commands);
-    ui.add_space(4.0);
+    ui.add_space(space::TIGHT);
     table_ui(ui, open, commands);
 }
 
@@ -129,7 +130,7 @@ fn current_ui(ui: &mut egui::Ui, open: &mut OpenReview, directory: &Directory, c
             if flags.is_empty() { String::new() } else { format!(" · {}", flags.join(", ")) }
         ));
         if !s.changed.is_empty() {
-            ui.colored_label(ui.visuals().warn_fg_color, format!("Changed since the last review: {}", s.changed));
+            style::state_label(ui, State::Attention, format!("Changed since the last review: {}", s.changed));
         }
         if locked {
             return;
@@ -256,7 +257,7 @@ fn table_ui(ui: &mut egui::Ui, open: &mut OpenReview, commands: &mut Vec<Command
                 });
                 row.col(|ui| {
                     if s.privileged {
-                        ui.colored_label(ui.visuals().warn_fg_color, &s.level);
+                        ui.colored_label(State::Attention.color(ui), &s.level);
                     } else {
                         ui.label(&s.level);
                     }

@@ -6,6 +6,7 @@ use crate::domain::staff::StaffStatus;
 use crate::domain::staff_query::SortKey;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
+use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{CHOOSE_FILE, action_button, date_field, indented, pick_list, text_field};
 use egui_extras::{Column, TableBuilder};
 
@@ -23,7 +24,7 @@ pub fn ui(
     if page.import_plan.is_some() {
         import_preview_ui(ui, page, commands);
     }
-    ui.add_space(6.0);
+    ui.add_space(space::ROW);
     table_ui(ui, page, records, commands);
 }
 
@@ -123,7 +124,7 @@ fn import_preview_ui(ui: &mut egui::Ui, page: &StaffPage, commands: &mut Vec<Com
         }
         egui::ScrollArea::vertical().id_salt("import-problems").max_height(140.0).show(ui, |ui| {
             for problem in &plan.problems {
-                ui.colored_label(ui.visuals().error_fg_color, format!("line {}: {}", problem.line, problem.reason));
+                state_label(ui, State::Problem, format!("line {}: {}", problem.line, problem.reason));
             }
         });
         ui.label("Nothing has been written yet.");
@@ -203,7 +204,7 @@ fn table_ui(ui: &mut egui::Ui, page: &StaffPage, records: &Records, commands: &m
                 });
                 row.col(|ui| {
                     if records.index.has_privileged(index) {
-                        ui.colored_label(ui.visuals().warn_fg_color, "privileged");
+                        ui.colored_label(State::Attention.color(ui), "privileged");
                     }
                     if records.index.has_customer_data(index) {
                         ui.weak("customer data");

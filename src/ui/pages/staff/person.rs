@@ -7,9 +7,10 @@ use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::totp::qr_ui;
+use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{
     Answer, action_button, confirm_dialog, date_field, date_input, field_label, indented, pick_list, role_checkboxes,
-    submit_button, success_color, text_field,
+    submit_button, text_field,
 };
 
 pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffId, commands: &mut Vec<Command>) {
@@ -73,10 +74,10 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 }
             });
         }
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         // Near the top: a caller claiming to be this person is checked here first.
         authenticator_ui(ui, authenticator, id, &person.full_name, commands);
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         ui.strong("Roles");
         ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
         let current = directory.roles_of(id);
@@ -91,10 +92,10 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
             let diff = directory.mover_diff(id, &pending, today);
             let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
             if !diff.gained.is_empty() {
-                ui.colored_label(success_color(ui), format!("Gains: {}", describe(&diff.gained)));
+                ui.colored_label(State::Good.color(ui), format!("Gains: {}", describe(&diff.gained)));
             }
             if !diff.lost.is_empty() {
-                ui.colored_label(ui.visuals().warn_fg_color, format!("Loses: {}", describe(&diff.lost)));
+                ui.colored_label(State::Attention.color(ui), format!("Loses: {}", describe(&diff.lost)));
             }
             if diff.is_empty() {
                 ui.weak("No change in access.");
@@ -109,7 +110,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
             });
         }
 
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         ui.strong("Access, and why");
         let mut access = directory.access_of(id, today);
         access.sort_by_key(|a| (directory.system(a.system_id).map(|s| s.name.to_lowercase()), a.source));
@@ -120,7 +121,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 };
                 ui.label(&system.name);
                 if level.privileged {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("{} (privileged)", level.name));
+                    ui.colored_label(State::Attention.color(ui), format!("{} (privileged)", level.name));
                 } else {
                     ui.label(&level.name);
                 }
@@ -137,10 +138,10 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
         });
         grant_form_ui(ui, directory, forms, id, today, commands);
 
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         accounts_ui(ui, directory, id);
 
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         ui.strong("History");
         for record in history.iter() {
             ui.horizontal(|ui| {
@@ -187,7 +188,7 @@ fn grant_form_ui(
     today: jiff::civil::Date,
     commands: &mut Vec<Command>,
 ) {
-    ui.add_space(6.0);
+    ui.add_space(space::ROW);
     ui.label("Give direct access (an exception, with a reason):");
     ui.horizontal(|ui| {
         let system_name =
@@ -236,7 +237,7 @@ fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, id: StaffId) {
         ui.strong("Accounts");
         if gaps > 0 {
             ui.colored_label(
-                ui.visuals().warn_fg_color,
+                State::Attention.color(ui),
                 format!("MFA missing on {gaps} of {coverable} that support it"),
             );
         } else if coverable > 0 {
@@ -252,7 +253,7 @@ fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, id: StaffId) {
                     Some(date) => format!("MFA since {date}"),
                     None => "MFA on".to_owned(),
                 }),
-                (false, true) => ui.colored_label(ui.visuals().warn_fg_color, "No MFA (supported)"),
+                (false, true) => ui.colored_label(State::Attention.color(ui), "No MFA (supported)"),
                 (false, false) => ui.weak("MFA not supported"),
             };
             ui.end_row();
@@ -275,9 +276,9 @@ fn authenticator_ui(
         egui::Modal::new(egui::Id::unique("staff-enrolment")).show(ui.ctx(), |ui| {
             ui.heading(format!("Enrol {name}'s authenticator"));
             ui.label(format!("Ask {name} to scan this with their authenticator app, then type the code it shows."));
-            ui.add_space(8.0);
+            ui.add_space(space::ROW);
             qr_ui(ui, qr, 6.0, &format!("QR code for {name} to scan"));
-            ui.add_space(8.0);
+            ui.add_space(space::ROW);
             let field = text_field(ui, "Their code", code);
             indented(ui, |ui| {
                 let why_not = code.trim().is_empty().then_some("Type the code their app shows first.");
@@ -297,7 +298,7 @@ fn authenticator_ui(
             ui.label(format!("Enrolled on {date}."));
         }
         Some(None) => {
-            ui.colored_label(ui.visuals().warn_fg_color, "Enrolment started but never confirmed with a code.");
+            state_label(ui, State::Attention, "Enrolment started but never confirmed with a code.");
         }
         None => {
             ui.weak("No authenticator enrolled.");
@@ -323,7 +324,7 @@ fn authenticator_ui(
         });
     }
     if let Some((_, passed, text)) = view.identity.as_ref().filter(|(id, _, _)| *id == staff) {
-        let color = if *passed { success_color(ui) } else { ui.visuals().error_fg_color };
+        let color = if *passed { State::Good.color(ui) } else { State::Problem.color(ui) };
         ui.colored_label(color, text);
     }
 }

@@ -1,0 +1,92 @@
+//! GUI flows of setting the office up and keeping it tidy, chosen from lists rather than typed:
+//! the reviewer of an access review, a system's name and levels, the office's name at creation
+//! and the recovery key's copy and print.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+#![cfg(feature = "gui")]
+
+mod common;
+mod gui_support;
+
+use common::add_person;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use gui_support::*;
+
+/// Pick `choice` from the pick-list labelled `list`.
+fn choose(harness: &mut egui_kittest::Harness<'static, keyholder::ui::KeyholderApp>, list: &str, choice: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, list).click();
+    harness.run();
+    harness.get_by_label(choice).click();
+    harness.run();
+}
+
+#[test]
+fn a_line_manager_is_picked_as_reviewer_and_the_repeat_from_a_list() {
+    let (vault, mut office) = sales_office("Kim Lee", "kim@example.com", "Sales");
+    let draft = keyholder::domain::staff::StaffDraft {
+        full_name: "Sam Carter".into(),
+        email: "sam@example.com".into(),
+        team: "Sales".into(),
+        manager_email: "kim@example.com".into(),
+        ..Default::default()
+    };
+    office.add_staff(&draft).unwrap();
+    add_person(&mut office, "Lee Park", "lee@example.com", "Sales");
+    drop(office);
+    let mut harness = signed_in(&vault);
+    press(&mut harness, "Access reviews");
+    // Only operators and people who manage someone are offered; Sam and Lee manage nobody.
+    harness.get_by_role_and_label(Role::ComboBox, "Reviewer").click();
+    harness.run();
+    harness.get_by_label("Ada (operator)");
+    assert!(harness.query_by_label("Lee Park, line manager of 1 person").is_none());
+    harness.get_by_label("Kim Lee, line manager of 1 person").click();
+    harness.run();
+    choose(&mut harness, "Repeat", "Every six months");
+    press(&mut harness, "Start review");
+    harness.get_by_label("Reviewer: Kim Lee (line manager, with Ada)");
+    drop(harness);
+    let reviews = vault.sign_in().reviews().unwrap();
+    assert_eq!(reviews[0].review.cadence_days, 182);
+}
+
+#[test]
+fn a_system_is_renamed_given_a_level_and_an_unused_one_removed_after_asking() {
+    let (vault, mut office) = sales_office("Kim Lee", "kim@example.com", "Sales");
+    office.assign_role("Sales", "kim@example.com").unwrap();
+    office
+        .add_system(keyholder::service::new_system("Old fax", "software", "user", "", false, false).unwrap())
+        .unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    press(&mut harness, "Systems");
+    harness.get_by_role_and_label(Role::Button, "CRM").click();
+    harness.run();
+    let disabled = |label: &'static str| {
+        move |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+            node.role() == Role::Button && node.label().as_deref() == Some(label) && node.is_disabled()
+        }
+    };
+    // Role Sales gives CRM user: neither the system nor that level can go, and it says why.
+    assert!(harness.query_by(disabled("Remove system…")).is_some());
+    harness.get_by_label("Still in use: role Sales.");
+    assert!(harness.query_by(disabled("Remove the level user from CRM")).is_some());
+    assert!(harness.query_by(disabled("Save changes")).is_some(), "nothing changed yet");
+
+    type_into(&mut harness, "System name", " Online");
+    press(&mut harness, "Add a level to CRM");
+    type_into(&mut harness, "Level 3 of CRM", "auditor");
+    press(&mut harness, "Remove the level admin from CRM");
+    press(&mut harness, "Save changes");
+    assert_eq!(harness.state().notice_text(), Some("CRM Online saved."));
+    harness.get_by_label("user, auditor");
+    harness.get_by_label("Who has access to CRM Online");
+
+    harness.get_by_role_and_label(Role::Button, "Old fax").click();
+    harness.run();
+    press(&mut harness, "Remove system…");
+    harness.get_by_label("Old fax and its levels are removed from Keyholder.");
+    press(&mut harness, "Remove it");
+    assert_eq!(harness.state().notice_text(), Some("Old fax removed."));
+    assert!(harness.query_by_label("Old fax").is_none());
+}
