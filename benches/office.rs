@@ -60,6 +60,7 @@ fn deps(path: &Path) -> AppDeps {
         clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
+        printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
     }
 }
 

@@ -52,7 +52,7 @@ fn init_prints_the_recovery_key_alone_on_stdout() {
     let lines: Vec<_> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "stdout: {stdout:?}");
     let key = lines[0];
-    assert_eq!(key.split('-').count(), 8);
+    assert_eq!(key.split('-').count(), 9);
     assert!(key.split('-').all(|group| group.len() == 4 && group.chars().all(|c| c.is_ascii_alphanumeric())));
 }
 

@@ -27,6 +27,7 @@ fn create_a_vault_then_lock_and_sign_in_with_wrong_then_right_password() {
     harness.get_by_label("Create your office vault");
     assert!(!harness.get_by_role_and_label(Role::Button, "Create vault").is_focused());
 
+    type_into(&mut harness, "Office name", "Brightside Dental");
     type_into(&mut harness, "Your name", OPERATOR);
     type_into(&mut harness, "Password", PASSWORD);
     type_into(&mut harness, "Confirm password", PASSWORD);
@@ -44,6 +45,7 @@ fn create_a_vault_then_lock_and_sign_in_with_wrong_then_right_password() {
     assert_eq!(harness.state().screen_name(), "shell");
     assert_eq!(harness.state().operator().as_deref(), Some(OPERATOR));
     harness.get_by_label("Signed in as Ada");
+    harness.get_by_label("Brightside Dental");
     // The navigation lists exactly the screens that exist, and each opens.
     for (page, content) in [
         ("Operators", "Add an operator"),
@@ -933,10 +935,12 @@ fn a_disabled_button_says_why_and_a_message_does_not_move_the_form() {
     let mut harness = app(&vault, Arc::new(ManualClock::new(start_time())));
     harness.run();
     // Before anything is typed, the reason is written beside the button.
-    harness.get_by_label("Enter your name: it is how the audit log will name you.");
+    harness.get_by_label("Enter the office's name: reports and authenticator apps show it.");
     harness.get_by(|node| {
         node.role() == Role::Button && node.label().as_deref() == Some("Create vault") && node.is_disabled()
     });
+    type_into(&mut harness, "Office name", "Brightside Dental");
+    harness.get_by_label("Enter your name: it is how the audit log will name you.");
     type_into(&mut harness, "Your name", OPERATOR);
     type_into(&mut harness, "Password", "short");
     // A refused password never reads as strong: the meter says the rule that refuses it.

@@ -90,3 +90,72 @@ fn a_system_is_renamed_given_a_level_and_an_unused_one_removed_after_asking() {
     assert_eq!(harness.state().notice_text(), Some("Old fax removed."));
     assert!(harness.query_by_label("Old fax").is_none());
 }
+
+#[test]
+fn a_new_office_is_named_and_its_recovery_key_copied_then_cleared_and_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(keyholder::service::ManualClock::new(common::start_time()));
+    let clipboard = std::sync::Arc::new(keyholder::ui::clipboard::FakeClipboard::default());
+    let printer = std::sync::Arc::new(keyholder::ui::print::FakePrinter::default());
+    let mut harness = app_with(keyholder::ui::AppDeps {
+        clipboard: clipboard.clone(),
+        printer: printer.clone(),
+        ..deps(&dir.path().join("office.khv"), clock.clone())
+    });
+    harness.run();
+    type_into(&mut harness, "Office name", "Brightside Dental");
+    type_into(&mut harness, "Your name", common::OPERATOR);
+    type_into(&mut harness, "Password", common::PASSWORD);
+    type_into(&mut harness, "Confirm password", common::PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Create vault").click();
+    settle(&mut harness);
+    harness.get_by_label("Your recovery key");
+
+    press(&mut harness, "Copy");
+    let key = clipboard.contents.lock().unwrap().clone().expect("the key was copied");
+    assert_eq!(key.split('-').count(), 9, "{key}");
+    assert!(!key.contains(['0', 'O', '1', 'I', 'L', 'U']), "{key}");
+    harness.get_by_label_contains("the clipboard is cleared in 20 s");
+    clock.advance(jiff::SignedDuration::from_secs(31));
+    harness.run();
+    assert!(clipboard.contents.lock().unwrap().is_none(), "the key left the clipboard");
+    harness.get_by_label("The copied key was cleared from the clipboard.");
+
+    press(&mut harness, "Print…");
+    harness.get_by_label_contains("print only on a printer in your office");
+    press(&mut harness, "Print it");
+    harness.get_by_label("Sent to the printer. Collect the page now.");
+    let printed = printer.printed.lock().unwrap().clone();
+    assert_eq!(printed.len(), 1);
+    assert_eq!(printed[0].0, "Keyholder recovery key", "the job's name never holds the key");
+    assert!(printed[0].1.contains(&key) && printed[0].1.contains("Brightside Dental"), "{}", printed[0].1);
+
+    harness.get_by_role_and_label(Role::CheckBox, "I have stored it safely").click();
+    harness.run();
+    press(&mut harness, "Continue");
+    harness.get_by_label("Brightside Dental");
+}
+
+#[test]
+fn without_a_printing_system_print_is_disabled_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(keyholder::service::ManualClock::new(common::start_time()));
+    let printer = keyholder::ui::print::FakePrinter {
+        unavailable: Some("No printing system is installed on this computer.".into()),
+        ..Default::default()
+    };
+    let mut harness = app_with(keyholder::ui::AppDeps {
+        printer: std::sync::Arc::new(printer),
+        ..deps(&dir.path().join("o.khv"), clock)
+    });
+    harness.run();
+    type_into(&mut harness, "Office name", "Brightside Dental");
+    type_into(&mut harness, "Your name", common::OPERATOR);
+    type_into(&mut harness, "Password", common::PASSWORD);
+    type_into(&mut harness, "Confirm password", common::PASSWORD);
+    harness.get_by_role_and_label(Role::Button, "Create vault").click();
+    settle(&mut harness);
+    harness
+        .get_by(|node| node.role() == Role::Button && node.label().as_deref() == Some("Print…") && node.is_disabled());
+    harness.get_by_label("No printing system is installed on this computer.");
+}

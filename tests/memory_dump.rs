@@ -24,6 +24,7 @@ fn deps(vault: &TestVault) -> AppDeps {
         clipboard: Arc::new(FakeClipboard::default()),
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
+        printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
     }
 }
 

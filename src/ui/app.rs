@@ -35,6 +35,7 @@ pub struct AppDeps {
     pub clipboard: Arc<dyn SecretClipboard>,
     pub notifier: Arc<dyn Notifier>,
     pub files: Arc<dyn super::file_dialog::FilePicker>,
+    pub printer: Arc<dyn super::print::Printer>,
 }
 
 pub(super) enum Screen {
@@ -181,6 +182,9 @@ impl KeyholderApp {
             // A half-finished sign-in holds the open vault; do not leave it waiting.
             form.cancel_code();
             self.notice = Some(Notice::info("Sign-in abandoned after a while without activity."));
+        }
+        if let Screen::RecoveryKey(view) = &mut self.screen {
+            view.tick(now);
         }
         let Screen::Shell(shell) = &mut self.screen else {
             return;

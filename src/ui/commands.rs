@@ -118,6 +118,10 @@ pub enum EntryCommand {
     CreateVault,
     CreateDemo,
     AcknowledgeRecoveryKey,
+    CopyRecoveryKey,
+    /// Open (true) or close the dialog that asks before printing the recovery key.
+    AskPrintRecoveryKey(bool),
+    PrintRecoveryKey,
     SignIn,
     SignInWithKeyring,
     SubmitSecondFactor,

@@ -8,6 +8,7 @@ pub mod file_dialog;
 mod help;
 pub mod notify;
 mod pages;
+pub mod print;
 mod records;
 mod recovery_key;
 mod shell;
@@ -42,6 +43,7 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
         clipboard: Arc::new(clipboard::SystemClipboard::default()),
         notifier: Arc::new(notify::DesktopNotifier),
         files: Arc::new(file_dialog::NativePicker),
+        printer: Arc::new(print::SystemPrinter),
     };
     eframe::run_native(
         "Keyholder",

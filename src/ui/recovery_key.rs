@@ -1,23 +1,74 @@
-//! Shown once, right after the vault is created: the recovery key to write down.
+//! Shown once, right after the vault is created: the recovery key to write down, copy (taken
+//! off the clipboard again after the office's time) or print.
 
 use super::commands::{Command, EntryCommand};
+use super::print::Printer;
+use super::shell::CopiedSecret;
+use super::widgets::style::{icon, size, space};
+use super::widgets::{Answer, action_button, confirm_dialog, icon_action_button};
 use crate::service::{Created, Office};
-use crate::ui::widgets::action_button;
-use crate::ui::widgets::style::{size, space};
+use std::sync::Arc;
 
 pub struct RecoveryKeyView {
     created: Created,
     stored: bool,
+    copied: CopiedSecret,
+    printer: Arc<dyn Printer>,
+    /// Why printing is not possible here, worked out once.
+    cannot_print: Option<String>,
+    confirm_print: bool,
+    /// What happened to the last copy or print, in the line kept for it under the buttons.
+    note: String,
 }
 
+/// The job name the print system shows; never the key.
+const PRINT_TITLE: &str = "Keyholder recovery key";
+
 impl RecoveryKeyView {
-    pub fn new(created: Created) -> Self {
-        Self { created, stored: false }
+    pub fn new(created: Created, copied: CopiedSecret, printer: Arc<dyn Printer>) -> Self {
+        let cannot_print = printer.why_not();
+        Self { created, stored: false, copied, printer, cannot_print, confirm_print: false, note: String::new() }
     }
 
-    /// The session, once the key has been acknowledged; the key text is dropped (and wiped).
-    pub fn into_office(self) -> Office {
+    /// The session, once the key has been acknowledged: a copied key leaves the clipboard now
+    /// and the key text is dropped (and wiped).
+    pub fn into_office(mut self) -> Office {
+        self.copied.release();
         self.created.office
+    }
+
+    /// Called every frame: take a copied key off the clipboard when its time is up.
+    pub fn tick(&mut self, now: jiff::Timestamp) {
+        if self.copied.is_due(now) {
+            self.copied.release();
+            self.note = "The copied key was cleared from the clipboard.".into();
+        }
+    }
+
+    pub fn copy(&mut self, now: jiff::Timestamp) {
+        let policies = self.created.office.policies().ok();
+        self.note = match self.copied.copy(self.created.recovery_key.as_str(), now, policies) {
+            Ok(said) => format!("{said} Paste it where it is safe, such as a password manager."),
+            Err(error) => error.to_string(),
+        };
+    }
+
+    pub fn ask_print(&mut self, open: bool) {
+        self.confirm_print = open;
+    }
+
+    pub fn print(&mut self) {
+        self.confirm_print = false;
+        let sheet = format!(
+            "Keyholder recovery key for {}\n\n{}\n\nKeep this sheet somewhere safe, away from the computer.\n",
+            self.created.office.settings().map(|s| s.office_name).unwrap_or_default(),
+            self.created.recovery_key.as_str()
+        );
+        let sheet = zeroize::Zeroizing::new(sheet);
+        self.note = match self.printer.print(PRINT_TITLE, &sheet) {
+            Ok(()) => "Sent to the printer. Collect the page now.".into(),
+            Err(error) => format!("Not printed: {error}."),
+        };
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -31,10 +82,35 @@ impl RecoveryKeyView {
         egui::Frame::group(ui.style()).inner_margin(16.0).show(ui, |ui| {
             ui.label(egui::RichText::new(self.created.recovery_key.as_str()).monospace().size(size::KEY).strong());
         });
-        ui.add_space(space::BLOCK);
+        ui.weak("It never uses 0, O, 1, I, L or U, so nothing on the paper can be misread.");
+        ui.add_space(space::ROW);
+        ui.horizontal(|ui| {
+            if icon_action_button(ui, Some(icon::COPY), "Copy", None) {
+                commands.push(EntryCommand::CopyRecoveryKey.into());
+            }
+            if icon_action_button(ui, Some(icon::PRINT), "Print…", self.cannot_print.as_deref()) {
+                commands.push(EntryCommand::AskPrintRecoveryKey(true).into());
+            }
+        });
+        // One line kept for what the last copy or print did, so nothing below moves.
+        ui.add_sized([ui.available_width(), 18.0], egui::Label::new(egui::RichText::new(&self.note).weak()));
+        ui.add_space(space::ROW);
         ui.checkbox(&mut self.stored, "I have stored it safely");
         if action_button(ui, "Continue", (!self.stored).then_some("Tick that you have stored it first.")) {
             commands.push(EntryCommand::AcknowledgeRecoveryKey.into());
+        }
+        if self.confirm_print {
+            let what_happens = [
+                "The key is sent to this computer's default printer.".to_owned(),
+                "The print system may keep the page in its queue until it has printed (CUPS keeps \
+                 finished jobs for up to a day), so print only on a printer in your office."
+                    .to_owned(),
+            ];
+            match confirm_dialog(ui.ctx(), "Print the recovery key?", &what_happens, "Print it") {
+                Some(Answer::Confirm) => commands.push(EntryCommand::PrintRecoveryKey.into()),
+                Some(Answer::Cancel) => commands.push(EntryCommand::AskPrintRecoveryKey(false).into()),
+                None => {}
+            }
         }
     }
 }

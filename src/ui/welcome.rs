@@ -9,6 +9,8 @@ use crate::ui::widgets::style::space;
 
 #[derive(Default)]
 pub struct WelcomeForm {
+    /// Printed on reports and shown in authenticator apps ("Keyholder Brightside Dental").
+    pub office_name: String,
     pub operator: String,
     password: SecretString,
     confirm: SecretString,
@@ -23,18 +25,30 @@ impl WelcomeForm {
         new_password_problem(&self.password, &self.confirm, &[self.operator.trim(), "keyholder"])
     }
 
-    pub fn problem(&self) -> String {
-        self.problem_text().unwrap_or_default()
+    /// What stops the real vault being created: the demo does not need the office's name.
+    fn create_problem(&self) -> Option<String> {
+        if self.office_name.trim().is_empty() {
+            return Some("Enter the office's name: reports and authenticator apps show it.".into());
+        }
+        if self.office_name.trim().chars().count() > 100 || self.office_name.chars().any(char::is_control) {
+            return Some("The office's name is at most 100 characters on one line.".into());
+        }
+        self.problem_text()
     }
 
-    /// The name and password if the form is complete; the password fields are emptied.
-    pub fn take_valid(&mut self) -> Option<(String, SecretString)> {
-        if self.problem_text().is_some() {
+    pub fn problem(&self, demo: bool) -> String {
+        if demo { self.problem_text() } else { self.create_problem() }.unwrap_or_default()
+    }
+
+    /// The office name, operator name and password if the form is complete (for the demo the
+    /// office name may be empty); the password fields are emptied.
+    pub fn take_valid(&mut self, demo: bool) -> Option<(String, String, SecretString)> {
+        if if demo { self.problem_text() } else { self.create_problem() }.is_some() {
             return None;
         }
         let password = std::mem::take(&mut self.password);
         self.confirm.clear();
-        Some((self.operator.trim().to_owned(), password))
+        Some((self.office_name.trim().to_owned(), self.operator.trim().to_owned(), password))
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -44,18 +58,20 @@ impl WelcomeForm {
              everyone who uses Keyholder gets their own login.",
         );
         ui.add_space(space::BLOCK);
-        let name = text_field(ui, "Your name", &mut self.operator);
+        let office = text_field(ui, "Office name", &mut self.office_name);
         if !self.focused_once {
             self.focused_once = true;
-            name.request_focus();
+            office.request_focus();
         }
+        text_field(ui, "Your name", &mut self.operator);
         password_field(ui, "Password", self.password.expose_mut());
         strength_meter(ui, self.password.expose(), Policy::Operator(&[self.operator.trim(), "keyholder"]));
         let confirm = password_field(ui, "Confirm password", self.confirm.expose_mut());
         ui.add_space(space::ROW);
         let problem = self.problem_text();
+        let create_problem = self.create_problem();
         indented(ui, |ui| {
-            if submit_button(ui, &confirm, "Create vault", problem.as_deref()) {
+            if submit_button(ui, &confirm, "Create vault", create_problem.as_deref()) {
                 commands.push(EntryCommand::CreateVault.into());
             }
         });

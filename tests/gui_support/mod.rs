@@ -30,6 +30,7 @@ pub fn deps(vault: &Path, clock: Arc<ManualClock>) -> AppDeps {
         clipboard: Arc::new(FakeClipboard::default()),
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
+        printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
     }
 }
 

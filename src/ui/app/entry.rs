@@ -8,7 +8,7 @@ use crate::domain::secret::wipe_stack;
 use crate::service::{Created, NewOffice, Office, ServiceResult, SignIn, SignInMethod, SignInStep};
 use crate::ui::commands::EntryCommand;
 use crate::ui::recovery_key::RecoveryKeyView;
-use crate::ui::shell::Shell;
+use crate::ui::shell::{CopiedSecret, Shell};
 use crate::ui::welcome::WelcomeForm;
 use crate::ui::widgets::Notice;
 use std::path::PathBuf;
@@ -50,6 +50,21 @@ impl KeyholderApp {
                     ))),
                     other => other,
                 };
+            }
+            EntryCommand::CopyRecoveryKey => {
+                if let Screen::RecoveryKey(view) = &mut self.screen {
+                    view.copy(self.deps.clock.now());
+                }
+            }
+            EntryCommand::AskPrintRecoveryKey(open) => {
+                if let Screen::RecoveryKey(view) = &mut self.screen {
+                    view.ask_print(open);
+                }
+            }
+            EntryCommand::PrintRecoveryKey => {
+                if let Screen::RecoveryKey(view) = &mut self.screen {
+                    view.print();
+                }
             }
             EntryCommand::SignIn => self.sign_in(false),
             EntryCommand::SignInWithKeyring => self.sign_in(true),
@@ -97,7 +112,9 @@ impl KeyholderApp {
         match result {
             JobResult::Created(Ok(created)) => {
                 self.notice = None;
-                self.screen = Screen::RecoveryKey(Box::new(RecoveryKeyView::new(created)));
+                let copied = CopiedSecret::new(self.deps.clipboard.clone());
+                let view = RecoveryKeyView::new(created, copied, self.deps.printer.clone());
+                self.screen = Screen::RecoveryKey(Box::new(view));
             }
             JobResult::SignedIn(Ok(office)) => self.open_shell(office),
             JobResult::SignInStarted(Ok(SignInStep::Done(office))) => self.open_shell(office),
@@ -145,18 +162,18 @@ impl KeyholderApp {
         let Screen::Welcome(form) = &mut self.screen else {
             return;
         };
-        let Some((operator, password)) = form.take_valid() else {
-            self.notice = Some(Notice::error(form.problem()));
+        let Some((office_name, operator, password)) = form.take_valid(demo) else {
+            self.notice = Some(Notice::error(form.problem(demo)));
             return;
         };
         let (path, clock, kdf) = (self.deps.vault.clone(), self.deps.clock.clone(), self.deps.new_vault_kdf);
         if !demo {
             self.run_job("Creating the vault…", move || {
-                JobResult::Created(Office::create(
-                    &path,
-                    NewOffice { operator: &operator, password: &password, kdf },
-                    clock,
-                ))
+                let created = Office::create(&path, NewOffice { operator: &operator, password: &password, kdf }, clock);
+                JobResult::Created(created.and_then(|mut created| {
+                    created.office.set_office_name(&office_name)?;
+                    Ok(created)
+                }))
             });
             return;
         }

@@ -13,8 +13,33 @@ pub const NOTHING_CHANGED: &str = "Nothing has changed yet.";
 /// reason is written beside it (and shown on hover), so a disabled button is never a dead end.
 /// Button and reason share one row: the reason appearing or going moves nothing.
 pub fn action_button(ui: &mut Ui, label: &str, why_not: Option<&str>) -> bool {
+    icon_action_button(ui, None, label, why_not)
+}
+
+/// [`action_button`] with an icon before its words; a screen reader says only the words.
+pub fn icon_action_button(
+    ui: &mut Ui,
+    icon: Option<egui_material_icons::MaterialIcon>,
+    label: &str,
+    why_not: Option<&str>,
+) -> bool {
     ui.horizontal(|ui| {
-        let button = ui.add_enabled(why_not.is_none(), egui::Button::new(label));
+        let text = match icon {
+            Some(icon) => {
+                let mut job = egui::text::LayoutJob::default();
+                let style = ui.style();
+                let font = egui::TextStyle::Button.resolve(style);
+                let color = style.visuals.text_color();
+                let icon_font = egui::FontId::new(font.size, icon.font_family());
+                job.append(icon.codepoint, 0.0, egui::TextFormat::simple(icon_font, color));
+                job.append(label, 6.0, egui::TextFormat::simple(font, color));
+                egui::WidgetText::from(job)
+            }
+            None => egui::WidgetText::from(label),
+        };
+        let enabled = why_not.is_none();
+        let button = ui.add_enabled(enabled, egui::Button::new(text));
+        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
         match why_not {
             Some(reason) => {
                 button.on_disabled_hover_text(reason);

@@ -8,7 +8,9 @@ mod notice;
 mod pick;
 pub mod style;
 
-pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, row_button, submit_button};
+pub use buttons::{
+    Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, icon_action_button, row_button, submit_button,
+};
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};
 pub use pick::{date_field, date_input, pick_list};

@@ -20,7 +20,9 @@ pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         {
             egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
                 ui.vertical(|ui| {
-                    ui.label(egui::RichText::new(number.to_string()).size(24.0).strong());
+                    ui.label(
+                        egui::RichText::new(number.to_string()).size(crate::ui::widgets::style::size::FIGURE).strong(),
+                    );
                     ui.label(label);
                 });
             });
