@@ -408,7 +408,7 @@ fn overdue_items_are_notified_on_sign_in_and_then_daily() {
     {
         let sent = notifier.sent.lock().unwrap();
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].0, "1 overdue item(s) in Keyholder");
+        assert_eq!(sent[0].0, "Keyholder: 1 item overdue");
         // It may show on a locked screen: counts by kind, no secret's or person's name.
         assert_eq!(sent[0].1, "1 × secret");
         assert!(!sent[0].1.contains("Wi-Fi"));
@@ -455,7 +455,7 @@ fn an_operator_turns_on_two_step_sign_in_and_then_signs_in_with_a_code() {
     assert!(harness.state().notice_text() == Some("Two-step sign-in is on."), "{:?}", harness.state().notice_text());
     harness.get_by_label_contains("recovery codes are shown only now");
     press(&mut harness, "I have stored the recovery codes");
-    harness.get_by_label_contains("10 recovery code(s) left");
+    harness.get_by_label_contains("10 recovery codes left");
 
     // Lock, then sign in: the password is followed by the code.
     harness.state_mut().navigate(keyholder::ui::Page::Dashboard);

@@ -159,3 +159,14 @@ fn without_a_printing_system_print_is_disabled_and_says_why() {
         .get_by(|node| node.role() == Role::Button && node.label().as_deref() == Some("Print…") && node.is_disabled());
     harness.get_by_label("No printing system is installed on this computer.");
 }
+
+#[test]
+fn the_audit_log_names_people_and_counts_in_words() {
+    let (vault, office) = sales_office("Kim Lee", "kim@example.com", "Sales");
+    drop(office);
+    let mut harness = signed_in(&vault);
+    press(&mut harness, "Audit log");
+    harness.get_by_label_contains("Kim Lee added");
+    assert!(harness.query_by_label_contains("staff #").is_none(), "no record numbers for people");
+    assert!(harness.query_by_label_contains("(s)").is_none(), "no 'item(s)'");
+}

@@ -141,6 +141,26 @@ impl AuditRecord {
     }
 }
 
+/// A summary as a person reads it: each `staff #12` becomes the name `name_of` gives, or "a
+/// former staff member" once their details were purged.
+pub fn name_people(summary: &str, name_of: impl Fn(i64) -> Option<String>) -> String {
+    const MARK: &str = "staff #";
+    let mut out = String::with_capacity(summary.len());
+    let mut rest = summary;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<i64>() {
+            Ok(id) => out.push_str(&name_of(id).unwrap_or_else(|| "a former staff member".to_owned())),
+            Err(_) => out.push_str(MARK),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Where a chain stops being trustworthy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -253,5 +273,14 @@ mod tests {
         let a = record_hash(&GENESIS_HASH, 1, at, "ab", &AuditEvent::new("c", "d"));
         let b = record_hash(&GENESIS_HASH, 1, at, "a", &AuditEvent::new("bc", "d"));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn people_are_named_in_a_summary_and_purged_ones_are_not() {
+        let name_of = |id: i64| (id == 12).then(|| "Kim Lee".to_owned());
+        assert_eq!(name_people("leaver staff #12 with last day", name_of), "leaver Kim Lee with last day");
+        assert_eq!(name_people("staff #3 edited", name_of), "a former staff member edited");
+        assert_eq!(name_people("access review #4 started", name_of), "access review #4 started");
+        assert_eq!(name_people("staff #x", name_of), "staff #x");
     }
 }

@@ -11,6 +11,7 @@ use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_slot, notice_toast};
 use crate::domain::secret::wipe_stack;
+use crate::service::counted;
 use crate::service::{self, Clock, Office};
 use crate::ui::widgets::style::{size, space};
 use crate::vault::crypto::KdfParams;
@@ -206,7 +207,10 @@ impl KeyholderApp {
                 }
                 let body: Vec<String> =
                     kinds.iter().map(|(kind, n)| format!("{n} × {}", kind.replace('_', " "))).collect();
-                self.deps.notifier.notify(&format!("{} overdue item(s) in Keyholder", overdue.len()), &body.join("\n"));
+                self.deps.notifier.notify(
+                    &format!("Keyholder: {} overdue", counted(overdue.len(), "item", "items")),
+                    &body.join("\n"),
+                );
             }
         }
         let minutes = shell.data.settings.auto_lock_minutes;

@@ -1,10 +1,14 @@
 //! The audit log page: every recorded action, newest first, in a virtualised list that only
 //! lays out the rows on screen.
 
-use crate::domain::audit::AuditRecord;
+use crate::domain::access::Directory;
+use crate::domain::audit::{AuditRecord, name_people};
+use crate::service::readable;
 use crate::ui::widgets::style::space;
 
-pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord]) {
+/// The audit log; summaries name people (the log itself keeps only their number) and say
+/// "1 item" rather than "1 item(s)". Only the rows on screen are worded, each frame.
+pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord], directory: &Directory, today: jiff::civil::Date) {
     ui.weak("Every sign-in and change, chained so that edits are detected by “Verify the vault”.");
     ui.add_space(space::ROW);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
@@ -17,7 +21,9 @@ pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord]) {
                 cell(ui, 150.0, &record.at.strftime("%Y-%m-%d %H:%M:%S").to_string());
                 cell(ui, 110.0, if record.operator.is_empty() { "—" } else { &record.operator });
                 cell(ui, 190.0, &record.action);
-                ui.label(record.full_summary());
+                let summary =
+                    name_people(&record.full_summary(), |id| directory.person(id).map(|p| p.full_name.clone()));
+                ui.label(readable(&summary, today));
             });
         }
     });

@@ -260,9 +260,9 @@ fn two_step_ui(ui: &mut egui::Ui, view: &mut OperatorTotp, commands: &mut Vec<Co
     }
     if let Some(enabled_at) = &view.status.enabled_at {
         ui.label(format!(
-            "On since {}. Sign-in asks for a code from your authenticator app. {} recovery code(s) left.",
+            "On since {}. Sign-in asks for a code from your authenticator app. {} left.",
             enabled_at.get(..10).unwrap_or(enabled_at),
-            view.status.recovery_codes_left
+            crate::service::counted(view.status.recovery_codes_left, "recovery code", "recovery codes")
         ));
         password_field(ui, "Current code", view.code.expose_mut());
         indented(ui, |ui| {

@@ -1,6 +1,7 @@
 //! Overview: the state of the vault at a glance, and a button to verify it. The page's state,
 //! command, drawing and the check.
 
+use crate::service::counted;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
@@ -68,7 +69,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, verify: &Option<Vec<String>>, co
                 state_label(ui, State::Good, "Verified: every page and the audit chain are intact.");
             }
             Some(problems) => {
-                state_label(ui, State::Problem, format!("{} problem(s) found", problems.len()));
+                state_label(ui, State::Problem, format!("{} found", counted(problems.len(), "problem", "problems")));
             }
             None => {}
         }

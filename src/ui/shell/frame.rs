@@ -62,7 +62,7 @@ impl Shell {
             Page::Roles => self.roles.ui(ui, records, commands),
             Page::AccessMatrix => self.matrix.ui(ui, records, commands),
             Page::Operators => self.operators.ui(ui, data, self.office.operator().as_str(), commands),
-            Page::AuditLog => audit::ui(ui, &data.audit),
+            Page::AuditLog => audit::ui(ui, &data.audit, &records.directory, records.today),
             Page::Settings => self.settings.ui(ui, data, commands),
         }
     }

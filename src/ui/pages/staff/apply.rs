@@ -3,6 +3,7 @@
 
 use super::{StaffCommand, StaffPage};
 use crate::domain::staff::{StaffDraft, StaffId};
+use crate::service::counted;
 use crate::service::{Office, ServiceError, ServiceResult};
 use crate::ui::commands::{Outcome, Target};
 use crate::ui::pages::Context;
@@ -47,7 +48,9 @@ impl StaffPage {
             StaffCommand::ConfirmImport => {
                 let Some(plan) = self.import_plan.take() else { return Outcome::Written(Ok(None)) };
                 let count = cx.office.apply_import(&plan, self.forms.import_path.trim());
-                return Outcome::Written(count.map(|count| Some(format!("{count} staff member(s) imported."))));
+                return Outcome::Written(
+                    count.map(|count| Some(format!("{} imported.", counted(count, "staff member", "staff members")))),
+                );
             }
             StaffCommand::Export => {
                 let path = cx.exports.path.trim().to_owned();
@@ -69,7 +72,7 @@ impl StaffPage {
             }
             StaffCommand::Purge(id) => {
                 let purged = cx.office.purge_person(id);
-                return Outcome::Written(purged.map(|()| Some(format!("Personal details of staff #{id} purged."))));
+                return Outcome::Written(purged.map(|()| Some("Their personal details were purged.".to_owned())));
             }
             StaffCommand::EnrolAuthenticator(id) => return Outcome::Written(self.enrol(id, cx).map(Some)),
             StaffCommand::ConfirmAuthenticator(id) => return Outcome::Written(self.check_code(id, true, cx)),

@@ -4,6 +4,7 @@
 use super::{StaffCommand, StaffPage};
 use crate::domain::staff::StaffStatus;
 use crate::domain::staff_query::SortKey;
+use crate::service::counted;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
@@ -118,7 +119,11 @@ fn import_preview_ui(ui: &mut egui::Ui, page: &StaffPage, commands: &mut Vec<Com
         return;
     };
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.strong(format!("Import check: {} valid row(s), {} invalid", plan.valid.len(), plan.problems.len()));
+        ui.strong(format!(
+            "Import check: {} valid, {} invalid",
+            counted(plan.valid.len(), "row", "rows"),
+            plan.problems.len()
+        ));
         for warning in &plan.warnings {
             ui.weak(warning);
         }
@@ -129,7 +134,7 @@ fn import_preview_ui(ui: &mut egui::Ui, page: &StaffPage, commands: &mut Vec<Com
         });
         ui.label("Nothing has been written yet.");
         ui.horizontal(|ui| {
-            let text = format!("Import {} valid row(s)", plan.valid.len());
+            let text = format!("Import {} valid", counted(plan.valid.len(), "row", "rows"));
             if action_button(ui, &text, plan.valid.is_empty().then_some("No row can be imported; correct the file.")) {
                 commands.push(StaffCommand::ConfirmImport.into());
             }
