@@ -170,3 +170,30 @@ fn the_audit_log_names_people_and_counts_in_words() {
     assert!(harness.query_by_label_contains("staff #").is_none(), "no record numbers for people");
     assert!(harness.query_by_label_contains("(s)").is_none(), "no 'item(s)'");
 }
+
+#[test]
+fn without_a_desktop_file_dialog_keyholders_own_browser_chooses_where_the_backup_goes() {
+    let vault = common::TestVault::new();
+    std::fs::create_dir(vault.dir.path().join("Backups")).unwrap();
+    std::fs::write(vault.dir.path().join("notes.txt"), "x").unwrap();
+    let picker = keyholder::ui::file_dialog::FakePicker { no_desktop_dialog: true, ..Default::default() };
+    let mut harness = app_with(keyholder::ui::AppDeps {
+        files: std::sync::Arc::new(picker),
+        ..deps(&vault.path, vault.clock.clone())
+    });
+    harness.run();
+    sign_in(&mut harness, common::PASSWORD);
+    harness.state_mut().navigate(keyholder::ui::Page::Settings);
+    harness.run();
+    press(&mut harness, "Choose where…");
+    harness.run();
+    harness.get_by_label("This desktop offers no file dialog, so Keyholder shows its own.");
+    harness.get_by_label("Where to write the backup");
+    harness.get_by_label("Backups/").click();
+    harness.run();
+    assert!(harness.query_by_label("Backups/").is_none(), "inside the folder now");
+    press(&mut harness, "Save here");
+    press(&mut harness, "Write backup");
+    let written = vault.dir.path().join("Backups").join("office.khbackup");
+    assert!(written.exists(), "{:?}", harness.state().notice_text());
+}

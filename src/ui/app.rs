@@ -4,6 +4,8 @@
 
 use super::clipboard::SecretClipboard;
 use super::commands::{Command, Page, Target};
+use super::file_browser::{Browsed, FileBrowser};
+use super::file_dialog::Picked;
 use super::notify::Notifier;
 use super::recovery_key::RecoveryKeyView;
 use super::shell::Shell;
@@ -11,14 +13,13 @@ use super::sign_in::SignInForm;
 use super::welcome::WelcomeForm;
 use super::widgets::{Notice, centred_column, notice_slot, notice_toast};
 use crate::domain::secret::wipe_stack;
-use crate::service::counted;
-use crate::service::{self, Clock, Office};
+use crate::service::{self, Clock, Office, counted};
 use crate::ui::widgets::style::{size, space};
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
 use entry::Job;
 use jiff::{SignedDuration, Timestamp};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
@@ -56,7 +57,9 @@ pub struct KeyholderApp {
     last_notified: Option<Timestamp>,
     show_help: bool,
     /// A file dialog that is open, and the field its answer goes to.
-    picking: Option<(super::file_dialog::FileTarget, Receiver<Option<PathBuf>>)>,
+    picking: Option<(super::file_dialog::FileTarget, Receiver<super::file_dialog::Picked>)>,
+    /// Keyholder's own file browser, open when the desktop has no file dialog.
+    browser: Option<super::file_browser::FileBrowser>,
     /// The theme in use, remembered for the next start.
     theme: Option<egui::ThemePreference>,
     /// Something this frame handled a secret (a command, a lock, a finished sign-in): wipe
@@ -80,6 +83,7 @@ impl KeyholderApp {
             last_notified: None,
             show_help: false,
             picking: None,
+            browser: None,
             theme: None,
             wipe_stack: false,
             fonts_installed: false,
@@ -143,12 +147,27 @@ impl KeyholderApp {
         let answer = match receiver.try_recv() {
             Ok(answer) => answer,
             Err(TryRecvError::Empty) => return,
-            Err(TryRecvError::Disconnected) => None,
+            Err(TryRecvError::Disconnected) => Picked::Cancelled,
         };
-        if let (Some(path), Screen::Shell(shell)) = (answer, &mut self.screen) {
-            shell.set_path(*target, &path);
+        match (answer, &mut self.screen) {
+            (Picked::Path(path), Screen::Shell(shell)) => shell.set_path(*target, &path),
+            (Picked::NoDesktopDialog, Screen::Shell(_)) => {
+                let start = self.deps.vault.parent().map(Path::to_path_buf).unwrap_or_default();
+                self.browser = Some(FileBrowser::open(*target, &start));
+            }
+            _ => {}
         }
         self.picking = None;
+    }
+
+    /// Keyholder's own file browser, while it is open; its answer fills the path field.
+    fn browser_ui(&mut self, ctx: &egui::Context) {
+        let Some(browser) = &mut self.browser else { return };
+        let Some(answer) = browser.ui(ctx) else { return };
+        if let (Browsed::Chosen(path), Screen::Shell(shell)) = (answer, &mut self.screen) {
+            shell.set_path(browser.target, &path);
+        }
+        self.browser = None;
     }
 
     /// Lock: drop the session (the connection closes and the data key is wiped), take a copied
@@ -267,6 +286,7 @@ impl KeyholderApp {
         if self.show_help {
             super::help::overlay(&ctx, &self.deps.vault, &mut commands);
         }
+        self.browser_ui(&ctx);
         let busy = self.job.as_ref().map(|job| job.label);
         let notice = self.notice.clone();
         match &mut self.screen {

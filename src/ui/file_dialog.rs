@@ -1,6 +1,8 @@
 //! Native open/save dialogs (rfd, through the desktop's portal) for imports, exports, backups
 //! and reports. A dialog runs on its own thread and its answer fills the path field it was
 //! opened for; the fields stay editable, so typing a path works too (and tests use a fake).
+//! Without a portal (a bare window manager, a remote session) the answer says so, and the app
+//! shows its own browser (`file_browser`) instead of a button that silently does nothing.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
@@ -19,7 +21,7 @@ pub enum FileTarget {
 
 impl FileTarget {
     /// Title, whether it saves a new file, the suggested name and the file types.
-    fn request(self) -> (&'static str, bool, &'static str, &'static [&'static str]) {
+    pub(crate) fn request(self) -> (&'static str, bool, &'static str, &'static [&'static str]) {
         match self {
             Self::Backup => ("Where to write the backup", true, "office.khbackup", &["khbackup"]),
             Self::ImportStaff => ("Choose the staff CSV to import", false, "", &["csv"]),
@@ -32,42 +34,77 @@ impl FileTarget {
     }
 }
 
-/// Asks the person for a file; the answer (or `None` if cancelled) comes through the receiver.
+/// What a file dialog answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    Path(PathBuf),
+    Cancelled,
+    /// The desktop has no file dialog to offer (no XDG desktop portal on the session bus).
+    NoDesktopDialog,
+}
+
+/// Asks the person for a file; the answer comes through the receiver.
 pub trait FilePicker: Send + Sync {
-    fn pick(&self, target: FileTarget) -> Receiver<Option<PathBuf>>;
+    fn pick(&self, target: FileTarget) -> Receiver<Picked>;
 }
 
 /// The desktop's own dialog.
 pub struct NativePicker;
 
+const PORTAL: &str = "org.freedesktop.portal.Desktop";
+
+/// Whether the session bus has the desktop portal running, or can start it.
+fn portal_available() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        return false;
+    }
+    let ask = || -> zbus::Result<bool> {
+        let connection = zbus::blocking::Connection::session()?;
+        let bus = zbus::blocking::fdo::DBusProxy::new(&connection)?;
+        let name = zbus::names::BusName::try_from(PORTAL)?;
+        Ok(bus.name_has_owner(name)? || bus.list_activatable_names()?.iter().any(|n| n.as_str() == PORTAL))
+    };
+    ask().unwrap_or(false)
+}
+
 impl FilePicker for NativePicker {
-    fn pick(&self, target: FileTarget) -> Receiver<Option<PathBuf>> {
+    fn pick(&self, target: FileTarget) -> Receiver<Picked> {
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
+            if !portal_available() {
+                let _ = sender.send(Picked::NoDesktopDialog);
+                return;
+            }
             let (title, save, name, extensions) = target.request();
             let mut dialog = rfd::FileDialog::new().set_title(title);
             if !extensions.is_empty() {
                 dialog = dialog.add_filter(extensions.join(", "), extensions);
             }
             let chosen = if save { dialog.set_file_name(name).save_file() } else { dialog.pick_file() };
-            let _ = sender.send(chosen);
+            let _ = sender.send(chosen.map_or(Picked::Cancelled, Picked::Path));
         });
         receiver
     }
 }
 
 #[cfg(any(test, feature = "test-support"))]
-/// Answers every dialog with a fixed path (tests).
+/// Answers every dialog with a fixed path, or as a desktop without a portal would (tests).
 #[derive(Default)]
 pub struct FakePicker {
     pub answer: std::sync::Mutex<Option<PathBuf>>,
+    pub no_desktop_dialog: bool,
 }
 
 #[cfg(any(test, feature = "test-support"))]
 impl FilePicker for FakePicker {
-    fn pick(&self, _target: FileTarget) -> Receiver<Option<PathBuf>> {
+    fn pick(&self, _target: FileTarget) -> Receiver<Picked> {
         let (sender, receiver) = mpsc::channel();
-        let _ = sender.send(self.answer.lock().ok().and_then(|a| a.clone()));
+        let answer = match self.answer.lock().ok().and_then(|a| a.clone()) {
+            _ if self.no_desktop_dialog => Picked::NoDesktopDialog,
+            Some(path) => Picked::Path(path),
+            None => Picked::Cancelled,
+        };
+        let _ = sender.send(answer);
         receiver
     }
 }
@@ -92,7 +129,7 @@ pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<s
         FileTarget::ImportStaff | FileTarget::QrPicture => "Choose file…",
         _ => "Choose where…",
     };
-    if ui.button(label).on_hover_text("Opens your desktop's file dialog").clicked() {
+    if ui.button(label).on_hover_text("Opens your desktop's file dialog, or Keyholder's own").clicked() {
         commands.push(super::commands::Command::PickFile(target));
     }
 }

@@ -4,6 +4,7 @@
 mod app;
 pub mod clipboard;
 mod commands;
+pub mod file_browser;
 pub mod file_dialog;
 mod help;
 pub mod notify;

@@ -83,6 +83,7 @@ pub mod icon {
     pub const MOVE_UP: MaterialIcon = icons::ICON_ARROW_UPWARD;
     pub const COPY: MaterialIcon = icons::ICON_CONTENT_COPY;
     pub const PRINT: MaterialIcon = icons::ICON_PRINT;
+    pub const FOLDER: MaterialIcon = icons::ICON_FOLDER;
 }
 
 /// Make the icon font available; called once, before the first screen that shows an icon.
