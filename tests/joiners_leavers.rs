@@ -300,3 +300,108 @@ fn a_joiner_whose_checklist_is_done_early_becomes_active_on_their_start_date() {
     assert_eq!(status(&office), StaffStatus::Active, "on their first day");
     assert!(office.audit_log().unwrap().iter().any(|r| r.action == "staff.active"));
 }
+
+/// Lee manages Sam and Kim and owns the Payroll system; Jo stays; Max has left.
+fn office_with_a_manager_leaving() -> (TestVault, Office) {
+    let (vault, mut office) = TestVault::open_new();
+    let person = |office: &mut Office, name: &str, manager: &str| {
+        let draft = StaffDraft {
+            full_name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase()),
+            manager_email: manager.into(),
+            ..Default::default()
+        };
+        office.add_staff(&draft).unwrap()
+    };
+    person(&mut office, "Lee", "");
+    person(&mut office, "Sam", "lee@example.com");
+    person(&mut office, "Kim", "lee@example.com");
+    person(&mut office, "Jo", "");
+    person(&mut office, "Max", "lee@example.com");
+    office.start_leaver("max@example.com", "2026-11-01").unwrap();
+    for item in items_of(&office, "max@example.com") {
+        office.complete_item(item.id).unwrap();
+    }
+    office.finish_leaver("max@example.com").unwrap();
+    let mut payroll = new_system("Payroll", "software", "user", "", true, false).unwrap();
+    payroll.owner_email = Some("lee@example.com".into());
+    office.add_system(payroll).unwrap();
+    (vault, office)
+}
+
+fn items_of(office: &Office, email: &str) -> Vec<keyholder::domain::checklist::Item> {
+    office.checklists_of(email).unwrap().pop().unwrap().items
+}
+
+#[test]
+fn a_leaving_manager_gets_an_item_per_direct_report_and_choosing_sets_the_new_manager() {
+    let (_vault, mut office) = office_with_a_manager_leaving();
+    office.start_leaver("lee@example.com", "2026-11-30").unwrap();
+    let items = items_of(&office, "lee@example.com");
+    let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+    assert!(titles.contains(&"Choose a new manager for Kim"), "{titles:?}");
+    assert!(titles.contains(&"Choose a new manager for Sam"), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("Max")), "someone who left needs no manager: {titles:?}");
+    let directory = office.directory().unwrap();
+    let id = |email: &str| directory.person_by_email(email).unwrap().id;
+    let for_sam = items.iter().find(|i| i.title == "Choose a new manager for Sam").unwrap();
+    let for_kim = items.iter().find(|i| i.title == "Choose a new manager for Kim").unwrap();
+    assert_eq!(for_sam.kind, ItemKind::ChooseManager { report: id("sam@example.com") });
+
+    // Refused choices leave everything as it was.
+    for (to, why) in [(id("lee@example.com"), "Lee is leaving"), (id("max@example.com"), "Max has left")] {
+        let error = office.hand_over(for_sam.id, Some(to)).unwrap_err();
+        assert!(matches!(&error, ServiceError::Invalid(m) if m.starts_with(why)), "{error}");
+    }
+    let error = office.hand_over(for_sam.id, Some(id("sam@example.com"))).unwrap_err();
+    assert!(matches!(&error, ServiceError::Invalid(m) if m.contains("their own manager")), "{error}");
+
+    let audit_before = office.audit_log().unwrap().len();
+    office.hand_over(for_sam.id, Some(id("jo@example.com"))).unwrap();
+    let audit = office.audit_log().unwrap();
+    assert_eq!(audit.len(), audit_before + 1, "one write, one audit record");
+    let record = audit.last().unwrap();
+    assert_eq!(record.action, "checklist.done");
+    assert!(record.summary.contains(&format!(
+        "staff #{} now reports to staff #{}",
+        id("sam@example.com"),
+        id("jo@example.com")
+    )));
+    let directory = office.directory().unwrap();
+    assert_eq!(directory.person_by_email("sam@example.com").unwrap().manager_id, Some(id("jo@example.com")));
+    let items = items_of(&office, "lee@example.com");
+    assert!(matches!(items.iter().find(|i| i.id == for_sam.id).unwrap().state, ItemState::Done { .. }));
+    // Sam now manages nobody, Jo manages Sam: Kim may report to Sam, and "no manager" is a choice.
+    office.hand_over(for_kim.id, None).unwrap();
+    assert_eq!(office.directory().unwrap().person_by_email("kim@example.com").unwrap().manager_id, None);
+    assert!(matches!(office.hand_over(for_kim.id, Some(id("jo@example.com"))), Err(ServiceError::RefusedByState(_))));
+    // The change is made on the person's page, not by unticking.
+    assert!(matches!(office.reopen_item(for_sam.id), Err(ServiceError::RefusedByState(_))));
+}
+
+#[test]
+fn ownership_is_handed_to_someone_staying_or_to_nobody_by_a_plain_tick() {
+    let (_vault, mut office) = office_with_a_manager_leaving();
+    office.start_leaver("lee@example.com", "2026-11-30").unwrap();
+    let items = items_of(&office, "lee@example.com");
+    let payroll = items.iter().find(|i| matches!(i.kind, ItemKind::TransferOwnership { .. })).unwrap();
+    assert_eq!(payroll.title, "Hand over ownership of Payroll to someone staying");
+    let jo = office.directory().unwrap().person_by_email("jo@example.com").unwrap().id;
+    office.hand_over(payroll.id, Some(jo)).unwrap();
+    let owner = |office: &Office| office.directory().unwrap().system_by_name("Payroll").unwrap().owner_id;
+    assert_eq!(owner(&office), Some(jo));
+    // Not a hand-over item: refused.
+    let other = items.iter().find(|i| !i.kind.hands_over() && !i.state.is_closed()).unwrap();
+    assert!(matches!(office.hand_over(other.id, Some(jo)), Err(ServiceError::Invalid(_))));
+
+    // A plain tick (as `keyholder checklist done` gives) still means "nobody", as before.
+    let (_vault, mut office) = office_with_a_manager_leaving();
+    office.start_leaver("lee@example.com", "2026-11-30").unwrap();
+    let items = items_of(&office, "lee@example.com");
+    let payroll = items.iter().find(|i| matches!(i.kind, ItemKind::TransferOwnership { .. })).unwrap();
+    office.complete_item(payroll.id).unwrap();
+    assert_eq!(owner(&office), None);
+    let for_sam = items.iter().find(|i| i.title == "Choose a new manager for Sam").unwrap();
+    office.complete_item(for_sam.id).unwrap();
+    assert_eq!(office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id, None);
+}

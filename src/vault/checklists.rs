@@ -243,8 +243,9 @@ pub fn disable_account(&Write(Read(conn)): &Write<'_>, account: i64, on: Date) -
     Ok(())
 }
 
-pub fn clear_owner(&Write(Read(conn)): &Write<'_>, system: i64) -> VaultResult<()> {
-    conn.execute("UPDATE systems SET owner_id = NULL WHERE id = ?1", [system])?;
+/// Hand a system to a new owner, or to nobody.
+pub fn set_owner(&Write(Read(conn)): &Write<'_>, system: i64, owner: Option<StaffId>) -> VaultResult<()> {
+    conn.execute("UPDATE systems SET owner_id = ?2 WHERE id = ?1", params![system, owner])?;
     Ok(())
 }
 

@@ -13,8 +13,10 @@ use std::fmt;
 use std::str::FromStr;
 
 mod generate;
+mod handover;
 
 pub use generate::{NewItem, POLICIES, joiner_items, leaver_items, mover_items};
+pub use handover::{check_successor, is_staying};
 
 pub type ChecklistId = i64;
 pub type ItemId = i64;
@@ -105,6 +107,9 @@ pub enum ItemKind {
     /// Lower access to `to_level` as an access review decided; exceptions are lowered when
     /// ticked.
     ReviewReduce { system: SystemId, level: i64, to_level: i64, grants: Vec<GrantId> },
+    /// Choose who one of the leaver's direct reports reports to from now on, or no one
+    /// (leaver). Added after the other kinds: stored checklists name kinds, never positions.
+    ChooseManager { report: StaffId },
 }
 
 impl ItemKind {
@@ -128,6 +133,7 @@ impl ItemKind {
             Self::Template { .. } => "template",
             Self::ReviewRemove { .. } => "review_remove",
             Self::ReviewReduce { .. } => "review_reduce",
+            Self::ChooseManager { .. } => "choose_manager",
         }
     }
 
@@ -162,6 +168,12 @@ impl ItemKind {
                 | Self::AddAccess { .. }
                 | Self::RemoveAccess { .. }
         )
+    }
+
+    /// Whether it is done by choosing who takes over (a new manager, a new owner) in its row,
+    /// not by a plain tick.
+    pub fn hands_over(&self) -> bool {
+        matches!(self, Self::ChooseManager { .. } | Self::TransferOwnership { .. })
     }
 
     /// Whether it is done by an action elsewhere (rotating the secret), not by a tick.

@@ -2,6 +2,7 @@
 //! access check. Ticking items, devices, reports and template items are in the modules below.
 
 mod devices;
+mod handover;
 mod items;
 mod reports;
 mod templates;
