@@ -10,7 +10,7 @@ mod pick;
 pub use buttons::{Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, row_button, submit_button};
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};
-pub use pick::{date_field, date_input, pick_list};
+pub use pick::{date_field, date_input, pick_input, pick_list};
 
 use crate::domain::access::{Role, RoleId};
 use egui::{Color32, Ui};

