@@ -90,3 +90,59 @@ fn a_leavers_direct_report_and_system_are_handed_over_by_choosing_in_the_checkli
     assert_eq!(directory.person_by_email("sam@example.com").unwrap().manager_id, Some(jo));
     assert_eq!(directory.system_by_name("Payroll").unwrap().owner_id, None);
 }
+
+/// Wi-Fi (everyone in role Office has it) with the secret Office Wi-Fi (no interval); Sam
+/// Carter is in Office and also named as knowing it; Kim Lee stays.
+fn wifi_office() -> (TestVault, Office) {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("Wi-Fi", "shared_account", "user", "", false, false).unwrap()).unwrap();
+    office.add_role("Office", &["Wi-Fi:user".into()]).unwrap();
+    person(&mut office, "Sam Carter", "");
+    person(&mut office, "Kim Lee", "");
+    office.assign_role("Office", "sam@example.com").unwrap();
+    let value = keyholder::domain::secret::SecretString::new("ribbon-canyon-violet-tractor-7");
+    office
+        .add_secret("Office Wi-Fi", Some("Wi-Fi"), None, "", &value, None, None, &["sam@example.com".into()])
+        .unwrap();
+    (vault, office)
+}
+
+fn open_secret(harness: &mut Harness<'static, KeyholderApp>, name: &str) {
+    harness.state_mut().navigate(Page::Secrets);
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, name).click();
+    harness.run();
+}
+
+#[test]
+fn who_could_know_a_secret_lists_each_person_once_with_all_their_reasons() {
+    let (vault, office) = wifi_office();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    open_secret(&mut harness, "Office Wi-Fi");
+    harness.get_by_label("Who could know it");
+    harness.get_by_label("Sam Carter: has Wi-Fi (user) through role Office; named as a holder");
+    assert_eq!(harness.query_all_by_label_contains("Sam Carter:").count(), 1, "Sam is listed once");
+}
+
+#[test]
+fn a_skipped_rotation_takes_the_secret_off_the_dashboard_and_the_secrets_list() {
+    let (vault, mut office) = wifi_office();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_label_contains("Office Wi-Fi: rotate: Sam Carter could know it");
+    open_checklist(&mut harness, "Leaver: Sam Carter");
+    press(&mut harness, "Skip: Rotate the shared secret Office Wi-Fi");
+    type_into(&mut harness, "Why skip it?", "the router was replaced on Sam's last day");
+    press(&mut harness, "Skip it");
+    assert_eq!(harness.state().notice_text(), Some("Item skipped."));
+    harness.state_mut().navigate(Page::Dashboard);
+    harness.run();
+    assert!(harness.query_by_label_contains("Office Wi-Fi").is_none(), "not due, not overdue");
+    open_secret(&mut harness, "Office Wi-Fi");
+    harness.get_by_label("not due");
+    assert!(harness.query_by_label_contains("Due:").is_none());
+    // Sam still could know the old value, and the page says the rotation was skipped.
+    harness.get_by_label_contains("(rotation skipped: the router was replaced on Sam's last day)");
+}

@@ -1,5 +1,6 @@
 //! Shared secrets: adding, revealing (audited), rotating (history kept and bounded, leaver items
-//! completed), holders, compromise, the password policy and generator.
+//! completed), compromise, the password policy and generator. Who could know one is in
+//! `secret_holders`.
 
 use super::lookup::system_named;
 use super::{Office, Record, Rule, ServiceError, ServiceResult};
@@ -8,7 +9,7 @@ use crate::domain::checklist::{ItemKind, ItemState, Process};
 use crate::domain::generator::{self, CharSets};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
-use crate::domain::shared_secret::{DueReason, SharedSecret, current_holders, due_reasons};
+use crate::domain::shared_secret::{DueReason, SharedSecret, due_reasons, outstanding};
 use crate::domain::staff::parse_date;
 use crate::domain::system::SystemKind;
 use crate::vault::secrets::{self as store, NewSecret};
@@ -177,11 +178,14 @@ impl Office {
     pub fn secret_statuses_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<SecretStatus>> {
         let read = &self.vault().read();
         let exposures = store::exposures(read)?;
+        // A leaver whose checklist skipped the rotation (with its reason) no longer makes it due.
+        let skipped = checklists::skipped_rotations(read)?;
         let today = self.today();
         let mut statuses: Vec<SecretStatus> = store::all(read)?
             .into_iter()
             .map(|secret| {
-                let reasons = due_reasons(&secret, exposures.get(&secret.id).map_or(&[], Vec::as_slice), today);
+                let exposed = exposures.get(&secret.id).map_or(&[][..], Vec::as_slice);
+                let reasons = due_reasons(&secret, &outstanding(secret.id, exposed, &skipped), today);
                 let described = reasons.iter().map(|r| r.describe(directory)).collect();
                 let system = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.name.clone());
                 SecretStatus { secret, system, reasons, described }
@@ -245,30 +249,6 @@ impl Office {
         let event = AuditEvent::new("secret.compromised", format!("shared secret {} may be compromised", secret.name))
             .with_change(None, Some(note.to_owned()));
         self.record(event, |tx| store::mark_compromised(tx, secret.id, today, note))
-    }
-
-    /// Who could know a secret: (name, email, why), including people who left since it last
-    /// changed.
-    pub fn secret_holders(&self, name: &str) -> ServiceResult<Vec<(String, String, String)>> {
-        let secret = self.find_secret(name)?;
-        let directory = self.directory()?;
-        let today = self.today();
-        let mut rows = Vec::new();
-        for id in current_holders(&secret, &directory, today) {
-            let Some(person) = directory.person(id) else { continue };
-            let why = if secret.explicit_holders.contains(&id) { "named as a holder" } else { "has the linked access" };
-            rows.push((person.full_name.clone(), person.email.clone(), why.to_owned()));
-        }
-        for exposure in store::exposures(&self.vault().read())?.remove(&secret.id).unwrap_or_default() {
-            if let Some(person) = directory.person(exposure.staff_id) {
-                rows.push((
-                    person.full_name.clone(),
-                    person.email.clone(),
-                    format!("left on {} since the last rotation", exposure.since),
-                ));
-            }
-        }
-        Ok(rows)
     }
 
     /// Earlier values' dates (from, replaced on), newest first. Values stay hidden.

@@ -9,7 +9,7 @@ mod view;
 
 use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
-use crate::service::{Office, ServiceResult};
+use crate::service::{Office, SecretHolder, ServiceResult};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use std::collections::HashSet;
@@ -77,8 +77,8 @@ pub struct SecretAuthenticator {
 #[derive(Default)]
 pub struct SecretsPage {
     pub selected: Option<i64>,
-    /// Who could know the selected secret: name, email, why.
-    pub holders: Vec<(String, String, String)>,
+    /// Who could know the selected secret, each once with every reason.
+    pub holders: Vec<SecretHolder>,
     /// A secret shown on screen, until when.
     pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
     /// Seconds until the revealed value hides again (worked out each frame before drawing).

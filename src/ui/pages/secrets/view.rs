@@ -133,8 +133,11 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     });
     ui.add_space(8.0);
     ui.strong("Who could know it");
-    for (name, _, why) in &page.holders {
-        ui.label(format!("{name}: {why}"));
+    if page.holders.is_empty() {
+        ui.weak("Nobody on record.");
+    }
+    for holder in &page.holders {
+        ui.label(format!("{}: {}", holder.name, holder.reasons.join("; ")));
     }
     ui.add_space(8.0);
     ui.strong("Rotate");
