@@ -146,3 +146,45 @@ fn a_skipped_rotation_takes_the_secret_off_the_dashboard_and_the_secrets_list() 
     // Sam still could know the old value, and the page says the rotation was skipped.
     harness.get_by_label_contains("(rotation skipped: the router was replaced on Sam's last day)");
 }
+
+#[test]
+fn rotating_a_secret_a_leaver_can_still_reach_warns_and_offers_their_checklist() {
+    let (vault, mut office) = wifi_office();
+    office.start_leaver("sam@example.com", "2026-11-30").unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    open_secret(&mut harness, "Office Wi-Fi");
+    press(&mut harness, "Generate new value");
+    press(&mut harness, "Rotate now");
+    harness.get_by_label("Sam Carter could learn the new value");
+    harness.get_by_label("Sam Carter is leaving (last day 30 Nov), and still has access to Wi-Fi.");
+    harness.get_by_label_contains("The new value would be known to them too until their access is removed");
+    // Going to the checklist rotates nothing.
+    press(&mut harness, "Open Sam Carter's checklist");
+    harness.get_by_label("leaver checklist: Sam Carter (2026-11-30)");
+    assert!(harness.query_by_label("Sam Carter could learn the new value").is_none());
+    // Not rotated: its item is still to do.
+    harness.get_by_role_and_label(Role::Button, "Rotate the secret…: Rotate the shared secret Office Wi-Fi");
+
+    // Back on the secret: rotate anyway.
+    open_secret(&mut harness, "Office Wi-Fi");
+    press(&mut harness, "Generate new value");
+    press(&mut harness, "Rotate now");
+    press(&mut harness, "Rotate anyway");
+    assert!(harness.state().notice_text().unwrap().starts_with("Office Wi-Fi rotated"));
+    assert!(harness.query_by_label("Sam Carter could learn the new value").is_none());
+    drop(harness);
+    assert_eq!(vault.sign_in().secret_history("Office Wi-Fi").unwrap().len(), 1, "rotated once");
+}
+
+#[test]
+fn without_anyone_leaving_a_rotation_asks_nothing() {
+    let (vault, office) = wifi_office();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    open_secret(&mut harness, "Office Wi-Fi");
+    press(&mut harness, "Generate new value");
+    press(&mut harness, "Rotate now");
+    assert!(harness.query_by_label_contains("could learn the new value").is_none());
+    assert!(harness.state().notice_text().unwrap().starts_with("Office Wi-Fi rotated"));
+}

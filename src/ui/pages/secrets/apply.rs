@@ -30,7 +30,15 @@ impl SecretsPage {
                 .and_then(|name| cx.office.reveal_secret(&name, "copied to the clipboard"))
                 .and_then(|value| copied.copy(value.expose(), cx.office.now(), cx.data.policies))
                 .map(Some),
-            SecretCommand::Rotate(id) => self.rotate(id, cx).map(Some),
+            SecretCommand::Rotate(id) => return self.ask_or_rotate(id, cx),
+            SecretCommand::RotateAnyway(id) => {
+                self.rotate_warning = None;
+                self.rotate(id, cx).map(Some)
+            }
+            SecretCommand::CancelRotate => {
+                self.rotate_warning = None;
+                return Outcome::SHOWN;
+            }
             SecretCommand::MarkCompromised(id) => records.secret_name(id).and_then(|name| {
                 cx.office.mark_compromised(&name, &self.forms.compromise_note)?;
                 self.forms.compromise_note.clear();
@@ -54,6 +62,19 @@ impl SecretsPage {
         let until = now.checked_add(jiff::SignedDuration::from_secs(30)).unwrap_or(now);
         self.revealed = Some((id, value, until));
         Ok(Some("Shown for 30 seconds.".to_owned()))
+    }
+
+    /// Rotate at once, or first say who is leaving and would learn the new value.
+    fn ask_or_rotate(&mut self, id: i64, cx: &mut Context<'_>) -> Outcome {
+        let leavers = match cx.records.secret_name(id).and_then(|name| cx.office.leavers_with_access(&name)) {
+            Ok(leavers) => leavers,
+            Err(error) => return Outcome::Shown(Err(error)),
+        };
+        if leavers.is_empty() {
+            return Outcome::Written(self.rotate(id, cx).map(Some));
+        }
+        self.rotate_warning = Some(super::rotation::RotateWarning { secret: id, leavers });
+        Outcome::SHOWN
     }
 
     fn rotate(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {

@@ -5,6 +5,7 @@
 //! `apply` carries it out.
 
 mod apply;
+mod rotation;
 mod view;
 
 use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
@@ -22,7 +23,12 @@ pub enum SecretCommand {
     Copy(i64),
     GenerateRotation,
     GenerateNew,
+    /// Rotate, unless someone leaving still has the access: then ask first.
     Rotate(i64),
+    /// Rotate although someone leaving would learn the new value.
+    RotateAnyway(i64),
+    /// Drop the rotation that waited for an answer (the typed value stays).
+    CancelRotate,
     MarkCompromised(i64),
     Add,
     ShowCode(i64),
@@ -84,6 +90,8 @@ pub struct SecretsPage {
     /// Seconds until the revealed value hides again (worked out each frame before drawing).
     pub reveal_left_secs: Option<i64>,
     pub forms: SecretForms,
+    /// A rotation that waits because someone leaving would learn the new value.
+    pub rotate_warning: Option<rotation::RotateWarning>,
     pub generator: Generator,
     pub authenticator: SecretAuthenticator,
 }
@@ -97,6 +105,7 @@ impl SecretsPage {
     pub fn select(&mut self, id: Option<i64>, office: &Office, records: &Records) -> ServiceResult<()> {
         self.selected = id;
         self.revealed = None;
+        self.rotate_warning = None;
         // What was typed for one secret must not be applied to the next.
         self.forms.rotate_value.clear();
         self.forms.compromise_note.clear();
@@ -113,6 +122,7 @@ impl SecretsPage {
 
     /// After the office was read again: who could know the selected secret now.
     pub fn reload(&mut self, office: &Office, records: &Records) -> ServiceResult<()> {
+        self.rotate_warning = None;
         self.holders = match self.selected.and_then(|id| records.secret(id)) {
             Some(status) => office.secret_holders(&status.secret.name)?,
             None => Vec::new(),

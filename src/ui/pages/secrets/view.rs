@@ -159,6 +159,10 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
         }
     });
     indented(ui, |ui| ui.weak("Set the new value in the system first, then rotate here."));
+    if let Some(warning) = page.rotate_warning.as_ref().filter(|w| w.secret == id) {
+        let access = status.system.as_deref().unwrap_or("what it protects");
+        super::rotation::warning_ui(ui.ctx(), warning, access, records.today, commands);
+    }
     ui.add_space(8.0);
     text_field(ui, "Why it may be compromised", &mut forms.compromise_note);
     indented(ui, |ui| {
