@@ -188,3 +188,25 @@ fn without_anyone_leaving_a_rotation_asks_nothing() {
     assert!(harness.query_by_label_contains("could learn the new value").is_none());
     assert!(harness.state().notice_text().unwrap().starts_with("Office Wi-Fi rotated"));
 }
+
+#[test]
+fn a_secrets_rotation_interval_is_changed_on_its_page_and_the_due_date_follows() {
+    // Office Wi-Fi: every 30 days, last changed 1 Sep, so overdue since 1 Oct.
+    let vault = office_with_due_secret();
+    let (mut harness, _clipboard) = wifi_secret_page(&vault);
+    harness.get_by_label("Due: rotation interval ends 2026-10-01");
+    harness.get_by_label("by 2026-10-01");
+    // Save waits, and says why, until another interval is chosen.
+    harness.get_by_label("Nothing has changed yet.");
+    choose(&mut harness, "Rotation interval", "Every year (365 days)");
+    assert!(harness.query_by_label("Nothing has changed yet.").is_none());
+    press(&mut harness, "Save rotation interval");
+    assert_eq!(harness.state().notice_text(), Some("Office Wi-Fi: next change due by 1 Sep 2027."));
+    harness.get_by_label("by 2027-09-01");
+    assert!(harness.query_by_label_contains("Due: rotation interval").is_none(), "no longer due");
+    harness.get_by_label("Nothing has changed yet.");
+    // And off the dashboard.
+    harness.state_mut().navigate(Page::Dashboard);
+    harness.run();
+    harness.get_by_label("Nothing needs attention.");
+}

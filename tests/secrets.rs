@@ -339,3 +339,28 @@ fn a_leaver_who_still_has_the_access_is_named_before_a_rotation() {
     office.complete_item(role.id).unwrap();
     assert!(office.leavers_with_access("Office Wi-Fi").unwrap().is_empty());
 }
+
+#[test]
+fn a_rotation_interval_is_changed_after_adding_audited_and_the_due_date_follows() {
+    let (vault, mut office) = office();
+    vault.clock.set("2026-11-01T09:00:00Z".parse().unwrap());
+    // Last rotated 2026-09-01 every 90 days: due 2026-11-30, not yet within two weeks.
+    assert!(reasons(&office, "Office Wi-Fi").is_empty());
+    let due = office.set_secret_interval("Office Wi-Fi", Some(30)).unwrap();
+    assert_eq!(due.map(|d| d.to_string()).as_deref(), Some("2026-10-01"));
+    assert_eq!(reasons(&office, "Office Wi-Fi"), ["rotation interval ends 2026-10-01"]);
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.action, "secret.interval");
+    assert_eq!((record.before.as_deref(), record.after.as_deref()), (Some("90 days"), Some("30 days")));
+    // No reminder at all, then an unchanged interval writes nothing.
+    assert_eq!(office.set_secret_interval("Office Wi-Fi", None).unwrap(), None);
+    assert!(reasons(&office, "Office Wi-Fi").is_empty());
+    let count = office.audit_log().unwrap().len();
+    office.set_secret_interval("Office Wi-Fi", None).unwrap();
+    assert_eq!(office.audit_log().unwrap().len(), count, "nothing changed, nothing recorded");
+    for days in [0, 3651] {
+        let error = office.set_secret_interval("Office Wi-Fi", Some(days)).unwrap_err();
+        assert!(matches!(&error, ServiceError::Invalid(m) if m.contains("1–3650 days")), "{error}");
+    }
+    assert!(matches!(office.set_secret_interval("Nothing", Some(30)), Err(ServiceError::NotFound { .. })));
+}

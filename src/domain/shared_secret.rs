@@ -29,6 +29,15 @@ pub struct SharedSecret {
     pub explicit_holders: Vec<StaffId>,
 }
 
+impl SharedSecret {
+    /// When its rotation interval ends: counted from the last rotation, so changing the
+    /// interval moves it. `None` without an interval.
+    pub fn interval_due(&self) -> Option<Date> {
+        let days = self.interval_days?;
+        Some(self.last_rotated.checked_add(days.days()).unwrap_or(self.last_rotated))
+    }
+}
+
 /// Someone who could know a secret and has left (or is leaving) since it last changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exposure {
@@ -83,8 +92,7 @@ pub fn due_reasons(secret: &SharedSecret, exposures: &[Exposure], today: Date) -
     for exposure in exposures {
         reasons.push(DueReason::HolderLeft { staff_id: exposure.staff_id, last_day: exposure.since });
     }
-    if let Some(days) = secret.interval_days {
-        let due = secret.last_rotated.checked_add(days.days()).unwrap_or(secret.last_rotated);
+    if let Some(due) = secret.interval_due() {
         let soon = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
         if due <= soon {
             reasons.push(DueReason::Interval { due });

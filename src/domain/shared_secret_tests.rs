@@ -26,6 +26,10 @@ fn an_interval_is_due_from_two_weeks_before_it_ends() {
     assert_eq!(due_reasons(&s, &[], date(2026, 11, 16)), vec![DueReason::Interval { due: date(2026, 11, 30) }]);
     let never = SharedSecret { interval_days: None, ..secret() };
     assert_eq!(due_reasons(&never, &[], date(2030, 1, 1)), vec![]);
+    assert_eq!(never.interval_due(), None);
+    // A shorter interval brings the date forward from the same last rotation.
+    let monthly = SharedSecret { interval_days: Some(30), ..secret() };
+    assert_eq!((s.interval_due(), monthly.interval_due()), (Some(date(2026, 11, 30)), Some(date(2026, 10, 1))));
 }
 
 #[test]

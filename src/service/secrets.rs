@@ -58,6 +58,18 @@ pub fn generate_passphrase(words: usize) -> ServiceResult<SecretString> {
     generator::passphrase(words, &list, "-", &mut pick).map(SecretString::new).map_err(invalid)
 }
 
+fn check_interval(interval_days: Option<i64>) -> ServiceResult<()> {
+    if interval_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        return Err(invalid("the rotation interval must be 1–3650 days"));
+    }
+    Ok(())
+}
+
+/// "90 days", "none": an interval in an audit record.
+fn interval_words(interval_days: Option<i64>) -> String {
+    interval_days.map_or("none".to_owned(), |d| format!("{d} days"))
+}
+
 /// A secret with why and when it must change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SecretStatus {
@@ -143,9 +155,7 @@ impl Office {
                 _ => None,
             };
         self.check_secret_value(value, system.map(|s| s.kind))?;
-        if interval_days.is_some_and(|d| !(1..=3650).contains(&d)) {
-            return Err(invalid("the rotation interval must be 1–3650 days"));
-        }
+        check_interval(interval_days)?;
         let last_rotated =
             last_rotated.map(parse_date).transpose().map_err(|e| invalid(e.to_string()))?.unwrap_or(self.today());
         let holder_ids = holders
@@ -160,7 +170,7 @@ impl Office {
         let after = format!(
             "system={} interval={} last_rotated={last_rotated} holders={}",
             system.map_or("none", |s| s.name.as_str()),
-            interval_days.map_or("none".to_owned(), |d| format!("{d} days")),
+            interval_words(interval_days),
             holder_ids.len()
         );
         let event = AuditEvent::new("secret.add", format!("shared secret {name} added")).with_change(None, Some(after));
@@ -237,6 +247,22 @@ impl Office {
             Ok(())
         })?;
         Ok(items.len())
+    }
+
+    /// Change how often a secret is rotated (`None`: no reminder); audited. The next due date
+    /// follows, counted from the last rotation: returned, if there is one.
+    pub fn set_secret_interval(&mut self, name: &str, interval_days: Option<i64>) -> ServiceResult<Option<Date>> {
+        check_interval(interval_days)?;
+        let secret = self.find_secret(name)?;
+        let due = SharedSecret { interval_days, ..secret.clone() }.interval_due();
+        if secret.interval_days == interval_days {
+            return Ok(due);
+        }
+        let event =
+            AuditEvent::new("secret.interval", format!("shared secret {} rotation interval changed", secret.name))
+                .with_change(Some(interval_words(secret.interval_days)), Some(interval_words(interval_days)));
+        self.record(event, |tx| store::set_interval(tx, secret.id, interval_days))?;
+        Ok(due)
     }
 
     pub fn mark_compromised(&mut self, name: &str, note: &str) -> ServiceResult<()> {

@@ -2,7 +2,7 @@
 //! values, and what reads or writes a secret (each returns the message to show).
 
 use super::{SecretCommand, SecretsPage};
-use crate::service::{ServiceError, ServiceResult, generate_password};
+use crate::service::{ServiceResult, date_in_words, generate_password};
 use crate::ui::commands::Outcome;
 use crate::ui::pages::Context;
 use crate::ui::shell::CopiedSecret;
@@ -45,6 +45,7 @@ impl SecretsPage {
                 Ok(Some("Marked as possibly compromised: it is due now.".to_owned()))
             }),
             SecretCommand::Add => self.add(cx).map(Some),
+            SecretCommand::SaveInterval(id) => self.save_interval(id, cx).map(Some),
             SecretCommand::ShowCode(id) => self.show_code(id, cx),
             SecretCommand::CopyCode(id) => records
                 .secret_name(id)
@@ -85,15 +86,19 @@ impl SecretsPage {
         Ok(format!("{name} rotated ({completed} leaver item(s) completed)."))
     }
 
+    fn save_interval(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let name = cx.records.secret_name(id)?;
+        let due = cx.office.set_secret_interval(&name, super::rotation::parse_interval(&self.forms.interval)?)?;
+        Ok(match due {
+            Some(due) => format!("{name}: next change due by {}.", date_in_words(due, cx.records.today)),
+            None => format!("{name}: changed only when needed now, without a reminder."),
+        })
+    }
+
     fn add(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
         let forms = &mut self.forms;
         let system = Some(forms.secret_system.trim()).filter(|s| !s.is_empty());
-        let interval = match forms.secret_interval.trim() {
-            "" => None,
-            text => Some(
-                text.parse::<i64>().map_err(|_| ServiceError::Invalid("the interval is a number of days".into()))?,
-            ),
-        };
+        let interval = super::rotation::parse_interval(&forms.secret_interval)?;
         cx.office.add_secret(
             &forms.secret_name,
             system,

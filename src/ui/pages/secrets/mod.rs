@@ -30,6 +30,8 @@ pub enum SecretCommand {
     /// Drop the rotation that waited for an answer (the typed value stays).
     CancelRotate,
     MarkCompromised(i64),
+    /// Keep the rotation interval chosen on the secret's page.
+    SaveInterval(i64),
     Add,
     ShowCode(i64),
     CopyCode(i64),
@@ -51,6 +53,8 @@ pub struct SecretForms {
     pub secret_value: SecretString,
     pub secret_interval: String,
     pub rotate_value: SecretString,
+    /// The selected secret's rotation interval as chosen (days, or "" for no reminder).
+    pub interval: String,
     pub compromise_note: String,
 }
 
@@ -112,7 +116,9 @@ impl SecretsPage {
         self.authenticator.uri.clear();
         self.authenticator.image.clear();
         self.authenticator.code = None;
-        let name = id.and_then(|id| records.secret(id)).map(|s| s.secret.name.clone());
+        let status = id.and_then(|id| records.secret(id));
+        self.forms.interval = status.map(rotation::interval_choice).unwrap_or_default();
+        let name = status.map(|s| s.secret.name.clone());
         self.holders = match name {
             Some(name) => office.secret_holders(&name)?,
             None => Vec::new(),

@@ -1,11 +1,54 @@
-//! Before a rotation: the warning when someone leaving still has the access that lets them
+//! When a secret is rotated: how often (chosen from presets, changeable after it was added),
+//! and the warning before a rotation when someone leaving still has the access that lets them
 //! know the secret (the new value would reach them too), with the choice to rotate anyway or
 //! go to their checklist first.
 
 use super::SecretCommand;
-use crate::service::{LeavingHolder, date_in_words};
+use crate::service::{LeavingHolder, SecretStatus, ServiceError, ServiceResult, date_in_words};
 use crate::ui::commands::{Command, Target};
+use crate::ui::widgets::{NOTHING_CHANGED, action_button, indented, pick_list};
 use jiff::civil::Date;
+
+/// How often a shared secret is changed, as (days, words).
+pub const INTERVALS: [(&str, &str); 5] = [
+    ("30", "Every month (30 days)"),
+    ("90", "Every quarter (90 days)"),
+    ("180", "Every half year (180 days)"),
+    ("365", "Every year (365 days)"),
+    ("730", "Every two years (730 days)"),
+];
+
+/// A chosen interval ("" for no reminder) as days.
+pub fn parse_interval(text: &str) -> ServiceResult<Option<i64>> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text.parse().map(Some).map_err(|_| ServiceError::Invalid("the interval is a number of days".into())),
+    }
+}
+
+/// The interval as a chosen value: days, or "" for no reminder.
+pub fn interval_choice(status: &SecretStatus) -> String {
+    status.secret.interval_days.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The selected secret's interval, changed in place from the same presets as a new secret's
+/// (and its current interval, when it is none of them); saved only when it changed.
+pub fn interval_ui(ui: &mut egui::Ui, chosen: &mut String, status: &SecretStatus, commands: &mut Vec<Command>) {
+    let mut choices: Vec<(String, String)> =
+        INTERVALS.iter().map(|(d, w)| ((*d).to_owned(), (*w).to_owned())).collect();
+    if let Some(days) = status.secret.interval_days
+        && !choices.iter().any(|(d, _)| *d == days.to_string())
+    {
+        choices.push((days.to_string(), format!("Every {days} days")));
+    }
+    pick_list(ui, "Rotation interval", chosen, &choices, Some("No reminder"));
+    indented(ui, |ui| {
+        let unchanged = *chosen == interval_choice(status);
+        if action_button(ui, "Save rotation interval", unchanged.then_some(NOTHING_CHANGED)) {
+            commands.push(SecretCommand::SaveInterval(status.secret.id).into());
+        }
+    });
+}
 
 /// A rotation waiting for an answer, because of who would learn the new value.
 #[derive(Debug, Clone, PartialEq, Eq)]
