@@ -210,3 +210,40 @@ fn a_secrets_rotation_interval_is_changed_on_its_page_and_the_due_date_follows()
     harness.run();
     harness.get_by_label("Nothing needs attention.");
 }
+
+#[test]
+fn office_hours_are_chosen_in_settings_and_the_dashboard_counts_revocation_from_closing_time() {
+    let (vault, mut office) = wifi_office();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    // Everything is taken away at 14:00 on Sam's last day.
+    vault.clock.advance(jiff::SignedDuration::from_hours(5));
+    for item in office.checklists_of("sam@example.com").unwrap().pop().unwrap().items {
+        match item.kind {
+            keyholder::domain::checklist::ItemKind::RotateSecret { .. } => {
+                office.skip_item(item.id, "changed").unwrap()
+            }
+            _ => office.complete_item(item.id).unwrap(),
+        }
+    }
+    office.finish_leaver("sam@example.com").unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_label("Leavers: hours to full revocation");
+    harness.get_by_label("1 leaver in the last year: fully revoked by closing time on the last day (Sam Carter)");
+    harness.get_by_label_contains("Counted from closing time (17:30)");
+
+    harness.state_mut().navigate(Page::Settings);
+    harness.run();
+    harness.get_by_label_contains("a leaver's last day ends at this time");
+    choose(&mut harness, "Office closes at", "12:00");
+    press(&mut harness, "Save settings");
+    assert_eq!(harness.state().notice_text(), Some("Settings saved."));
+    harness.get_by(|node| {
+        node.role() == Role::Button && node.label().as_deref() == Some("Save settings") && node.is_disabled()
+    });
+
+    harness.state_mut().navigate(Page::Dashboard);
+    harness.run();
+    harness.get_by_label("1 leaver in the last year: fully revoked within 2 hours of closing time (Sam Carter)");
+    harness.get_by_label_contains("Counted from closing time (12:00)");
+}

@@ -184,8 +184,11 @@ fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
     assert!(laptop.returned_on.is_some());
 
     let list = leaver_list(&office);
-    // The last day started at 2026-11-22 00:00 UTC; revocations were done at 2026-11-23 12:00.
-    assert_eq!(list.time_to_full_revocation(&jiff::tz::TimeZone::UTC).map(|d| d.as_hours()), Some(36));
+    // The last day ended at closing time, 2026-11-22 17:30 UTC; revocations were done at
+    // 2026-11-23 12:00.
+    let closes = keyholder::domain::office_hours::DEFAULT_CLOSING;
+    let hours = list.time_to_full_revocation(&jiff::tz::TimeZone::UTC, closes).map(|d| d.as_secs_f64() / 3600.0);
+    assert_eq!(hours, Some(18.5));
     let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines[0], "item,kind,task,due,outcome,by,at,reason");
@@ -198,7 +201,8 @@ fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
         }
     }
     assert!(
-        report.ends_with(",summary,time to full revocation,,36.0 hours after the start of the last day,,,\n"),
+        report
+            .ends_with(",summary,time to full revocation,,18.5 hours after closing time (17:30) on the last day,,,\n"),
         "{report}"
     );
 }
@@ -404,4 +408,34 @@ fn ownership_is_handed_to_someone_staying_or_to_nobody_by_a_plain_tick() {
     let for_sam = items.iter().find(|i| i.title == "Choose a new manager for Sam").unwrap();
     office.complete_item(for_sam.id).unwrap();
     assert_eq!(office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id, None);
+}
+
+#[test]
+fn time_to_full_revocation_counts_from_the_offices_closing_time_on_the_last_day() {
+    let (vault, mut office) = office_with_sam();
+    assert_eq!(office.closing_time().unwrap(), jiff::civil::time(17, 30, 0, 0), "until chosen");
+    assert!(matches!(office.set_closing_time(jiff::civil::time(17, 45, 0, 0)), Err(ServiceError::Invalid(_))));
+    office.set_time_zone("Europe/London").unwrap();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    // Everything is taken away by 14:00 on the last day (clock: 09:00 UTC = 09:00 in London).
+    vault.clock.advance(jiff::SignedDuration::from_hours(5));
+    for item in leaver_list(&office).items {
+        office.complete_item(item.id).unwrap();
+    }
+    office.finish_leaver("sam@example.com").unwrap();
+    assert!(office.audit_log().unwrap().last().unwrap().summary.ends_with("time to full revocation 0.0 h"));
+    let hours = |office: &Office| {
+        let figures = office.dashboard_figures(&office.directory().unwrap()).unwrap();
+        (figures.revocations.iter().map(|r| r.hours).collect::<Vec<_>>(), figures.closes_at)
+    };
+    assert_eq!(hours(&office), (vec![0.0], jiff::civil::time(17, 30, 0, 0)), "done before closing: 0 hours");
+    // An office that closes at noon: two hours after closing.
+    office.set_closing_time(jiff::civil::time(12, 0, 0, 0)).unwrap();
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.action, "settings.office_hours");
+    assert_eq!((record.before.as_deref(), record.after.as_deref()), (Some("17:30"), Some("12:00")));
+    assert_eq!(office.settings().unwrap().closes_at, jiff::civil::time(12, 0, 0, 0));
+    assert_eq!(hours(&office).0, vec![2.0]);
+    let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
+    assert!(report.contains("2.0 hours after closing time (12:00) on the last day"), "{report}");
 }

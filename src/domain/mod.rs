@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod clipboard;
 pub mod generator;
 pub mod lockout;
+pub mod office_hours;
 pub mod operator;
 pub mod password;
 pub mod recovery_codes;

@@ -10,6 +10,7 @@ mod error;
 mod grants;
 mod lookup;
 mod office;
+mod office_hours;
 mod operator_totp;
 mod processes;
 mod records;
