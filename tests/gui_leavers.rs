@@ -73,11 +73,12 @@ fn a_leavers_direct_report_and_system_are_handed_over_by_choosing_in_the_checkli
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("Jo Smith is Sam Carter's manager now."));
     harness.get_by_label("Sam Carter reports to Jo Smith now");
-    harness.get_by(|node| {
-        node.role() == Role::CheckBox
-            && node.label().as_deref() == Some("Choose a new manager for Sam Carter")
-            && node.is_disabled()
-    });
+    // Unticking it offers the choice again (Jo stays Sam's manager until then).
+    harness.get_by_role_and_label(Role::CheckBox, "Choose a new manager for Sam Carter").click();
+    harness.run();
+    assert_eq!(harness.state().notice_text(), Some("Item reopened."));
+    choose(&mut harness, "Choose a new manager for Sam Carter", "Jo Smith <jo@example.com>");
+    harness.get_by_label("Sam Carter reports to Jo Smith now");
 
     // Ownership the same way, or to nobody.
     choose(&mut harness, "Hand over ownership of Payroll to someone staying", "Nobody");

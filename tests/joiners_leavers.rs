@@ -379,8 +379,17 @@ fn a_leaving_manager_gets_an_item_per_direct_report_and_choosing_sets_the_new_ma
     office.hand_over(for_kim.id, None).unwrap();
     assert_eq!(office.directory().unwrap().person_by_email("kim@example.com").unwrap().manager_id, None);
     assert!(matches!(office.hand_over(for_kim.id, Some(id("jo@example.com"))), Err(ServiceError::RefusedByState(_))));
-    // The change is made on the person's page, not by unticking.
-    assert!(matches!(office.reopen_item(for_sam.id), Err(ServiceError::RefusedByState(_))));
+    // Taken back to choose again: Jo stays Sam's manager until another choice.
+    office.reopen_item(for_sam.id).unwrap();
+    assert_eq!(
+        office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id,
+        Some(id("jo@example.com"))
+    );
+    office.hand_over(for_sam.id, Some(id("kim@example.com"))).unwrap();
+    assert_eq!(
+        office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id,
+        Some(id("kim@example.com"))
+    );
 }
 
 #[test]

@@ -129,6 +129,7 @@ impl Office {
 
     /// Take a tick or a skip back while the process is not finished. A tick that changed the
     /// record (a role removed, an account made) is refused: that change is undone on its page.
+    /// A hand-over is reopened to be chosen again; the manager or owner stays until then.
     pub fn reopen_item(&mut self, item: ItemId) -> ServiceResult<()> {
         let (list, found) = self.any_item(item)?;
         if list.finished_at.is_some() {
@@ -136,7 +137,8 @@ impl Office {
         }
         match &found.state {
             ItemState::Open => return Err(ServiceError::refused_by_state(format!("{} is still to do", found.title))),
-            ItemState::Done { .. } if found.kind.changes_record() => {
+            // A hand-over has no other place to change it: it is taken back to choose again.
+            ItemState::Done { .. } if found.kind.changes_record() && !found.kind.hands_over() => {
                 return Err(ServiceError::refused_by_state(format!(
                     "ticking \"{}\" changed the office record; undo that change where it was made",
                     found.title

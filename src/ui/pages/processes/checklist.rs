@@ -87,14 +87,15 @@ fn item_row(
             }
             ItemState::Done { .. } => {
                 let mut ticked = true;
-                let undo = !finished && !item.kind.changes_record();
+                let undo = !finished && (!item.kind.changes_record() || item.kind.hands_over());
                 let why = if finished {
                     "The process is finished."
                 } else {
                     "Ticking it changed the record: undo that change on the person's page."
                 };
+                let hint = if item.kind.hands_over() { "Untick to choose again" } else { "Untick to take it back" };
                 let tick = ui.add_enabled(undo, egui::Checkbox::new(&mut ticked, &item.title));
-                if tick.on_hover_text("Untick to take it back").on_disabled_hover_text(why).clicked() {
+                if tick.on_hover_text(hint).on_disabled_hover_text(why).clicked() {
                     commands.push(ProcessCommand::ReopenItem(item.id).into());
                 }
             }
