@@ -184,8 +184,11 @@ fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
     assert!(laptop.returned_on.is_some());
 
     let list = leaver_list(&office);
-    // The last day started at 2026-11-22 00:00 UTC; revocations were done at 2026-11-23 12:00.
-    assert_eq!(list.time_to_full_revocation(&jiff::tz::TimeZone::UTC).map(|d| d.as_hours()), Some(36));
+    // The last day ended at closing time, 2026-11-22 17:30 UTC; revocations were done at
+    // 2026-11-23 12:00.
+    let closes = keyholder::domain::office_hours::DEFAULT_CLOSING;
+    let hours = list.time_to_full_revocation(&jiff::tz::TimeZone::UTC, closes).map(|d| d.as_secs_f64() / 3600.0);
+    assert_eq!(hours, Some(18.5));
     let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines[0], "item,kind,task,due,outcome,by,at,reason");
@@ -198,7 +201,8 @@ fn ticking_revocations_removes_the_access_and_the_report_has_every_item() {
         }
     }
     assert!(
-        report.ends_with(",summary,time to full revocation,,36.0 hours after the start of the last day,,,\n"),
+        report
+            .ends_with(",summary,time to full revocation,,18.5 hours after closing time (17:30) on the last day,,,\n"),
         "{report}"
     );
 }
@@ -299,4 +303,148 @@ fn a_joiner_whose_checklist_is_done_early_becomes_active_on_their_start_date() {
     let office = vault.sign_in();
     assert_eq!(status(&office), StaffStatus::Active, "on their first day");
     assert!(office.audit_log().unwrap().iter().any(|r| r.action == "staff.active"));
+}
+
+/// Lee manages Sam and Kim and owns the Payroll system; Jo stays; Max has left.
+fn office_with_a_manager_leaving() -> (TestVault, Office) {
+    let (vault, mut office) = TestVault::open_new();
+    let person = |office: &mut Office, name: &str, manager: &str| {
+        let draft = StaffDraft {
+            full_name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase()),
+            manager_email: manager.into(),
+            ..Default::default()
+        };
+        office.add_staff(&draft).unwrap()
+    };
+    person(&mut office, "Lee", "");
+    person(&mut office, "Sam", "lee@example.com");
+    person(&mut office, "Kim", "lee@example.com");
+    person(&mut office, "Jo", "");
+    person(&mut office, "Max", "lee@example.com");
+    office.start_leaver("max@example.com", "2026-11-01").unwrap();
+    for item in items_of(&office, "max@example.com") {
+        office.complete_item(item.id).unwrap();
+    }
+    office.finish_leaver("max@example.com").unwrap();
+    let mut payroll = new_system("Payroll", "software", "user", "", true, false).unwrap();
+    payroll.owner_email = Some("lee@example.com".into());
+    office.add_system(payroll).unwrap();
+    (vault, office)
+}
+
+fn items_of(office: &Office, email: &str) -> Vec<keyholder::domain::checklist::Item> {
+    office.checklists_of(email).unwrap().pop().unwrap().items
+}
+
+#[test]
+fn a_leaving_manager_gets_an_item_per_direct_report_and_choosing_sets_the_new_manager() {
+    let (_vault, mut office) = office_with_a_manager_leaving();
+    office.start_leaver("lee@example.com", "2026-11-30").unwrap();
+    let items = items_of(&office, "lee@example.com");
+    let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+    assert!(titles.contains(&"Choose a new manager for Kim"), "{titles:?}");
+    assert!(titles.contains(&"Choose a new manager for Sam"), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("Max")), "someone who left needs no manager: {titles:?}");
+    let directory = office.directory().unwrap();
+    let id = |email: &str| directory.person_by_email(email).unwrap().id;
+    let for_sam = items.iter().find(|i| i.title == "Choose a new manager for Sam").unwrap();
+    let for_kim = items.iter().find(|i| i.title == "Choose a new manager for Kim").unwrap();
+    assert_eq!(for_sam.kind, ItemKind::ChooseManager { report: id("sam@example.com") });
+
+    // Refused choices leave everything as it was.
+    for (to, why) in [(id("lee@example.com"), "Lee is leaving"), (id("max@example.com"), "Max has left")] {
+        let error = office.hand_over(for_sam.id, Some(to)).unwrap_err();
+        assert!(matches!(&error, ServiceError::Invalid(m) if m.starts_with(why)), "{error}");
+    }
+    let error = office.hand_over(for_sam.id, Some(id("sam@example.com"))).unwrap_err();
+    assert!(matches!(&error, ServiceError::Invalid(m) if m.contains("their own manager")), "{error}");
+
+    let audit_before = office.audit_log().unwrap().len();
+    office.hand_over(for_sam.id, Some(id("jo@example.com"))).unwrap();
+    let audit = office.audit_log().unwrap();
+    assert_eq!(audit.len(), audit_before + 1, "one write, one audit record");
+    let record = audit.last().unwrap();
+    assert_eq!(record.action, "checklist.done");
+    assert!(record.summary.contains(&format!(
+        "staff #{} now reports to staff #{}",
+        id("sam@example.com"),
+        id("jo@example.com")
+    )));
+    let directory = office.directory().unwrap();
+    assert_eq!(directory.person_by_email("sam@example.com").unwrap().manager_id, Some(id("jo@example.com")));
+    let items = items_of(&office, "lee@example.com");
+    assert!(matches!(items.iter().find(|i| i.id == for_sam.id).unwrap().state, ItemState::Done { .. }));
+    // Sam now manages nobody, Jo manages Sam: Kim may report to Sam, and "no manager" is a choice.
+    office.hand_over(for_kim.id, None).unwrap();
+    assert_eq!(office.directory().unwrap().person_by_email("kim@example.com").unwrap().manager_id, None);
+    assert!(matches!(office.hand_over(for_kim.id, Some(id("jo@example.com"))), Err(ServiceError::RefusedByState(_))));
+    // Taken back to choose again: Jo stays Sam's manager until another choice.
+    office.reopen_item(for_sam.id).unwrap();
+    assert_eq!(
+        office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id,
+        Some(id("jo@example.com"))
+    );
+    office.hand_over(for_sam.id, Some(id("kim@example.com"))).unwrap();
+    assert_eq!(
+        office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id,
+        Some(id("kim@example.com"))
+    );
+}
+
+#[test]
+fn ownership_is_handed_to_someone_staying_or_to_nobody_by_a_plain_tick() {
+    let (_vault, mut office) = office_with_a_manager_leaving();
+    office.start_leaver("lee@example.com", "2026-11-30").unwrap();
+    let items = items_of(&office, "lee@example.com");
+    let payroll = items.iter().find(|i| matches!(i.kind, ItemKind::TransferOwnership { .. })).unwrap();
+    assert_eq!(payroll.title, "Hand over ownership of Payroll to someone staying");
+    let jo = office.directory().unwrap().person_by_email("jo@example.com").unwrap().id;
+    office.hand_over(payroll.id, Some(jo)).unwrap();
+    let owner = |office: &Office| office.directory().unwrap().system_by_name("Payroll").unwrap().owner_id;
+    assert_eq!(owner(&office), Some(jo));
+    // Not a hand-over item: refused.
+    let other = items.iter().find(|i| !i.kind.hands_over() && !i.state.is_closed()).unwrap();
+    assert!(matches!(office.hand_over(other.id, Some(jo)), Err(ServiceError::Invalid(_))));
+
+    // A plain tick (as `keyholder checklist done` gives) still means "nobody", as before.
+    let (_vault, mut office) = office_with_a_manager_leaving();
+    office.start_leaver("lee@example.com", "2026-11-30").unwrap();
+    let items = items_of(&office, "lee@example.com");
+    let payroll = items.iter().find(|i| matches!(i.kind, ItemKind::TransferOwnership { .. })).unwrap();
+    office.complete_item(payroll.id).unwrap();
+    assert_eq!(owner(&office), None);
+    let for_sam = items.iter().find(|i| i.title == "Choose a new manager for Sam").unwrap();
+    office.complete_item(for_sam.id).unwrap();
+    assert_eq!(office.directory().unwrap().person_by_email("sam@example.com").unwrap().manager_id, None);
+}
+
+#[test]
+fn time_to_full_revocation_counts_from_the_offices_closing_time_on_the_last_day() {
+    let (vault, mut office) = office_with_sam();
+    assert_eq!(office.closing_time().unwrap(), jiff::civil::time(17, 30, 0, 0), "until chosen");
+    assert!(matches!(office.set_closing_time(jiff::civil::time(17, 45, 0, 0)), Err(ServiceError::Invalid(_))));
+    office.set_time_zone("Europe/London").unwrap();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    // Everything is taken away by 14:00 on the last day (clock: 09:00 UTC = 09:00 in London).
+    vault.clock.advance(jiff::SignedDuration::from_hours(5));
+    for item in leaver_list(&office).items {
+        office.complete_item(item.id).unwrap();
+    }
+    office.finish_leaver("sam@example.com").unwrap();
+    assert!(office.audit_log().unwrap().last().unwrap().summary.ends_with("time to full revocation 0.0 h"));
+    let hours = |office: &Office| {
+        let figures = office.dashboard_figures(&office.directory().unwrap()).unwrap();
+        (figures.revocations.iter().map(|r| r.hours).collect::<Vec<_>>(), figures.closes_at)
+    };
+    assert_eq!(hours(&office), (vec![0.0], jiff::civil::time(17, 30, 0, 0)), "done before closing: 0 hours");
+    // An office that closes at noon: two hours after closing.
+    office.set_closing_time(jiff::civil::time(12, 0, 0, 0)).unwrap();
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.action, "settings.office_hours");
+    assert_eq!((record.before.as_deref(), record.after.as_deref()), (Some("17:30"), Some("12:00")));
+    assert_eq!(office.settings().unwrap().closes_at, jiff::civil::time(12, 0, 0, 0));
+    assert_eq!(hours(&office).0, vec![2.0]);
+    let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
+    assert!(report.contains("2.0 hours after closing time (12:00) on the last day"), "{report}");
 }

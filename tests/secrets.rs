@@ -82,7 +82,9 @@ fn rotating_completes_the_leavers_item_and_keeps_a_bounded_history() {
     assert!(matches!(&refused, ServiceError::RefusedByState(m) if m.contains("rotating the secret")), "{refused}");
     let holders = office.secret_holders("Office Wi-Fi").unwrap();
     assert!(
-        holders.iter().any(|(_, email, why)| email == "sam@example.com" && why.starts_with("left on 2026-11-23")),
+        holders
+            .iter()
+            .any(|h| h.email == "sam@example.com" && h.reasons.iter().any(|r| r.starts_with("left on 2026-11-23"))),
         "{holders:?}"
     );
 
@@ -269,4 +271,96 @@ fn policies_are_validated_audited_and_applied() {
         office.set_policies(policies),
         Err(ServiceError::RefusedByPolicy { rule: Rule::PolicyRange, .. })
     ));
+}
+
+#[test]
+fn someone_named_and_with_the_access_is_listed_once_with_every_reason() {
+    let (_vault, mut office) = office();
+    let value = SecretString::new(STRONG);
+    office
+        .add_secret("Router admin", Some("Wi-Fi"), None, "admin", &value, None, None, &["sam@example.com".into()])
+        .unwrap();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    let holders = office.secret_holders("Router admin").unwrap();
+    let sam: Vec<_> = holders.iter().filter(|h| h.email == "sam@example.com").collect();
+    assert_eq!(sam.len(), 1, "{holders:?}");
+    assert_eq!(
+        sam[0].reasons,
+        ["has Wi-Fi (user) through role Office", "named as a holder", "left on 2026-11-23, after it last changed",]
+    );
+}
+
+#[test]
+fn a_skipped_rotation_no_longer_makes_the_secret_due_until_the_skip_is_taken_back() {
+    let (_vault, mut office) = office();
+    office.start_leaver("sam@example.com", "2026-11-23").unwrap();
+    // Sam's reason, and whether anything about the Wi-Fi is overdue (its interval is only due).
+    let due = |office: &Office| {
+        let items: Vec<_> = office.due_items().unwrap().into_iter().filter(|i| i.subject == "Office Wi-Fi").collect();
+        let overdue = items.iter().any(|i| i.overdue);
+        (items.into_iter().map(|i| i.reason).filter(|r| r.contains("Sam Carter")).collect::<Vec<_>>(), overdue)
+    };
+    assert_eq!(
+        due(&office),
+        (vec!["rotate: Sam Carter could know it and leaves (or left) on 2026-11-23".to_owned()], true)
+    );
+    let item = office.checklists_of("sam@example.com").unwrap().pop().unwrap().items.into_iter();
+    let rotate = item.into_iter().find(|i| matches!(i.kind, ItemKind::RotateSecret { .. })).unwrap();
+    office.skip_item(rotate.id, "the router was replaced the same day").unwrap();
+    assert_eq!(due(&office), (vec![], false), "skipped with a reason: not due, not overdue");
+    assert_eq!(reasons(&office, "Office Wi-Fi"), ["rotation interval ends 2026-11-30"], "nor on the secrets page");
+    let holders = office.secret_holders("Office Wi-Fi").unwrap();
+    let sam = holders.iter().find(|h| h.email == "sam@example.com").unwrap();
+    assert!(
+        sam.reasons.contains(
+            &"left on 2026-11-23, after it last changed (rotation skipped: the router was replaced the same day)"
+                .to_owned()
+        ),
+        "{sam:?}"
+    );
+    office.reopen_item(rotate.id).unwrap();
+    assert_eq!(due(&office).0.len(), 1, "taking the skip back makes it due again");
+}
+
+#[test]
+fn a_leaver_who_still_has_the_access_is_named_before_a_rotation() {
+    let (_vault, mut office) = office();
+    assert!(office.leavers_with_access("Office Wi-Fi").unwrap().is_empty());
+    office.start_leaver("sam@example.com", "2026-11-30").unwrap();
+    let leavers = office.leavers_with_access("Office Wi-Fi").unwrap();
+    let sam_list = office.checklists_of("sam@example.com").unwrap().pop().unwrap();
+    assert_eq!(leavers.len(), 1);
+    assert_eq!((leavers[0].name.as_str(), leavers[0].last_day.to_string()), ("Sam Carter", "2026-11-30".to_owned()));
+    assert_eq!(leavers[0].checklist, Some(sam_list.id));
+    // Kim is only named as knowing the alarm code: a new code would not reach her.
+    assert!(office.leavers_with_access("Alarm code").unwrap().is_empty());
+    // Once the role is removed, the warning goes.
+    let role = sam_list.items.iter().find(|i| matches!(i.kind, ItemKind::RemoveRole { .. })).unwrap();
+    office.complete_item(role.id).unwrap();
+    assert!(office.leavers_with_access("Office Wi-Fi").unwrap().is_empty());
+}
+
+#[test]
+fn a_rotation_interval_is_changed_after_adding_audited_and_the_due_date_follows() {
+    let (vault, mut office) = office();
+    vault.clock.set("2026-11-01T09:00:00Z".parse().unwrap());
+    // Last rotated 2026-09-01 every 90 days: due 2026-11-30, not yet within two weeks.
+    assert!(reasons(&office, "Office Wi-Fi").is_empty());
+    let due = office.set_secret_interval("Office Wi-Fi", Some(30)).unwrap();
+    assert_eq!(due.map(|d| d.to_string()).as_deref(), Some("2026-10-01"));
+    assert_eq!(reasons(&office, "Office Wi-Fi"), ["rotation interval ends 2026-10-01"]);
+    let record = office.audit_log().unwrap().pop().unwrap();
+    assert_eq!(record.action, "secret.interval");
+    assert_eq!((record.before.as_deref(), record.after.as_deref()), (Some("90 days"), Some("30 days")));
+    // No reminder at all, then an unchanged interval writes nothing.
+    assert_eq!(office.set_secret_interval("Office Wi-Fi", None).unwrap(), None);
+    assert!(reasons(&office, "Office Wi-Fi").is_empty());
+    let count = office.audit_log().unwrap().len();
+    office.set_secret_interval("Office Wi-Fi", None).unwrap();
+    assert_eq!(office.audit_log().unwrap().len(), count, "nothing changed, nothing recorded");
+    for days in [0, 3651] {
+        let error = office.set_secret_interval("Office Wi-Fi", Some(days)).unwrap_err();
+        assert!(matches!(&error, ServiceError::Invalid(m) if m.contains("1–3650 days")), "{error}");
+    }
+    assert!(matches!(office.set_secret_interval("Nothing", Some(30)), Err(ServiceError::NotFound { .. })));
 }

@@ -59,6 +59,7 @@ fn target(kind: &ItemKind) -> String {
             format!("system:{system}")
         }
         ItemKind::RemoveRole { role } => format!("role:{role}"),
+        ItemKind::ChooseManager { report } => format!("staff:{report}"),
         ItemKind::RevokeGrant { grant } => format!("grant:{grant}"),
         ItemKind::DisableAccount { account } => format!("account:{account}"),
         ItemKind::CollectDevice { device } => format!("device:{device}"),

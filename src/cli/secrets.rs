@@ -95,12 +95,14 @@ pub fn secret(office: &mut Office, action: SecretCommand, passwords: &mut Passwo
         SecretCommand::Holders { name, json } => {
             let holders = office.secret_holders(&name)?;
             if json {
-                let list: Vec<_> =
-                    holders.iter().map(|(n, e, why)| json!({"name": n, "email": e, "why": why})).collect();
+                let list: Vec<_> = holders
+                    .iter()
+                    .map(|h| json!({"name": h.name, "email": h.email, "why": h.reasons.join("; "), "reasons": h.reasons}))
+                    .collect();
                 super::print_json(&list)?;
             } else {
-                for (n, e, why) in holders {
-                    out!("{n}\t{e}\t{why}");
+                for h in holders {
+                    out!("{}\t{}\t{}", h.name, h.email, h.reasons.join("; "));
                 }
             }
         }

@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod generator;
 pub mod level_changes;
 pub mod lockout;
+pub mod office_hours;
 pub mod operator;
 pub mod password;
 pub mod recovery_codes;

@@ -1,7 +1,7 @@
 //! Shared secrets (the Wi-Fi key, the alarm code, a supplier portal's admin login): who could
 //! know each one, and when it must change. The value itself never lives in these types.
 
-use super::access::Directory;
+use super::access::{Directory, Source};
 use super::staff::StaffId;
 use super::system::{LevelId, SystemId};
 use jiff::ToSpan;
@@ -27,6 +27,15 @@ pub struct SharedSecret {
     pub compromised: Option<(Date, String)>,
     /// People named as knowing it beyond those with the linked access.
     pub explicit_holders: Vec<StaffId>,
+}
+
+impl SharedSecret {
+    /// When its rotation interval ends: counted from the last rotation, so changing the
+    /// interval moves it. `None` without an interval.
+    pub fn interval_due(&self) -> Option<Date> {
+        let days = self.interval_days?;
+        Some(self.last_rotated.checked_add(days.days()).unwrap_or(self.last_rotated))
+    }
 }
 
 /// Someone who could know a secret and has left (or is leaving) since it last changed.
@@ -83,8 +92,7 @@ pub fn due_reasons(secret: &SharedSecret, exposures: &[Exposure], today: Date) -
     for exposure in exposures {
         reasons.push(DueReason::HolderLeft { staff_id: exposure.staff_id, last_day: exposure.since });
     }
-    if let Some(days) = secret.interval_days {
-        let due = secret.last_rotated.checked_add(days.days()).unwrap_or(secret.last_rotated);
+    if let Some(due) = secret.interval_due() {
         let soon = today.checked_add(DUE_SOON_DAYS.days()).unwrap_or(today);
         if due <= soon {
             reasons.push(DueReason::Interval { due });
@@ -94,70 +102,120 @@ pub fn due_reasons(secret: &SharedSecret, exposures: &[Exposure], today: Date) -
     reasons
 }
 
-/// People who could know a secret now: everyone with the linked access (or any level of the
-/// system when no level is named) and the explicit holders.
-pub fn current_holders(secret: &SharedSecret, directory: &Directory, today: Date) -> Vec<StaffId> {
-    let mut holders: Vec<StaffId> = match secret.system_id {
-        Some(system) => directory
-            .holders_of(system, today)
-            .into_iter()
-            .filter(|a| secret.level_id.is_none_or(|level| a.level_id == level))
-            .map(|a| a.staff_id)
-            .collect(),
-        None => Vec::new(),
+/// A leaver checklist's "rotate this secret" item that was skipped, with its reason: that
+/// leaver no longer makes the secret due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedRotation {
+    pub secret_id: SecretId,
+    pub staff_id: StaffId,
+    /// The last day of the checklist it was skipped in (an exposure is dated by it).
+    pub last_day: Date,
+    pub reason: String,
+}
+
+/// The skip, if any, that answers `exposure` of `secret`: same secret, same person, same
+/// leaving (a later leaving of someone who came back is not answered by an old skip).
+pub fn skipped_for<'a>(
+    secret: SecretId,
+    exposure: &Exposure,
+    skipped: &'a [SkippedRotation],
+) -> Option<&'a SkippedRotation> {
+    skipped.iter().find(|s| s.secret_id == secret && s.staff_id == exposure.staff_id && s.last_day == exposure.since)
+}
+
+/// The exposures that still make `secret` due: those whose rotation was not skipped.
+pub fn outstanding(secret: SecretId, exposures: &[Exposure], skipped: &[SkippedRotation]) -> Vec<Exposure> {
+    exposures.iter().filter(|e| skipped_for(secret, e, skipped).is_none()).cloned().collect()
+}
+
+/// Why someone could know a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum HoldReason {
+    /// Named as knowing it.
+    Named,
+    /// Has the access that lets them know it, from a role or a direct grant.
+    Access { level_id: LevelId, source: Source },
+    /// Could know it and leaves (or left) on `last_day`, after it last changed.
+    Leaving { last_day: Date },
+}
+
+/// Someone who could know a secret, once, with every reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holder {
+    pub staff_id: StaffId,
+    pub reasons: Vec<HoldReason>,
+}
+
+/// Everyone who could know a secret, each once with all their reasons: the linked access (or
+/// any level of the system when no level is named), being named, and having left since it last
+/// changed (`exposures`). By staff id.
+pub fn who_could_know(
+    secret: &SharedSecret,
+    directory: &Directory,
+    exposures: &[Exposure],
+    today: Date,
+) -> Vec<Holder> {
+    let mut holders: Vec<Holder> = Vec::new();
+    let mut add = |staff_id: StaffId, reason: HoldReason| match holders.iter_mut().find(|h| h.staff_id == staff_id) {
+        Some(holder) if holder.reasons.contains(&reason) => {}
+        Some(holder) => holder.reasons.push(reason),
+        None => holders.push(Holder { staff_id, reasons: vec![reason] }),
     };
-    holders.extend(&secret.explicit_holders);
-    holders.sort_unstable();
-    holders.dedup();
+    if let Some(system) = secret.system_id {
+        for access in directory.holders_of(system, today) {
+            if secret.level_id.is_none_or(|level| access.level_id == level) {
+                add(access.staff_id, HoldReason::Access { level_id: access.level_id, source: access.source });
+            }
+        }
+    }
+    for staff in &secret.explicit_holders {
+        add(*staff, HoldReason::Named);
+    }
+    for exposure in exposures {
+        add(exposure.staff_id, HoldReason::Leaving { last_day: exposure.since });
+    }
+    holders.sort_by_key(|h| h.staff_id);
     holders
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    fn secret() -> SharedSecret {
-        SharedSecret {
-            id: 1,
-            name: "Wi-Fi".into(),
-            system_id: None,
-            level_id: None,
-            username: String::new(),
-            url: String::new(),
-            notes: String::new(),
-            interval_days: Some(90),
-            last_rotated: date(2026, 9, 1),
-            compromised: None,
-            explicit_holders: vec![3, 1, 3],
-        }
-    }
-
-    #[test]
-    fn an_interval_is_due_from_two_weeks_before_it_ends() {
-        let s = secret();
-        assert_eq!(due_reasons(&s, &[], date(2026, 11, 15)), vec![]);
-        assert_eq!(due_reasons(&s, &[], date(2026, 11, 16)), vec![DueReason::Interval { due: date(2026, 11, 30) }]);
-        let never = SharedSecret { interval_days: None, ..secret() };
-        assert_eq!(due_reasons(&never, &[], date(2030, 1, 1)), vec![]);
-    }
-
-    #[test]
-    fn leavers_and_compromise_make_it_due_with_their_reasons_most_urgent_first() {
-        let s = SharedSecret { compromised: Some((date(2026, 11, 20), "seen on a sticky note".into())), ..secret() };
-        let reasons = due_reasons(&s, &[Exposure { staff_id: 7, since: date(2026, 11, 10) }], date(2026, 11, 23));
-        assert_eq!(
-            reasons,
-            vec![
-                DueReason::HolderLeft { staff_id: 7, last_day: date(2026, 11, 10) },
-                DueReason::Compromised { since: date(2026, 11, 20), note: "seen on a sticky note".into() },
-                DueReason::Interval { due: date(2026, 11, 30) },
-            ]
-        );
-    }
-
-    #[test]
-    fn explicit_holders_count_once() {
-        assert_eq!(current_holders(&secret(), &Directory::default(), date(2026, 11, 23)), vec![1, 3]);
-    }
+/// People who could know a secret now: everyone with the linked access (or any level of the
+/// system when no level is named) and the explicit holders.
+pub fn current_holders(secret: &SharedSecret, directory: &Directory, today: Date) -> Vec<StaffId> {
+    who_could_know(secret, directory, &[], today).into_iter().map(|h| h.staff_id).collect()
 }
+
+/// Someone leaving who still has the access that lets them know a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeaverWithAccess {
+    pub staff_id: StaffId,
+    pub last_day: Date,
+}
+
+/// Who would learn a new value of `secret` although they are leaving: people with a leaver
+/// checklist open (`leaving`: person and last day) or an end date, who still have the access
+/// that lets them know it. Until that access is removed, a rotation reaches them too. Being
+/// named as a holder does not count: that is knowing the old value, not the next one. Soonest
+/// last day first.
+pub fn leavers_with_access(
+    secret: &SharedSecret,
+    directory: &Directory,
+    leaving: &[(StaffId, Date)],
+    today: Date,
+) -> Vec<LeaverWithAccess> {
+    let mut found: Vec<LeaverWithAccess> = who_could_know(secret, directory, &[], today)
+        .into_iter()
+        .filter(|h| h.reasons.iter().any(|r| matches!(r, HoldReason::Access { .. })))
+        .filter_map(|h| {
+            let open = leaving.iter().find(|(staff, _)| *staff == h.staff_id).map(|(_, day)| *day);
+            let last_day = open.or_else(|| directory.person(h.staff_id).and_then(|p| p.end_date))?;
+            Some(LeaverWithAccess { staff_id: h.staff_id, last_day })
+        })
+        .collect();
+    found.sort_by_key(|l| (l.last_day, l.staff_id));
+    found
+}
+
+#[cfg(test)]
+#[path = "shared_secret_tests.rs"]
+mod tests;

@@ -19,13 +19,13 @@ pub struct MfaCoverage {
     pub accounts: usize,
 }
 
-/// A leaver whose checklist finished: from the start of their last day until the last
+/// A leaver whose checklist finished: from closing time on their last day until the last
 /// revocation item was closed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Revocation {
     pub who: String,
     pub last_day: jiff::civil::Date,
-    /// Never negative: access removed before the last day began counts as 0.
+    /// Never negative: access removed before closing time counts as 0.
     pub hours: f64,
 }
 
@@ -44,6 +44,8 @@ pub struct DashboardFigures {
     pub mfa: Vec<MfaCoverage>,
     /// Oldest first.
     pub revocations: Vec<Revocation>,
+    /// When the office closes: the revocations count from then on each last day.
+    pub closes_at: jiff::civil::Time,
     /// Oldest first.
     pub reviews: Vec<ReviewProgress>,
 }
@@ -67,12 +69,17 @@ pub fn mfa_coverage(directory: &Directory) -> Vec<MfaCoverage> {
 }
 
 /// Finished leaver checklists with their time to full revocation, oldest last day first.
-fn revocations(lists: &[Checklist], directory: &Directory, zone: &jiff::tz::TimeZone) -> Vec<Revocation> {
+fn revocations(
+    lists: &[Checklist],
+    directory: &Directory,
+    zone: &jiff::tz::TimeZone,
+    closes: jiff::civil::Time,
+) -> Vec<Revocation> {
     let mut found: Vec<Revocation> = lists
         .iter()
         .filter(|c| c.process == Process::Leaver && c.finished_at.is_some())
         .filter_map(|c| {
-            let taken = c.time_to_full_revocation(zone)?;
+            let taken = c.time_to_full_revocation(zone, closes)?;
             let who =
                 directory.person(c.staff_id).map_or_else(|| "A former colleague".to_owned(), |p| p.full_name.clone());
             Some(Revocation { who, last_day: c.key_date, hours: (taken.as_secs_f64() / 3600.0).max(0.0) })
@@ -87,9 +94,11 @@ impl Office {
     pub fn dashboard_figures(&self, directory: &Directory) -> ServiceResult<DashboardFigures> {
         let year_ago = self.now().checked_sub(jiff::SignedDuration::from_hours(365 * 24)).unwrap_or(self.now());
         let lists = checklists::current(&self.vault().read(), year_ago)?;
+        let closes_at = self.closing_time()?;
         Ok(DashboardFigures {
             mfa: mfa_coverage(directory),
-            revocations: revocations(&lists, directory, self.time_zone()),
+            revocations: revocations(&lists, directory, self.time_zone(), closes_at),
+            closes_at,
             reviews: self.review_progress()?,
         })
     }

@@ -10,12 +10,14 @@ mod error;
 mod grants;
 mod lookup;
 mod office;
+mod office_hours;
 mod operator_totp;
 mod processes;
 mod records;
 mod retention;
 mod review_report;
 mod reviews;
+mod secret_holders;
 mod secrets;
 mod sign_in;
 mod staff;
@@ -35,6 +37,7 @@ pub use processes::NewJoiner;
 pub use records::{AccessRow, access_rows};
 pub use retention::Policies;
 pub use reviews::{NewReview, REVOCATION_DAYS, ReviewSummary};
+pub use secret_holders::{LeavingHolder, SecretHolder};
 pub use secrets::{SecretStatus, generate_passphrase, generate_password, is_common_password};
 pub use sign_in::{
     Created, NewOffice, PendingSignIn, SignIn, SignInMethod, SignInOptions, SignInStep, restore_backup,

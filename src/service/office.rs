@@ -23,6 +23,8 @@ pub struct Settings {
     pub auto_lock_minutes: u32,
     /// The IANA name of the zone "today" is counted in.
     pub time_zone: String,
+    /// When the office closes: a leaver's last day ends then.
+    pub closes_at: jiff::civil::Time,
 }
 
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
@@ -356,7 +358,8 @@ impl Office {
         let office_name = settings::get(read, OFFICE_NAME)?.unwrap_or_else(|| self.vault_name());
         let auto_lock_minutes =
             settings::get(read, AUTO_LOCK)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_AUTO_LOCK_MINUTES);
-        Ok(Settings { office_name, auto_lock_minutes, time_zone: self.time_zone_name() })
+        let closes_at = self.closing_time()?;
+        Ok(Settings { office_name, auto_lock_minutes, time_zone: self.time_zone_name(), closes_at })
     }
 
     pub fn set_office_name(&mut self, name: &str) -> ServiceResult<()> {

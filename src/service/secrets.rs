@@ -1,5 +1,6 @@
 //! Shared secrets: adding, revealing (audited), rotating (history kept and bounded, leaver items
-//! completed), holders, compromise, the password policy and generator.
+//! completed), compromise, the password policy and generator. Who could know one is in
+//! `secret_holders`.
 
 use super::lookup::system_named;
 use super::{Office, Record, Rule, ServiceError, ServiceResult};
@@ -8,7 +9,7 @@ use crate::domain::checklist::{ItemKind, ItemState, Process};
 use crate::domain::generator::{self, CharSets};
 use crate::domain::password;
 use crate::domain::secret::SecretString;
-use crate::domain::shared_secret::{DueReason, SharedSecret, current_holders, due_reasons};
+use crate::domain::shared_secret::{DueReason, SharedSecret, due_reasons, outstanding};
 use crate::domain::staff::parse_date;
 use crate::domain::system::SystemKind;
 use crate::vault::secrets::{self as store, NewSecret};
@@ -55,6 +56,18 @@ pub fn generate_password(length: usize, sets: CharSets) -> ServiceResult<SecretS
 pub fn generate_passphrase(words: usize) -> ServiceResult<SecretString> {
     let list: Vec<&str> = WORDS.lines().filter(|w| !w.is_empty()).collect();
     generator::passphrase(words, &list, "-", &mut pick).map(SecretString::new).map_err(invalid)
+}
+
+fn check_interval(interval_days: Option<i64>) -> ServiceResult<()> {
+    if interval_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        return Err(invalid("the rotation interval must be 1–3650 days"));
+    }
+    Ok(())
+}
+
+/// "90 days", "none": an interval in an audit record.
+fn interval_words(interval_days: Option<i64>) -> String {
+    interval_days.map_or("none".to_owned(), |d| format!("{d} days"))
 }
 
 /// A secret with why and when it must change.
@@ -142,9 +155,7 @@ impl Office {
                 _ => None,
             };
         self.check_secret_value(value, system.map(|s| s.kind))?;
-        if interval_days.is_some_and(|d| !(1..=3650).contains(&d)) {
-            return Err(invalid("the rotation interval must be 1–3650 days"));
-        }
+        check_interval(interval_days)?;
         let last_rotated =
             last_rotated.map(parse_date).transpose().map_err(|e| invalid(e.to_string()))?.unwrap_or(self.today());
         let holder_ids = holders
@@ -159,7 +170,7 @@ impl Office {
         let after = format!(
             "system={} interval={} last_rotated={last_rotated} holders={}",
             system.map_or("none", |s| s.name.as_str()),
-            interval_days.map_or("none".to_owned(), |d| format!("{d} days")),
+            interval_words(interval_days),
             holder_ids.len()
         );
         let event = AuditEvent::new("secret.add", format!("shared secret {name} added")).with_change(None, Some(after));
@@ -177,11 +188,14 @@ impl Office {
     pub fn secret_statuses_in(&self, directory: &crate::domain::access::Directory) -> ServiceResult<Vec<SecretStatus>> {
         let read = &self.vault().read();
         let exposures = store::exposures(read)?;
+        // A leaver whose checklist skipped the rotation (with its reason) no longer makes it due.
+        let skipped = checklists::skipped_rotations(read)?;
         let today = self.today();
         let mut statuses: Vec<SecretStatus> = store::all(read)?
             .into_iter()
             .map(|secret| {
-                let reasons = due_reasons(&secret, exposures.get(&secret.id).map_or(&[], Vec::as_slice), today);
+                let exposed = exposures.get(&secret.id).map_or(&[][..], Vec::as_slice);
+                let reasons = due_reasons(&secret, &outstanding(secret.id, exposed, &skipped), today);
                 let described = reasons.iter().map(|r| r.describe(directory)).collect();
                 let system = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.name.clone());
                 SecretStatus { secret, system, reasons, described }
@@ -235,6 +249,22 @@ impl Office {
         Ok(items.len())
     }
 
+    /// Change how often a secret is rotated (`None`: no reminder); audited. The next due date
+    /// follows, counted from the last rotation: returned, if there is one.
+    pub fn set_secret_interval(&mut self, name: &str, interval_days: Option<i64>) -> ServiceResult<Option<Date>> {
+        check_interval(interval_days)?;
+        let secret = self.find_secret(name)?;
+        let due = SharedSecret { interval_days, ..secret.clone() }.interval_due();
+        if secret.interval_days == interval_days {
+            return Ok(due);
+        }
+        let event =
+            AuditEvent::new("secret.interval", format!("shared secret {} rotation interval changed", secret.name))
+                .with_change(Some(interval_words(secret.interval_days)), Some(interval_words(interval_days)));
+        self.record(event, |tx| store::set_interval(tx, secret.id, interval_days))?;
+        Ok(due)
+    }
+
     pub fn mark_compromised(&mut self, name: &str, note: &str) -> ServiceResult<()> {
         let note = note.trim();
         if note.is_empty() {
@@ -245,30 +275,6 @@ impl Office {
         let event = AuditEvent::new("secret.compromised", format!("shared secret {} may be compromised", secret.name))
             .with_change(None, Some(note.to_owned()));
         self.record(event, |tx| store::mark_compromised(tx, secret.id, today, note))
-    }
-
-    /// Who could know a secret: (name, email, why), including people who left since it last
-    /// changed.
-    pub fn secret_holders(&self, name: &str) -> ServiceResult<Vec<(String, String, String)>> {
-        let secret = self.find_secret(name)?;
-        let directory = self.directory()?;
-        let today = self.today();
-        let mut rows = Vec::new();
-        for id in current_holders(&secret, &directory, today) {
-            let Some(person) = directory.person(id) else { continue };
-            let why = if secret.explicit_holders.contains(&id) { "named as a holder" } else { "has the linked access" };
-            rows.push((person.full_name.clone(), person.email.clone(), why.to_owned()));
-        }
-        for exposure in store::exposures(&self.vault().read())?.remove(&secret.id).unwrap_or_default() {
-            if let Some(person) = directory.person(exposure.staff_id) {
-                rows.push((
-                    person.full_name.clone(),
-                    person.email.clone(),
-                    format!("left on {} since the last rotation", exposure.since),
-                ));
-            }
-        }
-        Ok(rows)
     }
 
     /// Earlier values' dates (from, replaced on), newest first. Values stay hidden.

@@ -34,6 +34,9 @@ pub struct Records {
     /// Pick-list choices: staff still here as (email, "Name <email>"), systems by name.
     pub people: Vec<(String, String)>,
     pub systems: Vec<(String, String)>,
+    /// Who can take over from a leaver (a report's manager, a system's owner), as
+    /// (staff id, "Name <email>"): the people joining or active, by name.
+    pub staying: Vec<(String, String)>,
 }
 
 impl Records {
@@ -63,6 +66,7 @@ impl Records {
             templates: Vec::new(),
             people: Vec::new(),
             systems: Vec::new(),
+            staying: Vec::new(),
         }
     }
 
@@ -112,6 +116,7 @@ impl Records {
         self.customer_data_count = (0..staff).filter(|&i| self.index.has_customer_data(i)).count();
         self.privileged_count = (0..staff).filter(|&i| self.index.has_privileged(i)).count();
         self.people = pick_people(&self.directory);
+        self.staying = pick_staying(&self.directory);
         self.systems = self.directory.systems.iter().map(|s| (s.name.clone(), s.name.clone())).collect();
         Ok(())
     }
@@ -124,6 +129,18 @@ impl Records {
         self.figures.reviews = office.review_progress()?;
         Ok(())
     }
+}
+
+/// Everyone who can take over from a leaver, by name, as (id, "Name <email>").
+fn pick_staying(directory: &Directory) -> Vec<(String, String)> {
+    let mut people: Vec<(String, String)> = directory
+        .staff
+        .iter()
+        .filter(|p| crate::domain::checklist::is_staying(p.status))
+        .map(|p| (p.id.to_string(), format!("{} <{}>", p.full_name, p.email)))
+        .collect();
+    people.sort_by_key(|(_, shown)| shown.to_lowercase());
+    people
 }
 
 /// Everyone who has not left, by name, as (email, "Name <email>") for a pick-list.

@@ -6,6 +6,7 @@ use super::handle::{Read, Write};
 use crate::domain::checklist::{
     Checklist, ChecklistId, Device, DeviceId, Item, ItemId, ItemKind, ItemState, NewItem, Process, Template,
 };
+use crate::domain::shared_secret::SkippedRotation;
 use crate::domain::staff::StaffId;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -152,6 +153,34 @@ pub fn current(&Read(conn): &Read<'_>, since: Timestamp) -> VaultResult<Vec<Chec
     load_checklists(conn, "finished_at_ns IS NULL OR (finished_at_ns >= ?1 AND archived_at_ns IS NULL)", ns(since)?)
 }
 
+/// Every skipped "rotate this secret" item of a leaver checklist, archived ones included: each
+/// answers that leaver's exposure of the secret.
+pub fn skipped_rotations(&Read(conn): &Read<'_>) -> VaultResult<Vec<SkippedRotation>> {
+    let mut statement = conn.prepare(
+        "SELECT c.staff_id, c.key_date, i.kind, i.reason FROM checklist_items i
+         JOIN checklists c ON c.id = i.checklist_id
+         WHERE c.process = 'leaver' AND i.state = 'skipped' ORDER BY i.id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut skipped = Vec::new();
+    for row in rows {
+        let (staff_id, last_day, kind, reason) = row?;
+        let kind: ItemKind = serde_json::from_str(&kind).map_err(|_| bad("checklist item"))?;
+        if let ItemKind::RotateSecret { secret } = kind {
+            let last_day = last_day.parse().map_err(|_| bad("checklist date"))?;
+            skipped.push(SkippedRotation { secret_id: secret, staff_id, last_day, reason: reason.unwrap_or_default() });
+        }
+    }
+    Ok(skipped)
+}
+
 /// Put a finished checklist away from the current list (it stays on the person's record).
 pub fn archive(&Write(Read(conn)): &Write<'_>, id: ChecklistId, at: Timestamp) -> VaultResult<()> {
     conn.execute(
@@ -243,8 +272,9 @@ pub fn disable_account(&Write(Read(conn)): &Write<'_>, account: i64, on: Date) -
     Ok(())
 }
 
-pub fn clear_owner(&Write(Read(conn)): &Write<'_>, system: i64) -> VaultResult<()> {
-    conn.execute("UPDATE systems SET owner_id = NULL WHERE id = ?1", [system])?;
+/// Hand a system to a new owner, or to nobody.
+pub fn set_owner(&Write(Read(conn)): &Write<'_>, system: i64, owner: Option<StaffId>) -> VaultResult<()> {
+    conn.execute("UPDATE systems SET owner_id = ?2 WHERE id = ?1", params![system, owner])?;
     Ok(())
 }
 

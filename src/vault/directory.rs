@@ -307,6 +307,12 @@ pub fn any_joiner_started(db: &Read<'_>, today: Date) -> VaultResult<bool> {
     exists(db, "SELECT 1 FROM staff WHERE status = 'joining' AND start_date IS NOT NULL AND start_date <= ?1", today)
 }
 
+/// Give one person a new manager, or none.
+pub fn set_manager(&Write(Read(conn)): &Write<'_>, staff: StaffId, manager: Option<StaffId>) -> VaultResult<()> {
+    conn.execute("UPDATE staff SET manager_id = ?2 WHERE id = ?1", params![staff, manager])?;
+    Ok(())
+}
+
 /// Link each `(staff, manager)` pair (an import links managers once everyone exists).
 pub fn set_managers(&Write(Read(conn)): &Write<'_>, links: &[(StaffId, StaffId)]) -> VaultResult<()> {
     let mut link = conn.prepare_cached("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;

@@ -143,6 +143,12 @@ pub fn rotate(
     Ok(())
 }
 
+/// How often it is rotated (`None`: no reminder).
+pub fn set_interval(&Write(Read(conn)): &Write<'_>, id: SecretId, interval_days: Option<i64>) -> VaultResult<()> {
+    conn.execute("UPDATE secrets SET interval_days = ?2 WHERE id = ?1", params![id, interval_days])?;
+    Ok(())
+}
+
 pub fn mark_compromised(&Write(Read(conn)): &Write<'_>, id: SecretId, on: Date, note: &str) -> VaultResult<()> {
     conn.execute(
         "UPDATE secrets SET compromised_on = ?2, compromised_note = ?3 WHERE id = ?1",

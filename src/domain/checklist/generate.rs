@@ -1,10 +1,11 @@
 //! Generating a checklist's items, never typed: a joiner's from their roles, a mover's from the
 //! change of access, a leaver's from everything they hold (access, accounts, devices, shared
-//! secrets they knew, an authenticator), plus the office's template items.
+//! secrets they knew, an authenticator, systems they own, people they manage), plus the office's
+//! template items.
 
 use super::{Device, ItemKind, Process, Template};
 use crate::domain::access::{AccessDiff, Directory, RoleId};
-use crate::domain::staff::StaffId;
+use crate::domain::staff::{StaffId, StaffStatus};
 use crate::domain::system::SystemId;
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -171,6 +172,16 @@ pub fn leaver_items(
         items.push(NewItem {
             kind: ItemKind::TransferOwnership { system: system.id },
             title: format!("Hand over ownership of {} to someone staying", system.name),
+            due,
+        });
+    }
+    let mut reports: Vec<_> =
+        directory.staff.iter().filter(|p| p.manager_id == Some(staff) && p.status != StaffStatus::Left).collect();
+    reports.sort_by_key(|p| p.full_name.to_lowercase());
+    for report in reports {
+        items.push(NewItem {
+            kind: ItemKind::ChooseManager { report: report.id },
+            title: format!("Choose a new manager for {}", report.full_name),
             due,
         });
     }

@@ -13,8 +13,10 @@ use std::fmt;
 use std::str::FromStr;
 
 mod generate;
+mod handover;
 
 pub use generate::{NewItem, POLICIES, joiner_items, leaver_items, mover_items};
+pub use handover::{check_successor, is_staying};
 
 pub type ChecklistId = i64;
 pub type ItemId = i64;
@@ -105,6 +107,9 @@ pub enum ItemKind {
     /// Lower access to `to_level` as an access review decided; exceptions are lowered when
     /// ticked.
     ReviewReduce { system: SystemId, level: i64, to_level: i64, grants: Vec<GrantId> },
+    /// Choose who one of the leaver's direct reports reports to from now on, or no one
+    /// (leaver). Added after the other kinds: stored checklists name kinds, never positions.
+    ChooseManager { report: StaffId },
 }
 
 impl ItemKind {
@@ -128,6 +133,7 @@ impl ItemKind {
             Self::Template { .. } => "template",
             Self::ReviewRemove { .. } => "review_remove",
             Self::ReviewReduce { .. } => "review_reduce",
+            Self::ChooseManager { .. } => "choose_manager",
         }
     }
 
@@ -162,6 +168,12 @@ impl ItemKind {
                 | Self::AddAccess { .. }
                 | Self::RemoveAccess { .. }
         )
+    }
+
+    /// Whether it is done by choosing who takes over (a new manager, a new owner) in its row,
+    /// not by a plain tick.
+    pub fn hands_over(&self) -> bool {
+        matches!(self, Self::ChooseManager { .. } | Self::TransferOwnership { .. })
     }
 
     /// Whether it is done by an action elsewhere (rotating the secret), not by a tick.
@@ -231,11 +243,15 @@ impl Checklist {
         self.items.iter().filter(|i| i.state.is_closed()).count() as f32 / self.items.len() as f32
     }
 
-    /// From the start of the last day (in the office's time zone) to the last revocation done:
-    /// how long access outlived the person's time here. `None` until every revocation item is
-    /// closed.
-    pub fn time_to_full_revocation(&self, zone: &jiff::tz::TimeZone) -> Option<jiff::SignedDuration> {
-        let start = self.key_date.to_zoned_datetime(zone.clone()).ok()?.timestamp();
+    /// From the end of the last working day (closing time `closes` in the office's time zone)
+    /// to the last revocation done: how long access outlived the person's time here. Access
+    /// removed before closing counts as zero. `None` until every revocation item is closed.
+    pub fn time_to_full_revocation(
+        &self,
+        zone: &jiff::tz::TimeZone,
+        closes: jiff::civil::Time,
+    ) -> Option<jiff::SignedDuration> {
+        let start = super::office_hours::end_of_working_day(self.key_date, closes, zone)?;
         let mut last = None;
         for item in self.items.iter().filter(|i| i.kind.is_revocation()) {
             match &item.state {
@@ -245,7 +261,8 @@ impl Checklist {
                 }
             }
         }
-        Some(last.map_or(jiff::SignedDuration::ZERO, |l| start.duration_until(l)))
+        let taken = last.map_or(jiff::SignedDuration::ZERO, |l| start.duration_until(l));
+        Some(taken.max(jiff::SignedDuration::ZERO))
     }
 }
 
@@ -275,5 +292,58 @@ pub struct Device {
 impl fmt::Display for Process {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn leaver(items: Vec<(ItemKind, ItemState)>) -> Checklist {
+        let items = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (kind, state))| Item { id: i as i64, kind, title: String::new(), due: date(2026, 11, 20), state })
+            .collect();
+        Checklist {
+            id: 1,
+            staff_id: 1,
+            process: Process::Leaver,
+            key_date: date(2026, 11, 20),
+            started_at: Timestamp::UNIX_EPOCH,
+            finished_at: None,
+            items,
+        }
+    }
+
+    fn done(at: &str) -> ItemState {
+        ItemState::Done { by: "Ada".into(), at: at.parse().unwrap() }
+    }
+
+    #[test]
+    fn revocation_time_counts_from_closing_on_the_last_day_never_below_zero() {
+        let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+        let closes = jiff::civil::time(17, 30, 0, 0);
+        let hours = |list: &Checklist| list.time_to_full_revocation(&london, closes).map(|d| d.as_secs_f64() / 3600.0);
+        // Last day Friday 20 Nov; the last account disabled on Monday at 09:00.
+        let list = leaver(vec![
+            (ItemKind::RemoveRole { role: 1 }, done("2026-11-20T16:00:00Z")),
+            (ItemKind::DisableAccount { account: 2 }, done("2026-11-23T09:00:00Z")),
+            (ItemKind::CollectDevice { device: 3 }, done("2026-11-30T09:00:00Z")),
+        ]);
+        assert_eq!(hours(&list), Some(63.5), "the device is not access: only revocations count");
+        // All taken away by 16:00 on the last day: before closing is zero, not negative.
+        let early = leaver(vec![(ItemKind::RemoveRole { role: 1 }, done("2026-11-20T16:00:00Z"))]);
+        assert_eq!(hours(&early), Some(0.0));
+        // A later closing time shortens it; another zone moves it.
+        let at_six = early.time_to_full_revocation(&london, jiff::civil::time(15, 0, 0, 0));
+        assert_eq!(at_six.map(|d| d.as_secs_f64() / 3600.0), Some(1.0));
+        let skipped =
+            ItemState::Skipped { by: "Ada".into(), at: "2026-11-21T17:30:00Z".parse().unwrap(), reason: "x".into() };
+        assert_eq!(hours(&leaver(vec![(ItemKind::RevokeGrant { grant: 1 }, skipped)])), Some(24.0));
+        // Still open: not yet known; nothing to revoke: zero.
+        assert_eq!(hours(&leaver(vec![(ItemKind::RemoveRole { role: 1 }, ItemState::Open)])), None);
+        assert_eq!(hours(&leaver(vec![])), Some(0.0));
     }
 }

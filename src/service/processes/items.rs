@@ -11,7 +11,7 @@ use crate::vault::{checklists, directory};
 
 impl Office {
     /// An open item and its checklist.
-    fn item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
+    pub(super) fn open_item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
         let (list, found) = self.any_item(item)?;
         if found.state.is_closed() {
             return Err(ServiceError::refused_by_state(format!("item {item} is already {}", found.state.label())));
@@ -37,11 +37,15 @@ impl Office {
     /// Tick an item: its effect on the record happens in the same transaction (removing a
     /// role, revoking a grant, disabling an account, recording a returned device…).
     pub fn complete_item(&mut self, item: ItemId) -> ServiceResult<()> {
-        let (list, found) = self.item(item)?;
+        let (list, found) = self.open_item(item)?;
         if let ItemKind::RotateSecret { .. } = found.kind {
             return Err(ServiceError::refused_by_state(
                 "this item is done by rotating the secret (keyholder secret rotate NAME, or Rotate on its page)",
             ));
+        }
+        // A plain tick hands over to nobody; the checklist's row offers who takes over.
+        if found.kind.hands_over() {
+            return self.hand_over(item, None);
         }
         let (now, today, by) = (self.now(), self.today(), self.operator().to_string());
         let staff = list.staff_id;
@@ -64,7 +68,6 @@ impl Office {
                 ItemKind::RevokeGrant { grant } => directory::delete_grant(tx, *grant)?,
                 ItemKind::DisableAccount { account } => checklists::disable_account(tx, *account, today)?,
                 ItemKind::CollectDevice { device } => checklists::return_device(tx, *device, today)?,
-                ItemKind::TransferOwnership { system } => checklists::clear_owner(tx, *system)?,
                 ItemKind::CreateAccount { system } => {
                     let account = directory::NewAccount {
                         staff,
@@ -90,6 +93,8 @@ impl Office {
                     }
                 }
                 ItemKind::IssueDevices
+                | ItemKind::TransferOwnership { .. }
+                | ItemKind::ChooseManager { .. }
                 | ItemKind::AcknowledgePolicy { .. }
                 | ItemKind::Template { .. }
                 | ItemKind::RotateSecret { .. }
@@ -124,6 +129,7 @@ impl Office {
 
     /// Take a tick or a skip back while the process is not finished. A tick that changed the
     /// record (a role removed, an account made) is refused: that change is undone on its page.
+    /// A hand-over is reopened to be chosen again; the manager or owner stays until then.
     pub fn reopen_item(&mut self, item: ItemId) -> ServiceResult<()> {
         let (list, found) = self.any_item(item)?;
         if list.finished_at.is_some() {
@@ -131,7 +137,8 @@ impl Office {
         }
         match &found.state {
             ItemState::Open => return Err(ServiceError::refused_by_state(format!("{} is still to do", found.title))),
-            ItemState::Done { .. } if found.kind.changes_record() => {
+            // A hand-over has no other place to change it: it is taken back to choose again.
+            ItemState::Done { .. } if found.kind.changes_record() && !found.kind.hands_over() => {
                 return Err(ServiceError::refused_by_state(format!(
                     "ticking \"{}\" changed the office record; undo that change where it was made",
                     found.title
@@ -154,7 +161,7 @@ impl Office {
         if reason.is_empty() {
             return Err(invalid("skipping an item needs a reason"));
         }
-        let (list, found) = self.item(item)?;
+        let (list, found) = self.open_item(item)?;
         let (now, today, by) = (self.now(), self.today(), self.operator().to_string());
         let staff = list.staff_id;
         let event = AuditEvent::new(
@@ -171,7 +178,7 @@ impl Office {
 /// Close one item; the last one closes a joiner checklist (the person becomes active, or on
 /// their start date if that is later: see [`Office::activate_started_joiners`]) or a mover
 /// checklist. Leavers are finished explicitly, after the access check.
-fn close_item(
+pub(super) fn close_item(
     tx: &crate::vault::handle::Write<'_>,
     list: &Checklist,
     item: ItemId,

@@ -2,6 +2,7 @@
 //! access check. Ticking items, devices, reports and template items are in the modules below.
 
 mod devices;
+mod handover;
 mod items;
 mod reports;
 mod templates;
@@ -198,7 +199,7 @@ impl Office {
         }
         let now = self.now();
         let revocation = list
-            .time_to_full_revocation(self.time_zone())
+            .time_to_full_revocation(self.time_zone(), self.closing_time()?)
             .map_or("unknown".to_owned(), |d| format!("{:.1} h", d.as_secs_f64() / 3600.0));
         let event =
             AuditEvent::new("leaver.finish", format!("staff #{staff} has left; time to full revocation {revocation}"));

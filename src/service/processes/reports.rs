@@ -50,9 +50,17 @@ impl Office {
                 reason,
             ]
         });
-        let summary =
-            ["", "summary", "time to full revocation", "", &revocation_text(list, self.time_zone()), "", "", ""]
-                .map(str::to_owned);
+        let summary = [
+            "",
+            "summary",
+            "time to full revocation",
+            "",
+            &revocation_text(list, self.time_zone(), self.closing_time()?),
+            "",
+            "",
+            "",
+        ]
+        .map(str::to_owned);
         super::super::records::csv_bytes(
             &["item", "kind", "task", "due", "outcome", "by", "at", "reason"],
             items.chain(std::iter::once(summary)),
@@ -86,7 +94,7 @@ impl Office {
                 "Items",
                 format!("{} ({done} done, {skipped} skipped, {} open)", list.items.len(), list.open_items().count()),
             ),
-            ("Time to full revocation", revocation_text(list, self.time_zone())),
+            ("Time to full revocation", revocation_text(list, self.time_zone(), self.closing_time()?)),
             ("Report by", format!("{} at {}", self.operator(), self.now().strftime("%Y-%m-%d %H:%M UTC"))),
         ]);
         report.heading("Every item, its outcome, who and when");
@@ -108,8 +116,9 @@ impl Office {
             .collect();
         report.table(&["Task", "Due", "Outcome", "By", "When (UTC)"], &[78.0, 20.0, 40.0, 16.0, 24.0], &rows);
         report.paragraph(
-            "Time to full revocation runs from the start of the last day to the moment the last access item \
-             (role, direct grant or account) was closed. Produced by Keyholder from its audited records.",
+            "Time to full revocation runs from closing time on the last day (in the office's time zone) to the \
+             moment the last access item (role, direct grant or account) was closed; access removed before \
+             closing counts as 0. Produced by Keyholder from its audited records.",
         );
         Ok(report.finish())
     }
@@ -123,8 +132,9 @@ fn outcome(state: &ItemState) -> (String, String, String) {
     }
 }
 
-fn revocation_text(list: &Checklist, zone: &jiff::tz::TimeZone) -> String {
-    list.time_to_full_revocation(zone).map_or("not complete".to_owned(), |d| {
-        format!("{:.1} hours after the start of the last day", d.as_secs_f64() / 3600.0)
+fn revocation_text(list: &Checklist, zone: &jiff::tz::TimeZone, closes: jiff::civil::Time) -> String {
+    list.time_to_full_revocation(zone, closes).map_or("not complete".to_owned(), |d| {
+        let closing = crate::domain::office_hours::format_closing(closes);
+        format!("{:.1} hours after closing time ({closing}) on the last day", d.as_secs_f64() / 3600.0)
     })
 }

@@ -1,13 +1,15 @@
-//! Settings: appearance, the office name, the auto-lock time, the time zone, policies, backups
+//! Settings: appearance, the office name, the auto-lock time, the time zone, office hours,
+//! policies, backups
 //! and the vault's keys (repair the key file, change the data key, a new recovery key). The
 //! page's state, commands, drawing and writes.
 
+use crate::domain::office_hours::{closing_times, format_closing, parse_closing};
 use crate::domain::secret::SecretString;
 use crate::service::{Policies, ServiceResult};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::shell::ShellData;
-use crate::ui::widgets::{CHOOSE_FILE, NOTHING_CHANGED, action_button, field_label, indented, text_field};
+use crate::ui::widgets::{CHOOSE_FILE, NOTHING_CHANGED, action_button, field_label, indented, pick_list, text_field};
 use zeroize::Zeroizing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,10 @@ pub struct SettingsPage {
     pub time_zone: String,
     /// Narrows the time-zone list as the operator types.
     pub time_zone_filter: String,
+    /// When the office closes, as chosen ("17:30").
+    pub closes_at: String,
+    /// The closing times to choose from, as (value, shown).
+    closing_times: Vec<(String, String)>,
     /// A new recovery key, shown until the operator says it is stored (then wiped).
     pub new_recovery_key: Option<Zeroizing<String>>,
     pub recovery_key_stored: bool,
@@ -53,7 +59,8 @@ pub struct SettingsPage {
 
 impl SettingsPage {
     pub fn new(backup_path: String) -> Self {
-        Self { backup_path, ..Default::default() }
+        let closing_times = closing_times().into_iter().map(format_closing).map(|t| (t.clone(), t)).collect();
+        Self { backup_path, closing_times, ..Default::default() }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
@@ -65,6 +72,7 @@ impl SettingsPage {
         self.office_name = data.settings.office_name.clone();
         self.auto_lock_minutes = data.settings.auto_lock_minutes;
         self.time_zone = data.settings.time_zone.clone();
+        self.closes_at = format_closing(data.settings.closes_at);
         self.policies = data.policies;
     }
 
@@ -120,7 +128,7 @@ impl SettingsPage {
         Ok(Some(message))
     }
 
-    /// Write what changed of the office name, auto-lock time and time zone.
+    /// Write what changed of the office name, auto-lock time, time zone and office hours.
     fn save(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
         let stored = &cx.data.settings;
         if self.office_name.trim() != stored.office_name {
@@ -131,6 +139,11 @@ impl SettingsPage {
         }
         if self.time_zone != stored.time_zone {
             cx.office.set_time_zone(&self.time_zone)?;
+        }
+        if self.closes_at != format_closing(stored.closes_at) {
+            let closes = parse_closing(&self.closes_at)
+                .ok_or_else(|| crate::service::ServiceError::Invalid("choose when the office closes".into()))?;
+            cx.office.set_closing_time(closes)?;
         }
         Ok("Settings saved.".into())
     }
@@ -145,9 +158,14 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
         ui.add(egui::DragValue::new(&mut forms.auto_lock_minutes).range(1..=120)).labelled_by(label.id);
     });
     time_zone_ui(ui, data, forms);
+    pick_list(ui, "Office closes at", &mut forms.closes_at, &forms.closing_times, None);
+    indented(ui, |ui| {
+        ui.weak("Office hours: a leaver's last day ends at this time; the time to full revocation counts from it.");
+    });
     let changed = forms.office_name.trim() != data.settings.office_name
         || forms.auto_lock_minutes != data.settings.auto_lock_minutes
-        || forms.time_zone != data.settings.time_zone;
+        || forms.time_zone != data.settings.time_zone
+        || forms.closes_at != format_closing(data.settings.closes_at);
     indented(ui, |ui| {
         if action_button(ui, "Save settings", (!changed).then_some(NOTHING_CHANGED)) {
             commands.push(SettingsCommand::Save.into());

@@ -73,7 +73,12 @@ pub struct Shell {
 impl Shell {
     pub fn open(office: Office, store: Arc<dyn SecretStore>, clipboard: Arc<dyn SecretClipboard>) -> Self {
         let data = ShellData {
-            settings: Settings { office_name: office.vault_name(), auto_lock_minutes: 5, time_zone: String::new() },
+            settings: Settings {
+                office_name: office.vault_name(),
+                auto_lock_minutes: 5,
+                time_zone: String::new(),
+                closes_at: crate::domain::office_hours::DEFAULT_CLOSING,
+            },
             operators: Vec::new(),
             audit: Vec::new(),
             remembered: false,

@@ -13,7 +13,7 @@ pub use buttons::{
 };
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};
-pub use pick::{date_field, date_input, pick_list};
+pub use pick::{date_field, date_input, pick_input, pick_list};
 
 use crate::domain::access::{Role, RoleId};
 use egui::{Color32, Ui};

@@ -18,38 +18,50 @@ pub fn pick_list<V: AsRef<str>, S: AsRef<str>>(
 ) -> bool {
     ui.horizontal(|ui| {
         let label_response = field_label(ui, label);
-        let search_id = ui.make_persistent_id(("pick-search", label));
-        let shown = match choices.iter().find(|(v, _)| v.as_ref() == value.as_str()) {
-            Some((_, shown)) => shown.as_ref(),
-            None if value.is_empty() => none.unwrap_or("Choose…"),
-            None => value.as_str(),
-        };
-        let before = value.clone();
-        egui::ComboBox::from_id_salt(("pick", label))
-            .selected_text(shown)
-            .width(ui.available_width().min(super::FIELD_WIDTH))
-            .height(320.0)
-            .show_ui(ui, |ui| {
-                let mut search: String = ui.data_mut(|d| d.get_temp(search_id)).unwrap_or_default();
-                if choices.len() > SEARCH_FROM {
-                    ui.add(egui::TextEdit::singleline(&mut search).hint_text("type to narrow the list"));
-                    ui.data_mut(|d| d.insert_temp(search_id, search.clone()));
-                }
-                if let Some(none) = none {
-                    ui.selectable_value(value, String::new(), none);
-                }
-                let wanted = search.trim().to_lowercase();
-                for (choice, shown) in
-                    choices.iter().filter(|(_, shown)| shown.as_ref().to_lowercase().contains(&wanted))
-                {
-                    ui.selectable_value(value, choice.as_ref().to_owned(), shown.as_ref());
-                }
-            })
-            .response
-            .labelled_by(label_response.id);
-        *value != before
+        pick_input(ui, &label_response, label, value, choices, none)
     })
     .inner
+}
+
+/// The pick-list without the label column, for a row of controls: `label_response` is the
+/// visible text it belongs to (a screen reader says it), `name` tells it apart from the other
+/// pick-lists on the page. Returns whether the choice changed.
+pub fn pick_input<V: AsRef<str>, S: AsRef<str>>(
+    ui: &mut Ui,
+    label_response: &egui::Response,
+    name: &str,
+    value: &mut String,
+    choices: &[(V, S)],
+    none: Option<&str>,
+) -> bool {
+    let search_id = ui.make_persistent_id(("pick-search", name));
+    let shown = match choices.iter().find(|(v, _)| v.as_ref() == value.as_str()) {
+        Some((_, shown)) => shown.as_ref(),
+        None if value.is_empty() => none.unwrap_or("Choose…"),
+        None => value.as_str(),
+    };
+    let before = value.clone();
+    egui::ComboBox::from_id_salt(("pick", name))
+        .selected_text(shown)
+        .width(ui.available_width().min(super::FIELD_WIDTH))
+        .height(320.0)
+        .show_ui(ui, |ui| {
+            let mut search: String = ui.data_mut(|d| d.get_temp(search_id)).unwrap_or_default();
+            if choices.len() > SEARCH_FROM {
+                ui.add(egui::TextEdit::singleline(&mut search).hint_text("type to narrow the list"));
+                ui.data_mut(|d| d.insert_temp(search_id, search.clone()));
+            }
+            if let Some(none) = none {
+                ui.selectable_value(value, String::new(), none);
+            }
+            let wanted = search.trim().to_lowercase();
+            for (choice, shown) in choices.iter().filter(|(_, shown)| shown.as_ref().to_lowercase().contains(&wanted)) {
+                ui.selectable_value(value, choice.as_ref().to_owned(), shown.as_ref());
+            }
+        })
+        .response
+        .labelled_by(label_response.id);
+    *value != before
 }
 
 /// A labelled date field: type it (as 2026-11-23 or 23/11/2026) or pick it from a calendar.

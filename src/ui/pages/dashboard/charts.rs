@@ -22,7 +22,9 @@ pub fn ui(ui: &mut egui::Ui, figures: &DashboardFigures) {
         charts.push(("MFA coverage per system", Box::new(|ui| mfa_ui(ui, &figures.mfa))));
     }
     if !figures.revocations.is_empty() {
-        charts.push(("Leavers: hours to full revocation", Box::new(|ui| revocations_ui(ui, &figures.revocations))));
+        let closes = figures.closes_at;
+        let chart = move |ui: &mut egui::Ui| revocations_ui(ui, &figures.revocations, closes);
+        charts.push(("Leavers: hours to full revocation", Box::new(chart)));
     }
     if !figures.reviews.is_empty() {
         charts.push(("Access review progress", Box::new(|ui| reviews_ui(ui, &figures.reviews))));
@@ -91,7 +93,7 @@ fn mfa_ui(ui: &mut egui::Ui, coverage: &[MfaCoverage]) {
     }
 }
 
-fn revocations_ui(ui: &mut egui::Ui, revocations: &[Revocation]) {
+fn revocations_ui(ui: &mut egui::Ui, revocations: &[Revocation], closes: jiff::civil::Time) {
     let bars = revocations.iter().enumerate().map(|(i, r)| Bar::new(i as f64, r.hours).name(&r.who)).collect();
     let chart = BarChart::new("Hours", bars).color(ui.visuals().warn_fg_color).width(0.6);
     // Up to the next power of ten: egui_plot labels only marks of that size on a plot this small.
@@ -101,10 +103,14 @@ fn revocations_ui(ui: &mut egui::Ui, revocations: &[Revocation]) {
         .x_axis_formatter(bar_names(revocations.iter().map(|r| r.last_day.strftime("%-d %b").to_string()).collect()))
         .show(ui, |plot| plot.bar_chart(chart));
     ui.label(revocation_reading(revocations));
+    ui.weak(format!(
+        "Counted from closing time ({}) on each last day (Settings, office hours).",
+        crate::domain::office_hours::format_closing(closes)
+    ));
 }
 
-/// "3 leavers in the last year: half were fully revoked within 5 hours, the longest took 30
-/// hours (Kim Novak)."
+/// "3 leavers in the last year: half fully revoked within 5 hours of closing time, the longest
+/// took 30 hours (Kim Novak)."
 fn revocation_reading(revocations: &[Revocation]) -> String {
     let mut hours: Vec<f64> = revocations.iter().map(|r| r.hours).collect();
     hours.sort_by(f64::total_cmp);
@@ -112,24 +118,25 @@ fn revocation_reading(revocations: &[Revocation]) -> String {
     let longest = revocations.iter().max_by(|a, b| a.hours.total_cmp(&b.hours));
     let leavers = counted(revocations.len(), "leaver", "leavers");
     match longest {
+        Some(longest) if longest.hours <= 0.0 && revocations.len() > 1 => {
+            format!("{leavers} in the last year: all fully revoked by closing time on their last day")
+        }
         Some(longest) if revocations.len() > 1 => format!(
-            "{leavers} in the last year: half fully revoked within {}, the longest took {} ({})",
-            duration(median),
-            duration(longest.hours),
+            "{leavers} in the last year: half fully revoked {}, the longest took {} ({})",
+            within(median),
+            counted(longest.hours.ceil() as usize, "hour", "hours"),
             longest.who
         ),
-        Some(only) => {
-            format!("1 leaver in the last year: fully revoked within {} ({})", duration(only.hours), only.who)
-        }
+        Some(only) => format!("1 leaver in the last year: fully revoked {} ({})", within(only.hours), only.who),
         None => String::new(),
     }
 }
 
-/// "under an hour", "1 hour", "26 hours".
-fn duration(hours: f64) -> String {
-    match hours.ceil() as u64 {
-        0 => "under an hour".to_owned(),
-        n => counted(n as usize, "hour", "hours"),
+/// "by closing time on the last day", "within 1 hour of closing time", "within 26 hours…".
+fn within(hours: f64) -> String {
+    match hours.ceil() as usize {
+        0 => "by closing time on the last day".to_owned(),
+        n => format!("within {} of closing time", counted(n, "hour", "hours")),
     }
 }
 
@@ -149,5 +156,31 @@ fn reviews_ui(ui: &mut egui::Ui, reviews: &[ReviewProgress]) {
     );
     for r in reviews {
         ui.label(format!("{}: {} of {} decided", r.title, r.decided, counted(r.items, "item", "items")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revocation(who: &str, hours: f64) -> Revocation {
+        Revocation { who: who.into(), last_day: jiff::civil::date(2026, 11, 20), hours }
+    }
+
+    #[test]
+    fn the_revocation_chart_reads_in_words_from_closing_time() {
+        assert_eq!(
+            revocation_reading(&[revocation("Kim Novak", 0.0)]),
+            "1 leaver in the last year: fully revoked by closing time on the last day (Kim Novak)"
+        );
+        assert_eq!(
+            revocation_reading(&[revocation("Kim Novak", 0.0), revocation("Jack Lee", 0.0)]),
+            "2 leavers in the last year: all fully revoked by closing time on their last day"
+        );
+        assert_eq!(
+            revocation_reading(&[revocation("Kim Novak", 0.5), revocation("Jack Lee", 29.5), revocation("Jo", 4.2)]),
+            "3 leavers in the last year: half fully revoked within 5 hours of closing time, the longest took 30 \
+             hours (Jack Lee)"
+        );
     }
 }

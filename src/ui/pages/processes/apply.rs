@@ -2,8 +2,9 @@
 //! before an item, and the writes (each returns the message to show).
 
 use super::{ProcessCommand, ProcessesPage};
-use crate::domain::checklist::{ChecklistId, Process};
+use crate::domain::checklist::{ChecklistId, ItemId, ItemKind, Process};
 use crate::domain::staff::StaffDraft;
+use crate::domain::staff::StaffId;
 use crate::service::{NewJoiner, ServiceResult};
 use crate::ui::commands::Outcome;
 use crate::ui::pages::Context;
@@ -26,6 +27,9 @@ impl ProcessesPage {
                 return Outcome::SHOWN;
             }
             ProcessCommand::CompleteItem(item) => cx.office.complete_item(item).map(|()| "Item done.".to_owned()),
+            ProcessCommand::HandOver(item, to) => {
+                cx.office.hand_over(item, to).map(|()| handed_over(cx.records, item, to))
+            }
             ProcessCommand::StartSkip(item) => {
                 self.skipping = item;
                 forms.skip_reason.clear();
@@ -108,5 +112,29 @@ impl ProcessesPage {
         cx.exports.write(&format!("{base}.pdf"), &cx.office.checklist_report_pdf(checklist)?)?;
         cx.exports.write(&format!("{base}.csv"), &cx.office.checklist_report_csv(checklist)?)?;
         Ok(format!("Report saved as {base}.pdf and {base}.csv."))
+    }
+}
+
+/// What a hand-over did, in words: "Jo Smith is Sam Carter's manager now."
+fn handed_over(records: &crate::ui::records::Records, item: ItemId, to: Option<StaffId>) -> String {
+    let directory = &records.directory;
+    let kind = records.checklists.iter().flat_map(|c| &c.items).find(|i| i.id == item).map(|i| &i.kind);
+    let to = to.and_then(|id| directory.person(id)).map(|p| p.full_name.as_str());
+    match (kind, to) {
+        (Some(ItemKind::ChooseManager { report }), to) => {
+            let report = directory.person(*report).map_or("They", |p| p.full_name.as_str());
+            match to {
+                Some(manager) => format!("{manager} is {report}'s manager now."),
+                None => format!("{report} has no manager now."),
+            }
+        }
+        (Some(ItemKind::TransferOwnership { system }), to) => {
+            let system = directory.system(*system).map_or("The system", |s| s.name.as_str());
+            match to {
+                Some(owner) => format!("{owner} owns {system} now."),
+                None => format!("{system} has no owner now."),
+            }
+        }
+        _ => "Item done.".to_owned(),
     }
 }

@@ -1,14 +1,15 @@
 //! One joiner's, mover's or leaver's checklist. Each item is a row: a tick (or the action that
-//! does it elsewhere, such as rotating a secret), its text, when it is due, a link to where it
-//! is done, and "Skip…", which asks for its reason in the same row. Irreversible ticks are
+//! does it elsewhere, such as rotating a secret, or the pick-list of who takes over a leaver's
+//! direct report or system), its text, when it is due, a link to where it is done, and
+//! "Skip…", which asks for its reason in the same row. Irreversible ticks are
 //! confirmed first; other ticks and skips can be taken back until the process is finished.
 
 use super::{ProcessCommand, ProcessesPage};
-use crate::domain::checklist::{Checklist, Item, ItemKind, ItemState, Process};
+use crate::domain::checklist::{Checklist, Item, ItemKind, ItemState, Process, check_successor};
 use crate::service::date_in_words;
 use crate::ui::commands::{Command, Target};
 use crate::ui::records::Records;
-use crate::ui::widgets::{CHOOSE_FILE, action_button, row_button};
+use crate::ui::widgets::{CHOOSE_FILE, action_button, pick_input, row_button};
 use jiff::civil::Date;
 
 /// The width of an item's text (longer text wraps inside it) and of its due date.
@@ -34,7 +35,7 @@ pub fn ui(
     ui.add(egui::ProgressBar::new(list.progress()).show_percentage().desired_width(TEXT_WIDTH));
     egui::ScrollArea::vertical().id_salt("checklist").show(ui, |ui| {
         for item in &list.items {
-            ui.horizontal_top(|ui| item_row(ui, page, list, item, records.today, commands));
+            ui.horizontal_top(|ui| item_row(ui, page, records, list, item, commands));
             ui.add_space(4.0);
         }
         ui.add_space(8.0);
@@ -59,19 +60,19 @@ pub fn ui(
 fn item_row(
     ui: &mut egui::Ui,
     page: &mut ProcessesPage,
+    records: &Records,
     list: &Checklist,
     item: &Item,
-    today: Date,
     commands: &mut Vec<Command>,
 ) {
     let finished = list.finished_at.is_some();
     // The tick, with the item's text as its label (a screen reader reads one control). A
     // column of fixed width, so long text wraps instead of pushing the rest off the window.
-    ui.vertical(|ui| {
+    let text = ui.vertical(|ui| {
         ui.set_width(TEXT_WIDTH);
         match &item.state {
-            ItemState::Open if item.kind.done_elsewhere() => {
-                ui.add(egui::Label::new(&item.title).wrap());
+            ItemState::Open if item.kind.done_elsewhere() || item.kind.hands_over() => {
+                return Some(ui.add(egui::Label::new(&item.title).wrap()));
             }
             ItemState::Open => {
                 let mut ticked = false;
@@ -86,14 +87,15 @@ fn item_row(
             }
             ItemState::Done { .. } => {
                 let mut ticked = true;
-                let undo = !finished && !item.kind.changes_record();
+                let undo = !finished && (!item.kind.changes_record() || item.kind.hands_over());
                 let why = if finished {
                     "The process is finished."
                 } else {
                     "Ticking it changed the record: undo that change on the person's page."
                 };
+                let hint = if item.kind.hands_over() { "Untick to choose again" } else { "Untick to take it back" };
                 let tick = ui.add_enabled(undo, egui::Checkbox::new(&mut ticked, &item.title));
-                if tick.on_hover_text("Untick to take it back").on_disabled_hover_text(why).clicked() {
+                if tick.on_hover_text(hint).on_disabled_hover_text(why).clicked() {
                     commands.push(ProcessCommand::ReopenItem(item.id).into());
                 }
             }
@@ -101,12 +103,80 @@ fn item_row(
                 ui.add(egui::Label::new(egui::RichText::new(format!("Skipped: {}", item.title)).weak()).wrap());
             }
         }
+        None
     });
     ui.vertical(|ui| {
         ui.set_width(DUE_WIDTH);
-        due_ui(ui, item, today);
+        due_ui(ui, item, records.today);
     });
-    ui.horizontal_wrapped(|ui| actions_ui(ui, page, list, item, commands));
+    ui.horizontal_wrapped(|ui| {
+        if let Some(text) = &text.inner
+            && item.kind.hands_over()
+        {
+            hand_over_ui(ui, records, list, item, text, commands);
+        }
+        actions_ui(ui, page, records, list, item, commands);
+    });
+}
+
+/// Who takes over a leaver's direct report or system, chosen in the item's row (the item's
+/// text names the pick-list): choosing does the item.
+fn hand_over_ui(
+    ui: &mut egui::Ui,
+    records: &Records,
+    list: &Checklist,
+    item: &Item,
+    text: &egui::Response,
+    commands: &mut Vec<Command>,
+) {
+    let nobody = match item.kind {
+        ItemKind::ChooseManager { .. } => "No manager",
+        _ => "Nobody",
+    };
+    let directory = &records.directory;
+    let mut choices: Vec<(&str, &str)> = vec![(NOBODY, nobody)];
+    choices.extend(
+        records
+            .staying
+            .iter()
+            .filter(|(id, _)| {
+                let id = id.parse().ok();
+                id.is_some() && check_successor(directory, &item.kind, list.staff_id, id).is_ok()
+            })
+            .map(|(id, shown)| (id.as_str(), shown.as_str())),
+    );
+    // Nothing is kept between frames: a choice is carried out at once.
+    let mut chosen = String::new();
+    if pick_input(ui, text, &format!("hand-over-{}", item.id), &mut chosen, &choices, None) {
+        let to = if chosen == NOBODY { None } else { chosen.parse().ok() };
+        commands.push(ProcessCommand::HandOver(item.id, to).into());
+    }
+}
+
+/// The pick-list's value for "no manager" or "nobody" (other values are staff ids).
+const NOBODY: &str = "nobody";
+
+/// Who took over, as the record says now: "Jo Smith is Sam's manager now".
+fn handed_to(records: &Records, kind: &ItemKind) -> Option<String> {
+    let directory = &records.directory;
+    let name = |id: Option<i64>| id.and_then(|id| directory.person(id)).map(|p| p.full_name.clone());
+    match kind {
+        ItemKind::ChooseManager { report } => {
+            let report = directory.person(*report)?;
+            Some(match name(report.manager_id) {
+                Some(manager) => format!("{} reports to {manager} now", report.full_name),
+                None => format!("{} has no manager now", report.full_name),
+            })
+        }
+        ItemKind::TransferOwnership { system } => {
+            let system = directory.system(*system)?;
+            Some(match name(system.owner_id) {
+                Some(owner) => format!("{} owns {} now", owner, system.name),
+                None => format!("{} has no owner now", system.name),
+            })
+        }
+        _ => None,
+    }
 }
 
 fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
@@ -127,9 +197,21 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
 }
 
 /// Where the item is done, and skipping it (with its reason typed in place) or taking a skip back.
-fn actions_ui(ui: &mut egui::Ui, page: &mut ProcessesPage, list: &Checklist, item: &Item, commands: &mut Vec<Command>) {
+fn actions_ui(
+    ui: &mut egui::Ui,
+    page: &mut ProcessesPage,
+    records: &Records,
+    list: &Checklist,
+    item: &Item,
+    commands: &mut Vec<Command>,
+) {
     let finished = list.finished_at.is_some();
     match &item.state {
+        ItemState::Done { .. } => {
+            if let Some(now) = handed_to(records, &item.kind) {
+                ui.weak(now);
+            }
+        }
         ItemState::Open => {
             open_link(ui, list, item, commands);
             if page.skipping == Some(item.id) {
@@ -168,6 +250,7 @@ fn open_link(ui: &mut egui::Ui, list: &Checklist, item: &Item, commands: &mut Ve
         ItemKind::RemoveRole { .. } | ItemKind::RevokeGrant { .. } | ItemKind::DisableAccount { .. } => {
             Some(("Open person", Target::Staff(list.staff_id)))
         }
+        ItemKind::ChooseManager { report } => Some(("Open person", Target::Staff(report))),
         _ => None,
     };
     if let Some((label, target)) = target

@@ -18,6 +18,8 @@ pub enum ProcessCommand {
     /// Ask before an item that cannot be undone (`None`: not now).
     ConfirmItem(Option<ItemId>),
     CompleteItem(ItemId),
+    /// Do a hand-over item by choosing who takes over (`None`: nobody).
+    HandOver(ItemId, Option<StaffId>),
     /// Open (or, with `None`, close) the reason field of the item about to be skipped.
     StartSkip(Option<ItemId>),
     SkipItem(ItemId),

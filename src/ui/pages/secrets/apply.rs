@@ -2,7 +2,7 @@
 //! values, and what reads or writes a secret (each returns the message to show).
 
 use super::{SecretCommand, SecretsPage};
-use crate::service::{ServiceError, ServiceResult, generate_password};
+use crate::service::{ServiceResult, date_in_words, generate_password};
 use crate::ui::commands::Outcome;
 use crate::ui::pages::Context;
 use crate::ui::shell::CopiedSecret;
@@ -30,13 +30,22 @@ impl SecretsPage {
                 .and_then(|name| cx.office.reveal_secret(&name, "copied to the clipboard"))
                 .and_then(|value| copied.copy(value.expose(), cx.office.now(), cx.data.policies))
                 .map(Some),
-            SecretCommand::Rotate(id) => self.rotate(id, cx).map(Some),
+            SecretCommand::Rotate(id) => return self.ask_or_rotate(id, cx),
+            SecretCommand::RotateAnyway(id) => {
+                self.rotate_warning = None;
+                self.rotate(id, cx).map(Some)
+            }
+            SecretCommand::CancelRotate => {
+                self.rotate_warning = None;
+                return Outcome::SHOWN;
+            }
             SecretCommand::MarkCompromised(id) => records.secret_name(id).and_then(|name| {
                 cx.office.mark_compromised(&name, &self.forms.compromise_note)?;
                 self.forms.compromise_note.clear();
                 Ok(Some("Marked as possibly compromised: it is due now.".to_owned()))
             }),
             SecretCommand::Add => self.add(cx).map(Some),
+            SecretCommand::SaveInterval(id) => self.save_interval(id, cx).map(Some),
             SecretCommand::ShowCode(id) => self.show_code(id, cx),
             SecretCommand::CopyCode(id) => records
                 .secret_name(id)
@@ -56,6 +65,19 @@ impl SecretsPage {
         Ok(Some("Shown for 30 seconds.".to_owned()))
     }
 
+    /// Rotate at once, or first say who is leaving and would learn the new value.
+    fn ask_or_rotate(&mut self, id: i64, cx: &mut Context<'_>) -> Outcome {
+        let leavers = match cx.records.secret_name(id).and_then(|name| cx.office.leavers_with_access(&name)) {
+            Ok(leavers) => leavers,
+            Err(error) => return Outcome::Shown(Err(error)),
+        };
+        if leavers.is_empty() {
+            return Outcome::Written(self.rotate(id, cx).map(Some));
+        }
+        self.rotate_warning = Some(super::rotation::RotateWarning { secret: id, leavers });
+        Outcome::SHOWN
+    }
+
     fn rotate(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {
         let name = cx.records.secret_name(id)?;
         // Cleared only once accepted: a refused value may already be set in the system.
@@ -64,15 +86,19 @@ impl SecretsPage {
         Ok(format!("{name} rotated ({completed} leaver item(s) completed)."))
     }
 
+    fn save_interval(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {
+        let name = cx.records.secret_name(id)?;
+        let due = cx.office.set_secret_interval(&name, super::rotation::parse_interval(&self.forms.interval)?)?;
+        Ok(match due {
+            Some(due) => format!("{name}: next change due by {}.", date_in_words(due, cx.records.today)),
+            None => format!("{name}: changed only when needed now, without a reminder."),
+        })
+    }
+
     fn add(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
         let forms = &mut self.forms;
         let system = Some(forms.secret_system.trim()).filter(|s| !s.is_empty());
-        let interval = match forms.secret_interval.trim() {
-            "" => None,
-            text => Some(
-                text.parse::<i64>().map_err(|_| ServiceError::Invalid("the interval is a number of days".into()))?,
-            ),
-        };
+        let interval = super::rotation::parse_interval(&forms.secret_interval)?;
         cx.office.add_secret(
             &forms.secret_name,
             system,

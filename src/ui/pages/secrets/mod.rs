@@ -5,11 +5,12 @@
 //! `apply` carries it out.
 
 mod apply;
+mod rotation;
 mod view;
 
 use crate::domain::generator::{CharSets, DEFAULT_LENGTH};
 use crate::domain::secret::SecretString;
-use crate::service::{Office, ServiceResult};
+use crate::service::{Office, SecretHolder, ServiceResult};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use std::collections::HashSet;
@@ -22,8 +23,15 @@ pub enum SecretCommand {
     Copy(i64),
     GenerateRotation,
     GenerateNew,
+    /// Rotate, unless someone leaving still has the access: then ask first.
     Rotate(i64),
+    /// Rotate although someone leaving would learn the new value.
+    RotateAnyway(i64),
+    /// Drop the rotation that waited for an answer (the typed value stays).
+    CancelRotate,
     MarkCompromised(i64),
+    /// Keep the rotation interval chosen on the secret's page.
+    SaveInterval(i64),
     Add,
     ShowCode(i64),
     CopyCode(i64),
@@ -45,6 +53,8 @@ pub struct SecretForms {
     pub secret_value: SecretString,
     pub secret_interval: String,
     pub rotate_value: SecretString,
+    /// The selected secret's rotation interval as chosen (days, or "" for no reminder).
+    pub interval: String,
     pub compromise_note: String,
 }
 
@@ -77,13 +87,15 @@ pub struct SecretAuthenticator {
 #[derive(Default)]
 pub struct SecretsPage {
     pub selected: Option<i64>,
-    /// Who could know the selected secret: name, email, why.
-    pub holders: Vec<(String, String, String)>,
+    /// Who could know the selected secret, each once with every reason.
+    pub holders: Vec<SecretHolder>,
     /// A secret shown on screen, until when.
     pub revealed: Option<(i64, SecretString, jiff::Timestamp)>,
     /// Seconds until the revealed value hides again (worked out each frame before drawing).
     pub reveal_left_secs: Option<i64>,
     pub forms: SecretForms,
+    /// A rotation that waits because someone leaving would learn the new value.
+    pub rotate_warning: Option<rotation::RotateWarning>,
     pub generator: Generator,
     pub authenticator: SecretAuthenticator,
 }
@@ -97,13 +109,16 @@ impl SecretsPage {
     pub fn select(&mut self, id: Option<i64>, office: &Office, records: &Records) -> ServiceResult<()> {
         self.selected = id;
         self.revealed = None;
+        self.rotate_warning = None;
         // What was typed for one secret must not be applied to the next.
         self.forms.rotate_value.clear();
         self.forms.compromise_note.clear();
         self.authenticator.uri.clear();
         self.authenticator.image.clear();
         self.authenticator.code = None;
-        let name = id.and_then(|id| records.secret(id)).map(|s| s.secret.name.clone());
+        let status = id.and_then(|id| records.secret(id));
+        self.forms.interval = status.map(rotation::interval_choice).unwrap_or_default();
+        let name = status.map(|s| s.secret.name.clone());
         self.holders = match name {
             Some(name) => office.secret_holders(&name)?,
             None => Vec::new(),
@@ -113,6 +128,7 @@ impl SecretsPage {
 
     /// After the office was read again: who could know the selected secret now.
     pub fn reload(&mut self, office: &Office, records: &Records) -> ServiceResult<()> {
+        self.rotate_warning = None;
         self.holders = match self.selected.and_then(|id| records.secret(id)) {
             Some(status) => office.secret_holders(&status.secret.name)?,
             None => Vec::new(),

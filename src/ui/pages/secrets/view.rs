@@ -21,15 +21,6 @@ pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands
     });
 }
 
-/// How often a shared secret is changed, as (days, words).
-const INTERVALS: [(&str, &str); 5] = [
-    ("30", "Every month (30 days)"),
-    ("90", "Every quarter (90 days)"),
-    ("180", "Every half year (180 days)"),
-    ("365", "Every year (365 days)"),
-    ("730", "Every two years (730 days)"),
-];
-
 fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().id_salt("secrets").show(ui, |ui| {
         let today = records.today;
@@ -64,7 +55,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
         text_field(ui, "Username", &mut forms.secret_username);
         password_field(ui, "Value", forms.secret_value.expose_mut());
         strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
-        pick_list(ui, "Change it", &mut forms.secret_interval, &INTERVALS, Some("No reminder"));
+        pick_list(ui, "Change it", &mut forms.secret_interval, &super::rotation::INTERVALS, Some("No reminder"));
         indented(ui, |ui| {
             if ui.button("Generate value").clicked() {
                 commands.push(SecretCommand::GenerateNew.into());
@@ -98,10 +89,11 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
         ui.label("Last changed");
         ui.label(status.secret.last_rotated.to_string());
         ui.end_row();
-        ui.label("Rotation");
-        ui.label(status.secret.interval_days.map_or("when needed".to_owned(), |d| format!("every {d} days")));
+        ui.label("Next change due");
+        ui.label(status.secret.interval_due().map_or("only when needed".to_owned(), |d| format!("by {d}")));
         ui.end_row();
     });
+    super::rotation::interval_ui(ui, &mut page.forms.interval, status, commands);
     for reason in &status.described {
         ui.colored_label(ui.visuals().warn_fg_color, format!("Due: {reason}"));
     }
@@ -133,8 +125,11 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     });
     ui.add_space(8.0);
     ui.strong("Who could know it");
-    for (name, _, why) in &page.holders {
-        ui.label(format!("{name}: {why}"));
+    if page.holders.is_empty() {
+        ui.weak("Nobody on record.");
+    }
+    for holder in &page.holders {
+        ui.label(format!("{}: {}", holder.name, holder.reasons.join("; ")));
     }
     ui.add_space(8.0);
     ui.strong("Rotate");
@@ -156,6 +151,10 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
         }
     });
     indented(ui, |ui| ui.weak("Set the new value in the system first, then rotate here."));
+    if let Some(warning) = page.rotate_warning.as_ref().filter(|w| w.secret == id) {
+        let access = status.system.as_deref().unwrap_or("what it protects");
+        super::rotation::warning_ui(ui.ctx(), warning, access, records.today, commands);
+    }
     ui.add_space(8.0);
     text_field(ui, "Why it may be compromised", &mut forms.compromise_note);
     indented(ui, |ui| {
