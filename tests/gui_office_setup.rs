@@ -197,3 +197,31 @@ fn without_a_desktop_file_dialog_keyholders_own_browser_chooses_where_the_backup
     let written = vault.dir.path().join("Backups").join("office.khbackup");
     assert!(written.exists(), "{:?}", harness.state().notice_text());
 }
+
+#[test]
+fn a_renewed_recovery_key_is_copied_printed_and_off_the_clipboard_when_cancelled() {
+    let vault = common::TestVault::new();
+    let clipboard = std::sync::Arc::new(keyholder::ui::clipboard::FakeClipboard::default());
+    let printer = std::sync::Arc::new(keyholder::ui::print::FakePrinter::default());
+    let mut harness = app_with(keyholder::ui::AppDeps {
+        clipboard: clipboard.clone(),
+        printer: printer.clone(),
+        ..deps(&vault.path, vault.clock.clone())
+    });
+    harness.run();
+    sign_in(&mut harness, common::PASSWORD);
+    harness.state_mut().navigate(keyholder::ui::Page::Settings);
+    harness.run();
+    press(&mut harness, "Make a new recovery key");
+    harness.get_by_label("Your new recovery key");
+    press(&mut harness, "Copy");
+    let key = clipboard.contents.lock().unwrap().clone().expect("copied");
+    assert_eq!(key.split('-').count(), 9);
+    press(&mut harness, "Print…");
+    press(&mut harness, "Print it");
+    harness.get_by_label("Sent to the printer. Collect the page now.");
+    assert!(printer.printed.lock().unwrap()[0].1.contains(&key));
+    press(&mut harness, "Cancel");
+    assert!(harness.query_by_label("Your new recovery key").is_none());
+    assert!(clipboard.contents.lock().unwrap().is_none(), "a cancelled key leaves the clipboard too");
+}

@@ -93,7 +93,12 @@ impl KeyholderApp {
     /// An app already signed in with `office` (benchmarks, embedding).
     pub fn with_office(deps: AppDeps, office: Office) -> Self {
         let mut app = Self::new(deps);
-        app.screen = Screen::Shell(Box::new(Shell::open(office, app.deps.store.clone(), app.deps.clipboard.clone())));
+        app.screen = Screen::Shell(Box::new(Shell::open(
+            office,
+            app.deps.store.clone(),
+            app.deps.clipboard.clone(),
+            app.deps.printer.clone(),
+        )));
         app
     }
 

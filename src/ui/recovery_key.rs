@@ -24,6 +24,51 @@ pub struct RecoveryKeyView {
 /// The job name the print system shows; never the key.
 const PRINT_TITLE: &str = "Keyholder recovery key";
 
+/// What the buttons under a recovery key ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAction {
+    Copy,
+    AskPrint,
+}
+
+/// Copy and Print… under a recovery key, and one line kept for what the last of them did, so
+/// nothing below moves.
+pub fn key_actions_ui(ui: &mut egui::Ui, cannot_print: Option<&str>, note: &str) -> Option<KeyAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if icon_action_button(ui, Some(icon::COPY), "Copy", None) {
+            action = Some(KeyAction::Copy);
+        }
+        if icon_action_button(ui, Some(icon::PRINT), "Print…", cannot_print) {
+            action = Some(KeyAction::AskPrint);
+        }
+    });
+    ui.add_sized([ui.available_width(), 18.0], egui::Label::new(egui::RichText::new(note).weak()));
+    action
+}
+
+/// The dialog that says where a printed key goes before it is printed.
+pub fn print_dialog(ctx: &egui::Context) -> Option<Answer> {
+    let what_happens = [
+        "The key is sent to this computer's default printer.".to_owned(),
+        "The print system may keep the page in its queue until it has printed (CUPS keeps \
+         finished jobs for up to a day), so print only on a printer in your office."
+            .to_owned(),
+    ];
+    confirm_dialog(ctx, "Print the recovery key?", &what_happens, "Print it")
+}
+
+/// Print the key on a sheet naming the office; what happened, in words.
+pub fn print_key(printer: &dyn Printer, office_name: &str, key: &str) -> String {
+    let sheet = zeroize::Zeroizing::new(format!(
+        "Keyholder recovery key for {office_name}\n\n{key}\n\nKeep this sheet somewhere safe, away from the computer.\n"
+    ));
+    match printer.print(PRINT_TITLE, &sheet) {
+        Ok(()) => "Sent to the printer. Collect the page now.".into(),
+        Err(error) => format!("Not printed: {error}."),
+    }
+}
+
 impl RecoveryKeyView {
     pub fn new(created: Created, copied: CopiedSecret, printer: Arc<dyn Printer>) -> Self {
         let cannot_print = printer.why_not();
@@ -59,16 +104,8 @@ impl RecoveryKeyView {
 
     pub fn print(&mut self) {
         self.confirm_print = false;
-        let sheet = format!(
-            "Keyholder recovery key for {}\n\n{}\n\nKeep this sheet somewhere safe, away from the computer.\n",
-            self.created.office.settings().map(|s| s.office_name).unwrap_or_default(),
-            self.created.recovery_key.as_str()
-        );
-        let sheet = zeroize::Zeroizing::new(sheet);
-        self.note = match self.printer.print(PRINT_TITLE, &sheet) {
-            Ok(()) => "Sent to the printer. Collect the page now.".into(),
-            Err(error) => format!("Not printed: {error}."),
-        };
+        let office_name = self.created.office.settings().map(|s| s.office_name).unwrap_or_default();
+        self.note = print_key(self.printer.as_ref(), &office_name, self.created.recovery_key.as_str());
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -84,29 +121,18 @@ impl RecoveryKeyView {
         });
         ui.weak("It never uses 0, O, 1, I, L or U, so nothing on the paper can be misread.");
         ui.add_space(space::ROW);
-        ui.horizontal(|ui| {
-            if icon_action_button(ui, Some(icon::COPY), "Copy", None) {
-                commands.push(EntryCommand::CopyRecoveryKey.into());
-            }
-            if icon_action_button(ui, Some(icon::PRINT), "Print…", self.cannot_print.as_deref()) {
-                commands.push(EntryCommand::AskPrintRecoveryKey(true).into());
-            }
-        });
-        // One line kept for what the last copy or print did, so nothing below moves.
-        ui.add_sized([ui.available_width(), 18.0], egui::Label::new(egui::RichText::new(&self.note).weak()));
+        match key_actions_ui(ui, self.cannot_print.as_deref(), &self.note) {
+            Some(KeyAction::Copy) => commands.push(EntryCommand::CopyRecoveryKey.into()),
+            Some(KeyAction::AskPrint) => commands.push(EntryCommand::AskPrintRecoveryKey(true).into()),
+            None => {}
+        }
         ui.add_space(space::ROW);
         ui.checkbox(&mut self.stored, "I have stored it safely");
         if action_button(ui, "Continue", (!self.stored).then_some("Tick that you have stored it first.")) {
             commands.push(EntryCommand::AcknowledgeRecoveryKey.into());
         }
         if self.confirm_print {
-            let what_happens = [
-                "The key is sent to this computer's default printer.".to_owned(),
-                "The print system may keep the page in its queue until it has printed (CUPS keeps \
-                 finished jobs for up to a day), so print only on a printer in your office."
-                    .to_owned(),
-            ];
-            match confirm_dialog(ui.ctx(), "Print the recovery key?", &what_happens, "Print it") {
+            match print_dialog(ui.ctx()) {
                 Some(Answer::Confirm) => commands.push(EntryCommand::PrintRecoveryKey.into()),
                 Some(Answer::Cancel) => commands.push(EntryCommand::AskPrintRecoveryKey(false).into()),
                 None => {}

@@ -47,6 +47,7 @@ impl KeyholderApp {
                         view.into_office(),
                         self.deps.store.clone(),
                         self.deps.clipboard.clone(),
+                        self.deps.printer.clone(),
                     ))),
                     other => other,
                 };
@@ -141,8 +142,12 @@ impl KeyholderApp {
             1 => Some(Notice::error("1 failed sign-in since the last successful one: see the Audit log.")),
             n => Some(Notice::error(format!("{n} failed sign-ins since the last successful one: see the Audit log."))),
         };
-        self.screen =
-            Screen::Shell(Box::new(Shell::open(office, self.deps.store.clone(), self.deps.clipboard.clone())));
+        self.screen = Screen::Shell(Box::new(Shell::open(
+            office,
+            self.deps.store.clone(),
+            self.deps.clipboard.clone(),
+            self.deps.printer.clone(),
+        )));
     }
 
     /// The second step of sign-in: quick (no key derivation), so it runs here.

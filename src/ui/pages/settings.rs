@@ -8,8 +8,13 @@ use crate::domain::secret::SecretString;
 use crate::service::{Policies, ServiceResult};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
-use crate::ui::shell::ShellData;
-use crate::ui::widgets::{CHOOSE_FILE, NOTHING_CHANGED, action_button, field_label, indented, pick_list, text_field};
+use crate::ui::print::Printer;
+use crate::ui::recovery_key::{KeyAction, key_actions_ui, print_dialog, print_key};
+use crate::ui::shell::{CopiedSecret, ShellData};
+use crate::ui::widgets::style::{State, size, space};
+use crate::ui::widgets::{
+    Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, field_label, indented, pick_list, text_field,
+};
 use zeroize::Zeroizing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +34,11 @@ pub enum SettingsCommand {
     AcknowledgeNewRecoveryKey,
     /// Drop the proposed recovery key; the current one stays.
     CancelNewRecoveryKey,
+    /// Copy the new recovery key (cleared from the clipboard after the office's time).
+    CopyNewRecoveryKey,
+    /// Open (true) or close the dialog that asks before printing the new recovery key.
+    AskPrintNewRecoveryKey(bool),
+    PrintNewRecoveryKey,
 }
 
 impl From<SettingsCommand> for Command {
@@ -54,6 +64,9 @@ pub struct SettingsPage {
     /// A new recovery key, shown until the operator says it is stored (then wiped).
     pub new_recovery_key: Option<Zeroizing<String>>,
     pub recovery_key_stored: bool,
+    /// What the last copy or print of the new key did.
+    pub key_note: String,
+    pub confirm_print_key: bool,
     pub confirm_rekey: bool,
 }
 
@@ -76,13 +89,40 @@ impl SettingsPage {
         self.policies = data.policies;
     }
 
-    pub fn apply(&mut self, command: SettingsCommand, cx: &mut Context<'_>) -> Outcome {
+    pub fn apply(
+        &mut self,
+        command: SettingsCommand,
+        cx: &mut Context<'_>,
+        copied: &mut CopiedSecret,
+        printer: &dyn Printer,
+    ) -> Outcome {
         match command {
             SettingsCommand::AskRekey(ask) => self.confirm_rekey = ask,
             SettingsCommand::CancelNewRecoveryKey => {
-                // Dropping the Zeroizing string wipes it.
+                // Dropping the Zeroizing string wipes it; a copy leaves the clipboard with it.
                 self.new_recovery_key = None;
                 self.recovery_key_stored = false;
+                self.key_note.clear();
+                copied.release();
+            }
+            SettingsCommand::CopyNewRecoveryKey => {
+                let Some(key) = &self.new_recovery_key else { return Outcome::SHOWN };
+                let copy = copied.copy(key.as_str(), cx.office.now(), cx.data.policies);
+                self.key_note = match &copy {
+                    Ok(said) => said.clone(),
+                    Err(error) => error.to_string(),
+                };
+                return Outcome::Shown(copy.map(|_| ()));
+            }
+            SettingsCommand::AskPrintNewRecoveryKey(open) => self.confirm_print_key = open,
+            SettingsCommand::PrintNewRecoveryKey => {
+                self.confirm_print_key = false;
+                let Some(key) = &self.new_recovery_key else { return Outcome::SHOWN };
+                self.key_note = print_key(printer, &cx.data.settings.office_name, key.as_str());
+            }
+            SettingsCommand::AcknowledgeNewRecoveryKey => {
+                copied.release();
+                return Outcome::Written(self.write(SettingsCommand::AcknowledgeNewRecoveryKey, cx));
             }
             write => return Outcome::Written(self.write(write, cx)),
         }
@@ -120,10 +160,15 @@ impl SettingsPage {
             SettingsCommand::AcknowledgeNewRecoveryKey => {
                 let Some(key) = self.new_recovery_key.take() else { return Ok(None) };
                 self.recovery_key_stored = false;
+                self.key_note.clear();
                 office.set_recovery_key(&SecretString::new(key.as_str()))?;
                 "The new recovery key is in use; the old one no longer works.".into()
             }
-            SettingsCommand::AskRekey(_) | SettingsCommand::CancelNewRecoveryKey => return Ok(None),
+            SettingsCommand::AskRekey(_)
+            | SettingsCommand::CancelNewRecoveryKey
+            | SettingsCommand::CopyNewRecoveryKey
+            | SettingsCommand::AskPrintNewRecoveryKey(_)
+            | SettingsCommand::PrintNewRecoveryKey => return Ok(None),
         };
         Ok(Some(message))
     }
@@ -151,7 +196,7 @@ impl SettingsPage {
 
 fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, commands: &mut Vec<Command>) {
     appearance_ui(ui);
-    ui.add_space(12.0);
+    ui.add_space(space::BLOCK);
     text_field(ui, "Office name", &mut forms.office_name);
     ui.horizontal(|ui| {
         let label = field_label(ui, "Auto-lock (minutes)");
@@ -173,7 +218,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
     });
 
     if let Some(policies) = &mut forms.policies {
-        ui.add_space(20.0);
+        ui.add_space(space::SECTION);
         ui.strong("Policies");
         let number = |ui: &mut egui::Ui, label: &str, value: &mut i64, range: std::ops::RangeInclusive<i64>| {
             ui.horizontal(|ui| {
@@ -197,7 +242,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
         });
     }
 
-    ui.add_space(20.0);
+    ui.add_space(space::SECTION);
     ui.strong("Backup");
     ui.weak("One encrypted file with everything needed to restore the vault (with a password or the recovery key).");
     text_field(ui, "Backup file", &mut forms.backup_path);
@@ -238,11 +283,11 @@ fn time_zone_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage) {
 
 /// Repair an altered key file, change the vault's data key, make a new recovery key.
 fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, commands: &mut Vec<Command>) {
-    ui.add_space(20.0);
+    ui.add_space(space::SECTION);
     ui.strong("Vault keys");
     if !data.key_file_problems.is_empty() {
         for problem in &data.key_file_problems {
-            ui.colored_label(ui.visuals().error_fg_color, problem);
+            ui.colored_label(State::Problem.color(ui), problem);
         }
         ui.weak(
             "Repairing removes the altered ways in; anyone who used one signs in another way, or gets a new password.",
@@ -294,8 +339,13 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
                 "Write it down and keep it offline. The current key keeps working until you press \"Use this key\".",
             );
             egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
-                ui.label(egui::RichText::new(key.as_str()).monospace().size(20.0).strong());
+                ui.label(egui::RichText::new(key.as_str()).monospace().size(size::KEY).strong());
             });
+            match key_actions_ui(ui, data.cannot_print.as_deref(), &forms.key_note) {
+                Some(KeyAction::Copy) => commands.push(SettingsCommand::CopyNewRecoveryKey.into()),
+                Some(KeyAction::AskPrint) => commands.push(SettingsCommand::AskPrintNewRecoveryKey(true).into()),
+                None => {}
+            }
             ui.checkbox(&mut forms.recovery_key_stored, "I have stored it safely");
             ui.horizontal(|ui| {
                 let why_not = (!forms.recovery_key_stored).then_some("Tick that you have stored it first.");
@@ -307,6 +357,13 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
                 }
             });
         });
+        if forms.confirm_print_key {
+            match print_dialog(ui.ctx()) {
+                Some(Answer::Confirm) => commands.push(SettingsCommand::PrintNewRecoveryKey.into()),
+                Some(Answer::Cancel) => commands.push(SettingsCommand::AskPrintNewRecoveryKey(false).into()),
+                None => {}
+            }
+        }
     }
 }
 

@@ -25,6 +25,7 @@ use super::pages::secrets::SecretsPage;
 use super::pages::settings::SettingsPage;
 use super::pages::staff::StaffPage;
 use super::pages::systems::SystemsPage;
+use super::print::Printer;
 use super::records::Records;
 use super::widgets::Notice;
 use crate::domain::audit::AuditRecord;
@@ -48,12 +49,15 @@ pub struct ShellData {
     pub key_file_problems: Vec<String>,
     /// The time zones the office can choose from (read once).
     pub time_zones: Vec<String>,
+    /// Why nothing can be printed on this computer (worked out once).
+    pub cannot_print: Option<String>,
 }
 
 pub struct Shell {
     pub office: Office,
     store: Arc<dyn SecretStore>,
     copied: CopiedSecret,
+    printer: Arc<dyn Printer>,
     exports: Exports,
     pub page: Page,
     pub data: ShellData,
@@ -71,7 +75,12 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn open(office: Office, store: Arc<dyn SecretStore>, clipboard: Arc<dyn SecretClipboard>) -> Self {
+    pub fn open(
+        office: Office,
+        store: Arc<dyn SecretStore>,
+        clipboard: Arc<dyn SecretClipboard>,
+        printer: Arc<dyn Printer>,
+    ) -> Self {
         let data = ShellData {
             settings: Settings {
                 office_name: office.vault_name(),
@@ -86,6 +95,7 @@ impl Shell {
             policies: None,
             key_file_problems: Vec::new(),
             time_zones: Office::time_zone_names(),
+            cannot_print: printer.why_not(),
         };
         let settings = SettingsPage::new(default_backup_path(&office));
         let records = Records::load(&office);
@@ -95,6 +105,7 @@ impl Shell {
             office,
             store,
             copied: CopiedSecret::new(clipboard),
+            printer,
             exports: Exports::default(),
             page: Page::Dashboard,
             data,
@@ -203,7 +214,9 @@ impl Shell {
             Command::Roles(command) => self.roles.apply(command, &mut cx),
             Command::Matrix(command) => self.matrix.apply(command, &mut cx),
             Command::Operators(command) => self.operators.apply(command, &mut cx, self.store.as_ref()),
-            Command::Settings(command) => self.settings.apply(command, &mut cx),
+            Command::Settings(command) => {
+                self.settings.apply(command, &mut cx, &mut self.copied, self.printer.as_ref())
+            }
             Command::Navigate(page) => Outcome::Shown(self.navigate(page)),
             Command::Open(target) => Outcome::Shown(self.go_to(target)),
             Command::OpenDue(index) => Outcome::Shown(self.open_due(index)),

@@ -16,7 +16,7 @@ pub use notice::{Notice, notice_slot, notice_toast};
 pub use pick::{date_field, date_input, pick_input, pick_list};
 
 use crate::domain::access::{Role, RoleId};
-use egui::{Color32, Ui};
+use egui::Ui;
 
 /// Width of the label column of a form; controls below a field are indented by [`INDENT`].
 pub const LABEL_WIDTH: f32 = 160.0;
@@ -123,11 +123,6 @@ pub fn centred_column(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
             add(ui);
         });
     });
-}
-
-/// The colour of something done or valid (see [`style::State`]).
-pub fn success_color(ui: &Ui) -> Color32 {
-    style::State::Good.color(ui)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! shown.
 
 use crate::service::{DashboardFigures, MfaCoverage, ReviewProgress, Revocation, counted};
+use crate::ui::widgets::style::State;
 use egui_plot::{Bar, BarChart, GridMark, Plot};
 use std::ops::RangeInclusive;
 
@@ -81,7 +82,7 @@ fn bar_names(names: Vec<String>) -> impl Fn(GridMark, &RangeInclusive<f64>) -> S
 fn mfa_ui(ui: &mut egui::Ui, coverage: &[MfaCoverage]) {
     let share = |c: &MfaCoverage| if c.accounts == 0 { 0.0 } else { 100.0 * c.enrolled as f64 / c.accounts as f64 };
     let bars = coverage.iter().enumerate().map(|(i, c)| Bar::new(i as f64, share(c)).name(&c.system)).collect();
-    let chart = BarChart::new("MFA", bars).color(crate::ui::widgets::success_color(ui)).width(0.6);
+    let chart = BarChart::new("MFA", bars).color(State::Good.color(ui)).width(0.6);
     plot("mfa-coverage")
         .include_y(100.0)
         .x_axis_formatter(bar_names(coverage.iter().map(|c| c.system.clone()).collect()))
@@ -95,7 +96,7 @@ fn mfa_ui(ui: &mut egui::Ui, coverage: &[MfaCoverage]) {
 
 fn revocations_ui(ui: &mut egui::Ui, revocations: &[Revocation], closes: jiff::civil::Time) {
     let bars = revocations.iter().enumerate().map(|(i, r)| Bar::new(i as f64, r.hours).name(&r.who)).collect();
-    let chart = BarChart::new("Hours", bars).color(ui.visuals().warn_fg_color).width(0.6);
+    let chart = BarChart::new("Hours", bars).color(State::Attention.color(ui)).width(0.6);
     // Up to the next power of ten: egui_plot labels only marks of that size on a plot this small.
     let longest = revocations.iter().map(|r| r.hours).fold(1.0, f64::max);
     plot("revocation-times")
@@ -142,7 +143,7 @@ fn within(hours: f64) -> String {
 
 fn reviews_ui(ui: &mut egui::Ui, reviews: &[ReviewProgress]) {
     let decided_bars = reviews.iter().enumerate().map(|(i, r)| Bar::new(i as f64, r.decided as f64)).collect();
-    let decided = BarChart::new("Decided", decided_bars).color(crate::ui::widgets::success_color(ui)).width(0.6);
+    let decided = BarChart::new("Decided", decided_bars).color(State::Good.color(ui)).width(0.6);
     let open_bars =
         reviews.iter().enumerate().map(|(i, r)| Bar::new(i as f64, r.items.saturating_sub(r.decided) as f64)).collect();
     let undecided =

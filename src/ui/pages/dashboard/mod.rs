@@ -7,6 +7,7 @@ mod charts;
 use crate::service::{DueGroup, Urgency};
 use crate::ui::commands::{Command, Page, Target};
 use crate::ui::records::Records;
+use crate::ui::widgets::style::{State, size, space};
 
 /// Width of the "Overdue since 3 Nov" column.
 const WHEN_WIDTH: f32 = 150.0;
@@ -20,18 +21,16 @@ pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         {
             egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
                 ui.vertical(|ui| {
-                    ui.label(
-                        egui::RichText::new(number.to_string()).size(crate::ui::widgets::style::size::FIGURE).strong(),
-                    );
+                    ui.label(egui::RichText::new(number.to_string()).size(size::FIGURE).strong());
                     ui.label(label);
                 });
             });
         }
     });
     getting_started(ui, records, commands);
-    ui.add_space(8.0);
+    ui.add_space(space::ROW);
     charts::ui(ui, &records.figures);
-    ui.add_space(8.0);
+    ui.add_space(space::ROW);
     due_ui(ui, records, commands);
 }
 
@@ -65,8 +64,8 @@ fn row_ui(ui: &mut egui::Ui, group: &DueGroup, records: &Records, commands: &mut
     ui.horizontal(|ui| {
         let visuals = ui.visuals();
         let color = match group.urgency {
-            Urgency::Overdue => visuals.error_fg_color,
-            Urgency::Due => visuals.warn_fg_color,
+            Urgency::Overdue => State::Problem.color(ui),
+            Urgency::Due => State::Attention.color(ui),
             Urgency::ToImprove => visuals.weak_text_color(),
         };
         // A fixed column for "when", so the titles line up.
@@ -115,7 +114,7 @@ fn getting_started(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Comm
     if steps.iter().all(|(done, _, _)| *done) {
         return;
     }
-    ui.add_space(12.0);
+    ui.add_space(space::BLOCK);
     egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
         ui.strong("Getting started");
         for (done, text, page) in steps {

@@ -9,6 +9,7 @@ use crate::domain::checklist::{Checklist, Item, ItemKind, ItemState, Process, ch
 use crate::service::date_in_words;
 use crate::ui::commands::{Command, Target};
 use crate::ui::records::Records;
+use crate::ui::widgets::style::{State, space};
 use crate::ui::widgets::{CHOOSE_FILE, action_button, pick_input, row_button};
 use jiff::civil::Date;
 
@@ -36,9 +37,9 @@ pub fn ui(
     egui::ScrollArea::vertical().id_salt("checklist").show(ui, |ui| {
         for item in &list.items {
             ui.horizontal_top(|ui| item_row(ui, page, records, list, item, commands));
-            ui.add_space(4.0);
+            ui.add_space(space::TIGHT);
         }
-        ui.add_space(8.0);
+        ui.add_space(space::ROW);
         closing_ui(ui, page, list, commands);
     });
     if let Some(item) = page.confirm_item.and_then(|i| list.items.iter().find(|it| it.id == i)) {
@@ -184,7 +185,7 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
         ItemState::Open => {
             let overdue = item.due < today;
             let text = format!("{} {}", if overdue { "Overdue since" } else { "Due" }, date_in_words(item.due, today));
-            let color = if overdue { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+            let color = if overdue { State::Problem.color(ui) } else { ui.visuals().text_color() };
             ui.colored_label(color, text);
         }
         ItemState::Done { by, at } => {

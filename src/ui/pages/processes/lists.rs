@@ -6,6 +6,7 @@ use super::{ProcessCommand, ProcessForms};
 use crate::domain::checklist::Process;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
+use crate::ui::widgets::style::{State, space};
 use crate::ui::widgets::{action_button, date_field, field_label, indented, pick_list, role_checkboxes, text_field};
 
 pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
@@ -36,18 +37,18 @@ pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, comman
                 if list.finished_at.is_some() {
                     ui.weak("finished");
                 } else if overdue > 0 {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("{overdue} overdue"));
+                    ui.colored_label(State::Problem.color(ui), format!("{overdue} overdue"));
                 } else {
                     ui.label(format!("{} open", list.open_items().count()));
                 }
                 ui.end_row();
             }
         });
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         joiner_form_ui(ui, forms, records, commands);
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         templates_ui(ui, forms, records, commands);
-        ui.add_space(16.0);
+        ui.add_space(space::SECTION);
         devices_ui(ui, forms, records, commands);
     });
 }

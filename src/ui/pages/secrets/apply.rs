@@ -83,7 +83,13 @@ impl SecretsPage {
         // Cleared only once accepted: a refused value may already be set in the system.
         let completed = cx.office.rotate_secret(&name, &self.forms.rotate_value)?;
         self.forms.rotate_value.clear();
-        Ok(format!("{name} rotated ({completed} leaver item(s) completed)."))
+        Ok(match completed {
+            0 => format!("{name} rotated."),
+            n => format!(
+                "{name} rotated; {} done.",
+                crate::service::counted(n, "leaver checklist item", "leaver checklist items")
+            ),
+        })
     }
 
     fn save_interval(&mut self, id: i64, cx: &mut Context<'_>) -> ServiceResult<String> {

@@ -6,6 +6,7 @@
 use super::SecretCommand;
 use crate::service::{LeavingHolder, SecretStatus, ServiceError, ServiceResult, date_in_words};
 use crate::ui::commands::{Command, Target};
+use crate::ui::widgets::style::space;
 use crate::ui::widgets::{NOTHING_CHANGED, action_button, indented, pick_list};
 use jiff::civil::Date;
 
@@ -72,7 +73,7 @@ pub fn warning_ui(
     let modal = egui::Modal::new(egui::Id::unique("rotate-warning")).show(ctx, |ui| {
         ui.set_max_width(460.0);
         ui.heading(&title);
-        ui.add_space(6.0);
+        ui.add_space(space::ROW);
         for leaver in &warning.leavers {
             let when = date_in_words(leaver.last_day, today);
             let leaving = if leaver.last_day < today {
@@ -86,7 +87,7 @@ pub fn warning_ui(
             "The new value would be known to them too until their access is removed. Remove it on their \
              checklist first, or rotate now and again once it is gone.",
         );
-        ui.add_space(10.0);
+        ui.add_space(space::BLOCK);
         ui.horizontal_wrapped(|ui| {
             if ui.button("Rotate anyway").clicked() {
                 commands.push(SecretCommand::RotateAnyway(warning.secret).into());

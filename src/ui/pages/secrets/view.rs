@@ -4,6 +4,7 @@
 use super::{Generator, SecretAuthenticator, SecretCommand, SecretsPage};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
+use crate::ui::widgets::style::{State, size, space};
 use crate::ui::widgets::{
     Policy, action_button, indented, password_field, pick_list, strength_meter, table, text_field, visible_secret_field,
 };
@@ -14,7 +15,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands
         egui::ScrollArea::vertical().id_salt("secret-detail").show(&mut columns[1], |ui| {
             detail_ui(ui, page, records, commands);
             if let Some(id) = page.selected {
-                ui.add_space(8.0);
+                ui.add_space(space::ROW);
                 authenticator_ui(ui, &mut page.authenticator, id, commands);
             }
         });
@@ -34,10 +35,10 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
                 match (status.due(), status.described.first()) {
                     // Short here; the full reasons are on the secret's page.
                     (Some(due), Some(_)) if due <= today => {
-                        ui.colored_label(ui.visuals().error_fg_color, "now");
+                        ui.colored_label(State::Problem.color(ui), "now");
                     }
                     (Some(due), Some(_)) => {
-                        ui.colored_label(ui.visuals().warn_fg_color, format!("by {due}"));
+                        ui.colored_label(State::Attention.color(ui), format!("by {due}"));
                     }
                     _ => {
                         ui.weak("not due");
@@ -46,7 +47,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
                 ui.end_row();
             }
         });
-        ui.add_space(12.0);
+        ui.add_space(space::BLOCK);
         let forms = &mut page.forms;
         let rule = records.secret_policy(&forms.secret_system);
         ui.strong("Add a shared secret");
@@ -95,7 +96,7 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     });
     super::rotation::interval_ui(ui, &mut page.forms.interval, status, commands);
     for reason in &status.described {
-        ui.colored_label(ui.visuals().warn_fg_color, format!("Due: {reason}"));
+        ui.colored_label(State::Attention.color(ui), format!("Due: {reason}"));
     }
     ui.horizontal(|ui| {
         match &page.revealed {
@@ -123,7 +124,7 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
             commands.push(SecretCommand::Copy(id).into());
         }
     });
-    ui.add_space(8.0);
+    ui.add_space(space::ROW);
     ui.strong("Who could know it");
     if page.holders.is_empty() {
         ui.weak("Nobody on record.");
@@ -131,7 +132,7 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     for holder in &page.holders {
         ui.label(format!("{}: {}", holder.name, holder.reasons.join("; ")));
     }
-    ui.add_space(8.0);
+    ui.add_space(space::ROW);
     ui.strong("Rotate");
     let rule = records.secret_policy(status.system.as_deref().unwrap_or_default());
     let forms = &mut page.forms;
@@ -155,7 +156,7 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
         let access = status.system.as_deref().unwrap_or("what it protects");
         super::rotation::warning_ui(ui.ctx(), warning, access, records.today, commands);
     }
-    ui.add_space(8.0);
+    ui.add_space(space::ROW);
     text_field(ui, "Why it may be compromised", &mut forms.compromise_note);
     indented(ui, |ui| {
         let why_not = forms.compromise_note.trim().is_empty().then_some("Say why first.");
@@ -187,7 +188,7 @@ fn authenticator_ui(ui: &mut egui::Ui, view: &mut SecretAuthenticator, secret: i
             match (&view.code, view.now) {
                 (Some((id, code, until)), Some(now)) if *id == secret => {
                     let left = now.duration_until(*until).as_secs().max(0);
-                    ui.label(egui::RichText::new(code).monospace().size(20.0).strong());
+                    ui.label(egui::RichText::new(code).monospace().size(size::KEY).strong());
                     ui.label(format!("valid for {left} s"));
                 }
                 _ => {
