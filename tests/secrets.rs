@@ -291,6 +291,20 @@ fn someone_named_and_with_the_access_is_listed_once_with_every_reason() {
 }
 
 #[test]
+fn access_through_two_roles_and_an_exception_reads_as_one_reason() {
+    let (_vault, mut office) = office();
+    office.add_role("Front desk", &["Wi-Fi:user".into()]).unwrap();
+    office.assign_role("Front desk", "sam@example.com").unwrap();
+    office.grant("sam@example.com", "Wi-Fi", "user", "covering the router", None).unwrap();
+    let holders = office.secret_holders("Office Wi-Fi").unwrap();
+    let sam = holders.iter().find(|h| h.email == "sam@example.com").unwrap();
+    assert_eq!(
+        sam.reasons,
+        ["has Wi-Fi (user) through roles Office and Front desk and exception: covering the router"]
+    );
+}
+
+#[test]
 fn a_skipped_rotation_no_longer_makes_the_secret_due_until_the_skip_is_taken_back() {
     let (_vault, mut office) = office();
     office.start_leaver("sam@example.com", "2026-11-23").unwrap();

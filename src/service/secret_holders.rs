@@ -43,18 +43,17 @@ impl Office {
             .into_iter()
             .filter_map(|holder| {
                 let person = directory.person(holder.staff_id)?;
-                let reasons = holder
-                    .reasons
-                    .iter()
-                    .map(|reason| {
+                let mut reasons: Vec<String> = access_in_words(&holder.reasons, &directory);
+                reasons.extend(holder.reasons.iter().filter(|r| !matches!(r, HoldReason::Access { .. })).map(
+                    |reason| {
                         let skip = |last_day| {
                             let exposure =
                                 crate::domain::shared_secret::Exposure { staff_id: person.id, since: last_day };
                             skipped_for(secret.id, &exposure, &skipped)
                         };
                         describe(reason, &directory, today, skip)
-                    })
-                    .collect();
+                    },
+                ));
                 Some(SecretHolder { name: person.full_name.clone(), email: person.email.clone(), reasons })
             })
             .collect();
@@ -86,6 +85,46 @@ impl Office {
     }
 }
 
+/// The access reasons, one per level: "has Wi-Fi (user) through roles Everyone and Sales".
+fn access_in_words(reasons: &[HoldReason], directory: &Directory) -> Vec<String> {
+    let mut levels: Vec<(i64, Vec<crate::domain::access::Source>)> = Vec::new();
+    for reason in reasons {
+        if let HoldReason::Access { level_id, source } = reason {
+            match levels.iter_mut().find(|(level, _)| level == level_id) {
+                Some((_, sources)) => sources.push(*source),
+                None => levels.push((*level_id, vec![*source])),
+            }
+        }
+    }
+    levels
+        .into_iter()
+        .map(|(level, sources)| {
+            let what = directory.describe_level(level).unwrap_or_else(|| "the linked access".to_owned());
+            let roles: Vec<&str> = sources
+                .iter()
+                .filter_map(|s| match s {
+                    crate::domain::access::Source::Role { role_id } => {
+                        directory.role(*role_id).map(|r| r.name.as_str())
+                    }
+                    crate::domain::access::Source::Exception { .. } => None,
+                })
+                .collect();
+            let mut through: Vec<String> = match roles.as_slice() {
+                [] => Vec::new(),
+                [one] => vec![format!("role {one}")],
+                [rest @ .., last] => vec![format!("roles {} and {last}", rest.join(", "))],
+            };
+            through.extend(
+                sources
+                    .iter()
+                    .filter(|s| matches!(s, crate::domain::access::Source::Exception { .. }))
+                    .map(|s| directory.describe_source(*s)),
+            );
+            format!("has {what} through {}", through.join(" and "))
+        })
+        .collect()
+}
+
 /// One reason in words; `skip` finds a skipped rotation of the leaving that ends on a day.
 fn describe<'a>(
     reason: &HoldReason,
@@ -95,11 +134,7 @@ fn describe<'a>(
 ) -> String {
     match reason {
         HoldReason::Named => "named as a holder".to_owned(),
-        HoldReason::Access { level_id, source } => format!(
-            "has {} through {}",
-            directory.describe_level(*level_id).unwrap_or_else(|| "the linked access".to_owned()),
-            directory.describe_source(*source)
-        ),
+        HoldReason::Access { .. } => access_in_words(std::slice::from_ref(reason), directory).concat(),
         HoldReason::Leaving { last_day } => {
             let left = if *last_day <= today {
                 format!("left on {last_day}, after it last changed")

@@ -16,6 +16,8 @@ use jiff::civil::Date;
 /// The width of an item's text (longer text wraps inside it) and of its due date.
 const TEXT_WIDTH: f32 = 420.0;
 const DUE_WIDTH: f32 = 150.0;
+/// The width of the pick-list that chooses a new manager or owner in a row.
+const HAND_OVER_WIDTH: f32 = 150.0;
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -148,7 +150,12 @@ fn hand_over_ui(
     );
     // Nothing is kept between frames: a choice is carried out at once.
     let mut chosen = String::new();
-    if pick_input(ui, text, &format!("hand-over-{}", item.id), &mut chosen, &choices, None) {
+    // Narrow enough that the row's other actions stay on its line.
+    let picked = ui.scope(|ui| {
+        ui.set_max_width(HAND_OVER_WIDTH);
+        pick_input(ui, text, &format!("hand-over-{}", item.id), &mut chosen, &choices, None)
+    });
+    if picked.inner {
         let to = if chosen == NOBODY { None } else { chosen.parse().ok() };
         commands.push(ProcessCommand::HandOver(item.id, to).into());
     }
