@@ -67,12 +67,14 @@ impl DueReason {
         }
     }
 
-    pub fn describe(&self, directory: &Directory) -> String {
+    /// The reason in words, as of `today` ("left on …" once the last day is past).
+    pub fn describe(&self, directory: &Directory, today: Date) -> String {
         match self {
             Self::Interval { due } => format!("rotation interval ends {due}"),
             Self::HolderLeft { staff_id, last_day } => format!(
-                "{} could know it and leaves (or left) on {last_day}",
-                directory.person(*staff_id).map_or_else(|| format!("staff #{staff_id}"), |p| p.full_name.clone())
+                "{} could know it and {} on {last_day}",
+                directory.person(*staff_id).map_or_else(|| "a former staff member".to_owned(), |p| p.full_name.clone()),
+                if *last_day < today { "left" } else { "leaves" }
             ),
             Self::Compromised { note, .. } => format!("may be compromised: {note}"),
         }

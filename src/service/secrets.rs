@@ -196,7 +196,7 @@ impl Office {
             .map(|secret| {
                 let exposed = exposures.get(&secret.id).map_or(&[][..], Vec::as_slice);
                 let reasons = due_reasons(&secret, &outstanding(secret.id, exposed, &skipped), today);
-                let described = reasons.iter().map(|r| r.describe(directory)).collect();
+                let described = reasons.iter().map(|r| r.describe(directory, today)).collect();
                 let system = secret.system_id.and_then(|s| directory.system(s)).map(|s| s.name.clone());
                 SecretStatus { secret, system, reasons, described }
             })
