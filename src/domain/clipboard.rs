@@ -27,6 +27,11 @@ impl ClipboardGuard {
         now >= self.clear_at
     }
 
+    /// When it must leave the clipboard.
+    pub fn clear_at(&self) -> Timestamp {
+        self.clear_at
+    }
+
     /// Whether `current` (the clipboard's contents now) is still the copied secret.
     pub fn still_ours(&self, current: Option<&str>) -> bool {
         current.is_some_and(|text| fingerprint(text) == self.fingerprint)

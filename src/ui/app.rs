@@ -244,6 +244,25 @@ impl KeyholderApp {
         }
     }
 
+    /// How long the window may sleep without input: until auto-lock, a copied secret's clearing,
+    /// a countdown's next second, the daily reminder or an unfinished sign-in's timeout.
+    pub fn next_repaint_in(&self) -> Option<Duration> {
+        let now = self.deps.clock.now();
+        let after = |minutes: i64| self.last_activity.checked_add(SignedDuration::from_mins(minutes)).ok();
+        let wake = match &self.screen {
+            Screen::Shell(shell) => {
+                let lock = after(i64::from(shell.data.settings.auto_lock_minutes));
+                let remind = self.last_notified.and_then(|at| at.checked_add(SignedDuration::from_hours(24)).ok());
+                [lock, remind, shell.next_wake(now)].into_iter().flatten().min()
+            }
+            Screen::SignIn(form) if form.awaits_code() => after(i64::from(service::DEFAULT_AUTO_LOCK_MINUTES)),
+            Screen::RecoveryKey(view) => view.next_wake(),
+            _ => None,
+        }?;
+        let wait = now.duration_until(wake).max(SignedDuration::ZERO);
+        Some(Duration::try_from(wait).unwrap_or_default())
+    }
+
     fn apply(&mut self, command: Command) {
         // Commands are rare (a click, a key) and many touch a password, key or code.
         self.wipe_stack = true;
@@ -338,9 +357,9 @@ impl KeyholderApp {
         }
         if self.job.is_some() {
             ctx.request_repaint_after(Duration::from_millis(50));
-        } else if matches!(self.screen, Screen::Shell(_)) {
-            // Wake up now and then so auto-lock happens even when nobody touches the window.
-            ctx.request_repaint_after(Duration::from_secs(1));
+        } else if let Some(after) = self.next_repaint_in() {
+            // Idle means idle: no frame until input, or until something on screen must change.
+            ctx.request_repaint_after(after);
         }
         if std::mem::take(&mut self.wipe_stack) {
             // Everything this frame called has returned: its frames lie below this one.

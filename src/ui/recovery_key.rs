@@ -90,6 +90,11 @@ impl RecoveryKeyView {
         }
     }
 
+    /// When the copied key must leave the clipboard, if it was copied.
+    pub fn next_wake(&self) -> Option<jiff::Timestamp> {
+        self.copied.clear_at()
+    }
+
     pub fn copy(&mut self, now: jiff::Timestamp) {
         let policies = self.created.office.policies().ok();
         self.note = match self.copied.copy(self.created.recovery_key.as_str(), now, policies) {

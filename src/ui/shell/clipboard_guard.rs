@@ -25,6 +25,11 @@ impl CopiedSecret {
         Ok(format!("Copied; the clipboard is cleared in {secs} s."))
     }
 
+    /// When the copied secret must leave the clipboard, if one is there.
+    pub fn clear_at(&self) -> Option<jiff::Timestamp> {
+        self.guard.as_ref().map(ClipboardGuard::clear_at)
+    }
+
     pub fn is_due(&self, now: jiff::Timestamp) -> bool {
         self.guard.as_ref().is_some_and(|g| g.is_due(now))
     }

@@ -318,6 +318,12 @@ impl Shell {
         due
     }
 
+    /// When the shell must be drawn again without input: a countdown's next second, or the
+    /// moment a copied secret leaves the clipboard.
+    pub fn next_wake(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        [self.secrets.next_wake(now), self.copied.clear_at()].into_iter().flatten().min()
+    }
+
     /// Hide a revealed secret and clear the clipboard if it still holds the one copied.
     pub fn release_clipboard(&mut self) {
         self.secrets.hide();

@@ -100,6 +100,17 @@ pub struct SecretsPage {
     pub authenticator: SecretAuthenticator,
 }
 
+/// When a "N s" countdown to `until` shows its next number (or `until` itself, at the end).
+pub fn next_second_change(now: jiff::Timestamp, until: jiff::Timestamp) -> jiff::Timestamp {
+    let left = now.duration_until(until);
+    if left <= jiff::SignedDuration::ZERO {
+        return now;
+    }
+    let fraction = left - jiff::SignedDuration::from_secs(left.as_secs());
+    let step = if fraction.is_zero() { jiff::SignedDuration::from_secs(1) } else { fraction };
+    now.checked_add(step).unwrap_or(until).min(until)
+}
+
 impl SecretsPage {
     pub fn ui(&mut self, ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         view::ui(ui, self, records, commands);
@@ -151,5 +162,13 @@ impl SecretsPage {
 
     pub fn hide(&mut self) {
         self.revealed = None;
+    }
+
+    /// When the page must be drawn again without input: the next change of a countdown's
+    /// seconds (a revealed value, an authenticator code).
+    pub fn next_wake(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        let revealed = self.revealed.as_ref().map(|(_, _, until)| *until);
+        let code = self.authenticator.code.as_ref().map(|(_, _, until)| *until);
+        [revealed, code].into_iter().flatten().map(|until| next_second_change(now, until)).min()
     }
 }
