@@ -14,7 +14,7 @@ use std::time::Duration;
 #[test]
 fn an_idle_dashboard_sleeps_until_auto_lock_and_a_countdown_wakes_it_each_second() {
     let vault = office_with_due_secret();
-    let mut harness = signed_in(&vault);
+    let harness = signed_in(&vault);
     harness.get_by_label("1 thing needs attention");
     let idle = harness.state().next_repaint_in().expect("auto-lock is scheduled");
     assert!(idle > Duration::from_secs(4 * 60), "{idle:?}: nothing to redraw before auto-lock (5 min)");
