@@ -37,6 +37,8 @@ pub struct Records {
     /// Who can take over from a leaver (a report's manager, a system's owner), as
     /// (staff id, "Name <email>"): the people joining or active, by name.
     pub staying: Vec<(String, String)>,
+    /// How many people each role has (the roles page), counted once per reload.
+    pub role_members: HashMap<crate::domain::access::RoleId, usize>,
 }
 
 impl Records {
@@ -67,6 +69,7 @@ impl Records {
             people: Vec::new(),
             systems: Vec::new(),
             staying: Vec::new(),
+            role_members: HashMap::new(),
         }
     }
 
@@ -118,6 +121,10 @@ impl Records {
         self.people = pick_people(&self.directory);
         self.staying = pick_staying(&self.directory);
         self.systems = self.directory.systems.iter().map(|s| (s.name.clone(), s.name.clone())).collect();
+        self.role_members.clear();
+        for (_, role) in &self.directory.assignments {
+            *self.role_members.entry(*role).or_default() += 1;
+        }
         Ok(())
     }
 

@@ -103,7 +103,7 @@ fn list_ui(ui: &mut egui::Ui, page: &mut RolesPage, records: &Records, commands:
                     ui.set_width(GIVES_WIDTH);
                     ui.add(egui::Label::new(gives.join(", ")).wrap());
                 });
-                ui.label(directory.members_of(role.id).count().to_string());
+                ui.label(records.role_members.get(&role.id).copied().unwrap_or(0).to_string());
                 if ui.button(format!("Edit {}", role.name)).clicked() {
                     commands.push(RoleCommand::Edit(Some(role.id)).into());
                 }

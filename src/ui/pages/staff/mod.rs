@@ -96,6 +96,48 @@ pub struct StaffPage {
     pub authenticator: StaffAuthenticator,
     /// "Start leaving" was pressed: the dialog that says what it does is open.
     pub confirm_leaver: bool,
+    /// The selected person's access and accounts, worked out on selection and after a write.
+    pub person: PersonFacts,
+}
+
+/// What a person's page shows that takes a scan of the office: worked out when it changes,
+/// not per frame.
+#[derive(Debug, Default)]
+pub struct PersonFacts {
+    /// Their access, by system name.
+    pub access: Vec<crate::domain::access::Access>,
+    /// Their accounts still in use.
+    pub accounts: Vec<crate::domain::access::Account>,
+    /// The roles ticked and what that change would gain and lose, for the last ticks seen.
+    pub diff: Option<(Vec<crate::domain::access::RoleId>, crate::domain::access::AccessDiff)>,
+}
+
+impl PersonFacts {
+    fn of(records: &Records, id: Option<StaffId>) -> Self {
+        let Some(id) = id else { return Self::default() };
+        let directory = &records.directory;
+        let mut access = directory.access_of(id, records.today);
+        access.sort_by_key(|a| (directory.system(a.system_id).map(|s| s.name.to_lowercase()), a.source));
+        let accounts = directory.accounts_of(id).filter(|a| a.disabled_on.is_none()).cloned().collect();
+        Self { access, accounts, diff: None }
+    }
+
+    /// What ticking `pending` instead of the current roles would change; worked out again only
+    /// when the ticks change.
+    pub fn diff_for(
+        &mut self,
+        records: &Records,
+        id: StaffId,
+        pending: &[crate::domain::access::RoleId],
+    ) -> &crate::domain::access::AccessDiff {
+        if self.diff.as_ref().is_some_and(|(ticked, _)| ticked.as_slice() != pending) {
+            self.diff = None;
+        }
+        let (_, diff) = self
+            .diff
+            .get_or_insert_with(|| (pending.to_vec(), records.directory.mover_diff(id, pending, records.today)));
+        diff
+    }
 }
 
 impl StaffPage {
@@ -116,6 +158,7 @@ impl StaffPage {
         self.forms.leaver_last_day = records.today.to_string();
         self.forms.grant_system = None;
         self.forms.grant_level.clear();
+        self.person = PersonFacts::of(records, id);
     }
 
     /// Apply the current filter (after it changed, or the office was read again).
@@ -127,6 +170,7 @@ impl StaffPage {
     pub fn reloaded(&mut self, records: &Records) {
         self.refilter(records);
         self.reset_pending_roles(records);
+        self.person = PersonFacts::of(records, self.selected);
     }
 
     /// The selected person's history, from the audit records the shell holds.

@@ -1,6 +1,8 @@
 //! One person's page: their details (and editing them), leaving, their authenticator, roles
 //! with the change previewed, access and why, direct grants, accounts and history.
 
+use crate::service::counted;
+use super::PersonFacts;
 use super::{StaffAuthenticator, StaffCommand, StaffForms, StaffPage};
 use crate::domain::access::{Directory, Source};
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
@@ -17,14 +19,14 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
     if ui.button("Back to all staff").clicked() {
         commands.push(StaffCommand::Select(None).into());
     }
-    let StaffPage { forms, history, authenticator, confirm_leaver, .. } = page;
+    let StaffPage { forms, history, authenticator, confirm_leaver, person: facts, .. } = page;
     let (directory, today) = (&records.directory, records.today);
     let Some(person) = directory.person(id) else {
         ui.label("This staff member no longer exists.");
         return;
     };
     if *confirm_leaver {
-        leaver_dialog(ui.ctx(), directory, id, &forms.leaver_last_day, today, commands);
+        leaver_dialog(ui.ctx(), directory, facts, id, &forms.leaver_last_day, commands);
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading(&person.full_name);
@@ -89,7 +91,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
         let mut now = current.to_vec();
         now.sort_unstable();
         if pending != now {
-            let diff = directory.mover_diff(id, &pending, today);
+            let diff = facts.diff_for(records, id, &pending);
             let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
             if !diff.gained.is_empty() {
                 ui.colored_label(State::Good.color(ui), format!("Gains: {}", describe(&diff.gained)));
@@ -112,10 +114,8 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
 
         ui.add_space(space::BLOCK);
         ui.strong("Access, and why");
-        let mut access = directory.access_of(id, today);
-        access.sort_by_key(|a| (directory.system(a.system_id).map(|s| s.name.to_lowercase()), a.source));
         egui::Grid::new("staff-access").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-            for a in &access {
+            for a in &facts.access {
                 let Some((system, level)) = directory.level(a.level_id) else {
                     continue;
                 };
@@ -139,7 +139,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
         grant_form_ui(ui, directory, forms, id, today, commands);
 
         ui.add_space(space::BLOCK);
-        accounts_ui(ui, directory, id);
+        accounts_ui(ui, directory, &facts.accounts);
 
         ui.add_space(space::BLOCK);
         ui.strong("History");
@@ -228,8 +228,7 @@ fn grant_form_ui(
 }
 
 /// Accounts with their MFA state; gaps on systems that support MFA stand out.
-fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, id: StaffId) {
-    let accounts: Vec<_> = directory.accounts_of(id).filter(|a| a.disabled_on.is_none()).collect();
+fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, accounts: &[crate::domain::access::Account]) {
     let supported = |a: &crate::domain::access::Account| directory.system(a.system_id).is_some_and(|s| s.mfa_supported);
     let gaps = accounts.iter().filter(|a| supported(a) && !a.mfa_enrolled).count();
     let coverable = accounts.iter().filter(|a| supported(a)).count();
@@ -245,7 +244,7 @@ fn accounts_ui(ui: &mut egui::Ui, directory: &Directory, id: StaffId) {
         }
     });
     egui::Grid::new("staff-accounts").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-        for account in &accounts {
+        for account in accounts {
             ui.label(directory.system(account.system_id).map_or("?", |s| s.name.as_str()));
             ui.label(&account.username);
             match (account.mfa_enrolled, supported(account)) {
@@ -333,18 +332,19 @@ fn authenticator_ui(
 fn leaver_dialog(
     ctx: &egui::Context,
     directory: &Directory,
+    facts: &PersonFacts,
     id: StaffId,
     last_day: &str,
-    today: jiff::civil::Date,
     commands: &mut Vec<Command>,
 ) {
     let Some(person) = directory.person(id) else { return };
-    let access = directory.access_of(id, today).len();
-    let accounts = directory.accounts_of(id).filter(|a| a.disabled_on.is_none()).count();
+    let access = counted(facts.access.len(), "piece of access", "pieces of access");
+    let accounts = counted(facts.accounts.len(), "account", "accounts");
     let what_happens = [
         format!("{} is marked as leaving, with {} as their last day.", person.full_name, last_day.trim()),
         format!(
-            "A leaver checklist lists everything to take away: {access} access(es) and {accounts} account(s),              their devices, and the shared secrets they knew (to be changed)."
+            "A leaver checklist lists everything to take away: {access}, {accounts}, their devices, \
+             and the shared secrets they knew (to be changed)."
         ),
         "Nothing is removed yet: each item is done when you tick it, and the process ends when all are done."
             .to_owned(),
