@@ -61,8 +61,10 @@ impl FileBrowser {
                         let name = entry.file_name().to_string_lossy().into_owned();
                         let folder = entry.file_type().ok()?.is_dir()
                             || (entry.file_type().ok()?.is_symlink() && entry.path().is_dir());
-                        let wanted = folder || save || extensions.is_empty() || has_extension(&name, extensions);
-                        (!name.starts_with('.') && wanted).then_some(Entry { name, folder })
+                        let wanted = folder || extensions.is_empty() || has_extension(&name, extensions);
+                        // A vault's own files are never offered, to open or to write over.
+                        let own = crate::vault::fsutil::is_vault_file(&entry.path());
+                        (!name.starts_with('.') && wanted && !own).then_some(Entry { name, folder })
                     })
                     .collect();
                 entries.sort_by_key(|e| (!e.folder, e.name.to_lowercase()));
@@ -170,13 +172,16 @@ mod tests {
     #[test]
     fn a_folder_lists_its_folders_first_then_files_of_the_wanted_type_without_hidden_ones() {
         let dir = tempfile::tempdir().expect("dir");
-        for file in ["b.csv", "A.CSV", "notes.txt", ".hidden.csv"] {
+        for file in ["b.csv", "A.CSV", "notes.txt", ".hidden.csv", "office.khv", "office.khv.keys"] {
             std::fs::write(dir.path().join(file), "x").expect("write");
         }
         std::fs::create_dir(dir.path().join("Zeta")).expect("dir");
         let browser = FileBrowser::open(FileTarget::ImportStaff, dir.path());
         let names: Vec<&str> = browser.entries.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["Zeta", "A.CSV", "b.csv"]);
+        let saving = FileBrowser::open(FileTarget::Backup, dir.path());
+        let names: Vec<&str> = saving.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Zeta"], "only backups and folders; never the vault's own files");
         let missing = FileBrowser::open(FileTarget::ImportStaff, &dir.path().join("gone"));
         assert!(missing.problem.is_some_and(|p| p.contains("cannot be opened")));
     }

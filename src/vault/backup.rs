@@ -26,6 +26,7 @@ struct Header {
 impl Vault {
     /// Write a backup of this vault to `target` (which must not exist).
     pub fn backup_to(&self, target: &Path, now: jiff::Timestamp) -> VaultResult<u64> {
+        fsutil::refuse_vault_file(target)?;
         if target.exists() {
             return Err(VaultError::AlreadyExists(target.to_path_buf()));
         }

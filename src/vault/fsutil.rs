@@ -26,9 +26,32 @@ pub fn write_export(path: &Path, bytes: &[u8], overwrite: bool) -> VaultResult<(
     if path.as_os_str().is_empty() {
         return Err(VaultError::Refused("name the file to write".into()));
     }
+    refuse_vault_file(path)?;
     write_via_temp(path, "export", bytes, |temp| {
         if overwrite { rename(temp, path) } else { place_without_replacing(temp, path) }
     })
+}
+
+/// The endings of the files that make up a vault (database, key file, journal, lock, sign-in
+/// attempts, an unfinished change of key).
+const VAULT_FILE_ENDINGS: [&str; 7] =
+    [".khv", ".khv.keys", ".khv-wal", ".khv-shm", ".khv.lock", ".khv.attempts", ".keys.next"];
+
+/// Whether `path` looks like one of a vault's own files.
+pub fn is_vault_file(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    VAULT_FILE_ENDINGS.iter().any(|ending| name.ends_with(ending))
+}
+
+/// Exports, reports and backups never go over a vault's own files, whatever is confirmed.
+pub fn refuse_vault_file(path: &Path) -> VaultResult<()> {
+    if is_vault_file(path) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return Err(VaultError::Refused(format!(
+            "{name} is one of a Keyholder vault's own files; choose another name (writing there could lock the office out)"
+        )));
+    }
+    Ok(())
 }
 
 /// Write `bytes` to a private temporary file beside `path`, sync it, let `place` give it its
@@ -169,5 +192,17 @@ mod tests {
             assert_eq!(mode, Some(0o600));
         }
         Ok(())
+    }
+
+    #[test]
+    fn nothing_is_written_over_a_vaults_own_files_even_when_replacing_is_confirmed() {
+        let dir = tempfile::tempdir().expect("dir");
+        for name in ["office.khv", "office.khv.keys", "Office.KHV-wal", "demo.khv.attempts"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"vault").expect("write");
+            assert!(write_export(&path, b"a,b", true).is_err(), "{name}");
+            assert_eq!(std::fs::read(&path).expect("read"), b"vault");
+        }
+        assert!(write_export(&dir.path().join("office.khv.csv"), b"a,b", false).is_ok());
     }
 }

@@ -25,6 +25,7 @@ use super::pages::secrets::SecretsPage;
 use super::pages::settings::SettingsPage;
 use super::pages::staff::StaffPage;
 use super::pages::systems::SystemsPage;
+use super::pages::settings::SettingsCommand;
 use super::print::Printer;
 use super::records::Records;
 use super::widgets::Notice;
@@ -185,6 +186,15 @@ impl Shell {
         self.staff.update_history(&self.data.audit);
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
+            // A backup never replaces a file (an older backup may be the one that is needed).
+            (Err(ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _)
+                if matches!(retry, Command::Settings(SettingsCommand::Backup)) =>
+            {
+                Some(Notice::error(format!(
+                    "{} already exists; a backup never replaces a file: choose another name.",
+                    path.display()
+                )))
+            }
             (Err(ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _) => {
                 Some(self.exports.ask(retry, path.display().to_string()))
             }

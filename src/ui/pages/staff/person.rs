@@ -1,11 +1,11 @@
 //! One person's page: their details (and editing them), leaving, their authenticator, roles
 //! with the change previewed, access and why, direct grants, accounts and history.
 
-use crate::service::counted;
 use super::PersonFacts;
 use super::{StaffAuthenticator, StaffCommand, StaffForms, StaffPage};
 use crate::domain::access::{Directory, Source};
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus};
+use crate::service::counted;
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::totp::qr_ui;
