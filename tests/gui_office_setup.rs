@@ -77,10 +77,16 @@ fn a_system_is_renamed_given_a_level_and_an_unused_one_removed_after_asking() {
     press(&mut harness, "Add a level to CRM");
     type_into(&mut harness, "Level 3 of CRM", "auditor");
     press(&mut harness, "Remove the level admin from CRM");
+    choose(&mut harness, "Owner", "Kim Lee <kim@example.com>");
     press(&mut harness, "Save changes");
     assert_eq!(harness.state().notice_text(), Some("CRM Online saved."));
     harness.get_by_label("user, auditor");
     harness.get_by_label("Who has access to CRM Online");
+    harness.get_by(|node| {
+        node.role() == Role::ComboBox
+            && node.label().as_deref() == Some("Owner")
+            && node.value().as_deref() == Some("Kim Lee <kim@example.com>")
+    });
 
     harness.get_by_role_and_label(Role::Button, "Old fax").click();
     harness.run();

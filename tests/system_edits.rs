@@ -35,6 +35,7 @@ fn as_is(system: &System) -> SystemChange {
         customer_data: system.customer_data,
         mfa: system.mfa_supported,
         levels: system.levels.iter().map(LevelEdit::from_stored).collect(),
+        owner: system.owner_id,
     }
 }
 
@@ -110,4 +111,24 @@ fn a_system_is_removed_only_when_nothing_uses_it() {
     office.remove_system(fax).unwrap();
     assert!(office.directory().unwrap().system_by_name("Old fax").is_none());
     assert_eq!(actions(&office).last().unwrap(), "system.remove");
+}
+
+#[test]
+fn an_owner_is_chosen_among_people_staying_and_their_leaving_hands_the_system_over() {
+    let (_vault, mut office) = office();
+    let crm = system(&office, "CRM");
+    let sam = office.directory().unwrap().person_by_email("sam@example.com").unwrap().id;
+    let mut change = as_is(&crm);
+    change.owner = Some(sam);
+    office.change_system(crm.id, &change).unwrap();
+    assert_eq!(system(&office, "CRM").owner_id, Some(sam));
+    change.owner = Some(9_999);
+    assert!(matches!(office.change_system(crm.id, &change), Err(ServiceError::Invalid(_))));
+
+    office.start_leaver("sam@example.com", "2026-12-01").unwrap();
+    let items = office.checklists_of("sam@example.com").unwrap().pop().unwrap().items;
+    assert!(
+        items.iter().any(|i| matches!(i.kind, keyholder::domain::checklist::ItemKind::TransferOwnership { .. })),
+        "the leaver's checklist hands CRM over"
+    );
 }

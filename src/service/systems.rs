@@ -20,6 +20,8 @@ pub struct SystemChange {
     pub mfa: bool,
     /// Least access first; stored levels keep their ids.
     pub levels: Vec<LevelEdit>,
+    /// Who answers for the system (a leaver's checklist hands it over), if anyone.
+    pub owner: Option<crate::domain::staff::StaffId>,
 }
 
 impl Office {
@@ -75,16 +77,23 @@ impl Office {
                 )));
             }
         }
+        if let Some(owner) = change.owner
+            && directory.person(owner).is_none_or(|p| !crate::domain::checklist::is_staying(p.status))
+        {
+            return Err(invalid("the owner must be someone joining or working here"));
+        }
+        let owned = change.owner != found.owner_id;
         let renamed = name != found.name;
         let flags = change.customer_data != found.customer_data || change.mfa != found.mfa_supported;
         let levels = !plan.is_empty(&found.levels);
-        if !(renamed || flags || levels) {
+        if !(renamed || flags || levels || owned) {
             return Ok(());
         }
         let after = System {
             name: name.clone(),
             customer_data: change.customer_data,
             mfa_supported: change.mfa,
+            owner_id: change.owner,
             levels: change
                 .levels
                 .iter()
@@ -115,6 +124,9 @@ impl Office {
             }
             if levels {
                 system_edits::apply_level_plan(tx, system, &plan)?;
+            }
+            if owned {
+                system_edits::set_owner(tx, system, change.owner)?;
             }
             Ok(())
         })
@@ -151,8 +163,9 @@ fn level_words(level: &AccessLevel) -> String {
 
 fn describe_system(system: &System) -> String {
     let levels: Vec<String> = system.levels.iter().map(level_words).collect();
+    let owner = system.owner_id.map_or("none".to_owned(), |id| format!("staff #{id}"));
     format!(
-        "name={:?} kind={} customer_data={} mfa={} levels=[{}]",
+        "name={:?} kind={} customer_data={} mfa={} owner={owner} levels=[{}]",
         system.name,
         system.kind,
         system.customer_data,

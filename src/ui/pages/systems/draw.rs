@@ -114,6 +114,8 @@ fn details_ui(
         ui.checkbox(&mut edit.customer_data, "Customer data");
         ui.checkbox(&mut edit.mfa, "MFA supported");
     });
+    pick_list(ui, "Owner", &mut edit.owner, &records.staying, Some("Nobody"));
+    indented(ui, |ui| ui.weak("Who answers for it; a leaver's checklist hands it over to someone staying."));
     levels_editor(ui, &system.name, &mut edit.levels, &records.directory);
     let changed = edit.changed(system);
     indented(ui, |ui| {

@@ -61,6 +61,8 @@ pub struct SystemEdit {
     pub customer_data: bool,
     pub mfa: bool,
     pub levels: Vec<LevelEdit>,
+    /// The owner's staff id as the pick-list holds it ("" for nobody).
+    pub owner: String,
     /// What stops it being removed (roles, grants, accounts, secrets), read on selection.
     pub uses: Vec<String>,
     pub confirm_remove: bool,
@@ -89,6 +91,7 @@ impl SystemsPage {
             self.edit.customer_data = system.customer_data;
             self.edit.mfa = system.mfa_supported;
             self.edit.levels = system.levels.iter().map(LevelEdit::from_stored).collect();
+            self.edit.owner = system.owner_id.map(|id| id.to_string()).unwrap_or_default();
         }
     }
 
@@ -153,6 +156,7 @@ impl SystemsPage {
             customer_data: edit.customer_data,
             mfa: edit.mfa,
             levels: edit.levels.clone(),
+            owner: edit.owner.parse().ok(),
         };
         cx.office.change_system(id, &change)?;
         Ok(format!("{} saved.", edit.name.trim()))
@@ -166,6 +170,7 @@ impl SystemEdit {
         self.name.trim() != system.name
             || self.customer_data != system.customer_data
             || self.mfa != system.mfa_supported
+            || self.owner.parse().ok() != system.owner_id
             || self
                 .levels
                 .iter()
