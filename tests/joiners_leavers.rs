@@ -448,3 +448,29 @@ fn time_to_full_revocation_counts_from_the_offices_closing_time_on_the_last_day(
     let report = String::from_utf8(office.leaver_report_csv("sam@example.com").unwrap()).unwrap();
     assert!(report.contains("2.0 hours after closing time (12:00) on the last day"), "{report}");
 }
+
+#[test]
+fn marking_a_leaver_as_left_closes_their_other_open_checklists_with_the_reason() {
+    let (_vault, mut office) = office_with_sam();
+    let directory = office.directory().unwrap();
+    let sam = directory.person_by_email("sam@example.com").unwrap().id;
+    let office_role = directory.role_by_name("Office").unwrap().id;
+    // A change of roles leaves a mover checklist with items to do in the systems themselves.
+    office.set_roles(sam, &[office_role]).unwrap();
+    let mover = office.checklists_of("sam@example.com").unwrap().into_iter().find(|c| c.process == Process::Mover);
+    assert!(mover.as_ref().is_some_and(|m| m.open_items().count() > 0), "{mover:?}");
+
+    office.start_leaver("sam@example.com", "2026-11-22").unwrap();
+    for item in &leaver_list(&office).items {
+        office.complete_item(item.id).unwrap();
+    }
+    office.finish_leaver("sam@example.com").unwrap();
+    let lists = office.checklists_of("sam@example.com").unwrap();
+    assert!(lists.iter().all(|c| c.finished_at.is_some()), "nothing is left to do for someone who left");
+    let mover = lists.iter().find(|c| c.process == Process::Mover).unwrap();
+    assert!(mover.items.iter().all(|i| matches!(
+        &i.state,
+        ItemState::Skipped { reason, .. } if reason == "no longer needed: they left on 2026-11-22"
+    ) || matches!(i.state, ItemState::Done { .. })));
+    assert!(office.due_items().unwrap().iter().all(|d| !d.subject.contains("Sam Carter")), "not on the dashboard");
+}

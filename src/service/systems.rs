@@ -126,7 +126,7 @@ impl Office {
                 system_edits::apply_level_plan(tx, system, &plan)?;
             }
             if owned {
-                system_edits::set_owner(tx, system, change.owner)?;
+                crate::vault::checklists::set_owner(tx, system, change.owner)?;
             }
             Ok(())
         })

@@ -37,15 +37,6 @@ pub fn apply_level_plan(&Write(Read(conn)): &Write<'_>, system: SystemId, plan: 
     Ok(())
 }
 
-pub fn set_owner(
-    &Write(Read(conn)): &Write<'_>,
-    system: SystemId,
-    owner: Option<crate::domain::staff::StaffId>,
-) -> VaultResult<()> {
-    conn.execute("UPDATE systems SET owner_id = ?2 WHERE id = ?1", params![system, owner])?;
-    Ok(())
-}
-
 pub fn delete_system(&Write(Read(conn)): &Write<'_>, system: SystemId) -> VaultResult<()> {
     conn.execute("DELETE FROM access_levels WHERE system_id = ?1", [system])?;
     conn.execute("DELETE FROM systems WHERE id = ?1", [system])?;

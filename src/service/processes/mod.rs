@@ -11,7 +11,7 @@ use super::lookup::role_named;
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::domain::access::RoleId;
 use crate::domain::audit::AuditEvent;
-use crate::domain::checklist::{Checklist, ChecklistId, Process, joiner_items, leaver_items};
+use crate::domain::checklist::{Checklist, ChecklistId, ItemState, Process, joiner_items, leaver_items};
 use crate::domain::staff::{StaffDraft, StaffId, StaffStatus, parse_date};
 use crate::vault::{checklists, directory};
 
@@ -201,10 +201,28 @@ impl Office {
         let revocation = list
             .time_to_full_revocation(self.time_zone(), self.closing_time()?)
             .map_or("unknown".to_owned(), |d| format!("{:.1} h", d.as_secs_f64() / 3600.0));
-        let event =
-            AuditEvent::new("leaver.finish", format!("staff #{staff} has left; time to full revocation {revocation}"));
+        // Their other processes (a role change, a review's removals) have nothing left to do.
+        let others: Vec<Checklist> = checklists::checklists_of(&self.vault().read(), staff)?
+            .into_iter()
+            .filter(|c| c.id != list.id && c.finished_at.is_none())
+            .collect();
+        let closed = others.iter().map(|c| c.open_items().count()).sum::<usize>();
+        let mut summary = format!("staff #{staff} has left; time to full revocation {revocation}");
+        if !others.is_empty() {
+            summary.push_str(&format!("; {} other checklist(s) closed ({closed} open item(s) skipped)", others.len()));
+        }
+        let event = AuditEvent::new("leaver.finish", summary);
+        let by = self.operator().to_string();
         self.record(event, |tx| {
             checklists::set_staff_status(tx, staff, StaffStatus::Left.as_str(), Some(list.key_date))?;
+            for other in &others {
+                for item in other.open_items() {
+                    let reason = format!("no longer needed: they left on {}", list.key_date);
+                    let state = ItemState::Skipped { by: by.clone(), at: now, reason };
+                    checklists::close_item(tx, item.id, &state)?;
+                }
+                checklists::finish_checklist(tx, other.id, now)?;
+            }
             checklists::finish_checklist(tx, list.id, now)
         })
     }
