@@ -43,6 +43,11 @@ fn a_line_manager_is_picked_as_reviewer_and_the_repeat_from_a_list() {
     harness.get_by_label("Kim Lee, line manager of 1 person").click();
     harness.run();
     choose(&mut harness, "Repeat", "Every six months");
+    // A line manager reviews their own team only, and is told so.
+    press(&mut harness, "Start review");
+    assert!(harness.state().notice_text().unwrap_or_default().contains("a line manager reviews their own team"));
+    choose(&mut harness, "What to review", "One team");
+    choose(&mut harness, "Team to review", "Sales");
     press(&mut harness, "Start review");
     harness.get_by_label("Reviewer: Kim Lee (line manager, with Ada)");
     drop(harness);

@@ -261,6 +261,11 @@ fn a_line_manager_can_review_their_team_and_the_dashboard_shows_overdue_reviews(
         NewReview { scope: "team:Finance", reviewer: Some("Sam Carter"), due: Some("2026-11-30"), cadence_days: None };
     let id = office.start_review(&new).unwrap();
     assert_eq!(office.review(id).unwrap().review.reviewer, "Sam Carter (line manager, with Ada)");
+    let everyone = NewReview { scope: "all", reviewer: Some("Sam Carter"), ..Default::default() };
+    assert!(matches!(
+        office.start_review(&everyone),
+        Err(ServiceError::RefusedByPolicy { rule: keyholder::service::Rule::ReviewScope, .. })
+    ));
     assert!(office.start_review(&NewReview { reviewer: Some("Kim Lee"), scope: "all", ..Default::default() }).is_err());
 
     let due = office.due_items().unwrap();

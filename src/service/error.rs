@@ -56,6 +56,8 @@ pub enum Rule {
     ReviewDecision,
     /// A policy value outside what the office may choose (auto-lock, retention, history…).
     PolicyRange,
+    /// A line manager reviews only their own team.
+    ReviewScope,
 }
 
 #[derive(Debug, Error)]

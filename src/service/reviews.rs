@@ -9,7 +9,7 @@ use crate::domain::review::{
     self, DEFAULT_CADENCE_DAYS, DEFAULT_DAYS_TO_COMPLETE, Decision, Previous, Review, ReviewCounts, ReviewItem,
     ReviewState, Scope,
 };
-use crate::domain::staff::parse_date;
+use crate::domain::staff::{StaffStatus, parse_date};
 use crate::vault::{checklists, reviews};
 use jiff::ToSpan;
 use std::collections::{BTreeMap, HashMap};
@@ -49,7 +49,7 @@ impl ReviewSummary {
 impl Office {
     /// Who reviews: an operator by name, or a staff member who manages people, recorded as
     /// reviewing in the signed-in operator's presence.
-    fn resolve_reviewer(&self, directory: &Directory, given: Option<&str>) -> ServiceResult<String> {
+    fn resolve_reviewer(&self, directory: &Directory, given: Option<&str>, scope: &Scope) -> ServiceResult<String> {
         let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else {
             return Ok(self.operator().to_string());
         };
@@ -61,8 +61,25 @@ impl Office {
             .iter()
             .find(|p| p.email.eq_ignore_ascii_case(given) || p.full_name.eq_ignore_ascii_case(given))
             .ok_or_else(|| invalid(format!("{given} is neither an operator nor a staff member")))?;
-        if !directory.staff.iter().any(|p| p.manager_id == Some(manager.id)) {
+        if !directory.staff.iter().any(|p| p.manager_id == Some(manager.id) && p.status != StaffStatus::Left) {
             return Err(invalid(format!("{} manages nobody, so cannot review as a line manager", manager.full_name)));
+        }
+        // A line manager reviews their own team (or their reports' team), never the whole office.
+        let reports_team = |team: &str| {
+            directory.staff.iter().any(|p| {
+                p.manager_id == Some(manager.id) && p.status != StaffStatus::Left && p.team.eq_ignore_ascii_case(team)
+            })
+        };
+        let own_team = matches!(scope, Scope::Team(team)
+            if (!manager.team.is_empty() && team.eq_ignore_ascii_case(&manager.team)) || reports_team(team));
+        if !own_team {
+            let team = if manager.team.is_empty() { "their team".to_owned() } else { manager.team.clone() };
+            return Err(ServiceError::policy(
+                Rule::ReviewScope,
+                format!(
+                    "a line manager reviews their own team: choose \"One team\" and {team}, or an operator as reviewer"
+                ),
+            ));
         }
         Ok(format!("{} (line manager, with {})", manager.full_name, self.operator()))
     }
@@ -76,9 +93,13 @@ impl Office {
         let mut managers: Vec<(String, String)> = directory
             .staff
             .iter()
-            .filter(|p| p.status != crate::domain::staff::StaffStatus::Left)
+            .filter(|p| p.status != StaffStatus::Left)
             .filter_map(|manager| {
-                let reports = directory.staff.iter().filter(|p| p.manager_id == Some(manager.id)).count();
+                let reports = directory
+                    .staff
+                    .iter()
+                    .filter(|p| p.manager_id == Some(manager.id) && p.status != StaffStatus::Left)
+                    .count();
                 (reports > 0).then(|| {
                     let shown = super::counted(reports, "person", "people");
                     (manager.email.clone(), format!("{}, line manager of {shown}", manager.full_name))
@@ -99,7 +120,7 @@ impl Office {
         {
             return Err(ServiceError::not_found(Record::StaffMember, format!("in a team called {team}")));
         }
-        let reviewer = self.resolve_reviewer(&directory, new.reviewer)?;
+        let reviewer = self.resolve_reviewer(&directory, new.reviewer, &scope)?;
         let today = self.today();
         let due = match new.due {
             Some(text) => parse_date(text).map_err(|e| invalid(e.to_string()))?,
