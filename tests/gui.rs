@@ -140,7 +140,7 @@ fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     harness.get_by_label("Gains: CRM (user), Email (user)");
     harness.get_by_role_and_label(Role::Button, "Apply role change").click();
     harness.run();
-    assert_eq!(harness.state().notice_text(), Some("Roles changed: 2 access gained, 0 removed."));
+    assert_eq!(harness.state().notice_text(), Some("Roles changed: 2 pieces of access gained, 0 removed."));
     // The person's history is read once per change, and shows the change just made.
     harness.get_by_label_contains("added — Ada");
     harness.get_by_label_contains("2 gained, 0 lost — Ada");
@@ -196,7 +196,7 @@ fn a_mover_sees_what_is_lost_before_the_role_change_is_applied() {
     harness.get_by_role_and_label(Role::CheckBox, "Sales").click();
     harness.run();
     harness.get_by_label("Loses: CRM (user), Email (user)");
-    harness.get_by_role_and_label(Role::Button, "Undo").click();
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
     harness.run();
     assert!(harness.query_by_label("Loses: CRM (user), Email (user)").is_none(), "undo drops the pending change");
     assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "nothing was removed");
@@ -279,7 +279,7 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     harness.get_by_role_and_label(Role::Button, "Start the leaver process").click();
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("Leaver checklist started."));
-    harness.get_by_label("leaver checklist: Kim Lee (2026-11-23)");
+    harness.get_by_label("Leaver checklist: Kim Lee (23 Nov)");
 
     // The role removal cannot be undone: it asks first.
     harness.get_by_role_and_label(Role::CheckBox, "Remove role Sales (CRM user)").click();

@@ -20,13 +20,24 @@ pub fn ui(ui: &mut egui::Ui, records: &[AuditRecord], directory: &Directory, tod
                 cell(ui, 60.0, &record.seq.to_string());
                 cell(ui, 150.0, &record.at.strftime("%Y-%m-%d %H:%M:%S").to_string());
                 cell(ui, 110.0, if record.operator.is_empty() { "—" } else { &record.operator });
-                cell(ui, 190.0, &record.action);
+                cell(ui, 190.0, &action_in_words(&record.action));
                 let summary =
                     name_people(&record.full_summary(), |id| directory.person(id).map(|p| p.full_name.clone()));
                 ui.label(readable(&summary, today));
             });
         }
     });
+}
+
+/// An audit summary as a person reads it: people by name, counts and dates in words.
+pub fn in_words(summary: &str, directory: &Directory, today: jiff::civil::Date) -> String {
+    let named = name_people(summary, |id| directory.person(id).map(|p| p.full_name.clone()));
+    readable(&named, today)
+}
+
+/// An action's code ("checklist.done") in words ("checklist done").
+pub fn action_in_words(action: &str) -> String {
+    action.replace(['.', '_'], " ")
 }
 
 fn header(ui: &mut egui::Ui) {

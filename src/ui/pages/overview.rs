@@ -4,6 +4,7 @@
 use crate::service::counted;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
+use crate::ui::records::Records;
 use crate::ui::shell::ShellData;
 use crate::ui::widgets::style::{State, space, state_label};
 
@@ -25,8 +26,8 @@ pub struct OverviewPage {
 }
 
 impl OverviewPage {
-    pub fn ui(&self, ui: &mut egui::Ui, data: &ShellData, commands: &mut Vec<Command>) {
-        page_ui(ui, data, &self.verify, commands);
+    pub fn ui(&self, ui: &mut egui::Ui, data: &ShellData, records: &Records, commands: &mut Vec<Command>) {
+        page_ui(ui, data, records, &self.verify, commands);
     }
 
     pub fn apply(&mut self, command: OverviewCommand, cx: &mut Context<'_>) -> Outcome {
@@ -44,7 +45,13 @@ impl OverviewPage {
     }
 }
 
-fn page_ui(ui: &mut egui::Ui, data: &ShellData, verify: &Option<Vec<String>>, commands: &mut Vec<Command>) {
+fn page_ui(
+    ui: &mut egui::Ui,
+    data: &ShellData,
+    records: &Records,
+    verify: &Option<Vec<String>>,
+    commands: &mut Vec<Command>,
+) {
     egui::Grid::new("overview").num_columns(2).spacing([24.0, 6.0]).show(ui, |ui| {
         ui.label("Office");
         ui.label(&data.settings.office_name);
@@ -84,7 +91,7 @@ fn page_ui(ui: &mut egui::Ui, data: &ShellData, verify: &Option<Vec<String>>, co
     for record in data.audit.iter().take(8) {
         ui.horizontal(|ui| {
             ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
-            ui.label(&record.summary);
+            ui.label(super::audit::in_words(&record.summary, &records.directory, records.today));
         });
     }
 }

@@ -53,7 +53,7 @@ impl Shell {
         let (records, data) = (&self.records, &self.data);
         match self.page {
             Page::Dashboard => dashboard::ui(ui, records, commands),
-            Page::Overview => self.overview.ui(ui, data, commands),
+            Page::Overview => self.overview.ui(ui, data, records, commands),
             Page::Secrets => self.secrets.ui(ui, records, commands),
             Page::Staff => self.staff.ui(ui, records, &mut self.exports.path, commands),
             Page::JoinersLeavers => self.processes.ui(ui, records, commands),

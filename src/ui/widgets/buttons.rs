@@ -43,7 +43,7 @@ pub fn icon_action_button(
         match why_not {
             Some(reason) => {
                 button.on_disabled_hover_text(reason);
-                ui.label(RichText::new(reason).weak().small());
+                ui.add(egui::Label::new(RichText::new(reason).weak()).wrap());
                 false
             }
             None => button.clicked(),

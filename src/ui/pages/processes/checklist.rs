@@ -34,7 +34,9 @@ pub fn ui(
         return;
     };
     let name = records.directory.person(list.staff_id).map_or("?", |p| p.full_name.as_str());
-    ui.heading(format!("{} checklist: {name} ({})", list.process, list.key_date));
+    let process = list.process.to_string();
+    let process = process.get(..1).map_or(String::new(), str::to_uppercase) + process.get(1..).unwrap_or_default();
+    ui.heading(format!("{process} checklist: {name} ({})", date_in_words(list.key_date, records.today)));
     ui.add(egui::ProgressBar::new(list.progress()).show_percentage().desired_width(TEXT_WIDTH));
     egui::ScrollArea::vertical().id_salt("checklist").show(ui, |ui| {
         for item in &list.items {

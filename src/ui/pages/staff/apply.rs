@@ -36,7 +36,11 @@ impl StaffPage {
             StaffCommand::ApplyRoles(id) => {
                 let diff = cx.office.set_roles(id, &self.forms.pending_roles);
                 return Outcome::Written(diff.map(|diff| {
-                    Some(format!("Roles changed: {} access gained, {} removed.", diff.gained.len(), diff.lost.len()))
+                    Some(format!(
+                        "Roles changed: {} gained, {} removed.",
+                        crate::service::counted(diff.gained.len(), "piece of access", "pieces of access"),
+                        diff.lost.len()
+                    ))
                 }));
             }
             StaffCommand::Grant(id) => return Outcome::Written(self.grant(id, cx).map(Some)),

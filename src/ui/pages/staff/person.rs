@@ -106,7 +106,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 if ui.button("Apply role change").clicked() {
                     commands.push(StaffCommand::ApplyRoles(id).into());
                 }
-                if ui.button("Undo").clicked() {
+                if ui.button("Cancel").on_hover_text("Tick their roles as they are").clicked() {
                     commands.push(StaffCommand::Select(Some(id)).into());
                 }
             });
@@ -146,7 +146,8 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
         for record in history.iter() {
             ui.horizontal(|ui| {
                 ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
-                ui.label(format!("{} — {}", record.summary, record.operator));
+                let summary = crate::ui::pages::audit::in_words(&record.summary, directory, today);
+                ui.label(format!("{summary} — {}", record.operator));
             });
         }
     });
