@@ -96,8 +96,9 @@ pub fn date_input(
                 .id_salt(name)
                 .calendar_week(false)
                 // Its year/month/day lists have no names a screen reader could say; the
-                // arrows (year, month, day) and the calendar do.
+                // arrows (year, month, day) and the calendar do. Weekends are not painted red.
                 .combo_boxes(false)
+                .highlight_weekends(false)
                 .show_icon(false)
                 .format("Calendar…"),
         )
@@ -106,7 +107,8 @@ pub fn date_input(
     if button.changed()
         && let Some(date) = from_picker(picked)
     {
-        *text = date.to_string();
+        // Written as the field asks for it (day first), and read back the same.
+        *text = date.strftime("%d/%m/%Y").to_string();
     }
     field
 }
