@@ -236,3 +236,20 @@ fn a_renewed_recovery_key_is_copied_printed_and_off_the_clipboard_when_cancelled
     assert!(harness.query_by_label("Your new recovery key").is_none());
     assert!(clipboard.contents.lock().unwrap().is_none(), "a cancelled key leaves the clipboard too");
 }
+
+#[test]
+fn a_generated_value_can_be_shown_to_set_it_in_the_system_and_a_refused_one_cannot_be_added() {
+    let vault = office_with_due_secret();
+    let (mut harness, _clipboard) = wifi_secret_page(&vault);
+    press(&mut harness, "Generate new value");
+    assert!(harness.query_by_role_and_label(Role::TextInput, "New value").is_none(), "hidden at first");
+    harness.get_by_role_and_label(Role::CheckBox, "Show New value").click_accesskit();
+    harness.run();
+    let shown = harness.get_by_role_and_label(Role::TextInput, "New value").value().unwrap_or_default();
+    assert!(shown.chars().count() >= 16, "{shown:?}");
+
+    type_into(&mut harness, "Secret name", "Guest Wi-Fi");
+    type_into(&mut harness, "Value", "short-key-13");
+    harness.get_by(|node| node.role() == Role::Button && node.label().as_deref() == Some("Add secret") && node.is_disabled());
+    harness.get_by_label("The value is not accepted yet: see the line under it.");
+}

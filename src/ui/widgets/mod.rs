@@ -53,6 +53,24 @@ pub fn visible_secret_field(ui: &mut Ui, label: &str, text: &mut String) -> egui
     secret_field(ui, label, text, false)
 }
 
+/// A new secret's value, hidden unless "Show" beside it is ticked (to read a generated value
+/// out to the system it is for); like [`password_field`], it keeps no undo history.
+pub fn secret_value_field(ui: &mut Ui, label: &str, text: &mut String, shown: &mut bool) -> egui::Response {
+    let response = ui
+        .horizontal(|ui| {
+            let label_response = field_label(ui, label);
+            let field = ui
+                .add(egui::TextEdit::singleline(text).password(!*shown).desired_width(FIELD_WIDTH))
+                .labelled_by(label_response.id);
+            let tick = ui.checkbox(shown, "Show").on_hover_text("Show the value while you set it in the system");
+            tick.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, *shown, format!("Show {label}")));
+            field
+        })
+        .inner;
+    forget_history(ui, response.id);
+    response
+}
+
 fn secret_field(ui: &mut Ui, label: &str, text: &mut String, masked: bool) -> egui::Response {
     let response = ui
         .horizontal(|ui| {

@@ -53,6 +53,9 @@ pub struct SecretForms {
     pub secret_value: SecretString,
     pub secret_interval: String,
     pub rotate_value: SecretString,
+    /// Whether the new value being added, or the one for a rotation, is shown as typed.
+    pub show_value: bool,
+    pub show_rotate_value: bool,
     /// The selected secret's rotation interval as chosen (days, or "" for no reminder).
     pub interval: String,
     pub compromise_note: String,

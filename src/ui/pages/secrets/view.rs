@@ -6,7 +6,7 @@ use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, size, space};
 use crate::ui::widgets::{
-    Policy, action_button, indented, password_field, pick_list, strength_meter, table, text_field, visible_secret_field,
+    Policy, action_button, indented, pick_list, secret_value_field, strength_meter, table, text_field, visible_secret_field,
 };
 
 pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
@@ -54,8 +54,9 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
         text_field(ui, "Secret name", &mut forms.secret_name);
         pick_list(ui, "Secret's system", &mut forms.secret_system, &records.systems, Some("No system"));
         text_field(ui, "Username", &mut forms.secret_username);
-        password_field(ui, "Value", forms.secret_value.expose_mut());
-        strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
+        secret_value_field(ui, "Value", forms.secret_value.expose_mut(), &mut forms.show_value);
+        let acceptable =
+            strength_meter(ui, forms.secret_value.expose(), Policy::Shared(&[forms.secret_name.trim()], rule));
         pick_list(ui, "Change it", &mut forms.secret_interval, &super::rotation::INTERVALS, Some("No reminder"));
         indented(ui, |ui| {
             if ui.button("Generate value").clicked() {
@@ -63,8 +64,10 @@ fn list_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, command
             }
             let why_not = if forms.secret_name.trim().is_empty() {
                 Some("Give it a name first.")
+            } else if forms.secret_value.is_empty() {
+                Some("Type or generate its value first.")
             } else {
-                forms.secret_value.is_empty().then_some("Type or generate its value first.")
+                (!acceptable).then_some("The value is not accepted yet: see the line under it.")
             };
             if action_button(ui, "Add secret", why_not) {
                 commands.push(SecretCommand::Add.into());
@@ -137,17 +140,18 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     let rule = records.secret_policy(status.system.as_deref().unwrap_or_default());
     let forms = &mut page.forms;
     generator_ui(ui, &mut page.generator);
-    password_field(ui, "New value", forms.rotate_value.expose_mut());
-    strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
+    secret_value_field(ui, "New value", forms.rotate_value.expose_mut(), &mut forms.show_rotate_value);
+    let acceptable = strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
     indented(ui, |ui| {
         if ui.button("Generate new value").clicked() {
             commands.push(SecretCommand::GenerateRotation.into());
         }
-        if action_button(
-            ui,
-            "Rotate now",
-            forms.rotate_value.is_empty().then_some("Type or generate the new value first."),
-        ) {
+        let why_not = if forms.rotate_value.is_empty() {
+            Some("Type or generate the new value first.")
+        } else {
+            (!acceptable).then_some("The new value is not accepted yet: see the line under it.")
+        };
+        if action_button(ui, "Rotate now", why_not) {
             commands.push(SecretCommand::Rotate(id).into());
         }
     });
