@@ -269,10 +269,16 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     let mut harness = signed_in(&vault);
     harness.get_by_role_and_label(Role::Button, "Staff").click();
     harness.run();
-    // Two clicks from the staff list: the person, then "Start leaving" (last day: today).
+    // From the staff list: the person, their last day (never filled in for you), "Start leaving…".
     harness.get_by_label("Kim Lee").click();
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "Start leaving").click();
+    harness.get_by(|node| {
+        node.role() == Role::Button && node.label().as_deref() == Some("Start leaving…") && node.is_disabled()
+    });
+    harness.get_by_label("Choose their last day first.");
+    press(&mut harness, "Calendar for Last day");
+    press(&mut harness, "Save");
+    harness.get_by_role_and_label(Role::Button, "Start leaving…").click();
     harness.run();
     // It says what will happen and asks first.
     harness.get_by_label_contains("Nothing is removed yet");

@@ -250,6 +250,8 @@ fn a_generated_value_can_be_shown_to_set_it_in_the_system_and_a_refused_one_cann
 
     type_into(&mut harness, "Secret name", "Guest Wi-Fi");
     type_into(&mut harness, "Value", "short-key-13");
-    harness.get_by(|node| node.role() == Role::Button && node.label().as_deref() == Some("Add secret") && node.is_disabled());
+    harness.get_by(|node| {
+        node.role() == Role::Button && node.label().as_deref() == Some("Add secret") && node.is_disabled()
+    });
     harness.get_by_label("The value is not accepted yet: see the line under it.");
 }

@@ -474,3 +474,19 @@ fn marking_a_leaver_as_left_closes_their_other_open_checklists_with_the_reason()
     ) || matches!(i.state, ItemState::Done { .. })));
     assert!(office.due_items().unwrap().iter().all(|d| !d.subject.contains("Sam Carter")), "not on the dashboard");
 }
+
+#[test]
+fn a_joiners_last_day_cannot_come_before_their_first() {
+    let (_vault, mut office) = TestVault::open_new();
+    let lucy = StaffDraft {
+        full_name: "Lucy Green".into(),
+        email: "lucy@example.com".into(),
+        start_date: "2026-12-07".into(),
+        ..Default::default()
+    };
+    office.start_joiner(NewJoiner { draft: lucy, roles: &[] }).unwrap();
+    let error = office.start_leaver("lucy@example.com", "2026-11-29").unwrap_err();
+    assert!(matches!(error, ServiceError::Invalid(_)), "{error:?}");
+    assert!(error.to_string().contains("cannot come before their first"), "{error}");
+    office.start_leaver("lucy@example.com", "2026-12-31").unwrap();
+}

@@ -79,6 +79,12 @@ impl Office {
         if person.status == StaffStatus::Left {
             return Err(ServiceError::refused_by_state(format!("{} has already left", person.email)));
         }
+        if let Some(start) = person.start_date.filter(|start| last_day < *start) {
+            return Err(invalid(format!(
+                "{} starts on {start}: their last day cannot come before their first",
+                person.full_name
+            )));
+        }
         let read = &self.vault().read();
         if checklists::checklists_of(read, person.id)?
             .iter()

@@ -63,7 +63,9 @@ pub fn secret_value_field(ui: &mut Ui, label: &str, text: &mut String, shown: &m
                 .add(egui::TextEdit::singleline(text).password(!*shown).desired_width(FIELD_WIDTH))
                 .labelled_by(label_response.id);
             let tick = ui.checkbox(shown, "Show").on_hover_text("Show the value while you set it in the system");
-            tick.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, *shown, format!("Show {label}")));
+            tick.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::CheckBox, true, *shown, format!("Show {label}"))
+            });
             field
         })
         .inner;

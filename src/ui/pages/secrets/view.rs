@@ -6,7 +6,8 @@ use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, size, space};
 use crate::ui::widgets::{
-    Policy, action_button, indented, pick_list, secret_value_field, strength_meter, table, text_field, visible_secret_field,
+    Policy, action_button, indented, pick_list, secret_value_field, strength_meter, table, text_field,
+    visible_secret_field,
 };
 
 pub fn ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, commands: &mut Vec<Command>) {
@@ -141,7 +142,8 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut SecretsPage, records: &Records, comma
     let forms = &mut page.forms;
     generator_ui(ui, &mut page.generator);
     secret_value_field(ui, "New value", forms.rotate_value.expose_mut(), &mut forms.show_rotate_value);
-    let acceptable = strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
+    let acceptable =
+        strength_meter(ui, forms.rotate_value.expose(), Policy::Shared(&[status.secret.name.as_str()], rule));
     indented(ui, |ui| {
         if ui.button("Generate new value").clicked() {
             commands.push(SecretCommand::GenerateRotation.into());

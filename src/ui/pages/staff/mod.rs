@@ -155,7 +155,8 @@ impl StaffPage {
         self.confirm_leaver = false;
         self.reset_pending_roles(records);
         self.update_history(audit);
-        self.forms.leaver_last_day = records.today.to_string();
+        // Chosen deliberately each time: a default would make leaving one click away.
+        self.forms.leaver_last_day.clear();
         self.forms.grant_system = None;
         self.forms.grant_level.clear();
         self.person = PersonFacts::of(records, id);

@@ -70,7 +70,8 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 if person.status != StaffStatus::Left && person.status != StaffStatus::Leaving {
                     let label = ui.label("Last day");
                     date_input(ui, &label, "Last day", &mut forms.leaver_last_day, today);
-                    if ui.button("Start leaving").clicked() {
+                    let why_not = forms.leaver_last_day.trim().is_empty().then_some("Choose their last day first.");
+                    if action_button(ui, "Start leaving…", why_not) {
                         commands.push(StaffCommand::AskStartLeaver(true).into());
                     }
                 }
