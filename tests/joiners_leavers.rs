@@ -64,9 +64,9 @@ fn a_joiner_gets_one_account_item_per_system_and_mfa_items_only_where_supported(
     assert_eq!(
         titles,
         vec![
-            "Create an account on CRM (record the username)",
-            "Create an account on Email (record the username)",
-            "Create an account on Files (record the username)",
+            "Create their own account on CRM",
+            "Create their own account on Email",
+            "Create their own account on Files",
             "Enrol multi-factor authentication on CRM",
             "Enrol multi-factor authentication on Email",
             "Issue equipment and record it in the device register",

@@ -45,11 +45,13 @@ pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templa
     let mut items = Vec::new();
     for system in &systems {
         let Some(found) = directory.system(*system) else { continue };
-        items.push(NewItem {
-            kind: ItemKind::CreateAccount { system: *system },
-            title: format!("Create an account on {} (record the username)", found.name),
-            due: start,
-        });
+        // Words for what setting them up means on this kind of system.
+        let title = match found.kind {
+            crate::domain::system::SystemKind::Software => format!("Create their own account on {}", found.name),
+            crate::domain::system::SystemKind::SharedAccount => format!("Give them access to {}", found.name),
+            crate::domain::system::SystemKind::Physical => format!("Hand over {}", found.name),
+        };
+        items.push(NewItem { kind: ItemKind::CreateAccount { system: *system }, title, due: start });
     }
     for system in &systems {
         let Some(found) = directory.system(*system).filter(|s| s.mfa_supported) else { continue };
