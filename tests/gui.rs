@@ -884,7 +884,7 @@ fn the_dashboard_groups_missing_mfa_below_deadlines_and_reads_its_charts_in_word
     // Missing MFA on Email: one row with its count, not due, below every real deadline.
     let group = format!("{missing} accounts without MFA on Email");
     let group_top = harness.get_by_role_and_label(Role::Link, &group).rect().top();
-    harness.get_by_label("Not due: to improve");
+    harness.get_by_label("Worth doing, no deadline");
     let overdue = harness.get_by_label_contains("Overdue since");
     assert!(overdue.rect().top() < group_top, "the overdue row comes first");
     let leaver = harness.get_by_label_contains("Jack Novak: leaving on");

@@ -69,15 +69,23 @@ impl Office {
             let name = directory.person(list.staff_id).map_or_else(|| "?".to_owned(), |p| p.full_name.clone());
             let open = list.open_items().count();
             let overdue = list.open_items().filter(|i| i.due < today).count();
+            let open_words = match overdue {
+                0 => format!("{open} open item(s)"),
+                n => format!("{open} open item(s), {n} overdue"),
+            };
             let (kind, reason) = match list.process {
                 Process::Leaver if list.key_date > today => {
                     ("scheduled_leaver", format!("leaving on {}", list.key_date))
                 }
-                Process::Leaver => ("leaver", format!("{open} open item(s), {overdue} overdue")),
+                Process::Leaver => ("leaver", open_words),
                 Process::Review => {
-                    ("review_revocations", format!("{open} removal(s) from an access review, {overdue} overdue"))
+                    let removals = format!("{open} removal(s) from an access review");
+                    (
+                        "review_revocations",
+                        if overdue == 0 { removals } else { format!("{removals}, {overdue} overdue") },
+                    )
                 }
-                _ => ("joiner", format!("{open} open item(s), {overdue} overdue")),
+                _ => ("joiner", open_words),
             };
             if kind == "scheduled_leaver" && list.key_date > soon {
                 continue;

@@ -117,11 +117,16 @@ fn title(group: &DueGroup, items: &[DueItem], today: Date, system_name: &dyn Fn(
         let name = system_name(system).unwrap_or_else(|| "a system".to_owned());
         return format!("{} without MFA on {name}", counted(count, "account", "accounts"));
     }
-    let reason = readable(&first.reason, today);
-    match count {
-        1 => format!("{}: {reason}", first.subject),
-        _ => format!("{}: {reason} (and {})", first.subject, counted(count - 1, "more reason", "more reasons")),
+    // Every reason, in words, once each: "Office Wi-Fi: rotation interval ends 30 Oct; Jack
+    // Novak could know it and leaves on 2 Dec".
+    let mut reasons: Vec<String> = Vec::new();
+    for index in &group.items {
+        let reason = readable(&items[*index].reason, today);
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
     }
+    format!("{}: {}", first.subject, reasons.join("; "))
 }
 
 /// "1 account", "53 accounts".
@@ -130,11 +135,11 @@ pub fn counted(count: usize, one: &str, many: &str) -> String {
 }
 
 /// When a row is due, in words: "Overdue since 3 Nov", "Due today", "Due in 3 days",
-/// "Not due: to improve".
+/// "Worth doing, no deadline".
 pub fn when(group: &DueGroup, today: Date) -> String {
     let days = today.until(group.due).map_or(0, |span| span.get_days());
     match group.urgency {
-        Urgency::ToImprove => "Not due: to improve".to_owned(),
+        Urgency::ToImprove => "Worth doing, no deadline".to_owned(),
         Urgency::Overdue if days < 0 => format!("Overdue since {}", date_in_words(group.due, today)),
         Urgency::Overdue => "Overdue".to_owned(),
         Urgency::Due if days < 0 => format!("Due since {}", date_in_words(group.due, today)),

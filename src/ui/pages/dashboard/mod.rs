@@ -4,6 +4,7 @@
 
 mod charts;
 
+use crate::service::counted;
 use crate::service::{DueGroup, Urgency};
 use crate::ui::commands::{Command, Page, Target};
 use crate::ui::records::Records;
@@ -42,10 +43,15 @@ fn due_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
         ui.label("Nothing needs attention.");
         return;
     }
-    ui.strong(match deadlines {
-        0 => "Nothing is due; a few things to improve".to_owned(),
+    let worth_doing = groups.len() - deadlines;
+    let heading = match deadlines {
+        0 => "Nothing is due".to_owned(),
         1 => "1 thing needs attention".to_owned(),
         n => format!("{n} things need attention"),
+    };
+    ui.strong(match worth_doing {
+        0 => heading,
+        n => format!("{heading}; {} worth doing", counted(n, "more", "more")),
     });
     // Few rows once grouped (a 300-person office has about twenty), so no virtual scrolling:
     // a group opens in place.
