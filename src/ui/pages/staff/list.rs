@@ -46,19 +46,30 @@ fn toolbar_ui(
         );
         changed |= search.labelled_by(label.id).changed();
         let status_text = page.filter.status.map_or("Any status", |s| s.as_str());
-        egui::ComboBox::from_label("Status").selected_text(status_text).show_ui(ui, |ui| {
-            changed |= ui.selectable_value(&mut page.filter.status, None, "Any status").changed();
-            for status in StaffStatus::ALL {
-                changed |= ui.selectable_value(&mut page.filter.status, Some(status), status.as_str()).changed();
-            }
-        });
+        // Each list after its name, as everywhere else.
+        let label = ui.label("Status");
+        egui::ComboBox::from_id_salt("status-filter")
+            .selected_text(status_text)
+            .show_ui(ui, |ui| {
+                changed |= ui.selectable_value(&mut page.filter.status, None, "Any status").changed();
+                for status in StaffStatus::ALL {
+                    changed |= ui.selectable_value(&mut page.filter.status, Some(status), status.as_str()).changed();
+                }
+            })
+            .response
+            .labelled_by(label.id);
         let team_text = page.filter.team.clone().unwrap_or_else(|| "Any team".into());
-        egui::ComboBox::from_label("Team").selected_text(team_text).show_ui(ui, |ui| {
-            changed |= ui.selectable_value(&mut page.filter.team, None, "Any team").changed();
-            for team in &records.teams {
-                changed |= ui.selectable_value(&mut page.filter.team, Some(team.clone()), team).changed();
-            }
-        });
+        let label = ui.label("Team");
+        egui::ComboBox::from_id_salt("team-filter")
+            .selected_text(team_text)
+            .show_ui(ui, |ui| {
+                changed |= ui.selectable_value(&mut page.filter.team, None, "Any team").changed();
+                for team in &records.teams {
+                    changed |= ui.selectable_value(&mut page.filter.team, Some(team.clone()), team).changed();
+                }
+            })
+            .response
+            .labelled_by(label.id);
         changed |= ui.checkbox(&mut page.filter.privileged_only, "Privileged access").changed();
         changed |= ui.checkbox(&mut page.filter.customer_data_only, "Customer data").changed();
     });

@@ -195,17 +195,32 @@ fn grant_form_ui(
     ui.horizontal(|ui| {
         let system_name =
             forms.grant_system.and_then(|s| directory.system(s)).map_or("Choose a system", |s| s.name.as_str());
-        egui::ComboBox::from_label("System").selected_text(system_name).show_ui(ui, |ui| {
-            for system in &directory.systems {
-                ui.selectable_value(&mut forms.grant_system, Some(system.id), &system.name);
-            }
-        });
-        if let Some(system) = forms.grant_system.and_then(|s| directory.system(s)) {
-            egui::ComboBox::from_label("Level").selected_text(forms.grant_level.clone()).show_ui(ui, |ui| {
-                for level in &system.levels {
-                    ui.selectable_value(&mut forms.grant_level, level.name.clone(), &level.name);
+        let label = ui.label("System");
+        let before = forms.grant_system;
+        egui::ComboBox::from_id_salt("grant-system")
+            .selected_text(system_name)
+            .show_ui(ui, |ui| {
+                for system in &directory.systems {
+                    ui.selectable_value(&mut forms.grant_system, Some(system.id), &system.name);
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
+        if let Some(system) = forms.grant_system.and_then(|s| directory.system(s)) {
+            // A new system starts at its least access; the level is then chosen, never blank.
+            if forms.grant_system != before || forms.grant_level.is_empty() {
+                forms.grant_level = system.levels.first().map(|l| l.name.clone()).unwrap_or_default();
+            }
+            let label = ui.label("Level");
+            egui::ComboBox::from_id_salt("grant-level")
+                .selected_text(forms.grant_level.clone())
+                .show_ui(ui, |ui| {
+                    for level in &system.levels {
+                        ui.selectable_value(&mut forms.grant_level, level.name.clone(), &level.name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
         }
     });
     ui.horizontal(|ui| {
