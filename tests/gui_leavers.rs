@@ -248,3 +248,21 @@ fn office_hours_are_chosen_in_settings_and_the_dashboard_counts_revocation_from_
     harness.get_by_label("1 leaver in the last year: fully revoked within 2 hours of closing time (Sam Carter)");
     harness.get_by_label_contains("Counted from closing time (12:00)");
 }
+
+#[test]
+fn ticking_or_skipping_a_row_moves_none_of_the_rows_below() {
+    let vault = manager_leaving();
+    let mut harness = signed_in(&vault);
+    open_checklist(&mut harness, "Leaver: Lee Novak");
+    // Below every row: it moves if any row grows.
+    let last = |harness: &Harness<'static, KeyholderApp>| {
+        harness.get_by_role_and_label(Role::Button, "Mark as left").rect().top()
+    };
+    let before = last(&harness);
+    harness.get_by_role_and_label(Role::CheckBox, "Return building pass and keys").click();
+    harness.run();
+    assert_eq!(last(&harness), before, "the done line takes one line, as the due date did");
+    press(&mut harness, "Skip: Remind of confidentiality duties that continue after leaving");
+    harness.get_by_label("Why skip it?");
+    assert_eq!(last(&harness), before, "the reason is asked in the row's own line");
+}

@@ -94,7 +94,12 @@ pub fn confirm_dialog(ctx: &egui::Context, title: &str, what_happens: &[String],
 /// A small button whose short text ("Skip…") stands for a longer name that a screen reader says
 /// and a tooltip shows ("Skip: Return building pass and keys"), so rows of them stay apart.
 pub fn row_button(ui: &mut Ui, text: &str, spoken: &str) -> bool {
+    row_button_response(ui, text, spoken).clicked()
+}
+
+/// [`row_button`], giving its response (to place something beside it).
+pub fn row_button_response(ui: &mut Ui, text: &str, spoken: &str) -> egui::Response {
     let response = ui.small_button(text).on_hover_text(spoken);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, spoken));
-    response.clicked()
+    response
 }

@@ -9,7 +9,8 @@ mod pick;
 pub mod style;
 
 pub use buttons::{
-    Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, icon_action_button, row_button, submit_button,
+    Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, confirm_dialog, icon_action_button, row_button,
+    row_button_response, submit_button,
 };
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};

@@ -10,7 +10,7 @@ use crate::service::date_in_words;
 use crate::ui::commands::{Command, Target};
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space};
-use crate::ui::widgets::{CHOOSE_FILE, action_button, pick_input, row_button};
+use crate::ui::widgets::{CHOOSE_FILE, action_button, pick_input, row_button, row_button_response, submit_button};
 use jiff::civil::Date;
 
 /// The width of an item's text (longer text wraps inside it) and of its due date.
@@ -197,11 +197,14 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
             let color = if overdue { State::Problem.color(ui) } else { ui.visuals().text_color() };
             ui.colored_label(color, text);
         }
+        // One line each, so ticking a row never pushes the rows below down; the rest on hover.
         ItemState::Done { by, at } => {
-            ui.weak(format!("Done by {by}, {}", at.strftime("%-d %b %H:%M")));
+            let text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
+            ui.add(egui::Label::new(egui::RichText::new(&text).weak()).truncate()).on_hover_text(text);
         }
         ItemState::Skipped { by, reason, .. } => {
-            ui.weak(format!("Skipped by {by}: {reason}"));
+            let text = format!("Skipped by {by}: {reason}");
+            ui.add(egui::Label::new(egui::RichText::new(&text).weak()).truncate()).on_hover_text(text);
         }
     }
 }
@@ -224,19 +227,12 @@ fn actions_ui(
         }
         ItemState::Open => {
             open_link(ui, list, item, commands);
-            if page.skipping == Some(item.id) {
-                let label = ui.label("Why skip it?");
-                ui.add(egui::TextEdit::singleline(&mut page.forms.skip_reason).desired_width(200.0))
-                    .labelled_by(label.id);
-                let why_not = page.forms.skip_reason.trim().is_empty().then_some("Say why first.");
-                if action_button(ui, "Skip it", why_not) {
-                    commands.push(ProcessCommand::SkipItem(item.id).into());
-                }
-                if ui.small_button("Cancel").clicked() {
-                    commands.push(ProcessCommand::StartSkip(None).into());
-                }
-            } else if row_button(ui, "Skip…", &format!("Skip: {}", item.title)) {
+            let skip = row_button_response(ui, "Skip…", &format!("Skip: {}", item.title));
+            if skip.clicked() {
                 commands.push(ProcessCommand::StartSkip(Some(item.id)).into());
+            }
+            if page.skipping == Some(item.id) {
+                skip_popup(ui.ctx(), skip.rect.left_bottom(), page, item, commands);
             }
         }
         ItemState::Skipped { .. }
@@ -246,6 +242,34 @@ fn actions_ui(
         }
         _ => {}
     }
+}
+
+/// The reason for skipping, asked just under the row's "Skip…" and over what is below it, so
+/// nothing on the page moves.
+fn skip_popup(ctx: &egui::Context, at: egui::Pos2, page: &mut ProcessesPage, item: &Item, commands: &mut Vec<Command>) {
+    egui::Area::new(egui::Id::unique(("skip-reason", item.id))).order(egui::Order::Foreground).fixed_pos(at).show(
+        ctx,
+        |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let label = ui.label("Why skip it?");
+                    let field = ui
+                        .add(egui::TextEdit::singleline(&mut page.forms.skip_reason).desired_width(220.0))
+                        .labelled_by(label.id);
+                    if page.forms.skip_reason.is_empty() && !field.has_focus() {
+                        field.request_focus();
+                    }
+                    let why_not = page.forms.skip_reason.trim().is_empty().then_some("Say why first.");
+                    if submit_button(ui, &field, "Skip it", why_not) {
+                        commands.push(ProcessCommand::SkipItem(item.id).into());
+                    }
+                    if ui.small_button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        commands.push(ProcessCommand::StartSkip(None).into());
+                    }
+                });
+            });
+        },
+    );
 }
 
 /// A link to the place where the item is done: the secret to rotate, the system, the person.
