@@ -255,3 +255,28 @@ fn a_generated_value_can_be_shown_to_set_it_in_the_system_and_a_refused_one_cann
     });
     harness.get_by_label("The value is not accepted yet: see the line under it.");
 }
+
+#[test]
+fn review_keys_that_cannot_act_say_why_and_a_missing_comment_takes_the_keyboard() {
+    let (vault, mut office) = sales_office("Sam Carter", "sam@example.com", "Sales");
+    office.assign_role("Sales", "sam@example.com").unwrap();
+    office.grant("sam@example.com", "CRM", "admin", "covering month end", None).unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    press(&mut harness, "Access reviews");
+    press(&mut harness, "Start review");
+    harness.get_by_label("Sam Carter — CRM (user)");
+    harness.key_press(egui::Key::R);
+    harness.run();
+    let said = harness.state().notice_text().unwrap_or_default().to_owned();
+    assert!(said.contains("R cannot remove this: role Sales gives it"), "{said}");
+    harness.get_by_label("Sam Carter — CRM (user)");
+
+    harness.key_press(egui::Key::K);
+    harness.run();
+    harness.get_by_label("Sam Carter — CRM (admin)");
+    harness.key_press(egui::Key::K);
+    harness.run();
+    assert!(harness.state().notice_text().unwrap_or_default().contains("comment"));
+    assert!(harness.get_by_role_and_label(Role::TextInput, "Comment").is_focused(), "type the comment at once");
+}

@@ -8,7 +8,7 @@ mod open_review;
 mod review;
 
 use crate::domain::review::{DEFAULT_CADENCE_DAYS, DEFAULT_DAYS_TO_COMPLETE, Decision};
-use crate::service::{NewReview, Office, ReviewSummary, ServiceError, ServiceResult, counted};
+use crate::service::{NewReview, Office, ReviewSummary, Rule, ServiceError, ServiceResult, counted};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
@@ -25,6 +25,8 @@ pub enum ReviewCommand {
     Cursor(usize),
     /// Decide the current item: `keep`, `remove` or `reduce:LEVEL`.
     Decide(String),
+    /// Say why the key pressed cannot act on the current item (R on access a role gives).
+    Explain(String),
     /// Keep every item of the current item's person (or system, when grouped by system).
     KeepGroup,
     /// Open (true) or close the dialog that asks before signing off.
@@ -137,7 +139,16 @@ impl ReviewsPage {
                 return Outcome::SHOWN;
             }
             ReviewCommand::Start => self.start(cx.office),
-            ReviewCommand::Decide(code) => self.decide(cx.office, &code, false).map(|()| None),
+            ReviewCommand::Decide(code) => {
+                let decided = self.decide(cx.office, &code, false);
+                if let (Err(ServiceError::RefusedByPolicy { rule: Rule::ReviewDecision, .. }), Some(open)) =
+                    (&decided, &mut self.open)
+                {
+                    open.focus_comment = true;
+                }
+                decided.map(|()| None)
+            }
+            ReviewCommand::Explain(why) => return Outcome::Shown(Err(ServiceError::RefusedByState(why))),
             ReviewCommand::KeepGroup => self.decide(cx.office, "keep", true).map(|()| None),
             ReviewCommand::AskSignOff(open) => {
                 if let Some(review) = &mut self.open {

@@ -22,6 +22,8 @@ pub struct OpenReview {
     pub scroll_to_cursor: bool,
     /// "Sign off" was pressed: the dialog that says what it does is open.
     pub confirm_sign_off: bool,
+    /// A decision was refused for want of a comment: the comment field takes the keyboard.
+    pub focus_comment: bool,
 }
 
 impl OpenReview {
@@ -43,6 +45,7 @@ impl OpenReview {
             comment: String::new(),
             scroll_to_cursor: false,
             confirm_sign_off: false,
+            focus_comment: false,
         };
         open.arrange();
         // Carry on where the reviewer stopped.

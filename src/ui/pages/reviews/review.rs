@@ -88,12 +88,14 @@ fn keyboard(ui: &egui::Ui, open: &OpenReview, directory: &Directory, commands: &
             plain && i.key_pressed(egui::Key::ArrowUp),
         )
     });
+    let roles = open.current().map(|item| directory.roles_giving(item.item.staff_id, item.item.level_id));
     if keep && !open.locked() {
         commands.push(ReviewCommand::Decide("keep".into()).into());
-    } else if remove
-        && !open.locked()
-        && open.current().is_none_or(|item| directory.roles_giving(item.item.staff_id, item.item.level_id).is_empty())
-    {
+    } else if remove && !open.locked() && roles.as_ref().is_some_and(|r| !r.is_empty()) {
+        let roles = roles.unwrap_or_default().join(", ");
+        let why = format!("R cannot remove this: role {roles} gives it. Change their roles, or reduce it.");
+        commands.push(ReviewCommand::Explain(why).into());
+    } else if remove && !open.locked() {
         commands.push(ReviewCommand::Decide("remove".into()).into());
     } else if next {
         commands.push(ReviewCommand::Cursor(open.cursor + 1).into());
@@ -140,7 +142,10 @@ fn current_ui(ui: &mut egui::Ui, open: &mut OpenReview, directory: &Directory, c
             .level(s.level_id)
             .map(|(sys, level)| sys.levels.iter().filter(|l| l.rank < level.rank).map(|l| l.name.clone()).collect())
             .unwrap_or_default();
-        text_field(ui, "Comment", comment);
+        let field = text_field(ui, "Comment", comment);
+        if std::mem::take(&mut open.focus_comment) {
+            field.request_focus();
+        }
         ui.horizontal(|ui| {
             if ui.button("Keep (K)").clicked() {
                 commands.push(ReviewCommand::Decide("keep".into()).into());
