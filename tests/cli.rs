@@ -325,7 +325,7 @@ fn staff_import_lists_every_bad_row_and_writes_nothing_unless_told() {
         let out = run(with_password(keyholder(&vault).args(&args).arg(&file)));
         assert!(!out.status.success(), "{args:?}");
         let stderr = text(&out.stderr);
-        assert!(stderr.contains("line 3: bad email \"bad-email\""), "{stderr}");
+        assert!(stderr.contains("line 3: \"bad-email\" is not a work email address"), "{stderr}");
         assert!(stderr.contains("line 4: \"2026-99-01\" is not a date"), "{stderr}");
         assert_eq!(count(), 0, "nothing may be written");
     }

@@ -97,7 +97,7 @@ pub enum StaffError {
     MissingName,
     #[error("the name or a field is too long (at most {0} characters)")]
     TooLong(usize),
-    #[error("bad email {0:?}")]
+    #[error("{0:?} is not a work email address (it looks like name@example.com)")]
     BadEmail(String),
     #[error("{0:?} is not a date (write it as 23/11/2026 or 2026-11-23)")]
     BadDate(String),

@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                (4, "bad email \"not-an-email\""),
+                (4, "\"not-an-email\" is not a work email address (it looks like name@example.com)"),
                 (5, "duplicate email sam@example.com (also on line 2)"),
                 (6, "unknown manager nobody@example.com"),
                 (7, "\"2026-13-01\" is not a date (write it as 23/11/2026 or 2026-11-23)"),

@@ -24,6 +24,14 @@ pub struct RecoveryKeyView {
 /// The job name the print system shows; never the key.
 const PRINT_TITLE: &str = "Keyholder recovery key";
 
+/// The key as shown: whole groups on each of two lines, so a narrow window never breaks a
+/// group in two (the dashes stay; "ABCD-EFGH-…-" then the rest).
+pub fn key_on_two_lines(key: &str) -> String {
+    let groups: Vec<&str> = key.split('-').collect();
+    let half = groups.len().div_ceil(2);
+    format!("{}-\n{}", groups[..half].join("-"), groups[half..].join("-"))
+}
+
 /// What the buttons under a recovery key ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyAction {
@@ -122,7 +130,8 @@ impl RecoveryKeyView {
         );
         ui.add_space(space::BLOCK);
         egui::Frame::group(ui.style()).inner_margin(16.0).show(ui, |ui| {
-            ui.label(egui::RichText::new(self.created.recovery_key.as_str()).monospace().size(size::KEY).strong());
+            let shown = zeroize::Zeroizing::new(key_on_two_lines(self.created.recovery_key.as_str()));
+            ui.label(egui::RichText::new(shown.as_str()).monospace().size(size::KEY).strong());
         });
         ui.weak("It never uses 0, O, 1, I, L or U, so nothing on the paper can be misread.");
         ui.add_space(space::ROW);

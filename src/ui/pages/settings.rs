@@ -9,7 +9,7 @@ use crate::service::{Policies, ServiceResult};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::print::Printer;
-use crate::ui::recovery_key::{KeyAction, key_actions_ui, print_dialog, print_key};
+use crate::ui::recovery_key::{KeyAction, key_actions_ui, key_on_two_lines, print_dialog, print_key};
 use crate::ui::shell::{CopiedSecret, ShellData};
 use crate::ui::widgets::style::{State, size, space};
 use crate::ui::widgets::{
@@ -339,7 +339,8 @@ fn keys_ui(ui: &mut egui::Ui, data: &ShellData, forms: &mut SettingsPage, comman
                 "Write it down and keep it offline. The current key keeps working until you press \"Use this key\".",
             );
             egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
-                ui.label(egui::RichText::new(key.as_str()).monospace().size(size::KEY).strong());
+                let shown = Zeroizing::new(key_on_two_lines(key.as_str()));
+                ui.label(egui::RichText::new(shown.as_str()).monospace().size(size::KEY).strong());
             });
             match key_actions_ui(ui, data.cannot_print.as_deref(), &forms.key_note) {
                 Some(KeyAction::Copy) => commands.push(SettingsCommand::CopyNewRecoveryKey.into()),

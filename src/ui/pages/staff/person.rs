@@ -102,6 +102,10 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
             }
             if diff.is_empty() {
                 ui.weak("No change in access.");
+            } else {
+                ui.weak(
+                    "Applying it also starts a checklist of what to set up or take away in the systems themselves.",
+                );
             }
             ui.horizontal(|ui| {
                 if ui.button("Apply role change").clicked() {

@@ -143,9 +143,10 @@ impl SystemsPage {
         let (levels, privileged) = (names.join(","), privileged.join(","));
         let system = new_system(&form.name, form.kind.as_str(), &levels, &privileged, form.customer_data, form.mfa)?;
         cx.office.add_system(system)?;
-        let name = std::mem::take(&mut form.name);
-        form.levels = default_levels(form.kind);
-        Ok(format!("System {} added.", name.trim()))
+        let name = form.name.trim().to_owned();
+        // The next system starts from nothing: no kind, flag or level carried over by mistake.
+        *form = NewSystemForm::default();
+        Ok(format!("System {name} added."))
     }
 
     /// Save the name, flags and levels: each part that changed is its own audited change.
