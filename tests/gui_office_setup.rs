@@ -85,7 +85,7 @@ fn a_system_is_renamed_given_a_level_and_an_unused_one_removed_after_asking() {
     choose(&mut harness, "Owner", "Kim Lee <kim@example.com>");
     press(&mut harness, "Save changes");
     assert_eq!(harness.state().notice_text(), Some("CRM Online saved."));
-    harness.get_by_label("user, auditor");
+    harness.get_by_label_contains("levels user, auditor");
     harness.get_by_label("Who has access to CRM Online");
     harness.get_by(|node| {
         node.role() == Role::ComboBox

@@ -43,7 +43,9 @@ pub fn icon_action_button(
         match why_not {
             Some(reason) => {
                 button.on_disabled_hover_text(reason);
-                ui.add(egui::Label::new(RichText::new(reason).weak()).wrap());
+                // Wrapped where there is room for words; in a narrow row, one line (all on hover).
+                let label = egui::Label::new(RichText::new(reason).weak());
+                ui.add(if ui.available_width() >= 180.0 { label.wrap() } else { label.truncate() });
                 false
             }
             None => button.clicked(),

@@ -10,38 +10,43 @@ use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{Answer, NOTHING_CHANGED, action_button, confirm_dialog, indented, pick_list, text_field};
 
+/// The width of the list on the left; the selected system (or the form to add one) takes the rest.
+const LIST_WIDTH: f32 = 300.0;
+
 pub fn ui(ui: &mut egui::Ui, page: &mut SystemsPage, records: &Records, commands: &mut Vec<Command>) {
-    ui.columns(2, |columns| {
-        egui::ScrollArea::vertical().id_salt("systems").show(&mut columns[0], |ui| {
-            list_ui(ui, page, records, commands);
-            ui.add_space(space::BLOCK);
-            add_system_ui(ui, &mut page.new, records, commands);
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(LIST_WIDTH);
+            egui::ScrollArea::vertical().id_salt("systems").auto_shrink([false, false]).show(ui, |ui| {
+                list_ui(ui, page, records, commands);
+            });
         });
-        egui::ScrollArea::vertical().id_salt("system-details").show(&mut columns[1], |ui| {
-            selected_ui(ui, page, records, commands);
+        ui.separator();
+        ui.vertical(|ui| {
+            egui::ScrollArea::vertical().id_salt("system-details").auto_shrink([false, false]).show(ui, |ui| {
+                if page.selected.is_some() {
+                    selected_ui(ui, page, records, commands);
+                } else {
+                    add_system_ui(ui, &mut page.new, records, commands);
+                }
+            });
         });
     });
 }
 
+/// Every system with its kind and flags; choosing one shows it on the right.
 fn list_ui(ui: &mut egui::Ui, page: &SystemsPage, records: &Records, commands: &mut Vec<Command>) {
-    egui::Grid::new("systems-grid").num_columns(4).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
+    if ui.add_enabled(page.selected.is_some(), egui::Button::new("Add a system…")).clicked() {
+        commands.push(SystemCommand::Select(None).into());
+    }
+    ui.add_space(space::ROW);
+    egui::Grid::new("systems-grid").num_columns(2).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
         ui.strong("System");
         ui.strong("Kind");
-        ui.strong("Levels");
-        ui.strong("Flags");
         ui.end_row();
         for system in &records.directory.systems {
             let selected = page.selected == Some(system.id);
-            if ui.selectable_label(selected, &system.name).clicked() {
-                commands.push(SystemCommand::Select(Some(system.id)).into());
-            }
-            ui.label(system.kind.label());
-            let levels: Vec<String> = system
-                .levels
-                .iter()
-                .map(|l| if l.privileged { format!("{} (privileged)", l.name) } else { l.name.clone() })
-                .collect();
-            ui.label(levels.join(", "));
+            let name = ui.selectable_label(selected, &system.name);
             let mut flags = Vec::new();
             if system.customer_data {
                 flags.push("customer data");
@@ -49,7 +54,13 @@ fn list_ui(ui: &mut egui::Ui, page: &SystemsPage, records: &Records, commands: &
             if system.mfa_supported {
                 flags.push("MFA");
             }
-            ui.label(flags.join(", "));
+            if system.has_privileged_level() {
+                flags.push("privileged levels");
+            }
+            if name.on_hover_text(flags.join(", ")).clicked() {
+                commands.push(SystemCommand::Select(Some(system.id)).into());
+            }
+            ui.label(system.kind.label());
             ui.end_row();
         }
     });
@@ -93,6 +104,7 @@ fn selected_ui(ui: &mut egui::Ui, page: &mut SystemsPage, records: &Records, com
         return;
     };
     ui.heading(&system.name);
+    ui.weak(describe(system));
     if system.customer_data {
         state_label(ui, State::Attention, "Holds personal or customer data");
     }
@@ -122,6 +134,9 @@ fn details_ui(
         if action_button(ui, "Save changes", (!changed).then_some(NOTHING_CHANGED)) {
             commands.push(SystemCommand::Save(system.id).into());
         }
+    });
+    ui.add_space(space::ROW);
+    indented(ui, |ui| {
         let in_use = (!edit.uses.is_empty()).then(|| format!("Still in use: {}.", edit.uses.join(", ")));
         if action_button(ui, "Remove system…", in_use.as_deref()) {
             commands.push(SystemCommand::AskRemove(true).into());
@@ -138,6 +153,20 @@ fn details_ui(
             None => {}
         }
     }
+}
+
+/// "Software · levels user, admin (privileged) · customer data · MFA".
+fn describe(system: &System) -> String {
+    let levels: Vec<String> = system
+        .levels
+        .iter()
+        .map(|l| if l.privileged { format!("{} (privileged)", l.name) } else { l.name.clone() })
+        .collect();
+    let mut parts = vec![system.kind.label().to_owned(), format!("levels {}", levels.join(", "))];
+    if system.mfa_supported {
+        parts.push("supports MFA".to_owned());
+    }
+    parts.join(" · ")
 }
 
 fn holders_ui(ui: &mut egui::Ui, page: &SystemsPage, system: &System, records: &Records) {
