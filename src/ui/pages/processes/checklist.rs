@@ -300,7 +300,7 @@ fn closing_ui(ui: &mut egui::Ui, page: &mut ProcessesPage, list: &Checklist, com
     ui.horizontal(|ui| {
         let (path, target) = (&mut forms.report_path, crate::ui::file_dialog::FileTarget::Report);
         let hint = format!("/path/to/{}-report", list.process);
-        crate::ui::file_dialog::path_field(ui, "Report file (without extension)", &hint, path, target, commands);
+        crate::ui::file_dialog::path_field(ui, "Report file name", &hint, path, target, commands);
         let why_not = forms.report_path.trim().is_empty().then_some(CHOOSE_FILE);
         if action_button(ui, "Save report (PDF and CSV)", why_not) {
             commands.push(ProcessCommand::SaveReport(list.id).into());

@@ -57,7 +57,7 @@ fn templates_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, 
     ui.strong("Items added to every checklist");
     for template in &records.templates {
         ui.horizontal(|ui| {
-            ui.label(format!("{}: {} (day {:+})", template.process, template.title, template.offset_days));
+            ui.label(format!("{}: {} ({})", template.process, template.title, when_in_words(template.offset_days)));
             if ui.small_button("Remove").on_hover_text(format!("Remove the item {}", template.title)).clicked() {
                 commands.push(ProcessCommand::RemoveTemplate(template.id).into());
             }
@@ -66,12 +66,22 @@ fn templates_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, 
     text_field(ui, "New item", &mut forms.template_title);
     indented(ui, |ui| {
         ui.checkbox(&mut forms.template_leaver, "For leavers (otherwise joiners)");
-        let label = ui.label("Days after the key date");
+        let label = ui.label("Due, in days after the first or last day (before it if negative)");
         ui.add(egui::DragValue::new(&mut forms.template_offset).range(-365..=365)).labelled_by(label.id);
         if action_button(ui, "Add item", forms.template_title.trim().is_empty().then_some("Type the item first.")) {
             commands.push(ProcessCommand::AddTemplate.into());
         }
     });
+}
+
+/// When a template item is due, from its offset: "on the day", "3 days after", "1 day before".
+fn when_in_words(offset_days: i64) -> String {
+    let days = |n: i64| if n == 1 { "1 day".to_owned() } else { format!("{n} days") };
+    match offset_days {
+        0 => "on the day".to_owned(),
+        n if n > 0 => format!("{} after", days(n)),
+        n => format!("{} before", days(-n)),
+    }
 }
 
 fn devices_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {

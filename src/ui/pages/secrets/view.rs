@@ -210,7 +210,7 @@ fn authenticator_ui(ui: &mut egui::Ui, view: &mut SecretAuthenticator, secret: i
     } else {
         ui.weak("None. Paste the account's otpauth:// link or its key, or give a picture of its QR code.");
     }
-    visible_secret_field(ui, "otpauth:// link or key", view.uri.expose_mut());
+    visible_secret_field(ui, "Authenticator link or key", view.uri.expose_mut());
     ui.horizontal(|ui| {
         let target = crate::ui::file_dialog::FileTarget::QrPicture;
         crate::ui::file_dialog::path_field(
