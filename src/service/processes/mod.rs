@@ -79,7 +79,11 @@ impl Office {
         if person.status == StaffStatus::Left {
             return Err(ServiceError::refused_by_state(format!("{} has already left", person.email)));
         }
-        if let Some(start) = person.start_date.filter(|start| last_day < *start) {
+        // Someone still to start cannot leave before they begin (one already working may be
+        // recorded with any last day, a late record included).
+        if let Some(start) =
+            person.start_date.filter(|start| person.status == StaffStatus::Joining && last_day < *start)
+        {
             return Err(invalid(format!(
                 "{} starts on {start}: their last day cannot come before their first",
                 person.full_name

@@ -89,8 +89,10 @@ fn mfa_ui(ui: &mut egui::Ui, coverage: &[MfaCoverage]) {
         .y_axis_formatter(|mark, _| format!("{}%", mark.value))
         .show(ui, |plot| plot.bar_chart(chart));
     for c in coverage {
+        // Accounts are those recorded in Keyholder (a joiner's checklist records them).
         let verb = if c.accounts == 1 { "uses" } else { "use" };
-        ui.label(format!("{}: {} of {} {verb} MFA", c.system, c.enrolled, counted(c.accounts, "account", "accounts")));
+        let accounts = counted(c.accounts, "recorded account", "recorded accounts");
+        ui.label(format!("{}: {} of {accounts} {verb} MFA", c.system, c.enrolled));
     }
 }
 

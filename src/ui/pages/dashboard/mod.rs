@@ -14,12 +14,26 @@ use crate::ui::widgets::style::{State, size, space};
 const WHEN_WIDTH: f32 = 150.0;
 
 pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
-    let staff = records.directory.staff.len();
+    use crate::domain::staff::StaffStatus;
+    let count = |status: StaffStatus| records.directory.staff.iter().filter(|p| p.status == status).count();
+    // People working here now; those still to start or already gone are said beside.
+    let working = count(StaffStatus::Active) + count(StaffStatus::Leaving);
+    let mut others = Vec::new();
+    if count(StaffStatus::Joining) > 0 {
+        others.push(format!("{} joining", count(StaffStatus::Joining)));
+    }
+    if count(StaffStatus::Left) > 0 {
+        others.push(format!("{} left", count(StaffStatus::Left)));
+    }
+    let staff_label =
+        if others.is_empty() { "staff".to_owned() } else { format!("staff ({} not counted)", others.join(", ")) };
     let (customer, privileged) = (records.customer_data_count, records.privileged_count);
     ui.horizontal(|ui| {
-        for (number, label) in
-            [(staff, "staff"), (customer, "with customer-data access"), (privileged, "with privileged access")]
-        {
+        for (number, label) in [
+            (working, staff_label.as_str()),
+            (customer, "with customer-data access"),
+            (privileged, "with privileged access"),
+        ] {
             egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
                 ui.vertical(|ui| {
                     ui.label(egui::RichText::new(number.to_string()).size(size::FIGURE).strong());
