@@ -277,7 +277,7 @@ fn start_a_leaver_from_the_staff_page_tick_everything_and_see_them_leave() {
     });
     harness.get_by_label("Choose their last day first.");
     press(&mut harness, "Calendar for Last day");
-    press(&mut harness, "Save");
+    press(&mut harness, "23 November 2026");
     harness.get_by_role_and_label(Role::Button, "Start leaving…").click();
     harness.run();
     // It says what will happen and asks first.
@@ -1041,8 +1041,12 @@ fn a_date_can_be_picked_from_a_calendar() {
     harness.state_mut().navigate(keyholder::ui::Page::JoinersLeavers);
     harness.run();
     press(&mut harness, "Calendar for First day");
-    press(&mut harness, "Save");
-    // The calendar opens at the office's today (the frozen clock) and fills the field with it.
+    // The calendar opens at the office's today (the frozen clock), headed by its month.
+    harness.get_by_label("November 2026");
+    press(&mut harness, "Next month");
+    harness.get_by_label("December 2026");
+    press(&mut harness, "7 December 2026");
     let field = harness.get_by_role_and_label(Role::TextInput, "First day");
-    assert_eq!(field.value().as_deref(), Some("23/11/2026"));
+    assert_eq!(field.value().as_deref(), Some("07/12/2026"));
+    assert!(harness.query_by_label("December 2026").is_none(), "choosing a day closes it");
 }

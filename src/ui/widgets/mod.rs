@@ -3,6 +3,7 @@
 //! strength meter, the date field and the notice area that never moves the page.
 
 mod buttons;
+mod calendar;
 mod meter;
 mod notice;
 mod pick;

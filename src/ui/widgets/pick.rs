@@ -88,35 +88,10 @@ pub fn date_input(
         .add(egui::TextEdit::singleline(text).desired_width(110.0).hint_text("dd/mm/yyyy"))
         .labelled_by(label_response.id);
     // Drawing never reads the clock: an empty field opens the calendar at `default`.
-    let shown = crate::domain::staff::parse_date(text).unwrap_or(default);
-    let mut picked = to_picker(shown);
-    let button = ui
-        .add(
-            egui_extras::DatePickerButton::new(&mut picked)
-                .id_salt(name)
-                .calendar_week(false)
-                // Its year/month/day lists have no names a screen reader could say; the
-                // arrows (year, month, day) and the calendar do. Weekends are not painted red.
-                .combo_boxes(false)
-                .highlight_weekends(false)
-                .show_icon(false)
-                .format("Calendar…"),
-        )
-        .on_hover_text("Choose the date on a calendar");
-    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Calendar for {name}")));
-    if button.changed()
-        && let Some(date) = from_picker(picked)
-    {
+    let typed = crate::domain::staff::parse_date(text).ok();
+    if let Some(date) = super::calendar::calendar_button(ui, name, typed, default) {
         // Written as the field asks for it (day first), and read back the same.
         *text = date.strftime("%d/%m/%Y").to_string();
     }
     field
-}
-
-fn to_picker(date: jiff::civil::Date) -> jiff02::civil::Date {
-    jiff02::civil::Date::new(date.year(), date.month(), date.day()).unwrap_or_default()
-}
-
-fn from_picker(date: jiff02::civil::Date) -> Option<jiff::civil::Date> {
-    jiff::civil::Date::new(date.year(), date.month(), date.day()).ok()
 }
