@@ -24,10 +24,10 @@ done
 
 in="type:$pw Return sleep:3"
 failed=0
-shot() {  # NAME EXPECTED_TITLE KEYS; a second try if the first run fails (a busy machine)
+shot() {  # NAME EXPECTED_TITLE KEYS [VAULT]; a second try if the first run fails (a busy machine)
   local result="" attempt
   for attempt in 1 2; do
-    if result=$(scripts/screenshot.sh "$out/$1.png" --keys "$3" -- "$bin" --vault "$vault" 2>"$work/err"); then
+    if result=$(scripts/screenshot.sh "$out/$1.png" --keys "$3" -- "$bin" --vault "${4:-$vault}" 2>"$work/err"); then
       break
     fi
     echo "screenshots: $1, attempt $attempt: $(grep -v WARN "$work/err" | tail -n 2)" >&2
@@ -40,12 +40,16 @@ shot() {  # NAME EXPECTED_TITLE KEYS; a second try if the first run fails (a bus
   esac
 }
 shot sign-in "Keyholder" ""
+# A new vault: the office's name, yours, the password twice, then the recovery key to keep.
+shot recovery-key "Keyholder" "type:Brightside Tab type:Ada Tab type:$pw Tab type:$pw Return sleep:5 mouse-away" \
+  "$work/new.khv"
 shot dashboard "Keyholder — demo" "$in"
 shot staff "Keyholder — demo" "$in ctrl+3"
 shot joiners-leavers "Keyholder — demo" "$in ctrl+4 mouse-away"
 shot checklist "Keyholder — demo" "$in ctrl+4 sleep:1 click:276,76 sleep:1 mouse-away"
 shot access-review "Keyholder — demo" "$in ctrl+5 sleep:1 click:278,100"
 shot shared-secrets "Keyholder — demo" "$in ctrl+6 sleep:1 click:230,72"
+shot systems "Keyholder — demo" "$in ctrl+7 sleep:1 click:215,100 sleep:1 mouse-away"
 shot access-matrix "Keyholder — demo" "$in ctrl+9"
 shot enrol-authenticator "Keyholder — demo" "$in ctrl+3 sleep:1 click:225,152 sleep:1 click:416,359 sleep:1"
 shot help "Keyholder — demo" "$in F1"

@@ -22,7 +22,7 @@ fn lp_on_path() -> bool {
 
 impl Printer for SystemPrinter {
     fn why_not(&self) -> Option<String> {
-        (!lp_on_path()).then(|| "No printing system is installed on this computer (the lp command is missing).".into())
+        (!lp_on_path()).then(|| "No printing system is set up on this computer, so it cannot print from here.".into())
     }
 
     fn print(&self, title: &str, text: &str) -> Result<(), String> {
