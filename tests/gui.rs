@@ -142,7 +142,7 @@ fn add_a_staff_member_give_a_role_and_see_the_access_in_the_matrix() {
     harness.run();
     assert_eq!(harness.state().notice_text(), Some("Roles changed: 2 pieces of access gained, 0 removed."));
     // The person's history is read once per change, and shows the change just made.
-    harness.get_by_label_contains("added — Ada");
+    harness.get_by_label_contains("Sam Carter added — Ada");
     harness.get_by_label_contains("2 gained, 0 lost — Ada");
     assert_eq!(harness.query_all_by_label("role Sales").count(), 2, "CRM and Email, each because of role Sales");
 

@@ -43,9 +43,8 @@ fn a_line_manager_is_picked_as_reviewer_and_the_repeat_from_a_list() {
     harness.get_by_label("Kim Lee, line manager of 1 person").click();
     harness.run();
     choose(&mut harness, "Repeat", "Every six months");
-    // A line manager reviews their own team only, and is told so.
-    press(&mut harness, "Start review");
-    assert!(harness.state().notice_text().unwrap_or_default().contains("a line manager reviews their own team"));
+    // A line manager reviews their own team only, and the button says so before it is pressed.
+    harness.get_by_label("A line manager reviews their own team: choose \"One team\".");
     choose(&mut harness, "What to review", "One team");
     choose(&mut harness, "Team to review", "Sales");
     press(&mut harness, "Start review");
@@ -87,6 +86,7 @@ fn a_system_is_renamed_given_a_level_and_an_unused_one_removed_after_asking() {
     assert_eq!(harness.state().notice_text(), Some("CRM Online saved."));
     harness.get_by_label_contains("levels user, auditor");
     harness.get_by_label("Who has access to CRM Online");
+    assert!(harness.query_by(disabled("Remove system…")).is_some(), "still in use after the save");
     harness.get_by(|node| {
         node.role() == Role::ComboBox
             && node.label().as_deref() == Some("Owner")

@@ -179,7 +179,7 @@ pub fn readable(reason: &str, today: Date) -> String {
         } else {
             words.push(word.to_owned());
         }
-        if let Ok(number) = bare.parse::<u64>() {
+        if let Ok(number) = bare.trim_start_matches('(').parse::<u64>() {
             last_number = Some(number);
         }
     }

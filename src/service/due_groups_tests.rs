@@ -84,3 +84,11 @@ fn reasons_read_as_words_with_plurals_that_agree() {
     assert_eq!(counted(1, "account", "accounts"), "1 account");
     assert_eq!(counted(2, "account", "accounts"), "2 accounts");
 }
+
+#[test]
+fn a_count_in_brackets_still_decides_the_plural() {
+    assert_eq!(
+        readable("1 other checklist(s) closed (2 open item(s) skipped)", TODAY),
+        "1 other checklist closed (2 open items skipped)"
+    );
+}

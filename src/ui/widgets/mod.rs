@@ -61,8 +61,10 @@ pub fn secret_value_field(ui: &mut Ui, label: &str, text: &mut String, shown: &m
     let response = ui
         .horizontal(|ui| {
             let label_response = field_label(ui, label);
+            // Narrower where the column is narrow, so "Show" stays beside it.
+            let width = (ui.available_width() - 70.0).clamp(120.0, FIELD_WIDTH);
             let field = ui
-                .add(egui::TextEdit::singleline(text).password(!*shown).desired_width(FIELD_WIDTH))
+                .add(egui::TextEdit::singleline(text).password(!*shown).desired_width(width))
                 .labelled_by(label_response.id);
             let tick = ui.checkbox(shown, "Show").on_hover_text("Show the value while you set it in the system");
             tick.widget_info(|| {

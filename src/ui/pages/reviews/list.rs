@@ -78,7 +78,15 @@ fn start_ui(
     date_field(ui, "Due date", &mut view.due, today);
     pick_list(ui, "Repeat", &mut view.cadence, &CADENCES, None);
     indented(ui, |ui| {
-        let why_not = (view.scope == "team" && view.team.is_empty()).then_some("Choose the team first.");
+        // Line managers are offered by email, operators by name.
+        let line_manager = view.reviewer.contains('@');
+        let why_not = if view.scope == "team" && view.team.is_empty() {
+            Some("Choose the team first.")
+        } else if line_manager && view.scope != "team" {
+            Some("A line manager reviews their own team: choose \"One team\".")
+        } else {
+            None
+        };
         if action_button(ui, "Start review", why_not) {
             commands.push(ReviewCommand::Start.into());
         }

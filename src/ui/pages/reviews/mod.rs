@@ -77,6 +77,10 @@ impl ReviewsPage {
             self.due = due.to_string();
             self.cadence = DEFAULT_CADENCE_DAYS.to_string();
         }
+        // Someone who no longer manages anyone (or has left) is no longer offered.
+        if !self.reviewers.iter().any(|(value, _)| *value == self.reviewer) {
+            self.reviewer = office.operator().to_string();
+        }
         Ok(())
     }
 

@@ -115,8 +115,15 @@ impl SecretsPage {
             None,
             &[],
         )?;
+        let name = forms.secret_name.trim().to_owned();
+        // The next secret starts from nothing: no system, username or shown value carried over.
         forms.secret_value.clear();
-        Ok(format!("{} added.", std::mem::take(&mut forms.secret_name).trim()))
+        forms.secret_name.clear();
+        forms.secret_system.clear();
+        forms.secret_username.clear();
+        forms.secret_interval.clear();
+        forms.show_value = false;
+        Ok(format!("{name} added."))
     }
 
     /// The account's current code, on screen until it expires (not as a notice).

@@ -151,7 +151,14 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
         for record in history.iter() {
             ui.horizontal(|ui| {
                 ui.weak(record.at.strftime("%Y-%m-%d %H:%M").to_string());
-                let summary = crate::ui::pages::audit::in_words(&record.summary, directory, today);
+                // A checklist record's private part is the item's title; other private parts are
+                // before/after fields, for the Audit log rather than a person's history.
+                let text = if record.action.starts_with("checklist.") {
+                    record.full_summary()
+                } else {
+                    record.summary.clone()
+                };
+                let summary = crate::ui::pages::audit::in_words(&text, directory, today);
                 ui.label(format!("{summary} — {}", record.operator));
             });
         }

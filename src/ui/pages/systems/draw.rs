@@ -173,7 +173,8 @@ fn holders_ui(ui: &mut egui::Ui, page: &SystemsPage, system: &System, records: &
     let directory = &records.directory;
     ui.strong(format!("Who has access to {}", system.name));
     let holders = &page.holders;
-    ui.weak(match holders.len() {
+    let people: std::collections::HashSet<_> = holders.iter().map(|a| a.staff_id).collect();
+    ui.weak(match people.len() {
         0 => "Nobody has access.".to_owned(),
         n => format!("{} with access.", counted(n, "person", "people")),
     });

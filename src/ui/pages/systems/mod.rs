@@ -92,6 +92,7 @@ impl SystemsPage {
             self.edit.mfa = system.mfa_supported;
             self.edit.levels = system.levels.iter().map(LevelEdit::from_stored).collect();
             self.edit.owner = system.owner_id.map(|id| id.to_string()).unwrap_or_default();
+            self.edit.uses = uses_of(records, system.id);
         }
     }
 
@@ -113,14 +114,7 @@ impl SystemsPage {
         match command {
             SystemCommand::Select(id) => {
                 self.select(id, cx.records);
-                let uses = id.map(|s| cx.office.uses_of_system(s)).transpose();
-                match uses {
-                    Ok(uses) => {
-                        self.edit.uses = uses.unwrap_or_default();
-                        Outcome::SHOWN
-                    }
-                    Err(error) => Outcome::Shown(Err(error)),
-                }
+                Outcome::SHOWN
             }
             SystemCommand::Add => Outcome::Written(self.add(cx).map(Some)),
             SystemCommand::Save(id) => Outcome::Written(self.save(id, cx).map(Some)),
@@ -162,6 +156,20 @@ impl SystemsPage {
         cx.office.change_system(id, &change)?;
         Ok(format!("{} saved.", edit.name.trim()))
     }
+}
+
+/// What stops a system being removed, from the office as read after the last write: the same
+/// roles, grants, accounts and shared secrets `Office::remove_system` checks.
+fn uses_of(records: &Records, system: SystemId) -> Vec<String> {
+    let mut uses = records.directory.uses_of_system(system);
+    uses.extend(
+        records
+            .secrets
+            .iter()
+            .filter(|s| s.secret.system_id == Some(system))
+            .map(|s| format!("shared secret {}", s.secret.name)),
+    );
+    uses
 }
 
 impl SystemEdit {
