@@ -266,3 +266,22 @@ fn ticking_or_skipping_a_row_moves_none_of_the_rows_below() {
     harness.get_by_label("Why skip it?");
     assert_eq!(last(&harness), before, "the reason is asked in the row's own line");
 }
+
+#[test]
+fn starting_a_managers_leaving_says_which_hand_overs_it_will_ask_for() {
+    let (vault, mut office) = TestVault::open_new();
+    person(&mut office, "Lee Novak", "");
+    person(&mut office, "Sam Carter", "lee@example.com");
+    let mut payroll = new_system("Payroll", "software", "user", "", true, false).unwrap();
+    payroll.owner_email = Some("lee@example.com".into());
+    office.add_system(payroll).unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    press(&mut harness, "Staff");
+    harness.get_by_label("Lee Novak").click();
+    harness.run();
+    press(&mut harness, "Calendar for Last day");
+    press(&mut harness, "30 November 2026");
+    press(&mut harness, "Start leaving…");
+    harness.get_by_label("It also asks you to choose a new manager for 1 person and a new owner for 1 system.");
+}

@@ -77,46 +77,52 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 }
             });
         }
-        ui.add_space(space::BLOCK);
-        // Near the top: a caller claiming to be this person is checked here first.
-        authenticator_ui(ui, authenticator, id, &person.full_name, commands);
-        ui.add_space(space::BLOCK);
-        ui.strong("Roles");
-        ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
-        let current = directory.roles_of(id);
-        ui.horizontal_wrapped(|ui| {
-            role_checkboxes(ui, &directory.roles, &mut forms.pending_roles);
-        });
-        let mut pending = forms.pending_roles.clone();
-        pending.sort_unstable();
-        let mut now = current.to_vec();
-        now.sort_unstable();
-        if pending != now {
-            let diff = facts.diff_for(records, id, &pending);
-            let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
-            if !diff.gained.is_empty() {
-                ui.colored_label(State::Good.color(ui), format!("Gains: {}", describe(&diff.gained)));
-            }
-            if !diff.lost.is_empty() {
-                ui.colored_label(State::Attention.color(ui), format!("Loses: {}", describe(&diff.lost)));
-            }
-            if diff.is_empty() {
-                ui.weak("No change in access.");
-            } else {
-                ui.weak(
-                    "Applying it also starts a checklist of what to set up or take away in the systems themselves.",
-                );
-            }
-            ui.horizontal(|ui| {
-                if ui.button("Apply role change").clicked() {
-                    commands.push(StaffCommand::ApplyRoles(id).into());
-                }
-                if ui.button("Cancel").on_hover_text("Tick their roles as they are").clicked() {
-                    commands.push(StaffCommand::Select(Some(id)).into());
-                }
+        // Nothing is given to someone who has left: their page is their record.
+        let gone = person.status == StaffStatus::Left;
+        if gone {
+            ui.add_space(space::BLOCK);
+            ui.weak("They have left: roles, access and an authenticator can no longer be given to them.");
+        } else {
+            ui.add_space(space::BLOCK);
+            // Near the top: a caller claiming to be this person is checked here first.
+            authenticator_ui(ui, authenticator, id, &person.full_name, commands);
+            ui.add_space(space::BLOCK);
+            ui.strong("Roles");
+            ui.weak("Tick the roles this person should have; the change is shown before it is applied.");
+            let current = directory.roles_of(id);
+            ui.horizontal_wrapped(|ui| {
+                role_checkboxes(ui, &directory.roles, &mut forms.pending_roles);
             });
+            let mut pending = forms.pending_roles.clone();
+            pending.sort_unstable();
+            let mut now = current.to_vec();
+            now.sort_unstable();
+            if pending != now {
+                let diff = facts.diff_for(records, id, &pending);
+                let describe = |pairs: &[(i64, i64)]| directory.describe_pairs(pairs);
+                if !diff.gained.is_empty() {
+                    ui.colored_label(State::Good.color(ui), format!("Gains: {}", describe(&diff.gained)));
+                }
+                if !diff.lost.is_empty() {
+                    ui.colored_label(State::Attention.color(ui), format!("Loses: {}", describe(&diff.lost)));
+                }
+                if diff.is_empty() {
+                    ui.weak("No change in access.");
+                } else {
+                    ui.weak(
+                        "Applying it also starts a checklist of what to set up or take away in the systems themselves.",
+                    );
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Apply role change").clicked() {
+                        commands.push(StaffCommand::ApplyRoles(id).into());
+                    }
+                    if ui.button("Cancel").on_hover_text("Tick their roles as they are").clicked() {
+                        commands.push(StaffCommand::Select(Some(id)).into());
+                    }
+                });
+            }
         }
-
         ui.add_space(space::BLOCK);
         ui.strong("Access, and why");
         egui::Grid::new("staff-access").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
@@ -141,7 +147,9 @@ pub fn ui(ui: &mut egui::Ui, page: &mut StaffPage, records: &Records, id: StaffI
                 ui.end_row();
             }
         });
-        grant_form_ui(ui, directory, forms, id, today, commands);
+        if !gone {
+            grant_form_ui(ui, directory, forms, id, today, commands);
+        }
 
         ui.add_space(space::BLOCK);
         accounts_ui(ui, directory, &facts.accounts);
@@ -377,6 +385,19 @@ fn leaver_dialog(
         "Nothing is removed yet: each item is done when you tick it, and the process ends when all are done."
             .to_owned(),
     ];
+    let reports = directory.staff.iter().filter(|p| p.manager_id == Some(id) && p.status != StaffStatus::Left).count();
+    let owned = directory.systems.iter().filter(|s| s.owner_id == Some(id)).count();
+    let mut what_happens = what_happens.to_vec();
+    if reports + owned > 0 {
+        let mut handovers = Vec::new();
+        if reports > 0 {
+            handovers.push(format!("a new manager for {}", counted(reports, "person", "people")));
+        }
+        if owned > 0 {
+            handovers.push(format!("a new owner for {}", counted(owned, "system", "systems")));
+        }
+        what_happens.insert(2, format!("It also asks you to choose {}.", handovers.join(" and ")));
+    }
     let title = format!("Start the leaver process for {}?", person.full_name);
     match confirm_dialog(ctx, &title, &what_happens, "Start the leaver process") {
         Some(Answer::Confirm) => commands.push(StaffCommand::StartLeaver(id).into()),

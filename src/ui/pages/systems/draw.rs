@@ -75,7 +75,12 @@ fn add_system_ui(ui: &mut egui::Ui, form: &mut NewSystemForm, records: &Records,
         ui.checkbox(&mut form.customer_data, "Holds personal or customer data");
     });
     indented(ui, |ui| {
-        ui.checkbox(&mut form.mfa, "Supports MFA");
+        // A key or an alarm code has no second factor to turn on.
+        if form.kind == SystemKind::Physical {
+            form.mfa = false;
+        } else {
+            ui.checkbox(&mut form.mfa, "Supports MFA");
+        }
     });
     indented(ui, |ui| {
         if action_button(ui, "Add system", form.name.trim().is_empty().then_some("Give it a name first.")) {
