@@ -197,14 +197,14 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
             let color = if overdue { State::Problem.color(ui) } else { ui.visuals().text_color() };
             ui.colored_label(color, text);
         }
-        // One line each, so ticking a row never pushes the rows below down; the rest on hover.
+        // One line each, so ticking a row never pushes the rows below down; a cut line shows
+        // in full on hover.
         ItemState::Done { by, at } => {
             let text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
-            ui.add(egui::Label::new(egui::RichText::new(&text).weak()).truncate()).on_hover_text(text);
+            ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
         }
         ItemState::Skipped { by, reason, .. } => {
-            let text = format!("Skipped by {by}: {reason}");
-            ui.add(egui::Label::new(egui::RichText::new(&text).weak()).truncate()).on_hover_text(text);
+            ui.add(egui::Label::new(egui::RichText::new(format!("Skipped by {by}: {reason}")).weak()).truncate());
         }
     }
 }
