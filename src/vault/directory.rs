@@ -134,6 +134,14 @@ pub fn load(&Read(conn): &Read<'_>) -> VaultResult<Directory> {
     Ok(Directory::new(staff, systems, roles, assignments, exceptions, accounts))
 }
 
+/// Every staff member's id and email (what an import checks its rows against), without
+/// reading the rest of the office.
+pub fn staff_emails(&Read(conn): &Read<'_>) -> VaultResult<Vec<(StaffId, String)>> {
+    let mut statement = conn.prepare_cached("SELECT id, email FROM staff ORDER BY id")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn insert_staff(
     &Write(Read(conn)): &Write<'_>,
     staff: &NewStaff,
@@ -310,15 +318,6 @@ pub fn any_joiner_started(db: &Read<'_>, today: Date) -> VaultResult<bool> {
 /// Give one person a new manager, or none.
 pub fn set_manager(&Write(Read(conn)): &Write<'_>, staff: StaffId, manager: Option<StaffId>) -> VaultResult<()> {
     conn.execute("UPDATE staff SET manager_id = ?2 WHERE id = ?1", params![staff, manager])?;
-    Ok(())
-}
-
-/// Link each `(staff, manager)` pair (an import links managers once everyone exists).
-pub fn set_managers(&Write(Read(conn)): &Write<'_>, links: &[(StaffId, StaffId)]) -> VaultResult<()> {
-    let mut link = conn.prepare_cached("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;
-    for (staff, manager) in links {
-        link.execute([staff, manager])?;
-    }
     Ok(())
 }
 

@@ -32,6 +32,7 @@ pub mod schema;
 pub mod secrets;
 pub mod settings;
 pub mod slots;
+pub mod staff_bulk;
 pub mod system_edits;
 mod unlock;
 
