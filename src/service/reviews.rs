@@ -242,14 +242,15 @@ impl Office {
         if summary.review.signed_off_at.is_some() {
             return Err(ServiceError::refused_by_state(format!("review #{id} is already signed off")));
         }
-        let undecided = summary.counts.items - summary.counts.decided;
+        // Counted from the items themselves, not the review's tallies: this is the gate.
+        let items = self.review_items(id)?;
+        let undecided = items.iter().filter(|item| item.decision.is_none()).count();
         if undecided > 0 {
             return Err(ServiceError::refused_by_state(format!(
                 "review #{id} has {undecided} undecided item(s); decide them before signing off"
             )));
         }
         let directory = self.directory()?;
-        let items = self.review_items(id)?;
         let today = self.today();
         let due = today.checked_add(REVOCATION_DAYS.days()).unwrap_or(today);
         let mut by_person: BTreeMap<i64, Vec<(i64, NewItem)>> = BTreeMap::new();

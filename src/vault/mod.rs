@@ -332,6 +332,7 @@ impl Vault {
         if let Err(broken) = audit_log::verify(&self.conn)? {
             problems.push(broken.to_string());
         }
+        problems.extend(reviews::tally_problems(&self.read())?);
         Ok(problems)
     }
 }
