@@ -10,7 +10,7 @@ use crate::domain::review::{
     ReviewState, Scope,
 };
 use crate::domain::staff::parse_date;
-use crate::vault::{checklists, reviews};
+use crate::vault::{checklists, directory, reviews};
 use jiff::ToSpan;
 use std::collections::{BTreeMap, HashMap};
 
@@ -70,19 +70,14 @@ impl Office {
     /// Who may review, as (what to pass as `NewReview::reviewer`, what to show): every operator,
     /// then every staff member who manages someone ("Kim Lee, line manager of 3").
     pub fn reviewer_choices(&self) -> ServiceResult<Vec<(String, String)>> {
-        let directory = self.directory()?;
         let mut choices: Vec<(String, String)> =
             self.operators()?.into_iter().map(|o| (o.name.clone(), format!("{} (operator)", o.name))).collect();
-        let mut managers: Vec<(String, String)> = directory
-            .staff
-            .iter()
-            .filter(|p| p.status != crate::domain::staff::StaffStatus::Left)
-            .filter_map(|manager| {
-                let reports = directory.staff.iter().filter(|p| p.manager_id == Some(manager.id)).count();
-                (reports > 0).then(|| {
-                    let shown = super::counted(reports, "person", "people");
-                    (manager.email.clone(), format!("{}, line manager of {shown}", manager.full_name))
-                })
+        // Counted by the database: the office is not read for a pick-list.
+        let mut managers: Vec<(String, String)> = directory::line_managers(&self.vault().read())?
+            .into_iter()
+            .map(|(email, name, reports)| {
+                let shown = super::counted(reports, "person", "people");
+                (email, format!("{name}, line manager of {shown}"))
             })
             .collect();
         managers.sort_by_key(|(_, shown)| shown.to_lowercase());

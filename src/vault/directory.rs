@@ -142,6 +142,18 @@ pub fn staff_emails(&Read(conn): &Read<'_>) -> VaultResult<Vec<(StaffId, String)
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Everyone who has not left and manages someone, as (email, name, how many people they
+/// manage, leavers included), in no particular order.
+pub fn line_managers(&Read(conn): &Read<'_>) -> VaultResult<Vec<(String, String, usize)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT m.email, m.full_name, count(*) FROM staff s JOIN staff m ON m.id = s.manager_id
+         WHERE m.status != 'left' GROUP BY m.id",
+    )?;
+    let rows = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn insert_staff(
     &Write(Read(conn)): &Write<'_>,
     staff: &NewStaff,
