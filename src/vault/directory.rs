@@ -321,10 +321,19 @@ fn exists(&Read(conn): &Read<'_>, query: &str, today: Date) -> VaultResult<bool>
     Ok(conn.query_row(&format!("SELECT EXISTS ({query})"), [today.to_string()], |row| row.get(0))?)
 }
 
-/// Whether anyone still joining has a start date on or before `today` (a cheap check run at
-/// each sign-in).
-pub fn any_joiner_started(db: &Read<'_>, today: Date) -> VaultResult<bool> {
-    exists(db, "SELECT 1 FROM staff WHERE status = 'joining' AND start_date IS NOT NULL AND start_date <= ?1", today)
+/// People still joining whose start date is on or before `today` and whose latest joiner
+/// checklist is finished: they become active (checked at each sign-in, without reading the
+/// office).
+pub fn joiners_ready(&Read(conn): &Read<'_>, today: Date) -> VaultResult<Vec<StaffId>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT s.id FROM staff s
+         WHERE s.status = 'joining' AND s.start_date IS NOT NULL AND s.start_date <= ?1
+           AND (SELECT c.finished_at_ns IS NOT NULL FROM checklists c
+                WHERE c.staff_id = s.id AND c.process = 'joiner' ORDER BY c.id DESC LIMIT 1)
+         ORDER BY s.id",
+    )?;
+    let rows = statement.query_map([today.to_string()], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Give one person a new manager, or none.
