@@ -147,21 +147,38 @@ fn main() {
             .collect(),
     );
     let mut opens = Vec::new();
+    let (mut signs, mut apps, mut frames) = (Vec::new(), Vec::new(), Vec::new());
     let mut harness = None;
-    for _ in 0..3 {
+    for _ in 0..5 {
         drop(harness.take());
         let t = Instant::now();
         let office = sign_in(&path);
+        let signed = t.elapsed();
         let deps = deps(&path);
-        let mut h = Harness::builder()
-            .with_size([1280.0, 800.0])
-            .with_accessibility_check(false)
-            .build_eframe(move |_cc| KeyholderApp::with_office(deps, office));
+        let app_time = std::rc::Rc::new(std::cell::Cell::new(Duration::ZERO));
+        let app_time_inside = app_time.clone();
+        let mut h =
+            Harness::builder().with_size([1280.0, 800.0]).with_accessibility_check(false).build_eframe(move |_cc| {
+                let t = Instant::now();
+                let app = KeyholderApp::with_office(deps, office);
+                app_time_inside.set(t.elapsed());
+                app
+            });
         h.step();
-        opens.push(t.elapsed().saturating_sub(kdf));
+        let total = t.elapsed();
+        opens.push(total.saturating_sub(kdf));
+        signs.push(signed.saturating_sub(kdf));
+        apps.push(app_time.get());
+        frames.push(total.saturating_sub(signed + app_time.get()));
         harness = Some(h);
     }
     println!("open vault to first drawn screen (excluding KDF {}): {}", ms(kdf), ms(median(opens)));
+    println!(
+        "    split: sign-in without KDF {}, the app reading the office (Shell::open) {}, egui set-up and first frame {}",
+        ms(median(signs)),
+        ms(median(apps)),
+        ms(median(frames))
+    );
     drop(harness.take());
     open_breakdown(&path);
     let deps_again = deps(&path);
