@@ -1,4 +1,4 @@
-//! Writing many staff members at once (a CSV import): a hundred rows per statement, each row
+//! Writing many staff members at once (a CSV import): 200 rows per statement, each row
 //! with its id and its manager, in an order where every manager is written before the people
 //! they manage.
 //!
@@ -14,9 +14,11 @@ use super::handle::{Read, Write};
 use crate::domain::staff::{NewStaff, StaffId};
 use rusqlite::types::ToSql;
 
-/// Rows per statement: each row binds 10 values, which stay in the connection's own memory
-/// (`db::LOOKASIDE_SLOTS`) while they fit there, rather than in locked heap blocks.
-const ROWS_PER_STATEMENT: usize = 100;
+/// Rows per statement. Each statement journals the pages it changes that earlier ones had
+/// changed (fewer, larger statements journal less); each row binds 10 values, which stay in
+/// the connection's own memory (`db::LOOKASIDE_SLOTS`: 200 rows use about 1,600 of its small
+/// slots) rather than in locked heap blocks. 100 rows: 77-80 ms for 10,000; 200: 73; 400: 74.
+const ROWS_PER_STATEMENT: usize = 200;
 
 /// A row's values that it does not hold as they are stored: manager id, start and end date
 /// as text, status.
