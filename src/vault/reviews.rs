@@ -27,6 +27,7 @@ pub fn insert(
     at: Timestamp,
     items: &[SnapshotItem],
 ) -> VaultResult<i64> {
+    super::db::keep_large_reads_cached(conn)?;
     conn.execute(
         "INSERT INTO reviews (scope, reviewer, due, cadence_days, started_at_ns, started_by, previous_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -226,6 +227,7 @@ fn finish_item((mut item, grants, decision): (ReviewItem, String, Option<String>
 /// range: the table is read along it (`NOT INDEXED`), not looked up item by item from the
 /// index of reviews, into a list made the range's size at once.
 pub fn items(&Read(conn): &Read<'_>, review: i64) -> VaultResult<Vec<ReviewItem>> {
+    super::db::keep_large_reads_cached(conn)?;
     let (first, last): (Option<i64>, Option<i64>) = conn
         // Two subqueries: SQLite finds a lone min() or max() with one search of the index,
         // but both in one query by scanning the review's entries.
