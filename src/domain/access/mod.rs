@@ -339,7 +339,7 @@ impl Directory {
     /// The highest level each person has on each system, for the access matrix.
     pub fn matrix(&self, today: Date) -> HashMap<(StaffId, SystemId), Cell> {
         let mut cells: HashMap<(StaffId, SystemId), Cell> = HashMap::new();
-        for access in self.staff.iter().flat_map(|person| self.access_of(person.id, today)) {
+        for access in self.all_access(today) {
             let Some((_, level)) = self.level(access.level_id) else {
                 continue;
             };
