@@ -135,7 +135,6 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     drop(created);
-
     // Open to first drawn screen, without the key derivation.
     let kdf = median(
         (0..5)
@@ -179,16 +178,6 @@ fn main() {
         ms(median(apps)),
         ms(median(frames))
     );
-    drop(harness.take());
-    open_breakdown(&path);
-    let deps_again = deps(&path);
-    let office = sign_in(&path);
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_accessibility_check(false)
-        .build_eframe(move |_cc| KeyholderApp::with_office(deps_again, office));
-    part("first frame (UI)", || h.step());
-    harness = Some(h);
     let mut harness = harness.expect("harness");
 
     // One frame of each heavy screen.
@@ -201,6 +190,9 @@ fn main() {
     }
     println!("resident memory with the office open: {:.0} MiB", rss_mib());
     drop(harness);
+    // After the memory figure, which these extra reads would raise.
+    println!("what the app reads at sign-in, one service call at a time:");
+    open_breakdown(&path);
 
     // Access review over the whole office: start (the snapshot), the review table, the CSV.
     let mut office = sign_in(&path);
@@ -215,16 +207,39 @@ fn main() {
     let t = Instant::now();
     let pdf = office.review_pdf(review).expect("pdf");
     println!("export that review to PDF ({} KiB): {}", pdf.len() / 1024, ms(t.elapsed()));
+    println!("what the app reads to open a review, one service call at a time:");
     part("the review's summary", || office.review(review).expect("summary"));
     part("the review's items", || office.review_items(review).expect("items"));
     part("reviewer choices", || office.reviewer_choices().expect("reviewers"));
     part("list of reviews", || office.reviews().expect("reviews"));
-    let one = office.review_items(review).expect("items")[0].id;
-    part("one decision (service)", || office.decide_review_items(&[one], "keep", "").expect("decide"));
+    // What the app asks of the service for each K: the decision, then the due list, the
+    // review progress and the recent audit records it shows again (medians of 10).
     let directory = office.directory().expect("directory");
-    part("due items after a decision", || office.due_items_in(&directory).expect("due"));
-    part("review progress after a decision", || office.review_progress().expect("progress"));
-    part("recent audit after a decision", || office.recent_audit(10_000).expect("audit"));
+    let (mut decide, mut due, mut progress, mut audit) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for item in office.review_items(review).expect("items").iter().take(10) {
+        let time = |samples: &mut Vec<Duration>, t: Instant| samples.push(t.elapsed());
+        let t = Instant::now();
+        office.decide_review_items(&[item.id], "keep", "still needed").expect("decide");
+        time(&mut decide, t);
+        let t = Instant::now();
+        std::hint::black_box(office.due_items_in(&directory).expect("due"));
+        time(&mut due, t);
+        let t = Instant::now();
+        std::hint::black_box(office.review_progress().expect("progress"));
+        time(&mut progress, t);
+        let t = Instant::now();
+        std::hint::black_box(office.recent_audit(10_000).expect("audit"));
+        time(&mut audit, t);
+    }
+    let (decide, due, progress, audit) = (median(decide), median(due), median(progress), median(audit));
+    println!(
+        "service share of one decision: decide {} + due list {} + review progress {} + recent audit {} = {}",
+        ms(decide),
+        ms(due),
+        ms(progress),
+        ms(audit),
+        ms(decide + due + progress + audit)
+    );
     let deps = deps(&path);
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
