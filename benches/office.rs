@@ -135,6 +135,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     drop(created);
+
     // Open to first drawn screen, without the key derivation.
     let kdf = median(
         (0..5)
