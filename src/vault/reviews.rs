@@ -27,7 +27,6 @@ pub fn insert(
     at: Timestamp,
     items: &[SnapshotItem],
 ) -> VaultResult<i64> {
-    super::db::keep_large_reads_cached(conn)?;
     conn.execute(
         "INSERT INTO reviews (scope, reviewer, due, cadence_days, started_at_ns, started_by, previous_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
