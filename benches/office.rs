@@ -41,6 +41,45 @@ fn frame_time(harness: &mut Harness<'_, KeyholderApp>, page: Page) -> Duration {
     )
 }
 
+/// Run `f`, print how long it took as one line of a figure's breakdown, return its value.
+fn part<T>(label: &str, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let value = f();
+    println!("    {label}: {}", ms(t.elapsed()));
+    value
+}
+
+/// Where the time of opening the vault to the first screen goes, outside the UI: the sign-in,
+/// then what the shell reads from the service (`Shell::open`, `Records::load`).
+fn open_breakdown(path: &Path) {
+    let office = part("sign-in (unlock, audit record, checks; KDF included)", || sign_in(path));
+    let directory = part("directory (the whole office)", || office.directory().expect("directory"));
+    part("checklists, devices, templates", || {
+        (
+            office.current_checklists().expect("lists"),
+            office.devices().expect("devices"),
+            office.templates().expect("t"),
+        )
+    });
+    part("secret statuses", || office.secret_statuses_in(&directory).expect("secrets"));
+    part("due items", || office.due_items_in(&directory).expect("due"));
+    part("dashboard figures", || office.dashboard_figures(&directory).expect("figures"));
+    part("search index and matrix", || {
+        (StaffIndex::build(&directory, office.today()), directory.matrix(office.today()))
+    });
+    part("settings, operators, policies, authenticators", || {
+        (
+            office.settings().expect("settings"),
+            office.operators().expect("operators"),
+            office.policies().expect("policies"),
+            office.operator_totp_status().expect("totp"),
+            office.authenticator_enrolments().expect("enrolments"),
+            office.secrets_with_totp().expect("secret totp"),
+        )
+    });
+    part("recent audit (10,000 records)", || office.recent_audit(10_000).expect("audit"));
+}
+
 fn rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -108,21 +147,38 @@ fn main() {
             .collect(),
     );
     let mut opens = Vec::new();
+    let (mut signs, mut apps, mut frames) = (Vec::new(), Vec::new(), Vec::new());
     let mut harness = None;
-    for _ in 0..3 {
+    for _ in 0..5 {
         drop(harness.take());
         let t = Instant::now();
         let office = sign_in(&path);
+        let signed = t.elapsed();
         let deps = deps(&path);
-        let mut h = Harness::builder()
-            .with_size([1280.0, 800.0])
-            .with_accessibility_check(false)
-            .build_eframe(move |_cc| KeyholderApp::with_office(deps, office));
+        let app_time = std::rc::Rc::new(std::cell::Cell::new(Duration::ZERO));
+        let app_time_inside = app_time.clone();
+        let mut h =
+            Harness::builder().with_size([1280.0, 800.0]).with_accessibility_check(false).build_eframe(move |_cc| {
+                let t = Instant::now();
+                let app = KeyholderApp::with_office(deps, office);
+                app_time_inside.set(t.elapsed());
+                app
+            });
         h.step();
-        opens.push(t.elapsed().saturating_sub(kdf));
+        let total = t.elapsed();
+        opens.push(total.saturating_sub(kdf));
+        signs.push(signed.saturating_sub(kdf));
+        apps.push(app_time.get());
+        frames.push(total.saturating_sub(signed + app_time.get()));
         harness = Some(h);
     }
     println!("open vault to first drawn screen (excluding KDF {}): {}", ms(kdf), ms(median(opens)));
+    println!(
+        "    split: sign-in without KDF {}, the app reading the office (Shell::open) {}, egui set-up and first frame {}",
+        ms(median(signs)),
+        ms(median(apps)),
+        ms(median(frames))
+    );
     let mut harness = harness.expect("harness");
 
     // One frame of each heavy screen.
@@ -135,6 +191,9 @@ fn main() {
     }
     println!("resident memory with the office open: {:.0} MiB", rss_mib());
     drop(harness);
+    // After the memory figure, which these extra reads would raise.
+    println!("what the app reads at sign-in, one service call at a time:");
+    open_breakdown(&path);
 
     // Access review over the whole office: start (the snapshot), the review table, the CSV.
     let mut office = sign_in(&path);
@@ -149,6 +208,39 @@ fn main() {
     let t = Instant::now();
     let pdf = office.review_pdf(review).expect("pdf");
     println!("export that review to PDF ({} KiB): {}", pdf.len() / 1024, ms(t.elapsed()));
+    println!("what the app reads to open a review, one service call at a time:");
+    part("the review's summary", || office.review(review).expect("summary"));
+    part("the review's items", || office.review_items(review).expect("items"));
+    part("reviewer choices", || office.reviewer_choices().expect("reviewers"));
+    part("list of reviews", || office.reviews().expect("reviews"));
+    // What the app asks of the service for each K: the decision, then the due list, the
+    // review progress and the recent audit records it shows again (medians of 10).
+    let directory = office.directory().expect("directory");
+    let (mut decide, mut due, mut progress, mut audit) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for item in office.review_items(review).expect("items").iter().take(10) {
+        let time = |samples: &mut Vec<Duration>, t: Instant| samples.push(t.elapsed());
+        let t = Instant::now();
+        office.decide_review_items(&[item.id], "keep", "still needed").expect("decide");
+        time(&mut decide, t);
+        let t = Instant::now();
+        std::hint::black_box(office.due_items_in(&directory).expect("due"));
+        time(&mut due, t);
+        let t = Instant::now();
+        std::hint::black_box(office.review_progress().expect("progress"));
+        time(&mut progress, t);
+        let t = Instant::now();
+        std::hint::black_box(office.recent_audit(10_000).expect("audit"));
+        time(&mut audit, t);
+    }
+    let (decide, due, progress, audit) = (median(decide), median(due), median(progress), median(audit));
+    println!(
+        "service share of one decision: decide {} + due list {} + review progress {} + recent audit {} = {}",
+        ms(decide),
+        ms(due),
+        ms(progress),
+        ms(audit),
+        ms(decide + due + progress + audit)
+    );
     let deps = deps(&path);
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
@@ -215,8 +307,8 @@ fn main() {
     let mut office = created.office;
     let t = Instant::now();
     let bytes = std::fs::read(&csv_path).expect("read");
-    let plan = office.preview_import(&bytes).expect("preview");
-    let imported = office.apply_import(&plan, "staff.csv").expect("import");
+    let plan = part("preview (read and check)", || office.preview_import(&bytes).expect("preview"));
+    let imported = part("apply (one transaction)", || office.apply_import(&plan, "staff.csv").expect("import"));
     let ours = t.elapsed();
     let plain = dir.path().join("plain.db");
     let t = Instant::now();

@@ -292,6 +292,13 @@ fn a_joiner_whose_checklist_is_done_early_becomes_active_on_their_start_date() {
         ..Default::default()
     };
     let (kim, joiner) = office.start_joiner(NewJoiner { draft: kim, roles: &["Office".to_owned()] }).unwrap();
+    let sam = StaffDraft {
+        full_name: "Sam Carter".into(),
+        email: "sam@example.com".into(),
+        start_date: "2026-11-20".into(),
+        ..Default::default()
+    };
+    let (sam, _) = office.start_joiner(NewJoiner { draft: sam, roles: &["Office".to_owned()] }).unwrap();
     let list = office.checklists_of("kim@example.com").unwrap().into_iter().find(|c| c.id == joiner).unwrap();
     for item in &list.items {
         office.complete_item(item.id).unwrap();
@@ -302,6 +309,8 @@ fn a_joiner_whose_checklist_is_done_early_becomes_active_on_their_start_date() {
     vault.clock.advance(jiff::SignedDuration::from_hours(8 * 24));
     let office = vault.sign_in();
     assert_eq!(status(&office), StaffStatus::Active, "on their first day");
+    let sam_status = office.directory().unwrap().person(sam).unwrap().status;
+    assert_eq!(sam_status, StaffStatus::Joining, "started, but their checklist is not done");
     assert!(office.audit_log().unwrap().iter().any(|r| r.action == "staff.active"));
 }
 

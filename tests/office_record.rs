@@ -270,6 +270,37 @@ fn a_hostile_csv_reports_exactly_its_bad_rows_and_writes_nothing_until_confirmed
 }
 
 #[test]
+fn an_import_links_managers_in_the_office_earlier_and_later_in_the_file_across_statements() {
+    let (_vault, mut office) = small_office();
+    // 1,201 rows: more than two of the statements an import writes at a time. The first row's
+    // manager is the last row; the others report to Kim (already here) or to the row before.
+    let mut csv = String::from("full_name,email,team,manager_email\n");
+    csv.push_str("Row 0,row0@example.com,Sales,row1200@example.com\n");
+    for n in 1..=1200 {
+        let manager = if n % 2 == 0 { "KIM@example.com".to_owned() } else { format!("row{}@example.com", n - 1) };
+        csv.push_str(&format!("Row {n},row{n}@example.com,Sales,{manager}\n"));
+    }
+    let plan = office.preview_import(csv.as_bytes()).unwrap();
+    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    assert_eq!(office.apply_import(&plan, "rows.csv").unwrap(), 1201);
+    let directory = office.directory().unwrap();
+    let manager_of = |email: &str| {
+        let person = directory.person_by_email(email).unwrap();
+        directory.person(person.manager_id.unwrap()).unwrap().email.clone()
+    };
+    assert_eq!(manager_of("row0@example.com"), "row1200@example.com");
+    assert_eq!(manager_of("row600@example.com"), "kim@example.com");
+    assert_eq!(manager_of("row501@example.com"), "row500@example.com");
+    assert_eq!(manager_of("row1199@example.com"), "row1198@example.com");
+    let rows: Vec<_> = directory.staff.iter().filter(|s| s.email.starts_with("row")).collect();
+    assert_eq!(rows.len(), 1201);
+    assert!(rows.windows(2).all(|w| w[0].id < w[1].id), "written in the file's order");
+    assert_eq!(rows[0].email, "row0@example.com");
+    assert_eq!(rows[1200].email, "row1200@example.com");
+    assert!(office.verify().unwrap().is_empty());
+}
+
+#[test]
 fn the_access_matrix_exports_with_exceptions_marked() {
     let (_vault, mut office) = small_office();
     office.grant("kim@example.com", "CRM", "admin", "audit", None).unwrap();

@@ -193,6 +193,34 @@ fn removals_become_revocation_items_and_the_review_completes_when_they_are_done(
 }
 
 #[test]
+fn a_reviews_counts_follow_every_decision_changed_decision_and_removal() {
+    let (_vault, mut office) = office();
+    let id = start(&mut office, "all");
+    let items = office.review_items(id).unwrap();
+    let counts = |office: &Office| {
+        let c = office.review(id).unwrap().counts;
+        (c.items, c.decided, c.kept, c.removed, c.reduced, c.exceptions, c.revocations, c.revocations_open)
+    };
+    assert_eq!(counts(&office), (4, 0, 0, 0, 0, 1, 0, 0));
+    let (payroll, sam_crm) = (find(&items, "kim@example.com", "Payroll").id, find(&items, "sam@example.com", "CRM").id);
+    office.decide_review_items(&[payroll], "reduce:user", "").unwrap();
+    office.decide_review_items(&[sam_crm], "keep", "").unwrap();
+    assert_eq!(counts(&office), (4, 2, 1, 0, 1, 1, 0, 0));
+    office.decide_review_items(&[sam_crm], "remove", "").unwrap();
+    let rest: Vec<i64> = items.iter().map(|i| i.id).filter(|&i| i != payroll && i != sam_crm).collect();
+    office.decide_review_items(&rest, "keep", "").unwrap();
+    assert_eq!(counts(&office), (4, 4, 2, 1, 1, 1, 0, 0));
+    assert_eq!(office.sign_off_review(id).unwrap(), 2);
+    assert_eq!(counts(&office), (4, 4, 2, 1, 1, 1, 2, 2));
+    let kim =
+        office.checklists_of("kim@example.com").unwrap().into_iter().find(|c| c.process == Process::Review).unwrap();
+    office.complete_item(kim.items[0].id).unwrap();
+    assert_eq!(counts(&office), (4, 4, 2, 1, 1, 1, 2, 1));
+    assert_eq!(office.reviews().unwrap()[0].counts, office.review(id).unwrap().counts);
+    assert!(office.verify().unwrap().is_empty(), "the counts kept match the items counted again");
+}
+
+#[test]
 fn a_reduction_lowers_an_exception_when_ticked() {
     let (_vault, mut office) = office();
     let id = start(&mut office, "privileged");

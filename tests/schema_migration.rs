@@ -81,3 +81,43 @@ fn the_checklist_table_rebuild_keeps_every_checklist_and_item_of_a_version_7_vau
     let on: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("pragma");
     assert_eq!(on, 1, "foreign keys are back on");
 }
+
+#[test]
+fn the_staff_table_rebuild_keeps_every_person_and_every_reference_of_a_version_11_vault() {
+    let mut conn = Connection::open_in_memory().expect("open");
+    schema::migrate_to(&mut conn, 11).expect("to v11");
+    conn.execute_batch(
+        "INSERT INTO staff (id, full_name, email, status) VALUES (1, 'Kim Lee', 'kim@example.com', 'active');
+         INSERT INTO staff (id, full_name, email, manager_id, start_date, status, notes)
+             VALUES (7, 'Sam Carter', 'sam@example.com', 1, '2026-01-05', 'leaving', 'line one
+line two');
+         INSERT INTO systems (id, name, kind, owner_id) VALUES (3, 'CRM', 'software', 7);
+         INSERT INTO access_levels (id, system_id, name, rank) VALUES (4, 3, 'user', 0);
+         INSERT INTO direct_grants (staff_id, level_id, reason, approved_by, granted_on) VALUES (7, 4, 'cover', 'Ada', '2026-01-05');
+         INSERT INTO checklists (id, staff_id, process, key_date, started_at_ns) VALUES (5, 7, 'leaver', '2026-11-30', 1);",
+    )
+    .expect("v11 rows");
+    schema::migrate(&mut conn).expect("to the current version");
+    let sam: (String, i64, String, String, String) = conn
+        .query_row("SELECT full_name, manager_id, start_date, status, notes FROM staff WHERE id = 7", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .expect("kept");
+    assert_eq!(sam, ("Sam Carter".into(), 1, "2026-01-05".into(), "leaving".into(), "line one\nline two".into()));
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).expect("fk");
+    assert_eq!(broken, 0);
+    conn.pragma_update(None, "foreign_keys", true).expect("fk on");
+    assert!(
+        conn.execute("DELETE FROM staff WHERE id = 7", []).is_err(),
+        "grants, systems and lists still refer to Sam"
+    );
+    assert!(
+        conn.execute("INSERT INTO staff (full_name, email, status) VALUES ('X', 'x@example.com', 'gone')", []).is_err(),
+        "the status is still checked"
+    );
+    assert!(
+        conn.execute("INSERT INTO staff (full_name, email, status) VALUES ('X', 'KIM@example.com', 'active')", [])
+            .is_err(),
+        "emails are still unique whatever their case"
+    );
+}

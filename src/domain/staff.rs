@@ -176,7 +176,13 @@ pub fn normalise_email(text: &str) -> Result<String, StaffError> {
     if let Some(c) = text.chars().find(|c| is_hidden(*c) || is_invisible(*c)) {
         return Err(StaffError::HiddenCharacter("email", u32::from(c)));
     }
-    let email = text.trim().nfkc().collect::<String>().to_lowercase();
+    let trimmed = text.trim();
+    // ASCII is its own NFKC form: skip the Unicode tables for the usual address.
+    let email = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        trimmed.nfkc().collect::<String>().to_lowercase()
+    };
     let bad = || StaffError::BadEmail(text.trim().to_owned());
     let (local, domain) = email.split_once('@').ok_or_else(bad)?;
     let valid = !local.is_empty()
@@ -199,7 +205,9 @@ pub fn email_key(text: &str) -> String {
 
 fn clean(text: &str, max: usize, field: &'static str) -> Result<String, StaffError> {
     use unicode_normalization::UnicodeNormalization;
-    let text: String = text.trim().nfc().collect();
+    let text = text.trim();
+    // ASCII is its own NFC form: skip the Unicode tables for the usual name.
+    let text: String = if text.is_ascii() { text.to_owned() } else { text.nfc().collect() };
     if text.chars().count() > max {
         return Err(StaffError::TooLong(max));
     }

@@ -3,7 +3,9 @@
 
 use super::access::Directory;
 use super::staff::StaffStatus;
+use super::system::SystemId;
 use jiff::civil::Date;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
@@ -43,27 +45,36 @@ pub struct StaffIndex {
 
 impl StaffIndex {
     pub fn build(directory: &Directory, today: Date) -> Self {
+        // Each system's name in lower case, once (not once per person who has it).
+        let lower: HashMap<SystemId, String> =
+            directory.systems.iter().map(|system| (system.id, system.name.to_lowercase())).collect();
+        let mut systems: Vec<SystemId> = Vec::new();
         let entries = directory
             .staff
             .iter()
             .map(|person| {
                 let mut haystack =
-                    format!("{}\n{}\n{}\n{}", person.full_name, person.email, person.team, person.job_title)
-                        .to_lowercase();
+                    format!("{}\n{}\n{}\n{}", person.full_name, person.email, person.team, person.job_title);
+                if haystack.is_ascii() {
+                    haystack.make_ascii_lowercase();
+                } else {
+                    haystack = haystack.to_lowercase();
+                }
                 let (mut privileged, mut customer_data) = (false, false);
-                let mut systems: Vec<&str> = Vec::new();
+                systems.clear();
                 for access in directory.access_of(person.id, today) {
                     if let Some((system, level)) = directory.level(access.level_id) {
                         privileged |= level.privileged;
                         customer_data |= system.customer_data;
-                        systems.push(&system.name);
+                        systems.push(system.id);
                     }
                 }
+                // System names are unique, so one entry per system is one per name.
                 systems.sort_unstable();
                 systems.dedup();
-                for system in systems {
+                for name in systems.iter().filter_map(|id| lower.get(id)) {
                     haystack.push('\n');
-                    haystack.push_str(&system.to_lowercase());
+                    haystack.push_str(name);
                 }
                 Entry { haystack, privileged, customer_data }
             })

@@ -8,6 +8,7 @@ use crate::domain::checklist::Process;
 use crate::domain::shared_secret::{DUE_SOON_DAYS, DueReason};
 use crate::domain::staff::{Staff, StaffId, StaffStatus};
 use crate::domain::system::{System, SystemId};
+use crate::vault::checklists;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -65,10 +66,9 @@ impl Office {
                 });
             }
         }
-        for list in self.current_checklists()?.into_iter().filter(|c| c.finished_at.is_none()) {
+        for list in checklists::unfinished(&self.vault().read(), today)? {
             let name = directory.person(list.staff_id).map_or_else(|| "?".to_owned(), |p| p.full_name.clone());
-            let open = list.open_items().count();
-            let overdue = list.open_items().filter(|i| i.due < today).count();
+            let (open, overdue) = (list.open, list.overdue);
             let open_words = match overdue {
                 0 => format!("{open} open item(s)"),
                 n => format!("{open} open item(s), {n} overdue"),

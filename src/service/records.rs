@@ -9,6 +9,7 @@ use crate::domain::staff;
 use crate::domain::staff::{StaffId, StaffStatus};
 use crate::domain::staff_csv::{self, ImportPlan, neutralise};
 use crate::vault::directory;
+use crate::vault::staff_bulk::{self, Manager};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -83,33 +84,37 @@ where
 impl Office {
     /// Check a staff CSV against the office without writing anything.
     pub fn preview_import(&self, bytes: &[u8]) -> ServiceResult<ImportPlan> {
-        let directory = self.directory()?;
-        let existing: HashSet<String> = directory.staff.iter().map(|s| staff::email_key(&s.email)).collect();
+        let existing: HashSet<String> =
+            directory::staff_emails(&self.vault().read())?.iter().map(|(_, email)| staff::email_key(email)).collect();
         staff_csv::plan_import(bytes, &existing, StaffStatus::Active).map_err(ServiceError::Invalid)
     }
 
     /// Write the valid rows of a plan in one transaction; returns how many were added.
     pub fn apply_import(&mut self, plan: &ImportPlan, source: &str) -> ServiceResult<usize> {
-        let directory = self.directory()?;
+        let existing: HashMap<String, StaffId> = directory::staff_emails(&self.vault().read())?
+            .into_iter()
+            .map(|(id, email)| (staff::email_key(&email), id))
+            .collect();
         let count = plan.valid.len();
         let event = AuditEvent::new("staff.import", format!("{count} staff imported from {source}"));
-        self.record(event, |tx| {
-            let mut ids: HashMap<&str, StaffId> = directory.staff.iter().map(|s| (s.email.as_str(), s.id)).collect();
-            for (_, staff) in &plan.valid {
-                let id = directory::insert_staff(tx, staff, None)?;
-                ids.insert(staff.email.as_str(), id);
-            }
-            // Managers may be rows of the same file: link them once everyone exists.
-            let links: Vec<(StaffId, StaffId)> = plan
-                .valid
-                .iter()
-                .filter_map(|(_, staff)| {
-                    let manager = staff.manager_email.as_deref().and_then(|m| ids.get(m))?;
-                    Some((*ids.get(staff.email.as_str())?, *manager))
-                })
-                .collect();
-            directory::set_managers(tx, &links)
-        })?;
+        // Each row's manager: someone in the office already, or another row of the file.
+        let rows_by_email: HashMap<&str, usize> =
+            plan.valid.iter().enumerate().map(|(i, (_, person))| (person.email.as_str(), i)).collect();
+        let rows: Vec<(&staff::NewStaff, Manager)> = plan
+            .valid
+            .iter()
+            .map(|(_, person)| {
+                let manager = person.manager_email.as_deref().map_or(Manager::None, |email| {
+                    match (existing.get(email), rows_by_email.get(email)) {
+                        (Some(id), _) => Manager::Staff(*id),
+                        (None, Some(row)) => Manager::Row(*row),
+                        (None, None) => Manager::None,
+                    }
+                });
+                (person, manager)
+            })
+            .collect();
+        self.record(event, |tx| staff_bulk::insert_staff_many(tx, &rows))?;
         Ok(count)
     }
 

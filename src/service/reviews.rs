@@ -10,7 +10,7 @@ use crate::domain::review::{
     ReviewState, Scope,
 };
 use crate::domain::staff::{StaffStatus, parse_date};
-use crate::vault::{checklists, reviews};
+use crate::vault::{checklists, directory, reviews};
 use jiff::ToSpan;
 use std::collections::{BTreeMap, HashMap};
 
@@ -87,23 +87,14 @@ impl Office {
     /// Who may review, as (what to pass as `NewReview::reviewer`, what to show): every operator,
     /// then every staff member who manages someone ("Kim Lee, line manager of 3").
     pub fn reviewer_choices(&self) -> ServiceResult<Vec<(String, String)>> {
-        let directory = self.directory()?;
         let mut choices: Vec<(String, String)> =
             self.operators()?.into_iter().map(|o| (o.name.clone(), format!("{} (operator)", o.name))).collect();
-        let mut managers: Vec<(String, String)> = directory
-            .staff
-            .iter()
-            .filter(|p| p.status != StaffStatus::Left)
-            .filter_map(|manager| {
-                let reports = directory
-                    .staff
-                    .iter()
-                    .filter(|p| p.manager_id == Some(manager.id) && p.status != StaffStatus::Left)
-                    .count();
-                (reports > 0).then(|| {
-                    let shown = super::counted(reports, "person", "people");
-                    (manager.email.clone(), format!("{}, line manager of {shown}", manager.full_name))
-                })
+        // Counted by the database: the office is not read for a pick-list.
+        let mut managers: Vec<(String, String)> = directory::line_managers(&self.vault().read())?
+            .into_iter()
+            .map(|(email, name, reports)| {
+                let shown = super::counted(reports, "person", "people");
+                (email, format!("{name}, line manager of {shown}"))
             })
             .collect();
         managers.sort_by_key(|(_, shown)| shown.to_lowercase());
@@ -263,14 +254,15 @@ impl Office {
         if summary.review.signed_off_at.is_some() {
             return Err(ServiceError::refused_by_state(format!("review #{id} is already signed off")));
         }
-        let undecided = summary.counts.items - summary.counts.decided;
+        // Counted from the items themselves, not the review's tallies: this is the gate.
+        let items = self.review_items(id)?;
+        let undecided = items.iter().filter(|item| item.decision.is_none()).count();
         if undecided > 0 {
             return Err(ServiceError::refused_by_state(format!(
                 "review #{id} has {undecided} undecided item(s); decide them before signing off"
             )));
         }
         let directory = self.directory()?;
-        let items = self.review_items(id)?;
         let today = self.today();
         let due = today.checked_add(REVOCATION_DAYS.days()).unwrap_or(today);
         let mut by_person: BTreeMap<i64, Vec<(i64, NewItem)>> = BTreeMap::new();

@@ -153,6 +153,45 @@ pub fn current(&Read(conn): &Read<'_>, since: Timestamp) -> VaultResult<Vec<Chec
     load_checklists(conn, "finished_at_ns IS NULL OR (finished_at_ns >= ?1 AND archived_at_ns IS NULL)", ns(since)?)
 }
 
+/// A checklist not finished yet, with how many items are open and how many of those are
+/// past their date: what the due list says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    pub id: ChecklistId,
+    pub staff_id: StaffId,
+    pub process: Process,
+    pub key_date: Date,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+/// Every checklist not finished yet, counted by the database (its items are not read).
+pub fn unfinished(&Read(conn): &Read<'_>, today: Date) -> VaultResult<Vec<Unfinished>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT c.id, c.staff_id, c.process, c.key_date,
+                count(i.id) FILTER (WHERE i.state = 'open'),
+                count(i.id) FILTER (WHERE i.state = 'open' AND i.due < ?1)
+         FROM checklists c LEFT JOIN checklist_items i ON i.checklist_id = c.id
+         WHERE c.finished_at_ns IS NULL GROUP BY c.id ORDER BY c.id",
+    )?;
+    let rows = statement.query_map([today.to_string()], |row| {
+        let count = |i: usize| row.get::<_, i64>(i).map(|n| usize::try_from(n).unwrap_or(0));
+        Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?, count(4)?, count(5)?))
+    })?;
+    rows.map(|row| {
+        let (id, staff_id, process, key_date, open, overdue) = row?;
+        Ok(Unfinished {
+            id,
+            staff_id,
+            process: process.parse().map_err(|_| bad("checklist"))?,
+            key_date: key_date.parse().map_err(|_| bad("checklist date"))?,
+            open,
+            overdue,
+        })
+    })
+    .collect()
+}
+
 /// Every skipped "rotate this secret" item of a leaver checklist, archived ones included: each
 /// answers that leaver's exposure of the secret.
 pub fn skipped_rotations(&Read(conn): &Read<'_>) -> VaultResult<Vec<SkippedRotation>> {

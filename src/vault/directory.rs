@@ -134,6 +134,26 @@ pub fn load(&Read(conn): &Read<'_>) -> VaultResult<Directory> {
     Ok(Directory::new(staff, systems, roles, assignments, exceptions, accounts))
 }
 
+/// Every staff member's id and email (what an import checks its rows against), without
+/// reading the rest of the office.
+pub fn staff_emails(&Read(conn): &Read<'_>) -> VaultResult<Vec<(StaffId, String)>> {
+    let mut statement = conn.prepare_cached("SELECT id, email FROM staff ORDER BY id")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Everyone who has not left and manages someone, as (email, name, how many people they
+/// manage, leavers included), in no particular order.
+pub fn line_managers(&Read(conn): &Read<'_>) -> VaultResult<Vec<(String, String, usize)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT m.email, m.full_name, count(*) FROM staff s JOIN staff m ON m.id = s.manager_id
+         WHERE m.status != 'left' AND s.status != 'left' GROUP BY m.id",
+    )?;
+    let rows = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn insert_staff(
     &Write(Read(conn)): &Write<'_>,
     staff: &NewStaff,
@@ -301,24 +321,24 @@ fn exists(&Read(conn): &Read<'_>, query: &str, today: Date) -> VaultResult<bool>
     Ok(conn.query_row(&format!("SELECT EXISTS ({query})"), [today.to_string()], |row| row.get(0))?)
 }
 
-/// Whether anyone still joining has a start date on or before `today` (a cheap check run at
-/// each sign-in).
-pub fn any_joiner_started(db: &Read<'_>, today: Date) -> VaultResult<bool> {
-    exists(db, "SELECT 1 FROM staff WHERE status = 'joining' AND start_date IS NOT NULL AND start_date <= ?1", today)
+/// People still joining whose start date is on or before `today` and whose latest joiner
+/// checklist is finished: they become active (checked at each sign-in, without reading the
+/// office).
+pub fn joiners_ready(&Read(conn): &Read<'_>, today: Date) -> VaultResult<Vec<StaffId>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT s.id FROM staff s
+         WHERE s.status = 'joining' AND s.start_date IS NOT NULL AND s.start_date <= ?1
+           AND (SELECT c.finished_at_ns IS NOT NULL FROM checklists c
+                WHERE c.staff_id = s.id AND c.process = 'joiner' ORDER BY c.id DESC LIMIT 1)
+         ORDER BY s.id",
+    )?;
+    let rows = statement.query_map([today.to_string()], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Give one person a new manager, or none.
 pub fn set_manager(&Write(Read(conn)): &Write<'_>, staff: StaffId, manager: Option<StaffId>) -> VaultResult<()> {
     conn.execute("UPDATE staff SET manager_id = ?2 WHERE id = ?1", params![staff, manager])?;
-    Ok(())
-}
-
-/// Link each `(staff, manager)` pair (an import links managers once everyone exists).
-pub fn set_managers(&Write(Read(conn)): &Write<'_>, links: &[(StaffId, StaffId)]) -> VaultResult<()> {
-    let mut link = conn.prepare_cached("UPDATE staff SET manager_id = ?2 WHERE id = ?1")?;
-    for (staff, manager) in links {
-        link.execute([staff, manager])?;
-    }
     Ok(())
 }
 

@@ -32,6 +32,7 @@ pub mod schema;
 pub mod secrets;
 pub mod settings;
 pub mod slots;
+pub mod staff_bulk;
 pub mod system_edits;
 mod unlock;
 
@@ -331,6 +332,7 @@ impl Vault {
         if let Err(broken) = audit_log::verify(&self.conn)? {
             problems.push(broken.to_string());
         }
+        problems.extend(reviews::tally_problems(&self.read())?);
         Ok(problems)
     }
 }

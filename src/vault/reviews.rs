@@ -8,7 +8,7 @@ use crate::domain::checklist::ItemState;
 use crate::domain::review::{Decision, Review, ReviewCounts, ReviewItem, Scope, SnapshotItem};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What starting a campaign writes.
 pub struct NewReview<'a> {
@@ -41,6 +41,12 @@ pub fn insert(
         ],
     )?;
     let id = conn.last_insert_rowid();
+    // The tally a trigger keeps from now on (inserting items does not fire it).
+    let exceptions = items.iter().filter(|item| !item.grants.is_empty()).count();
+    conn.execute(
+        &format!("INSERT INTO review_tallies (review_id, {TALLY_COLUMNS}) VALUES (?1, ?2, 0, 0, 0, 0, ?3, 0)"),
+        params![id, items.len() as i64, exceptions as i64],
+    )?;
     let mut statement = conn.prepare_cached(
         "INSERT INTO review_items (review_id, staff_id, email, full_name, team, system_id, system, level_id, level,
              source, grants, privileged, customer_data, changed)
@@ -111,33 +117,63 @@ pub fn get(&Read(conn): &Read<'_>, id: i64) -> VaultResult<Option<Review>> {
     row.map(finish_review).transpose()
 }
 
-/// Counts per campaign, from the items and their revocation items.
+/// The columns of `review_tallies` after `review_id`, in [`ReviewCounts`] order.
+const TALLY_COLUMNS: &str = "items, decided, kept, removed, reduced, exceptions, revocations";
+
+/// Counts per campaign: the tallies the schema keeps as decisions change, and the removals
+/// still open (through the index of the items with a removal).
 pub fn counts(&Read(conn): &Read<'_>) -> VaultResult<HashMap<i64, ReviewCounts>> {
-    let mut statement = conn.prepare(
-        "SELECT r.review_id, count(*), count(r.decision),
-                coalesce(sum(r.decision = 'keep'), 0), coalesce(sum(r.decision = 'remove'), 0),
-                coalesce(sum(r.decision LIKE 'reduce:%'), 0), coalesce(sum(r.grants != ''), 0),
-                count(r.revocation_item), coalesce(sum(c.state = 'open'), 0)
-         FROM review_items r LEFT JOIN checklist_items c ON c.id = r.revocation_item
-         GROUP BY r.review_id",
-    )?;
-    let rows = statement.query_map([], |row| {
-        let n = |i: usize| row.get::<_, i64>(i).map(|v| usize::try_from(v).unwrap_or(0));
-        Ok((
-            row.get::<_, i64>(0)?,
-            ReviewCounts {
-                items: n(1)?,
-                decided: n(2)?,
-                kept: n(3)?,
-                removed: n(4)?,
-                reduced: n(5)?,
-                exceptions: n(6)?,
-                revocations: n(7)?,
-                revocations_open: n(8)?,
-            },
-        ))
-    })?;
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT review_id, {TALLY_COLUMNS},
+                (SELECT count(*) FROM review_items r JOIN checklist_items c ON c.id = r.revocation_item
+                 WHERE r.review_id = t.review_id AND r.revocation_item IS NOT NULL AND c.state = 'open')
+         FROM review_tallies t"
+    ))?;
+    let rows = statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, counts_from(row, 1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// [`ReviewCounts`] from eight count columns starting at `first`.
+fn counts_from(row: &Row<'_>, first: usize) -> rusqlite::Result<ReviewCounts> {
+    let n = |i: usize| row.get::<_, i64>(first + i).map(|v| usize::try_from(v).unwrap_or(0));
+    Ok(ReviewCounts {
+        items: n(0)?,
+        decided: n(1)?,
+        kept: n(2)?,
+        removed: n(3)?,
+        reduced: n(4)?,
+        exceptions: n(5)?,
+        revocations: n(6)?,
+        revocations_open: n(7)?,
+    })
+}
+
+/// Reviews whose tallies differ from their items counted again (for `verify`).
+pub fn tally_problems(&Read(conn): &Read<'_>) -> VaultResult<Vec<String>> {
+    let read = |sql: &str| -> VaultResult<BTreeMap<i64, [i64; 7]>> {
+        let mut statement = conn.prepare(sql)?;
+        let rows = statement.query_map([], |row| {
+            let mut tally = [0; 7];
+            for (i, n) in tally.iter_mut().enumerate() {
+                *n = row.get(i + 1)?;
+            }
+            Ok((row.get(0)?, tally))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    let counted = read(
+        "SELECT review_id, count(*), count(decision), coalesce(sum(decision = 'keep'), 0),
+                coalesce(sum(decision = 'remove'), 0), coalesce(sum(decision LIKE 'reduce:%'), 0),
+                coalesce(sum(grants != ''), 0), count(revocation_item)
+         FROM review_items GROUP BY review_id",
+    )?;
+    let kept = read(&format!("SELECT review_id, {TALLY_COLUMNS} FROM review_tallies"))?;
+    let ids: BTreeSet<i64> = counted.keys().chain(kept.keys()).copied().collect();
+    Ok(ids
+        .into_iter()
+        .filter(|id| counted.get(id).unwrap_or(&[0; 7]) != kept.get(id).unwrap_or(&[0; 7]))
+        .map(|id| format!("the counts of access review #{id} do not match its items"))
+        .collect())
 }
 
 const ITEM_COLUMNS: &str = "id, review_id, staff_id, email, full_name, team, system_id, system, level_id, level, \
@@ -186,12 +222,28 @@ fn finish_item((mut item, grants, decision): (ReviewItem, String, Option<String>
     Ok(item)
 }
 
-/// A campaign's items in snapshot order.
+/// A campaign's items in snapshot order. They were written together, so their ids are one
+/// range: the table is read along it (`NOT INDEXED`), not looked up item by item from the
+/// index of reviews, into a list made the range's size at once.
 pub fn items(&Read(conn): &Read<'_>, review: i64) -> VaultResult<Vec<ReviewItem>> {
-    let mut statement =
-        conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM review_items WHERE review_id = ?1 ORDER BY id"))?;
-    let rows = statement.query_map([review], item_from)?;
-    rows.map(|row| finish_item(row?)).collect()
+    super::db::keep_large_reads_cached(conn)?;
+    let (first, last): (Option<i64>, Option<i64>) = conn
+        // Two subqueries: SQLite finds a lone min() or max() with one search of the index,
+        // but both in one query by scanning the review's entries.
+        .prepare_cached(
+            "SELECT (SELECT min(id) FROM review_items WHERE review_id = ?1),
+                    (SELECT max(id) FROM review_items WHERE review_id = ?1)",
+        )?
+        .query_row([review], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} FROM review_items NOT INDEXED WHERE id BETWEEN ?2 AND ?3 AND review_id = ?1 ORDER BY id"
+    ))?;
+    let mut items = Vec::with_capacity(usize::try_from(last - first + 1).unwrap_or(0));
+    for row in statement.query_map([review, first, last], item_from)? {
+        items.push(finish_item(row?)?);
+    }
+    Ok(items)
 }
 
 pub fn item(&Read(conn): &Read<'_>, id: i64) -> VaultResult<Option<ReviewItem>> {
@@ -283,4 +335,58 @@ pub fn exports(&Read(conn): &Read<'_>, review: i64) -> VaultResult<Vec<(Timestam
     let mut statement = conn.prepare("SELECT at_ns, by, files FROM review_exports WHERE review_id = ?1 ORDER BY id")?;
     let rows = statement.query_map([review], |row| Ok((required_timestamp(row.get(0)?)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::review::Scope;
+
+    fn item(staff: i64, grants: Vec<i64>) -> SnapshotItem {
+        SnapshotItem {
+            staff_id: staff,
+            email: format!("p{staff}@example.com"),
+            full_name: format!("Person {staff}"),
+            team: String::new(),
+            system_id: 1,
+            system: "CRM".into(),
+            level_id: 1,
+            level: "user".into(),
+            source: "role Sales".into(),
+            grants,
+            privileged: false,
+            customer_data: false,
+            changed: String::new(),
+        }
+    }
+
+    #[test]
+    fn tallies_follow_decisions_and_a_tampered_one_is_reported() -> VaultResult<()> {
+        let mut conn = rusqlite::Connection::open_in_memory()?;
+        super::super::schema::migrate(&mut conn)?;
+        let tx = conn.transaction()?;
+        let write = Write::new(&tx);
+        let new = NewReview {
+            scope: &Scope::All,
+            reviewer: "Ada",
+            due: jiff::civil::date(2026, 1, 31),
+            cadence_days: 90,
+            started_by: "Ada",
+            previous_id: None,
+        };
+        let at = Timestamp::UNIX_EPOCH;
+        let review = insert(&write, &new, at, &[item(1, vec![]), item(2, vec![7]), item(3, vec![])])?;
+        let ids: Vec<i64> = items(&write, review)?.iter().map(|i| i.id).collect();
+        decide(&write, &ids[..2], &Decision::Keep, "", "Ada", at)?;
+        decide(&write, &ids[1..], &Decision::Remove, "", "Ada", at)?;
+        let counts = counts(&write)?.get(&review).copied().unwrap_or_default();
+        assert_eq!((counts.items, counts.decided, counts.kept, counts.removed, counts.exceptions), (3, 3, 1, 2, 1));
+        assert!(tally_problems(&write)?.is_empty());
+        tx.execute("UPDATE review_tallies SET decided = 1", [])?;
+        assert_eq!(
+            tally_problems(&write)?,
+            vec![format!("the counts of access review #{review} do not match its items")]
+        );
+        Ok(())
+    }
 }

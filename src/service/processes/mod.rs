@@ -135,26 +135,14 @@ impl Office {
     /// each sign-in (like lapsing grants). Returns how many became active.
     pub fn activate_started_joiners(&mut self) -> ServiceResult<usize> {
         let today = self.today();
-        // A cheap check first: this runs at every sign-in.
-        if !directory::any_joiner_started(&self.vault().read(), today)? {
-            return Ok(0);
+        // The database finds them: this runs at every sign-in, and an office always has people
+        // joining whose checklist is not done yet.
+        let ready = directory::joiners_ready(&self.vault().read(), today)?;
+        for &person in &ready {
+            let event = AuditEvent::new("staff.active", format!("staff #{person} started today"));
+            self.record(event, |tx| checklists::set_staff_status(tx, person, StaffStatus::Active.as_str(), None))?;
         }
-        let directory = self.directory()?;
-        let mut activated = 0;
-        for person in directory.staff.iter().filter(|p| p.status == StaffStatus::Joining) {
-            let started = person.start_date.is_some_and(|start| start <= today);
-            let lists = checklists::checklists_of(&self.vault().read(), person.id)?;
-            let done =
-                lists.iter().rev().find(|c| c.process == Process::Joiner).is_some_and(|c| c.finished_at.is_some());
-            if started && done {
-                let event = AuditEvent::new("staff.active", format!("staff #{} started today", person.id));
-                self.record(event, |tx| {
-                    checklists::set_staff_status(tx, person.id, StaffStatus::Active.as_str(), None)
-                })?;
-                activated += 1;
-            }
-        }
-        Ok(activated)
+        Ok(ready.len())
     }
 
     /// Put a finished checklist away from the current list; audited.
