@@ -8,9 +8,11 @@
 #   bindfs: a FUSE file system for the test that a vault there is refused
 #   gdb: gcore, for the memory-dump check (no key or password left after lock)
 #   oathtool: an independent TOTP implementation to check shared accounts' codes against
+#   qpdf, poppler-utils: independent PDF readers to check the reports against
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
-      libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool)
+      libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
+      qpdf poppler-utils)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
