@@ -100,6 +100,7 @@ fn deps(path: &Path) -> AppDeps {
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
         printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
+        job_gate: Default::default(),
     }
 }
 

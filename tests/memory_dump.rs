@@ -25,6 +25,7 @@ fn deps(vault: &TestVault) -> AppDeps {
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
         printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
+        job_gate: Default::default(),
     }
 }
 

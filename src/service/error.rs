@@ -90,9 +90,17 @@ pub enum ServiceError {
     /// The second step of sign-in was refused (counts toward the sign-in delay).
     #[error("sign-in code refused: {0}")]
     SecondFactorRefused(String),
+    /// The operator stopped a long task; what it had done was undone.
+    #[error("cancelled: nothing was changed or written")]
+    Cancelled,
 }
 
 impl ServiceError {
+    /// The operator stopped the task (here or in the vault's transaction, rolled back).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, ServiceError::Cancelled | ServiceError::Vault(VaultError::Cancelled))
+    }
+
     pub fn not_found(what: Record, which: impl Into<String>) -> Self {
         ServiceError::NotFound { what, which: which.into() }
     }

@@ -43,6 +43,8 @@ pub struct Office {
     second_factor_step: Option<u64>,
     /// Failed sign-ins (any name) since the last successful one, moved to the audit log now.
     failed_sign_ins: u64,
+    /// Where a background job's use cases report how far they got (see `progress`).
+    pub(super) progress: Option<Arc<super::progress::Progress>>,
 }
 
 impl std::fmt::Debug for Office {
@@ -65,7 +67,7 @@ impl Office {
                 .map_err(|_| ServiceError::Invalid(format!("the office's time zone {name:?} is not known here")))?,
             None => clock.default_time_zone(),
         };
-        Ok(Self { vault, operator, clock, time_zone, second_factor_step: None, failed_sign_ins: 0 })
+        Ok(Self { vault, operator, clock, time_zone, second_factor_step: None, failed_sign_ins: 0, progress: None })
     }
 
     /// The time zone "today" is counted in.
@@ -182,6 +184,7 @@ impl Office {
             return Err(ServiceError::conflict(format!("there is already an operator called {name}")));
         }
         check_password(password, name.as_str())?;
+        self.stage("deriving a key from the password", 0);
         let kdf = self.current_kdf();
         self.vault.update_slots(|slots, key| slots.set_password(key, &name, password.expose().as_bytes(), kdf))?;
         let now = self.now();
@@ -237,6 +240,7 @@ impl Office {
     }
 
     fn rekey_because(&mut self, reason: &str) -> ServiceResult<()> {
+        self.stage("encrypting every page with a new key", 0);
         self.vault.rekey()?;
         let event = AuditEvent::new("vault.rekey", format!("data key replaced ({reason})"));
         self.record(event, |_| Ok(()))
@@ -279,6 +283,7 @@ impl Office {
     /// Change the signed-in operator's password: one slot is rewrapped, the database is not
     /// re-encrypted.
     pub fn change_password(&mut self, current: &SecretString, new: &SecretString) -> ServiceResult<()> {
+        self.stage("checking the current password, then deriving the new key", 0);
         if !self.check_own_password(current)? {
             return Err(crate::vault::VaultError::WrongPassword.into());
         }
@@ -395,12 +400,14 @@ impl Office {
 
     /// Problems with the database or the audit chain; empty when all is well.
     pub fn verify(&self) -> ServiceResult<Vec<String>> {
+        self.stage("reading every page and the audit chain", 0);
         Ok(self.vault.verify()?)
     }
 
     /// Back up to `target` (a new file). Returns its size in bytes.
     pub fn backup(&mut self, target: &Path) -> ServiceResult<u64> {
         let now = self.now();
+        self.stage("copying the vault", 0);
         let size = self.vault.backup_to(target, now)?;
         let event = AuditEvent::new("vault.backup", format!("backup written to {}", target.display()));
         self.record(event, |_| Ok(()))?;

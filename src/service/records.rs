@@ -84,9 +84,12 @@ where
 impl Office {
     /// Check a staff CSV against the office without writing anything.
     pub fn preview_import(&self, bytes: &[u8]) -> ServiceResult<ImportPlan> {
+        self.stage("checking each row", 0);
         let existing: HashSet<String> =
             directory::staff_emails(&self.vault().read())?.iter().map(|(_, email)| staff::email_key(email)).collect();
-        staff_csv::plan_import(bytes, &existing, StaffStatus::Active).map_err(ServiceError::Invalid)
+        let plan = staff_csv::plan_import(bytes, &existing, StaffStatus::Active).map_err(ServiceError::Invalid)?;
+        self.checkpoint()?;
+        Ok(plan)
     }
 
     /// Write the valid rows of a plan in one transaction; returns how many were added.
@@ -114,18 +117,22 @@ impl Office {
                 (person, manager)
             })
             .collect();
-        self.record(event, |tx| staff_bulk::insert_staff_many(tx, &rows))?;
+        self.stage("writing the rows", count as u64);
+        let mut rows_done = self.rows_done();
+        self.record(event, |tx| staff_bulk::insert_staff_many(tx, &rows, &mut rows_done))?;
         Ok(count)
     }
 
     pub fn export_staff_csv(&self) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
+        self.stage("writing the rows", directory.staff.len() as u64);
         let email_of =
             |id: Option<StaffId>| id.and_then(|m| directory.person(m)).map(|m| m.email.clone()).unwrap_or_default();
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-        csv_bytes(
+        let bytes = csv_bytes(
             &["full_name", "email", "job_title", "team", "manager_email", "start_date", "end_date", "status", "notes"],
             directory.staff.iter().map(|s| {
+                self.advance(1);
                 vec![
                     s.full_name.clone(),
                     s.email.clone(),
@@ -138,15 +145,20 @@ impl Office {
                     s.notes.clone(),
                 ]
             }),
-        )
+        )?;
+        // Stopped here, nothing is written: the file is written after this returns.
+        self.checkpoint()?;
+        Ok(bytes)
     }
 
     pub fn export_access_csv(&self) -> ServiceResult<Vec<u8>> {
         let directory = self.directory()?;
         let rows = access_rows(&directory, self.today(), None, None);
-        csv_bytes(
+        self.stage("writing the rows", rows.len() as u64);
+        let bytes = csv_bytes(
             &["email", "name", "system", "level", "privileged", "customer_data", "source", "expires_on"],
             rows.into_iter().map(|r| {
+                self.advance(1);
                 vec![
                     r.email,
                     r.name,
@@ -158,7 +170,10 @@ impl Office {
                     r.expires_on.unwrap_or_default(),
                 ]
             }),
-        )
+        )?;
+        // Stopped here, nothing is written: the file is written after this returns.
+        self.checkpoint()?;
+        Ok(bytes)
     }
 
     /// The access matrix: one row per person, one column per system (optionally only systems
@@ -167,11 +182,13 @@ impl Office {
         let directory = self.directory()?;
         let cells = directory.matrix(self.today());
         let systems: Vec<_> = directory.systems.iter().filter(|s| !customer_data_only || s.customer_data).collect();
+        self.stage("writing the rows", directory.staff.len() as u64);
         let mut header = vec!["email", "name"];
         header.extend(systems.iter().map(|s| s.name.as_str()));
-        csv_bytes(
+        let bytes = csv_bytes(
             &header,
             directory.staff.iter().map(|person| {
+                self.advance(1);
                 let mut row = vec![person.email.clone(), person.full_name.clone()];
                 for system in &systems {
                     let cell = cells.get(&(person.id, system.id));
@@ -182,6 +199,9 @@ impl Office {
                 }
                 row
             }),
-        )
+        )?;
+        // Stopped here, nothing is written: the file is written after this returns.
+        self.checkpoint()?;
+        Ok(bytes)
     }
 }

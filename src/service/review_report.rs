@@ -242,8 +242,16 @@ impl Office {
             // Checked first so a refused export leaves neither file behind.
             return Err(crate::service::ServiceError::conflict(format!("{} already exists", existing.display())));
         }
+        self.stage("reading the review", 0);
         let evidence = self.evidence(id)?;
-        let (pdf_bytes, csv_file) = (evidence.pdf(self.settings()?.office_name)?, evidence.csv()?);
+        self.checkpoint()?;
+        self.stage("writing the PDF", 0);
+        let pdf_bytes = evidence.pdf(self.settings()?.office_name)?;
+        self.checkpoint()?;
+        self.stage("writing the CSV", 0);
+        let csv_file = evidence.csv()?;
+        // The last moment to stop: after this the files exist.
+        self.checkpoint()?;
         for (path, bytes) in [(pdf, &pdf_bytes), (csv, &csv_file)] {
             crate::vault::fsutil::write_new(path, bytes)?;
         }

@@ -137,7 +137,10 @@ impl Office {
             }
             None => None,
         };
+        self.stage("freezing everyone's access", 0);
         let items = review::snapshot(&directory, &scope, today, previous_items.as_ref());
+        self.checkpoint()?;
+        self.stage("writing the items", 0);
         let (now, by) = (self.now(), self.operator().to_string());
         let row = reviews::NewReview {
             scope: &scope,

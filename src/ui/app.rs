@@ -38,6 +38,8 @@ pub struct AppDeps {
     pub notifier: Arc<dyn Notifier>,
     pub files: Arc<dyn super::file_dialog::FilePicker>,
     pub printer: Arc<dyn super::print::Printer>,
+    /// Holds the shell's background jobs before they start (tests); open by default.
+    pub job_gate: super::shell::JobGate,
 }
 
 pub(super) enum Screen {
@@ -93,12 +95,7 @@ impl KeyholderApp {
     /// An app already signed in with `office` (benchmarks, embedding).
     pub fn with_office(deps: AppDeps, office: Office) -> Self {
         let mut app = Self::new(deps);
-        app.screen = Screen::Shell(Box::new(Shell::open(
-            office,
-            app.deps.store.clone(),
-            app.deps.clipboard.clone(),
-            app.deps.printer.clone(),
-        )));
+        app.screen = Screen::Shell(Box::new(Shell::open(office, &app.deps)));
         app
     }
 
@@ -120,8 +117,9 @@ impl KeyholderApp {
         }
     }
 
+    /// Whether a key derivation (before sign-in) or a shell job is running.
     pub fn is_busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || matches!(&self.screen, Screen::Shell(shell) if shell.is_busy())
     }
 
     pub fn notice_text(&self) -> Option<&str> {
@@ -135,14 +133,14 @@ impl KeyholderApp {
     /// The signed-in operator, if any.
     pub fn operator(&self) -> Option<String> {
         match &self.screen {
-            Screen::Shell(shell) => Some(shell.office.operator().to_string()),
+            Screen::Shell(shell) => Some(shell.session.operator.clone()),
             _ => None,
         }
     }
 
     fn title(&self) -> String {
         match &self.screen {
-            Screen::Shell(shell) => format!("Keyholder — {}", shell.office.vault_name()),
+            Screen::Shell(shell) => format!("Keyholder — {}", shell.session.vault_name),
             _ => "Keyholder".to_owned(),
         }
     }
@@ -180,6 +178,8 @@ impl KeyholderApp {
     /// screen that held them (wiped on drop); the stack is wiped after the frame.
     fn lock(&mut self, reason: Option<String>) {
         if let Screen::Shell(shell) = &mut self.screen {
+            // The key must not stay behind on a worker thread.
+            shell.end_job();
             shell.release_clipboard();
         }
         let operator = self.operator();
@@ -214,6 +214,10 @@ impl KeyholderApp {
         let Screen::Shell(shell) = &mut self.screen else {
             return;
         };
+        if shell.is_busy() {
+            // A long import is not the operator walking away: the lock waits for it.
+            self.last_activity = now;
+        }
         if shell.tick(now) && self.notice.as_ref().is_some_and(|n| n.text.starts_with("Copied")) {
             self.notice = Some(Notice::info("The copied value was cleared from the clipboard."));
         }
@@ -291,6 +295,7 @@ impl KeyholderApp {
             return;
         }
         self.poll_job();
+        self.poll_shell_job();
         self.poll_file_dialog();
         self.check_idle(&ctx);
         if ctx.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::L)))
@@ -355,7 +360,8 @@ impl KeyholderApp {
         for command in commands {
             self.apply(command);
         }
-        if self.job.is_some() {
+        if self.is_busy() {
+            // The progress line moves; the drawing itself stays cheap.
             ctx.request_repaint_after(Duration::from_millis(50));
         } else if let Some(after) = self.next_repaint_in() {
             // Idle means idle: no frame until input, or until something on screen must change.
@@ -364,6 +370,19 @@ impl KeyholderApp {
         if std::mem::take(&mut self.wipe_stack) {
             // Everything this frame called has returned: its frames lie below this one.
             wipe_stack();
+        }
+    }
+
+    /// A shell job that finished: its notice; one whose thread died locks the app.
+    fn poll_shell_job(&mut self) {
+        let Screen::Shell(shell) = &mut self.screen else { return };
+        match shell.poll_job() {
+            super::shell::JobEvent::None => {}
+            super::shell::JobEvent::Settled(notice) => {
+                self.notice = notice;
+                self.wipe_stack = true;
+            }
+            super::shell::JobEvent::Lost(message) => self.lock(Some(message)),
         }
     }
 
@@ -385,6 +404,7 @@ impl eframe::App for KeyholderApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if let Screen::Shell(shell) = &mut self.screen {
+            shell.end_job();
             shell.release_clipboard();
         }
         // Close the session and wipe every form now rather than whenever eframe drops the app.

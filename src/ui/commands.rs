@@ -100,6 +100,8 @@ pub enum Command {
     ConfirmOverwrite,
     /// Keep the existing file; the export is dropped.
     KeepExistingFile,
+    /// Stop the running job (offered only where that undoes everything).
+    CancelJob,
     Overview(OverviewCommand),
     Staff(StaffCommand),
     Processes(ProcessCommand),
@@ -145,6 +147,8 @@ pub enum Outcome {
     Written(ServiceResult<Option<String>>),
     /// Written, then go to this place (a leaver's checklist started from their page).
     WrittenThenOpen(ServiceResult<(String, Target)>),
+    /// Slow: run on a worker thread with the office (see `shell::jobs`), then as above.
+    Background(super::shell::JobRequest),
 }
 
 impl Outcome {

@@ -20,6 +20,7 @@ mod widgets;
 
 pub use app::{AppDeps, KeyholderApp};
 pub use commands::{Command, Page};
+pub use shell::JobGate;
 
 use crate::service::SystemClock;
 use crate::vault::keystore::OsKeyring;
@@ -45,6 +46,7 @@ pub fn run(vault: PathBuf) -> anyhow::Result<()> {
         notifier: Arc::new(notify::DesktopNotifier),
         files: Arc::new(file_dialog::NativePicker),
         printer: Arc::new(print::SystemPrinter),
+        job_gate: shell::JobGate::default(),
     };
     eframe::run_native(
         "Keyholder",

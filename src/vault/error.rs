@@ -6,6 +6,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum VaultError {
+    /// The operator stopped a long write; its transaction was rolled back.
+    #[error("cancelled: nothing was changed or written")]
+    Cancelled,
     #[error("there is no vault at {0} (create one with `keyholder init`)")]
     NotFound(PathBuf),
     #[error("a vault already exists at {0}; choose another path")]

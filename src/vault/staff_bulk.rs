@@ -70,7 +70,13 @@ fn managers_first(rows: &[(&NewStaff, Manager)]) -> VaultResult<Vec<usize>> {
 
 /// Insert `staff` with their managers and return their ids, in the order given (which is
 /// also the order of the ids: the rows get the ids after the highest so far, in turn).
-pub fn insert_staff_many(&Write(Read(conn)): &Write<'_>, staff: &[(&NewStaff, Manager)]) -> VaultResult<Vec<StaffId>> {
+/// `rows_done` hears of each batch written; `false` stops with [`VaultError::Cancelled`] (the
+/// transaction around this is then rolled back).
+pub fn insert_staff_many(
+    &Write(Read(conn)): &Write<'_>,
+    staff: &[(&NewStaff, Manager)],
+    rows_done: &mut dyn FnMut(usize) -> bool,
+) -> VaultResult<Vec<StaffId>> {
     let order = managers_first(staff)?;
     let last: StaffId = conn.query_row("SELECT coalesce(max(id), 0) FROM staff", [], |row| row.get(0))?;
     let id_of = |row: usize| -> VaultResult<StaffId> {
@@ -121,6 +127,9 @@ pub fn insert_staff_many(&Write(Read(conn)): &Write<'_>, staff: &[(&NewStaff, Ma
             ]);
         }
         conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+        if !rows_done(chunk.len()) {
+            return Err(VaultError::Cancelled);
+        }
     }
     Ok(ids)
 }

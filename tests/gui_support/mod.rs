@@ -31,6 +31,7 @@ pub fn deps(vault: &Path, clock: Arc<ManualClock>) -> AppDeps {
         notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
         files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
         printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
+        job_gate: Default::default(),
     }
 }
 
@@ -46,7 +47,7 @@ pub fn app_with_clipboard(
     app_with(AppDeps { clipboard, ..deps(vault, clock) })
 }
 
-/// Step frames until the background key derivation has finished.
+/// Step frames until the background job (a key derivation, an export, an import…) has finished.
 pub fn settle(harness: &mut Harness<'static, KeyholderApp>) {
     for _ in 0..500 {
         harness.step();
@@ -152,8 +153,8 @@ pub fn wifi_secret_page_with(vault: &TestVault, clipboard: Arc<dyn SecretClipboa
 }
 
 /// Press the button labelled `label` through AccessKit (as a screen reader would; it works
-/// wherever the page is scrolled), then draw a frame.
+/// wherever the page is scrolled), then draw frames until any job it started has finished.
 pub fn press(harness: &mut Harness<'static, KeyholderApp>, label: &str) {
     harness.get_by_role_and_label(Role::Button, label).click_accesskit();
-    harness.run();
+    settle(harness);
 }

@@ -43,12 +43,7 @@ impl KeyholderApp {
             EntryCommand::AcknowledgeRecoveryKey => {
                 let screen = std::mem::replace(&mut self.screen, Screen::Welcome(WelcomeForm::default()));
                 self.screen = match screen {
-                    Screen::RecoveryKey(view) => Screen::Shell(Box::new(Shell::open(
-                        view.into_office(),
-                        self.deps.store.clone(),
-                        self.deps.clipboard.clone(),
-                        self.deps.printer.clone(),
-                    ))),
+                    Screen::RecoveryKey(view) => Screen::Shell(Box::new(Shell::open(view.into_office(), &self.deps))),
                     other => other,
                 };
             }
@@ -142,12 +137,7 @@ impl KeyholderApp {
             1 => Some(Notice::error("1 failed sign-in since the last successful one: see the Audit log.")),
             n => Some(Notice::error(format!("{n} failed sign-ins since the last successful one: see the Audit log."))),
         };
-        self.screen = Screen::Shell(Box::new(Shell::open(
-            office,
-            self.deps.store.clone(),
-            self.deps.clipboard.clone(),
-            self.deps.printer.clone(),
-        )));
+        self.screen = Screen::Shell(Box::new(Shell::open(office, &self.deps)));
     }
 
     /// The second step of sign-in: quick (no key derivation), so it runs here.

@@ -6,6 +6,7 @@ use crate::domain::staff_query::StaffFilter;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
+use crate::ui::shell::{Exports, JobOutput, JobRequest};
 use crate::ui::widgets::style::State;
 use crate::ui::widgets::{CHOOSE_FILE, action_button};
 
@@ -67,12 +68,18 @@ impl MatrixPage {
                 self.refilter(cx.records);
                 return Outcome::SHOWN;
             }
-            MatrixCommand::Export => {
-                (cx.office.export_matrix_csv(self.customer_only), format!("Access matrix exported to {path}."))
-            }
-            MatrixCommand::ExportAccess => (cx.office.export_access_csv(), format!("Access list exported to {path}.")),
+            MatrixCommand::Export => (Some(self.customer_only), "Access matrix"),
+            MatrixCommand::ExportAccess => (None, "Access list"),
         };
-        Outcome::Written(csv.and_then(|csv| cx.exports.write(&path, &csv)).map(|()| Some(message)))
+        let overwrite = cx.exports.overwrite();
+        Outcome::Background(JobRequest::new(format!("Exporting the {}", message.to_lowercase()), true, move |office| {
+            let csv = match csv {
+                Some(customer_only) => office.export_matrix_csv(customer_only)?,
+                None => office.export_access_csv()?,
+            };
+            Exports::write_file(&path, &csv, overwrite)?;
+            Ok(JobOutput::Message(Some(format!("{message} exported to {path}."))))
+        }))
     }
 }
 

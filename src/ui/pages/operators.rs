@@ -6,7 +6,7 @@ use crate::domain::secret::SecretString;
 use crate::service::{OperatorTotpStatus, ServiceError, ServiceResult};
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
-use crate::ui::shell::ShellData;
+use crate::ui::shell::{JobOutput, JobRequest, ShellData};
 use crate::ui::totp::{QrCode, qr_ui};
 use crate::ui::widgets::style::{size, space};
 use crate::ui::widgets::{
@@ -72,6 +72,9 @@ impl OperatorsPage {
         match command {
             OperatorCommand::AskRemove(name) => self.remove_candidate = name,
             OperatorCommand::DismissRecoveryCodes => self.totp.recovery_codes.clear(),
+            // Both derive a key from a password (about a second): on a worker thread.
+            OperatorCommand::ChangePassword => return self.change_password(),
+            OperatorCommand::Add => return self.add(),
             write => return Outcome::Written(self.write(write, cx, store)),
         }
         Outcome::SHOWN
@@ -85,8 +88,6 @@ impl OperatorsPage {
     ) -> ServiceResult<Option<String>> {
         let office = &mut *cx.office;
         let message = match command {
-            OperatorCommand::ChangePassword => self.change_password(cx)?,
-            OperatorCommand::Add => self.add(cx)?,
             OperatorCommand::Remove(name) => {
                 self.remove_candidate = None;
                 office.remove_operator(&name, store)?;
@@ -112,33 +113,40 @@ impl OperatorsPage {
                 office.disable_operator_totp(code.expose())?;
                 "Two-step sign-in is off.".to_owned()
             }
-            OperatorCommand::AskRemove(_) | OperatorCommand::DismissRecoveryCodes => return Ok(None),
+            OperatorCommand::AskRemove(_)
+            | OperatorCommand::DismissRecoveryCodes
+            | OperatorCommand::ChangePassword
+            | OperatorCommand::Add => return Ok(None),
         };
         Ok(Some(message))
     }
 
-    fn change_password(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
+    /// The typed passwords move to the job (and are wiped there); the fields are empty again.
+    fn change_password(&mut self) -> Outcome {
         let forms = &mut self.forms;
         if forms.new_password != forms.confirm_password {
-            return Err(ServiceError::Invalid("the two new passwords differ".into()));
+            return Outcome::Written(Err(ServiceError::Invalid("the two new passwords differ".into())));
         }
         let (current, new) = (std::mem::take(&mut forms.current_password), std::mem::take(&mut forms.new_password));
         forms.confirm_password.clear();
-        cx.office.change_password(&current, &new)?;
-        Ok("Your password was changed.".into())
+        Outcome::Background(JobRequest::new("Changing your password", false, move |office| {
+            office.change_password(&current, &new)?;
+            Ok(JobOutput::Message(Some("Your password was changed.".into())))
+        }))
     }
 
-    fn add(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {
+    fn add(&mut self) -> Outcome {
         let forms = &mut self.forms;
         if forms.new_operator_password != forms.new_operator_confirm {
-            return Err(ServiceError::Invalid("the two passwords differ".into()));
+            return Outcome::Written(Err(ServiceError::Invalid("the two passwords differ".into())));
         }
         let name = forms.new_operator.trim().to_owned();
         let password = std::mem::take(&mut forms.new_operator_password);
         forms.new_operator_confirm.clear();
-        cx.office.add_operator(&name, &password)?;
-        forms.new_operator.clear();
-        Ok(format!("Operator {name} added. They sign in with their own password."))
+        Outcome::Background(JobRequest::new(format!("Adding operator {name}"), false, move |office| {
+            office.add_operator(&name, &password)?;
+            Ok(JobOutput::OperatorAdded(format!("Operator {name} added. They sign in with their own password.")))
+        }))
     }
 
     fn begin_totp(&mut self, cx: &mut Context<'_>) -> ServiceResult<String> {

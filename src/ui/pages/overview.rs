@@ -5,7 +5,7 @@ use crate::service::counted;
 use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
-use crate::ui::shell::ShellData;
+use crate::ui::shell::{JobOutput, JobRequest, ShellData};
 use crate::ui::widgets::style::{State, space, state_label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,16 +30,22 @@ impl OverviewPage {
         page_ui(ui, data, records, &self.verify, commands);
     }
 
-    pub fn apply(&mut self, command: OverviewCommand, cx: &mut Context<'_>) -> Outcome {
+    /// A verification came back: keep its findings for the page; the notice to show.
+    pub fn verified(&mut self, problems: Vec<String>) -> String {
+        let message = if problems.is_empty() {
+            "The vault verified: every page and the audit chain are intact."
+        } else {
+            "The vault has problems: see Overview."
+        };
+        self.verify = Some(problems);
+        message.into()
+    }
+
+    pub fn apply(&mut self, command: OverviewCommand, _cx: &mut Context<'_>) -> Outcome {
         match command {
-            OverviewCommand::Verify => Outcome::Written(cx.office.verify().map(|problems| {
-                let message = if problems.is_empty() {
-                    "The vault verified: every page and the audit chain are intact."
-                } else {
-                    "The vault has problems: see Overview."
-                };
-                self.verify = Some(problems);
-                Some(message.into())
+            // Reads every page of the file: on a worker thread.
+            OverviewCommand::Verify => Outcome::Background(JobRequest::new("Verifying the vault", false, |office| {
+                Ok(JobOutput::Verified(office.verify()?))
             })),
         }
     }

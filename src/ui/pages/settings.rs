@@ -10,7 +10,7 @@ use crate::ui::commands::{Command, Outcome};
 use crate::ui::pages::Context;
 use crate::ui::print::Printer;
 use crate::ui::recovery_key::{KeyAction, key_actions_ui, key_on_two_lines, print_dialog, print_key};
-use crate::ui::shell::{CopiedSecret, ShellData};
+use crate::ui::shell::{CopiedSecret, JobOutput, JobRequest, ShellData};
 use crate::ui::widgets::style::{State, size, space};
 use crate::ui::widgets::{
     Answer, CHOOSE_FILE, NOTHING_CHANGED, action_button, field_label, indented, pick_list, text_field,
@@ -124,6 +124,23 @@ impl SettingsPage {
                 copied.release();
                 return Outcome::Written(self.write(SettingsCommand::AcknowledgeNewRecoveryKey, cx));
             }
+            SettingsCommand::Backup => {
+                let target = std::path::PathBuf::from(self.backup_path.trim());
+                return Outcome::Background(JobRequest::new("Writing the backup", false, move |office| {
+                    let size = office.backup(&target)?;
+                    let message = format!("Backup written to {} ({} KiB).", target.display(), size.div_ceil(1024));
+                    Ok(JobOutput::Message(Some(message)))
+                }));
+            }
+            SettingsCommand::Rekey => {
+                self.confirm_rekey = false;
+                // Every page of the file is encrypted again: on a worker thread.
+                return Outcome::Background(JobRequest::new("Changing the vault's key", false, |office| {
+                    office.rekey()?;
+                    let message = "The vault's key was changed: older copies of its key file open nothing now.";
+                    Ok(JobOutput::Message(Some(message.into())))
+                }));
+            }
             write => return Outcome::Written(self.write(write, cx)),
         }
         Outcome::SHOWN
@@ -138,19 +155,9 @@ impl SettingsPage {
                 office.set_policies(policies)?;
                 "Policies saved.".into()
             }
-            SettingsCommand::Backup => {
-                let target = std::path::PathBuf::from(self.backup_path.trim());
-                let size = office.backup(&target)?;
-                format!("Backup written to {} ({} KiB).", target.display(), size.div_ceil(1024))
-            }
             SettingsCommand::RepairKeyFile => {
                 let repaired = office.repair_key_file()?;
                 format!("Key file repaired: {}.", repaired.join("; "))
-            }
-            SettingsCommand::Rekey => {
-                self.confirm_rekey = false;
-                office.rekey()?;
-                "The vault's key was changed: older copies of its key file open nothing now.".into()
             }
             SettingsCommand::NewRecoveryKey => {
                 self.new_recovery_key = Some(crate::service::propose_recovery_key()?);
@@ -165,6 +172,8 @@ impl SettingsPage {
                 "The new recovery key is in use; the old one no longer works.".into()
             }
             SettingsCommand::AskRekey(_)
+            | SettingsCommand::Backup
+            | SettingsCommand::Rekey
             | SettingsCommand::CancelNewRecoveryKey
             | SettingsCommand::CopyNewRecoveryKey
             | SettingsCommand::AskPrintNewRecoveryKey(_)

@@ -16,9 +16,15 @@ pub struct Exports {
 }
 
 impl Exports {
-    /// Write an export; a file already there is replaced only once the operator confirmed.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> ServiceResult<()> {
-        Ok(crate::vault::fsutil::write_export(std::path::Path::new(path.trim()), bytes, self.overwrite)?)
+    /// Whether the export being started may replace its file (the operator confirmed).
+    pub fn overwrite(&self) -> bool {
+        self.overwrite
+    }
+
+    /// Write an export (from a job, which cannot hold the page's `Exports`); a file already
+    /// there is replaced only once the operator confirmed (`overwrite`).
+    pub fn write_file(path: &str, bytes: &[u8], overwrite: bool) -> ServiceResult<()> {
+        Ok(crate::vault::fsutil::write_export(std::path::Path::new(path.trim()), bytes, overwrite)?)
     }
 
     /// `command` stopped because `path` exists: keep it to run again if the operator says so.

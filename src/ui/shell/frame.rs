@@ -10,16 +10,26 @@ impl Shell {
     pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(format!("Signed in as {}", self.office.operator()));
-                ui.separator();
-                ui.weak(format!("Vault: {}", self.office.vault_path().display()));
-                if self.office.is_read_only() {
+                if let Some(job) = &self.job {
+                    // In place of who is signed in: the status line keeps its height.
+                    job.ui(ui, commands);
+                } else {
+                    ui.label(format!("Signed in as {}", self.session.operator));
+                    ui.separator();
+                    ui.weak(format!("Vault: {}", self.session.vault_path.display()));
+                }
+                if self.session.read_only {
                     ui.separator();
                     ui.colored_label(State::Attention.color(ui), "Read-only medium: nothing can be changed")
                         .on_hover_text("Copy the vault's folder to a writable place to work on it.");
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
+                    let lock = ui.add_enabled(self.job.is_none(), egui::Button::new("Lock"));
+                    let lock = match &self.job {
+                        None => lock.on_hover_text("Lock now (Ctrl+L)"),
+                        Some(job) => lock.on_disabled_hover_text(format!("Locks once {} has finished", job.label)),
+                    };
+                    if lock.clicked() {
                         commands.push(Command::Lock);
                     }
                     if ui.button("Help").on_hover_text("Keyboard shortcuts and version (F1)").clicked() {
@@ -45,7 +55,9 @@ impl Shell {
             if let Some(error) = &self.data.load_error {
                 state_label(ui, State::Problem, format!("The office record could not be read: {error}"));
             }
-            self.page_ui(ui, commands);
+            // While a job has the office the page is shown as it was, but nothing on it can
+            // start another change.
+            ui.add_enabled_ui(self.job.is_none(), |ui| self.page_ui(ui, commands));
         });
     }
 
@@ -61,7 +73,7 @@ impl Shell {
             Page::Systems => self.systems.ui(ui, records, commands),
             Page::Roles => self.roles.ui(ui, records, commands),
             Page::AccessMatrix => self.matrix.ui(ui, records, commands),
-            Page::Operators => self.operators.ui(ui, data, self.office.operator().as_str(), commands),
+            Page::Operators => self.operators.ui(ui, data, &self.session.operator, commands),
             Page::AuditLog => audit::ui(ui, &data.audit, &records.directory, records.today),
             Page::Settings => self.settings.ui(ui, data, commands),
         }

@@ -2,16 +2,17 @@
 //! sign-in and again only after a write) and one controller per page. After the frame is drawn
 //! it routes each command to its page, reads the office back after a write and turns the result
 //! into the notice to show. `frame` draws it; `exports` and `clipboard_guard` are the two things
-//! it keeps for several pages.
+//! it keeps for several pages; `jobs` runs the slow use cases off the drawing thread.
 
 mod clipboard_guard;
 mod exports;
 mod frame;
+mod jobs;
 
 pub use clipboard_guard::CopiedSecret;
 pub use exports::Exports;
+pub use jobs::{JobGate, JobOutput, JobRequest};
 
-use super::clipboard::SecretClipboard;
 use super::commands::{Command, Outcome, Page, Target};
 use super::file_dialog::FileTarget;
 use super::pages::Context;
@@ -54,8 +55,21 @@ pub struct ShellData {
     pub cannot_print: Option<String>,
 }
 
+/// Who is signed in to which vault: read at sign-in, drawn every frame (also while the office
+/// is away on a job).
+pub struct Session {
+    pub operator: String,
+    pub vault_name: String,
+    pub vault_path: std::path::PathBuf,
+    pub read_only: bool,
+}
+
 pub struct Shell {
-    pub office: Office,
+    /// The signed-in office; `None` while a job has it on its worker thread.
+    office: Option<Office>,
+    pub session: Session,
+    job: Option<jobs::RunningJob>,
+    gate: JobGate,
     store: Arc<dyn SecretStore>,
     copied: CopiedSecret,
     printer: Arc<dyn Printer>,
@@ -76,12 +90,14 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn open(
-        office: Office,
-        store: Arc<dyn SecretStore>,
-        clipboard: Arc<dyn SecretClipboard>,
-        printer: Arc<dyn Printer>,
-    ) -> Self {
+    pub fn open(office: Office, deps: &crate::ui::AppDeps) -> Self {
+        let (store, clipboard, printer) = (deps.store.clone(), deps.clipboard.clone(), deps.printer.clone());
+        let session = Session {
+            operator: office.operator().to_string(),
+            vault_name: office.vault_name(),
+            vault_path: office.vault_path().to_path_buf(),
+            read_only: office.is_read_only(),
+        };
         let data = ShellData {
             settings: Settings {
                 office_name: office.vault_name(),
@@ -103,7 +119,10 @@ impl Shell {
         let load_error = records.as_ref().err().map(ToString::to_string);
         let records = records.unwrap_or_else(|_| Records::empty(office.today()));
         let mut shell = Self {
-            office,
+            office: Some(office),
+            session,
+            job: None,
+            gate: deps.job_gate.clone(),
             store,
             copied: CopiedSecret::new(clipboard),
             printer,
@@ -131,64 +150,86 @@ impl Shell {
     }
 
     fn refresh(&mut self) -> ServiceResult<()> {
-        self.data.settings = self.office.settings()?;
-        self.data.operators = self.office.operators()?;
-        self.data.audit = self.office.recent_audit(AUDIT_PAGE_LIMIT)?;
-        self.data.remembered = self.office.is_remembered();
-        self.data.policies = Some(self.office.policies()?);
-        self.data.key_file_problems = self.office.key_file_problems();
-        self.operators.totp.status = self.office.operator_totp_status()?;
-        self.staff.authenticator.enrolments = self.office.authenticator_enrolments()?;
-        self.secrets.authenticator.with_totp = self.office.secrets_with_totp()?;
+        let office = self.office.as_ref().ok_or_else(away)?;
+        self.data.settings = office.settings()?;
+        self.data.operators = office.operators()?;
+        self.data.audit = office.recent_audit(AUDIT_PAGE_LIMIT)?;
+        self.data.remembered = office.is_remembered();
+        self.data.policies = Some(office.policies()?);
+        self.data.key_file_problems = office.key_file_problems();
+        self.operators.totp.status = office.operator_totp_status()?;
+        self.staff.authenticator.enrolments = office.authenticator_enrolments()?;
+        self.secrets.authenticator.with_totp = office.secrets_with_totp()?;
         Ok(())
     }
 
     /// Read the office record again after a write, and let the pages catch up with it.
     fn reload(&mut self) -> ServiceResult<()> {
-        self.records.reload(&self.office)?;
+        let office = self.office.as_ref().ok_or_else(away)?;
+        self.records.reload(office)?;
         let records = &self.records;
-        self.secrets.reload(&self.office, records)?;
+        self.secrets.reload(office, records)?;
         self.processes.reloaded();
         self.systems.reloaded(records);
         self.staff.reloaded(records);
         self.matrix.refilter(records);
         self.roles.reloaded();
+        if self.page == Page::Reviews {
+            // Also when the operator came here while a job had the office.
+            self.reviews.load(office)?;
+        }
         Ok(())
     }
 
     /// Apply a command; returns the notice to show. Only commands that write read the vault
     /// again afterwards.
     pub fn apply(&mut self, command: Command) -> Option<Notice> {
-        if command == Command::ConfirmOverwrite {
-            return self.confirm_overwrite();
+        match (&command, &self.job) {
+            (Command::CancelJob, Some(job)) => {
+                job.progress.cancel();
+                return None;
+            }
+            (Command::ConfirmOverwrite, _) => return self.confirm_overwrite(),
+            (Command::Navigate(_) | Command::KeepExistingFile | Command::CancelJob, _) | (_, None) => {}
+            (_, Some(job)) => {
+                return Some(Notice::info(format!("{} is still running: wait for it to finish.", job.label)));
+            }
         }
         // A review decision changes only the review (mirrored in memory) and its dashboard
         // row: reading the whole office back on every K or R would cost a 10,000-person office
         // far more than the decision itself.
         let decision = matches!(command, Command::Reviews(ReviewCommand::Decide(_) | ReviewCommand::KeepGroup));
         let retry = command.clone();
-        let result = match self.route(command) {
+        let outcome = self.route(command);
+        self.settle(outcome, retry, decision)
+    }
+
+    /// What a command (or the job it started) did: read the office back after a write, and
+    /// the notice to show.
+    fn settle(&mut self, outcome: Outcome, command: Command, decision: bool) -> Option<Notice> {
+        let result = match outcome {
             Outcome::Shown(result) => return result.err().map(|e| Notice::error(e.to_string())),
             Outcome::Written(result) => result,
             Outcome::WrittenThenOpen(result) => result.and_then(|(message, target)| {
                 self.go_to(target)?;
                 Ok(Some(message))
             }),
+            Outcome::Background(request) => return self.start_job(request, command),
         };
-        let refreshed = if decision {
-            self.office
+        let refreshed = match self.office.as_ref() {
+            Some(office) if decision => office
                 .recent_audit(AUDIT_PAGE_LIMIT)
                 .map(|audit| self.data.audit = audit)
-                .and_then(|()| self.records.reload_due(&self.office))
-        } else {
-            self.refresh().and_then(|()| self.reload())
+                .and_then(|()| self.records.reload_due(office)),
+            _ => self.refresh().and_then(|()| self.reload()),
         };
         self.staff.update_history(&self.data.audit);
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
+            (Err(error), _) if error.is_cancelled() => Some(Notice::info(format!("Cancelled: {}", error_text(&error)))),
             // A backup never replaces a file (an older backup may be the one that is needed).
             (Err(ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _)
-                if matches!(retry, Command::Settings(SettingsCommand::Backup)) =>
+                if matches!(command, Command::Settings(SettingsCommand::Backup)) =>
             {
                 Some(Notice::error(format!(
                     "{} already exists; a backup never replaces a file: choose another name.",
@@ -196,9 +237,62 @@ impl Shell {
                 )))
             }
             (Err(ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _) => {
-                Some(self.exports.ask(retry, path.display().to_string()))
+                Some(self.exports.ask(command, path.display().to_string()))
             }
             (Err(error), _) | (Ok(_), Err(error)) => Some(Notice::error(error.to_string())),
+        }
+    }
+
+    /// Move the office to a worker thread for a slow use case.
+    fn start_job(&mut self, request: JobRequest, command: Command) -> Option<Notice> {
+        let Some(office) = self.office.take() else { return Some(Notice::error(away().to_string())) };
+        self.job = Some(jobs::RunningJob::start(office, request, command, &self.gate));
+        None
+    }
+
+    /// Whether a job has the office now.
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Called every frame: a finished job gives the office back, and its result is settled
+    /// like any command's.
+    pub fn poll_job(&mut self) -> JobEvent {
+        let Some(job) = self.job.take() else { return JobEvent::None };
+        match job.poll() {
+            jobs::Poll::Running(job) => {
+                self.job = Some(job);
+                JobEvent::None
+            }
+            jobs::Poll::Lost(message) => JobEvent::Lost(message),
+            jobs::Poll::Finished(finished) => {
+                let jobs::Finished { office, result, command } = *finished;
+                self.office = Some(office);
+                let outcome = match result {
+                    Ok(JobOutput::Message(message)) => Outcome::Written(Ok(message)),
+                    Ok(JobOutput::Open(message, target)) => Outcome::WrittenThenOpen(Ok((message, target))),
+                    Ok(JobOutput::ImportPlan(plan)) => {
+                        self.staff.import_plan = Some(plan);
+                        Outcome::SHOWN
+                    }
+                    Ok(JobOutput::Verified(problems)) => Outcome::Written(Ok(Some(self.overview.verified(problems)))),
+                    Ok(JobOutput::OperatorAdded(message)) => {
+                        self.operators.forms.new_operator.clear();
+                        Outcome::Written(Ok(Some(message)))
+                    }
+                    Err(error) => Outcome::Written(Err(error)),
+                };
+                JobEvent::Settled(self.settle(outcome, command, false))
+            }
+        }
+    }
+
+    /// Stop a running job and wait for the office to come back (before locking: the worker
+    /// thread must not keep the key). Waits at most for one key derivation.
+    pub fn end_job(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.progress.cancel();
+            self.office = job.wait().or(self.office.take());
         }
     }
 
@@ -212,8 +306,18 @@ impl Shell {
 
     /// Hand a command to its page (or carry out the shell's own navigation).
     fn route(&mut self, command: Command) -> Outcome {
-        let mut cx =
-            Context { office: &mut self.office, records: &self.records, data: &self.data, exports: &self.exports };
+        match command {
+            Command::Navigate(page) => return Outcome::Shown(self.navigate(page)),
+            Command::Open(target) => return Outcome::Shown(self.go_to(target)),
+            Command::OpenDue(index) => return Outcome::Shown(self.open_due(index)),
+            Command::KeepExistingFile => {
+                self.exports.keep();
+                return Outcome::SHOWN;
+            }
+            _ => {}
+        }
+        let Some(office) = self.office.as_mut() else { return Outcome::Shown(Err(away())) };
+        let mut cx = Context { office, records: &self.records, data: &self.data, exports: &self.exports };
         match command {
             Command::Overview(command) => self.overview.apply(command, &mut cx),
             Command::Staff(command) => self.staff.apply(command, &mut cx),
@@ -227,20 +331,18 @@ impl Shell {
             Command::Settings(command) => {
                 self.settings.apply(command, &mut cx, &mut self.copied, self.printer.as_ref())
             }
-            Command::Navigate(page) => Outcome::Shown(self.navigate(page)),
-            Command::Open(target) => Outcome::Shown(self.go_to(target)),
-            Command::OpenDue(index) => Outcome::Shown(self.open_due(index)),
-            Command::KeepExistingFile => {
-                self.exports.keep();
-                Outcome::SHOWN
-            }
-            // The app's own, and the confirmation handled in `apply`.
+            // The app's own, the shell's (above) and the confirmation handled in `apply`.
             Command::DismissNotice
             | Command::ToggleHelp
             | Command::PickFile(_)
             | Command::Lock
             | Command::Entry(_)
-            | Command::ConfirmOverwrite => Outcome::SHOWN,
+            | Command::ConfirmOverwrite
+            | Command::CancelJob
+            | Command::Navigate(_)
+            | Command::Open(_)
+            | Command::OpenDue(_)
+            | Command::KeepExistingFile => Outcome::SHOWN,
         }
     }
 
@@ -250,10 +352,11 @@ impl Shell {
             // The side bar's "Staff" is the list, not whoever was open last.
             self.staff.select(None, &self.records, &self.data.audit);
         }
-        if page == Page::Reviews {
-            return self.reviews.load(&self.office);
+        match (&self.office, page) {
+            (Some(office), Page::Reviews) => self.reviews.load(office),
+            // While a job has the office, the list is read when it comes back (`reload`).
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Go to a place on another page.
@@ -269,16 +372,18 @@ impl Shell {
                 self.systems.select(Some(id), records);
             }
             Target::Secret(id) => {
+                let office = self.office.as_ref().ok_or_else(away)?;
                 self.page = Page::Secrets;
-                return self.secrets.select(Some(id), &self.office, records);
+                return self.secrets.select(Some(id), office, records);
             }
             Target::Checklist(id) => {
                 self.page = Page::JoinersLeavers;
                 self.processes.selected = Some(id);
             }
             Target::Review(id) => {
+                let office = self.office.as_ref().ok_or_else(away)?;
                 self.page = Page::Reviews;
-                return self.reviews.open(&self.office, id);
+                return self.reviews.open(office, id);
             }
         }
         Ok(())
@@ -339,6 +444,26 @@ impl Shell {
         self.secrets.hide();
         self.copied.release();
     }
+}
+
+/// What happens to a job this frame.
+pub enum JobEvent {
+    None,
+    /// It finished: the notice to show, if any.
+    Settled(Option<Notice>),
+    /// Its thread died and the office with it: the app locks.
+    Lost(String),
+}
+
+/// Asked of the office while a job has it (only the side navigation is live then).
+fn away() -> ServiceError {
+    ServiceError::RefusedByState("a task is still running: wait for it to finish".into())
+}
+
+/// A cancelled job's error without its "cancelled: " start.
+fn error_text(error: &ServiceError) -> String {
+    let text = error.to_string();
+    text.strip_prefix("cancelled: ").map(str::to_owned).unwrap_or(text)
 }
 
 fn default_backup_path(office: &Office) -> String {

@@ -8,6 +8,7 @@ use crate::domain::staff::StaffId;
 use crate::service::{NewJoiner, ServiceResult};
 use crate::ui::commands::Outcome;
 use crate::ui::pages::Context;
+use crate::ui::shell::{Exports, JobOutput, JobRequest};
 
 impl ProcessesPage {
     pub fn apply(&mut self, command: ProcessCommand, cx: &mut Context<'_>) -> Outcome {
@@ -70,7 +71,7 @@ impl ProcessesPage {
             ProcessCommand::RemoveTemplate(id) => {
                 cx.office.remove_template(id).map(|()| "Template item removed.".to_owned())
             }
-            ProcessCommand::SaveReport(checklist) => self.save_report(checklist, cx),
+            ProcessCommand::SaveReport(checklist) => return self.save_report(checklist, cx),
         };
         Outcome::Written(message.map(Some))
     }
@@ -107,11 +108,14 @@ impl ProcessesPage {
         Ok(format!("Joiner checklist started for {name}."))
     }
 
-    fn save_report(&self, checklist: ChecklistId, cx: &mut Context<'_>) -> ServiceResult<String> {
-        let base = self.forms.report_path.trim().to_owned();
-        cx.exports.write(&format!("{base}.pdf"), &cx.office.checklist_report_pdf(checklist)?)?;
-        cx.exports.write(&format!("{base}.csv"), &cx.office.checklist_report_csv(checklist)?)?;
-        Ok(format!("Report saved as {base}.pdf and {base}.csv."))
+    fn save_report(&self, checklist: ChecklistId, cx: &mut Context<'_>) -> Outcome {
+        let (base, overwrite) = (self.forms.report_path.trim().to_owned(), cx.exports.overwrite());
+        Outcome::Background(JobRequest::new("Saving the report", true, move |office| {
+            let (pdf, csv) = (office.checklist_report_pdf(checklist)?, office.checklist_report_csv(checklist)?);
+            Exports::write_file(&format!("{base}.pdf"), &pdf, overwrite)?;
+            Exports::write_file(&format!("{base}.csv"), &csv, overwrite)?;
+            Ok(JobOutput::Message(Some(format!("Report saved as {base}.pdf and {base}.csv."))))
+        }))
     }
 }
 

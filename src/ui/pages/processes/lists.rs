@@ -84,20 +84,41 @@ fn when_in_words(offset_days: i64) -> String {
     }
 }
 
+/// How tall the device register may grow before it scrolls (about ten rows).
+const DEVICE_LIST_HEIGHT: f32 = 240.0;
+
 fn devices_ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, commands: &mut Vec<Command>) {
     ui.strong("Device register");
     let directory = &records.directory;
-    egui::Grid::new("devices").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-        for device in &records.devices {
-            ui.label(format!("{} {}", device.kind, device.model));
-            ui.label(&device.serial);
-            ui.label(
-                device.assigned_to.and_then(|s| directory.person(s)).map_or("unassigned", |p| p.full_name.as_str()),
-            );
-            ui.label(device.returned_on.map_or(String::new(), |d| format!("returned {d}")));
-            ui.end_row();
-        }
-    });
+    // Virtualised: an office with thousands of devices draws only the rows in view.
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    egui_extras::TableBuilder::new(ui)
+        .id_salt("devices")
+        .striped(true)
+        .max_scroll_height(DEVICE_LIST_HEIGHT)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(egui_extras::Column::initial(220.0).clip(true))
+        .column(egui_extras::Column::initial(140.0).clip(true))
+        .column(egui_extras::Column::initial(200.0).clip(true))
+        .column(egui_extras::Column::remainder())
+        .body(|body| {
+            body.rows(row_height, records.devices.len(), |mut row| {
+                let Some(device) = records.devices.get(row.index()) else { return };
+                let holder = device.assigned_to.and_then(|s| directory.person(s));
+                row.col(|ui| {
+                    ui.label(format!("{} {}", device.kind, device.model));
+                });
+                row.col(|ui| {
+                    ui.label(&device.serial);
+                });
+                row.col(|ui| {
+                    ui.label(holder.map_or("unassigned", |p| p.full_name.as_str()));
+                });
+                row.col(|ui| {
+                    ui.label(device.returned_on.map_or(String::new(), |d| format!("returned {d}")));
+                });
+            });
+        });
     text_field(ui, "Device type", &mut forms.device_kind);
     text_field(ui, "Serial or asset tag", &mut forms.device_serial);
     text_field(ui, "Make and model", &mut forms.device_model);

@@ -9,9 +9,10 @@ mod review;
 
 use crate::domain::review::{DEFAULT_CADENCE_DAYS, DEFAULT_DAYS_TO_COMPLETE, Decision};
 use crate::service::{NewReview, Office, ReviewSummary, Rule, ServiceError, ServiceResult, counted};
-use crate::ui::commands::{Command, Outcome};
+use crate::ui::commands::{Command, Outcome, Target};
 use crate::ui::pages::Context;
 use crate::ui::records::Records;
+use crate::ui::shell::{JobOutput, JobRequest};
 use open_review::OpenReview;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +143,7 @@ impl ReviewsPage {
                 }
                 return Outcome::SHOWN;
             }
-            ReviewCommand::Start => self.start(cx.office),
+            ReviewCommand::Start => return self.start(),
             ReviewCommand::Decide(code) => {
                 let decided = self.decide(cx.office, &code, false);
                 if let (Err(ServiceError::RefusedByPolicy { rule: Rule::ReviewDecision, .. }), Some(open)) =
@@ -166,29 +167,26 @@ impl ReviewsPage {
                 }
                 self.sign_off(cx.office)
             }
-            ReviewCommand::Export => self.export(cx.office),
+            ReviewCommand::Export => return self.export(),
         };
         Outcome::Written(message)
     }
 
-    fn start(&mut self, office: &mut Office) -> ServiceResult<Option<String>> {
+    /// Start the review on a worker thread (a whole office's access is frozen), then open it.
+    fn start(&mut self) -> Outcome {
         let scope = if self.scope == "team" { format!("team:{}", self.team) } else { self.scope.clone() };
-        let cadence = self
-            .cadence
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| ServiceError::Invalid("choose how often the review repeats".into()))?;
-        let new = NewReview {
-            scope: &scope,
-            reviewer: Some(self.reviewer.as_str()),
-            due: Some(self.due.as_str()),
-            cadence_days: Some(cadence),
+        let Ok(cadence) = self.cadence.trim().parse::<u32>() else {
+            return Outcome::Written(Err(ServiceError::Invalid("choose how often the review repeats".into())));
         };
-        let id = office.start_review(&new)?;
-        self.open_review(office, id)?;
-        let count = self.open.as_ref().map_or(0, |o| o.items.len());
-        let count = counted(count, "piece of access", "pieces of access");
-        Ok(Some(format!("Review started: {count} to decide. K keeps, R removes, J moves on.")))
+        let (reviewer, due) = (self.reviewer.clone(), self.due.clone());
+        Outcome::Background(JobRequest::new("Starting the access review", true, move |office| {
+            let new =
+                NewReview { scope: &scope, reviewer: Some(&reviewer), due: Some(&due), cadence_days: Some(cadence) };
+            let id = office.start_review(&new)?;
+            let count = counted(office.review(id)?.counts.items, "piece of access", "pieces of access");
+            let message = format!("Review started: {count} to decide. K keeps, R removes, J moves on.");
+            Ok(JobOutput::Open(message, Target::Review(Some(id))))
+        }))
     }
 
     /// Decide the current item, or (`group`) keep every item of its person or system.
@@ -213,12 +211,18 @@ impl ReviewsPage {
         Ok(Some(format!("Review signed off; {removals} to carry out (Joiners & leavers lists them).")))
     }
 
-    fn export(&mut self, office: &mut Office) -> ServiceResult<Option<String>> {
-        let id = self.open_review_id()?;
+    /// Write the evidence on a worker thread, then show the review again with the export
+    /// listed.
+    fn export(&mut self) -> Outcome {
+        let id = match self.open_review_id() {
+            Ok(id) => id,
+            Err(error) => return Outcome::Written(Err(error)),
+        };
         let base = self.export_base.trim().to_owned();
-        let (pdf, csv) = (format!("{base}.pdf"), format!("{base}.csv"));
-        office.export_review(id, std::path::Path::new(&pdf), std::path::Path::new(&csv))?;
-        self.open_review(office, id)?;
-        Ok(Some(format!("Evidence saved as {pdf} and {csv}.")))
+        Outcome::Background(JobRequest::new("Exporting the review's evidence", true, move |office| {
+            let (pdf, csv) = (format!("{base}.pdf"), format!("{base}.csv"));
+            office.export_review(id, std::path::Path::new(&pdf), std::path::Path::new(&csv))?;
+            Ok(JobOutput::Open(format!("Evidence saved as {pdf} and {csv}."), Target::Review(Some(id))))
+        }))
     }
 }

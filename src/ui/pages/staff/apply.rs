@@ -7,6 +7,7 @@ use crate::service::counted;
 use crate::service::{Office, ServiceError, ServiceResult};
 use crate::ui::commands::{Outcome, Target};
 use crate::ui::pages::Context;
+use crate::ui::shell::{Exports, JobOutput, JobRequest};
 use crate::ui::totp::QrCode;
 
 impl StaffPage {
@@ -30,7 +31,7 @@ impl StaffPage {
             }
             StaffCommand::CancelImport => self.import_plan = None,
             StaffCommand::CloseEnrolment => self.authenticator.enrolment = None,
-            StaffCommand::PreviewImport => return Outcome::Shown(self.preview_import(cx.office)),
+            StaffCommand::PreviewImport => return self.preview_import(),
             StaffCommand::Add => return Outcome::Written(self.add(cx.office).map(Some)),
             StaffCommand::Save(id) => return Outcome::Written(self.save(id, cx.office)),
             StaffCommand::ApplyRoles(id) => {
@@ -51,15 +52,20 @@ impl StaffPage {
             }
             StaffCommand::ConfirmImport => {
                 let Some(plan) = self.import_plan.take() else { return Outcome::Written(Ok(None)) };
-                let count = cx.office.apply_import(&plan, self.forms.import_path.trim());
-                return Outcome::Written(
-                    count.map(|count| Some(format!("{} imported.", counted(count, "staff member", "staff members")))),
-                );
+                let source = self.forms.import_path.trim().to_owned();
+                return Outcome::Background(JobRequest::new("Importing staff", true, move |office| {
+                    let count = office.apply_import(&plan, &source)?;
+                    let message = format!("{} imported.", counted(count, "staff member", "staff members"));
+                    Ok(JobOutput::Message(Some(message)))
+                }));
             }
             StaffCommand::Export => {
-                let path = cx.exports.path.trim().to_owned();
-                let written = cx.office.export_staff_csv().and_then(|csv| cx.exports.write(&path, &csv));
-                return Outcome::Written(written.map(|()| Some(format!("Staff exported to {path}."))));
+                let (path, overwrite) = (cx.exports.path.trim().to_owned(), cx.exports.overwrite());
+                return Outcome::Background(JobRequest::new("Exporting the staff list", true, move |office| {
+                    let csv = office.export_staff_csv()?;
+                    Exports::write_file(&path, &csv, overwrite)?;
+                    Ok(JobOutput::Message(Some(format!("Staff exported to {path}."))))
+                }));
             }
             StaffCommand::AskStartLeaver(open) => {
                 self.confirm_leaver = open;
@@ -85,12 +91,14 @@ impl StaffPage {
         Outcome::SHOWN
     }
 
-    fn preview_import(&mut self, office: &Office) -> ServiceResult<()> {
+    /// Read and check the file on a worker thread; the plan comes back to this page.
+    fn preview_import(&mut self) -> Outcome {
         let path = std::path::PathBuf::from(self.forms.import_path.trim());
-        let result = std::fs::read(&path)
-            .map_err(|e| ServiceError::Invalid(format!("cannot read {}: {e}", path.display())))
-            .and_then(|bytes| office.preview_import(&bytes));
-        result.map(|plan| self.import_plan = Some(plan))
+        Outcome::Background(JobRequest::new("Checking the import file", true, move |office| {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| ServiceError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+            Ok(JobOutput::ImportPlan(office.preview_import(&bytes)?))
+        }))
     }
 
     fn add(&mut self, office: &mut Office) -> ServiceResult<String> {
