@@ -41,6 +41,32 @@ fn frame_time(harness: &mut Harness<'_, KeyholderApp>, page: Page) -> Duration {
     )
 }
 
+/// The frames an event loop would draw on the dashboard over `window` without input: it
+/// sleeps for the repaint delay the app asked for and draws one frame each time that delay
+/// runs out inside the window.
+fn idle_repaints(harness: &mut Harness<'_, KeyholderApp>, window: Duration) -> usize {
+    harness.state_mut().navigate(Page::Dashboard);
+    // Let the page change and egui's own animations settle, as after the last click.
+    for _ in 0..10 {
+        harness.step();
+    }
+    let start = Instant::now();
+    let mut frames = 0;
+    loop {
+        let delay = harness
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map_or(Duration::MAX, |viewport| viewport.repaint_delay);
+        if start.elapsed().saturating_add(delay) > window {
+            return frames;
+        }
+        std::thread::sleep(delay);
+        harness.step();
+        frames += 1;
+    }
+}
+
 /// Run `f`, print how long it took as one line of a figure's breakdown, return its value.
 fn part<T>(label: &str, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();
@@ -190,6 +216,8 @@ fn main() {
     ] {
         println!("{label}: {}", ms(frame_time(&mut harness, page)));
     }
+    let idle = idle_repaints(&mut harness, Duration::from_secs(10));
+    println!("idle repaints on the dashboard over 10 s: {idle} ({:.1} per second)", idle as f64 / 10.0);
     println!("resident memory with the office open: {:.0} MiB", rss_mib());
     drop(harness);
     // After the memory figure, which these extra reads would raise.

@@ -90,6 +90,19 @@ impl JobGate {
     }
 }
 
+/// 200000 as "200,000": a count the eye can take in while it moves.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// A job on its worker thread.
 pub struct RunningJob {
     pub label: String,
@@ -162,7 +175,7 @@ impl RunningJob {
                     ui.add(
                         egui::ProgressBar::new(fraction)
                             .desired_width(240.0)
-                            .text(format!("{} of {total}", done.min(total))),
+                            .text(format!("{} of {}", thousands(done.min(total)), thousands(total))),
                     );
                 }
                 None => {
@@ -180,5 +193,16 @@ impl RunningJob {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        let shown: Vec<String> = [0, 999, 1000, 81_800, 200_000, 1_234_567].into_iter().map(thousands).collect();
+        assert_eq!(shown, ["0", "999", "1,000", "81,800", "200,000", "1,234,567"]);
     }
 }
