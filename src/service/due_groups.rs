@@ -131,7 +131,20 @@ fn title(group: &DueGroup, items: &[DueItem], today: Date, system_name: &dyn Fn(
 
 /// "1 account", "53 accounts".
 pub fn counted(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
+    format!("{} {}", thousands(count as u64), if count == 1 { one } else { many })
+}
+
+/// 200000 as "200,000": a count the eye can take in while it moves.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// When a row is due, in words: "Overdue since 3 Nov", "Due today", "Due in 3 days",
@@ -193,3 +206,15 @@ fn iso_date(word: &str) -> Option<Date> {
 #[cfg(test)]
 #[path = "due_groups_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod thousands_tests {
+    use super::{counted, thousands};
+
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        let shown: Vec<String> = [0, 999, 1000, 81_800, 200_000, 1_234_567].into_iter().map(thousands).collect();
+        assert_eq!(shown, ["0", "999", "1,000", "81,800", "200,000", "1,234,567"]);
+        assert_eq!(counted(20_000, "row", "rows"), "20,000 rows");
+    }
+}

@@ -30,7 +30,7 @@ pub use clock::ManualClock;
 pub use clock::{Clock, SystemClock};
 pub use dashboard::{DashboardFigures, MfaCoverage, ReviewProgress, Revocation, mfa_coverage};
 pub use due::{DueItem, DueTarget};
-pub use due_groups::{DueGroup, Urgency, counted, date_in_words, group_due, readable, when};
+pub use due_groups::{DueGroup, Urgency, counted, date_in_words, group_due, readable, thousands, when};
 pub use grants::{level_ref, parse_grant_ref};
 pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};

@@ -50,7 +50,19 @@ impl Shell {
         });
         self.exports.ui(ui.ctx(), commands);
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading(self.page.title());
+            ui.horizontal(|ui| {
+                ui.heading(self.page.title());
+                if let Some(job) = &self.job {
+                    // On the heading's line, so the page below does not move.
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        state_label(
+                            ui,
+                            State::Attention,
+                            format!("Only to look at until “{}” has finished; Lock waits for it too", job.label),
+                        );
+                    });
+                }
+            });
             ui.add_space(space::ROW);
             if let Some(error) = &self.data.load_error {
                 state_label(ui, State::Problem, format!("The office record could not be read: {error}"));

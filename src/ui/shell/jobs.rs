@@ -7,11 +7,16 @@
 
 use crate::domain::secret::wipe_stack;
 use crate::domain::staff_csv::ImportPlan;
-use crate::service::{Office, Progress, ServiceResult};
+use crate::service::{Office, Progress, ServiceResult, thousands};
 use crate::ui::commands::{Command, Target};
+use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, state_label};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex};
+
+/// The status line's slots: the bar (or spinner) and the stage text.
+const BAR_WIDTH: f32 = 200.0;
+const STAGE_WIDTH: f32 = 420.0;
 
 /// What a finished job hands back to its page.
 pub enum JobOutput {
@@ -90,19 +95,6 @@ impl JobGate {
     }
 }
 
-/// 200000 as "200,000": a count the eye can take in while it moves.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 /// A job on its worker thread.
 pub struct RunningJob {
     pub label: String,
@@ -110,14 +102,20 @@ pub struct RunningJob {
     pub progress: Arc<Progress>,
     /// The command that started it, for "replace the file?" when its file turned out to exist.
     pub command: Command,
-    receiver: Receiver<(Office, ServiceResult<JobOutput>)>,
+    receiver: Receiver<Done>,
 }
+
+/// What the worker thread sends back: the office, the job's result, and the office record
+/// read again after a write (on the worker, so a large office never freezes the window).
+type Done = (Office, ServiceResult<JobOutput>, Option<Records>);
 
 /// A job's end: the office back, and what the job did.
 pub struct Finished {
     pub office: Office,
     pub result: ServiceResult<JobOutput>,
     pub command: Command,
+    /// Read after the job wrote; `None` when it failed, only read, or reading failed.
+    pub records: Option<Records>,
 }
 
 pub enum Poll {
@@ -132,23 +130,35 @@ impl RunningJob {
     pub fn start(mut office: Office, request: JobRequest, command: Command, gate: &JobGate) -> Self {
         let progress = Progress::new();
         office.report_to(Some(progress.clone()));
+        let worker_progress = progress.clone();
         let (sender, receiver) = mpsc::channel();
         let gate = gate.clone();
         let work = request.work;
         std::thread::spawn(move || {
+            let progress = worker_progress;
             gate.wait();
             let result = work(&mut office);
+            // Every outcome but a checked import file is followed by reading the office again.
+            let records = match &result {
+                Ok(JobOutput::ImportPlan(_)) => None,
+                _ => {
+                    progress.stage("reading the office back", 0);
+                    Records::load(&office).ok()
+                }
+            };
             office.report_to(None);
             // A key derivation or SQLCipher leaves key material in the frames it used.
             wipe_stack();
-            let _ = sender.send((office, result));
+            let _ = sender.send((office, result, records));
         });
         Self { label: request.label, cancellable: request.cancellable, progress, command, receiver }
     }
 
     pub fn poll(self) -> Poll {
         match self.receiver.try_recv() {
-            Ok((office, result)) => Poll::Finished(Box::new(Finished { office, result, command: self.command })),
+            Ok((office, result, records)) => {
+                Poll::Finished(Box::new(Finished { office, result, command: self.command, records }))
+            }
             Err(TryRecvError::Empty) => Poll::Running(self),
             Err(TryRecvError::Disconnected) => {
                 Poll::Lost(format!("{} stopped unexpectedly: sign in again to go on.", self.label))
@@ -159,50 +169,52 @@ impl RunningJob {
     /// Block until the worker gives the office back (it was asked to cancel); `None` if the
     /// thread died.
     pub fn wait(self) -> Option<Office> {
-        self.receiver.recv().ok().map(|(office, _)| office)
+        self.receiver.recv().ok().map(|(office, _, _)| office)
     }
 
-    /// The progress line: a spinner or a bar, the stage, and Cancel where it is safe. Fixed in
-    /// height, so the page below never moves as it changes.
+    /// The progress line: a bar or a spinner in a slot of fixed width, the stage in another,
+    /// then Cancel where it is safe: nothing moves as the stages change, so Cancel stays where
+    /// the pointer went for it.
     pub fn ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
-            ui.set_min_height(ui.spacing().interact_size.y);
-            let stage = self.progress.stage_name();
-            let text = if stage.is_empty() { self.label.clone() } else { format!("{}: {stage}", self.label) };
-            match self.progress.fraction() {
+            let height = ui.spacing().interact_size.y;
+            ui.set_min_height(height);
+            let slot = |ui: &mut egui::Ui, width: f32, add: &mut dyn FnMut(&mut egui::Ui)| {
+                ui.allocate_ui_with_layout(
+                    egui::vec2(width, height),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_min_width(width);
+                        add(ui);
+                    },
+                );
+            };
+            slot(ui, BAR_WIDTH, &mut |ui| match self.progress.fraction() {
                 Some(fraction) => {
                     let (done, total) = self.progress.counts();
-                    ui.add(
-                        egui::ProgressBar::new(fraction)
-                            .desired_width(240.0)
-                            .text(format!("{} of {}", thousands(done.min(total)), thousands(total))),
-                    );
+                    let text = format!("{} of {}", thousands(done.min(total)), thousands(total));
+                    ui.add(egui::ProgressBar::new(fraction).desired_width(BAR_WIDTH).text(text));
                 }
                 None => {
                     ui.spinner();
                 }
-            }
-            if self.progress.is_cancelled() {
-                state_label(ui, State::Attention, format!("{text} — stopping…"));
-            } else {
-                ui.label(text);
-                if self.cancellable
-                    && ui.button("Cancel").on_hover_text("Stop it; nothing is changed or written").clicked()
-                {
-                    commands.push(Command::CancelJob);
+            });
+            let stage = self.progress.stage_name();
+            let text = if stage.is_empty() { self.label.clone() } else { format!("{}: {stage}", self.label) };
+            let stopping = self.progress.is_cancelled();
+            slot(ui, STAGE_WIDTH, &mut |ui| {
+                if stopping {
+                    state_label(ui, State::Attention, format!("{text} — stopping…"));
+                } else {
+                    ui.add(egui::Label::new(text.as_str()).truncate());
                 }
+            });
+            if self.cancellable
+                && !stopping
+                && ui.button("Cancel").on_hover_text("Stop it; nothing is changed or written").clicked()
+            {
+                commands.push(Command::CancelJob);
             }
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn counts_are_grouped_in_thousands() {
-        let shown: Vec<String> = [0, 999, 1000, 81_800, 200_000, 1_234_567].into_iter().map(thousands).collect();
-        assert_eq!(shown, ["0", "999", "1,000", "81,800", "200,000", "1,234,567"]);
     }
 }

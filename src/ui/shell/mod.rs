@@ -70,6 +70,8 @@ pub struct Shell {
     pub session: Session,
     job: Option<jobs::RunningJob>,
     gate: JobGate,
+    /// The office record a job read again on its thread, taken by the next `reload`.
+    fresh_records: Option<Records>,
     store: Arc<dyn SecretStore>,
     copied: CopiedSecret,
     printer: Arc<dyn Printer>,
@@ -123,6 +125,7 @@ impl Shell {
             session,
             job: None,
             gate: deps.job_gate.clone(),
+            fresh_records: None,
             store,
             copied: CopiedSecret::new(clipboard),
             printer,
@@ -166,7 +169,10 @@ impl Shell {
     /// Read the office record again after a write, and let the pages catch up with it.
     fn reload(&mut self) -> ServiceResult<()> {
         let office = self.office.as_ref().ok_or_else(away)?;
-        self.records.reload(office)?;
+        match self.fresh_records.take() {
+            Some(records) => self.records = records,
+            None => self.records.reload(office)?,
+        }
         let records = &self.records;
         self.secrets.reload(office, records)?;
         self.processes.reloaded();
@@ -266,8 +272,9 @@ impl Shell {
             }
             jobs::Poll::Lost(message) => JobEvent::Lost(message),
             jobs::Poll::Finished(finished) => {
-                let jobs::Finished { office, result, command } = *finished;
+                let jobs::Finished { office, result, command, records } = *finished;
                 self.office = Some(office);
+                self.fresh_records = records;
                 let outcome = match result {
                     Ok(JobOutput::Message(message)) => Outcome::Written(Ok(message)),
                     Ok(JobOutput::Open(message, target)) => Outcome::WrittenThenOpen(Ok((message, target))),

@@ -152,7 +152,10 @@ fn import_preview_ui(ui: &mut egui::Ui, page: &StaffPage, commands: &mut Vec<Com
         );
         ui.label("Nothing has been written yet.");
         ui.horizontal(|ui| {
-            let text = format!("Import {} valid", counted(plan.valid.len(), "row", "rows"));
+            let text = match plan.valid.len() {
+                1 => "Import the valid row".to_owned(),
+                n => format!("Import the {} valid rows", crate::service::thousands(n as u64)),
+            };
             if action_button(ui, &text, plan.valid.is_empty().then_some("No row can be imported; correct the file.")) {
                 commands.push(StaffCommand::ConfirmImport.into());
             }
