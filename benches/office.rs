@@ -280,7 +280,9 @@ fn main() {
     harness.step();
     println!("open that review on screen: {}", ms(t.elapsed()));
     println!("review table frame ({items} items): {}", ms(frame_time(&mut harness, Page::Reviews)));
-    let decisions: Vec<Duration> = (0..10)
+    // More decisions for a profiler: KEYHOLDER_BENCH_DECISIONS=400 perf record … (10 by default).
+    let count = std::env::var("KEYHOLDER_BENCH_DECISIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10);
+    let decisions: Vec<Duration> = (0..count)
         .map(|_| {
             harness.key_press(egui::Key::K);
             let t = Instant::now();

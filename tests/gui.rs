@@ -585,6 +585,24 @@ fn a_small_review_is_run_with_the_keyboard_to_sign_off() {
     harness.key_press(egui::Key::ArrowUp);
     harness.run();
     harness.get_by_label("Sam Carter — CRM (user)");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    // Changing a decision moves the counts by what changed.
+    for (button, counts) in
+        [("Keep (K)", "(2 kept, 0 removed, 0 reduced)"), ("Remove (R)", "(1 kept, 1 removed, 0 reduced)")]
+    {
+        harness.get_by_label("Sam Carter — Email (user)");
+        type_into(&mut harness, "Comment", "still covers the shared inbox");
+        press(&mut harness, button);
+        assert_eq!(harness.state().notice_text(), None);
+        harness.get_by_label_contains(&format!("2 of 2 decided {counts}"));
+    }
+    // Out of the comment field (the buttons left the keyboard there), back to the list.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run();
+    harness.get_by_label("Sam Carter — CRM (user)");
 
     press(&mut harness, "Sign off");
     harness.get_by_label_contains("They cannot be changed afterwards.");

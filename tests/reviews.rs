@@ -302,3 +302,18 @@ fn a_line_manager_can_review_their_team_and_the_dashboard_shows_overdue_reviews(
     let due = office.due_items().unwrap();
     assert!(due.iter().any(|d| d.kind == "review" && d.overdue), "past its date: {due:?}");
 }
+
+#[test]
+fn the_audit_records_after_a_known_one_are_the_new_ones_newest_first() {
+    let (_vault, mut office) = office();
+    let id = start(&mut office, "all");
+    let newest = office.recent_audit(1).unwrap()[0].seq;
+    assert!(office.audit_after(newest).unwrap().is_empty());
+    let items = office.review_items(id).unwrap();
+    office.decide_review_items(&[items[0].id], "keep", "still needed for their job").unwrap();
+    office.decide_review_items(&[items[1].id], "keep", "still needed for their job").unwrap();
+    let added = office.audit_after(newest).unwrap();
+    assert_eq!(added.len(), 2);
+    assert!(added[0].seq > added[1].seq && added[1].seq > newest, "newest first, only after {newest}");
+    assert_eq!(office.recent_audit(2).unwrap(), added, "the same as the last two records");
+}

@@ -137,7 +137,7 @@ pub fn snapshot(directory: &Directory, scope: &Scope, today: Date, previous: Opt
     if let Scope::Team(team) = scope {
         people.retain(|p| p.team.eq_ignore_ascii_case(team));
     }
-    people.sort_by(|a, b| a.full_name.to_lowercase().cmp(&b.full_name.to_lowercase()).then(a.id.cmp(&b.id)));
+    people.sort_by_cached_key(|p| (p.full_name.to_lowercase(), p.id));
     for person in people {
         // (level) -> (sources, grants, expired)
         let mut by_level: BTreeMap<LevelId, (Vec<String>, Vec<GrantId>, bool)> = BTreeMap::new();

@@ -394,6 +394,11 @@ impl Office {
         Ok(audit_log::recent(&self.vault.read(), limit)?)
     }
 
+    /// The audit records written after record `seq`, newest first.
+    pub fn audit_after(&self, seq: i64) -> ServiceResult<Vec<AuditRecord>> {
+        Ok(audit_log::after(&self.vault.read(), seq)?)
+    }
+
     pub fn audit_log(&self) -> ServiceResult<Vec<AuditRecord>> {
         Ok(audit_log::all(&self.vault.read())?)
     }

@@ -97,7 +97,7 @@ impl Office {
                 (email, format!("{name}, line manager of {shown}"))
             })
             .collect();
-        managers.sort_by_key(|(_, shown)| shown.to_lowercase());
+        managers.sort_by_cached_key(|(_, shown)| shown.to_lowercase());
         choices.extend(managers);
         Ok(choices)
     }

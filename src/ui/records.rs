@@ -146,7 +146,8 @@ fn pick_staying(directory: &Directory) -> Vec<(String, String)> {
         .filter(|p| crate::domain::checklist::is_staying(p.status))
         .map(|p| (p.id.to_string(), format!("{} <{}>", p.full_name, p.email)))
         .collect();
-    people.sort_by_key(|(_, shown)| shown.to_lowercase());
+    // One lower-cased key per person, not two per comparison (10,000 people: ~280,000 strings).
+    people.sort_by_cached_key(|(_, shown)| shown.to_lowercase());
     people
 }
 
@@ -158,6 +159,7 @@ fn pick_people(directory: &Directory) -> Vec<(String, String)> {
         .filter(|p| p.status != crate::domain::staff::StaffStatus::Left)
         .map(|p| (p.email.clone(), format!("{} <{}>", p.full_name, p.email)))
         .collect();
-    people.sort_by_key(|(_, shown)| shown.to_lowercase());
+    // One lower-cased key per person, not two per comparison (10,000 people: ~280,000 strings).
+    people.sort_by_cached_key(|(_, shown)| shown.to_lowercase());
     people
 }

@@ -97,6 +97,13 @@ pub fn recent(&Read(conn): &Read<'_>, limit: usize) -> VaultResult<Vec<AuditReco
     with_personal(conn, rows.collect::<Result<_, _>>()?)
 }
 
+/// The records after `seq`, newest first (what was added since a page of them was read).
+pub fn after(&Read(conn): &Read<'_>, seq: i64) -> VaultResult<Vec<AuditRecord>> {
+    let mut statement = conn.prepare_cached("SELECT * FROM audit_log WHERE seq > ?1 ORDER BY seq DESC")?;
+    let rows = statement.query_map([seq], from_row)?;
+    with_personal(conn, rows.collect::<Result<_, _>>()?)
+}
+
 /// Every record, oldest first, personal parts decrypted where their key exists.
 pub fn all(&Read(conn): &Read<'_>) -> VaultResult<Vec<AuditRecord>> {
     let mut statement = conn.prepare("SELECT * FROM audit_log ORDER BY seq")?;

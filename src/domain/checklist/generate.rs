@@ -179,7 +179,7 @@ pub fn leaver_items(
     }
     let mut reports: Vec<_> =
         directory.staff.iter().filter(|p| p.manager_id == Some(staff) && p.status != StaffStatus::Left).collect();
-    reports.sort_by_key(|p| p.full_name.to_lowercase());
+    reports.sort_by_cached_key(|p| p.full_name.to_lowercase());
     for report in reports {
         items.push(NewItem {
             kind: ItemKind::ChooseManager { report: report.id },

@@ -223,10 +223,18 @@ impl Shell {
             Outcome::Background(request) => return self.start_job(request, command),
         };
         let refreshed = match self.office.as_ref() {
-            Some(office) if decision => office
-                .recent_audit(AUDIT_PAGE_LIMIT)
-                .map(|audit| self.data.audit = audit)
-                .and_then(|()| self.records.reload_due(office)),
+            Some(office) if decision => {
+                // Only the record the decision added, not the last 10,000 again.
+                let newest = self.data.audit.first().map_or(0, |record| record.seq);
+                office
+                    .audit_after(newest)
+                    .map(|mut added| {
+                        added.append(&mut self.data.audit);
+                        added.truncate(AUDIT_PAGE_LIMIT);
+                        self.data.audit = added;
+                    })
+                    .and_then(|()| self.records.reload_due(office))
+            }
             _ => self.refresh().and_then(|()| self.reload()),
         };
         self.staff.update_history(&self.data.audit);

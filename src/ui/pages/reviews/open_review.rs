@@ -105,26 +105,37 @@ impl OpenReview {
 
     /// Mirror a decision the vault accepted, without reading 100,000 items back.
     pub fn record_decision(&mut self, ids: &[i64], decision: &Decision, comment: &str, by: &str, at: jiff::Timestamp) {
-        let ids: std::collections::HashSet<i64> = ids.iter().copied().collect();
-        for item in self.items.iter_mut().filter(|i| ids.contains(&i.id)) {
-            item.decision = Some(decision.clone());
+        // Items come in id order: each decided one is found by a binary search, and the
+        // counts move by what changed (100,000 items are not walked per K).
+        let counts = &mut self.summary.counts;
+        for id in ids {
+            let found = match self.items.binary_search_by_key(id, |i| i.id) {
+                Ok(index) => Some(index),
+                Err(_) => self.items.iter().position(|i| i.id == *id),
+            };
+            let Some(item) = found.and_then(|index| self.items.get_mut(index)) else { continue };
+            if let Some(old) = item.decision.replace(decision.clone()) {
+                tally(counts, &old, false);
+            }
+            tally(counts, decision, true);
             item.comment = comment.to_owned();
             item.decided_by = Some(by.to_owned());
             item.decided_at = Some(at);
-        }
-        let counts = &mut self.summary.counts;
-        (counts.decided, counts.kept, counts.removed, counts.reduced) = (0, 0, 0, 0);
-        for decision in self.items.iter().filter_map(|i| i.decision.as_ref()) {
-            counts.decided += 1;
-            match decision {
-                Decision::Keep => counts.kept += 1,
-                Decision::Remove => counts.removed += 1,
-                Decision::Reduce(_) => counts.reduced += 1,
-            }
         }
     }
 
     pub fn locked(&self) -> bool {
         self.summary.review.signed_off_at.is_some()
+    }
+}
+
+/// Count a decision into a review's tallies (`add`) or take it out again.
+fn tally(counts: &mut crate::domain::review::ReviewCounts, decision: &Decision, add: bool) {
+    let count = |n: &mut usize| *n = if add { *n + 1 } else { n.saturating_sub(1) };
+    count(&mut counts.decided);
+    match decision {
+        Decision::Keep => count(&mut counts.kept),
+        Decision::Remove => count(&mut counts.removed),
+        Decision::Reduce(_) => count(&mut counts.reduced),
     }
 }
