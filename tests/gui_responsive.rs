@@ -133,3 +133,30 @@ fn a_cancelled_import_adds_no_one_and_says_so() {
     let office = vault.sign_in();
     assert_eq!(office.directory().unwrap().staff.len(), 1, "the transaction was rolled back: only Sam");
 }
+
+#[test]
+fn the_dashboard_comes_first_and_its_access_counts_follow_from_a_worker_thread() {
+    let (vault, office) = sales_office("Sam Carter", "sam@example.com", "Sales");
+    drop(office);
+    let mut harness = signed_in(&vault);
+    // No input: the frames the app asks for bring the counts in.
+    for _ in 0..200 {
+        if harness.state().office_read_in_full() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        harness.step();
+    }
+    assert!(harness.state().office_read_in_full());
+    harness.run();
+    harness.get_by_label("with customer-data access");
+    assert!(harness.query_by_label("…").is_none(), "the counts are in");
+    let idle = harness.state().next_repaint_in().expect("auto-lock is scheduled");
+    assert!(idle > Duration::from_secs(60), "{idle:?}: asleep again once everything is in");
+    // Any page but the dashboard waits for them: the staff list has Sam at once.
+    drop(harness);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    harness.get_by_label("Sam Carter");
+}

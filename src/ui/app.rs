@@ -117,6 +117,12 @@ impl KeyholderApp {
         }
     }
 
+    /// Whether the signed-in office is read in full: the first screen is drawn before the
+    /// search index, matrix and pick-lists (built on a worker thread) are in.
+    pub fn office_read_in_full(&self) -> bool {
+        matches!(&self.screen, Screen::Shell(shell) if shell.records.derived_ready)
+    }
+
     /// Whether a key derivation (before sign-in) or a shell job is running.
     pub fn is_busy(&self) -> bool {
         self.job.is_some() || matches!(&self.screen, Screen::Shell(shell) if shell.is_busy())

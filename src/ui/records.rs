@@ -1,6 +1,8 @@
 //! What the office-record pages draw from: the directory, the search index, the access matrix,
 //! checklists, devices, shared secrets and the due list, read again only after a write. What
-//! each page selects and types is that page's own (see [`super::pages`]).
+//! each page selects and types is that page's own (see [`super::pages`]). What is worked out
+//! from the directory alone ([`Derived`]: the index, the matrix, pick-lists, counts) can be
+//! built on a worker thread, so the first screen after sign-in does not wait for it.
 
 use crate::domain::access::{Cell, Directory};
 use crate::domain::checklist::{Checklist, Device, Template};
@@ -10,9 +12,13 @@ use crate::domain::system::SystemId;
 use crate::service::{DashboardFigures, DueGroup, DueItem, Office, SecretStatus, ServiceResult};
 use jiff::civil::Date;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub struct Records {
-    pub directory: Directory,
+    /// Shared with the worker thread that builds the [`Derived`] parts after sign-in.
+    pub directory: Arc<Directory>,
+    /// False from sign-in until the [`Derived`] parts have arrived (a few tens of ms).
+    pub derived_ready: bool,
     pub today: Date,
     pub index: StaffIndex,
     pub teams: Vec<String>,
@@ -51,7 +57,8 @@ impl Records {
     /// Nothing loaded yet (or loading failed).
     pub fn empty(today: Date) -> Self {
         Self {
-            directory: Directory::default(),
+            directory: Arc::default(),
+            derived_ready: false,
             today,
             index: StaffIndex::default(),
             teams: Vec::new(),
@@ -103,7 +110,16 @@ impl Records {
 
     /// Read the office again after a write.
     pub fn reload(&mut self, office: &Office) -> ServiceResult<()> {
-        self.directory = office.directory()?;
+        self.read(office)?;
+        self.apply(Derived::build(&self.directory, self.today));
+        Ok(())
+    }
+
+    /// What needs the vault (all the dashboard draws but two counts); the rest is
+    /// [`Derived::build`]'s, then [`Self::apply`].
+    pub fn read(&mut self, office: &Office) -> ServiceResult<()> {
+        self.directory = Arc::new(office.directory()?);
+        self.derived_ready = false;
         self.checklists = office.current_checklists()?;
         self.devices = office.devices()?;
         self.secrets = office.secret_statuses_in(&self.directory)?;
@@ -112,20 +128,26 @@ impl Records {
         self.figures = office.dashboard_figures(&self.directory)?;
         self.secret_min_length = office.password_min_length()?;
         self.templates = office.templates()?;
-        self.index = StaffIndex::build(&self.directory, self.today);
-        self.teams = StaffIndex::teams(&self.directory);
-        self.matrix = self.directory.matrix(self.today);
-        let staff = self.directory.staff.len();
-        self.customer_data_count = (0..staff).filter(|&i| self.index.has_customer_data(i)).count();
-        self.privileged_count = (0..staff).filter(|&i| self.index.has_privileged(i)).count();
-        self.people = pick_people(&self.directory);
-        self.staying = pick_staying(&self.directory);
-        self.systems = self.directory.systems.iter().map(|s| (s.name.clone(), s.name.clone())).collect();
-        self.role_members.clear();
-        for (_, role) in &self.directory.assignments {
-            *self.role_members.entry(*role).or_default() += 1;
-        }
         Ok(())
+    }
+
+    /// Take in what was worked out from this directory.
+    pub fn apply(&mut self, derived: Derived) {
+        let Derived {
+            index,
+            teams,
+            matrix,
+            customer_data_count,
+            privileged_count,
+            people,
+            systems,
+            staying,
+            role_members,
+        } = derived;
+        (self.index, self.teams, self.matrix) = (index, teams, matrix);
+        (self.customer_data_count, self.privileged_count) = (customer_data_count, privileged_count);
+        (self.people, self.systems, self.staying, self.role_members) = (people, systems, staying, role_members);
+        self.derived_ready = true;
     }
 
     /// Read the due list again (after a review decision, which changes nothing else).
@@ -135,6 +157,50 @@ impl Records {
         self.due_groups = crate::service::group_due(&self.due, self.today, names);
         self.figures.reviews = office.review_progress()?;
         Ok(())
+    }
+}
+
+/// What is worked out from the directory alone: no vault, so any thread can build it.
+pub struct Derived {
+    index: StaffIndex,
+    teams: Vec<String>,
+    matrix: HashMap<(StaffId, SystemId), Cell>,
+    customer_data_count: usize,
+    privileged_count: usize,
+    people: Vec<(String, String)>,
+    systems: Vec<(String, String)>,
+    staying: Vec<(String, String)>,
+    role_members: HashMap<crate::domain::access::RoleId, usize>,
+}
+
+impl Derived {
+    pub fn build(directory: &Directory, today: Date) -> Self {
+        let index = StaffIndex::build(directory, today);
+        let staff = directory.staff.len();
+        let mut role_members = HashMap::new();
+        for (_, role) in &directory.assignments {
+            *role_members.entry(*role).or_default() += 1;
+        }
+        Self {
+            teams: StaffIndex::teams(directory),
+            matrix: directory.matrix(today),
+            customer_data_count: (0..staff).filter(|&i| index.has_customer_data(i)).count(),
+            privileged_count: (0..staff).filter(|&i| index.has_privileged(i)).count(),
+            people: pick_people(directory),
+            systems: directory.systems.iter().map(|s| (s.name.clone(), s.name.clone())).collect(),
+            staying: pick_staying(directory),
+            role_members,
+            index,
+        }
+    }
+
+    /// Build it on a worker thread; the answer arrives on the receiver.
+    pub fn build_in_background(directory: Arc<Directory>, today: Date) -> std::sync::mpsc::Receiver<Derived> {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(Self::build(&directory, today));
+        });
+        receiver
     }
 }
 

@@ -74,6 +74,8 @@ impl Shell {
     }
 
     fn page_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        // Only the dashboard is drawn before the index and pick-lists are in (two counts wait).
+        self.settle_derived(self.page != Page::Dashboard);
         let (records, data) = (&self.records, &self.data);
         match self.page {
             Page::Dashboard => dashboard::ui(ui, records, commands),

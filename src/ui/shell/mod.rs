@@ -28,7 +28,7 @@ use super::pages::settings::SettingsPage;
 use super::pages::staff::StaffPage;
 use super::pages::systems::SystemsPage;
 use super::print::Printer;
-use super::records::Records;
+use super::records::{Derived, Records};
 use super::widgets::Notice;
 use crate::domain::audit::AuditRecord;
 use crate::service::{DueTarget, Office, Policies, ServiceError, ServiceResult, Settings};
@@ -72,6 +72,8 @@ pub struct Shell {
     gate: JobGate,
     /// The office record a job read again on its thread, taken by the next `reload`.
     fresh_records: Option<Records>,
+    /// The index, matrix and pick-lists being built after sign-in.
+    pending_derived: Option<std::sync::mpsc::Receiver<Derived>>,
     store: Arc<dyn SecretStore>,
     copied: CopiedSecret,
     printer: Arc<dyn Printer>,
@@ -117,15 +119,18 @@ impl Shell {
             cannot_print: printer.why_not(),
         };
         let settings = SettingsPage::new(default_backup_path(&office));
-        let records = Records::load(&office);
-        let load_error = records.as_ref().err().map(ToString::to_string);
-        let records = records.unwrap_or_else(|_| Records::empty(office.today()));
+        // The first screen is drawn from what needs the vault; the index, the matrix and the
+        // pick-lists follow from a worker thread (see `settle_derived`).
+        let mut records = Records::empty(office.today());
+        let load_error = records.read(&office).err().map(|e| e.to_string());
+        let pending_derived = Some(Derived::build_in_background(records.directory.clone(), records.today));
         let mut shell = Self {
             office: Some(office),
             session,
             job: None,
             gate: deps.job_gate.clone(),
             fresh_records: None,
+            pending_derived,
             store,
             copied: CopiedSecret::new(clipboard),
             printer,
@@ -144,8 +149,6 @@ impl Shell {
             operators: OperatorsPage::default(),
             settings,
         };
-        shell.staff.refilter(&shell.records);
-        shell.matrix.refilter(&shell.records);
         let refreshed = shell.refresh().err().map(|e| e.to_string());
         shell.data.load_error = load_error.or(refreshed);
         shell.settings.reset(&shell.data);
@@ -166,8 +169,28 @@ impl Shell {
         Ok(())
     }
 
+    /// Take in the index, matrix and pick-lists built after sign-in: waiting for them
+    /// (`wait`, before anything but the dashboard is drawn or any command applied), or only if
+    /// they have arrived. Returns whether they are in.
+    pub fn settle_derived(&mut self, wait: bool) -> bool {
+        let Some(receiver) = &self.pending_derived else { return true };
+        let derived = match receiver.try_recv() {
+            Ok(derived) => derived,
+            Err(std::sync::mpsc::TryRecvError::Empty) if !wait => return false,
+            // Waiting, or the thread is gone: then it is built here.
+            Err(_) => receiver.recv().unwrap_or_else(|_| Derived::build(&self.records.directory, self.records.today)),
+        };
+        self.pending_derived = None;
+        self.records.apply(derived);
+        self.staff.refilter(&self.records);
+        self.matrix.refilter(&self.records);
+        true
+    }
+
     /// Read the office record again after a write, and let the pages catch up with it.
     fn reload(&mut self) -> ServiceResult<()> {
+        // A full read supersedes what was still being built from the first one.
+        self.pending_derived = None;
         let office = self.office.as_ref().ok_or_else(away)?;
         match self.fresh_records.take() {
             Some(records) => self.records = records,
@@ -190,6 +213,7 @@ impl Shell {
     /// Apply a command; returns the notice to show. Only commands that write read the vault
     /// again afterwards.
     pub fn apply(&mut self, command: Command) -> Option<Notice> {
+        self.settle_derived(true);
         match (&command, &self.job) {
             (Command::CancelJob, Some(job)) => {
                 job.progress.cancel();
@@ -451,7 +475,10 @@ impl Shell {
     /// When the shell must be drawn again without input: a countdown's next second, or the
     /// moment a copied secret leaves the clipboard.
     pub fn next_wake(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
-        [self.secrets.next_wake(now), self.copied.clear_at()].into_iter().flatten().min()
+        // The index and counts being built after sign-in: look again in a moment.
+        let derived =
+            self.pending_derived.as_ref().and_then(|_| now.checked_add(jiff::SignedDuration::from_millis(15)).ok());
+        [self.secrets.next_wake(now), self.copied.clear_at(), derived].into_iter().flatten().min()
     }
 
     /// Hide a revealed secret and clear the clipboard if it still holds the one copied.

@@ -27,10 +27,12 @@ pub fn ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
     }
     let staff_label =
         if others.is_empty() { "staff".to_owned() } else { format!("staff ({} not counted)", others.join(", ")) };
-    let (customer, privileged) = (records.customer_data_count, records.privileged_count);
+    // Counted on a worker thread just after sign-in: "…" for the moment until then.
+    let count = |n: usize| if records.derived_ready { n.to_string() } else { "…".to_owned() };
+    let (customer, privileged) = (count(records.customer_data_count), count(records.privileged_count));
     ui.horizontal(|ui| {
         for (number, label) in [
-            (working, staff_label.as_str()),
+            (working.to_string(), staff_label.as_str()),
             (customer, "with customer-data access"),
             (privileged, "with privileged access"),
         ] {
