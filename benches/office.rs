@@ -285,6 +285,11 @@ fn main() {
         .with_size([1280.0, 800.0])
         .with_accessibility_check(false)
         .build_eframe(move |_cc| KeyholderApp::with_office(deps, office));
+    // As after any sign-in a moment ago: the worker thread's part is in.
+    while !harness.state().office_read_in_full() {
+        std::thread::sleep(Duration::from_millis(1));
+        harness.step();
+    }
     let t = Instant::now();
     harness.state_mut().open_review(review);
     harness.step();

@@ -115,7 +115,8 @@ impl Shell {
             load_error: None,
             policies: None,
             key_file_problems: Vec::new(),
-            time_zones: Office::time_zone_names(),
+            // Read when Settings is first shown: the time-zone database is not needed to sign in.
+            time_zones: Vec::new(),
             cannot_print: printer.why_not(),
         };
         let settings = SettingsPage::new(default_backup_path(&office));
@@ -387,6 +388,9 @@ impl Shell {
 
     fn navigate(&mut self, page: Page) -> ServiceResult<()> {
         self.page = page;
+        if page == Page::Settings && self.data.time_zones.is_empty() {
+            self.data.time_zones = Office::time_zone_names();
+        }
         if page == Page::Staff {
             // The side bar's "Staff" is the list, not whoever was open last.
             self.staff.select(None, &self.records, &self.data.audit);
