@@ -9,10 +9,11 @@
 #   gdb: gcore, for the memory-dump check (no key or password left after lock)
 #   oathtool: an independent TOTP implementation to check shared accounts' codes against
 #   qpdf, poppler-utils: independent PDF readers to check the reports against
+#   slapd, ldap-utils: a real OpenLDAP server the directory tests start on loopback
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
       libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
-      qpdf poppler-utils)
+      qpdf poppler-utils slapd ldap-utils)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -21,3 +22,6 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q >/dev/null
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# Debian may start its own slapd on every address after installing it: the tests start their
+# own on 127.0.0.1 only, so stop that one.
+if command -v pkill >/dev/null && pgrep -x slapd >/dev/null; then $sudo pkill -x slapd || true; fi

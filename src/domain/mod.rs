@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod clipboard;
 pub mod generator;
 pub mod level_changes;
+pub mod linked_directory;
 pub mod lockout;
 pub mod office_hours;
 pub mod operator;

@@ -1,0 +1,277 @@
+//! Reading a directory over LDAP with ldap3 (sync API, rustls): connect the way its address
+//! allows (LDAPS, StartTLS, or plain only to this computer), bind, and read every account and
+//! group with paged results. Reading never changes the directory. The server's refusals come
+//! back in plain words (wrong bind password, no permission, unreachable, certificate not
+//! trusted); the bind password is never in an error.
+
+use crate::domain::linked_directory::{DirectoryAccount, DirectoryKind, Transport, check_url, dn_key};
+use crate::domain::secret::SecretString;
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::{LdapConn, LdapConnSettings, LdapError, Scope, SearchEntry};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long to wait for a server before saying it cannot be reached.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// Entries per page: servers cap a single answer (Active Directory at 1,000).
+const PAGE: i32 = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectorError {
+    /// The address or settings are refused before anything is sent.
+    #[error("{0}")]
+    Refused(String),
+    #[error("cannot reach the directory at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the directory's certificate is not trusted: {0} (give the office's CA certificate with --ca-file)")]
+    Certificate(String),
+    #[error("the directory refused the bind DN or its password")]
+    WrongPassword,
+    #[error("the bind account may not do this: {0}")]
+    NoPermission(String),
+    #[error("the directory answered: {0}")]
+    Server(String),
+}
+
+pub type ConnectorResult<T> = Result<T, ConnectorError>;
+
+/// Where a directory is and how to sign in to it.
+pub struct LdapSettings<'a> {
+    pub kind: DirectoryKind,
+    pub url: &'a str,
+    pub base_dn: &'a str,
+    pub bind_dn: &'a str,
+    pub bind_password: &'a SecretString,
+    pub starttls: bool,
+    /// The office's own CA, for a server whose certificate it signed.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// A bound connection.
+pub struct Session {
+    conn: LdapConn,
+    kind: DirectoryKind,
+    base_dn: String,
+}
+
+impl Session {
+    /// Connect and bind.
+    pub fn open(settings: &LdapSettings<'_>) -> ConnectorResult<Self> {
+        let transport = check_url(settings.url, settings.starttls).map_err(ConnectorError::Refused)?;
+        let mut options = LdapConnSettings::new().set_conn_timeout(TIMEOUT);
+        if transport != Transport::PlainLoopback {
+            options = options.set_config(tls_config(settings.ca_file.as_deref())?);
+        }
+        if transport == Transport::StartTls {
+            options = options.set_starttls(true);
+        }
+        let mut conn =
+            LdapConn::with_settings(options, settings.url.trim()).map_err(|e| connect_error(settings.url, e))?;
+        conn.with_timeout(TIMEOUT)
+            .simple_bind(settings.bind_dn, settings.bind_password.expose())
+            .and_then(|result| result.success())
+            .map_err(|e| bind_error(settings.url, e))?;
+        Ok(Self { conn, kind: settings.kind, base_dn: settings.base_dn.to_owned() })
+    }
+
+    /// Every entry under the base DN matching `filter`, page by page.
+    fn search(&mut self, filter: &str, attributes: &[&str]) -> ConnectorResult<Vec<SearchEntry>> {
+        let adapters: Vec<Box<dyn Adapter<_, _>>> =
+            vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(PAGE))];
+        let mut stream = self
+            .conn
+            .streaming_search_with(adapters, &self.base_dn, Scope::Subtree, filter, attributes.to_vec())
+            .map_err(server_error)?;
+        let mut entries = Vec::new();
+        while let Some(raw) = stream.next().map_err(server_error)? {
+            // ldap3 panics on an entry it cannot parse: a broken server ends the sync instead.
+            let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| SearchEntry::construct(raw)))
+                .map_err(|_| ConnectorError::Server("an entry that could not be read".into()))?;
+            entries.push(entry);
+        }
+        stream.result().success().map_err(server_error)?;
+        Ok(entries)
+    }
+
+    /// How many user accounts there are (the connection test).
+    pub fn count_users(&mut self) -> ConnectorResult<usize> {
+        Ok(self.search(users_filter(self.kind), &["1.1"])?.len())
+    }
+
+    /// Every account with its groups.
+    pub fn read_accounts(&mut self) -> ConnectorResult<Vec<DirectoryAccount>> {
+        let kind = self.kind;
+        let attributes: &[&str] = match kind {
+            DirectoryKind::OpenLdap => &["uid", "mail", "pwdAccountLockedTime"],
+            DirectoryKind::ActiveDirectory => {
+                &["sAMAccountName", "mail", "userPrincipalName", "userAccountControl", "lastLogonTimestamp"]
+            }
+        };
+        let users = self.search(users_filter(kind), attributes)?;
+        let groups = self.search(groups_filter(kind), &["member"])?;
+        // Each member's groups, by the member's DN as the groups give it.
+        let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
+        for group in groups {
+            for member in group.attrs.get("member").into_iter().flatten() {
+                groups_of.entry(dn_key(member)).or_default().push(group.dn.clone());
+            }
+        }
+        Ok(users.into_iter().map(|user| account_from(kind, user, &mut groups_of)).collect())
+    }
+
+    pub fn close(mut self) {
+        let _ = self.conn.unbind();
+    }
+}
+
+fn users_filter(kind: DirectoryKind) -> &'static str {
+    match kind {
+        DirectoryKind::OpenLdap => "(objectClass=inetOrgPerson)",
+        DirectoryKind::ActiveDirectory => "(&(objectCategory=person)(objectClass=user))",
+    }
+}
+
+fn groups_filter(kind: DirectoryKind) -> &'static str {
+    match kind {
+        DirectoryKind::OpenLdap => "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))",
+        DirectoryKind::ActiveDirectory => "(objectClass=group)",
+    }
+}
+
+fn account_from(
+    kind: DirectoryKind,
+    user: SearchEntry,
+    groups_of: &mut HashMap<String, Vec<String>>,
+) -> DirectoryAccount {
+    let first = |name: &str| user.attrs.get(name).and_then(|values| values.first()).cloned();
+    let (username, enabled, last_logon) = match kind {
+        DirectoryKind::OpenLdap => (first("uid"), first("pwdAccountLockedTime").is_none(), None),
+        DirectoryKind::ActiveDirectory => {
+            // Bit 2 of userAccountControl is "account disabled".
+            let control: u32 = first("userAccountControl").and_then(|v| v.parse().ok()).unwrap_or(0);
+            (first("sAMAccountName"), control & 2 == 0, first("lastLogonTimestamp").and_then(|t| filetime_date(&t)))
+        }
+    };
+    let email = first("mail")
+        .or_else(|| (kind == DirectoryKind::ActiveDirectory).then(|| first("userPrincipalName")).flatten());
+    DirectoryAccount {
+        username: username.unwrap_or_else(|| user.dn.clone()),
+        email,
+        enabled,
+        last_logon,
+        groups: groups_of.remove(&dn_key(&user.dn)).unwrap_or_default(),
+        dn: user.dn,
+    }
+}
+
+/// Active Directory's time stamps count 100-ns steps since 1601: the day, as 2026-11-30.
+fn filetime_date(text: &str) -> Option<String> {
+    const UNIX_EPOCH_IN_FILETIME_SECONDS: i64 = 11_644_473_600;
+    let steps: i64 = text.parse().ok()?;
+    let seconds = steps / 10_000_000 - UNIX_EPOCH_IN_FILETIME_SECONDS;
+    let at = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(jiff::tz::TimeZone::UTC.to_datetime(at).date().to_string())
+}
+
+/// TLS with the system's trusted CAs, or only the office's own CA when one is given.
+fn tls_config(ca_file: Option<&std::path::Path>) -> ConnectorResult<Arc<rustls::ClientConfig>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            let unreadable = |e: &dyn std::fmt::Display| {
+                ConnectorError::Refused(format!("cannot read the CA certificate {}: {e}", path.display()))
+            };
+            for cert in CertificateDer::pem_file_iter(path).map_err(|e| unreadable(&e))? {
+                roots.add(cert.map_err(|e| unreadable(&e))?).map_err(|e| unreadable(&e))?;
+            }
+            if roots.is_empty() {
+                return Err(unreadable(&"it holds no certificate"));
+            }
+        }
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConnectorError::Refused(format!("TLS cannot be set up: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// A failure to connect, in words: refused, timed out, or the certificate.
+fn connect_error(url: &str, error: LdapError) -> ConnectorError {
+    let text = error.to_string();
+    if text.contains("certificate") || text.contains("UnknownIssuer") || text.contains("NotValidForName") {
+        return ConnectorError::Certificate(text);
+    }
+    let reason = match &error {
+        LdapError::Io { source } => match source.kind() {
+            std::io::ErrorKind::ConnectionRefused => "nothing answers there (connection refused)".to_owned(),
+            std::io::ErrorKind::TimedOut => "no answer in time".to_owned(),
+            _ => source.to_string(),
+        },
+        LdapError::Timeout { .. } => "no answer in time".to_owned(),
+        _ => text,
+    };
+    ConnectorError::Unreachable { url: url.trim().to_owned(), reason }
+}
+
+fn bind_error(url: &str, error: LdapError) -> ConnectorError {
+    match &error {
+        LdapError::LdapResult { result } if result.rc == 49 => ConnectorError::WrongPassword,
+        LdapError::LdapResult { result } if result.rc == 50 => ConnectorError::NoPermission(result.text.clone()),
+        // Samba AD drops a simple bind over plain LDAP rather than answering it.
+        LdapError::ResultRecv { .. } => ConnectorError::Unreachable {
+            url: url.trim().to_owned(),
+            reason: "the server closed the connection at the bind (Active Directory asks for LDAPS or StartTLS)".into(),
+        },
+        _ => connect_error(url, error),
+    }
+}
+
+fn server_error(error: LdapError) -> ConnectorError {
+    match &error {
+        LdapError::LdapResult { result } if result.rc == 50 => ConnectorError::NoPermission(result.text.clone()),
+        LdapError::LdapResult { result } if result.rc == 32 => {
+            ConnectorError::Server(format!("the base DN does not exist ({})", result.text))
+        }
+        _ => ConnectorError::Server(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_directory_time_stamps_become_days() {
+        assert_eq!(filetime_date("134090496000000000").as_deref(), Some("2025-12-01"));
+        assert_eq!(filetime_date("not a number"), None);
+    }
+
+    #[test]
+    fn a_plain_address_elsewhere_is_refused_before_anything_is_sent() {
+        let password = SecretString::new("not sent");
+        let settings = LdapSettings {
+            kind: DirectoryKind::OpenLdap,
+            url: "ldap://192.0.2.1:389",
+            base_dn: "dc=example,dc=org",
+            bind_dn: "cn=admin,dc=example,dc=org",
+            bind_password: &password,
+            starttls: false,
+            ca_file: None,
+        };
+        let refused = Session::open(&settings).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains("unencrypted"), "{refused}");
+        assert!(!refused.contains("not sent"));
+    }
+}

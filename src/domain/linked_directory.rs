@@ -1,0 +1,432 @@
+//! A directory the office runs (OpenLDAP, or Active Directory with Samba AD included) as
+//! Keyholder sees it: which kind it is, whether its address is safe to send a bind password
+//! to, what a sync read from it, how its groups map onto systems, and the drift between that
+//! and the office record, each finding with what to do about it. Pure: the connector reads the
+//! entries, the service brings the record and the day.
+
+use super::access::Directory;
+use super::staff::{StaffId, StaffStatus};
+use super::system::{LevelId, SystemId};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryKind {
+    OpenLdap,
+    /// Active Directory, Samba AD included.
+    ActiveDirectory,
+}
+
+impl DirectoryKind {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "openldap" | "ldap" => Ok(Self::OpenLdap),
+            "ad" | "active-directory" | "samba" | "samba-ad" => Ok(Self::ActiveDirectory),
+            other => Err(format!("{other:?} is not a kind of directory Keyholder knows: openldap or ad")),
+        }
+    }
+
+    /// As stored and given on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OpenLdap => "openldap",
+            Self::ActiveDirectory => "ad",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::OpenLdap => "OpenLDAP",
+            Self::ActiveDirectory => "Active Directory",
+        }
+    }
+}
+
+/// How the bind password travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// `ldaps://`: TLS from the first byte.
+    Ldaps,
+    /// `ldap://` upgraded with StartTLS before the bind.
+    StartTls,
+    /// `ldap://` to this computer only: the password never leaves it.
+    PlainLoopback,
+}
+
+/// Check a directory's address. Plain `ldap://` would send the bind password in the clear, so
+/// it is refused unless StartTLS is asked for or the server is on this computer.
+pub fn check_url(url: &str, starttls: bool) -> Result<Transport, String> {
+    let url = url.trim();
+    let (scheme, rest) =
+        url.split_once("://").ok_or_else(|| format!("{url:?} is not an ldap:// or ldaps:// address"))?;
+    let host = host_of(rest);
+    if host.is_empty() {
+        return Err(format!("{url:?} names no server"));
+    }
+    match (scheme.to_ascii_lowercase().as_str(), starttls) {
+        ("ldaps", false) => Ok(Transport::Ldaps),
+        ("ldaps", true) => Err("StartTLS is for ldap:// addresses; an ldaps:// address is encrypted already".into()),
+        ("ldap", true) => Ok(Transport::StartTls),
+        ("ldap", false) if is_loopback(host) => Ok(Transport::PlainLoopback),
+        ("ldap", false) => Err(format!(
+            "plain ldap:// would send the bind password to {host} unencrypted: use an ldaps:// address or StartTLS \
+             (plain ldap:// is allowed only to this computer, 127.0.0.1)"
+        )),
+        (other, _) => Err(format!("{other}:// is not a directory address: use ldaps:// (or ldap:// with StartTLS)")),
+    }
+}
+
+/// The host of `host[:port][/…]` (with `[v6]` brackets removed).
+fn host_of(rest: &str) -> &str {
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or_default();
+    }
+    authority.split(':').next().unwrap_or_default()
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// One account as a sync read it. Group DNs as the directory gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryAccount {
+    pub dn: String,
+    pub username: String,
+    /// `mail`, or `userPrincipalName` on Active Directory when there is no `mail`.
+    pub email: Option<String>,
+    pub enabled: bool,
+    /// Where the directory keeps it (Active Directory's `lastLogonTimestamp`).
+    pub last_logon: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// How a directory maps onto the office's systems.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryMap {
+    /// The system whose accounts the directory's accounts are ("Windows sign-in").
+    pub accounts: Option<SystemId>,
+    /// A group (its DN) and the level membership gives.
+    pub groups: Vec<(String, LevelId)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// An enabled account that belongs to no one on record.
+    OrphanAccount,
+    /// An enabled account, or a mapped group membership, of someone who has left.
+    LeaverEnabled,
+    /// Group membership no role or exception explains.
+    UnrecordedAccess,
+    /// Access the record says someone has that the directory does not give.
+    MissingAccess,
+    /// Someone whose access needs an account, with none in the directory.
+    MissingAccount,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrphanAccount => "orphan_account",
+            Self::LeaverEnabled => "leaver_enabled",
+            Self::UnrecordedAccess => "unrecorded_access",
+            Self::MissingAccess => "missing_access",
+            Self::MissingAccount => "missing_account",
+        }
+    }
+}
+
+/// One difference between the directory and the record, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub staff_id: Option<StaffId>,
+    /// "Name <email>" of the staff member, when matched.
+    pub person: Option<String>,
+    pub account: Option<String>,
+    pub system: Option<String>,
+    pub level: Option<String>,
+    /// The group whose membership this is about, when it is about one.
+    pub group: Option<String>,
+    pub advice: String,
+}
+
+/// Everything a sync compares.
+pub struct DriftInput<'a> {
+    pub accounts: &'a [DirectoryAccount],
+    pub map: &'a DirectoryMap,
+    pub record: &'a Directory,
+    /// Accounts matched by hand: lower-cased username → staff member.
+    pub manual: &'a HashMap<String, StaffId>,
+    pub today: Date,
+}
+
+/// The drift between a directory and the record, in a stable order (kind, person, account).
+pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
+    let DriftInput { accounts, map, record, manual, today } = *input;
+    let group_level: HashMap<String, LevelId> = map.groups.iter().map(|(dn, level)| (dn_key(dn), *level)).collect();
+    let mapped_levels: HashSet<LevelId> = group_level.values().copied().collect();
+    let describe = |level: LevelId| record.level(level).map(|(s, l)| (s.name.clone(), l.name.clone()));
+    let person_of = |id: StaffId| record.person(id).map(|p| format!("{} <{}>", p.full_name, p.email));
+    let mut findings = Vec::new();
+    let mut with_account: HashSet<StaffId> = HashSet::new();
+    let mut finding = |kind,
+                       staff_id: Option<StaffId>,
+                       account: &DirectoryAccount,
+                       level: Option<LevelId>,
+                       group: Option<&str>,
+                       advice: String| {
+        let (system, level) = level.and_then(describe).map_or((None, None), |(s, l)| (Some(s), Some(l)));
+        findings.push(Finding {
+            kind,
+            staff_id,
+            person: staff_id.and_then(person_of),
+            account: Some(account.username.clone()),
+            system,
+            level,
+            group: group.map(str::to_owned),
+            advice,
+        });
+    };
+    for account in accounts.iter() {
+        let matched = manual
+            .get(&account.username.to_lowercase())
+            .copied()
+            .or_else(|| account.email.as_deref().and_then(|email| record.person_by_email(email)).map(|p| p.id));
+        let memberships: Vec<(&str, LevelId)> = account
+            .groups
+            .iter()
+            .filter_map(|dn| group_level.get(&dn_key(dn)).map(|level| (dn.as_str(), *level)))
+            .collect();
+        let Some(staff) = matched.and_then(|id| record.person(id)) else {
+            if account.enabled {
+                let advice =
+                    "an enabled account that belongs to no one on record: disable it, or match it to a staff member"
+                        .into();
+                finding(FindingKind::OrphanAccount, None, account, None, None, advice);
+            }
+            continue;
+        };
+        with_account.insert(staff.id);
+        if staff.status == StaffStatus::Left {
+            if account.enabled {
+                let advice = format!("{} has left, but the account is enabled: disable it", staff.full_name);
+                finding(FindingKind::LeaverEnabled, Some(staff.id), account, None, None, advice);
+            }
+            for (group, level) in memberships {
+                let advice = format!("{} has left, but is still in this group: remove them from it", staff.full_name);
+                finding(FindingKind::LeaverEnabled, Some(staff.id), account, Some(level), Some(group), advice);
+            }
+            continue;
+        }
+        let expected: BTreeSet<LevelId> = record
+            .access_of(staff.id, today)
+            .iter()
+            .map(|a| a.level_id)
+            .filter(|level| mapped_levels.contains(level))
+            .collect();
+        let given: HashSet<LevelId> = memberships.iter().map(|(_, level)| *level).collect();
+        for (group, level) in &memberships {
+            if !expected.contains(level) {
+                let advice = "no role or exception explains this membership: record it as an exception with a reason, \
+                              or remove them from the group"
+                    .into();
+                finding(FindingKind::UnrecordedAccess, Some(staff.id), account, Some(*level), Some(group), advice);
+            }
+        }
+        for level in expected.iter().filter(|level| !given.contains(level)) {
+            let group = map.groups.iter().find(|(_, l)| l == level).map(|(dn, _)| dn.as_str());
+            let advice =
+                "the record gives this, the directory does not: add them to the group, or take it off the record"
+                    .into();
+            finding(FindingKind::MissingAccess, Some(staff.id), account, Some(*level), group, advice);
+        }
+    }
+    let needs_account = |id: StaffId| {
+        record
+            .access_of(id, today)
+            .iter()
+            .any(|a| Some(a.system_id) == map.accounts || mapped_levels.contains(&a.level_id))
+    };
+    for person in record.staff.iter().filter(|p| p.status != StaffStatus::Left && !with_account.contains(&p.id)) {
+        if needs_account(person.id) {
+            findings.push(Finding {
+                kind: FindingKind::MissingAccount,
+                staff_id: Some(person.id),
+                person: person_of(person.id),
+                account: None,
+                system: map.accounts.and_then(|id| record.system(id)).map(|s| s.name.clone()),
+                level: None,
+                group: None,
+                advice: "their access needs an account in the directory and there is none: create it, or match an existing one"
+                    .into(),
+            });
+        }
+    }
+    findings.sort_by(|a, b| (a.kind, &a.person, &a.account, &a.group).cmp(&(b.kind, &b.person, &b.account, &b.group)));
+    findings
+}
+
+/// DNs compare without case and without spaces after commas (`CN=Finance, OU=Groups`).
+pub fn dn_key(dn: &str) -> String {
+    dn.split(',').map(|part| part.trim().to_lowercase()).collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::access::Role;
+    use crate::domain::staff::Staff;
+    use crate::domain::system::SystemKind;
+    use crate::domain::system::{AccessLevel, System};
+    use jiff::civil::date;
+
+    /// A finding as (kind, account, system, level).
+    type Seen<'a> = (FindingKind, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+    const FINANCE: &str = "CN=Finance,OU=Groups,DC=example,DC=org";
+    const PAYROLL_ADMINS: &str = "cn=Payroll Admins, ou=Groups, dc=example, dc=org";
+
+    fn person(id: StaffId, name: &str, status: StaffStatus) -> Staff {
+        Staff {
+            id,
+            full_name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase()),
+            job_title: String::new(),
+            team: String::new(),
+            manager_id: None,
+            start_date: None,
+            end_date: None,
+            status,
+            notes: String::new(),
+        }
+    }
+
+    fn system(id: SystemId, name: &str, levels: &[&str]) -> System {
+        System {
+            id,
+            name: name.into(),
+            kind: SystemKind::Software,
+            owner_id: None,
+            location: String::new(),
+            customer_data: false,
+            mfa_supported: true,
+            levels: levels
+                .iter()
+                .enumerate()
+                .map(|(rank, level)| AccessLevel {
+                    id: id * 10 + rank as i64,
+                    system_id: id,
+                    name: (*level).into(),
+                    rank: rank as i64,
+                    privileged: rank > 0,
+                })
+                .collect(),
+        }
+    }
+
+    fn account(name: &str, enabled: bool, groups: &[&str]) -> DirectoryAccount {
+        DirectoryAccount {
+            dn: format!("uid={name},ou=People,dc=example,dc=org"),
+            username: name.into(),
+            email: Some(format!("{name}@EXAMPLE.com")),
+            enabled,
+            last_logon: None,
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+        }
+    }
+
+    /// Windows sign-in (level 10) and Payroll (user 20, admin 21); Finance gives both user
+    /// levels. Sam, Max and Lee are in Finance; Kim has left; Pat has no access.
+    fn record() -> Directory {
+        Directory::new(
+            vec![
+                person(1, "Sam", StaffStatus::Active),
+                person(2, "Kim", StaffStatus::Left),
+                person(3, "Lee", StaffStatus::Active),
+                person(4, "Pat", StaffStatus::Active),
+                person(5, "Max", StaffStatus::Active),
+            ],
+            vec![system(1, "Windows sign-in", &["user"]), system(2, "Payroll", &["user", "admin"])],
+            vec![Role { id: 1, name: "Finance".into(), description: String::new(), levels: vec![10, 20] }],
+            vec![(1, 1), (3, 1), (5, 1)],
+            vec![],
+            vec![],
+        )
+    }
+
+    #[test]
+    fn each_kind_of_drift_is_found_with_what_to_do() {
+        let record = record();
+        let map = DirectoryMap { accounts: Some(1), groups: vec![(FINANCE.into(), 20), (PAYROLL_ADMINS.into(), 21)] };
+        let accounts = vec![
+            account("sam", true, &[FINANCE, "CN=Payroll Admins,OU=Groups,DC=example,DC=org"]),
+            account("kim", true, &[FINANCE]),
+            account("ghost", true, &[]),
+            account("old", false, &[FINANCE]),
+            account("pat", true, &[]),
+            account("max", true, &[]),
+        ];
+        let manual = HashMap::new();
+        let input =
+            DriftInput { accounts: &accounts, map: &map, record: &record, manual: &manual, today: date(2026, 11, 30) };
+        let findings = drift(&input);
+        let found: Vec<Seen<'_>> =
+            findings.iter().map(|f| (f.kind, f.account.as_deref(), f.system.as_deref(), f.level.as_deref())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (FindingKind::OrphanAccount, Some("ghost"), None, None),
+                (FindingKind::LeaverEnabled, Some("kim"), None, None),
+                (FindingKind::LeaverEnabled, Some("kim"), Some("Payroll"), Some("user")),
+                (FindingKind::UnrecordedAccess, Some("sam"), Some("Payroll"), Some("admin")),
+                (FindingKind::MissingAccess, Some("max"), Some("Payroll"), Some("user")),
+                (FindingKind::MissingAccount, None, Some("Windows sign-in"), None),
+            ]
+        );
+        let lee = drift(&input).into_iter().find(|f| f.kind == FindingKind::MissingAccount).and_then(|f| f.person);
+        assert_eq!(lee.as_deref(), Some("Lee <lee@example.com>"));
+    }
+
+    #[test]
+    fn a_manual_match_wins_over_the_email_and_a_disabled_orphan_is_no_finding() {
+        let record = record();
+        let map = DirectoryMap { accounts: Some(1), groups: vec![(FINANCE.into(), 20)] };
+        let mut lee = account("l.smith", true, &[FINANCE]);
+        lee.email = None;
+        let accounts =
+            vec![lee, account("sam", true, &[FINANCE]), account("max", true, &[FINANCE]), account("gone", false, &[])];
+        let manual = HashMap::from([("l.smith".to_owned(), 3)]);
+        let input =
+            DriftInput { accounts: &accounts, map: &map, record: &record, manual: &manual, today: date(2026, 11, 30) };
+        assert_eq!(drift(&input), vec![], "Lee matched by hand; everyone else as recorded");
+    }
+
+    #[test]
+    fn plain_ldap_is_refused_except_to_this_computer() {
+        assert_eq!(check_url("ldaps://dc1.example.org", false), Ok(Transport::Ldaps));
+        assert_eq!(check_url("ldap://dc1.example.org:389", true), Ok(Transport::StartTls));
+        assert_eq!(check_url("ldap://127.0.0.1:3890/", false), Ok(Transport::PlainLoopback));
+        assert_eq!(check_url("ldap://[::1]:3890", false), Ok(Transport::PlainLoopback));
+        assert_eq!(check_url("ldap://localhost", false), Ok(Transport::PlainLoopback));
+        let refused = check_url("ldap://dc1.example.org", false).unwrap_err();
+        assert!(refused.contains("unencrypted") && refused.contains("ldaps://"), "{refused}");
+        assert!(check_url("ldap://127.0.0.1.evil.example", false).is_err(), "a name that only starts like loopback");
+        assert!(check_url("ldaps://dc1", true).is_err());
+        assert!(check_url("http://dc1", false).is_err());
+        assert!(check_url("ldaps://", false).is_err());
+    }
+
+    #[test]
+    fn kinds_and_dns_are_read_as_people_write_them() {
+        assert_eq!(DirectoryKind::parse("AD"), Ok(DirectoryKind::ActiveDirectory));
+        assert_eq!(DirectoryKind::parse("openldap"), Ok(DirectoryKind::OpenLdap));
+        assert!(DirectoryKind::parse("novell").is_err());
+        assert_eq!(dn_key(PAYROLL_ADMINS), dn_key("CN=Payroll Admins,OU=Groups,DC=example,DC=org"));
+    }
+}
