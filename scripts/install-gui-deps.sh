@@ -9,11 +9,12 @@
 #   gdb: gcore, for the memory-dump check (no key or password left after lock)
 #   oathtool: an independent TOTP implementation to check shared accounts' codes against
 #   qpdf, poppler-utils: independent PDF readers to check the reports against
-#   slapd, ldap-utils: a real OpenLDAP server the directory tests start on loopback
+#   slapd, ldap-utils, openssl: a real OpenLDAP server the directory tests start on loopback,
+#     and the throwaway CA and certificate for its LDAPS and StartTLS
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
       libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
-      qpdf poppler-utils slapd ldap-utils)
+      qpdf poppler-utils slapd ldap-utils openssl)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

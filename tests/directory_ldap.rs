@@ -1,6 +1,7 @@
 //! The LDAP connector against a real OpenLDAP server: Debian's `slapd`, started by each test
 //! on 127.0.0.1 with a throwaway configuration and database in a temp folder (ppolicy loaded),
-//! stopped when the test ends. `#[ignore]`d because they need `slapd` and `ldap-utils`;
+//! stopped when the test ends; for TLS, a throwaway CA and server certificate made with
+//! `openssl`. `#[ignore]`d because they need `slapd`, `ldap-utils` and `openssl`;
 //! `.ci/run` installs them (scripts/install-gui-deps.sh) and runs this file with `--ignored`.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
 
@@ -25,16 +26,100 @@ const FINANCE: &str = "cn=Finance,ou=Groups,dc=example,dc=org";
 struct Slapd {
     dir: tempfile::TempDir,
     port: u16,
+    /// With TLS: the ldaps:// port (the plain port then also offers StartTLS).
+    tls_port: Option<u16>,
+}
+
+/// A free loopback port (bound, then let go for the server to take).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A throwaway CA and a server certificate it signed for 127.0.0.1, made with `openssl`.
+fn make_certificates(dir: &std::path::Path) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl is installed");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Office Test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
 }
 
 impl Slapd {
     /// `users` people (user0 … ), Finance with user0 and user1, user2 locked by ppolicy, and
     /// `extra` LDIF appended.
     fn start(users: usize, extra: &str) -> Self {
+        Self::start_with(users, extra, false)
+    }
+
+    /// Also LDAPS on a second port and StartTLS on the first, with a certificate from a
+    /// throwaway CA (`ca.pem` in the server's folder).
+    fn start_tls(users: usize) -> Self {
+        Self::start_with(users, "", true)
+    }
+
+    fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    fn start_with(users: usize, extra: &str, tls: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = |name: &str| dir.path().join(name);
         std::fs::create_dir(path("db")).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free_port();
+        let tls_port = tls.then(free_port);
+        let tls_conf = if tls {
+            make_certificates(dir.path());
+            let dir = dir.path().display();
+            format!(
+                "TLSCACertificateFile {dir}/ca.pem\nTLSCertificateFile {dir}/server.pem\nTLSCertificateKeyFile {dir}/server.key\n"
+            )
+        } else {
+            String::new()
+        };
         let conf = format!(
             "include /etc/ldap/schema/core.schema\n\
              include /etc/ldap/schema/cosine.schema\n\
@@ -54,6 +139,7 @@ impl Slapd {
              overlay ppolicy\n",
             dir = dir.path().display()
         );
+        let conf = tls_conf + &conf;
         std::fs::write(path("slapd.conf"), conf).unwrap();
         let mut ldif = format!(
             "dn: {BASE}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
@@ -91,16 +177,21 @@ impl Slapd {
             .arg("-f")
             .arg(&conf)
             .arg("-h")
-            .arg(format!("ldap://127.0.0.1:{port}/"))
+            .arg(match tls_port {
+                Some(tls_port) => format!("ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{tls_port}/"),
+                None => format!("ldap://127.0.0.1:{port}/"),
+            })
             .output()
             .expect("slapd is installed");
         assert!(started.status.success(), "slapd: {}", String::from_utf8_lossy(&started.stderr));
         let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "slapd did not start listening on port {port}");
-            std::thread::sleep(Duration::from_millis(20));
+        for port in [Some(port), tls_port].into_iter().flatten() {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < deadline, "slapd did not start listening on port {port}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
-        Self { dir, port }
+        Self { dir, port, tls_port }
     }
 
     fn url(&self) -> String {
@@ -174,6 +265,29 @@ fn a_wrong_password_nothing_listening_and_a_wrong_base_are_said_plainly() {
     assert!(missing.contains("base DN does not exist"), "{missing}");
 }
 
+/// Windows sign-in and Payroll; Finance gives both, Office gives Windows only. Ann (user0) and
+/// Cy (user2) are in Finance, Bo (user1) in Office; Dee has Finance and no account.
+fn office_with_finance() -> (common::TestVault, keyholder::service::Office) {
+    let (vault, mut office) = common::TestVault::open_new();
+    let system =
+        |name: &str, customer_data| keyholder::service::new_system(name, "software", "user", "", customer_data, false);
+    office.add_system(system("Windows sign-in", false).unwrap()).unwrap();
+    office.add_system(system("Payroll", true).unwrap()).unwrap();
+    office.add_role("Finance", &["Windows sign-in:user".into(), "Payroll:user".into()]).unwrap();
+    office.add_role("Office", &["Windows sign-in:user".into()]).unwrap();
+    let people = [
+        ("Ann User", "user0@example.com", "Finance"),
+        ("Bo User", "user1@example.com", "Office"),
+        ("Cy User", "user2@example.com", "Finance"),
+        ("Dee Newcomer", "dee@example.com", "Finance"),
+    ];
+    for (name, email, role) in people {
+        common::add_person(&mut office, name, email, "Finance");
+        office.assign_role(role, email).unwrap();
+    }
+    (vault, office)
+}
+
 #[test]
 #[ignore = "needs slapd; run by .ci/run"]
 fn drift_between_a_real_directory_and_the_record_is_found() {
@@ -221,4 +335,106 @@ fn drift_between_a_real_directory_and_the_record_is_found() {
         ]
     );
     assert_eq!(findings[3].person.as_deref(), Some("Dee Newcomer <dee@example.com>"));
+}
+
+/// Run the keyholder binary on `vault` as Ada, with `env` and `stdin`.
+fn cli(vault: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_keyholder"));
+    command
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("KEYHOLDER_OPERATOR", common::OPERATOR)
+        .env("KEYHOLDER_PASSWORD", common::PASSWORD)
+        .env_remove("KEYHOLDER_DIRECTORY_PASSWORD")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+#[ignore = "needs slapd; run by .ci/run"]
+fn the_cli_adds_tests_maps_and_syncs_a_directory_and_never_shows_its_password() {
+    let slapd = Slapd::start(4, "");
+    let url = slapd.url();
+    let (vault, office) = office_with_finance();
+    drop(office);
+    let path = vault.path.as_path();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let add = ["directory", "add", "corp", "--kind", "openldap", "--base-dn", BASE, "--bind-dn", ADMIN];
+
+    let plain = cli(
+        path,
+        &[&add[..], &["--url", "ldap://ldap.example.org"]].concat(),
+        &[("KEYHOLDER_DIRECTORY_PASSWORD", ADMIN_PASSWORD)],
+        "",
+    );
+    assert!(!plain.status.success());
+    assert!(text(&plain.stderr).contains("unencrypted"), "{}", text(&plain.stderr));
+
+    // The bind password from standard input (it never appears in argv).
+    let added = cli(path, &[&add[..], &["--url", &url]].concat(), &[], &format!("{ADMIN_PASSWORD}\n"));
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let tested = cli(path, &["directory", "test", "corp"], &[], "");
+    assert_eq!(text(&tested.stdout).trim(), "ok: bound to corp, 4 user account(s)", "{}", text(&tested.stderr));
+    for map in [vec!["--accounts", "Windows sign-in"], vec!["--group", FINANCE, "Payroll", "user"]] {
+        let mapped = cli(path, &[&["directory", "map", "corp"][..], &map].concat(), &[], "");
+        assert!(mapped.status.success(), "{}", text(&mapped.stderr));
+    }
+    let synced = cli(path, &["directory", "sync", "corp", "--json"], &[], "");
+    assert_eq!(synced.status.code(), Some(3), "drift found: {}", text(&synced.stderr));
+    let findings: serde_json::Value = serde_json::from_slice(&synced.stdout).unwrap();
+    let kinds: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["orphan_account", "unrecorded_access", "missing_access", "missing_account"]);
+
+    let listed = text(&cli(path, &["directory", "list", "--json"], &[], "").stdout);
+    let audit = text(&cli(path, &["audit"], &[], "").stdout);
+    assert!(listed.contains("\"corp\"") && audit.contains("directory.sync"), "{listed}\n{audit}");
+    assert!(audit.contains("1 orphan_account"), "the sync's counts are audited: {audit}");
+    for shown in [&listed, &audit] {
+        assert!(!shown.contains(ADMIN_PASSWORD), "the bind password is never shown or audited");
+    }
+    let file = std::fs::read(path).unwrap();
+    assert!(!common::contains(&file, ADMIN_PASSWORD.as_bytes()), "nor on disk in plaintext");
+
+    let wrong = [&add[..], &["--url", &url]].concat();
+    let mut wrong = wrong.clone();
+    wrong[2] = "wrong";
+    let added = cli(path, &wrong, &[("KEYHOLDER_DIRECTORY_PASSWORD", "not-it-4411")], "");
+    assert!(added.status.success());
+    let refused = cli(path, &["directory", "test", "wrong"], &[], "");
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(said.contains("refused the bind DN or its password") && !said.contains("not-it-4411"), "{said}");
+}
+
+#[test]
+#[ignore = "needs slapd and openssl; run by .ci/run"]
+fn ldaps_and_starttls_work_with_the_office_ca_and_an_untrusted_certificate_is_said_plainly() {
+    let slapd = Slapd::start_tls(3);
+    let password = SecretString::new(ADMIN_PASSWORD);
+    let ldaps = format!("ldaps://127.0.0.1:{}", slapd.tls_port.unwrap());
+    let with_ca = |url: &str, starttls: bool| {
+        let mut settings = settings(url, &password);
+        settings.starttls = starttls;
+        settings.ca_file = Some(slapd.ca_file());
+        Session::open(&settings).and_then(|mut session| session.count_users())
+    };
+    assert_eq!(with_ca(&ldaps, false).unwrap(), 3, "LDAPS, the server's certificate signed by the given CA");
+    assert_eq!(with_ca(&slapd.url(), true).unwrap(), 3, "StartTLS on the plain port");
+
+    // The system's CAs do not know the office's CA.
+    let untrusted = Session::open(&settings(&ldaps, &password)).err().unwrap();
+    assert!(matches!(untrusted, ConnectorError::Certificate(_)), "{untrusted}");
+    assert!(untrusted.to_string().contains("not trusted"), "{untrusted}");
+
+    let mut missing = settings(&ldaps, &password);
+    missing.ca_file = Some(slapd.dir.path().join("no-such-ca.pem"));
+    let said = Session::open(&missing).err().unwrap().to_string();
+    assert!(said.contains("cannot read the CA certificate"), "{said}");
 }

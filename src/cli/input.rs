@@ -75,6 +75,15 @@ impl Passwords {
         }
     }
 
+    /// A directory's bind password: KEYHOLDER_DIRECTORY_PASSWORD, or the next stdin line (the
+    /// line after the password with --password-stdin).
+    pub fn require_directory_password(&mut self) -> Result<SecretString> {
+        if let Ok(value) = std::env::var("KEYHOLDER_DIRECTORY_PASSWORD") {
+            return Ok(SecretString::new(value));
+        }
+        self.require_value().context("no bind password: set KEYHOLDER_DIRECTORY_PASSWORD or put it on standard input")
+    }
+
     /// The recovery key: KEYHOLDER_RECOVERY_KEY, or the first stdin line with --password-stdin.
     pub fn require_recovery_key(&mut self) -> Result<SecretString> {
         if let Ok(value) = std::env::var("KEYHOLDER_RECOVERY_KEY") {

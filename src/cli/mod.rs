@@ -12,6 +12,7 @@ macro_rules! out {
 mod args;
 mod commands;
 mod input;
+mod linked_directories;
 mod processes;
 mod records;
 mod reviews;
@@ -20,8 +21,8 @@ mod secrets;
 use std::path::PathBuf;
 
 pub use args::{
-    ChecklistCommand, Cli, Command, DeviceCommand, JoinerCommand, LeaverCommand, OperatorCommand, OperatorTotpCommand,
-    ReviewCommand, RoleCommand, SecretCommand, StaffCommand, SystemCommand, TotpCommand,
+    ChecklistCommand, Cli, Command, DeviceCommand, DirectoryCommand, JoinerCommand, LeaverCommand, OperatorCommand,
+    OperatorTotpCommand, ReviewCommand, RoleCommand, SecretCommand, StaffCommand, SystemCommand, TotpCommand,
 };
 pub use commands::run;
 

@@ -22,12 +22,14 @@ pub enum Record {
     Review,
     ReviewItem,
     Authenticator,
+    Directory,
 }
 
 impl std::fmt::Display for Record {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Record::StaffMember => "staff member",
+            Record::Directory => "directory",
             Record::Operator => "operator",
             Record::Role => "role",
             Record::System => "system",
@@ -90,6 +92,9 @@ pub enum ServiceError {
     /// The second step of sign-in was refused (counts toward the sign-in delay).
     #[error("sign-in code refused: {0}")]
     SecondFactorRefused(String),
+    /// A directory could not be reached or refused what was asked (in plain words).
+    #[error(transparent)]
+    Directory(#[from] crate::connector::ldap::ConnectorError),
     /// The operator stopped a long task; what it had done was undone.
     #[error("cancelled: nothing was changed or written")]
     Cancelled,

@@ -8,6 +8,7 @@ mod due;
 mod due_groups;
 mod error;
 mod grants;
+mod linked_directories;
 mod lookup;
 mod office;
 mod office_hours;
@@ -32,6 +33,7 @@ pub use dashboard::{DashboardFigures, MfaCoverage, ReviewProgress, Revocation, m
 pub use due::{DueItem, DueTarget};
 pub use due_groups::{DueGroup, Urgency, counted, date_in_words, group_due, readable, thousands, when};
 pub use grants::{level_ref, parse_grant_ref};
+pub use linked_directories::{NewLinkedDirectory, SyncReport};
 pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
 pub use processes::NewJoiner;

@@ -21,6 +21,7 @@ pub mod fsutil;
 pub mod handle;
 mod keys;
 pub mod keystore;
+pub mod linked_directories;
 pub mod lockfile;
 pub mod operators;
 mod paths;

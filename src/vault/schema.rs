@@ -364,6 +364,26 @@ const MIGRATIONS: &[&str] = &[
     END;
     CREATE INDEX review_items_revocations ON review_items(review_id, revocation_item)
         WHERE revocation_item IS NOT NULL;",
+    // 13 → 14: directories the office runs (issue 17), their bind password kept like a
+    // shared secret's value, and how their accounts and groups map onto systems.
+    "CREATE TABLE directories (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL CHECK (kind = 'openldap' OR kind = 'ad'),
+        url TEXT NOT NULL,
+        base_dn TEXT NOT NULL,
+        bind_dn TEXT NOT NULL,
+        bind_password TEXT NOT NULL,
+        starttls INTEGER NOT NULL DEFAULT 0,
+        ca_file TEXT,
+        accounts_system_id INTEGER REFERENCES systems(id)
+    );
+    CREATE TABLE directory_groups (
+        directory_id INTEGER NOT NULL REFERENCES directories(id),
+        group_dn TEXT NOT NULL,
+        level_id INTEGER NOT NULL REFERENCES access_levels(id),
+        PRIMARY KEY (directory_id, group_dn)
+    );",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -8,7 +8,7 @@ mod work;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-pub use records::{OperatorCommand, OperatorTotpCommand, RoleCommand, StaffCommand, SystemCommand};
+pub use records::{DirectoryCommand, OperatorCommand, OperatorTotpCommand, RoleCommand, StaffCommand, SystemCommand};
 pub use work::{
     ChecklistCommand, DeviceCommand, JoinerCommand, LeaverCommand, ReviewCommand, SecretCommand, TotpCommand,
 };
@@ -171,6 +171,11 @@ pub enum Command {
         /// Keep characters that look alike (0/O, 1/l).
         #[arg(long)]
         allow_ambiguous: bool,
+    },
+    /// Directories the office runs (OpenLDAP, Active Directory): read them, find drift.
+    Directory {
+        #[command(subcommand)]
+        action: DirectoryCommand,
     },
     /// What needs attention; exits 3 when something is overdue (for cron and monitoring).
     Due {

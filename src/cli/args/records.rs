@@ -129,3 +129,48 @@ pub enum OperatorTotpCommand {
         code: String,
     },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Add a directory the office runs. The bind password comes from
+    /// KEYHOLDER_DIRECTORY_PASSWORD or the first stdin line (never an argument).
+    Add {
+        name: String,
+        /// openldap or ad (Active Directory, Samba AD included).
+        #[arg(long)]
+        kind: String,
+        /// ldaps://host[:port], or ldap:// with --starttls (plain ldap:// only to this computer).
+        #[arg(long)]
+        url: String,
+        #[arg(long = "base-dn", value_name = "DN")]
+        base_dn: String,
+        #[arg(long = "bind-dn", value_name = "DN")]
+        bind_dn: String,
+        #[arg(long)]
+        starttls: bool,
+        /// The office's own CA certificate (PEM), for a server it signed.
+        #[arg(long = "ca-file", value_name = "PEM")]
+        ca_file: Option<PathBuf>,
+    },
+    /// The directories on record (never their passwords).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connect, bind and count the user accounts.
+    Test { name: String },
+    /// Map the directory onto systems: --accounts SYSTEM, or --group DN SYSTEM LEVEL.
+    Map {
+        name: String,
+        #[arg(long, value_name = "SYSTEM", conflicts_with = "group", required_unless_present = "group")]
+        accounts: Option<String>,
+        #[arg(long, num_args = 3, value_names = ["DN", "SYSTEM", "LEVEL"])]
+        group: Option<Vec<String>>,
+    },
+    /// Read the directory and report drift from the record; exits 3 when there is any.
+    Sync {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,64 @@
+//! `keyholder directory …`: add a directory, list, test the connection, map accounts and
+//! groups onto systems, and sync (exit 3 when there is drift, for cron and monitoring).
+
+use super::DirectoryCommand;
+use super::input::Passwords;
+use crate::service::{NewLinkedDirectory, Office};
+use anyhow::Result;
+use std::process::ExitCode;
+
+pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut Passwords) -> Result<ExitCode> {
+    match action {
+        DirectoryCommand::Add { name, kind, url, base_dn, bind_dn, starttls, ca_file } => {
+            let password = passwords.require_directory_password()?;
+            let ca_file = ca_file.map(|p| p.display().to_string());
+            office.add_directory(&NewLinkedDirectory {
+                name: &name,
+                kind: &kind,
+                url: &url,
+                base_dn: &base_dn,
+                bind_dn: &bind_dn,
+                bind_password: &password,
+                starttls,
+                ca_file: ca_file.as_deref(),
+            })?;
+            eprintln!("Directory {name} added; `keyholder directory test {name}` checks the connection.");
+        }
+        DirectoryCommand::List { json } => {
+            super::print_list(json, &office.directories()?, |d| {
+                let tls = if d.starttls { " (StartTLS)" } else { "" };
+                format!("{}\t{}\t{}{tls}\t{}\t{}", d.name, d.kind.as_str(), d.url, d.base_dn, d.bind_dn)
+            })?;
+        }
+        DirectoryCommand::Test { name } => {
+            let users = office.test_directory(&name)?;
+            out!("ok: bound to {name}, {users} user account(s)");
+        }
+        DirectoryCommand::Map { name, accounts, group } => {
+            if let Some(system) = accounts {
+                office.map_directory_accounts(&name, &system)?;
+                eprintln!("Accounts in {name} are accounts on {system}.");
+            }
+            if let Some([dn, system, level]) = group.as_deref() {
+                office.map_directory_group(&name, dn, system, level)?;
+                eprintln!("Members of {dn} have {system} ({level}).");
+            }
+        }
+        DirectoryCommand::Sync { name, json } => {
+            let report = office.sync_directory(&name)?;
+            if json {
+                super::print_json(&report.findings)?;
+            } else {
+                for f in &report.findings {
+                    let what = [f.person.as_deref(), f.account.as_deref(), f.system.as_deref(), f.level.as_deref()]
+                        .map(|part| part.unwrap_or("-"))
+                        .join("\t");
+                    out!("{}\t{what}\t{}", f.kind.as_str(), f.advice);
+                }
+                eprintln!("{} accounts read; {} finding(s).", report.accounts, report.findings.len());
+            }
+            return Ok(if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,162 @@
+//! Directories the office runs (OpenLDAP, Active Directory): adding one (its address checked,
+//! its bind password kept like a shared secret's value, never shown or audited), testing the
+//! connection, mapping its accounts and groups onto systems, and a sync that reads it and
+//! reports the drift against the record. Reading never changes the directory.
+
+use super::{Office, Record, ServiceError, ServiceResult};
+use crate::connector::ldap::{LdapSettings, Session};
+use crate::domain::audit::AuditEvent;
+use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, check_url, drift};
+use crate::domain::secret::SecretString;
+use crate::vault::linked_directories::{self, DirectoryRow, NewDirectory};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What a sync read and found.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    pub directory: String,
+    pub accounts: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// A directory as the operator describes it.
+pub struct NewLinkedDirectory<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub url: &'a str,
+    pub base_dn: &'a str,
+    pub bind_dn: &'a str,
+    pub bind_password: &'a SecretString,
+    pub starttls: bool,
+    pub ca_file: Option<&'a str>,
+}
+
+impl Office {
+    pub fn add_directory(&mut self, new: &NewLinkedDirectory<'_>) -> ServiceResult<()> {
+        let invalid = ServiceError::Invalid;
+        let kind = DirectoryKind::parse(new.kind).map_err(invalid)?;
+        check_url(new.url, new.starttls).map_err(invalid)?;
+        for (what, value) in [("a name", new.name), ("the base DN", new.base_dn), ("the bind DN", new.bind_dn)] {
+            if value.trim().is_empty() {
+                return Err(invalid(format!("give {what}")));
+            }
+        }
+        if new.bind_password.expose().is_empty() {
+            return Err(invalid("give the bind password".into()));
+        }
+        if let Some(path) = new.ca_file.filter(|p| !std::path::Path::new(p).is_file()) {
+            return Err(invalid(format!("the CA file {path} does not exist")));
+        }
+        if linked_directories::by_name(&self.vault().read(), new.name)?.is_some() {
+            return Err(ServiceError::conflict(format!("there is already a directory called {}", new.name.trim())));
+        }
+        let row = NewDirectory {
+            name: new.name.trim(),
+            kind,
+            url: new.url.trim(),
+            base_dn: new.base_dn.trim(),
+            bind_dn: new.bind_dn.trim(),
+            bind_password: new.bind_password,
+            starttls: new.starttls,
+            ca_file: new.ca_file,
+        };
+        // The audit record names the directory and where it is, never the password.
+        let summary =
+            format!("directory {} ({}, {}) added, binding as {}", row.name, kind.describe(), row.url, row.bind_dn);
+        self.record(AuditEvent::new("directory.add", summary), |tx| linked_directories::insert(tx, &row).map(|_| ()))
+    }
+
+    pub fn directories(&self) -> ServiceResult<Vec<DirectoryRow>> {
+        Ok(linked_directories::all(&self.vault().read())?)
+    }
+
+    fn directory_named(&self, name: &str) -> ServiceResult<DirectoryRow> {
+        linked_directories::by_name(&self.vault().read(), name)?
+            .ok_or_else(|| ServiceError::not_found(Record::Directory, name.trim().to_owned()))
+    }
+
+    /// Connect and bind to `directory`.
+    fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Session> {
+        let password = linked_directories::bind_password(&self.vault().read(), directory.id)?;
+        let settings = LdapSettings {
+            kind: directory.kind,
+            url: &directory.url,
+            base_dn: &directory.base_dn,
+            bind_dn: &directory.bind_dn,
+            bind_password: &password,
+            starttls: directory.starttls,
+            ca_file: directory.ca_file.as_ref().map(std::path::PathBuf::from),
+        };
+        Ok(Session::open(&settings)?)
+    }
+
+    /// Connect, bind and count the user accounts.
+    pub fn test_directory(&self, name: &str) -> ServiceResult<usize> {
+        let directory = self.directory_named(name)?;
+        let mut session = self.connect(&directory)?;
+        let users = session.count_users()?;
+        session.close();
+        Ok(users)
+    }
+
+    /// The directory's accounts are accounts on `system` ("Windows sign-in").
+    pub fn map_directory_accounts(&mut self, name: &str, system: &str) -> ServiceResult<()> {
+        let directory = self.directory_named(name)?;
+        let record = self.directory()?;
+        let system = record
+            .system_by_name(system)
+            .ok_or_else(|| ServiceError::not_found(Record::System, system.trim().to_owned()))?;
+        let summary = format!("accounts in directory {} are accounts on {}", directory.name, system.name);
+        let id = system.id;
+        self.record(AuditEvent::new("directory.map", summary), |tx| {
+            linked_directories::set_accounts_system(tx, directory.id, id)
+        })
+    }
+
+    /// Membership of the group `group_dn` gives `system`'s `level`.
+    pub fn map_directory_group(&mut self, name: &str, group_dn: &str, system: &str, level: &str) -> ServiceResult<()> {
+        let directory = self.directory_named(name)?;
+        if group_dn.trim().is_empty() {
+            return Err(ServiceError::Invalid("give the group's DN".into()));
+        }
+        let record = self.directory()?;
+        let level_id = super::level_ref(&record, system, level)?;
+        let described = record.describe_level(level_id).unwrap_or_default();
+        let summary = format!("group {} in directory {} gives {described}", group_dn.trim(), directory.name);
+        self.record(AuditEvent::new("directory.map", summary), |tx| {
+            linked_directories::map_group(tx, directory.id, group_dn, level_id)
+        })
+    }
+
+    /// Read the directory and compare it with the record. Audited with its counts.
+    pub fn sync_directory(&mut self, name: &str) -> ServiceResult<SyncReport> {
+        let directory = self.directory_named(name)?;
+        let map = linked_directories::map(&self.vault().read(), &directory)?;
+        let mut session = self.connect(&directory)?;
+        let accounts = session.read_accounts()?;
+        session.close();
+        let record = self.directory()?;
+        let manual = HashMap::new();
+        let findings = drift(&DriftInput {
+            accounts: &accounts,
+            map: &map,
+            record: &record,
+            manual: &manual,
+            today: self.today(),
+        });
+        let mut by_kind: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for finding in &findings {
+            *by_kind.entry(finding.kind.as_str()).or_default() += 1;
+        }
+        let counts: Vec<String> = by_kind.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+        let summary = format!(
+            "directory {} synced: {} accounts read, {}",
+            directory.name,
+            accounts.len(),
+            if counts.is_empty() { "no drift".to_owned() } else { counts.join(", ") }
+        );
+        self.record(AuditEvent::new("directory.sync", summary), |_| Ok(()))?;
+        Ok(SyncReport { directory: directory.name, accounts: accounts.len(), findings })
+    }
+}
