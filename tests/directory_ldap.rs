@@ -200,6 +200,20 @@ fn the_cli_adds_tests_maps_and_syncs_a_directory_and_never_shows_its_password() 
     let kinds: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["orphan_account", "unrecorded_access", "missing_access", "missing_account"]);
 
+    // user3 is Dee's account under another name: matched by hand, it is hers, and what her
+    // roles give (Payroll) is what the directory lacks.
+    let matched = cli(path, &["directory", "match", "corp", "user3", "dee@example.com"], &[], "");
+    assert!(matched.status.success(), "{}", text(&matched.stderr));
+    let synced = cli(path, &["directory", "sync", "corp", "--json"], &[], "");
+    let findings: serde_json::Value = serde_json::from_slice(&synced.stdout).unwrap();
+    let found: Vec<(&str, &str)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["account"].as_str().unwrap_or("-")))
+        .collect();
+    assert_eq!(found, [("unrecorded_access", "user1"), ("missing_access", "user2"), ("missing_access", "user3")]);
+
     let listed = text(&cli(path, &["directory", "list", "--json"], &[], "").stdout);
     let audit = text(&cli(path, &["audit"], &[], "").stdout);
     assert!(listed.contains("\"corp\"") && audit.contains("directory.sync"), "{listed}\n{audit}");

@@ -44,6 +44,10 @@ pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut 
                 eprintln!("Members of {dn} have {system} ({level}).");
             }
         }
+        DirectoryCommand::Match { name, username, email } => {
+            office.match_directory_account(&name, &username, &email)?;
+            eprintln!("Account {username} in {name} is {email}'s.");
+        }
         DirectoryCommand::Sync { name, json } => {
             let report = office.sync_directory(&name)?;
             if json {

@@ -10,7 +10,6 @@ use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, check_
 use crate::domain::secret::SecretString;
 use crate::vault::linked_directories::{self, DirectoryRow, NewDirectory};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// What a sync read and found.
 #[derive(Debug, Clone, Serialize)]
@@ -129,15 +128,32 @@ impl Office {
         })
     }
 
+    /// The directory's account `username` is `email`'s (for an account whose own email does
+    /// not name them).
+    pub fn match_directory_account(&mut self, name: &str, username: &str, email: &str) -> ServiceResult<()> {
+        let directory = self.directory_named(name)?;
+        if username.trim().is_empty() {
+            return Err(ServiceError::Invalid("give the account's username".into()));
+        }
+        let record = self.directory()?;
+        let person = record.person_by_email(email).ok_or_else(|| ServiceError::no_staff_with_email(email))?;
+        let summary =
+            format!("account {} in directory {} matched to staff #{}", username.trim(), directory.name, person.id);
+        let staff = person.id;
+        self.record(AuditEvent::new("directory.match", summary), |tx| {
+            linked_directories::match_account(tx, directory.id, username, staff)
+        })
+    }
+
     /// Read the directory and compare it with the record. Audited with its counts.
     pub fn sync_directory(&mut self, name: &str) -> ServiceResult<SyncReport> {
         let directory = self.directory_named(name)?;
         let map = linked_directories::map(&self.vault().read(), &directory)?;
+        let manual = linked_directories::matches(&self.vault().read(), directory.id)?;
         let mut session = self.connect(&directory)?;
         let accounts = session.read_accounts()?;
         session.close();
         let record = self.directory()?;
-        let manual = HashMap::new();
         let findings = drift(&DriftInput {
             accounts: &accounts,
             map: &map,

@@ -6,9 +6,11 @@ use super::error::VaultResult;
 use super::handle::{Read, Write};
 use crate::domain::linked_directory::{DirectoryKind, DirectoryMap};
 use crate::domain::secret::SecretString;
+use crate::domain::staff::StaffId;
 use crate::domain::system::{LevelId, SystemId};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A directory without its bind password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,6 +101,24 @@ pub fn map_group(&Write(Read(conn)): &Write<'_>, id: i64, group_dn: &str, level:
         params![id, group_dn.trim(), level],
     )?;
     Ok(())
+}
+
+/// The account `username` belongs to `staff` (a match made by hand, for an account whose email
+/// does not name them).
+pub fn match_account(&Write(Read(conn)): &Write<'_>, id: i64, username: &str, staff: StaffId) -> VaultResult<()> {
+    conn.execute(
+        "INSERT INTO directory_matches (directory_id, username, staff_id) VALUES (?1, ?2, ?3)
+         ON CONFLICT (directory_id, username) DO UPDATE SET staff_id = excluded.staff_id",
+        params![id, username.trim(), staff],
+    )?;
+    Ok(())
+}
+
+/// The matches made by hand: lower-cased username → staff member.
+pub fn matches(&Read(conn): &Read<'_>, id: i64) -> VaultResult<HashMap<String, StaffId>> {
+    let mut statement = conn.prepare("SELECT username, staff_id FROM directory_matches WHERE directory_id = ?1")?;
+    let rows = statement.query_map([id], |r| Ok((r.get::<_, String>(0)?.to_lowercase(), r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn map(&Read(conn): &Read<'_>, directory: &DirectoryRow) -> VaultResult<DirectoryMap> {

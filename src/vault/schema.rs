@@ -383,6 +383,12 @@ const MIGRATIONS: &[&str] = &[
         group_dn TEXT NOT NULL,
         level_id INTEGER NOT NULL REFERENCES access_levels(id),
         PRIMARY KEY (directory_id, group_dn)
+    );
+    CREATE TABLE directory_matches (
+        directory_id INTEGER NOT NULL REFERENCES directories(id),
+        username TEXT NOT NULL COLLATE NOCASE,
+        staff_id INTEGER NOT NULL,
+        PRIMARY KEY (directory_id, username)
     );",
 ];
 

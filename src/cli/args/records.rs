@@ -167,6 +167,8 @@ pub enum DirectoryCommand {
         #[arg(long, num_args = 3, value_names = ["DN", "SYSTEM", "LEVEL"])]
         group: Option<Vec<String>>,
     },
+    /// Match an account whose email does not name its owner to a staff member.
+    Match { name: String, username: String, email: String },
     /// Read the directory and report drift from the record; exits 3 when there is any.
     Sync {
         name: String,
