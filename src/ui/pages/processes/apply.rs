@@ -112,6 +112,8 @@ impl ProcessesPage {
         let (base, overwrite) = (self.forms.report_path.trim().to_owned(), cx.exports.overwrite());
         Outcome::Background(JobRequest::new("Saving the report", true, move |office| {
             let (pdf, csv) = (office.checklist_report_pdf(checklist)?, office.checklist_report_csv(checklist)?);
+            // The last moment Cancel stops it: after this the files exist.
+            office.checkpoint()?;
             Exports::write_file(&format!("{base}.pdf"), &pdf, overwrite)?;
             Exports::write_file(&format!("{base}.csv"), &csv, overwrite)?;
             Ok(JobOutput::Message(Some(format!("Report saved as {base}.pdf and {base}.csv."))))
