@@ -265,7 +265,7 @@ impl Shell {
         self.staff.update_history(&self.data.audit);
         match (result, refreshed) {
             (Ok(message), Ok(())) => message.map(Notice::info),
-            (Err(error), _) if error.is_cancelled() => Some(Notice::info(format!("Cancelled: {}", error_text(&error)))),
+            (Err(error), _) if error.is_cancelled() => Some(Notice::info("Cancelled: nothing was changed or written.")),
             // A backup never replaces a file (an older backup may be the one that is needed).
             (Err(ServiceError::Vault(crate::vault::VaultError::AlreadyExists(path))), _)
                 if matches!(command, Command::Settings(SettingsCommand::Backup)) =>
@@ -504,12 +504,6 @@ pub enum JobEvent {
 /// Asked of the office while a job has it (only the side navigation is live then).
 fn away() -> ServiceError {
     ServiceError::RefusedByState("a task is still running: wait for it to finish".into())
-}
-
-/// A cancelled job's error without its "cancelled: " start.
-fn error_text(error: &ServiceError) -> String {
-    let text = error.to_string();
-    text.strip_prefix("cancelled: ").map(str::to_owned).unwrap_or(text)
 }
 
 fn default_backup_path(office: &Office) -> String {
