@@ -71,15 +71,11 @@ read -r confirm_step code <<<"$(totp "$uri")"
 cli "$bin" --vault "$vault" operator totp enable --confirm "$code" >/dev/null 2>&1 || fail "cannot turn on two-step sign-in"
 totp_secret=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)["secret"][0])' "$uri")
 
-display=""
-for n in $(seq 150 199); do
-  if [ ! -e /tmp/.X11-unix/X$n ] && [ ! -e /tmp/.X$n-lock ]; then display=:$n; break; fi
-done
-[ -n "$display" ] || fail "no free X display"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
-export DISPLAY=$display
+# shellcheck source=scripts/xvfb.sh
+source "$(dirname "$0")/xvfb.sh"
+start_xvfb 1280x800 || fail "no X display"
+xvfb=$XVFB_PID
+display=$DISPLAY
 
 # No secret in the GUI's environment or arguments: only what is typed into its window.
 env -i PATH="$PATH" HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" \

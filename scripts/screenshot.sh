@@ -21,20 +21,12 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "screenshot.sh: no command given" >&2; exit 2; }
 
-display=""
-for n in $(seq 90 140); do
-  if [ ! -e /tmp/.X11-unix/X$n ] && [ ! -e /tmp/.X$n-lock ]; then display=:$n; break; fi
-done
-[ -n "$display" ] || { echo "screenshot.sh: no free display" >&2; exit 1; }
-
-Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-app=""
-cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; kill "$xvfb" 2>/dev/null; wait 2>/dev/null || true; }
+# shellcheck source=scripts/xvfb.sh
+source "$(dirname "$0")/xvfb.sh"
+app=""; XVFB_PID=""
+cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 50); do [ -e /tmp/.X11-unix/X${display#:} ] && break; sleep 0.1; done
-
-export DISPLAY=$display
+start_xvfb "$size"
 "$@" &
 app=$!
 

@@ -88,7 +88,9 @@ pub fn checklist(office: &mut Office, action: ChecklistCommand) -> Result<()> {
                             .map(|i| {
                                 let (by, at, reason) = match &i.state {
                                     ItemState::Open => (None, None, None),
-                                    ItemState::Done { by, at } => (Some(by.clone()), Some(at.to_string()), None),
+                                    ItemState::Done { by, at, confirmed } => {
+                                        (Some(by.clone()), Some(at.to_string()), confirmed.clone())
+                                    }
                                     ItemState::Skipped { by, at, reason } => {
                                         (Some(by.clone()), Some(at.to_string()), Some(reason.clone()))
                                     }
@@ -120,9 +122,22 @@ pub fn checklist(office: &mut Office, action: ChecklistCommand) -> Result<()> {
                 }
             }
         }
-        ChecklistCommand::Done { item } => {
+        ChecklistCommand::Done { item, dry_run: true } => match office.preview_item(item)? {
+            None => println!("Item {item} is not done in a directory: ticking it changes only the record."),
+            Some(preview) if preview.operations.is_empty() => {
+                println!("{} already shows item {item} done; ticking it changes nothing there.", preview.directory)
+            }
+            Some(preview) => {
+                println!("Ticking item {item} would send to {}:", preview.directory);
+                for operation in &preview.operations {
+                    println!("  {operation}");
+                }
+            }
+        },
+        ChecklistCommand::Done { item, dry_run: false } => {
             office.complete_item(item)?;
-            eprintln!("Item {item} done.");
+            let confirmed = office.item_confirmation(item)?;
+            eprintln!("Item {item} done{}.", confirmed.map(|c| format!(", {c}")).unwrap_or_default());
         }
         ChecklistCommand::Skip { item, reason } => {
             office.skip_item(item, &reason)?;

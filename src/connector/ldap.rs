@@ -1,14 +1,16 @@
-//! Reading a directory over LDAP with ldap3 (sync API, rustls): connect the way its address
-//! allows (LDAPS, StartTLS, or plain only to this computer), bind, and read every account and
-//! group with paged results. Reading never changes the directory. The server's refusals come
-//! back in plain words (wrong bind password, no permission, unreachable, certificate not
-//! trusted); the bind password is never in an error.
+//! A directory over LDAP with ldap3 (sync API, rustls): connect the way its address allows
+//! (LDAPS, StartTLS, or plain only to this computer), bind, read every account and group with
+//! paged results, and make the changes a connected checklist item asks for (disable, leave or
+//! join a group), then read the one account back. The server's refusals come back in plain
+//! words (wrong bind password, no permission, unreachable, certificate not trusted, connection
+//! lost); the bind password is never in an error.
 
+use crate::domain::directory_change::{Change, PERMANENT_LOCK};
 use crate::domain::linked_directory::{DirectoryAccount, DirectoryKind, Transport, check_url, dn_key};
 use crate::domain::secret::SecretString;
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::{LdapConn, LdapConnSettings, LdapError, Scope, SearchEntry};
-use std::collections::HashMap;
+use ldap3::{LdapConn, LdapConnSettings, LdapError, Mod, Scope, SearchEntry, ldap_escape};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +33,8 @@ pub enum ConnectorError {
     WrongPassword,
     #[error("the bind account may not do this: {0}")]
     NoPermission(String),
+    #[error("the connection to the directory was lost ({0}); nothing more was sent")]
+    ConnectionLost(String),
     #[error("the directory answered: {0}")]
     Server(String),
 }
@@ -78,11 +82,22 @@ impl Session {
 
     /// Every entry under the base DN matching `filter`, page by page.
     fn search(&mut self, filter: &str, attributes: &[&str]) -> ConnectorResult<Vec<SearchEntry>> {
+        let base = self.base_dn.clone();
+        self.search_in(&base, Scope::Subtree, filter, attributes)
+    }
+
+    fn search_in(
+        &mut self,
+        base: &str,
+        scope: Scope,
+        filter: &str,
+        attributes: &[&str],
+    ) -> ConnectorResult<Vec<SearchEntry>> {
         let adapters: Vec<Box<dyn Adapter<_, _>>> =
             vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(PAGE))];
         let mut stream = self
             .conn
-            .streaming_search_with(adapters, &self.base_dn, Scope::Subtree, filter, attributes.to_vec())
+            .streaming_search_with(adapters, base, scope, filter, attributes.to_vec())
             .map_err(server_error)?;
         let mut entries = Vec::new();
         while let Some(raw) = stream.next().map_err(server_error)? {
@@ -103,13 +118,7 @@ impl Session {
     /// Every account with its groups.
     pub fn read_accounts(&mut self) -> ConnectorResult<Vec<DirectoryAccount>> {
         let kind = self.kind;
-        let attributes: &[&str] = match kind {
-            DirectoryKind::OpenLdap => &["uid", "mail", "pwdAccountLockedTime"],
-            DirectoryKind::ActiveDirectory => {
-                &["sAMAccountName", "mail", "userPrincipalName", "userAccountControl", "lastLogonTimestamp"]
-            }
-        };
-        let users = self.search(users_filter(kind), attributes)?;
+        let users = self.search(users_filter(kind), account_attributes(kind))?;
         let groups = self.search(groups_filter(kind), &["member"])?;
         // Each member's groups, by the member's DN as the groups give it.
         let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
@@ -121,8 +130,61 @@ impl Session {
         Ok(users.into_iter().map(|user| account_from(kind, user, &mut groups_of)).collect())
     }
 
+    /// One account and its groups, read again (the confirmation after a change).
+    pub fn read_account(&mut self, dn: &str) -> ConnectorResult<Option<DirectoryAccount>> {
+        let kind = self.kind;
+        let Some(user) = self.search_in(dn, Scope::Base, "(objectClass=*)", account_attributes(kind))?.pop() else {
+            return Ok(None);
+        };
+        let filter = format!("(&{}(member={}))", groups_filter(kind), ldap_escape(dn));
+        let groups = self.search(&filter, &["1.1"])?;
+        let mut groups_of = HashMap::from([(dn_key(&user.dn), groups.into_iter().map(|g| g.dn).collect())]);
+        Ok(Some(account_from(kind, user, &mut groups_of)))
+    }
+
+    /// Make one change. Disabling on Active Directory keeps the other bits of
+    /// `userAccountControl`, so it is read first.
+    pub fn apply(&mut self, change: &Change) -> ConnectorResult<()> {
+        let one = |value: &str| HashSet::from([value.to_owned()]);
+        let (dn, modification) = match change {
+            Change::Disable { dn } => match self.kind {
+                DirectoryKind::OpenLdap => (dn, Mod::Replace("pwdAccountLockedTime".to_owned(), one(PERMANENT_LOCK))),
+                DirectoryKind::ActiveDirectory => {
+                    let entry = self.search_in(dn, Scope::Base, "(objectClass=*)", &["userAccountControl"])?.pop();
+                    let control: u32 = entry
+                        .and_then(|e| e.attrs.get("userAccountControl").and_then(|v| v.first()).cloned())
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(512);
+                    (dn, Mod::Replace("userAccountControl".to_owned(), one(&(control | 2).to_string())))
+                }
+            },
+            Change::LeaveGroup { dn, group } => (group, Mod::Delete("member".to_owned(), one(dn))),
+            Change::JoinGroup { dn, group } => (group, Mod::Add("member".to_owned(), one(dn))),
+        };
+        self.conn
+            .with_timeout(TIMEOUT)
+            .modify(dn, vec![modification])
+            .and_then(|result| result.success())
+            .map(|_| ())
+            .map_err(|error| match &error {
+                LdapError::LdapResult { result } if result.rc == 32 => {
+                    ConnectorError::Server(format!("{dn} does not exist (moved or deleted since it was read?)"))
+                }
+                _ => server_error(error),
+            })
+    }
+
     pub fn close(mut self) {
         let _ = self.conn.unbind();
+    }
+}
+
+fn account_attributes(kind: DirectoryKind) -> &'static [&'static str] {
+    match kind {
+        DirectoryKind::OpenLdap => &["uid", "mail", "pwdAccountLockedTime"],
+        DirectoryKind::ActiveDirectory => {
+            &["sAMAccountName", "mail", "userPrincipalName", "userAccountControl", "lastLogonTimestamp"]
+        }
     }
 }
 
@@ -243,6 +305,13 @@ fn server_error(error: LdapError) -> ConnectorError {
         LdapError::LdapResult { result } if result.rc == 50 => ConnectorError::NoPermission(result.text.clone()),
         LdapError::LdapResult { result } if result.rc == 32 => {
             ConnectorError::Server(format!("the base DN does not exist ({})", result.text))
+        }
+        LdapError::LdapResult { result } if result.rc == 65 => ConnectorError::Server(format!(
+            "the entry would break its schema, e.g. a group left with no members ({})",
+            result.text
+        )),
+        LdapError::Io { .. } | LdapError::ResultRecv { .. } | LdapError::OpSend { .. } | LdapError::Timeout { .. } => {
+            ConnectorError::ConnectionLost(error.to_string())
         }
         _ => ConnectorError::Server(error.to_string()),
     }

@@ -283,85 +283,11 @@ pub fn dn_key(dn: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::access::Role;
-    use crate::domain::staff::Staff;
-    use crate::domain::system::SystemKind;
-    use crate::domain::system::{AccessLevel, System};
+    use crate::domain::fixtures::{FINANCE, PAYROLL_ADMINS, account, connected_office as record};
     use jiff::civil::date;
 
     /// A finding as (kind, account, system, level).
     type Seen<'a> = (FindingKind, Option<&'a str>, Option<&'a str>, Option<&'a str>);
-
-    const FINANCE: &str = "CN=Finance,OU=Groups,DC=example,DC=org";
-    const PAYROLL_ADMINS: &str = "cn=Payroll Admins, ou=Groups, dc=example, dc=org";
-
-    fn person(id: StaffId, name: &str, status: StaffStatus) -> Staff {
-        Staff {
-            id,
-            full_name: name.into(),
-            email: format!("{}@example.com", name.to_lowercase()),
-            job_title: String::new(),
-            team: String::new(),
-            manager_id: None,
-            start_date: None,
-            end_date: None,
-            status,
-            notes: String::new(),
-        }
-    }
-
-    fn system(id: SystemId, name: &str, levels: &[&str]) -> System {
-        System {
-            id,
-            name: name.into(),
-            kind: SystemKind::Software,
-            owner_id: None,
-            location: String::new(),
-            customer_data: false,
-            mfa_supported: true,
-            levels: levels
-                .iter()
-                .enumerate()
-                .map(|(rank, level)| AccessLevel {
-                    id: id * 10 + rank as i64,
-                    system_id: id,
-                    name: (*level).into(),
-                    rank: rank as i64,
-                    privileged: rank > 0,
-                })
-                .collect(),
-        }
-    }
-
-    fn account(name: &str, enabled: bool, groups: &[&str]) -> DirectoryAccount {
-        DirectoryAccount {
-            dn: format!("uid={name},ou=People,dc=example,dc=org"),
-            username: name.into(),
-            email: Some(format!("{name}@EXAMPLE.com")),
-            enabled,
-            last_logon: None,
-            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-        }
-    }
-
-    /// Windows sign-in (level 10) and Payroll (user 20, admin 21); Finance gives both user
-    /// levels. Sam, Max and Lee are in Finance; Kim has left; Pat has no access.
-    fn record() -> Directory {
-        Directory::new(
-            vec![
-                person(1, "Sam", StaffStatus::Active),
-                person(2, "Kim", StaffStatus::Left),
-                person(3, "Lee", StaffStatus::Active),
-                person(4, "Pat", StaffStatus::Active),
-                person(5, "Max", StaffStatus::Active),
-            ],
-            vec![system(1, "Windows sign-in", &["user"]), system(2, "Payroll", &["user", "admin"])],
-            vec![Role { id: 1, name: "Finance".into(), description: String::new(), levels: vec![10, 20] }],
-            vec![(1, 1), (3, 1), (5, 1)],
-            vec![],
-            vec![],
-        )
-    }
 
     #[test]
     fn each_kind_of_drift_is_found_with_what_to_do() {

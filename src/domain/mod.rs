@@ -4,6 +4,9 @@ pub mod access;
 pub mod audit;
 pub mod checklist;
 pub mod clipboard;
+pub mod directory_change;
+#[cfg(test)]
+mod fixtures;
 pub mod generator;
 pub mod level_changes;
 pub mod linked_directory;

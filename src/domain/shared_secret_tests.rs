@@ -56,18 +56,7 @@ use crate::domain::staff::{Staff, StaffStatus};
 use crate::domain::system::{AccessLevel, System, SystemKind};
 
 fn person(id: StaffId, name: &str, end_date: Option<Date>) -> Staff {
-    Staff {
-        id,
-        full_name: name.into(),
-        email: format!("{}@example.com", name.to_lowercase()),
-        job_title: String::new(),
-        team: String::new(),
-        manager_id: None,
-        start_date: None,
-        end_date,
-        status: StaffStatus::Active,
-        notes: String::new(),
-    }
+    Staff { end_date, ..crate::domain::fixtures::person(id, name, StaffStatus::Active) }
 }
 
 /// Wi-Fi (levels 10 user, 11 admin). Sam (1) has user through role Office and a direct grant

@@ -76,7 +76,7 @@ impl Office {
     }
 
     /// Connect and bind to `directory`.
-    fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Session> {
+    pub(super) fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Session> {
         let password = linked_directories::bind_password(&self.vault().read(), directory.id)?;
         let settings = LdapSettings {
             kind: directory.kind,

@@ -4,6 +4,7 @@
 pub mod clock;
 mod dashboard;
 mod demo;
+mod directory_items;
 mod due;
 mod due_groups;
 mod error;
@@ -30,6 +31,7 @@ mod totp;
 pub use clock::ManualClock;
 pub use clock::{Clock, SystemClock};
 pub use dashboard::{DashboardFigures, MfaCoverage, ReviewProgress, Revocation, mfa_coverage};
+pub use directory_items::DirectoryPreview;
 pub use due::{DueItem, DueTarget};
 pub use due_groups::{DueGroup, Urgency, counted, date_in_words, group_due, readable, thousands, when};
 pub use grants::{level_ref, parse_grant_ref};

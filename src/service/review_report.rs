@@ -24,7 +24,9 @@ fn revocation(item: &ReviewItem, states: &HashMap<i64, ItemState>) -> [String; 4
     match states.get(&item.id) {
         None => Default::default(),
         Some(ItemState::Open) => ["open".into(), String::new(), String::new(), String::new()],
-        Some(ItemState::Done { by, at }) => ["done".into(), by.clone(), when(Some(*at)), String::new()],
+        Some(ItemState::Done { by, at, confirmed }) => {
+            ["done".into(), by.clone(), when(Some(*at)), confirmed.clone().unwrap_or_default()]
+        }
         Some(ItemState::Skipped { by, at, reason }) => ["skipped".into(), by.clone(), when(Some(*at)), reason.clone()],
     }
 }

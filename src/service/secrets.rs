@@ -242,7 +242,7 @@ impl Office {
         self.record(AuditEvent::new("secret.rotate", summary), |tx| {
             store::rotate(tx, secret.id, new_value, today, keep)?;
             for item in &items {
-                checklists::close_item(tx, *item, &ItemState::Done { by: by.clone(), at: now })?;
+                checklists::close_item(tx, *item, &ItemState::Done { by: by.clone(), at: now, confirmed: None })?;
             }
             Ok(())
         })?;

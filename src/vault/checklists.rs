@@ -78,7 +78,7 @@ pub(super) fn item_state(
     reason: Option<String>,
 ) -> VaultResult<ItemState> {
     match (state, actor, timestamp(at)?) {
-        ("done", Some(by), Some(at)) => Ok(ItemState::Done { by, at }),
+        ("done", Some(by), Some(at)) => Ok(ItemState::Done { by, at, confirmed: reason }),
         ("skipped", Some(by), Some(at)) => Ok(ItemState::Skipped { by, at, reason: reason.unwrap_or_default() }),
         ("open", _, _) => Ok(ItemState::Open),
         _ => Err(bad("checklist item")),
@@ -241,7 +241,7 @@ pub fn checklist_of_item(&Read(conn): &Read<'_>, item: ItemId) -> VaultResult<Op
 pub fn close_item(&Write(Read(conn)): &Write<'_>, item: ItemId, state: &ItemState) -> VaultResult<()> {
     let (label, actor, at, reason) = match state {
         ItemState::Open => ("open", None, None, None),
-        ItemState::Done { by, at } => ("done", Some(by.as_str()), Some(ns(*at)?), None),
+        ItemState::Done { by, at, confirmed } => ("done", Some(by.as_str()), Some(ns(*at)?), confirmed.as_deref()),
         ItemState::Skipped { by, at, reason } => ("skipped", Some(by.as_str()), Some(ns(*at)?), Some(reason.as_str())),
     };
     conn.execute(

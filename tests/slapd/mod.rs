@@ -128,7 +128,8 @@ impl Slapd {
              rootdn \"{ADMIN}\"\n\
              rootpw {ADMIN_PASSWORD}\n\
              directory {dir}/db\n\
-             overlay ppolicy\n",
+             overlay ppolicy\n\
+             ppolicy_default \"cn=default,ou=Policies,{BASE}\"\n",
             dir = dir.path().display()
         );
         let conf = tls_conf + &conf;
@@ -136,7 +137,10 @@ impl Slapd {
         let mut ldif = format!(
             "dn: {BASE}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
              dn: ou=People,{BASE}\nobjectClass: organizationalUnit\nou: People\n\n\
-             dn: ou=Groups,{BASE}\nobjectClass: organizationalUnit\nou: Groups\n\n"
+             dn: ou=Groups,{BASE}\nobjectClass: organizationalUnit\nou: Groups\n\n\
+             dn: ou=Policies,{BASE}\nobjectClass: organizationalUnit\nou: Policies\n\n\
+             dn: cn=default,ou=Policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\ncn: default\n\
+             pwdAttribute: userPassword\npwdLockout: TRUE\n\n"
         );
         for n in 0..users {
             let _ = write!(
@@ -201,4 +205,92 @@ impl Drop for Slapd {
             }
         }
     }
+}
+
+/// A loopback TCP proxy in front of a server. It lets everything through until
+/// `cut_after(n)`: then `n` more LDAP modify requests pass and the connection is cut at the
+/// next one (the server never sees it), a connection lost in the middle of a change.
+pub struct CuttingProxy {
+    pub port: u16,
+    pass: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CuttingProxy {
+    pub fn start(server_port: u16) -> Self {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let pass = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX));
+        let budget = pass.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { return };
+                let Ok(mut server) = TcpStream::connect(("127.0.0.1", server_port)) else { return };
+                let budget = budget.clone();
+                std::thread::spawn(move || {
+                    let (mut client_reader, mut server_writer) =
+                        (client.try_clone().unwrap(), server.try_clone().unwrap());
+                    let upstream = std::thread::spawn(move || {
+                        let mut buffer = [0u8; 65536];
+                        while let Ok(n) = client_reader.read(&mut buffer) {
+                            if n == 0 {
+                                break;
+                            }
+                            if is_modify_request(&buffer[..n]) {
+                                let left = budget.load(Ordering::SeqCst);
+                                if left == 0 {
+                                    let _ = client_reader.shutdown(std::net::Shutdown::Both);
+                                    let _ = server_writer.shutdown(std::net::Shutdown::Both);
+                                    break;
+                                }
+                                if left != usize::MAX {
+                                    budget.store(left - 1, Ordering::SeqCst);
+                                }
+                            }
+                            if server_writer.write_all(&buffer[..n]).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    let _ = std::io::copy(&mut server, &mut client);
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                    let _ = upstream.join();
+                });
+            }
+        });
+        Self { port, pass }
+    }
+
+    pub fn url(&self) -> String {
+        format!("ldap://127.0.0.1:{}", self.port)
+    }
+
+    pub fn cut_after(&self, modifies: usize) {
+        self.pass.store(modifies, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn allow_all(&self) {
+        self.pass.store(usize::MAX, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Whether `bytes` start an LDAPMessage whose operation is a ModifyRequest ([APPLICATION 6]).
+fn is_modify_request(bytes: &[u8]) -> bool {
+    let header = |at: usize| -> Option<usize> {
+        let first = *bytes.get(at + 1)?;
+        Some(if first < 0x80 { at + 2 } else { at + 2 + usize::from(first & 0x7f) })
+    };
+    (|| {
+        if bytes.first()? != &0x30 {
+            return None;
+        }
+        let id_at = header(0)?;
+        if bytes.get(id_at)? != &0x02 {
+            return None;
+        }
+        let op_at = id_at + 2 + usize::from(*bytes.get(id_at + 1)?);
+        Some(bytes.get(op_at)? == &0x66)
+    })()
+    .unwrap_or(false)
 }

@@ -179,8 +179,14 @@ pub enum ChecklistCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Tick an item (its effect on access happens at once).
-    Done { item: i64 },
+    /// Tick an item (its effect on access happens at once). An item a connected directory does
+    /// is done there and read back first.
+    Done {
+        item: i64,
+        /// Print the operations the directory would get, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Skip an item with a reason.
     Skip {
         item: i64,

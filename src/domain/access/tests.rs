@@ -2,38 +2,14 @@
 
 use super::*;
 use crate::domain::staff::StaffStatus;
-use crate::domain::system::SystemKind;
 use jiff::civil::date;
 
 fn person(id: StaffId, name: &str) -> Staff {
-    Staff {
-        id,
-        full_name: name.into(),
-        email: format!("{}@example.com", name.to_lowercase()),
-        job_title: String::new(),
-        team: "Sales".into(),
-        manager_id: None,
-        start_date: None,
-        end_date: None,
-        status: StaffStatus::Active,
-        notes: String::new(),
-    }
+    Staff { team: "Sales".into(), ..crate::domain::fixtures::person(id, name, StaffStatus::Active) }
 }
 
 fn system(id: SystemId, name: &str, customer_data: bool) -> System {
-    System {
-        id,
-        name: name.into(),
-        kind: SystemKind::Software,
-        owner_id: None,
-        location: String::new(),
-        customer_data,
-        mfa_supported: true,
-        levels: vec![
-            AccessLevel { id: id * 10, system_id: id, name: "user".into(), rank: 0, privileged: false },
-            AccessLevel { id: id * 10 + 1, system_id: id, name: "admin".into(), rank: 1, privileged: true },
-        ],
-    }
+    System { customer_data, ..crate::domain::fixtures::system(id, name, &["user", "admin"]) }
 }
 
 /// Sam has role Sales (CRM user, Email user) and an exception: Accounts admin until 2026-12-31.

@@ -49,18 +49,7 @@ mod tests {
     use crate::domain::staff::Staff;
 
     fn person(id: StaffId, name: &str, manager_id: Option<StaffId>, status: StaffStatus) -> Staff {
-        Staff {
-            id,
-            full_name: name.into(),
-            email: format!("{}@example.com", name.to_lowercase()),
-            job_title: String::new(),
-            team: String::new(),
-            manager_id,
-            start_date: None,
-            end_date: None,
-            status,
-            notes: String::new(),
-        }
+        Staff { manager_id, ..crate::domain::fixtures::person(id, name, status) }
     }
 
     /// Lee (leaving) manages Sam; Sam manages Kim; Jo is active, Max has left, Ann is joining.

@@ -186,8 +186,18 @@ impl ItemKind {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ItemState {
     Open,
-    Done { by: String, at: Timestamp },
-    Skipped { by: String, at: Timestamp, reason: String },
+    /// `confirmed`: what confirmed a change made elsewhere ("confirmed by the directory Office
+    /// LDAP at 14:02").
+    Done {
+        by: String,
+        at: Timestamp,
+        confirmed: Option<String>,
+    },
+    Skipped {
+        by: String,
+        at: Timestamp,
+        reason: String,
+    },
 }
 
 impl ItemState {
@@ -318,7 +328,7 @@ mod tests {
     }
 
     fn done(at: &str) -> ItemState {
-        ItemState::Done { by: "Ada".into(), at: at.parse().unwrap() }
+        ItemState::Done { by: "Ada".into(), at: at.parse().unwrap(), confirmed: None }
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Office {
                 ItemKind::TransferOwnership { system } => checklists::set_owner(tx, system, to)?,
                 _ => {}
             }
-            close_item(tx, &list, item, &ItemState::Done { by, at: now }, now, today)
+            close_item(tx, &list, item, &ItemState::Done { by, at: now, confirmed: None }, now, today)
         })
     }
 }

@@ -11,7 +11,10 @@ use crate::vault::{checklists, directory};
 
 impl Office {
     /// An open item and its checklist.
-    pub(super) fn open_item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
+    pub(in crate::service) fn open_item(
+        &self,
+        item: ItemId,
+    ) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
         let (list, found) = self.any_item(item)?;
         if found.state.is_closed() {
             return Err(ServiceError::refused_by_state(format!("item {item} is already {}", found.state.label())));
@@ -20,7 +23,10 @@ impl Office {
     }
 
     /// An item, open or closed, and its checklist.
-    fn any_item(&self, item: ItemId) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
+    pub(in crate::service) fn any_item(
+        &self,
+        item: ItemId,
+    ) -> ServiceResult<(Checklist, crate::domain::checklist::Item)> {
         let read = &self.vault().read();
         let list = checklists::checklist_of_item(read, item)?
             .and_then(|id| checklists::checklist(read, id).ok().flatten())
@@ -35,7 +41,8 @@ impl Office {
     }
 
     /// Tick an item: its effect on the record happens in the same transaction (removing a
-    /// role, revoking a grant, disabling an account, recording a returned device…).
+    /// role, revoking a grant, disabling an account, recording a returned device…). An item a
+    /// connected directory does is done there first and read back (see `directory_items`).
     pub fn complete_item(&mut self, item: ItemId) -> ServiceResult<()> {
         let (list, found) = self.open_item(item)?;
         if let ItemKind::RotateSecret { .. } = found.kind {
@@ -53,6 +60,8 @@ impl Office {
         {
             self.check_review_revocation(staff, *level, grants)?;
         }
+        // In a connected directory the tick does the change, and closes only once it is read back.
+        let confirmed = self.do_in_directory(staff, &found)?;
         let username = self
             .directory()?
             .person(staff)
@@ -102,7 +111,14 @@ impl Office {
                 | ItemKind::AddAccess { .. }
                 | ItemKind::RemoveAccess { .. } => {}
             }
-            close_item(tx, &list, found.id, &ItemState::Done { by: by.clone(), at: now }, now, today)
+            close_item(
+                tx,
+                &list,
+                found.id,
+                &ItemState::Done { by: by.clone(), at: now, confirmed: confirmed.clone() },
+                now,
+                today,
+            )
         })
     }
 

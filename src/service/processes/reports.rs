@@ -127,7 +127,7 @@ impl Office {
 fn outcome(state: &ItemState) -> (String, String, String) {
     match state {
         ItemState::Open => (String::new(), String::new(), String::new()),
-        ItemState::Done { by, at } => (by.clone(), at.to_string(), String::new()),
+        ItemState::Done { by, at, confirmed } => (by.clone(), at.to_string(), confirmed.clone().unwrap_or_default()),
         ItemState::Skipped { by, at, reason } => (by.clone(), at.to_string(), reason.clone()),
     }
 }

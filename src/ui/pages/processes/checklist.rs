@@ -199,8 +199,11 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
         }
         // One line each, so ticking a row never pushes the rows below down; a cut line shows
         // in full on hover.
-        ItemState::Done { by, at } => {
-            let text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
+        ItemState::Done { by, at, confirmed } => {
+            let mut text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
+            if let Some(confirmed) = confirmed {
+                text = format!("{text}; {confirmed}");
+            }
             ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
         }
         ItemState::Skipped { by, reason, .. } => {

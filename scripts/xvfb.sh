@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sourced by the scripts that need a virtual X display: `start_xvfb WIDTHxHEIGHT` starts Xvfb,
+# waits until it accepts connections and exports DISPLAY; XVFB_PID is its process.
+# Xvfb picks the display number itself (-displayfd): a number that looks free in /tmp can still
+# be taken by another Xvfb in the same network namespace (another CI job), and the socket file
+# appears before the server is ready, so neither is checked by hand.
+start_xvfb() {
+  local size=$1 ready_file
+  ready_file=$(mktemp)
+  Xvfb -displayfd 3 -screen 0 "${size}x24" -nolisten tcp 3>"$ready_file" >/dev/null 2>&1 &
+  XVFB_PID=$!
+  for _ in $(seq 300); do
+    if [ -s "$ready_file" ]; then
+      DISPLAY=:$(tr -dc '0-9' <"$ready_file")
+      export DISPLAY
+      rm -f "$ready_file"
+      return 0
+    fi
+    kill -0 "$XVFB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  rm -f "$ready_file"
+  kill "$XVFB_PID" 2>/dev/null || true
+  echo "xvfb.sh: Xvfb did not start (is the xvfb package installed?)" >&2
+  return 1
+}
