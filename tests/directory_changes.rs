@@ -8,44 +8,25 @@
 mod common;
 mod slapd;
 
-use keyholder::connector::ldap::{ConnectorError, LdapSettings, Session};
+use keyholder::connector::ldap::{ConnectorError, Session};
 use keyholder::domain::checklist::{Checklist, ItemKind, ItemState};
-use keyholder::domain::linked_directory::{DirectoryAccount, DirectoryKind};
+use keyholder::domain::linked_directory::DirectoryAccount;
 use keyholder::domain::secret::SecretString;
 use keyholder::domain::staff::StaffDraft;
 use keyholder::service::{NewJoiner, NewLinkedDirectory, Office, ServiceError};
-use slapd::{ADMIN, ADMIN_PASSWORD, BASE, CuttingProxy, FINANCE, Slapd};
+use slapd::{ADMIN, ADMIN_PASSWORD, BASE, CuttingProxy, FINANCE, Slapd, open_as, read_as_admin};
 
 fn user_dn(n: usize) -> String {
     format!("uid=user{n},ou=People,{BASE}")
 }
 
-/// A session bound as `dn`.
-fn open(url: &str, dn: &str, password: &str) -> Result<Session, ConnectorError> {
-    let password = SecretString::new(password);
-    let settings = LdapSettings {
-        kind: DirectoryKind::OpenLdap,
-        url,
-        base_dn: BASE,
-        bind_dn: dn,
-        bind_password: &password,
-        starttls: false,
-        ca_file: None,
-    };
-    Session::open(&settings)
-}
-
 /// Bind as `dn` with `password` (whether the directory lets that person sign in).
 fn bind(url: &str, dn: &str, password: &str) -> Result<(), ConnectorError> {
-    open(url, dn, password).map(Session::close)
+    open_as(url, dn, password).map(Session::close)
 }
 
-/// The account as the directory shows it now, read as the administrator.
 fn read(url: &str, dn: &str) -> DirectoryAccount {
-    let mut session = open(url, ADMIN, ADMIN_PASSWORD).unwrap();
-    let account = session.read_account(dn).unwrap().unwrap();
-    session.close();
-    account
+    read_as_admin(url, dn)
 }
 
 /// Windows sign-in (its accounts are the directory's) and Payroll; Finance gives both, and the
@@ -189,7 +170,7 @@ fn a_connection_lost_mid_change_leaves_the_item_open_and_the_next_tick_finishes_
     let half = read(&slapd.url(), &user_dn(0));
     assert!(!half.enabled && half.groups == [FINANCE], "the directory has the lock only: {half:?}");
     let failed = office.audit_log().unwrap().into_iter().rev().find(|r| r.action == "directory.write").unwrap();
-    assert!(failed.summary.contains("failed, left open"), "{}", failed.summary);
+    assert!(failed.summary.contains("failed, left as it was on record"), "{}", failed.summary);
 
     // Ticked again with the connection back: only what is left is sent, then read back.
     proxy.allow_all();

@@ -48,14 +48,6 @@ fn open_checklist(harness: &mut Harness<'static, KeyholderApp>, link: &str) {
     harness.run();
 }
 
-/// Open the pick-list named `list` and choose `choice`.
-fn choose(harness: &mut Harness<'static, KeyholderApp>, list: &str, choice: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, list).click();
-    harness.run();
-    harness.get_by_label(choice).click();
-    harness.run();
-}
-
 #[test]
 fn a_leavers_direct_report_and_system_are_handed_over_by_choosing_in_the_checklist() {
     let vault = manager_leaving();

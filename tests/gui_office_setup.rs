@@ -12,14 +12,6 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use gui_support::*;
 
-/// Pick `choice` from the pick-list labelled `list`.
-fn choose(harness: &mut egui_kittest::Harness<'static, keyholder::ui::KeyholderApp>, list: &str, choice: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, list).click();
-    harness.run();
-    harness.get_by_label(choice).click();
-    harness.run();
-}
-
 #[test]
 fn a_line_manager_is_picked_as_reviewer_and_the_repeat_from_a_list() {
     let (vault, mut office) = sales_office("Kim Lee", "kim@example.com", "Sales");

@@ -130,6 +130,14 @@ impl Session {
         Ok(users.into_iter().map(|user| account_from(kind, user, &mut groups_of)).collect())
     }
 
+    /// Every group's DN, in order (for choosing which to map).
+    pub fn read_groups(&mut self) -> ConnectorResult<Vec<String>> {
+        let mut groups: Vec<String> =
+            self.search(groups_filter(self.kind), &["1.1"])?.into_iter().map(|g| g.dn).collect();
+        groups.sort_by_key(|dn| dn.to_lowercase());
+        Ok(groups)
+    }
+
     /// One account and its groups, read again (the confirmation after a change).
     pub fn read_account(&mut self, dn: &str) -> ConnectorResult<Option<DirectoryAccount>> {
         let kind = self.kind;

@@ -5,7 +5,7 @@
 
 use super::access::{Directory, Source};
 use super::checklist::ItemKind;
-use super::linked_directory::{DirectoryAccount, DirectoryKind, DirectoryMap, dn_key};
+use super::linked_directory::{DirectoryAccount, DirectoryKind, DirectoryMap, Finding, FindingKind, dn_key};
 use super::staff::{StaffId, email_key};
 use super::system::LevelId;
 use jiff::civil::Date;
@@ -87,6 +87,22 @@ pub fn is_connected(item: &ItemKind, map: &DirectoryMap, record: &Directory) -> 
         | ItemKind::ReviewRemove { level, .. } => mapped(*level),
         _ => false,
     }
+}
+
+/// The open items of `lists` that a directory does, with the directory's name (the first whose
+/// mapping covers the item).
+pub fn connected_items<'a>(
+    lists: &[super::checklist::Checklist],
+    directories: &[(&'a str, &DirectoryMap)],
+    record: &Directory,
+) -> HashMap<super::checklist::ItemId, &'a str> {
+    let mut connected = HashMap::new();
+    for item in lists.iter().flat_map(|list| list.open_items()) {
+        if let Some((name, _)) = directories.iter().find(|(_, map)| is_connected(&item.kind, map, record)) {
+            connected.insert(item.id, *name);
+        }
+    }
+    connected
 }
 
 /// The person's account in the directory: matched by hand, or by email.
@@ -179,6 +195,39 @@ fn join(dn: &str, groups: Vec<String>, member: &dyn Fn(&str) -> bool) -> Vec<Cha
         .collect()
 }
 
+/// The change that puts a finding right in the directory: disable an orphan's or a leaver's
+/// account, take someone out of a group nothing on record explains (or a leaver out of any),
+/// or put them in the group their record says. `None` for a missing account (created by hand).
+pub fn fix_for(finding: &Finding) -> Option<Change> {
+    let dn = finding.account_dn.clone()?;
+    let group = finding.group.clone();
+    match (finding.kind, group) {
+        (FindingKind::OrphanAccount | FindingKind::LeaverEnabled, None) => Some(Change::Disable { dn }),
+        (FindingKind::LeaverEnabled | FindingKind::UnrecordedAccess, Some(group)) => {
+            Some(Change::LeaveGroup { dn, group })
+        }
+        (FindingKind::MissingAccess, Some(group)) => Some(Change::JoinGroup { dn, group }),
+        _ => None,
+    }
+}
+
+/// The group's own name, from its DN: `CN=Finance,OU=Groups,…` is "Finance".
+pub fn group_name(dn: &str) -> &str {
+    let first = dn.split(',').next().unwrap_or(dn);
+    first.split_once('=').map_or(first, |(_, name)| name).trim()
+}
+
+impl Change {
+    /// The change as the office manager reads it.
+    pub fn in_words(&self, account: &str) -> String {
+        match self {
+            Self::Disable { .. } => format!("Lock the account {account}: it can no longer sign in"),
+            Self::LeaveGroup { group, .. } => format!("Take {account} out of the group {}", group_name(group)),
+            Self::JoinGroup { group, .. } => format!("Add {account} to the group {}", group_name(group)),
+        }
+    }
+}
+
 /// The changes a read-back does not show made, as the operations that did not take.
 pub fn unconfirmed(changes: &[Change], read_back: &DirectoryAccount, kind: DirectoryKind) -> Vec<String> {
     changes.iter().filter(|c| !c.is_confirmed_by(read_back)).map(|c| c.operation(kind)).collect()
@@ -259,6 +308,31 @@ mod tests {
             !is_connected(&ItemKind::CreateAccount { system: 2 }, &map(), &record),
             "Payroll's accounts are not mapped"
         );
+    }
+
+    #[test]
+    fn each_finding_has_its_fix_and_a_missing_account_has_none() {
+        let finding = |kind, group: Option<&str>| Finding {
+            kind,
+            staff_id: None,
+            person: None,
+            account: Some("sam".into()),
+            account_dn: Some("uid=sam,dc=example,dc=org".into()),
+            system: None,
+            level: None,
+            group: group.map(str::to_owned),
+            advice: String::new(),
+        };
+        let dn = "uid=sam,dc=example,dc=org".to_owned();
+        assert_eq!(fix_for(&finding(FindingKind::OrphanAccount, None)), Some(Change::Disable { dn: dn.clone() }));
+        let leave = Some(Change::LeaveGroup { dn: dn.clone(), group: FINANCE.into() });
+        assert_eq!(fix_for(&finding(FindingKind::UnrecordedAccess, Some(FINANCE))), leave);
+        assert_eq!(fix_for(&finding(FindingKind::LeaverEnabled, Some(FINANCE))), leave);
+        let join = fix_for(&finding(FindingKind::MissingAccess, Some(FINANCE))).unwrap();
+        assert_eq!(join.in_words("sam"), "Add sam to the group Finance");
+        let mut missing = finding(FindingKind::MissingAccount, None);
+        missing.account_dn = None;
+        assert_eq!(fix_for(&missing), None);
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub struct Finding {
     /// "Name <email>" of the staff member, when matched.
     pub person: Option<String>,
     pub account: Option<String>,
+    /// The account's DN, where a fix is sent.
+    pub account_dn: Option<String>,
     pub system: Option<String>,
     pub level: Option<String>,
     /// The group whose membership this is about, when it is about one.
@@ -190,6 +192,7 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
             staff_id,
             person: staff_id.and_then(person_of),
             account: Some(account.username.clone()),
+            account_dn: Some(account.dn.clone()),
             system,
             level,
             group: group.map(str::to_owned),
@@ -263,6 +266,7 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
                 staff_id: Some(person.id),
                 person: person_of(person.id),
                 account: None,
+                account_dn: None,
                 system: map.accounts.and_then(|id| record.system(id)).map(|s| s.name.clone()),
                 level: None,
                 group: None,

@@ -1,14 +1,14 @@
-//! Checklist items done in a connected directory: the preview of the exact operations (nothing
-//! changed), and doing them: each change made, the account read back, and only a confirmed
-//! change lets the item close. Every attempt is audited with its result; a failure leaves the
-//! item open with the server's reason in plain words.
+//! Changes made in a connected directory: a checklist item done there (the preview of the exact
+//! operations, then doing them) and a drift finding put right. Each change is made, the account
+//! read back, and only a confirmed change closes the item. Every attempt is audited with its
+//! result; a failure leaves the item open with the server's reason in plain words.
 
 use super::{Office, ServiceError, ServiceResult};
 use crate::connector::ldap::Session;
 use crate::domain::audit::AuditEvent;
-use crate::domain::checklist::{Item, ItemId, ItemKind};
-use crate::domain::directory_change::{self, DirectoryPlan, account_of, is_connected, unconfirmed};
-use crate::domain::linked_directory::DirectoryMap;
+use crate::domain::checklist::{Item, ItemId, ItemKind, ItemState};
+use crate::domain::directory_change::{self, Change, DirectoryPlan, account_of, fix_for, is_connected, unconfirmed};
+use crate::domain::linked_directory::{DirectoryKind, DirectoryMap, Finding};
 use crate::domain::staff::StaffId;
 use crate::vault::linked_directories::{self, DirectoryRow};
 use serde::Serialize;
@@ -21,33 +21,36 @@ pub struct DirectoryPreview {
     pub account: Option<String>,
     /// The exact operations, in order; empty when the directory already shows it done.
     pub operations: Vec<String>,
+    /// The same, as the office manager reads them.
+    pub in_words: Vec<String>,
 }
+
+/// The operations made (all, or those before a failure) and the outcome.
+type Attempt = Result<Vec<String>, (Vec<String>, ServiceError)>;
 
 impl Office {
     /// The directory that does `kind`, with its map: the first whose mapping covers it.
     fn directory_doing(&self, kind: &ItemKind) -> ServiceResult<Option<(DirectoryRow, DirectoryMap)>> {
         let record = self.directory()?;
-        let read = self.vault().read();
-        for directory in linked_directories::all(&read)? {
-            let map = linked_directories::map(&read, &directory)?;
-            if is_connected(kind, &map, &record) {
-                return Ok(Some((directory, map)));
-            }
-        }
-        Ok(None)
+        Ok(self.directories_with_maps()?.into_iter().find(|(_, map)| is_connected(kind, map, &record)))
     }
 
-    /// Whether ticking `item` makes a change in a directory (and which).
-    pub fn item_directory(&self, item: ItemId) -> ServiceResult<Option<String>> {
-        let (_, found) = self.open_item(item)?;
-        Ok(self.directory_doing(&found.kind)?.map(|(directory, _)| directory.name))
+    /// Every directory with how it maps onto systems (the Directories page).
+    pub fn directories_with_maps(&self) -> ServiceResult<Vec<(DirectoryRow, DirectoryMap)>> {
+        let read = self.vault().read();
+        let mut all = Vec::new();
+        for directory in linked_directories::all(&read)? {
+            let map = linked_directories::map(&read, &directory)?;
+            all.push((directory, map));
+        }
+        Ok(all)
     }
 
     /// What confirmed a done item, when a directory did ("confirmed by the directory … at …").
     pub fn item_confirmation(&self, item: ItemId) -> ServiceResult<Option<String>> {
         let (_, found) = self.any_item(item)?;
         Ok(match found.state {
-            crate::domain::checklist::ItemState::Done { confirmed, .. } => confirmed,
+            ItemState::Done { confirmed, .. } => confirmed,
             _ => None,
         })
     }
@@ -79,9 +82,12 @@ impl Office {
         let plan = self.plan_in(&mut session, &directory, &map, list.staff_id, &found.kind);
         session.close();
         let plan = plan?;
+        let account = plan.account.map(|a| a.username);
+        let name = account.as_deref().unwrap_or("the account");
         Ok(Some(DirectoryPreview {
             operations: plan.changes.iter().map(|c| c.operation(directory.kind)).collect(),
-            account: plan.account.map(|a| a.username),
+            in_words: plan.changes.iter().map(|c| c.in_words(name)).collect(),
+            account,
             directory: directory.name,
         }))
     }
@@ -94,68 +100,102 @@ impl Office {
             return Ok(None);
         };
         let mut session = self.connect(&directory)?;
-        let result = self.change_and_read_back(&mut session, &directory, &map, staff, item);
+        let attempt = match self.plan_in(&mut session, &directory, &map, staff, &item.kind) {
+            Ok(plan) => {
+                let dn = plan.account.as_ref().map(|a| a.dn.as_str());
+                apply_and_confirm(&mut session, directory.kind, &plan.changes, dn)
+            }
+            Err(error) => Err((Vec::new(), error)),
+        };
         session.close();
-        let summary = |outcome: &str| format!("directory {}: checklist item #{} {outcome}", directory.name, item.id);
-        match result {
-            Ok(operations) => {
-                let at = self.time_zone().to_datetime(self.now()).strftime("%H:%M").to_string();
-                let confirmed = format!("confirmed by the directory {} at {at}", directory.name);
-                let event = AuditEvent::new("directory.write", summary(&confirmed))
-                    .with_personal(staff, described(&item.title, &operations));
-                self.record(event, |_| Ok(()))?;
-                Ok(Some(confirmed))
-            }
-            Err((operations, error)) => {
-                let event = AuditEvent::new("directory.write", summary(&format!("failed, left open: {error}")))
-                    .with_personal(staff, described(&item.title, &operations));
-                self.record(event, |_| Ok(()))?;
-                Err(error)
-            }
+        let subject = format!("checklist item #{}", item.id);
+        self.audit_write(&directory, &subject, Some((staff, item.title.as_str())), attempt).map(Some)
+    }
+
+    /// Put a drift finding right in the directory (see [`fix_for`]), read it back, and return
+    /// the confirmation. Audited either way.
+    pub fn fix_finding(&mut self, name: &str, finding: &Finding) -> ServiceResult<String> {
+        let directory = self.directory_named(name)?;
+        let change = fix_for(finding).ok_or_else(|| {
+            ServiceError::refused_by_state("Keyholder does not create accounts: create it in the directory itself")
+        })?;
+        let mut session = self.connect(&directory)?;
+        let attempt = apply_and_confirm(
+            &mut session,
+            directory.kind,
+            std::slice::from_ref(&change),
+            finding.account_dn.as_deref(),
+        );
+        session.close();
+        let account = finding.account.clone().unwrap_or_default();
+        let subject = format!("drift fixed ({})", finding.kind.as_str());
+        match finding.staff_id {
+            Some(staff) => self.audit_write(&directory, &subject, Some((staff, &change.in_words(&account))), attempt),
+            // An account that belongs to no one on record: there is no one to purge it with.
+            None => self.audit_write(&directory, &format!("{subject}: {}", change.in_words(&account)), None, attempt),
         }
     }
 
-    /// The operations made (all, or up to the failure) and the outcome.
-    fn change_and_read_back(
-        &self,
-        session: &mut Session,
+    /// Audit an attempt: its summary says which directory, what for and the outcome; the
+    /// operations (which name the person) go in the person's encrypted part.
+    fn audit_write(
+        &mut self,
         directory: &DirectoryRow,
-        map: &DirectoryMap,
-        staff: StaffId,
-        item: &Item,
-    ) -> Result<Vec<String>, (Vec<String>, ServiceError)> {
-        let plan = self.plan_in(session, directory, map, staff, &item.kind).map_err(|e| (Vec::new(), e))?;
-        let mut made = Vec::new();
-        for change in &plan.changes {
-            session.apply(change).map_err(|e| (made.clone(), e.into()))?;
-            made.push(change.operation(directory.kind));
-        }
-        let Some(account) = plan.account else {
-            return Ok(made);
+        subject: &str,
+        personal: Option<(StaffId, &str)>,
+        attempt: Attempt,
+    ) -> ServiceResult<String> {
+        let (made, failure) = match attempt {
+            Ok(made) => (made, None),
+            Err((made, error)) => (made, Some(error)),
         };
-        let read_back = session.read_account(&account.dn).map_err(|e| (made.clone(), e.into()))?;
-        let not_taken = match &read_back {
-            Some(read_back) => unconfirmed(&plan.changes, read_back, directory.kind),
-            None => vec![format!("{} is no longer there to read back", account.dn)],
+        let at = self.time_zone().to_datetime(self.now()).strftime("%H:%M").to_string();
+        let confirmed = format!("confirmed by the directory {} at {at}", directory.name);
+        let outcome = match &failure {
+            None => confirmed.clone(),
+            Some(error) => format!("failed, left as it was on record: {error}"),
         };
-        if not_taken.is_empty() {
-            return Ok(made);
+        let mut event =
+            AuditEvent::new("directory.write", format!("directory {}: {subject} {outcome}", directory.name));
+        if let Some((staff, what)) = personal {
+            event = event.with_personal(staff, described(what, &made));
         }
-        Err((
-            made,
-            ServiceError::refused_by_state(format!(
-                "the directory does not show the change made, so the item stays open: {}",
-                not_taken.join("; ")
-            )),
-        ))
+        self.record(event, |_| Ok(()))?;
+        match failure {
+            None => Ok(confirmed),
+            Some(error) => Err(error),
+        }
     }
 }
 
-/// The item and its operations, for the personal part of the audit record.
-fn described(title: &str, operations: &[String]) -> String {
+/// Make `changes` to the account `dn` and read it back: every change must show.
+fn apply_and_confirm(session: &mut Session, kind: DirectoryKind, changes: &[Change], dn: Option<&str>) -> Attempt {
+    let mut made = Vec::new();
+    for change in changes {
+        session.apply(change).map_err(|e| (made.clone(), e.into()))?;
+        made.push(change.operation(kind));
+    }
+    let Some(dn) = dn else { return Ok(made) };
+    let read_back = session.read_account(dn).map_err(|e| (made.clone(), e.into()))?;
+    let not_taken = match &read_back {
+        Some(read_back) => unconfirmed(changes, read_back, kind),
+        None => vec![format!("{dn} is no longer there to read back")],
+    };
+    if not_taken.is_empty() {
+        return Ok(made);
+    }
+    let error = ServiceError::refused_by_state(format!(
+        "the directory does not show the change made, so nothing is recorded as done: {}",
+        not_taken.join("; ")
+    ));
+    Err((made, error))
+}
+
+/// What was asked and the operations made, for the personal part of the audit record.
+fn described(what: &str, operations: &[String]) -> String {
     if operations.is_empty() {
-        format!("{title}: nothing to change, the directory already shows it")
+        format!("{what}: nothing to change, the directory already shows it")
     } else {
-        format!("{title}: {}", operations.join("; "))
+        format!("{what}: {}", operations.join("; "))
     }
 }

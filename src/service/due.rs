@@ -33,7 +33,7 @@ pub struct DueItem {
     #[serde(skip)]
     pub target: Option<DueTarget>,
     /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`, `purge`,
-    /// `review`, `review_revocations`, `key_file`.
+    /// `review`, `review_revocations`, `key_file`, `directory_drift`.
     pub kind: &'static str,
     pub subject: String,
     pub due: Date,
@@ -135,6 +135,19 @@ impl Office {
             });
         }
         items.extend(self.review_due_items(today, !directory.staff.is_empty())?);
+        for linked in crate::vault::linked_directories::all(&self.vault().read())? {
+            let Some((at, differences @ 1..)) = linked.last_check else { continue };
+            items.push(DueItem {
+                target: None,
+                kind: "directory_drift",
+                subject: format!("Directory {}", linked.name),
+                due: self.time_zone().to_datetime(at).date(),
+                reason: format!(
+                    "{differences} difference(s) from the record at its last check: check it again on the Directories page"
+                ),
+                overdue: false,
+            });
+        }
         for problem in self.key_file_problems() {
             items.push(DueItem {
                 target: None,

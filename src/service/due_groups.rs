@@ -44,7 +44,8 @@ fn importance(kind: &str) -> u8 {
         "joiner" => 6,
         "review" => 7,
         "purge" => 8,
-        _ => 9,
+        "directory_drift" => 9,
+        _ => 10,
     }
 }
 

@@ -6,7 +6,7 @@
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::connector::ldap::{LdapSettings, Session};
 use crate::domain::audit::AuditEvent;
-use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, check_url, drift};
+use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, FindingKind, check_url, drift};
 use crate::domain::secret::SecretString;
 use crate::vault::linked_directories::{self, DirectoryRow, NewDirectory};
 use serde::Serialize;
@@ -70,7 +70,7 @@ impl Office {
         Ok(linked_directories::all(&self.vault().read())?)
     }
 
-    fn directory_named(&self, name: &str) -> ServiceResult<DirectoryRow> {
+    pub(super) fn directory_named(&self, name: &str) -> ServiceResult<DirectoryRow> {
         linked_directories::by_name(&self.vault().read(), name)?
             .ok_or_else(|| ServiceError::not_found(Record::Directory, name.trim().to_owned()))
     }
@@ -97,6 +97,15 @@ impl Office {
         let users = session.count_users()?;
         session.close();
         Ok(users)
+    }
+
+    /// Connect, bind, and read the names of the directory's groups (for mapping them).
+    pub fn directory_groups(&self, name: &str) -> ServiceResult<Vec<String>> {
+        let directory = self.directory_named(name)?;
+        let mut session = self.connect(&directory)?;
+        let groups = session.read_groups();
+        session.close();
+        Ok(groups?)
     }
 
     /// The directory's accounts are accounts on `system` ("Windows sign-in").
@@ -145,6 +154,26 @@ impl Office {
         })
     }
 
+    /// Record a group membership nothing explained as an exception, with its reason: the
+    /// directory stays as it is, and the record now says why they have it.
+    pub fn accept_finding(&mut self, finding: &Finding, reason: &str) -> ServiceResult<String> {
+        if finding.kind != FindingKind::UnrecordedAccess {
+            return Err(ServiceError::refused_by_state(
+                "only access that nothing on record explains can be recorded as an exception",
+            ));
+        }
+        let record = self.directory()?;
+        let person = finding
+            .staff_id
+            .and_then(|id| record.person(id))
+            .ok_or_else(|| ServiceError::not_found(Record::StaffMember, finding.person.clone().unwrap_or_default()))?;
+        let (Some(system), Some(level)) = (finding.system.as_deref(), finding.level.as_deref()) else {
+            return Err(ServiceError::Invalid("the finding names no access to record".into()));
+        };
+        self.grant(&person.email, system, level, reason, None)?;
+        Ok(format!("{}'s {system} ({level}) is recorded as an exception.", person.full_name))
+    }
+
     /// Read the directory and compare it with the record. Audited with its counts.
     pub fn sync_directory(&mut self, name: &str) -> ServiceResult<SyncReport> {
         let directory = self.directory_named(name)?;
@@ -172,7 +201,10 @@ impl Office {
             accounts.len(),
             if counts.is_empty() { "no drift".to_owned() } else { counts.join(", ") }
         );
-        self.record(AuditEvent::new("directory.sync", summary), |_| Ok(()))?;
+        let (id, at, differences) = (directory.id, self.now(), findings.len());
+        self.record(AuditEvent::new("directory.sync", summary), |tx| {
+            linked_directories::set_last_check(tx, id, at, differences)
+        })?;
         Ok(SyncReport { directory: directory.name, accounts: accounts.len(), findings })
     }
 }

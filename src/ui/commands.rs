@@ -5,6 +5,7 @@
 //! their own fields.
 
 use super::file_dialog::FileTarget;
+use super::pages::directories::DirectoryCommand;
 use super::pages::matrix::MatrixCommand;
 use super::pages::operators::OperatorCommand;
 use super::pages::overview::OverviewCommand;
@@ -32,13 +33,14 @@ pub enum Page {
     Systems,
     Roles,
     AccessMatrix,
+    Directories,
     Operators,
     AuditLog,
     Settings,
 }
 
 impl Page {
-    pub const ALL: [Page; 12] = [
+    pub const ALL: [Page; 13] = [
         Page::Dashboard,
         Page::Overview,
         Page::Staff,
@@ -48,6 +50,7 @@ impl Page {
         Page::Systems,
         Page::Roles,
         Page::AccessMatrix,
+        Page::Directories,
         Page::Operators,
         Page::AuditLog,
         Page::Settings,
@@ -64,6 +67,7 @@ impl Page {
             Page::Systems => "Systems",
             Page::Roles => "Roles",
             Page::AccessMatrix => "Access matrix",
+            Page::Directories => "Directories",
             Page::Operators => "Operators",
             Page::AuditLog => "Audit log",
             Page::Settings => "Settings",
@@ -109,6 +113,7 @@ pub enum Command {
     Systems(SystemCommand),
     Roles(RoleCommand),
     Matrix(MatrixCommand),
+    Directories(DirectoryCommand),
     Reviews(ReviewCommand),
     Operators(OperatorCommand),
     Settings(SettingsCommand),

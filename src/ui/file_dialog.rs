@@ -17,6 +17,7 @@ pub enum FileTarget {
     Report,
     ReviewEvidence,
     QrPicture,
+    CaCertificate,
 }
 
 impl FileTarget {
@@ -30,6 +31,7 @@ impl FileTarget {
             Self::Report => ("Base name for the report (PDF and CSV)", true, "report", &[]),
             Self::ReviewEvidence => ("Base name for the evidence (PDF and CSV)", true, "access-review", &[]),
             Self::QrPicture => ("Choose the picture of the QR code", false, "", &["png", "jpg", "jpeg"]),
+            Self::CaCertificate => ("Choose the office CA's certificate", false, "", &["pem", "crt"]),
         }
     }
 }
@@ -126,7 +128,7 @@ pub fn path_field(
 /// A "Choose…" button beside a path field.
 pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<super::commands::Command>) {
     let label = match target {
-        FileTarget::ImportStaff | FileTarget::QrPicture => "Choose file…",
+        FileTarget::ImportStaff | FileTarget::QrPicture | FileTarget::CaCertificate => "Choose file…",
         _ => "Choose where…",
     };
     if ui.button(label).on_hover_text("Opens your desktop's file dialog, or Keyholder's own").clicked() {

@@ -6,10 +6,12 @@
 
 use crate::domain::access::{Cell, Directory};
 use crate::domain::checklist::{Checklist, Device, Template};
+use crate::domain::linked_directory::DirectoryMap;
 use crate::domain::staff::StaffId;
 use crate::domain::staff_query::StaffIndex;
 use crate::domain::system::SystemId;
 use crate::service::{DashboardFigures, DueGroup, DueItem, Office, SecretStatus, ServiceResult};
+use crate::vault::linked_directories::DirectoryRow;
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -45,6 +47,10 @@ pub struct Records {
     pub staying: Vec<(String, String)>,
     /// How many people each role has (the roles page), counted once per reload.
     pub role_members: HashMap<crate::domain::access::RoleId, usize>,
+    /// The office's directories and how each maps onto systems.
+    pub linked: Vec<(DirectoryRow, DirectoryMap)>,
+    /// Open checklist items a directory does, with its name (their tick changes it there).
+    pub connected_items: HashMap<crate::domain::checklist::ItemId, String>,
 }
 
 impl Records {
@@ -77,6 +83,8 @@ impl Records {
             systems: Vec::new(),
             staying: Vec::new(),
             role_members: HashMap::new(),
+            linked: Vec::new(),
+            connected_items: HashMap::new(),
         }
     }
 
@@ -128,6 +136,13 @@ impl Records {
         self.figures = office.dashboard_figures(&self.directory)?;
         self.secret_min_length = office.password_min_length()?;
         self.templates = office.templates()?;
+        self.linked = office.directories_with_maps()?;
+        let maps: Vec<(&str, &DirectoryMap)> = self.linked.iter().map(|(d, map)| (d.name.as_str(), map)).collect();
+        self.connected_items =
+            crate::domain::directory_change::connected_items(&self.checklists, &maps, &self.directory)
+                .into_iter()
+                .map(|(item, name)| (item, name.to_owned()))
+                .collect();
         Ok(())
     }
 

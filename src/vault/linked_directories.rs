@@ -2,6 +2,7 @@
 //! when asked for, like a shared secret's value), and how its accounts and groups map onto
 //! systems.
 
+use super::columns::{ns, timestamp};
 use super::error::VaultResult;
 use super::handle::{Read, Write};
 use crate::domain::linked_directory::{DirectoryKind, DirectoryMap};
@@ -24,6 +25,8 @@ pub struct DirectoryRow {
     pub starttls: bool,
     pub ca_file: Option<String>,
     pub accounts_system_id: Option<SystemId>,
+    /// When it was last checked for drift, and how many differences that found.
+    pub last_check: Option<(jiff::Timestamp, i64)>,
 }
 
 pub struct NewDirectory<'a> {
@@ -37,7 +40,8 @@ pub struct NewDirectory<'a> {
     pub ca_file: Option<&'a str>,
 }
 
-const COLUMNS: &str = "id, name, kind, url, base_dn, bind_dn, starttls, ca_file, accounts_system_id";
+const COLUMNS: &str =
+    "id, name, kind, url, base_dn, bind_dn, starttls, ca_file, accounts_system_id, last_checked_ns, last_differences";
 
 fn row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DirectoryRow> {
     let kind: String = row.get(2)?;
@@ -51,6 +55,7 @@ fn row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DirectoryRow> {
         starttls: row.get(6)?,
         ca_file: row.get(7)?,
         accounts_system_id: row.get(8)?,
+        last_check: timestamp(row.get(9)?)?.zip(row.get::<_, Option<i64>>(10)?),
     })
 }
 
@@ -86,6 +91,20 @@ pub fn by_name(&Read(conn): &Read<'_>, name: &str) -> VaultResult<Option<Directo
 pub fn bind_password(&Read(conn): &Read<'_>, id: i64) -> VaultResult<SecretString> {
     let value: String = conn.query_row("SELECT bind_password FROM directories WHERE id = ?1", [id], |r| r.get(0))?;
     Ok(SecretString::new(value))
+}
+
+/// A check for drift found `differences` at `at`.
+pub fn set_last_check(
+    &Write(Read(conn)): &Write<'_>,
+    id: i64,
+    at: jiff::Timestamp,
+    differences: usize,
+) -> VaultResult<()> {
+    conn.execute(
+        "UPDATE directories SET last_checked_ns = ?2, last_differences = ?3 WHERE id = ?1",
+        params![id, ns(at)?, i64::try_from(differences).unwrap_or(i64::MAX)],
+    )?;
+    Ok(())
 }
 
 pub fn set_accounts_system(&Write(Read(conn)): &Write<'_>, id: i64, system: SystemId) -> VaultResult<()> {

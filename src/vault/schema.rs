@@ -23,6 +23,8 @@
 //!   exceptions, removals), kept by a trigger as decisions change, so that listing reviews does
 //!   not count 100,000 items each time; `reviews::insert` writes a new review's row. An index
 //!   of the items with a removal, for the removals still open.
+//! - 14: `directories`, `directory_groups`, `directory_matches`: the office's directories.
+//! - 15: `directories.last_checked_ns`, `last_differences`: each directory's last check.
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -390,6 +392,10 @@ const MIGRATIONS: &[&str] = &[
         staff_id INTEGER NOT NULL,
         PRIMARY KEY (directory_id, username)
     );",
+    // 14 → 15: each directory's last check, when and how many differences it found (counts
+    // only: the findings name people, and are read again from the directory when needed).
+    "ALTER TABLE directories ADD COLUMN last_checked_ns INTEGER;
+    ALTER TABLE directories ADD COLUMN last_differences INTEGER;",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -152,6 +152,14 @@ pub fn wifi_secret_page_with(vault: &TestVault, clipboard: Arc<dyn SecretClipboa
     harness
 }
 
+/// Open the pick-list labelled `list` and choose `choice`.
+pub fn choose(harness: &mut Harness<'static, KeyholderApp>, list: &str, choice: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, list).click();
+    harness.run();
+    harness.get_by_label(choice).click();
+    harness.run();
+}
+
 /// Press the button labelled `label` through AccessKit (as a screen reader would; it works
 /// wherever the page is scrolled), then draw frames until any job it started has finished.
 pub fn press(harness: &mut Harness<'static, KeyholderApp>, label: &str) {

@@ -3,6 +3,9 @@
 //! optionally LDAPS and StartTLS with a throwaway CA made by `openssl`), stopped on drop.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a test harness fails by panicking
 
+use keyholder::connector::ldap::{ConnectorError, LdapSettings, Session};
+use keyholder::domain::linked_directory::{DirectoryAccount, DirectoryKind};
+use keyholder::domain::secret::SecretString;
 use std::fmt::Write as _;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -293,4 +296,26 @@ fn is_modify_request(bytes: &[u8]) -> bool {
         Some(bytes.get(op_at)? == &0x66)
     })()
     .unwrap_or(false)
+}
+
+/// A session with the OpenLDAP server at `url`, bound as `dn` (whether that person can sign in).
+pub fn open_as(url: &str, dn: &str, password: &str) -> Result<Session, ConnectorError> {
+    let password = SecretString::new(password);
+    Session::open(&LdapSettings {
+        kind: DirectoryKind::OpenLdap,
+        url,
+        base_dn: BASE,
+        bind_dn: dn,
+        bind_password: &password,
+        starttls: false,
+        ca_file: None,
+    })
+}
+
+/// The account `dn` as the administrator reads it now.
+pub fn read_as_admin(url: &str, dn: &str) -> DirectoryAccount {
+    let mut session = open_as(url, ADMIN, ADMIN_PASSWORD).unwrap();
+    let account = session.read_account(dn).unwrap().unwrap();
+    session.close();
+    account
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod directories;
 pub mod matrix;
 pub mod operators;
 pub mod overview;

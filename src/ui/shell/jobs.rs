@@ -30,6 +30,12 @@ pub enum JobOutput {
     Verified(Vec<String>),
     /// An operator was added (their name leaves the form): the notice.
     OperatorAdded(String),
+    /// A directory answered a test: its accounts counted and its groups.
+    DirectoryTested { name: String, users: usize, groups: Vec<String> },
+    /// A directory was checked for drift (after a change, if one was made): the notice.
+    DirectoryChecked(crate::service::SyncReport, String),
+    /// What ticking a connected item would send to its directory.
+    ItemPreview(crate::domain::checklist::ItemId, crate::service::DirectoryPreview),
 }
 
 type Work = Box<dyn FnOnce(&mut Office) -> ServiceResult<JobOutput> + Send>;

@@ -16,6 +16,7 @@ pub use jobs::{JobGate, JobOutput, JobRequest};
 use super::commands::{Command, Outcome, Page, Target};
 use super::file_dialog::FileTarget;
 use super::pages::Context;
+use super::pages::directories::DirectoriesPage;
 use super::pages::matrix::MatrixPage;
 use super::pages::operators::OperatorsPage;
 use super::pages::overview::OverviewPage;
@@ -89,6 +90,7 @@ pub struct Shell {
     systems: SystemsPage,
     roles: RolesPage,
     matrix: MatrixPage,
+    directories: DirectoriesPage,
     operators: OperatorsPage,
     settings: SettingsPage,
 }
@@ -147,6 +149,7 @@ impl Shell {
             systems: SystemsPage::default(),
             roles: RolesPage::default(),
             matrix: MatrixPage::default(),
+            directories: DirectoriesPage::default(),
             operators: OperatorsPage::default(),
             settings,
         };
@@ -316,6 +319,23 @@ impl Shell {
                         Outcome::SHOWN
                     }
                     Ok(JobOutput::Verified(problems)) => Outcome::Written(Ok(Some(self.overview.verified(problems)))),
+                    Ok(JobOutput::DirectoryTested { name, users, groups }) => {
+                        let message = format!(
+                            "Connected to {name}: {} and {} read.",
+                            crate::service::counted(users, "account", "accounts"),
+                            crate::service::counted(groups.len(), "group", "groups")
+                        );
+                        self.directories.tested(name, users, groups);
+                        Outcome::Written(Ok(Some(message)))
+                    }
+                    Ok(JobOutput::DirectoryChecked(report, message)) => {
+                        self.directories.checked(report);
+                        Outcome::Written(Ok(Some(message)))
+                    }
+                    Ok(JobOutput::ItemPreview(item, preview)) => {
+                        self.processes.directory_preview = Some((item, preview));
+                        Outcome::SHOWN
+                    }
                     Ok(JobOutput::OperatorAdded(message)) => {
                         self.operators.forms.new_operator.clear();
                         Outcome::Written(Ok(Some(message)))
@@ -367,6 +387,7 @@ impl Shell {
             Command::Systems(command) => self.systems.apply(command, &mut cx),
             Command::Roles(command) => self.roles.apply(command, &mut cx),
             Command::Matrix(command) => self.matrix.apply(command, &mut cx),
+            Command::Directories(command) => self.directories.apply(command, &mut cx),
             Command::Operators(command) => self.operators.apply(command, &mut cx, self.store.as_ref()),
             Command::Settings(command) => {
                 self.settings.apply(command, &mut cx, &mut self.copied, self.printer.as_ref())
@@ -444,6 +465,7 @@ impl Shell {
             // The next scheduled review has no campaign yet: the Reviews page starts it.
             None if kind == Some("review") => return self.navigate(Page::Reviews),
             None if kind == Some("key_file") => return self.navigate(Page::Settings),
+            None if kind == Some("directory_drift") => return self.navigate(Page::Directories),
             None => return Ok(()),
         };
         self.go_to(target)
@@ -462,6 +484,7 @@ impl Shell {
             FileTarget::Report => self.processes.forms.report_path = base(),
             FileTarget::ReviewEvidence => self.reviews.export_base = base(),
             FileTarget::QrPicture => self.secrets.authenticator.image = text,
+            FileTarget::CaCertificate => self.directories.add.ca_file = text,
         }
     }
 

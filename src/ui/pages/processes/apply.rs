@@ -28,6 +28,15 @@ impl ProcessesPage {
                 return Outcome::SHOWN;
             }
             ProcessCommand::CompleteItem(item) => cx.office.complete_item(item).map(|()| "Item done.".to_owned()),
+            ProcessCommand::PreviewInDirectory(item) => return preview_in_directory(cx, item),
+            ProcessCommand::CompleteInDirectory(item) => {
+                self.directory_preview = None;
+                return complete_in_directory(cx, item);
+            }
+            ProcessCommand::ClosePreview => {
+                self.directory_preview = None;
+                return Outcome::SHOWN;
+            }
             ProcessCommand::HandOver(item, to) => {
                 cx.office.hand_over(item, to).map(|()| handed_over(cx.records, item, to))
             }
@@ -119,6 +128,29 @@ impl ProcessesPage {
             Ok(JobOutput::Message(Some(format!("Report saved as {base}.pdf and {base}.csv."))))
         }))
     }
+}
+
+fn directory_of(cx: &Context<'_>, item: ItemId) -> String {
+    cx.records.connected_items.get(&item).cloned().unwrap_or_else(|| "the directory".to_owned())
+}
+
+/// Read from the directory what ticking `item` would send (on a worker thread: it is network).
+fn preview_in_directory(cx: &Context<'_>, item: ItemId) -> Outcome {
+    let label = format!("Reading {}", directory_of(cx, item));
+    Outcome::Background(JobRequest::new(label, false, move |office| match office.preview_item(item)? {
+        Some(preview) => Ok(JobOutput::ItemPreview(item, preview)),
+        None => Err(crate::service::ServiceError::refused_by_state("no directory does this item any more")),
+    }))
+}
+
+/// Make the change in the directory, read it back, and tick the item.
+fn complete_in_directory(cx: &Context<'_>, item: ItemId) -> Outcome {
+    let label = format!("Changing {}", directory_of(cx, item));
+    Outcome::Background(JobRequest::new(label, false, move |office| {
+        office.complete_item(item)?;
+        let confirmed = office.item_confirmation(item)?.unwrap_or_default();
+        Ok(JobOutput::Message(Some(format!("Item done, {confirmed}."))))
+    }))
 }
 
 /// What a hand-over did, in words: "Jo Smith is Sam Carter's manager now."

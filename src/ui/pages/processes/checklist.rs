@@ -46,6 +46,11 @@ pub fn ui(
         ui.add_space(space::ROW);
         closing_ui(ui, page, list, commands);
     });
+    if let Some((item, preview)) =
+        page.directory_preview.as_ref().and_then(|(i, p)| list.items.iter().find(|it| it.id == *i).map(|it| (it, p)))
+    {
+        directory_preview_ui(ui.ctx(), item, preview, commands);
+    }
     if let Some(item) = page.confirm_item.and_then(|i| list.items.iter().find(|it| it.id == i)) {
         egui::Modal::new(egui::Id::unique("confirm-item")).show(ui.ctx(), |ui| {
             ui.heading("This cannot be undone here");
@@ -60,6 +65,46 @@ pub fn ui(
             });
         });
     }
+}
+
+/// What ticking a connected item sends to its directory, in words and as the exact operations,
+/// before anything is sent.
+fn directory_preview_ui(
+    ctx: &egui::Context,
+    item: &Item,
+    preview: &crate::service::DirectoryPreview,
+    commands: &mut Vec<Command>,
+) {
+    let directory = &preview.directory;
+    egui::Modal::new(egui::Id::unique("directory-preview")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading(format!("{}: in {directory}", item.title));
+        if preview.operations.is_empty() {
+            ui.label(format!("{directory} already shows this done: nothing will be sent. Tick it?"));
+        } else {
+            ui.label("Keyholder will:");
+            for line in &preview.in_words {
+                ui.label(format!("• {line}"));
+            }
+            ui.add_space(space::TIGHT);
+            ui.weak("Exactly what it sends:");
+            for operation in &preview.operations {
+                ui.label(egui::RichText::new(operation).monospace().small());
+            }
+            ui.label("Then it reads the account back; only a confirmed change ticks the item.");
+        }
+        ui.add_space(space::ROW);
+        ui.horizontal(|ui| {
+            let verb =
+                if preview.operations.is_empty() { "Tick it".to_owned() } else { format!("Yes, do it in {directory}") };
+            if ui.button(verb).clicked() {
+                commands.push(ProcessCommand::CompleteInDirectory(item.id).into());
+            }
+            if ui.button("Not now").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                commands.push(ProcessCommand::ClosePreview.into());
+            }
+        });
+    });
 }
 
 fn item_row(
@@ -82,7 +127,9 @@ fn item_row(
             ItemState::Open => {
                 let mut ticked = false;
                 if ui.add(egui::Checkbox::new(&mut ticked, &item.title)).clicked() {
-                    let command = if item.kind.is_irreversible() {
+                    let command = if records.connected_items.contains_key(&item.id) {
+                        ProcessCommand::PreviewInDirectory(item.id)
+                    } else if item.kind.is_irreversible() {
                         ProcessCommand::ConfirmItem(Some(item.id))
                     } else {
                         ProcessCommand::CompleteItem(item.id)
@@ -199,11 +246,8 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
         }
         // One line each, so ticking a row never pushes the rows below down; a cut line shows
         // in full on hover.
-        ItemState::Done { by, at, confirmed } => {
-            let mut text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
-            if let Some(confirmed) = confirmed {
-                text = format!("{text}; {confirmed}");
-            }
+        ItemState::Done { by, at, .. } => {
+            let text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
             ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
         }
         ItemState::Skipped { by, reason, .. } => {
@@ -223,12 +267,19 @@ fn actions_ui(
 ) {
     let finished = list.finished_at.is_some();
     match &item.state {
-        ItemState::Done { .. } => {
+        ItemState::Done { confirmed, .. } => {
             if let Some(now) = handed_to(records, &item.kind) {
                 ui.weak(now);
             }
+            if let Some(confirmed) = confirmed {
+                ui.weak(format!("Done in the directory, {confirmed}"));
+            }
         }
         ItemState::Open => {
+            if let Some(directory) = records.connected_items.get(&item.id) {
+                ui.weak(format!("done in {directory}"))
+                    .on_hover_text(format!("Ticking it shows what Keyholder will change in {directory}, then does it"));
+            }
             open_link(ui, list, item, commands);
             let skip = row_button_response(ui, "Skip…", &format!("Skip: {}", item.title));
             if skip.clicked() {

@@ -18,6 +18,11 @@ pub enum ProcessCommand {
     /// Ask before an item that cannot be undone (`None`: not now).
     ConfirmItem(Option<ItemId>),
     CompleteItem(ItemId),
+    /// Read what ticking a connected item would send to its directory, to show it first.
+    PreviewInDirectory(ItemId),
+    /// Do a connected item in its directory, read it back, then tick it.
+    CompleteInDirectory(ItemId),
+    ClosePreview,
     /// Do a hand-over item by choosing who takes over (`None`: nobody).
     HandOver(ItemId, Option<StaffId>),
     /// Open (or, with `None`, close) the reason field of the item about to be skipped.
@@ -67,6 +72,8 @@ pub struct ProcessesPage {
     pub confirm_item: Option<ItemId>,
     /// The item whose reason for skipping is being typed, in its own row.
     pub skipping: Option<ItemId>,
+    /// What a connected item would send to its directory, waiting for "Yes, do it".
+    pub directory_preview: Option<(ItemId, crate::service::DirectoryPreview)>,
     pub forms: ProcessForms,
 }
 
@@ -82,5 +89,6 @@ impl ProcessesPage {
     pub fn reloaded(&mut self) {
         self.confirm_item = None;
         self.skipping = None;
+        self.directory_preview = None;
     }
 }

@@ -1,0 +1,195 @@
+//! Drawing the Directories page: the list, one directory's connection and mapping, and the
+//! form that adds a directory. Choices come from known sets: the kind, the systems and levels,
+//! and the groups the directory itself gave at the last test.
+
+use super::{DirectoriesPage, DirectoryCommand, findings};
+use crate::domain::directory_change::group_name;
+use crate::domain::linked_directory::{DirectoryMap, check_url};
+use crate::ui::commands::Command;
+use crate::ui::file_dialog::{FileTarget, choose_button};
+use crate::ui::records::Records;
+use crate::ui::widgets::style::space;
+use crate::ui::widgets::{action_button, field_label, indented, password_field, pick_list, table, text_field};
+use crate::vault::linked_directories::DirectoryRow;
+
+/// One directory as its page draws it.
+pub struct Shown<'a> {
+    pub records: &'a Records,
+    pub directory: &'a DirectoryRow,
+    pub map: &'a DirectoryMap,
+}
+
+const KINDS: [(&str, &str); 2] = [("ad", "Active Directory (or Samba AD)"), ("openldap", "OpenLDAP")];
+
+pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, records: &Records, commands: &mut Vec<Command>) {
+    egui::ScrollArea::both().id_salt("directories").auto_shrink([false, false]).show(ui, |ui| {
+        let selected = page.selected.clone();
+        match selected.and_then(|name| records.linked.iter().find(|(d, _)| d.name == name)) {
+            Some((directory, map)) => detail_ui(ui, page, &Shown { records, directory, map }, commands),
+            None => {
+                list_ui(ui, records, commands);
+                ui.add_space(space::BLOCK);
+                add_ui(ui, page, commands);
+            }
+        }
+    });
+}
+
+fn list_ui(ui: &mut egui::Ui, records: &Records, commands: &mut Vec<Command>) {
+    ui.label(
+        "Connect the directory your office signs in with, so that Keyholder can compare it with the record \
+         and make a leaver's changes there itself.",
+    );
+    ui.add_space(space::ROW);
+    if records.linked.is_empty() {
+        ui.weak("No directory is connected yet: add one below.");
+        return;
+    }
+    table(ui, "directories-grid", &["Directory", "Kind", "Address", "Last check", ""], |ui| {
+        for (directory, _) in &records.linked {
+            ui.label(&directory.name);
+            ui.label(directory.kind.describe());
+            ui.label(&directory.url);
+            ui.label(last_check(directory, records));
+            if ui.button(format!("Open {}", directory.name)).clicked() {
+                commands.push(DirectoryCommand::Select(Some(directory.name.clone())).into());
+            }
+            ui.end_row();
+        }
+    });
+}
+
+fn last_check(directory: &DirectoryRow, records: &Records) -> String {
+    match directory.last_check {
+        None => "never checked".to_owned(),
+        Some((at, n)) => {
+            let day = crate::service::date_in_words(jiff::tz::TimeZone::UTC.to_datetime(at).date(), records.today);
+            let differences = crate::service::counted(usize::try_from(n).unwrap_or(0), "difference", "differences");
+            format!("{day}: {differences}")
+        }
+    }
+}
+
+fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
+    let directory = shown.directory;
+    if ui.button("Back to directories").clicked() {
+        commands.push(DirectoryCommand::Select(None).into());
+    }
+    ui.heading(format!("{} ({})", directory.name, directory.kind.describe()));
+    let secure = if directory.starttls { " with StartTLS" } else { "" };
+    ui.label(format!(
+        "{}{secure}, reading under {}, signing in as {}",
+        directory.url, directory.base_dn, directory.bind_dn
+    ));
+    let name = directory.name.clone();
+    ui.horizontal(|ui| {
+        if ui
+            .button("Test the connection")
+            .on_hover_text("Signs in, counts the accounts and reads the groups")
+            .clicked()
+        {
+            commands.push(DirectoryCommand::Test(name.clone()).into());
+        }
+        match page.tested.get(&name) {
+            Some((users, groups)) => {
+                ui.weak(format!("Connected: {users} accounts, {} groups.", groups.len()));
+            }
+            None => {
+                ui.weak("Not tested in this session.");
+            }
+        }
+    });
+    ui.add_space(space::BLOCK);
+    ui.strong("What the directory gives");
+    mapping_ui(ui, page, shown, commands);
+    ui.add_space(space::BLOCK);
+    findings::ui(ui, page, shown, commands);
+}
+
+fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
+    let Shown { records, directory, map } = *shown;
+    let name = &directory.name;
+    pick_list(ui, "Its accounts are on", &mut page.accounts_system, &records.systems, Some("Choose a system"));
+    indented(ui, |ui| {
+        let current = map.accounts.and_then(|id| records.directory.system(id)).map(|s| s.name.as_str());
+        let why_not = if page.accounts_system.is_empty() {
+            Some("Choose the system whose sign-in the directory's accounts are.")
+        } else if current == Some(page.accounts_system.as_str()) {
+            Some(crate::ui::widgets::NOTHING_CHANGED)
+        } else {
+            None
+        };
+        if action_button(ui, "Save", why_not) {
+            commands.push(DirectoryCommand::SetAccounts(name.clone()).into());
+        }
+    });
+    ui.add_space(space::ROW);
+    if !map.groups.is_empty() {
+        table(ui, "directory-groups", &["Group", "Gives"], |ui| {
+            for (group, level) in &map.groups {
+                ui.label(group_name(group)).on_hover_text(group);
+                ui.label(records.directory.describe_level(*level).unwrap_or_default());
+                ui.end_row();
+            }
+        });
+    }
+    let groups: Vec<(String, String)> = page
+        .tested
+        .get(name)
+        .map(|(_, groups)| groups.iter().map(|g| (g.clone(), group_name(g).to_owned())).collect())
+        .unwrap_or_default();
+    pick_list(ui, "Members of the group", &mut page.map_group, &groups, Some("Choose a group"));
+    pick_list(ui, "have access to", &mut page.map_system, &records.systems, Some("Choose a system"));
+    let levels: Vec<(String, String)> = records
+        .directory
+        .system_by_name(&page.map_system)
+        .map(|s| s.levels.iter().map(|l| (l.name.clone(), l.name.clone())).collect())
+        .unwrap_or_default();
+    pick_list(ui, "at the level", &mut page.map_level, &levels, Some("Choose a level"));
+    indented(ui, |ui| {
+        let why_not = if groups.is_empty() {
+            Some("Test the connection first: it reads the groups to choose from.")
+        } else if page.map_group.is_empty() || page.map_system.is_empty() || page.map_level.is_empty() {
+            Some("Choose a group, a system and a level.")
+        } else {
+            None
+        };
+        if action_button(ui, "Add this to the mapping", why_not) {
+            commands.push(DirectoryCommand::MapGroup(name.clone()).into());
+        }
+    });
+}
+
+fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Command>) {
+    ui.strong("Add a directory");
+    let form = &mut page.add;
+    text_field(ui, "Name", &mut form.name).on_hover_text("How Keyholder calls it, e.g. Office AD");
+    pick_list(ui, "Kind", &mut form.kind, &KINDS, Some("Choose the kind"));
+    text_field(ui, "Address", &mut form.url).on_hover_text("ldaps://dc1.office.local, or ldap://… with StartTLS");
+    text_field(ui, "Read under (base DN)", &mut form.base_dn).on_hover_text("e.g. DC=office,DC=local");
+    text_field(ui, "Sign in as (bind DN)", &mut form.bind_dn)
+        .on_hover_text("an account that may read users and groups, and change them for leavers");
+    password_field(ui, "Its password", form.password.expose_mut());
+    indented(ui, |ui| ui.checkbox(&mut form.starttls, "Use StartTLS (for an ldap:// address)"));
+    ui.horizontal(|ui| {
+        let label = field_label(ui, "Office CA certificate");
+        ui.add(egui::TextEdit::singleline(&mut form.ca_file).hint_text("only for a private CA").desired_width(240.0))
+            .labelled_by(label.id);
+        choose_button(ui, FileTarget::CaCertificate, commands);
+    });
+    let address = (!form.url.trim().is_empty()).then(|| check_url(&form.url, form.starttls).err()).flatten();
+    let why_not = if form.name.trim().is_empty() || form.kind.is_empty() || form.url.trim().is_empty() {
+        Some("Give its name, kind and address.".to_owned())
+    } else if let Some(refused) = address {
+        Some(refused)
+    } else if form.base_dn.trim().is_empty() || form.bind_dn.trim().is_empty() || form.password.is_empty() {
+        Some("Say where to read and how to sign in.".to_owned())
+    } else {
+        None
+    };
+    indented(ui, |ui| {
+        if action_button(ui, "Add directory", why_not.as_deref()) {
+            commands.push(DirectoryCommand::Add.into());
+        }
+    });
+}

@@ -1,0 +1,236 @@
+//! Directories: the office's OpenLDAP or Active Directory connected to Keyholder. Adding one,
+//! testing it (which also reads its groups, to map them), mapping its accounts and groups onto
+//! systems, and checking it for drift: each finding with what to do, and doing it here —
+//! recording access as an exception, matching an account to a person, or changing the
+//! directory (shown first, then read back). The network work runs as a background job. This
+//! module holds the page's state and commands; `draw` and `findings` draw it.
+
+mod draw;
+mod findings;
+
+use crate::domain::directory_change::fix_for;
+use crate::domain::secret::SecretString;
+use crate::service::{NewLinkedDirectory, ServiceError, SyncReport};
+use crate::ui::commands::{Command, Outcome};
+use crate::ui::pages::Context;
+use crate::ui::shell::{JobOutput, JobRequest};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectoryCommand {
+    /// Open a directory's details (`None`: the list).
+    Select(Option<String>),
+    Add,
+    /// Connect, count the accounts and read the groups.
+    Test(String),
+    /// Read the directory and compare it with the record.
+    Check(String),
+    SetAccounts(String),
+    MapGroup(String),
+    /// Ask before changing the directory for finding number n (`None`: not now).
+    ConfirmFix(Option<usize>),
+    Fix(String, usize),
+    /// Open (or close) the reason field of finding n, to record it as an exception.
+    StartAccept(Option<usize>),
+    Accept(usize),
+    /// Open (or close) the staff pick-list of finding n, to say whose account it is.
+    StartMatch(Option<usize>),
+    Match(String, usize),
+}
+
+impl From<DirectoryCommand> for Command {
+    fn from(command: DirectoryCommand) -> Self {
+        Command::Directories(command)
+    }
+}
+
+/// The "Add a directory" form. The password moves to the vault and the field is wiped.
+#[derive(Default)]
+pub struct AddForm {
+    pub name: String,
+    pub kind: String,
+    pub url: String,
+    pub base_dn: String,
+    pub bind_dn: String,
+    pub password: SecretString,
+    pub starttls: bool,
+    pub ca_file: String,
+}
+
+#[derive(Default)]
+pub struct DirectoriesPage {
+    pub selected: Option<String>,
+    pub add: AddForm,
+    /// What the last test read: accounts counted and the groups, per directory.
+    pub tested: HashMap<String, (usize, Vec<String>)>,
+    /// The last check of each directory this session (the findings name people: kept in
+    /// memory only, and read again from the directory to be sure).
+    pub reports: HashMap<String, SyncReport>,
+    pub accounts_system: String,
+    pub map_group: String,
+    pub map_system: String,
+    pub map_level: String,
+    pub confirm_fix: Option<usize>,
+    pub accepting: Option<usize>,
+    pub reason: String,
+    pub matching: Option<usize>,
+    pub match_to: String,
+}
+
+impl DirectoriesPage {
+    pub fn ui(&mut self, ui: &mut egui::Ui, records: &crate::ui::records::Records, commands: &mut Vec<Command>) {
+        draw::ui(ui, self, records, commands);
+    }
+
+    /// A job finished: what it read.
+    pub fn tested(&mut self, name: String, users: usize, groups: Vec<String>) {
+        self.tested.insert(name, (users, groups));
+    }
+
+    pub fn checked(&mut self, report: SyncReport) {
+        self.confirm_fix = None;
+        self.reports.insert(report.directory.clone(), report);
+    }
+
+    pub fn apply(&mut self, command: DirectoryCommand, cx: &mut Context<'_>) -> Outcome {
+        let message = match command {
+            DirectoryCommand::Select(name) => {
+                self.accounts_system = name
+                    .as_deref()
+                    .and_then(|n| cx.records.linked.iter().find(|(d, _)| d.name == n))
+                    .and_then(|(d, _)| d.accounts_system_id)
+                    .and_then(|id| cx.records.directory.system(id))
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                self.selected = name;
+                self.close_rows();
+                return Outcome::SHOWN;
+            }
+            DirectoryCommand::Add => self.add(cx),
+            DirectoryCommand::Test(name) => {
+                return Outcome::Background(JobRequest::new(format!("Connecting to {name}"), false, move |office| {
+                    let users = office.test_directory(&name)?;
+                    let groups = office.directory_groups(&name)?;
+                    Ok(JobOutput::DirectoryTested { name, users, groups })
+                }));
+            }
+            DirectoryCommand::Check(name) => return check(name, None),
+            DirectoryCommand::SetAccounts(name) => {
+                let system = self.accounts_system.clone();
+                cx.office
+                    .map_directory_accounts(&name, &system)
+                    .map(|()| format!("Accounts in {name} are now accounts on {system}."))
+            }
+            DirectoryCommand::MapGroup(name) => {
+                cx.office.map_directory_group(&name, &self.map_group, &self.map_system, &self.map_level).map(|()| {
+                    let group = crate::domain::directory_change::group_name(&self.map_group).to_owned();
+                    self.map_group.clear();
+                    format!("Members of {group} now have {} ({}).", self.map_system, self.map_level)
+                })
+            }
+            DirectoryCommand::ConfirmFix(index) => {
+                self.confirm_fix = index;
+                return Outcome::SHOWN;
+            }
+            DirectoryCommand::Fix(name, index) => {
+                self.confirm_fix = None;
+                let Some(finding) = self.finding(&name, index) else { return Outcome::SHOWN };
+                return check(name, Some(finding));
+            }
+            DirectoryCommand::StartAccept(index) => {
+                self.close_rows();
+                self.accepting = index;
+                return Outcome::SHOWN;
+            }
+            DirectoryCommand::Accept(index) => {
+                let Some(name) = self.selected.clone() else { return Outcome::SHOWN };
+                let Some(finding) = self.finding(&name, index) else { return Outcome::SHOWN };
+                let accepted = cx.office.accept_finding(&finding, &self.reason);
+                if accepted.is_ok() {
+                    self.forget(&name, index);
+                }
+                accepted
+            }
+            DirectoryCommand::StartMatch(index) => {
+                self.close_rows();
+                self.matching = index;
+                return Outcome::SHOWN;
+            }
+            DirectoryCommand::Match(name, index) => {
+                let Some(finding) = self.finding(&name, index) else { return Outcome::SHOWN };
+                let account = finding.account.clone().unwrap_or_default();
+                let email = self.match_to.clone();
+                let matched = cx.office.match_directory_account(&name, &account, &email).map(|()| {
+                    format!("The account {account} is {}'s now; check again to see their access compared.", email)
+                });
+                if matched.is_ok() {
+                    self.forget(&name, index);
+                }
+                matched
+            }
+        };
+        Outcome::Written(message.map(Some))
+    }
+
+    fn add(&mut self, cx: &mut Context<'_>) -> crate::service::ServiceResult<String> {
+        let form = &mut self.add;
+        let ca_file = Some(form.ca_file.trim()).filter(|f| !f.is_empty());
+        let new = NewLinkedDirectory {
+            name: &form.name,
+            kind: &form.kind,
+            url: &form.url,
+            base_dn: &form.base_dn,
+            bind_dn: &form.bind_dn,
+            bind_password: &form.password,
+            starttls: form.starttls,
+            ca_file,
+        };
+        cx.office.add_directory(&new)?;
+        let name = form.name.trim().to_owned();
+        *form = AddForm::default();
+        self.selected = Some(name.clone());
+        Ok(format!("Directory {name} added. Test the connection next: it also reads the groups to map."))
+    }
+
+    fn finding(&self, name: &str, index: usize) -> Option<crate::domain::linked_directory::Finding> {
+        self.reports.get(name).and_then(|r| r.findings.get(index)).cloned()
+    }
+
+    /// A finding dealt with in the record leaves the list (the next check confirms it).
+    fn forget(&mut self, name: &str, index: usize) {
+        if let Some(report) = self.reports.get_mut(name)
+            && index < report.findings.len()
+        {
+            report.findings.remove(index);
+        }
+        self.close_rows();
+    }
+
+    fn close_rows(&mut self) {
+        (self.accepting, self.matching, self.confirm_fix) = (None, None, None);
+        self.reason.clear();
+        self.match_to.clear();
+    }
+}
+
+/// Check the directory for drift on a worker thread, after putting `fix` right there first.
+fn check(name: String, fix: Option<crate::domain::linked_directory::Finding>) -> Outcome {
+    let label = match &fix {
+        Some(_) => format!("Changing {name}, then checking it again"),
+        None => format!("Checking {name} against the record"),
+    };
+    Outcome::Background(JobRequest::new(label, false, move |office| {
+        let fixed = match &fix {
+            Some(finding) if fix_for(finding).is_some() => Some(office.fix_finding(&name, finding)?),
+            Some(_) => return Err(ServiceError::refused_by_state("Keyholder cannot change this in the directory")),
+            None => None,
+        };
+        let report = office.sync_directory(&name)?;
+        let differences = crate::service::counted(report.findings.len(), "difference", "differences");
+        let message = match fixed {
+            Some(confirmed) => format!("Done, {confirmed}. {differences} left."),
+            None => format!("{name} checked: {} accounts read, {differences} from the record.", report.accounts),
+        };
+        Ok(JobOutput::DirectoryChecked(report, message))
+    }))
+}

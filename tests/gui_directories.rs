@@ -1,0 +1,138 @@
+//! The Directories screen and a connected leaver, driven as an office manager would against a
+//! real OpenLDAP server (Debian's `slapd` on 127.0.0.1, see tests/slapd): add the directory,
+//! test it, map its accounts and a group by choosing from lists, check it, put findings right
+//! (match an account, lock one after seeing the exact operation), then tick a leaver's account
+//! item and watch the directory lock them out. `#[ignore]`d because it needs `slapd`;
+//! `.ci/run` runs it with `--ignored`.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail by panicking
+#![cfg(feature = "gui")]
+
+mod common;
+mod gui_support;
+mod slapd;
+
+use common::{TestVault, add_person};
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use gui_support::*;
+use keyholder::connector::ldap::ConnectorError;
+use keyholder::domain::checklist::ItemKind;
+use keyholder::domain::linked_directory::DirectoryAccount;
+use keyholder::domain::staff::StaffDraft;
+use keyholder::service::{NewJoiner, new_system};
+use keyholder::ui::Page;
+use slapd::{ADMIN, ADMIN_PASSWORD, BASE, FINANCE, Slapd, open_as, read_as_admin};
+
+fn read(url: &str, user: usize) -> DirectoryAccount {
+    read_as_admin(url, &format!("uid=user{user},ou=People,{BASE}"))
+}
+
+/// Ann (user0) joined Finance before the directory was connected (her Windows account is on
+/// record) and leaves today; Bo has no access yet.
+fn office_with_a_leaver() -> TestVault {
+    let (vault, mut office) = TestVault::open_new();
+    office.add_system(new_system("Windows sign-in", "software", "user", "", false, false).unwrap()).unwrap();
+    office.add_system(new_system("Payroll", "software", "user", "", true, false).unwrap()).unwrap();
+    office.add_role("Finance", &["Windows sign-in:user".into(), "Payroll:user".into()]).unwrap();
+    let draft = StaffDraft {
+        full_name: "Ann User".into(),
+        email: "user0@example.com".into(),
+        start_date: office.today().to_string(),
+        ..Default::default()
+    };
+    let (_, joiner) = office.start_joiner(NewJoiner { draft, roles: &["Finance".to_owned()] }).unwrap();
+    let list = office.checklists_of("user0@example.com").unwrap().into_iter().find(|l| l.id == joiner).unwrap();
+    for item in list.items.iter().filter(|i| matches!(i.kind, ItemKind::CreateAccount { .. })) {
+        office.complete_item(item.id).unwrap();
+    }
+    add_person(&mut office, "Bo Newman", "bo@example.com", "Sales");
+    office.start_leaver("user0@example.com", &office.today().to_string()).unwrap();
+    drop(office);
+    vault
+}
+
+#[test]
+#[ignore = "needs slapd; run by .ci/run"]
+fn an_office_manager_connects_the_directory_puts_its_drift_right_and_offboards_a_leaver_there() {
+    let slapd = Slapd::start(4, "");
+    let url = slapd.url();
+    let vault = office_with_a_leaver();
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Directories").click();
+    harness.run();
+
+    type_into(&mut harness, "Name", "corp");
+    choose(&mut harness, "Kind", "OpenLDAP");
+    type_into(&mut harness, "Address", &url);
+    type_into(&mut harness, "Read under (base DN)", BASE);
+    type_into(&mut harness, "Sign in as (bind DN)", ADMIN);
+    type_into(&mut harness, "Its password", ADMIN_PASSWORD);
+    press(&mut harness, "Add directory");
+    let notice = harness.state().notice_text().unwrap_or_default().to_owned();
+    assert!(notice.starts_with("Directory corp added."), "{notice}");
+
+    press(&mut harness, "Test the connection");
+    assert_eq!(harness.state().notice_text(), Some("Connected to corp: 4 accounts and 1 group read."));
+    choose(&mut harness, "Its accounts are on", "Windows sign-in");
+    press(&mut harness, "Save");
+    choose(&mut harness, "Members of the group", "Finance");
+    choose(&mut harness, "have access to", "Payroll");
+    choose(&mut harness, "at the level", "user");
+    press(&mut harness, "Add this to the mapping");
+    assert_eq!(harness.state().notice_text(), Some("Members of Finance now have Payroll (user)."));
+
+    // user1 (in Finance) and user3 belong to no one on record; user2 is locked already.
+    press(&mut harness, "Check now");
+    assert_eq!(harness.state().notice_text(), Some("corp checked: 4 accounts read, 2 differences from the record."));
+    assert_eq!(harness.query_all_by_label("An account no one on record has").count(), 2);
+    // The dashboard says so, and its row leads back here.
+    let drift_row = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.role() == Role::Link && n.label().is_some_and(|l| l.starts_with("Directory corp: "))
+    };
+    harness.state_mut().navigate(Page::Dashboard);
+    harness.run();
+    let row = harness.get_by(drift_row).accesskit_node().label().unwrap_or_default();
+    assert!(row.starts_with("Directory corp: 2 differences from the record at its last check"), "{row}");
+    harness.get_by(drift_row).click();
+    harness.run();
+    press(&mut harness, "Say whose account user3 is");
+    choose(&mut harness, "Whose is it?", "Bo Newman <bo@example.com>");
+    press(&mut harness, "Match");
+    assert_eq!(harness.query_all_by_label("An account no one on record has").count(), 1);
+
+    press(&mut harness, "Lock the account… user1");
+    harness.get_by_label(&format!("Keyholder sends: modify uid=user1,ou=People,{BASE}: replace pwdAccountLockedTime: 000001010000Z (ppolicy lock: no more sign-ins)"));
+    assert!(read(&url, 1).enabled, "nothing is sent before the answer");
+    press(&mut harness, "Yes, change corp");
+    let notice = harness.state().notice_text().unwrap_or_default().to_owned();
+    assert!(notice.starts_with("Done, confirmed by the directory corp at "), "{notice}");
+    assert!(!read(&url, 1).enabled);
+
+    assert!(notice.ends_with("0 differences left."), "user3 is Bo's and user1 is locked: {notice}");
+    harness.state_mut().navigate(Page::Dashboard);
+    harness.run();
+    assert!(harness.query_by(drift_row).is_none(), "no drift row once the check finds none");
+
+    // The leaver's account item: shown first, then done in the directory and read back.
+    harness.state_mut().navigate(Page::JoinersLeavers);
+    harness.run();
+    harness.get_by_role_and_label(Role::Link, "Leaver: Ann User").click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label("done in corp").count(), 2, "her account and her role");
+    harness.get_by_role_and_label(Role::CheckBox, "Disable or delete account user0 on Windows sign-in").click();
+    settle(&mut harness);
+    harness.get_by_label("• Lock the account user0: it can no longer sign in");
+    harness.get_by_label("• Take user0 out of the group Finance");
+    assert!(read(&url, 0).enabled);
+    press(&mut harness, "Yes, do it in corp");
+    let notice = harness.state().notice_text().unwrap_or_default().to_owned();
+    assert!(notice.starts_with("Item done, confirmed by the directory corp at "), "{notice}");
+    let ann = read(&url, 0);
+    assert!(!ann.enabled && ann.groups.is_empty(), "{ann:?}");
+    assert!(matches!(
+        open_as(&url, &format!("uid=user0,ou=People,{BASE}"), "pass-0"),
+        Err(ConnectorError::WrongPassword)
+    ));
+    harness.get_by_label_contains("Done in the directory, confirmed by the directory corp at");
+    assert!(!ann.groups.contains(&FINANCE.to_owned()));
+}
