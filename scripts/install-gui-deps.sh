@@ -11,10 +11,11 @@
 #   qpdf, poppler-utils: independent PDF readers to check the reports against
 #   slapd, ldap-utils, openssl: a real OpenLDAP server the directory tests start on loopback,
 #     and the throwaway CA and certificate for its LDAPS and StartTLS
+#   python3: the memory-dump check computes TOTP codes and the screenshots read the staff list
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
       libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
-      qpdf poppler-utils slapd ldap-utils openssl)
+      qpdf poppler-utils slapd ldap-utils openssl python3)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -87,12 +87,12 @@ fn an_office_manager_connects_the_directory_puts_its_drift_right_and_offboards_a
     assert_eq!(harness.query_all_by_label("An account no one on record has").count(), 2);
     // The dashboard says so, and its row leads back here.
     let drift_row = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
-        n.role() == Role::Link && n.label().is_some_and(|l| l.starts_with("Directory corp: "))
+        n.role() == Role::Link && n.label().is_some_and(|l| l.starts_with("corp: the directory had "))
     };
     harness.state_mut().navigate(Page::Dashboard);
     harness.run();
     let row = harness.get_by(drift_row).accesskit_node().label().unwrap_or_default();
-    assert!(row.starts_with("Directory corp: 2 differences from the record at its last check"), "{row}");
+    assert!(row.starts_with("corp: the directory had 2 differences from the record at its last check"), "{row}");
     harness.get_by(drift_row).click();
     harness.run();
     press(&mut harness, "Say whose account user3 is");

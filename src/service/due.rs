@@ -140,10 +140,10 @@ impl Office {
             items.push(DueItem {
                 target: None,
                 kind: "directory_drift",
-                subject: format!("Directory {}", linked.name),
+                subject: linked.name.clone(),
                 due: self.time_zone().to_datetime(at).date(),
                 reason: format!(
-                    "{differences} difference(s) from the record at its last check: check it again on the Directories page"
+                    "the directory had {differences} difference(s) from the record at its last check: see them on the Directories page"
                 ),
                 overdue: false,
             });

@@ -100,10 +100,13 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         }
     });
     ui.add_space(space::BLOCK);
-    ui.strong("What the directory gives");
-    mapping_ui(ui, page, shown, commands);
-    ui.add_space(space::BLOCK);
     findings::ui(ui, page, shown, commands);
+    ui.add_space(space::BLOCK);
+    // Open until something is mapped: the first thing to do with a new directory.
+    let unmapped = shown.map.accounts.is_none() && shown.map.groups.is_empty();
+    egui::CollapsingHeader::new("What the directory gives")
+        .default_open(unmapped)
+        .show(ui, |ui| mapping_ui(ui, page, shown, commands));
 }
 
 fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
@@ -124,15 +127,11 @@ fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, 
         }
     });
     ui.add_space(space::ROW);
-    if !map.groups.is_empty() {
-        table(ui, "directory-groups", &["Group", "Gives"], |ui| {
-            for (group, level) in &map.groups {
-                ui.label(group_name(group)).on_hover_text(group);
-                ui.label(records.directory.describe_level(*level).unwrap_or_default());
-                ui.end_row();
-            }
-        });
+    for (group, level) in &map.groups {
+        let gives = records.directory.describe_level(*level).unwrap_or_default();
+        indented(ui, |ui| ui.label(format!("Members of {} have {gives}", group_name(group))).on_hover_text(group));
     }
+    ui.add_space(space::TIGHT);
     let groups: Vec<(String, String)> = page
         .tested
         .get(name)

@@ -9,10 +9,10 @@ use crate::domain::linked_directory::{Finding, FindingKind};
 use crate::ui::commands::Command;
 use crate::ui::records::Records;
 use crate::ui::widgets::style::space;
-use crate::ui::widgets::{Answer, action_button, confirm_dialog, pick_input, row_button, submit_button, table};
+use crate::ui::widgets::{Answer, action_button, confirm_dialog, pick_input, row_button, submit_button};
 
-/// The width of the "What to do" column (its text wraps inside).
-const ADVICE_WIDTH: f32 = 360.0;
+/// The width of a difference's block (its text wraps inside).
+const BLOCK_WIDTH: f32 = 640.0;
 
 pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
     let Shown { records, directory, map } = *shown;
@@ -33,23 +33,21 @@ pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, comm
         ui.label(format!("No differences: the {} accounts read agree with the record.", report.accounts));
         return;
     }
+    let differences = crate::service::counted(report.findings.len(), "difference", "differences");
+    ui.weak(format!("{} accounts read; {differences}:", report.accounts));
     ui.add_space(space::TIGHT);
     let findings = report.findings.clone();
-    table(ui, "directory-findings", &["What", "Account", "Access", "What to do"], |ui| {
-        for (index, finding) in findings.iter().enumerate() {
-            ui.label(kind_in_words(finding.kind));
+    // One block per difference, as narrow as a page of text: what, whose, what to do, and the
+    // buttons that do it (what a button opens, opens below it).
+    for (index, finding) in findings.iter().enumerate() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(BLOCK_WIDTH);
+            ui.strong(headline(finding));
             ui.label(who(finding));
-            ui.label(access(finding));
-            // The advice, and under it the buttons that follow it: the row stays narrow enough
-            // for the window, and what opens after a click opens below it.
-            ui.vertical(|ui| {
-                ui.set_width(ADVICE_WIDTH);
-                ui.add(egui::Label::new(&finding.advice).wrap());
-                ui.horizontal_wrapped(|ui| actions_ui(ui, page, records, &name, index, finding, commands));
-            });
-            ui.end_row();
-        }
-    });
+            ui.add(egui::Label::new(egui::RichText::new(sentence(&finding.advice)).weak()).wrap());
+            ui.horizontal_wrapped(|ui| actions_ui(ui, page, records, &name, index, finding, commands));
+        });
+    }
     if let Some(index) = page.confirm_fix
         && let Some((finding, change)) = findings.get(index).and_then(|f| fix_for(f).map(|c| (f, c)))
     {
@@ -67,32 +65,43 @@ pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, comm
     }
 }
 
-fn kind_in_words(kind: FindingKind) -> &'static str {
-    match kind {
-        FindingKind::OrphanAccount => "An account no one on record has",
-        FindingKind::LeaverEnabled => "Someone who left still has it",
-        FindingKind::UnrecordedAccess => "Access nothing on record explains",
-        FindingKind::MissingAccess => "On record, not in the directory",
-        FindingKind::MissingAccount => "No account in the directory",
+/// What the difference is, in one line: "Nothing on record explains Payroll (user), through
+/// the group Payroll Users".
+fn headline(finding: &Finding) -> String {
+    let level = match (&finding.system, &finding.level) {
+        (Some(system), Some(level)) => format!("{system} ({level})"),
+        (Some(system), None) => system.clone(),
+        _ => String::new(),
+    };
+    let through =
+        finding.group.as_deref().map(|g| format!(", through the group {}", group_name(g))).unwrap_or_default();
+    match finding.kind {
+        FindingKind::OrphanAccount => "An account no one on record has".to_owned(),
+        FindingKind::LeaverEnabled if finding.group.is_none() => "Someone who has left can still sign in".to_owned(),
+        FindingKind::LeaverEnabled => format!("Someone who has left still has {level}{through}"),
+        FindingKind::UnrecordedAccess => format!("Nothing on record explains {level}{through}"),
+        FindingKind::MissingAccess => match &finding.group {
+            Some(group) => format!("The record gives {level}, but they are not in the group {}", group_name(group)),
+            None => format!("The record gives {level}; the directory does not"),
+        },
+        FindingKind::MissingAccount => format!("No account in the directory, though their access needs one on {level}"),
     }
 }
 
-/// The account and whose it is: "user0 (Ann User <ann@…>)", "user3 (no one on record)".
+/// Whose it is and the account: "Ann User <ann@…>, account user0".
 fn who(finding: &Finding) -> String {
-    let person = finding.person.as_deref().unwrap_or("no one on record");
+    let person = finding.person.as_deref().unwrap_or("No one on record");
     match &finding.account {
-        Some(account) => format!("{account} ({person})"),
-        None => format!("none ({person})"),
+        Some(account) => format!("{person}, account {account}"),
+        None => format!("{person}, no account"),
     }
 }
 
-fn access(finding: &Finding) -> String {
-    match (&finding.system, &finding.level, &finding.group) {
-        (Some(system), Some(level), Some(group)) => format!("{system} ({level}) through {}", group_name(group)),
-        (Some(system), Some(level), None) => format!("{system} ({level})"),
-        (Some(system), None, _) => format!("an account on {system}"),
-        _ => "the account".to_owned(),
-    }
+/// The advice as a sentence: capital first, full stop last.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
 }
 
 /// The fix's button words: what it does in the directory.
