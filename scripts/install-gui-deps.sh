@@ -11,11 +11,13 @@
 #   qpdf, poppler-utils: independent PDF readers to check the reports against
 #   slapd, ldap-utils, openssl: a real OpenLDAP server the directory tests start on loopback,
 #     and the throwaway CA and certificate for its LDAPS and StartTLS
+#   samba-ad-dc, samba-ad-provision, samba-dsdb-modules: a real Active Directory (Samba AD) that
+#     the tests provision and start on loopback
 #   python3: the memory-dump check computes TOTP codes and the screenshots read the staff list
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
       libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
-      qpdf poppler-utils slapd ldap-utils openssl python3)
+      qpdf poppler-utils slapd ldap-utils openssl python3 samba-ad-dc samba-ad-provision samba-dsdb-modules)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -24,6 +26,8 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q >/dev/null
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-# Debian may start its own slapd on every address after installing it: the tests start their
-# own on 127.0.0.1 only, so stop that one.
-if command -v pkill >/dev/null && pgrep -x slapd >/dev/null; then $sudo pkill -x slapd || true; fi
+# Debian may start its own slapd (or Samba) on every address after installing it: the tests
+# start their own on 127.0.0.1 only, so stop those.
+for server in slapd samba; do
+  if command -v pkill >/dev/null && pgrep -x "$server" >/dev/null; then $sudo pkill -x "$server" || true; fi
+done

@@ -199,7 +199,10 @@ fn account_attributes(kind: DirectoryKind) -> &'static [&'static str] {
 fn users_filter(kind: DirectoryKind) -> &'static str {
     match kind {
         DirectoryKind::OpenLdap => "(objectClass=inetOrgPerson)",
-        DirectoryKind::ActiveDirectory => "(&(objectCategory=person)(objectClass=user))",
+        // Not the built-in Administrator, Guest and krbtgt: they belong to the domain itself.
+        DirectoryKind::ActiveDirectory => {
+            "(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))"
+        }
     }
 }
 
@@ -299,6 +302,10 @@ fn bind_error(url: &str, error: LdapError) -> ConnectorError {
     match &error {
         LdapError::LdapResult { result } if result.rc == 49 => ConnectorError::WrongPassword,
         LdapError::LdapResult { result } if result.rc == 50 => ConnectorError::NoPermission(result.text.clone()),
+        // strongerAuthRequired: Active Directory refuses a password over plain LDAP.
+        LdapError::LdapResult { result } if result.rc == 8 => ConnectorError::Refused(
+            "the directory refused the password over an unencrypted connection: it asks for LDAPS or StartTLS".into(),
+        ),
         // Samba AD drops a simple bind over plain LDAP rather than answering it.
         LdapError::ResultRecv { .. } => ConnectorError::Unreachable {
             url: url.trim().to_owned(),

@@ -31,7 +31,7 @@ fn free_port() -> u16 {
 }
 
 /// A throwaway CA and a server certificate it signed for 127.0.0.1, made with `openssl`.
-fn make_certificates(dir: &std::path::Path) {
+pub fn make_certificates(dir: &std::path::Path) {
     let run = |args: &[&str]| {
         let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl is installed");
         assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
