@@ -11,11 +11,9 @@ mod samba;
 mod slapd;
 
 use keyholder::connector::ldap::{ConnectorError, LdapSettings, Session};
-use keyholder::domain::checklist::ItemKind;
 use keyholder::domain::linked_directory::{DirectoryKind, FindingKind};
 use keyholder::domain::secret::SecretString;
-use keyholder::domain::staff::StaffDraft;
-use keyholder::service::{NewJoiner, NewLinkedDirectory, new_system};
+use keyholder::service::NewLinkedDirectory;
 use samba::{ADMIN, ADMIN_PASSWORD, BASE, FINANCE, Samba, password, user_dn};
 
 fn open(samba: &Samba, url: &str, starttls: bool, dn: &str, secret: &str) -> Result<Session, ConnectorError> {
@@ -49,21 +47,7 @@ fn samba_ad_is_read_over_ldaps_and_a_leaver_is_disabled_there_and_can_no_longer_
 
     // Ann (user0) joined Finance before the directory was connected; Dee's only address in
     // the directory is her userPrincipalName; user1 and user2 belong to no one on record.
-    let (_vault, mut office) = common::TestVault::open_new();
-    office.add_system(new_system("Windows sign-in", "software", "user", "", false, false).unwrap()).unwrap();
-    office.add_system(new_system("Payroll", "software", "user", "", true, false).unwrap()).unwrap();
-    office.add_role("Finance", &["Windows sign-in:user".into(), "Payroll:user".into()]).unwrap();
-    let draft = StaffDraft {
-        full_name: "Ann User".into(),
-        email: "user0@example.com".into(),
-        start_date: office.today().to_string(),
-        ..Default::default()
-    };
-    let (_, joiner) = office.start_joiner(NewJoiner { draft, roles: &["Finance".to_owned()] }).unwrap();
-    let list = office.checklists_of("user0@example.com").unwrap().into_iter().find(|l| l.id == joiner).unwrap();
-    for item in list.items.iter().filter(|i| matches!(i.kind, ItemKind::CreateAccount { .. })) {
-        office.complete_item(item.id).unwrap();
-    }
+    let (_vault, mut office) = common::finance_office_with_ann();
     common::add_person(&mut office, "Dee User", "user3@office.test", "Sales");
     let admin_password = SecretString::new(ADMIN_PASSWORD);
     let ca_file = samba.ca_file().display().to_string();

@@ -16,10 +16,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use gui_support::*;
 use keyholder::connector::ldap::ConnectorError;
-use keyholder::domain::checklist::ItemKind;
 use keyholder::domain::linked_directory::DirectoryAccount;
-use keyholder::domain::staff::StaffDraft;
-use keyholder::service::{NewJoiner, new_system};
 use keyholder::ui::Page;
 use slapd::{ADMIN, ADMIN_PASSWORD, BASE, FINANCE, Slapd, open_as, read_as_admin};
 
@@ -30,21 +27,7 @@ fn read(url: &str, user: usize) -> DirectoryAccount {
 /// Ann (user0) joined Finance before the directory was connected (her Windows account is on
 /// record) and leaves today; Bo has no access yet.
 fn office_with_a_leaver() -> TestVault {
-    let (vault, mut office) = TestVault::open_new();
-    office.add_system(new_system("Windows sign-in", "software", "user", "", false, false).unwrap()).unwrap();
-    office.add_system(new_system("Payroll", "software", "user", "", true, false).unwrap()).unwrap();
-    office.add_role("Finance", &["Windows sign-in:user".into(), "Payroll:user".into()]).unwrap();
-    let draft = StaffDraft {
-        full_name: "Ann User".into(),
-        email: "user0@example.com".into(),
-        start_date: office.today().to_string(),
-        ..Default::default()
-    };
-    let (_, joiner) = office.start_joiner(NewJoiner { draft, roles: &["Finance".to_owned()] }).unwrap();
-    let list = office.checklists_of("user0@example.com").unwrap().into_iter().find(|l| l.id == joiner).unwrap();
-    for item in list.items.iter().filter(|i| matches!(i.kind, ItemKind::CreateAccount { .. })) {
-        office.complete_item(item.id).unwrap();
-    }
+    let (vault, mut office) = common::finance_office_with_ann();
     add_person(&mut office, "Bo Newman", "bo@example.com", "Sales");
     office.start_leaver("user0@example.com", &office.today().to_string()).unwrap();
     drop(office);

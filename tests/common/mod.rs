@@ -117,3 +117,31 @@ pub fn code_at_clock(clock: &ManualClock, secret: &[u8], offset: i64) -> String 
     keyholder::domain::totp::code_at(secret, totp_rs::Algorithm::SHA1, 6, now.saturating_add_signed(offset))
         .expect("code")
 }
+
+/// Windows sign-in and Payroll, and the role Finance giving both. Ann User (user0@example.com,
+/// the account user0 of the test directories) joined Finance today with her accounts made:
+/// before any directory was connected, so they are on record.
+pub fn finance_office_with_ann() -> (TestVault, Office) {
+    use keyholder::domain::checklist::ItemKind;
+    let (vault, mut office) = TestVault::open_new();
+    let system = |name: &str, customer_data| {
+        keyholder::service::new_system(name, "software", "user", "", customer_data, false).expect("system")
+    };
+    office.add_system(system("Windows sign-in", false)).expect("add system");
+    office.add_system(system("Payroll", true)).expect("add system");
+    office.add_role("Finance", &["Windows sign-in:user".into(), "Payroll:user".into()]).expect("add role");
+    let draft = keyholder::domain::staff::StaffDraft {
+        full_name: "Ann User".into(),
+        email: "user0@example.com".into(),
+        start_date: office.today().to_string(),
+        ..Default::default()
+    };
+    let roles = ["Finance".to_owned()];
+    let (_, joiner) = office.start_joiner(keyholder::service::NewJoiner { draft, roles: &roles }).expect("joiner");
+    let lists = office.checklists_of("user0@example.com").expect("checklists");
+    let list = lists.iter().find(|l| l.id == joiner).expect("her checklist");
+    for item in list.items.iter().filter(|i| matches!(i.kind, ItemKind::CreateAccount { .. })) {
+        office.complete_item(item.id).expect("account made");
+    }
+    (vault, office)
+}
