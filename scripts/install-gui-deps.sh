@@ -13,19 +13,31 @@
 #     and the throwaway CA and certificate for its LDAPS and StartTLS
 #   samba-ad-dc, samba-ad-provision, samba-dsdb-modules: a real Active Directory (Samba AD) that
 #     the tests provision and start on loopback
+#   python3-venv, and scim2-server 0.8.3 from PyPI in /opt/keyholder-scim: a real SCIM 2.0
+#     server (in memory) the SCIM connector's tests start on loopback
 #   python3: the memory-dump check computes TOTP codes and the screenshots read the staff list
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
       libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
-      qpdf poppler-utils slapd ldap-utils openssl python3 samba-ad-dc samba-ad-provision samba-dsdb-modules)
-missing=()
-for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-[ ${#missing[@]} -eq 0 ] && exit 0
+      qpdf poppler-utils slapd ldap-utils openssl python3 python3-venv samba-ad-dc samba-ad-provision
+      samba-dsdb-modules)
+# The SCIM 2.0 server the tests start (PyPI's in-memory scim2-server, pinned), in a venv of
+# Debian's Python: tests/scim looks for it here.
+scim_server=/opt/keyholder-scim/bin/scim2-server
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q >/dev/null
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q >/dev/null
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ! -x "$scim_server" ]; then
+  $sudo /usr/bin/python3 -m venv /opt/keyholder-scim
+  $sudo /opt/keyholder-scim/bin/pip install -q scim2-server==0.8.3 >/dev/null
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
 # Debian may start its own slapd (or Samba) on every address after installing it: the tests
 # start their own on 127.0.0.1 only, so stop those.
 for server in slapd samba; do

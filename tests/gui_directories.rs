@@ -119,3 +119,19 @@ fn an_office_manager_connects_the_directory_puts_its_drift_right_and_offboards_a
     harness.get_by_label_contains("Done in the directory, confirmed by the directory corp at");
     assert!(!ann.groups.contains(&FINANCE.to_owned()));
 }
+
+#[test]
+fn an_app_is_added_with_its_scim_address_and_token_and_plain_http_elsewhere_is_refused_as_it_is_typed() {
+    let (vault, office) = common::finance_office_with_ann();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Directories").click();
+    harness.run();
+    type_into(&mut harness, "Name", "CRM");
+    choose(&mut harness, "Kind", "An app with SCIM 2.0");
+    assert!(harness.query_by_label("Read under (base DN)").is_none(), "an app has no base DN");
+    type_into(&mut harness, "SCIM address", "http://crm.example.com/scim/v2");
+    type_into(&mut harness, "Its token", "crm-token-8812");
+    harness.get_by_label_contains("plain http:// would send the token to crm.example.com unencrypted");
+    assert!(harness.query_by_label_contains("crm-token-8812").is_none(), "the token is never shown");
+}

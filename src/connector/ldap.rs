@@ -20,26 +20,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Entries per page: servers cap a single answer (Active Directory at 1,000).
 const PAGE: i32 = 500;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectorError {
-    /// The address or settings are refused before anything is sent.
-    #[error("{0}")]
-    Refused(String),
-    #[error("cannot reach the directory at {url}: {reason}")]
-    Unreachable { url: String, reason: String },
-    #[error("the directory's certificate is not trusted: {0} (give the office's CA certificate with --ca-file)")]
-    Certificate(String),
-    #[error("the directory refused the bind DN or its password")]
-    WrongPassword,
-    #[error("the bind account may not do this: {0}")]
-    NoPermission(String),
-    #[error("the connection to the directory was lost ({0}); nothing more was sent")]
-    ConnectionLost(String),
-    #[error("the directory answered: {0}")]
-    Server(String),
-}
-
-pub type ConnectorResult<T> = Result<T, ConnectorError>;
+pub use super::error::{ConnectorError, ConnectorResult};
 
 /// Where a directory is and how to sign in to it.
 pub struct LdapSettings<'a> {
@@ -63,6 +44,10 @@ pub struct Session {
 impl Session {
     /// Connect and bind.
     pub fn open(settings: &LdapSettings<'_>) -> ConnectorResult<Self> {
+        // A SCIM app is never reached here (see `scim`); the OpenLDAP arms below stand for it.
+        if !settings.kind.is_ldap() {
+            return Err(ConnectorError::Refused(format!("{} is not reached over LDAP", settings.kind.describe())));
+        }
         let transport = check_url(settings.url, settings.starttls).map_err(ConnectorError::Refused)?;
         let mut options = LdapConnSettings::new().set_conn_timeout(TIMEOUT);
         if transport != Transport::PlainLoopback {
@@ -156,7 +141,9 @@ impl Session {
         let one = |value: &str| HashSet::from([value.to_owned()]);
         let (dn, modification) = match change {
             Change::Disable { dn } => match self.kind {
-                DirectoryKind::OpenLdap => (dn, Mod::Replace("pwdAccountLockedTime".to_owned(), one(PERMANENT_LOCK))),
+                DirectoryKind::OpenLdap | DirectoryKind::Scim => {
+                    (dn, Mod::Replace("pwdAccountLockedTime".to_owned(), one(PERMANENT_LOCK)))
+                }
                 DirectoryKind::ActiveDirectory => {
                     let entry = self.search_in(dn, Scope::Base, "(objectClass=*)", &["userAccountControl"])?.pop();
                     let control: u32 = entry
@@ -187,9 +174,35 @@ impl Session {
     }
 }
 
+impl super::Connection for Session {
+    fn count_users(&mut self) -> ConnectorResult<usize> {
+        Session::count_users(self)
+    }
+
+    fn read_accounts(&mut self) -> ConnectorResult<Vec<DirectoryAccount>> {
+        Session::read_accounts(self)
+    }
+
+    fn read_groups(&mut self) -> ConnectorResult<Vec<String>> {
+        Session::read_groups(self)
+    }
+
+    fn apply(&mut self, change: &Change) -> ConnectorResult<()> {
+        Session::apply(self, change)
+    }
+
+    fn read_account(&mut self, id: &str) -> ConnectorResult<Option<DirectoryAccount>> {
+        Session::read_account(self, id)
+    }
+
+    fn close(self: Box<Self>) {
+        Session::close(*self);
+    }
+}
+
 fn account_attributes(kind: DirectoryKind) -> &'static [&'static str] {
     match kind {
-        DirectoryKind::OpenLdap => &["uid", "mail", "pwdAccountLockedTime"],
+        DirectoryKind::OpenLdap | DirectoryKind::Scim => &["uid", "mail", "pwdAccountLockedTime"],
         DirectoryKind::ActiveDirectory => {
             &["sAMAccountName", "mail", "userPrincipalName", "userAccountControl", "lastLogonTimestamp"]
         }
@@ -198,7 +211,7 @@ fn account_attributes(kind: DirectoryKind) -> &'static [&'static str] {
 
 fn users_filter(kind: DirectoryKind) -> &'static str {
     match kind {
-        DirectoryKind::OpenLdap => "(objectClass=inetOrgPerson)",
+        DirectoryKind::OpenLdap | DirectoryKind::Scim => "(objectClass=inetOrgPerson)",
         // Not the built-in Administrator, Guest and krbtgt: they belong to the domain itself.
         DirectoryKind::ActiveDirectory => {
             "(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))"
@@ -208,7 +221,9 @@ fn users_filter(kind: DirectoryKind) -> &'static str {
 
 fn groups_filter(kind: DirectoryKind) -> &'static str {
     match kind {
-        DirectoryKind::OpenLdap => "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))",
+        DirectoryKind::OpenLdap | DirectoryKind::Scim => {
+            "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))"
+        }
         DirectoryKind::ActiveDirectory => "(objectClass=group)",
     }
 }
@@ -220,7 +235,7 @@ fn account_from(
 ) -> DirectoryAccount {
     let first = |name: &str| user.attrs.get(name).and_then(|values| values.first()).cloned();
     let (username, enabled, last_logon) = match kind {
-        DirectoryKind::OpenLdap => (first("uid"), first("pwdAccountLockedTime").is_none(), None),
+        DirectoryKind::OpenLdap | DirectoryKind::Scim => (first("uid"), first("pwdAccountLockedTime").is_none(), None),
         DirectoryKind::ActiveDirectory => {
             // Bit 2 of userAccountControl is "account disabled".
             let control: u32 = first("userAccountControl").and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -1,5 +1,32 @@
-//! Talking to systems outside the vault: directories over LDAP. Each connector depends only on
-//! `domain` (what it reads and the settings it is given); the service layer decides when to
-//! call it, records what it found and audits it. Nothing here writes to the vault or draws.
+//! Talking to systems outside the vault: directories over LDAP (`ldap`) and apps over SCIM 2.0
+//! (`scim`). Each connector depends only on `domain` (what it reads, the changes it is asked to
+//! make, the settings it is given) and answers to [`Connection`]; the service layer decides
+//! when to call it, records what it found and audits it. Nothing here writes to the vault or
+//! draws.
 
+pub mod error;
 pub mod ldap;
+pub mod scim;
+
+pub use error::{ConnectorError, ConnectorResult};
+
+use crate::domain::directory_change::Change;
+use crate::domain::linked_directory::DirectoryAccount;
+
+/// A signed-in connection to a directory or an app. Accounts and groups are named the way
+/// the directory names them: an LDAP DN, or a SCIM id for an account and its display name for a
+/// group.
+pub trait Connection: Send {
+    /// How many user accounts there are (the connection test).
+    fn count_users(&mut self) -> ConnectorResult<usize>;
+    /// Every account with its groups.
+    fn read_accounts(&mut self) -> ConnectorResult<Vec<DirectoryAccount>>;
+    /// Every group's name, in order (for choosing which to map).
+    fn read_groups(&mut self) -> ConnectorResult<Vec<String>>;
+    /// Make one change.
+    fn apply(&mut self, change: &Change) -> ConnectorResult<()>;
+    /// One account and its groups, read again (the confirmation after a change).
+    fn read_account(&mut self, id: &str) -> ConnectorResult<Option<DirectoryAccount>>;
+    /// Say goodbye where the protocol has a way to.
+    fn close(self: Box<Self>);
+}

@@ -44,6 +44,13 @@ impl Change {
             (Self::Disable { dn }, DirectoryKind::OpenLdap) => {
                 format!("modify {dn}: replace pwdAccountLockedTime: {PERMANENT_LOCK} (ppolicy lock: no more sign-ins)")
             }
+            (Self::Disable { dn }, DirectoryKind::Scim) => format!("PATCH /Users/{dn}: replace active with false"),
+            (Self::LeaveGroup { dn, group }, DirectoryKind::Scim) => {
+                format!("PATCH /Groups (the group {group}): remove members[value eq \"{dn}\"]")
+            }
+            (Self::JoinGroup { dn, group }, DirectoryKind::Scim) => {
+                format!("PATCH /Groups (the group {group}): add members value {dn}")
+            }
             (Self::LeaveGroup { dn, group }, _) => format!("modify {group}: delete member: {dn}"),
             (Self::JoinGroup { dn, group }, _) => format!("modify {group}: add member: {dn}"),
         }

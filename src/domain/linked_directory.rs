@@ -17,6 +17,8 @@ pub enum DirectoryKind {
     OpenLdap,
     /// Active Directory, Samba AD included.
     ActiveDirectory,
+    /// An app that offers SCIM 2.0 (RFC 7643/7644): a base URL and a bearer token.
+    Scim,
 }
 
 impl DirectoryKind {
@@ -24,7 +26,8 @@ impl DirectoryKind {
         match text.trim().to_ascii_lowercase().as_str() {
             "openldap" | "ldap" => Ok(Self::OpenLdap),
             "ad" | "active-directory" | "samba" | "samba-ad" => Ok(Self::ActiveDirectory),
-            other => Err(format!("{other:?} is not a kind of directory Keyholder knows: openldap or ad")),
+            "scim" => Ok(Self::Scim),
+            other => Err(format!("{other:?} is not a kind of directory Keyholder knows: openldap, ad or scim")),
         }
     }
 
@@ -33,13 +36,20 @@ impl DirectoryKind {
         match self {
             Self::OpenLdap => "openldap",
             Self::ActiveDirectory => "ad",
+            Self::Scim => "scim",
         }
+    }
+
+    /// Whether it is reached over LDAP (a base DN, a bind DN, TLS by LDAPS or StartTLS).
+    pub fn is_ldap(self) -> bool {
+        self != Self::Scim
     }
 
     pub fn describe(self) -> &'static str {
         match self {
             Self::OpenLdap => "OpenLDAP",
             Self::ActiveDirectory => "Active Directory",
+            Self::Scim => "SCIM 2.0 app",
         }
     }
 }
@@ -75,6 +85,35 @@ pub fn check_url(url: &str, starttls: bool) -> Result<Transport, String> {
              (plain ldap:// is allowed only to this computer, 127.0.0.1)"
         )),
         (other, _) => Err(format!("{other}:// is not a directory address: use ldaps:// (or ldap:// with StartTLS)")),
+    }
+}
+
+/// Check an app's SCIM base URL: `https://`, or plain `http://` only to this computer (the
+/// bearer token would otherwise cross the network in the clear).
+pub fn check_scim_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("{url:?} is not an https:// address"))?;
+    let host = host_of(rest);
+    if host.is_empty() {
+        return Err(format!("{url:?} names no server"));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if is_loopback(host) => Ok(()),
+        "http" => Err(format!(
+            "plain http:// would send the token to {host} unencrypted: use the app's https:// address \
+             (http:// is allowed only to this computer, 127.0.0.1)"
+        )),
+        other => Err(format!("{other}:// is not a SCIM address: use https://")),
+    }
+}
+
+/// Check a directory's address for its kind (see [`check_url`] and [`check_scim_url`]).
+pub fn check_address(kind: DirectoryKind, url: &str, starttls: bool) -> Result<(), String> {
+    match kind {
+        DirectoryKind::Scim if starttls => Err("StartTLS is for LDAP directories; a SCIM app uses https://".into()),
+        DirectoryKind::Scim => check_scim_url(url),
+        DirectoryKind::OpenLdap | DirectoryKind::ActiveDirectory => check_url(url, starttls).map(|_| ()),
     }
 }
 

@@ -4,7 +4,7 @@
 //! result; a failure leaves the item open with the server's reason in plain words.
 
 use super::{Office, ServiceError, ServiceResult};
-use crate::connector::ldap::Session;
+use crate::connector::Connection;
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{Item, ItemId, ItemKind, ItemState};
 use crate::domain::directory_change::{self, Change, DirectoryPlan, account_of, fix_for, is_connected, unconfirmed};
@@ -58,7 +58,7 @@ impl Office {
     /// Read the person's account and work out the changes.
     fn plan_in(
         &self,
-        session: &mut Session,
+        session: &mut dyn Connection,
         directory: &DirectoryRow,
         map: &DirectoryMap,
         staff: StaffId,
@@ -79,7 +79,7 @@ impl Office {
             return Ok(None);
         };
         let mut session = self.connect(&directory)?;
-        let plan = self.plan_in(&mut session, &directory, &map, list.staff_id, &found.kind);
+        let plan = self.plan_in(session.as_mut(), &directory, &map, list.staff_id, &found.kind);
         session.close();
         let plan = plan?;
         let account = plan.account.map(|a| a.username);
@@ -100,10 +100,10 @@ impl Office {
             return Ok(None);
         };
         let mut session = self.connect(&directory)?;
-        let attempt = match self.plan_in(&mut session, &directory, &map, staff, &item.kind) {
+        let attempt = match self.plan_in(session.as_mut(), &directory, &map, staff, &item.kind) {
             Ok(plan) => {
                 let dn = plan.account.as_ref().map(|a| a.dn.as_str());
-                apply_and_confirm(&mut session, directory.kind, &plan.changes, dn)
+                apply_and_confirm(session.as_mut(), directory.kind, &plan.changes, dn)
             }
             Err(error) => Err((Vec::new(), error)),
         };
@@ -121,7 +121,7 @@ impl Office {
         })?;
         let mut session = self.connect(&directory)?;
         let attempt = apply_and_confirm(
-            &mut session,
+            session.as_mut(),
             directory.kind,
             std::slice::from_ref(&change),
             finding.account_dn.as_deref(),
@@ -169,7 +169,12 @@ impl Office {
 }
 
 /// Make `changes` to the account `dn` and read it back: every change must show.
-fn apply_and_confirm(session: &mut Session, kind: DirectoryKind, changes: &[Change], dn: Option<&str>) -> Attempt {
+fn apply_and_confirm(
+    session: &mut dyn Connection,
+    kind: DirectoryKind,
+    changes: &[Change],
+    dn: Option<&str>,
+) -> Attempt {
     let mut made = Vec::new();
     for change in changes {
         session.apply(change).map_err(|e| (made.clone(), e.into()))?;

@@ -4,9 +4,11 @@
 //! reports the drift against the record. Reading never changes the directory.
 
 use super::{Office, Record, ServiceError, ServiceResult};
+use crate::connector::Connection;
 use crate::connector::ldap::{LdapSettings, Session};
+use crate::connector::scim::{ScimSession, ScimSettings};
 use crate::domain::audit::AuditEvent;
-use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, FindingKind, check_url, drift};
+use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, FindingKind, check_address, drift};
 use crate::domain::secret::SecretString;
 use crate::vault::linked_directories::{self, DirectoryRow, NewDirectory};
 use serde::Serialize;
@@ -35,14 +37,19 @@ impl Office {
     pub fn add_directory(&mut self, new: &NewLinkedDirectory<'_>) -> ServiceResult<()> {
         let invalid = ServiceError::Invalid;
         let kind = DirectoryKind::parse(new.kind).map_err(invalid)?;
-        check_url(new.url, new.starttls).map_err(invalid)?;
-        for (what, value) in [("a name", new.name), ("the base DN", new.base_dn), ("the bind DN", new.bind_dn)] {
+        check_address(kind, new.url, new.starttls).map_err(invalid)?;
+        let mut needed = vec![("a name", new.name)];
+        if kind.is_ldap() {
+            needed.extend([("the base DN", new.base_dn), ("the bind DN", new.bind_dn)]);
+        }
+        for (what, value) in needed {
             if value.trim().is_empty() {
                 return Err(invalid(format!("give {what}")));
             }
         }
         if new.bind_password.expose().is_empty() {
-            return Err(invalid("give the bind password".into()));
+            let secret = if kind.is_ldap() { "the bind password" } else { "the app's bearer token" };
+            return Err(invalid(format!("give {secret}")));
         }
         if let Some(path) = new.ca_file.filter(|p| !std::path::Path::new(p).is_file()) {
             return Err(invalid(format!("the CA file {path} does not exist")));
@@ -75,9 +82,14 @@ impl Office {
             .ok_or_else(|| ServiceError::not_found(Record::Directory, name.trim().to_owned()))
     }
 
-    /// Connect and bind to `directory`.
-    pub(super) fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Session> {
+    /// Connect and sign in to `directory`: bind over LDAP, or the token for a SCIM app.
+    pub(super) fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Box<dyn Connection>> {
         let password = linked_directories::bind_password(&self.vault().read(), directory.id)?;
+        if directory.kind == DirectoryKind::Scim {
+            let ca_file = directory.ca_file.as_deref().map(std::path::Path::new);
+            let settings = ScimSettings { url: &directory.url, token: &password, ca_file };
+            return Ok(Box::new(ScimSession::open(&settings)?));
+        }
         let settings = LdapSettings {
             kind: directory.kind,
             url: &directory.url,
@@ -87,7 +99,7 @@ impl Office {
             starttls: directory.starttls,
             ca_file: directory.ca_file.as_ref().map(std::path::PathBuf::from),
         };
-        Ok(Session::open(&settings)?)
+        Ok(Box::new(Session::open(&settings)?))
     }
 
     /// Connect, bind and count the user accounts.

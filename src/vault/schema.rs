@@ -25,6 +25,7 @@
 //!   of the items with a removal, for the removals still open.
 //! - 14: `directories`, `directory_groups`, `directory_matches`: the office's directories.
 //! - 15: `directories.last_checked_ns`, `last_differences`: each directory's last check.
+//! - 16: `directories.kind` may be `scim` (an app's SCIM 2.0 API).
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -396,6 +397,27 @@ const MIGRATIONS: &[&str] = &[
     // only: the findings name people, and are read again from the directory when needed).
     "ALTER TABLE directories ADD COLUMN last_checked_ns INTEGER;
     ALTER TABLE directories ADD COLUMN last_differences INTEGER;",
+    // 15 → 16: SCIM 2.0 apps beside LDAP directories (the kind's check rebuilt, SQLite's way:
+    // a new table, the rows copied, the old one dropped). For an app, `url` is its SCIM base
+    // URL, `bind_password` its bearer token, and the DNs are empty.
+    "CREATE TABLE directories_v16 (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL CHECK (kind = 'openldap' OR kind = 'ad' OR kind = 'scim'),
+        url TEXT NOT NULL,
+        base_dn TEXT NOT NULL,
+        bind_dn TEXT NOT NULL,
+        bind_password TEXT NOT NULL,
+        starttls INTEGER NOT NULL DEFAULT 0,
+        ca_file TEXT,
+        accounts_system_id INTEGER REFERENCES systems(id),
+        last_checked_ns INTEGER,
+        last_differences INTEGER
+    );
+    INSERT INTO directories_v16 SELECT id, name, kind, url, base_dn, bind_dn, bind_password, starttls,
+        ca_file, accounts_system_id, last_checked_ns, last_differences FROM directories;
+    DROP TABLE directories;
+    ALTER TABLE directories_v16 RENAME TO directories;",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

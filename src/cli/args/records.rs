@@ -132,19 +132,23 @@ pub enum OperatorTotpCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DirectoryCommand {
-    /// Add a directory the office runs. The bind password comes from
-    /// KEYHOLDER_DIRECTORY_PASSWORD or the first stdin line (never an argument).
+    /// Add a directory the office runs, or an app's SCIM 2.0 API. The bind password (or the
+    /// app's bearer token) comes from KEYHOLDER_DIRECTORY_PASSWORD or the first stdin line
+    /// (never an argument).
     Add {
         name: String,
-        /// openldap or ad (Active Directory, Samba AD included).
+        /// openldap, ad (Active Directory, Samba AD included) or scim.
         #[arg(long)]
         kind: String,
-        /// ldaps://host[:port], or ldap:// with --starttls (plain ldap:// only to this computer).
+        /// ldaps://host[:port], or ldap:// with --starttls (plain ldap:// only to this computer);
+        /// for scim, the app's SCIM base URL (https://…/scim/v2).
         #[arg(long)]
         url: String,
-        #[arg(long = "base-dn", value_name = "DN")]
+        /// Where to read (LDAP only).
+        #[arg(long = "base-dn", value_name = "DN", default_value = "")]
         base_dn: String,
-        #[arg(long = "bind-dn", value_name = "DN")]
+        /// Who to bind as (LDAP only).
+        #[arg(long = "bind-dn", value_name = "DN", default_value = "")]
         bind_dn: String,
         #[arg(long)]
         starttls: bool,

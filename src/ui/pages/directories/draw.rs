@@ -4,7 +4,7 @@
 
 use super::{DirectoriesPage, DirectoryCommand, findings};
 use crate::domain::directory_change::group_name;
-use crate::domain::linked_directory::{DirectoryMap, check_url};
+use crate::domain::linked_directory::{DirectoryKind, DirectoryMap, check_address};
 use crate::ui::commands::Command;
 use crate::ui::file_dialog::{FileTarget, choose_button};
 use crate::ui::records::Records;
@@ -19,7 +19,8 @@ pub struct Shown<'a> {
     pub map: &'a DirectoryMap,
 }
 
-const KINDS: [(&str, &str); 2] = [("ad", "Active Directory (or Samba AD)"), ("openldap", "OpenLDAP")];
+const KINDS: [(&str, &str); 3] =
+    [("ad", "Active Directory (or Samba AD)"), ("openldap", "OpenLDAP"), ("scim", "An app with SCIM 2.0")];
 
 pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::both().id_salt("directories").auto_shrink([false, false]).show(ui, |ui| {
@@ -76,11 +77,13 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         commands.push(DirectoryCommand::Select(None).into());
     }
     ui.heading(format!("{} ({})", directory.name, directory.kind.describe()));
-    let secure = if directory.starttls { " with StartTLS" } else { "" };
-    ui.label(format!(
-        "{}{secure}, reading under {}, signing in as {}",
-        directory.url, directory.base_dn, directory.bind_dn
-    ));
+    if directory.kind.is_ldap() {
+        let secure = if directory.starttls { " with StartTLS" } else { "" };
+        let place = format!("{}{secure}, reading under {}", directory.url, directory.base_dn);
+        ui.label(format!("{place}, signing in as {}", directory.bind_dn));
+    } else {
+        ui.label(format!("{}, signing in with its token", directory.url));
+    }
     let name = directory.name.clone();
     ui.horizontal(|ui| {
         if ui
@@ -164,25 +167,37 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
     let form = &mut page.add;
     text_field(ui, "Name", &mut form.name).on_hover_text("How Keyholder calls it, e.g. Office AD");
     pick_list(ui, "Kind", &mut form.kind, &KINDS, Some("Choose the kind"));
-    text_field(ui, "Address", &mut form.url).on_hover_text("ldaps://dc1.office.local, or ldap://… with StartTLS");
-    text_field(ui, "Read under (base DN)", &mut form.base_dn).on_hover_text("e.g. DC=office,DC=local");
-    text_field(ui, "Sign in as (bind DN)", &mut form.bind_dn)
-        .on_hover_text("an account that may read users and groups, and change them for leavers");
-    password_field(ui, "Its password", form.password.expose_mut());
-    indented(ui, |ui| ui.checkbox(&mut form.starttls, "Use StartTLS (for an ldap:// address)"));
+    // An app is an address and a token; a directory also says where to read and who signs in.
+    let ldap = DirectoryKind::parse(&form.kind).map_or(true, DirectoryKind::is_ldap);
+    if ldap {
+        text_field(ui, "Address", &mut form.url).on_hover_text("ldaps://dc1.office.local, or ldap://… with StartTLS");
+        text_field(ui, "Read under (base DN)", &mut form.base_dn).on_hover_text("e.g. DC=office,DC=local");
+        text_field(ui, "Sign in as (bind DN)", &mut form.bind_dn)
+            .on_hover_text("an account that may read users and groups, and change them for leavers");
+        password_field(ui, "Its password", form.password.expose_mut());
+        indented(ui, |ui| ui.checkbox(&mut form.starttls, "Use StartTLS (for an ldap:// address)"));
+    } else {
+        text_field(ui, "SCIM address", &mut form.url)
+            .on_hover_text("the app's SCIM base URL from its admin settings, e.g. https://app.example.com/scim/v2");
+        password_field(ui, "Its token", form.password.expose_mut());
+    }
     ui.horizontal(|ui| {
         let label = field_label(ui, "Office CA certificate");
         ui.add(egui::TextEdit::singleline(&mut form.ca_file).hint_text("only for a private CA").desired_width(240.0))
             .labelled_by(label.id);
         choose_button(ui, FileTarget::CaCertificate, commands);
     });
-    let address = (!form.url.trim().is_empty()).then(|| check_url(&form.url, form.starttls).err()).flatten();
-    let why_not = if form.name.trim().is_empty() || form.kind.is_empty() || form.url.trim().is_empty() {
+    let kind = DirectoryKind::parse(&form.kind).ok();
+    let address =
+        kind.filter(|_| !form.url.trim().is_empty()).and_then(|k| check_address(k, &form.url, form.starttls).err());
+    let why_not = if form.name.trim().is_empty() || kind.is_none() || form.url.trim().is_empty() {
         Some("Give its name, kind and address.".to_owned())
     } else if let Some(refused) = address {
         Some(refused)
-    } else if form.base_dn.trim().is_empty() || form.bind_dn.trim().is_empty() || form.password.is_empty() {
+    } else if ldap && (form.base_dn.trim().is_empty() || form.bind_dn.trim().is_empty() || form.password.is_empty()) {
         Some("Say where to read and how to sign in.".to_owned())
+    } else if form.password.is_empty() {
+        Some("Give the app's token.".to_owned())
     } else {
         None
     };
