@@ -135,3 +135,37 @@ fn an_app_is_added_with_its_scim_address_and_token_and_plain_http_elsewhere_is_r
     harness.get_by_label_contains("plain http:// would send the token to crm.example.com unencrypted");
     assert!(harness.query_by_label_contains("crm-token-8812").is_none(), "the token is never shown");
 }
+
+#[test]
+fn microsoft_365_is_checked_from_its_downloaded_user_list_with_nothing_to_sign_in_with() {
+    let (vault, mut office) = common::TestVault::open_new();
+    let system = keyholder::service::new_system("Microsoft 365", "software", "user", "", true, true).unwrap();
+    office.add_system(system).unwrap();
+    add_person(&mut office, "Ann Example", "ann@example.com", "Operations");
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Directories").click();
+    harness.run();
+    type_into(&mut harness, "Name", "Office 365");
+    choose(&mut harness, "Kind", "Microsoft 365 (checked from its user export)");
+    assert!(harness.query_by_label("Its password").is_none() && harness.query_by_label("Its token").is_none());
+    press(&mut harness, "Add directory");
+    choose(&mut harness, "Its accounts are on", "Microsoft 365");
+    press(&mut harness, "Save");
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/admin-exports/microsoft365-export-users.csv");
+    type_into(&mut harness, "Downloaded user list", file.to_str().unwrap());
+    press(&mut harness, "Check this list");
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("Office 365 checked from its list: 5 accounts read, 3 differences.")
+    );
+    // Bo, Cy and Dee have accounts but are not on record; the blocked mailbox is no finding.
+    assert_eq!(harness.query_all_by_label("An account no one on record has").count(), 3);
+    assert_eq!(
+        harness
+            .query_all_by_label("Lock the account in the Microsoft 365 admin console: Keyholder only reads its list.")
+            .count(),
+        3
+    );
+}

@@ -4,13 +4,16 @@
 use super::DirectoryCommand;
 use super::input::Passwords;
 use crate::service::{NewLinkedDirectory, Office};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::process::ExitCode;
 
 pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut Passwords) -> Result<ExitCode> {
     match action {
         DirectoryCommand::Add { name, kind, url, base_dn, bind_dn, starttls, ca_file } => {
-            let password = passwords.require_directory_password()?;
+            // A suite checked from its export has nothing to sign in with.
+            let from_export =
+                crate::domain::linked_directory::DirectoryKind::parse(&kind).is_ok_and(|k| k.is_from_export());
+            let password = if from_export { Default::default() } else { passwords.require_directory_password()? };
             let ca_file = ca_file.map(|p| p.display().to_string());
             office.add_directory(&NewLinkedDirectory {
                 name: &name,
@@ -48,8 +51,14 @@ pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut 
             office.match_directory_account(&name, &username, &email)?;
             eprintln!("Account {username} in {name} is {email}'s.");
         }
-        DirectoryCommand::Sync { name, json } => {
-            let report = office.sync_directory(&name)?;
+        DirectoryCommand::Sync { name, json, from_file } => {
+            let report = match from_file {
+                Some(path) => {
+                    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                    office.sync_directory_from_file(&name, &bytes)?
+                }
+                None => office.sync_directory(&name)?,
+            };
             if json {
                 super::print_json(&report.findings)?;
             } else {

@@ -44,7 +44,7 @@ pub struct Session {
 impl Session {
     /// Connect and bind.
     pub fn open(settings: &LdapSettings<'_>) -> ConnectorResult<Self> {
-        // A SCIM app is never reached here (see `scim`); the OpenLDAP arms below stand for it.
+        // Only LDAP directories are reached here; the OpenLDAP arms below stand for the others.
         if !settings.kind.is_ldap() {
             return Err(ConnectorError::Refused(format!("{} is not reached over LDAP", settings.kind.describe())));
         }
@@ -141,7 +141,10 @@ impl Session {
         let one = |value: &str| HashSet::from([value.to_owned()]);
         let (dn, modification) = match change {
             Change::Disable { dn } => match self.kind {
-                DirectoryKind::OpenLdap | DirectoryKind::Scim => {
+                DirectoryKind::OpenLdap
+                | DirectoryKind::Scim
+                | DirectoryKind::Microsoft365
+                | DirectoryKind::GoogleWorkspace => {
                     (dn, Mod::Replace("pwdAccountLockedTime".to_owned(), one(PERMANENT_LOCK)))
                 }
                 DirectoryKind::ActiveDirectory => {
@@ -202,7 +205,10 @@ impl super::Connection for Session {
 
 fn account_attributes(kind: DirectoryKind) -> &'static [&'static str] {
     match kind {
-        DirectoryKind::OpenLdap | DirectoryKind::Scim => &["uid", "mail", "pwdAccountLockedTime"],
+        DirectoryKind::OpenLdap
+        | DirectoryKind::Scim
+        | DirectoryKind::Microsoft365
+        | DirectoryKind::GoogleWorkspace => &["uid", "mail", "pwdAccountLockedTime"],
         DirectoryKind::ActiveDirectory => {
             &["sAMAccountName", "mail", "userPrincipalName", "userAccountControl", "lastLogonTimestamp"]
         }
@@ -211,7 +217,10 @@ fn account_attributes(kind: DirectoryKind) -> &'static [&'static str] {
 
 fn users_filter(kind: DirectoryKind) -> &'static str {
     match kind {
-        DirectoryKind::OpenLdap | DirectoryKind::Scim => "(objectClass=inetOrgPerson)",
+        DirectoryKind::OpenLdap
+        | DirectoryKind::Scim
+        | DirectoryKind::Microsoft365
+        | DirectoryKind::GoogleWorkspace => "(objectClass=inetOrgPerson)",
         // Not the built-in Administrator, Guest and krbtgt: they belong to the domain itself.
         DirectoryKind::ActiveDirectory => {
             "(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))"
@@ -221,9 +230,10 @@ fn users_filter(kind: DirectoryKind) -> &'static str {
 
 fn groups_filter(kind: DirectoryKind) -> &'static str {
     match kind {
-        DirectoryKind::OpenLdap | DirectoryKind::Scim => {
-            "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))"
-        }
+        DirectoryKind::OpenLdap
+        | DirectoryKind::Scim
+        | DirectoryKind::Microsoft365
+        | DirectoryKind::GoogleWorkspace => "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))",
         DirectoryKind::ActiveDirectory => "(objectClass=group)",
     }
 }
@@ -235,7 +245,10 @@ fn account_from(
 ) -> DirectoryAccount {
     let first = |name: &str| user.attrs.get(name).and_then(|values| values.first()).cloned();
     let (username, enabled, last_logon) = match kind {
-        DirectoryKind::OpenLdap | DirectoryKind::Scim => (first("uid"), first("pwdAccountLockedTime").is_none(), None),
+        DirectoryKind::OpenLdap
+        | DirectoryKind::Scim
+        | DirectoryKind::Microsoft365
+        | DirectoryKind::GoogleWorkspace => (first("uid"), first("pwdAccountLockedTime").is_none(), None),
         DirectoryKind::ActiveDirectory => {
             // Bit 2 of userAccountControl is "account disabled".
             let control: u32 = first("userAccountControl").and_then(|v| v.parse().ok()).unwrap_or(0);

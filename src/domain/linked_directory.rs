@@ -19,6 +19,10 @@ pub enum DirectoryKind {
     ActiveDirectory,
     /// An app that offers SCIM 2.0 (RFC 7643/7644): a base URL and a bearer token.
     Scim,
+    /// Microsoft 365, checked from its admin centre's user export.
+    Microsoft365,
+    /// Google Workspace, checked from its Admin console's user download.
+    GoogleWorkspace,
 }
 
 impl DirectoryKind {
@@ -27,7 +31,11 @@ impl DirectoryKind {
             "openldap" | "ldap" => Ok(Self::OpenLdap),
             "ad" | "active-directory" | "samba" | "samba-ad" => Ok(Self::ActiveDirectory),
             "scim" => Ok(Self::Scim),
-            other => Err(format!("{other:?} is not a kind of directory Keyholder knows: openldap, ad or scim")),
+            "microsoft365" | "m365" | "microsoft-365" => Ok(Self::Microsoft365),
+            "google-workspace" | "google" | "googleworkspace" => Ok(Self::GoogleWorkspace),
+            other => Err(format!(
+                "{other:?} is not a kind of directory Keyholder knows: openldap, ad, scim, microsoft365 or google-workspace"
+            )),
         }
     }
 
@@ -37,12 +45,19 @@ impl DirectoryKind {
             Self::OpenLdap => "openldap",
             Self::ActiveDirectory => "ad",
             Self::Scim => "scim",
+            Self::Microsoft365 => "microsoft365",
+            Self::GoogleWorkspace => "google-workspace",
         }
     }
 
     /// Whether it is reached over LDAP (a base DN, a bind DN, TLS by LDAPS or StartTLS).
     pub fn is_ldap(self) -> bool {
-        self != Self::Scim
+        matches!(self, Self::OpenLdap | Self::ActiveDirectory)
+    }
+
+    /// Whether it is checked from a file its admin console gives (no live connection here).
+    pub fn is_from_export(self) -> bool {
+        matches!(self, Self::Microsoft365 | Self::GoogleWorkspace)
     }
 
     pub fn describe(self) -> &'static str {
@@ -50,6 +65,8 @@ impl DirectoryKind {
             Self::OpenLdap => "OpenLDAP",
             Self::ActiveDirectory => "Active Directory",
             Self::Scim => "SCIM 2.0 app",
+            Self::Microsoft365 => "Microsoft 365",
+            Self::GoogleWorkspace => "Google Workspace",
         }
     }
 }
@@ -113,6 +130,8 @@ pub fn check_address(kind: DirectoryKind, url: &str, starttls: bool) -> Result<(
     match kind {
         DirectoryKind::Scim if starttls => Err("StartTLS is for LDAP directories; a SCIM app uses https://".into()),
         DirectoryKind::Scim => check_scim_url(url),
+        // Checked from the admin console's file: there is no address to reach.
+        DirectoryKind::Microsoft365 | DirectoryKind::GoogleWorkspace => Ok(()),
         DirectoryKind::OpenLdap | DirectoryKind::ActiveDirectory => check_url(url, starttls).map(|_| ()),
     }
 }

@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no SQL, no GUI and no clock (time is always passed in).
 
 pub mod access;
+pub mod admin_export;
 pub mod audit;
 pub mod checklist;
 pub mod clipboard;

@@ -128,13 +128,31 @@ fn read_drafts(bytes: &[u8]) -> Result<ReadFile, String> {
     Ok((drafts, problems, warnings))
 }
 
+/// A vendor's user export as drafts: the people who can sign in. Blocked or suspended
+/// accounts are left out (former staff, shared mailboxes) and counted in a warning.
+fn export_drafts((vendor, users): (super::admin_export::Vendor, Vec<super::admin_export::ExportedUser>)) -> ReadFile {
+    let blocked = users.iter().filter(|u| !u.enabled).count();
+    let drafts = users.iter().filter(|u| u.enabled).map(|u| (u.line, u.draft())).collect();
+    let mut warnings = vec![format!("read as a {}: its own columns, nothing renamed", vendor.describe())];
+    if blocked > 0 {
+        warnings.push(format!(
+            "{blocked} account(s) that cannot sign in (blocked or suspended) were left out: former staff or shared \
+             mailboxes, compared with the record by a directory check instead"
+        ));
+    }
+    (drafts, Vec::new(), warnings)
+}
+
 /// Plan an import against the office's existing emails (lower case) and their managers.
 pub fn plan_import(
     bytes: &[u8],
     existing: &HashSet<String>,
     default_status: StaffStatus,
 ) -> Result<ImportPlan, String> {
-    let (drafts, mut problems, warnings) = read_drafts(bytes)?;
+    let (drafts, mut problems, warnings) = match super::admin_export::read(bytes) {
+        Some(export) => export_drafts(export?),
+        None => read_drafts(bytes)?,
+    };
     let mut candidates: Vec<(u64, NewStaff)> = Vec::new();
     let mut first_line_of: HashMap<String, u64> = HashMap::new();
     for (line, draft) in drafts {

@@ -32,7 +32,12 @@ impl Office {
     /// The directory that does `kind`, with its map: the first whose mapping covers it.
     fn directory_doing(&self, kind: &ItemKind) -> ServiceResult<Option<(DirectoryRow, DirectoryMap)>> {
         let record = self.directory()?;
-        Ok(self.directories_with_maps()?.into_iter().find(|(_, map)| is_connected(kind, map, &record)))
+        // A suite checked from its export cannot be changed from here: its items stay ticks.
+        Ok(self
+            .directories_with_maps()?
+            .into_iter()
+            .filter(|(directory, _)| !directory.kind.is_from_export())
+            .find(|(_, map)| is_connected(kind, map, &record)))
     }
 
     /// Every directory with how it maps onto systems (the Directories page).

@@ -7,6 +7,7 @@ use super::{Office, Record, ServiceError, ServiceResult};
 use crate::connector::Connection;
 use crate::connector::ldap::{LdapSettings, Session};
 use crate::connector::scim::{ScimSession, ScimSettings};
+use crate::domain::admin_export::{self, Vendor};
 use crate::domain::audit::AuditEvent;
 use crate::domain::linked_directory::{DirectoryKind, DriftInput, Finding, FindingKind, check_address, drift};
 use crate::domain::secret::SecretString;
@@ -47,7 +48,7 @@ impl Office {
                 return Err(invalid(format!("give {what}")));
             }
         }
-        if new.bind_password.expose().is_empty() {
+        if new.bind_password.expose().is_empty() && !kind.is_from_export() {
             let secret = if kind.is_ldap() { "the bind password" } else { "the app's bearer token" };
             return Err(invalid(format!("give {secret}")));
         }
@@ -84,6 +85,15 @@ impl Office {
 
     /// Connect and sign in to `directory`: bind over LDAP, or the token for a SCIM app.
     pub(super) fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Box<dyn Connection>> {
+        if directory.kind.is_from_export() {
+            return Err(ServiceError::refused_by_state(format!(
+                "Keyholder has no live connection to {} yet: check it from the user list its admin console \
+                 downloads (`keyholder directory sync {} --from-file FILE.csv`, or \"Check a downloaded list\" on the \
+                 Directories page); changes there are made in its admin console",
+                directory.kind.describe(),
+                directory.name
+            )));
+        }
         let password = linked_directories::bind_password(&self.vault().read(), directory.id)?;
         if directory.kind == DirectoryKind::Scim {
             let ca_file = directory.ca_file.as_deref().map(std::path::Path::new);
@@ -189,26 +199,62 @@ impl Office {
     /// Read the directory and compare it with the record. Audited with its counts.
     pub fn sync_directory(&mut self, name: &str) -> ServiceResult<SyncReport> {
         let directory = self.directory_named(name)?;
+        let mut session = self.connect(&directory)?;
+        let accounts = session.read_accounts();
+        session.close();
+        self.report_drift(directory, &accounts?, "synced")
+    }
+
+    /// Compare the record with a user list downloaded from the suite's admin console
+    /// (Microsoft 365's "Export users", Google's "Download users"), read as it comes: a
+    /// snapshot, with the same findings as a live check. Audited with its counts.
+    pub fn sync_directory_from_file(&mut self, name: &str, bytes: &[u8]) -> ServiceResult<SyncReport> {
+        let directory = self.directory_named(name)?;
+        let (vendor, users) = admin_export::read(bytes)
+            .ok_or_else(|| {
+                ServiceError::Invalid(
+                    "this is not a user list from an admin console: download it from Microsoft 365 (Users > Active \
+                     users > Export users) or Google Admin (Directory > Users > Download users)"
+                        .into(),
+                )
+            })?
+            .map_err(ServiceError::Invalid)?;
+        let expected = match directory.kind {
+            DirectoryKind::Microsoft365 => Some(Vendor::Microsoft365),
+            DirectoryKind::GoogleWorkspace => Some(Vendor::GoogleWorkspace),
+            _ => None,
+        };
+        if expected.is_some_and(|expected| expected != vendor) {
+            return Err(ServiceError::Invalid(format!(
+                "this is a {}, and {} is {}",
+                vendor.describe(),
+                directory.name,
+                directory.kind.describe()
+            )));
+        }
+        let accounts: Vec<_> = users.iter().map(admin_export::ExportedUser::account).collect();
+        self.report_drift(directory, &accounts, &format!("checked from a {}", vendor.describe()))
+    }
+
+    /// The drift between `accounts` and the record, audited with its counts.
+    fn report_drift(
+        &mut self,
+        directory: DirectoryRow,
+        accounts: &[crate::domain::linked_directory::DirectoryAccount],
+        how: &str,
+    ) -> ServiceResult<SyncReport> {
         let map = linked_directories::map(&self.vault().read(), &directory)?;
         let manual = linked_directories::matches(&self.vault().read(), directory.id)?;
-        let mut session = self.connect(&directory)?;
-        let accounts = session.read_accounts()?;
-        session.close();
         let record = self.directory()?;
-        let findings = drift(&DriftInput {
-            accounts: &accounts,
-            map: &map,
-            record: &record,
-            manual: &manual,
-            today: self.today(),
-        });
+        let findings =
+            drift(&DriftInput { accounts, map: &map, record: &record, manual: &manual, today: self.today() });
         let mut by_kind: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for finding in &findings {
             *by_kind.entry(finding.kind.as_str()).or_default() += 1;
         }
         let counts: Vec<String> = by_kind.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
         let summary = format!(
-            "directory {} synced: {} accounts read, {}",
+            "directory {} {how}: {} accounts read, {}",
             directory.name,
             accounts.len(),
             if counts.is_empty() { "no drift".to_owned() } else { counts.join(", ") }

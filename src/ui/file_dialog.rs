@@ -18,6 +18,7 @@ pub enum FileTarget {
     ReviewEvidence,
     QrPicture,
     CaCertificate,
+    AdminExport,
 }
 
 impl FileTarget {
@@ -32,6 +33,7 @@ impl FileTarget {
             Self::ReviewEvidence => ("Base name for the evidence (PDF and CSV)", true, "access-review", &[]),
             Self::QrPicture => ("Choose the picture of the QR code", false, "", &["png", "jpg", "jpeg"]),
             Self::CaCertificate => ("Choose the office CA's certificate", false, "", &["pem", "crt"]),
+            Self::AdminExport => ("Choose the user list downloaded from the admin console", false, "", &["csv"]),
         }
     }
 }
@@ -128,7 +130,9 @@ pub fn path_field(
 /// A "Choose…" button beside a path field.
 pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<super::commands::Command>) {
     let label = match target {
-        FileTarget::ImportStaff | FileTarget::QrPicture | FileTarget::CaCertificate => "Choose file…",
+        FileTarget::ImportStaff | FileTarget::QrPicture | FileTarget::CaCertificate | FileTarget::AdminExport => {
+            "Choose file…"
+        }
         _ => "Choose where…",
     };
     if ui.button(label).on_hover_text("Opens your desktop's file dialog, or Keyholder's own").clicked() {

@@ -25,7 +25,8 @@
 //!   of the items with a removal, for the removals still open.
 //! - 14: `directories`, `directory_groups`, `directory_matches`: the office's directories.
 //! - 15: `directories.last_checked_ns`, `last_differences`: each directory's last check.
-//! - 16: `directories.kind` may be `scim` (an app's SCIM 2.0 API).
+//! - 16: `directories.kind` may be `scim` (an app's SCIM 2.0 API), `microsoft365` or
+//!   `google-workspace` (checked from the admin console's user export).
 //!
 //! Each step runs inside one transaction with the version bump, so a crash leaves the database
 //! at the old version or the new one, never between.
@@ -397,13 +398,14 @@ const MIGRATIONS: &[&str] = &[
     // only: the findings name people, and are read again from the directory when needed).
     "ALTER TABLE directories ADD COLUMN last_checked_ns INTEGER;
     ALTER TABLE directories ADD COLUMN last_differences INTEGER;",
-    // 15 → 16: SCIM 2.0 apps beside LDAP directories (the kind's check rebuilt, SQLite's way:
+    // 15 → 16: SCIM 2.0 apps and cloud suites beside LDAP directories (the kind's check rebuilt, SQLite's way:
     // a new table, the rows copied, the old one dropped). For an app, `url` is its SCIM base
     // URL, `bind_password` its bearer token, and the DNs are empty.
     "CREATE TABLE directories_v16 (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        kind TEXT NOT NULL CHECK (kind = 'openldap' OR kind = 'ad' OR kind = 'scim'),
+        kind TEXT NOT NULL
+            CHECK (kind = 'openldap' OR kind = 'ad' OR kind = 'scim' OR kind = 'microsoft365' OR kind = 'google-workspace'),
         url TEXT NOT NULL,
         base_dn TEXT NOT NULL,
         bind_dn TEXT NOT NULL,

@@ -137,12 +137,14 @@ pub enum DirectoryCommand {
     /// (never an argument).
     Add {
         name: String,
-        /// openldap, ad (Active Directory, Samba AD included) or scim.
+        /// openldap, ad (Active Directory, Samba AD included), scim, microsoft365 or
+        /// google-workspace (the last two checked from their admin console's user export).
         #[arg(long)]
         kind: String,
         /// ldaps://host[:port], or ldap:// with --starttls (plain ldap:// only to this computer);
-        /// for scim, the app's SCIM base URL (https://…/scim/v2).
-        #[arg(long)]
+        /// for scim, the app's SCIM base URL (https://…/scim/v2); none for microsoft365 and
+        /// google-workspace.
+        #[arg(long, default_value = "")]
         url: String,
         /// Where to read (LDAP only).
         #[arg(long = "base-dn", value_name = "DN", default_value = "")]
@@ -178,5 +180,9 @@ pub enum DirectoryCommand {
         name: String,
         #[arg(long)]
         json: bool,
+        /// Compare with a user list downloaded from the admin console instead (Microsoft 365
+        /// "Export users", Google Admin "Download users"), read exactly as it comes.
+        #[arg(long = "from-file", value_name = "FILE.csv")]
+        from_file: Option<PathBuf>,
     },
 }

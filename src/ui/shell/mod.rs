@@ -485,6 +485,7 @@ impl Shell {
             FileTarget::ReviewEvidence => self.reviews.export_base = base(),
             FileTarget::QrPicture => self.secrets.authenticator.image = text,
             FileTarget::CaCertificate => self.directories.add.ca_file = text,
+            FileTarget::AdminExport => self.directories.export_path = text,
         }
     }
 

@@ -19,8 +19,13 @@ pub struct Shown<'a> {
     pub map: &'a DirectoryMap,
 }
 
-const KINDS: [(&str, &str); 3] =
-    [("ad", "Active Directory (or Samba AD)"), ("openldap", "OpenLDAP"), ("scim", "An app with SCIM 2.0")];
+const KINDS: [(&str, &str); 5] = [
+    ("ad", "Active Directory (or Samba AD)"),
+    ("openldap", "OpenLDAP"),
+    ("scim", "An app with SCIM 2.0"),
+    ("microsoft365", "Microsoft 365 (checked from its user export)"),
+    ("google-workspace", "Google Workspace (checked from its user download)"),
+];
 
 pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, records: &Records, commands: &mut Vec<Command>) {
     egui::ScrollArea::both().id_salt("directories").auto_shrink([false, false]).show(ui, |ui| {
@@ -85,23 +90,11 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         ui.label(format!("{}, signing in with its token", directory.url));
     }
     let name = directory.name.clone();
-    ui.horizontal(|ui| {
-        if ui
-            .button("Test the connection")
-            .on_hover_text("Signs in, counts the accounts and reads the groups")
-            .clicked()
-        {
-            commands.push(DirectoryCommand::Test(name.clone()).into());
-        }
-        match page.tested.get(&name) {
-            Some((users, groups)) => {
-                ui.weak(format!("Connected: {users} accounts, {} groups.", groups.len()));
-            }
-            None => {
-                ui.weak("Not tested in this session.");
-            }
-        }
-    });
+    if directory.kind.is_from_export() {
+        ui.weak("Checked from the user list its admin console downloads: no sign-in is kept for it.");
+    } else {
+        test_ui(ui, page, &name, commands);
+    }
     ui.add_space(space::BLOCK);
     findings::ui(ui, page, shown, commands);
     ui.add_space(space::BLOCK);
@@ -110,6 +103,26 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
     egui::CollapsingHeader::new("What the directory gives")
         .default_open(unmapped)
         .show(ui, |ui| mapping_ui(ui, page, shown, commands));
+}
+
+fn test_ui(ui: &mut egui::Ui, page: &DirectoriesPage, name: &str, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Test the connection")
+            .on_hover_text("Signs in, counts the accounts and reads the groups")
+            .clicked()
+        {
+            commands.push(DirectoryCommand::Test(name.to_owned()).into());
+        }
+        match page.tested.get(name) {
+            Some((users, groups)) => {
+                ui.weak(format!("Connected: {users} accounts, {} groups.", groups.len()));
+            }
+            None => {
+                ui.weak("Not tested in this session.");
+            }
+        }
+    });
 }
 
 fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
@@ -129,6 +142,10 @@ fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, 
             commands.push(DirectoryCommand::SetAccounts(name.clone()).into());
         }
     });
+    if directory.kind.is_from_export() {
+        // The exports list no groups.
+        return;
+    }
     ui.add_space(space::ROW);
     for (group, level) in &map.groups {
         let gives = records.directory.describe_level(*level).unwrap_or_default();
@@ -169,7 +186,12 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
     pick_list(ui, "Kind", &mut form.kind, &KINDS, Some("Choose the kind"));
     // An app is an address and a token; a directory also says where to read and who signs in.
     let ldap = DirectoryKind::parse(&form.kind).map_or(true, DirectoryKind::is_ldap);
-    if ldap {
+    let from_export = DirectoryKind::parse(&form.kind).is_ok_and(DirectoryKind::is_from_export);
+    if from_export {
+        indented(ui, |ui| {
+            ui.weak("Nothing to sign in with: you check it with the user list its admin console downloads.")
+        });
+    } else if ldap {
         text_field(ui, "Address", &mut form.url).on_hover_text("ldaps://dc1.office.local, or ldap://… with StartTLS");
         text_field(ui, "Read under (base DN)", &mut form.base_dn).on_hover_text("e.g. DC=office,DC=local");
         text_field(ui, "Sign in as (bind DN)", &mut form.bind_dn)
@@ -190,7 +212,9 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
     let kind = DirectoryKind::parse(&form.kind).ok();
     let address =
         kind.filter(|_| !form.url.trim().is_empty()).and_then(|k| check_address(k, &form.url, form.starttls).err());
-    let why_not = if form.name.trim().is_empty() || kind.is_none() || form.url.trim().is_empty() {
+    let why_not = if from_export {
+        form.name.trim().is_empty().then(|| "Give its name.".to_owned())
+    } else if form.name.trim().is_empty() || kind.is_none() || form.url.trim().is_empty() {
         Some("Give its name, kind and address.".to_owned())
     } else if let Some(refused) = address {
         Some(refused)

@@ -7,26 +7,41 @@ use super::{DirectoriesPage, DirectoryCommand};
 use crate::domain::directory_change::{Change, fix_for, group_name};
 use crate::domain::linked_directory::{Finding, FindingKind};
 use crate::ui::commands::Command;
-use crate::ui::records::Records;
+use crate::ui::file_dialog::{FileTarget, choose_button};
 use crate::ui::widgets::style::space;
-use crate::ui::widgets::{Answer, action_button, confirm_dialog, pick_input, row_button, submit_button};
+use crate::ui::widgets::{Answer, CHOOSE_FILE, action_button, confirm_dialog, pick_input, row_button, submit_button};
 
 /// The width of a difference's block (its text wraps inside).
 const BLOCK_WIDTH: f32 = 640.0;
 
 pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
-    let Shown { records, directory, map } = *shown;
+    let Shown { directory, map, .. } = *shown;
     let name = directory.name.clone();
     ui.strong("Differences from the record");
-    ui.horizontal(|ui| {
-        let why_not = (map.accounts.is_none() && map.groups.is_empty())
-            .then_some("Say first which system its accounts are on, or what a group gives.");
-        if action_button(ui, "Check now", why_not) {
-            commands.push(DirectoryCommand::Check(name.clone()).into());
+    let unmapped = (map.accounts.is_none() && map.groups.is_empty())
+        .then_some("Say first which system its accounts are on, or what a group gives.");
+    let from_export = directory.kind.is_from_export();
+    if from_export {
+        // No live connection: the office manager downloads the list from the admin console.
+        ui.weak(format!(
+            "Download the user list from the {} admin console, then check it here.",
+            directory.kind.describe()
+        ));
+        ui.horizontal(|ui| {
+            let label = ui.label("Downloaded user list");
+            ui.add(egui::TextEdit::singleline(&mut page.export_path).desired_width(240.0)).labelled_by(label.id);
+            choose_button(ui, FileTarget::AdminExport, commands);
+        });
+        let why_not = unmapped.or(page.export_path.trim().is_empty().then_some(CHOOSE_FILE));
+        if action_button(ui, "Check this list", why_not) {
+            commands.push(DirectoryCommand::CheckFile(name.clone()).into());
         }
-    });
+    } else if action_button(ui, "Check now", unmapped) {
+        commands.push(DirectoryCommand::Check(name.clone()).into());
+    }
     let Some(report) = page.reports.get(&name) else {
-        ui.weak("Not checked in this session: Check now reads the directory (it changes nothing there).");
+        let how = if from_export { "Check this list" } else { "Check now reads the directory" };
+        ui.weak(format!("Not checked in this session: {how} (it changes nothing there)."));
         return;
     };
     if report.findings.is_empty() {
@@ -45,7 +60,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, comm
             ui.strong(headline(finding));
             ui.label(who(finding));
             ui.add(egui::Label::new(egui::RichText::new(sentence(&finding.advice)).weak()).wrap());
-            ui.horizontal_wrapped(|ui| actions_ui(ui, page, records, &name, index, finding, commands));
+            ui.horizontal_wrapped(|ui| actions_ui(ui, page, shown, index, finding, commands));
         });
     }
     if let Some(index) = page.confirm_fix
@@ -116,16 +131,20 @@ fn fix_words(change: &Change) -> &'static str {
 fn actions_ui(
     ui: &mut egui::Ui,
     page: &mut DirectoriesPage,
-    records: &Records,
-    name: &str,
+    shown: &Shown<'_>,
     index: usize,
     finding: &Finding,
     commands: &mut Vec<Command>,
 ) {
+    let (records, name) = (shown.records, shown.directory.name.as_str());
     let who = finding.account.as_deref().or(finding.person.as_deref()).unwrap_or("this");
     if let Some(change) = fix_for(finding) {
         let words = fix_words(&change);
-        if row_button(ui, words, &format!("{words} {who}")) {
+        if shown.directory.kind.is_from_export() {
+            let suite = shown.directory.kind.describe();
+            let words = words.trim_end_matches('…');
+            ui.weak(format!("{words} in the {suite} admin console: Keyholder only reads its list."));
+        } else if row_button(ui, words, &format!("{words} {who}")) {
             commands.push(DirectoryCommand::ConfirmFix(Some(index)).into());
         }
     }

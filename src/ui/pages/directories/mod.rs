@@ -25,6 +25,8 @@ pub enum DirectoryCommand {
     Test(String),
     /// Read the directory and compare it with the record.
     Check(String),
+    /// Compare the record with the user list downloaded from a suite's admin console.
+    CheckFile(String),
     SetAccounts(String),
     MapGroup(String),
     /// Ask before changing the directory for finding number n (`None`: not now).
@@ -75,6 +77,8 @@ pub struct DirectoriesPage {
     pub reason: String,
     pub matching: Option<usize>,
     pub match_to: String,
+    /// The downloaded user list of a suite checked from its export.
+    pub export_path: String,
 }
 
 impl DirectoriesPage {
@@ -115,6 +119,22 @@ impl DirectoriesPage {
                 }));
             }
             DirectoryCommand::Check(name) => return check(name, None),
+            DirectoryCommand::CheckFile(name) => {
+                let path = self.export_path.trim().to_owned();
+                return Outcome::Background(JobRequest::new(
+                    format!("Checking {name} from its list"),
+                    false,
+                    move |office| {
+                        let bytes = std::fs::read(&path)
+                            .map_err(|e| ServiceError::Invalid(format!("cannot read {path}: {e}")))?;
+                        let report = office.sync_directory_from_file(&name, &bytes)?;
+                        let differences = crate::service::counted(report.findings.len(), "difference", "differences");
+                        let message =
+                            format!("{name} checked from its list: {} accounts read, {differences}.", report.accounts);
+                        Ok(JobOutput::DirectoryChecked(report, message))
+                    },
+                ));
+            }
             DirectoryCommand::SetAccounts(name) => {
                 let system = self.accounts_system.clone();
                 cx.office
