@@ -88,7 +88,11 @@ fn an_office_manager_connects_the_directory_puts_its_drift_right_and_offboards_a
     assert!(read(&url, 1).enabled, "nothing is sent before the answer");
     press(&mut harness, "Yes, change corp");
     let notice = harness.state().notice_text().unwrap_or_default().to_owned();
-    assert!(notice.starts_with("Done, confirmed by the directory corp at "), "{notice}");
+    assert!(
+        notice
+            .starts_with("Lock the account user1: it can no longer sign in: done, confirmed by the directory corp at "),
+        "{notice}"
+    );
     assert!(!read(&url, 1).enabled);
 
     assert!(notice.ends_with("0 differences left."), "user3 is Bo's and user1 is locked: {notice}");

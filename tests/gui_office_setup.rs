@@ -9,7 +9,7 @@ mod gui_support;
 
 use common::add_person;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use gui_support::*;
 
 #[test]
@@ -271,4 +271,28 @@ fn review_keys_that_cannot_act_say_why_and_a_missing_comment_takes_the_keyboard(
     harness.run();
     assert!(harness.state().notice_text().unwrap_or_default().contains("comment"));
     assert!(harness.get_by_role_and_label(Role::TextInput, "Comment").is_focused(), "type the comment at once");
+}
+
+#[test]
+fn a_long_pick_list_is_narrowed_by_typing_as_soon_as_it_opens() {
+    let (vault, mut office) = common::TestVault::open_new();
+    for n in 1..=20 {
+        add_person(&mut office, &format!("Person {n:02}"), &format!("person{n:02}@example.com"), "Sales");
+    }
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Staff").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Add staff member").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::ComboBox, "Manager").click();
+    harness.run();
+    // The search box has the focus: what is typed narrows the list, and the list stays open.
+    harness.get_by(|n| n.role() == Role::TextInput && n.is_focused()).type_text("son 17");
+    harness.run();
+    assert!(harness.query_by_label("Person 03 <person03@example.com>").is_none());
+    harness.get_by_label("Person 17 <person17@example.com>").click();
+    harness.run();
+    let manager = harness.get_by_role_and_label(Role::ComboBox, "Manager");
+    assert_eq!(manager.accesskit_node().value().as_deref(), Some("Person 17 <person17@example.com>"));
 }

@@ -101,6 +101,23 @@ pub fn is_connected(item: &ItemKind, map: &DirectoryMap, record: &Directory) -> 
     }
 }
 
+/// What `item` takes away that the directory does not give (the keys, the alarm code…): the
+/// office's to do by hand before the item is ticked. Described, in the role's order.
+pub fn outside_directory(item: &ItemKind, map: &DirectoryMap, record: &Directory) -> Vec<String> {
+    let in_directory = |level: LevelId| {
+        map.groups.iter().any(|(_, l)| *l == level)
+            || record.level(level).is_some_and(|(s, _)| Some(s.id) == map.accounts)
+    };
+    let levels: Vec<LevelId> = match item {
+        ItemKind::RemoveRole { role } => record.role(*role).map(|r| r.levels.clone()).unwrap_or_default(),
+        ItemKind::RevokeGrant { grant } => {
+            record.exceptions.iter().filter(|g| g.id == *grant).map(|g| g.level_id).collect()
+        }
+        _ => Vec::new(),
+    };
+    levels.into_iter().filter(|level| !in_directory(*level)).filter_map(|level| record.describe_level(level)).collect()
+}
+
 /// The open items of `lists` that a directory does, with the directory's name (the first whose
 /// mapping covers the item).
 pub fn connected_items<'a>(
@@ -345,6 +362,15 @@ mod tests {
         let mut missing = finding(FindingKind::MissingAccount, None);
         missing.account_dn = None;
         assert_eq!(fix_for(&missing), None);
+    }
+
+    #[test]
+    fn what_a_directory_does_not_give_is_named_so_it_is_not_ticked_away_unseen() {
+        let record = connected_office();
+        let role = ItemKind::RemoveRole { role: ROLE_FINANCE };
+        assert!(outside_directory(&role, &map(), &record).is_empty(), "Windows by its accounts, Payroll by Finance");
+        let groups_only = DirectoryMap { accounts: None, groups: map().groups };
+        assert_eq!(outside_directory(&role, &groups_only, &record), ["Windows sign-in (user)"]);
     }
 
     #[test]

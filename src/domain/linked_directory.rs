@@ -303,7 +303,9 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
                 finding(FindingKind::UnrecordedAccess, Some(staff.id), account, Some(*level), Some(group), advice);
             }
         }
-        for level in expected.iter().filter(|level| !given.contains(level)) {
+        // Someone on their way out, or whose account is disabled, is not to be given more.
+        let winding_down = staff.status == StaffStatus::Leaving || !account.enabled;
+        for level in expected.iter().filter(|level| !given.contains(level) && !winding_down) {
             let group = map.groups.iter().find(|(_, l)| l == level).map(|(dn, _)| dn.as_str());
             let advice =
                 "the record gives this, the directory does not: add them to the group, or take it off the record"
@@ -317,8 +319,19 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
             .iter()
             .any(|a| Some(a.system_id) == map.accounts || mapped_levels.contains(&a.level_id))
     };
-    for person in record.staff.iter().filter(|p| p.status != StaffStatus::Left && !with_account.contains(&p.id)) {
+    let wanting = |p: &&super::staff::Staff| {
+        !matches!(p.status, StaffStatus::Left | StaffStatus::Leaving) && !with_account.contains(&p.id)
+    };
+    for person in record.staff.iter().filter(wanting) {
         if needs_account(person.id) {
+            let advice = match (person.status, person.start_date) {
+                (StaffStatus::Joining, Some(start)) => format!(
+                    "joining on {start}: create their account in the directory before then, or match an existing one"
+                ),
+                _ => "their access needs an account in the directory and there is none: create it, or match an \
+                      existing one"
+                    .to_owned(),
+            };
             findings.push(Finding {
                 kind: FindingKind::MissingAccount,
                 staff_id: Some(person.id),
@@ -328,8 +341,7 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
                 system: map.accounts.and_then(|id| record.system(id)).map(|s| s.name.clone()),
                 level: None,
                 group: None,
-                advice: "their access needs an account in the directory and there is none: create it, or match an existing one"
-                    .into(),
+                advice,
             });
         }
     }
@@ -396,6 +408,36 @@ mod tests {
         let input =
             DriftInput { accounts: &accounts, map: &map, record: &record, manual: &manual, today: date(2026, 11, 30) };
         assert_eq!(drift(&input), vec![], "Lee matched by hand; everyone else as recorded");
+    }
+
+    #[test]
+    fn someone_leaving_or_locked_is_never_told_to_get_more_access() {
+        let record = record();
+        let map = DirectoryMap { accounts: Some(1), groups: vec![(FINANCE.into(), 20)] };
+        let manual = HashMap::new();
+        let today = date(2026, 11, 30);
+        let missing = |record: &Directory, accounts: &[DirectoryAccount]| {
+            drift(&DriftInput { accounts, map: &map, record, manual: &manual, today })
+                .into_iter()
+                .filter(|f| matches!(f.kind, FindingKind::MissingAccess | FindingKind::MissingAccount))
+                .count()
+        };
+        let in_finance = [account("sam", true, &[FINANCE]), account("lee", true, &[FINANCE])];
+        assert_eq!(missing(&record, &[in_finance[0].clone(), in_finance[1].clone(), account("max", true, &[])]), 1);
+        assert_eq!(
+            missing(&record, &[in_finance[0].clone(), in_finance[1].clone(), account("max", false, &[])]),
+            0,
+            "Max's account is locked"
+        );
+        let mut staff = record.staff.clone();
+        staff.iter_mut().filter(|p| p.id == 5).for_each(|max| max.status = StaffStatus::Leaving);
+        let (systems, roles, assignments) = (record.systems.clone(), record.roles.clone(), record.assignments.clone());
+        let record = Directory::new(staff, systems, roles, assignments, vec![], record.accounts.clone());
+        assert_eq!(
+            missing(&record, &[in_finance[0].clone(), in_finance[1].clone()]),
+            0,
+            "Max is leaving: no account wanted either"
+        );
     }
 
     #[test]

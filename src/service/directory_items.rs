@@ -23,6 +23,9 @@ pub struct DirectoryPreview {
     pub operations: Vec<String>,
     /// The same, as the office manager reads them.
     pub in_words: Vec<String>,
+    /// What the item also takes away that the directory does not give ("Building keys
+    /// (holder)"): done by hand before ticking it.
+    pub outside: Vec<String>,
 }
 
 /// The operations made (all, or those before a failure) and the outcome.
@@ -89,7 +92,9 @@ impl Office {
         let plan = plan?;
         let account = plan.account.map(|a| a.username);
         let name = account.as_deref().unwrap_or("the account");
+        let outside = directory_change::outside_directory(&found.kind, &map, &self.directory()?);
         Ok(Some(DirectoryPreview {
+            outside,
             operations: plan.changes.iter().map(|c| c.operation(directory.kind)).collect(),
             in_words: plan.changes.iter().map(|c| c.in_words(name)).collect(),
             account,

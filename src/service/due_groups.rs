@@ -153,6 +153,8 @@ pub fn thousands(n: u64) -> String {
 pub fn when(group: &DueGroup, today: Date) -> String {
     let days = today.until(group.due).map_or(0, |span| span.get_days());
     match group.urgency {
+        // Not a deadline: when the differences were found.
+        _ if group.kind == "directory_drift" => format!("Found {}", date_in_words(group.due, today)),
         Urgency::ToImprove => "Worth doing, no deadline".to_owned(),
         Urgency::Overdue if days < 0 => format!("Overdue since {}", date_in_words(group.due, today)),
         Urgency::Overdue => "Overdue".to_owned(),

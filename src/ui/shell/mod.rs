@@ -465,7 +465,12 @@ impl Shell {
             // The next scheduled review has no campaign yet: the Reviews page starts it.
             None if kind == Some("review") => return self.navigate(Page::Reviews),
             None if kind == Some("key_file") => return self.navigate(Page::Settings),
-            None if kind == Some("directory_drift") => return self.navigate(Page::Directories),
+            None if kind == Some("directory_drift") => {
+                if let Some(due) = due {
+                    self.directories.open(&due.subject);
+                }
+                return self.navigate(Page::Directories);
+            }
             None => return Ok(()),
         };
         self.go_to(target)

@@ -41,14 +41,29 @@ pub fn pick_input<V: AsRef<str>, S: AsRef<str>>(
         None => value.as_str(),
     };
     let before = value.clone();
-    egui::ComboBox::from_id_salt(("pick", name))
+    let searchable = choices.len() > SEARCH_FROM;
+    let mut combo = egui::ComboBox::from_id_salt(("pick", name))
         .selected_text(shown)
         .width(ui.available_width().min(super::FIELD_WIDTH))
-        .height(320.0)
-        .show_ui(ui, |ui| {
+        .height(320.0);
+    if searchable {
+        // A click in the search box must not close the list; a choice closes it (below).
+        combo = combo.close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    }
+    let focused_id = search_id.with("focused");
+    let shown_list = ui.scope(|ui| {
+        // A long choice is cut, not wrapped into a taller box.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        combo.show_ui(ui, |ui| {
             let mut search: String = ui.data_mut(|d| d.get_temp(search_id)).unwrap_or_default();
-            if choices.len() > SEARCH_FROM {
-                ui.add(egui::TextEdit::singleline(&mut search).hint_text("type to narrow the list"));
+            if searchable {
+                let field = ui.add(egui::TextEdit::singleline(&mut search).hint_text("type to narrow the list"));
+                // Typing goes to the search box as soon as the list opens (once: Tab still
+                // moves on to the choices).
+                if !ui.data(|d| d.get_temp::<bool>(focused_id).unwrap_or(false)) {
+                    field.request_focus();
+                    ui.data_mut(|d| d.insert_temp(focused_id, true));
+                }
                 ui.data_mut(|d| d.insert_temp(search_id, search.clone()));
             }
             if let Some(none) = none {
@@ -56,11 +71,16 @@ pub fn pick_input<V: AsRef<str>, S: AsRef<str>>(
             }
             let wanted = search.trim().to_lowercase();
             for (choice, shown) in choices.iter().filter(|(_, shown)| shown.as_ref().to_lowercase().contains(&wanted)) {
-                ui.selectable_value(value, choice.as_ref().to_owned(), shown.as_ref());
+                if ui.selectable_value(value, choice.as_ref().to_owned(), shown.as_ref()).clicked() && searchable {
+                    ui.close();
+                }
             }
         })
-        .response
-        .labelled_by(label_response.id);
+    });
+    if shown_list.inner.inner.is_none() {
+        ui.data_mut(|d| d.remove::<bool>(focused_id));
+    }
+    shown_list.inner.response.labelled_by(label_response.id);
     *value != before
 }
 

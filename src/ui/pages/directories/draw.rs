@@ -98,8 +98,15 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
     ui.add_space(space::BLOCK);
     findings::ui(ui, page, shown, commands);
     ui.add_space(space::BLOCK);
-    // Open until something is mapped: the first thing to do with a new directory.
+    // Open until something is mapped: the first thing to do with a new directory. Folded, it
+    // still says in one line what is mapped.
     let unmapped = shown.map.accounts.is_none() && shown.map.groups.is_empty();
+    let on = shown.map.accounts.and_then(|id| shown.records.directory.system(id)).map(|s| s.name.as_str());
+    let groups = crate::service::counted(shown.map.groups.len(), "group", "groups");
+    ui.weak(match on {
+        Some(system) => format!("Its accounts are the accounts on {system}; {groups} mapped."),
+        None => format!("Its accounts are not mapped to a system yet; {groups} mapped."),
+    });
     egui::CollapsingHeader::new("What the directory gives")
         .default_open(unmapped)
         .show(ui, |ui| mapping_ui(ui, page, shown, commands));
@@ -116,7 +123,8 @@ fn test_ui(ui: &mut egui::Ui, page: &DirectoriesPage, name: &str, commands: &mut
         }
         match page.tested.get(name) {
             Some((users, groups)) => {
-                ui.weak(format!("Connected: {users} accounts, {} groups.", groups.len()));
+                let groups = crate::service::counted(groups.len(), "group", "groups");
+                ui.weak(format!("Connected: {}, {groups}.", crate::service::counted(*users, "account", "accounts")));
             }
             None => {
                 ui.weak("Not tested in this session.");

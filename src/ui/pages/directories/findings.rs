@@ -41,7 +41,12 @@ pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, comm
     }
     let Some(report) = page.reports.get(&name) else {
         let how = if from_export { "Check this list" } else { "Check now reads the directory" };
-        ui.weak(format!("Not checked in this session: {how} (it changes nothing there)."));
+        // The last check's count is kept; its differences name people and are read again.
+        let last = match directory.last_check {
+            Some((_, n)) if n > 0 => format!("The last check found {n}; they are read again to be shown. "),
+            _ => String::new(),
+        };
+        ui.weak(format!("{last}Not checked in this session: {how} (it changes nothing there)."));
         return;
     };
     if report.findings.is_empty() {
@@ -147,6 +152,12 @@ fn actions_ui(
         } else if row_button(ui, words, &format!("{words} {who}")) {
             commands.push(DirectoryCommand::ConfirmFix(Some(index)).into());
         }
+    }
+    if finding.kind == FindingKind::MissingAccount {
+        ui.weak(
+            "Create the account in the directory itself (Keyholder does not create accounts); if it exists under \
+             another name, say whose it is on that account's card.",
+        );
     }
     if finding.kind == FindingKind::UnrecordedAccess {
         if page.accepting == Some(index) {

@@ -91,6 +91,12 @@ impl DirectoriesPage {
         self.tested.insert(name, (users, groups));
     }
 
+    /// Open a directory's page (the dashboard's drift row leads here).
+    pub fn open(&mut self, name: &str) {
+        self.selected = Some(name.to_owned());
+        self.close_rows();
+    }
+
     pub fn checked(&mut self, report: SyncReport) {
         self.confirm_fix = None;
         self.reports.insert(report.directory.clone(), report);
@@ -247,9 +253,12 @@ fn check(name: String, fix: Option<crate::domain::linked_directory::Finding>) ->
         };
         let report = office.sync_directory(&name)?;
         let differences = crate::service::counted(report.findings.len(), "difference", "differences");
-        let message = match fixed {
-            Some(confirmed) => format!("Done, {confirmed}. {differences} left."),
-            None => format!("{name} checked: {} accounts read, {differences} from the record.", report.accounts),
+        let message = match (fixed, &fix) {
+            (Some(confirmed), Some(finding)) => {
+                let done = fix_for(finding).map(|c| c.in_words(finding.account.as_deref().unwrap_or("the account")));
+                format!("{}: done, {confirmed}. {differences} left.", done.unwrap_or_default())
+            }
+            _ => format!("{name} checked: {} accounts read, {differences} from the record.", report.accounts),
         };
         Ok(JobOutput::DirectoryChecked(report, message))
     }))

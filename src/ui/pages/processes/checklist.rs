@@ -9,13 +9,13 @@ use crate::domain::checklist::{Checklist, Item, ItemKind, ItemState, Process, ch
 use crate::service::date_in_words;
 use crate::ui::commands::{Command, Target};
 use crate::ui::records::Records;
-use crate::ui::widgets::style::{State, space};
+use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{CHOOSE_FILE, action_button, pick_input, row_button, row_button_response, submit_button};
 use jiff::civil::Date;
 
 /// The width of an item's text (longer text wraps inside it) and of its due date.
 const TEXT_WIDTH: f32 = 420.0;
-const DUE_WIDTH: f32 = 150.0;
+const DUE_WIDTH: f32 = 180.0;
 /// The width of the pick-list that chooses a new manager or owner in a row.
 const HAND_OVER_WIDTH: f32 = 150.0;
 
@@ -49,7 +49,7 @@ pub fn ui(
     if let Some((item, preview)) =
         page.directory_preview.as_ref().and_then(|(i, p)| list.items.iter().find(|it| it.id == *i).map(|it| (it, p)))
     {
-        directory_preview_ui(ui.ctx(), item, preview, commands);
+        directory_preview_ui(ui.ctx(), (list, item), preview, records.today, commands);
     }
     if let Some(item) = page.confirm_item.and_then(|i| list.items.iter().find(|it| it.id == i)) {
         egui::Modal::new(egui::Id::unique("confirm-item")).show(ui.ctx(), |ui| {
@@ -71,8 +71,9 @@ pub fn ui(
 /// before anything is sent.
 fn directory_preview_ui(
     ctx: &egui::Context,
-    item: &Item,
+    (list, item): (&Checklist, &Item),
     preview: &crate::service::DirectoryPreview,
+    today: Date,
     commands: &mut Vec<Command>,
 ) {
     let directory = &preview.directory;
@@ -80,7 +81,7 @@ fn directory_preview_ui(
         ui.set_max_width(560.0);
         ui.heading(format!("{}: in {directory}", item.title));
         if preview.operations.is_empty() {
-            ui.label(format!("{directory} already shows this done: nothing will be sent. Tick it?"));
+            ui.label(format!("{directory} already shows its part done: nothing will be sent."));
         } else {
             ui.label("Keyholder will:");
             for line in &preview.in_words {
@@ -89,9 +90,25 @@ fn directory_preview_ui(
             ui.add_space(space::TIGHT);
             ui.weak("Exactly what it sends:");
             for operation in &preview.operations {
-                ui.label(egui::RichText::new(operation).monospace().small());
+                ui.add(egui::Label::new(egui::RichText::new(operation).monospace()).wrap());
             }
             ui.label("Then it reads the account back; only a confirmed change ticks the item.");
+            ui.weak(format!("To undo it later, change it back in {directory} itself."));
+        }
+        if list.process == Process::Leaver && list.key_date > today && item.kind.is_revocation() {
+            let day = date_in_words(list.key_date, today);
+            state_label(ui, State::Attention, format!("Their last day is {day}: this takes effect now, before then."));
+        }
+        if !preview.outside.is_empty() {
+            state_label(
+                ui,
+                State::Attention,
+                format!(
+                    "{directory} does not give the rest of this item ({}): take that away yourself; ticking it records \
+                     all of it as removed.",
+                    preview.outside.join(", ")
+                ),
+            );
         }
         ui.add_space(space::ROW);
         ui.horizontal(|ui| {
@@ -272,7 +289,9 @@ fn actions_ui(
                 ui.weak(now);
             }
             if let Some(confirmed) = confirmed {
-                ui.weak(format!("Done in the directory, {confirmed}"));
+                // One line, so the row keeps its height; in full on hover.
+                let text = egui::RichText::new(format!("Done in the directory, {confirmed}")).weak();
+                ui.add(egui::Label::new(text).truncate()).on_hover_text(confirmed);
             }
         }
         ItemState::Open => {
