@@ -13,7 +13,11 @@ pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut 
             // A suite checked from its export has nothing to sign in with.
             let from_export =
                 crate::domain::linked_directory::DirectoryKind::parse(&kind).is_ok_and(|k| k.is_from_export());
-            let password = if from_export { Default::default() } else { passwords.require_directory_password()? };
+            let password = if from_export && bind_dn.trim().is_empty() {
+                Default::default()
+            } else {
+                passwords.require_directory_password()?
+            };
             let ca_file = ca_file.map(|p| p.display().to_string());
             office.add_directory(&NewLinkedDirectory {
                 name: &name,

@@ -18,7 +18,7 @@ pub enum ConnectorError {
     /// Still refused after waiting as long as the server asked.
     #[error("the server is limiting requests and still did after {waited_secs} s of waiting: try again later")]
     RateLimited { waited_secs: u64 },
-    #[error("the bind account may not do this: {0}")]
+    #[error("the account Keyholder signs in with may not do this: {0}")]
     NoPermission(String),
     #[error("the connection to the directory was lost ({0}); nothing more was sent")]
     ConnectionLost(String),

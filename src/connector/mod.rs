@@ -1,10 +1,12 @@
-//! Talking to systems outside the vault: directories over LDAP (`ldap`) and apps over SCIM 2.0
-//! (`scim`). Each connector depends only on `domain` (what it reads, the changes it is asked to
+//! Talking to systems outside the vault: directories over LDAP (`ldap`), apps over SCIM 2.0
+//! (`scim`) and Microsoft 365 over Microsoft Graph (`graph`), the last two over `http`. Each connector depends only on `domain` (what it reads, the changes it is asked to
 //! make, the settings it is given) and answers to [`Connection`]; the service layer decides
 //! when to call it, records what it found and audits it. Nothing here writes to the vault or
 //! draws.
 
 pub mod error;
+pub mod graph;
+mod http;
 pub mod ldap;
 pub mod scim;
 

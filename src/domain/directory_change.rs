@@ -45,10 +45,16 @@ impl Change {
                 format!("modify {dn}: replace pwdAccountLockedTime: {PERMANENT_LOCK} (ppolicy lock: no more sign-ins)")
             }
             (Self::Disable { dn }, DirectoryKind::Scim) => format!("PATCH /Users/{dn}: replace active with false"),
-            // Checked from an export only: nothing is sent; said for the record.
             (Self::Disable { dn }, DirectoryKind::Microsoft365) => {
-                format!("block sign-in of {dn} (accountEnabled false)")
+                format!("PATCH /users/{dn}: accountEnabled false; then POST /users/{dn}/revokeSignInSessions")
             }
+            (Self::LeaveGroup { dn, group }, DirectoryKind::Microsoft365) => {
+                format!("DELETE /groups/(the group {group})/members/{dn}/$ref")
+            }
+            (Self::JoinGroup { dn, group }, DirectoryKind::Microsoft365) => {
+                format!("POST /groups/(the group {group})/members/$ref: {dn}")
+            }
+            // Checked from its export only: nothing is sent; said for the record.
             (Self::Disable { dn }, DirectoryKind::GoogleWorkspace) => format!("suspend {dn} (suspended true)"),
             (Self::LeaveGroup { dn, group }, DirectoryKind::Scim) => {
                 format!("PATCH /Groups (the group {group}): remove members[value eq \"{dn}\"]")

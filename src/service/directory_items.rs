@@ -39,7 +39,7 @@ impl Office {
         Ok(self
             .directories_with_maps()?
             .into_iter()
-            .filter(|(directory, _)| !directory.kind.is_from_export())
+            .filter(|(directory, _)| !directory.is_from_export())
             .find(|(_, map)| is_connected(kind, map, &record)))
     }
 

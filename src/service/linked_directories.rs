@@ -5,6 +5,7 @@
 
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::connector::Connection;
+use crate::connector::graph::{GraphSession, GraphSettings};
 use crate::connector::ldap::{LdapSettings, Session};
 use crate::connector::scim::{ScimSession, ScimSettings};
 use crate::domain::admin_export::{self, Vendor};
@@ -48,7 +49,15 @@ impl Office {
                 return Err(invalid(format!("give {what}")));
             }
         }
-        if new.bind_password.expose().is_empty() && !kind.is_from_export() {
+        // A Microsoft 365 app registration: the tenant and client IDs, and its secret.
+        let registered = kind == DirectoryKind::Microsoft365 && !new.bind_dn.trim().is_empty();
+        if registered && new.base_dn.trim().is_empty() {
+            return Err(invalid("give the tenant (directory) ID with the application (client) ID".into()));
+        }
+        if registered && !new.url.trim().is_empty() {
+            crate::domain::linked_directory::check_scim_url(new.url).map_err(invalid)?;
+        }
+        if new.bind_password.expose().is_empty() && (!kind.is_from_export() || registered) {
             let secret = if kind.is_ldap() { "the bind password" } else { "the app's bearer token" };
             return Err(invalid(format!("give {secret}")));
         }
@@ -85,7 +94,7 @@ impl Office {
 
     /// Connect and sign in to `directory`: bind over LDAP, or the token for a SCIM app.
     pub(super) fn connect(&self, directory: &DirectoryRow) -> ServiceResult<Box<dyn Connection>> {
-        if directory.kind.is_from_export() {
+        if directory.is_from_export() {
             return Err(ServiceError::refused_by_state(format!(
                 "Keyholder has no live connection to {} yet: check it from the user list its admin console \
                  downloads (`keyholder directory sync {} --from-file FILE.csv`, or \"Check a downloaded list\" on the \
@@ -95,6 +104,15 @@ impl Office {
             )));
         }
         let password = linked_directories::bind_password(&self.vault().read(), directory.id)?;
+        if directory.kind == DirectoryKind::Microsoft365 {
+            let settings = GraphSettings {
+                tenant: &directory.base_dn,
+                client_id: &directory.bind_dn,
+                client_secret: &password,
+                base: Some(directory.url.as_str()).filter(|u| !u.trim().is_empty()),
+            };
+            return Ok(Box::new(GraphSession::open(&settings)?));
+        }
         if directory.kind == DirectoryKind::Scim {
             let ca_file = directory.ca_file.as_deref().map(std::path::Path::new);
             let settings = ScimSettings { url: &directory.url, token: &password, ca_file };

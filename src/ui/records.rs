@@ -137,10 +137,8 @@ impl Records {
         self.secret_min_length = office.password_min_length()?;
         self.templates = office.templates()?;
         self.linked = office.directories_with_maps()?;
-        let maps: Vec<(&str, &DirectoryMap)> = (self.linked.iter())
-            .filter(|(d, _)| !d.kind.is_from_export())
-            .map(|(d, map)| (d.name.as_str(), map))
-            .collect();
+        let maps: Vec<(&str, &DirectoryMap)> =
+            (self.linked.iter()).filter(|(d, _)| !d.is_from_export()).map(|(d, map)| (d.name.as_str(), map)).collect();
         self.connected_items =
             crate::domain::directory_change::connected_items(&self.checklists, &maps, &self.directory)
                 .into_iter()

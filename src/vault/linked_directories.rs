@@ -29,6 +29,14 @@ pub struct DirectoryRow {
     pub last_check: Option<(jiff::Timestamp, i64)>,
 }
 
+impl DirectoryRow {
+    /// Checked only from its admin console's user export: a suite with no app registration
+    /// on record (the bind DN holds a Microsoft 365 application's client ID when there is one).
+    pub fn is_from_export(&self) -> bool {
+        self.kind.is_from_export() && (self.kind != DirectoryKind::Microsoft365 || self.bind_dn.trim().is_empty())
+    }
+}
+
 pub struct NewDirectory<'a> {
     pub name: &'a str,
     pub kind: DirectoryKind,

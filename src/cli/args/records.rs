@@ -146,11 +146,12 @@ pub enum DirectoryCommand {
         /// google-workspace.
         #[arg(long, default_value = "")]
         url: String,
-        /// Where to read (LDAP only).
-        #[arg(long = "base-dn", value_name = "DN", default_value = "")]
+        /// Where to read (LDAP); for microsoft365, the tenant (directory) ID (`--tenant`).
+        #[arg(long = "base-dn", visible_alias = "tenant", value_name = "DN", default_value = "")]
         base_dn: String,
-        /// Who to bind as (LDAP only).
-        #[arg(long = "bind-dn", value_name = "DN", default_value = "")]
+        /// Who to bind as (LDAP); for microsoft365, the app registration's application
+        /// (client) ID (`--client-id`), whose secret is then read like a password.
+        #[arg(long = "bind-dn", visible_alias = "client-id", value_name = "DN", default_value = "")]
         bind_dn: String,
         #[arg(long)]
         starttls: bool,

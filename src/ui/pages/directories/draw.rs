@@ -90,7 +90,7 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         ui.label(format!("{}, signing in with its token", directory.url));
     }
     let name = directory.name.clone();
-    if directory.kind.is_from_export() {
+    if directory.is_from_export() {
         ui.weak("Checked from the user list its admin console downloads: no sign-in is kept for it.");
     } else {
         test_ui(ui, page, &name, commands);
@@ -150,7 +150,7 @@ fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, 
             commands.push(DirectoryCommand::SetAccounts(name.clone()).into());
         }
     });
-    if directory.kind.is_from_export() {
+    if directory.is_from_export() {
         // The exports list no groups.
         return;
     }

@@ -20,7 +20,7 @@ pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, comm
     ui.strong("Differences from the record");
     let unmapped = (map.accounts.is_none() && map.groups.is_empty())
         .then_some("Say first which system its accounts are on, or what a group gives.");
-    let from_export = directory.kind.is_from_export();
+    let from_export = directory.is_from_export();
     if from_export {
         // No live connection: the office manager downloads the list from the admin console.
         ui.weak(format!(
@@ -145,7 +145,7 @@ fn actions_ui(
     let who = finding.account.as_deref().or(finding.person.as_deref()).unwrap_or("this");
     if let Some(change) = fix_for(finding) {
         let words = fix_words(&change);
-        if shown.directory.kind.is_from_export() {
+        if shown.directory.is_from_export() {
             let suite = shown.directory.kind.describe();
             let words = words.trim_end_matches('…');
             ui.weak(format!("{words} in the {suite} admin console: Keyholder only reads its list."));
