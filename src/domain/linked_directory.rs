@@ -303,8 +303,9 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
                 finding(FindingKind::UnrecordedAccess, Some(staff.id), account, Some(*level), Some(group), advice);
             }
         }
-        // Someone on their way out, or whose account is disabled, is not to be given more.
-        let winding_down = staff.status == StaffStatus::Leaving || !account.enabled;
+        // Someone on their way out is not to be given more (a locked account of someone staying
+        // is still a difference: the record says they have access).
+        let winding_down = staff.status == StaffStatus::Leaving;
         for level in expected.iter().filter(|level| !given.contains(level) && !winding_down) {
             let group = map.groups.iter().find(|(_, l)| l == level).map(|(dn, _)| dn.as_str());
             let advice =
@@ -411,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn someone_leaving_or_locked_is_never_told_to_get_more_access() {
+    fn someone_leaving_is_never_told_to_get_more_access() {
         let record = record();
         let map = DirectoryMap { accounts: Some(1), groups: vec![(FINANCE.into(), 20)] };
         let manual = HashMap::new();
@@ -424,11 +425,6 @@ mod tests {
         };
         let in_finance = [account("sam", true, &[FINANCE]), account("lee", true, &[FINANCE])];
         assert_eq!(missing(&record, &[in_finance[0].clone(), in_finance[1].clone(), account("max", true, &[])]), 1);
-        assert_eq!(
-            missing(&record, &[in_finance[0].clone(), in_finance[1].clone(), account("max", false, &[])]),
-            0,
-            "Max's account is locked"
-        );
         let mut staff = record.staff.clone();
         staff.iter_mut().filter(|p| p.id == 5).for_each(|max| max.status = StaffStatus::Leaving);
         let (systems, roles, assignments) = (record.systems.clone(), record.roles.clone(), record.assignments.clone());
