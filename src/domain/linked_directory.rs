@@ -269,9 +269,7 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
             .collect();
         let Some(staff) = matched.and_then(|id| record.person(id)) else {
             if account.enabled {
-                let advice =
-                    "an enabled account that belongs to no one on record: disable it, or match it to a staff member"
-                        .into();
+                let advice = "an enabled account that belongs to no one on record: lock it, or say whose it is".into();
                 finding(FindingKind::OrphanAccount, None, account, None, None, advice);
             }
             continue;
@@ -279,7 +277,7 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
         with_account.insert(staff.id);
         if staff.status == StaffStatus::Left {
             if account.enabled {
-                let advice = format!("{} has left, but the account is enabled: disable it", staff.full_name);
+                let advice = format!("{} has left, but the account can still sign in: lock it", staff.full_name);
                 finding(FindingKind::LeaverEnabled, Some(staff.id), account, None, None, advice);
             }
             for (group, level) in memberships {
@@ -326,11 +324,12 @@ pub fn drift(input: &DriftInput<'_>) -> Vec<Finding> {
     for person in record.staff.iter().filter(wanting) {
         if needs_account(person.id) {
             let advice = match (person.status, person.start_date) {
-                (StaffStatus::Joining, Some(start)) => format!(
-                    "joining on {start}: create their account in the directory before then, or match an existing one"
+                (StaffStatus::Joining, Some(start)) if start > today => format!(
+                    "joining on {start}: create their account there before then (Keyholder does not create accounts); \
+                     if it exists under another name, say whose it is on that account's card"
                 ),
-                _ => "their access needs an account in the directory and there is none: create it, or match an \
-                      existing one"
+                _ => "their access needs an account there and it has none: create it (Keyholder does not create \
+                      accounts); if it exists under another name, say whose it is on that account's card"
                     .to_owned(),
             };
             findings.push(Finding {

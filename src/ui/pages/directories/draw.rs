@@ -82,7 +82,9 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         commands.push(DirectoryCommand::Select(None).into());
     }
     ui.heading(format!("{} ({})", directory.name, directory.kind.describe()));
-    if directory.kind.is_ldap() {
+    if directory.is_from_export() {
+        // Said below: it is checked from a file.
+    } else if directory.kind.is_ldap() {
         let secure = if directory.starttls { " with StartTLS" } else { "" };
         let place = format!("{}{secure}, reading under {}", directory.url, directory.base_dn);
         ui.label(format!("{place}, signing in as {}", directory.bind_dn));
@@ -211,12 +213,16 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
             .on_hover_text("the app's SCIM base URL from its admin settings, e.g. https://app.example.com/scim/v2");
         password_field(ui, "Its token", form.password.expose_mut());
     }
-    ui.horizontal(|ui| {
-        let label = field_label(ui, "Office CA certificate");
-        ui.add(egui::TextEdit::singleline(&mut form.ca_file).hint_text("only for a private CA").desired_width(240.0))
+    if !from_export {
+        ui.horizontal(|ui| {
+            let label = field_label(ui, "Office CA certificate");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.ca_file).hint_text("only for a private CA").desired_width(240.0),
+            )
             .labelled_by(label.id);
-        choose_button(ui, FileTarget::CaCertificate, commands);
-    });
+            choose_button(ui, FileTarget::CaCertificate, commands);
+        });
+    }
     let kind = DirectoryKind::parse(&form.kind).ok();
     let address =
         kind.filter(|_| !form.url.trim().is_empty()).and_then(|k| check_address(k, &form.url, form.starttls).err());

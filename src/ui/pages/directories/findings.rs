@@ -153,12 +153,6 @@ fn actions_ui(
             commands.push(DirectoryCommand::ConfirmFix(Some(index)).into());
         }
     }
-    if finding.kind == FindingKind::MissingAccount {
-        ui.weak(
-            "Create the account in the directory itself (Keyholder does not create accounts); if it exists under \
-             another name, say whose it is on that account's card.",
-        );
-    }
     if finding.kind == FindingKind::UnrecordedAccess {
         if page.accepting == Some(index) {
             let label = ui.label("Why do they have it?");

@@ -212,10 +212,16 @@ impl DirectoriesPage {
             ca_file,
         };
         cx.office.add_directory(&new)?;
+        let from_export =
+            crate::domain::linked_directory::DirectoryKind::parse(&form.kind).is_ok_and(|k| k.is_from_export());
         let name = form.name.trim().to_owned();
         *form = AddForm::default();
         self.selected = Some(name.clone());
-        Ok(format!("Directory {name} added. Test the connection next: it also reads the groups to map."))
+        Ok(if from_export {
+            format!("{name} added. Say which system its accounts are on, then check the user list you download.")
+        } else {
+            format!("Directory {name} added. Test the connection next: it also reads the groups to map.")
+        })
     }
 
     fn finding(&self, name: &str, index: usize) -> Option<crate::domain::linked_directory::Finding> {

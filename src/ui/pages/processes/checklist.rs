@@ -15,7 +15,7 @@ use jiff::civil::Date;
 
 /// The width of an item's text (longer text wraps inside it) and of its due date.
 const TEXT_WIDTH: f32 = 420.0;
-const DUE_WIDTH: f32 = 180.0;
+const DUE_WIDTH: f32 = 150.0;
 /// The width of the pick-list that chooses a new manager or owner in a row.
 const HAND_OVER_WIDTH: f32 = 150.0;
 
@@ -264,8 +264,10 @@ fn due_ui(ui: &mut egui::Ui, item: &Item, today: Date) {
         // One line each, so ticking a row never pushes the rows below down; a cut line shows
         // in full on hover.
         ItemState::Done { by, at, .. } => {
-            let text = format!("Done by {by}, {}", at.strftime("%-d %b %H:%M"));
-            ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
+            // Short enough for its column; who did it on hover.
+            let text = format!("Done {}", at.strftime("%-d %b %H:%M"));
+            ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate())
+                .on_hover_text(format!("Done by {by}"));
         }
         ItemState::Skipped { by, reason, .. } => {
             ui.add(egui::Label::new(egui::RichText::new(format!("Skipped by {by}: {reason}")).weak()).truncate());
