@@ -91,3 +91,21 @@ fn a_wrong_client_secret_is_said_plainly_and_never_shown() {
     assert!(matches!(refused, ServiceError::Directory(ConnectorError::TokenRefused)), "{refused}");
     assert!(!refused.to_string().contains(SECRET));
 }
+
+#[test]
+fn permissions_without_admin_consent_are_said_with_graphs_own_words() {
+    use keyholder::connector::Connection;
+    use keyholder::connector::graph::{GraphSession, GraphSettings};
+    use keyholder::domain::directory_change::Change;
+    let graph = Replay::start("graph/no-consent.json");
+    let secret = SecretString::new(SECRET);
+    let settings =
+        GraphSettings { tenant: "tenant-1", client_id: "client-1", client_secret: &secret, base: Some(&graph.base) };
+    let mut session = GraphSession::open(&settings).unwrap();
+    let refused = session.apply(&Change::Disable { dn: "5b0f6c1e-0000-4c6c-9a21-0b0e8f0a1c01".into() }).unwrap_err();
+    assert!(matches!(refused, ConnectorError::NoPermission(_)), "{refused}");
+    assert_eq!(
+        refused.to_string(),
+        "the account Keyholder signs in with may not do this: Insufficient privileges to complete the operation."
+    );
+}
