@@ -27,14 +27,27 @@ app=""; XVFB_PID=""
 cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
 start_xvfb "$size"
-"$@" &
+# The program's messages, passed on at the end (the caller reads them).
+app_err=$(mktemp)
+trap 'cleanup; cat "$app_err" >&2; rm -f "$app_err"' EXIT
+started=1
+"$@" 2>"$app_err" &
 app=$!
 
 wid=""
 for _ in $(seq $((wait_s * 5))); do
   wid=$(xdotool search --onlyvisible --name 'Keyholder' 2>/dev/null | head -n 1 || true)
   [ -n "$wid" ] && break
-  kill -0 "$app" 2>/dev/null || { echo "screenshot.sh: the program exited before showing a window" >&2; exit 1; }
+  if ! kill -0 "$app" 2>/dev/null; then
+    # Turned away by the X server in a moment it was not taking clients: start it again.
+    if [ $started -lt 3 ] && grep -q "Failed to open connection to X server" "$app_err"; then
+      started=$((started + 1)); : >"$app_err"; sleep 1
+      "$@" 2>"$app_err" &
+      app=$!
+      continue
+    fi
+    echo "screenshot.sh: the program exited before showing a window" >&2; exit 1
+  fi
   sleep 0.2
 done
 [ -n "$wid" ] || { echo "screenshot.sh: no window within ${wait_s}s" >&2; exit 1; }
