@@ -42,7 +42,7 @@ impl GraphSession {
             Some(base) => (base.clone(), format!("{base}/v1.0")),
             None => (LOGIN.to_owned(), format!("{GRAPH}/v1.0")),
         };
-        let http = Http::new(&graph, None)?;
+        let http = Http::new(None)?;
         let form = [
             ("client_id", settings.client_id.trim()),
             ("scope", "https://graph.microsoft.com/.default"),

@@ -28,7 +28,7 @@ enum Body<'a> {
 }
 
 impl Http {
-    pub fn new(_base: &str, ca_file: Option<&Path>) -> ConnectorResult<Self> {
+    pub fn new(ca_file: Option<&Path>) -> ConnectorResult<Self> {
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(path) = ca_file {
             tls = tls.root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(ca_certificates(path)?)));
@@ -49,24 +49,24 @@ impl Http {
     }
 
     pub fn get_url(&self, url: &str) -> ConnectorResult<Value> {
-        self.send(Method::new("GET"), url, Body::None)
+        self.send("GET", url, Body::None)
     }
 
     pub fn send_url(&self, method: &str, url: &str, body: Option<&Value>) -> ConnectorResult<Value> {
-        self.send(Method::new(method), url, body.map_or(Body::None, Body::Json))
+        self.send(method, url, body.map_or(Body::None, Body::Json))
     }
 
     /// A form post (an OAuth token request).
     pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> ConnectorResult<Value> {
         let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-        self.send(Method::new("POST"), url, Body::Form(body.join("&")))
+        self.send("POST", url, Body::Form(body.join("&")))
     }
 
-    fn send(&self, method: Method, url: &str, body: Body<'_>) -> ConnectorResult<Value> {
+    fn send(&self, method: &str, url: &str, body: Body<'_>) -> ConnectorResult<Value> {
         let mut waited = Duration::ZERO;
         for attempt in 0..=RETRIES {
             let mut request = ureq::http::Request::builder()
-                .method(method.0)
+                .method(method)
                 .uri(url)
                 .header("Accept", "application/scim+json, application/json");
             if let Some(authorization) = &self.authorization {
@@ -107,20 +107,6 @@ impl Http {
             };
         }
         Err(ConnectorError::RateLimited { waited_secs: waited.as_secs() })
-    }
-}
-
-struct Method(&'static str);
-
-impl Method {
-    fn new(name: &str) -> Self {
-        Self(match name {
-            "POST" => "POST",
-            "PATCH" => "PATCH",
-            "DELETE" => "DELETE",
-            "PUT" => "PUT",
-            _ => "GET",
-        })
     }
 }
 

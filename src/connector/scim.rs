@@ -38,7 +38,7 @@ impl ScimSession {
     pub fn open(settings: &ScimSettings<'_>) -> ConnectorResult<Self> {
         check_scim_url(settings.url).map_err(ConnectorError::Refused)?;
         let base = settings.url.trim().trim_end_matches('/').to_owned();
-        let http = Http::new(&base, settings.ca_file)?.with_bearer(settings.token.expose());
+        let http = Http::new(settings.ca_file)?.with_bearer(settings.token.expose());
         let session = Self { http, base, group_ids: GroupIds::default() };
         session.get("/Users?startIndex=1&count=1")?;
         Ok(session)
