@@ -123,18 +123,7 @@ fn the_cli_checks_a_suite_from_its_downloaded_list_without_any_secret() {
     let (vault, mut office) = common::TestVault::open_new();
     office.add_system(new_system("Google Workspace", "software", "user", "", true, true).unwrap()).unwrap();
     drop(office);
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
-            .arg("--vault")
-            .arg(&vault.path)
-            .args(args)
-            .env("KEYHOLDER_OPERATOR", common::OPERATOR)
-            .env("KEYHOLDER_PASSWORD", common::PASSWORD)
-            .env_remove("KEYHOLDER_DIRECTORY_PASSWORD")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| common::keyholder(&vault, args);
     let said = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
     let added = run(&["directory", "add", "Workspace", "--kind", "google-workspace"]);
     assert!(added.status.success(), "no password asked for: {}", said(&added));

@@ -16,29 +16,13 @@ use keyholder::domain::secret::SecretString;
 use keyholder::service::{NewLinkedDirectory, ServiceError};
 use replay::Replay;
 
-const SECRET: &str = "client-secret-value-7Qx";
-
-fn microsoft_365(office: &mut keyholder::service::Office, base: &str) {
-    let secret = SecretString::new(SECRET);
-    office
-        .add_directory(&NewLinkedDirectory {
-            name: "Microsoft 365",
-            kind: "microsoft365",
-            url: base,
-            base_dn: "tenant-1",
-            bind_dn: "00000000-0000-0000-0000-000000000001",
-            bind_password: &secret,
-            starttls: false,
-            ca_file: None,
-        })
-        .unwrap();
-}
+const SECRET: &str = replay::GRAPH_SECRET;
 
 #[test]
 fn a_leavers_microsoft_365_sign_in_is_blocked_sessions_revoked_and_group_left_then_read_back() {
     let graph = Replay::start("graph/offboarding.json");
     let (_vault, mut office) = common::finance_office_with_ann();
-    microsoft_365(&mut office, &graph.base);
+    replay::add_microsoft_365(&mut office, &graph.base);
     office.map_directory_accounts("Microsoft 365", "Windows sign-in").unwrap();
     office.map_directory_group("Microsoft 365", "Finance", "Payroll", "user").unwrap();
 
@@ -86,7 +70,7 @@ fn a_leavers_microsoft_365_sign_in_is_blocked_sessions_revoked_and_group_left_th
 fn a_wrong_client_secret_is_said_plainly_and_never_shown() {
     let graph = Replay::start("graph/wrong-secret.json");
     let (_vault, mut office) = common::TestVault::open_new();
-    microsoft_365(&mut office, &graph.base);
+    replay::add_microsoft_365(&mut office, &graph.base);
     let refused = office.test_directory("Microsoft 365").unwrap_err();
     assert!(matches!(refused, ServiceError::Directory(ConnectorError::TokenRefused)), "{refused}");
     assert!(!refused.to_string().contains(SECRET));
@@ -108,4 +92,49 @@ fn permissions_without_admin_consent_are_said_with_graphs_own_words() {
         refused.to_string(),
         "the account Keyholder signs in with may not do this: Insufficient privileges to complete the operation."
     );
+}
+
+#[test]
+fn a_leavers_licences_are_taken_back_on_request_read_back_and_audited() {
+    let graph = Replay::start("graph/licences.json");
+    let (_vault, mut office) = common::finance_office_with_ann();
+    replay::add_microsoft_365(&mut office, &graph.base);
+    assert_eq!(office.remove_licences("Microsoft 365", "user0@example.com").unwrap(), ["SPE_E3", "VISIOCLIENT"]);
+    assert_eq!(graph.unused(), Vec::<String>::new(), "read, removed, read back empty");
+    let received = graph.received.lock().unwrap().clone();
+    let assign = received.iter().find(|(_, p, _)| p.ends_with("/assignLicense")).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&assign.2).unwrap(),
+        serde_json::json!({
+            "addLicenses": [],
+            "removeLicenses": ["05e9a617-0261-4cee-bb44-138d3ef5d965", "c5928f49-12ba-48f7-ada3-0d743a3601d5"]
+        })
+    );
+    let audit = office.audit_log().unwrap();
+    let last = audit.last().unwrap();
+    assert_eq!(last.action, "directory.write");
+    assert!(
+        last.summary.starts_with("directory Microsoft 365: licences removed confirmed by the directory"),
+        "{}",
+        last.summary
+    );
+}
+
+#[test]
+fn licences_are_refused_plainly_where_there_is_no_live_microsoft_365() {
+    let (_vault, mut office) = common::finance_office_with_ann();
+    office
+        .add_directory(&NewLinkedDirectory {
+            name: "M365 list",
+            kind: "microsoft365",
+            url: "",
+            base_dn: "",
+            bind_dn: "",
+            bind_password: &SecretString::default(),
+            starttls: false,
+            ca_file: None,
+        })
+        .unwrap();
+    let refused = office.remove_licences("M365 list", "user0@example.com").unwrap_err().to_string();
+    assert!(refused.contains("only through a live Microsoft 365 connection; M365 list is not one"), "{refused}");
 }

@@ -9,6 +9,7 @@
 
 mod common;
 mod gui_support;
+mod replay;
 mod slapd;
 
 use common::{TestVault, add_person};
@@ -150,7 +151,7 @@ fn microsoft_365_is_checked_from_its_downloaded_user_list_with_nothing_to_sign_i
     harness.get_by_role_and_label(Role::Button, "Directories").click();
     harness.run();
     type_into(&mut harness, "Name", "Office 365");
-    choose(&mut harness, "Kind", "Microsoft 365 (checked from its user export)");
+    choose(&mut harness, "Kind", "Microsoft 365");
     assert!(harness.query_by_label("Its password").is_none() && harness.query_by_label("Its token").is_none());
     press(&mut harness, "Add directory");
     choose(&mut harness, "Its accounts are on", "Microsoft 365");
@@ -171,4 +172,92 @@ fn microsoft_365_is_checked_from_its_downloaded_user_list_with_nothing_to_sign_i
             .count(),
         3
     );
+}
+
+#[test]
+fn google_workspace_is_connected_live_with_a_service_account_key_chosen_as_a_file_and_kept_in_the_vault() {
+    let (vault, office) = common::TestVault::open_new();
+    drop(office);
+    let key = vault.dir.path().join("keyholder-sa.json");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/google/service-account.json");
+    std::fs::copy(&fixture, &key).unwrap();
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Directories").click();
+    harness.run();
+    type_into(&mut harness, "Name", "Google");
+    choose(&mut harness, "Kind", "Google Workspace");
+    assert!(harness.query_by_label("Service account key").is_none(), "the download needs no set-up");
+    harness.get_by_label("Connect live, through a service account (README: set-up)").click();
+    harness.run();
+    harness.get_by_label("Give the administrator to act as and the service account's key file.");
+    type_into(&mut harness, "Act as administrator", "it.admin@example.com");
+    type_into(&mut harness, "Service account key", key.to_str().unwrap());
+    assert!(harness.query_by_label("Give the administrator to act as and the service account's key file.").is_none());
+    press(&mut harness, "Add directory");
+    let said = harness.state().notice_text().unwrap_or_default().to_owned();
+    assert_eq!(
+        said,
+        format!("Google added; its key is now in the vault, so delete {}. Test the connection next.", key.display())
+    );
+    harness.get_by_role_and_label(Role::Button, "Test the connection");
+    drop(harness);
+
+    let office = vault.sign_in();
+    let google = office.directories().unwrap().into_iter().find(|d| d.name == "Google").unwrap();
+    assert!(!google.is_from_export(), "a live connection");
+    assert_eq!(google.bind_dn, "it.admin@example.com");
+    drop(office);
+    for file in vault.vault_files() {
+        let on_disk = std::fs::read(&file).unwrap();
+        assert!(!on_disk.windows(11).any(|w| w == b"PRIVATE KEY"), "the key is encrypted at rest: {}", file.display());
+    }
+}
+
+#[test]
+fn a_leavers_microsoft_365_licences_are_taken_back_from_the_directory_page() {
+    let graph = replay::Replay::start("graph/licences.json");
+    let (vault, mut office) = common::finance_office_with_ann();
+    replay::add_microsoft_365(&mut office, &graph.base);
+    office.start_leaver("user0@example.com", &office.today().to_string()).unwrap();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Directories").click();
+    harness.run();
+    press(&mut harness, "Open Microsoft 365");
+    harness.get_by_label("Tenant tenant-1, signing in as the app registration 00000000-0000-0000-0000-000000000001");
+    harness.get_by_label("Choose the leaver whose licences to remove.");
+    choose(&mut harness, "Take back the licences of", "Ann User <user0@example.com>");
+    press(&mut harness, "Remove their licences");
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("Removed from user0@example.com in Microsoft 365: SPE_E3, VISIOCLIENT.")
+    );
+    assert_eq!(graph.unused(), Vec::<String>::new());
+}
+
+#[test]
+fn microsoft_365_is_connected_live_with_its_app_registration_typed_in_three_fields() {
+    let (vault, office) = common::TestVault::open_new();
+    drop(office);
+    let mut harness = signed_in(&vault);
+    harness.get_by_role_and_label(Role::Button, "Directories").click();
+    harness.run();
+    type_into(&mut harness, "Name", "Microsoft 365");
+    choose(&mut harness, "Kind", "Microsoft 365");
+    harness.get_by_label("Connect live, through an app registration (README: set-up)").click();
+    harness.run();
+    harness.get_by_label("Give the tenant ID, the application ID and its client secret.");
+    type_into(&mut harness, "Tenant (directory) ID", "tenant-1");
+    type_into(&mut harness, "Application (client) ID", "00000000-0000-0000-0000-000000000001");
+    type_into(&mut harness, "Client secret", "client-secret-value-7Qx");
+    assert!(harness.query_by_label_contains("client-secret-value-7Qx").is_none(), "the secret is never shown");
+    press(&mut harness, "Add directory");
+    harness.get_by_role_and_label(Role::Button, "Test the connection");
+    drop(harness);
+    let office = vault.sign_in();
+    let added = office.directories().unwrap().into_iter().find(|d| d.name == "Microsoft 365").unwrap();
+    assert!(!added.is_from_export());
+    assert_eq!((added.base_dn.as_str(), added.bind_dn.as_str()), ("tenant-1", "00000000-0000-0000-0000-000000000001"));
+    assert!(office.audit_log().unwrap().iter().all(|r| !r.summary.contains("client-secret-value-7Qx")));
 }

@@ -9,11 +9,14 @@ use std::process::ExitCode;
 
 pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut Passwords) -> Result<ExitCode> {
     match action {
-        DirectoryCommand::Add { name, kind, url, base_dn, bind_dn, starttls, ca_file } => {
+        DirectoryCommand::Add { name, kind, url, base_dn, bind_dn, starttls, ca_file, key_file } => {
             // A suite checked from its export has nothing to sign in with.
             let from_export =
                 crate::domain::linked_directory::DirectoryKind::parse(&kind).is_ok_and(|k| k.is_from_export());
-            let password = if from_export && bind_dn.trim().is_empty() {
+            let password = if let Some(path) = key_file {
+                let key = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                crate::domain::secret::SecretString::new(key)
+            } else if from_export && bind_dn.trim().is_empty() {
                 Default::default()
             } else {
                 passwords.require_directory_password()?
@@ -36,6 +39,13 @@ pub fn directory(office: &mut Office, action: DirectoryCommand, passwords: &mut 
                 let tls = if d.starttls { " (StartTLS)" } else { "" };
                 format!("{}\t{}\t{}{tls}\t{}\t{}", d.name, d.kind.as_str(), d.url, d.base_dn, d.bind_dn)
             })?;
+        }
+        DirectoryCommand::RemoveLicences { name, email } => {
+            let removed = office.remove_licences(&name, &email)?;
+            match removed.is_empty() {
+                true => eprintln!("{email} had no licence assigned in {name}."),
+                false => out!("removed from {email} in {name}: {}", removed.join(", ")),
+            }
         }
         DirectoryCommand::Test { name } => {
             let users = office.test_directory(&name)?;

@@ -146,6 +146,24 @@ impl Connection for GraphSession {
         Ok(account_from(&user, &mut groups_of))
     }
 
+    /// Every licence assigned to the user directly, by its SKU; one inherited from a group
+    /// cannot be, and Graph says so.
+    fn remove_licences(&mut self, id: &str) -> ConnectorResult<Vec<String>> {
+        let path = format!("/users/{}/licenseDetails", encode(id));
+        let licences = self.list(&path)?;
+        let skus: Vec<&str> = licences.iter().filter_map(|l| text(l, "skuId")).collect();
+        if skus.is_empty() {
+            return Ok(Vec::new());
+        }
+        let url = format!("{}/users/{}/assignLicense", self.graph, encode(id));
+        self.http.send_url("POST", &url, Some(&json!({ "addLicenses": [], "removeLicenses": skus })))?;
+        if let Some(left) = self.list(&path)?.first() {
+            let name = text(left, "skuPartNumber").unwrap_or("a licence");
+            return Err(ConnectorError::Server(format!("{name} is still assigned after removing it")));
+        }
+        Ok(licences.iter().map(|l| text(l, "skuPartNumber").or(text(l, "skuId")).unwrap_or("").to_owned()).collect())
+    }
+
     fn close(self: Box<Self>) {}
 }
 

@@ -1,4 +1,4 @@
-//! HTTP for the connectors that speak it (SCIM apps, Microsoft Graph), with ureq: a timeout on
+//! HTTP for the connectors that speak it (SCIM apps, Microsoft Graph, Google's Admin SDK), with ureq: a timeout on
 //! every request, requests the server turns away for a moment (429, 503) tried again after the
 //! time it asks for (`Retry-After`) up to a limit, the office's own CA when one is given, and
 //! the server's refusal in words. The bearer token is sent, never said.
@@ -94,12 +94,24 @@ impl Http {
                 continue;
             }
             let text = response.body_mut().read_to_string().unwrap_or_default();
+            // Google says a rate limit with a 403 and no Retry-After: waited for all the same.
+            if status == 403 && is_rate_limit(&text) && attempt < RETRIES {
+                let wait = Duration::from_secs(1 << attempt);
+                waited += wait;
+                std::thread::sleep(wait);
+                continue;
+            }
             let path = url.split('?').next().unwrap_or(url);
             return match status {
                 200..=299 if text.trim().is_empty() => Ok(Value::Null),
                 200..=299 => serde_json::from_str(&text)
                     .map_err(|e| ConnectorError::Server(format!("an answer that is not JSON ({e})"))),
+                // A token endpoint's refusal (RFC 6749 §5.2) names its reason: kept for the caller.
+                401 if oauth_error(&text).is_some() => {
+                    Err(ConnectorError::Server(format!("HTTP 401: {}", oauth_error(&text).unwrap_or_default())))
+                }
                 401 => Err(ConnectorError::TokenRefused),
+                403 if is_rate_limit(&text) => Err(ConnectorError::RateLimited { waited_secs: waited.as_secs() }),
                 403 => Err(ConnectorError::NoPermission(detail(&text))),
                 404 => Err(ConnectorError::Server(format!("not found: {path} ({})", detail(&text)))),
                 429 | 503 => Err(ConnectorError::RateLimited { waited_secs: waited.as_secs() }),
@@ -159,6 +171,20 @@ fn detail(text: &str) -> String {
             .find_map(|v| v.as_str().map(str::to_owned))
     };
     json.as_ref().and_then(said).unwrap_or_else(|| text.chars().take(200).collect())
+}
+
+/// A token endpoint's `error` code and description, when the answer is one.
+fn oauth_error(text: &str) -> Option<String> {
+    let json: Value = serde_json::from_str(text).ok()?;
+    let code = json.get("error")?.as_str()?;
+    Some(format!("{code}: {}", detail(text)))
+}
+
+/// Google's 403 for a rate limit (`rateLimitExceeded`, `userRateLimitExceeded`).
+fn is_rate_limit(text: &str) -> bool {
+    let json: Option<Value> = serde_json::from_str(text).ok();
+    let reasons = json.as_ref().and_then(|j| j.get("error")?.get("errors")?.as_array().cloned()).unwrap_or_default();
+    reasons.iter().any(|r| r.get("reason").and_then(Value::as_str).is_some_and(|r| r.ends_with("ateLimitExceeded")))
 }
 
 fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
@@ -233,5 +259,14 @@ mod tests {
             detail(r#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}"#),
             "Insufficient privileges"
         );
+    }
+
+    #[test]
+    fn a_token_endpoints_refusal_keeps_its_code_and_googles_403_rate_limit_is_one() {
+        let refused = r#"{"error":"unauthorized_client","error_description":"Client is unauthorized"}"#;
+        assert_eq!(oauth_error(refused).as_deref(), Some("unauthorized_client: Client is unauthorized"));
+        assert_eq!(oauth_error(r#"{"error":{"code":"InvalidAuthenticationToken"}}"#), None, "Graph's API error");
+        assert!(is_rate_limit(r#"{"error":{"code":403,"errors":[{"reason":"userRateLimitExceeded"}]}}"#));
+        assert!(!is_rate_limit(r#"{"error":{"code":403,"errors":[{"reason":"forbidden"}]}}"#));
     }
 }

@@ -1,10 +1,12 @@
 //! Talking to systems outside the vault: directories over LDAP (`ldap`), apps over SCIM 2.0
-//! (`scim`) and Microsoft 365 over Microsoft Graph (`graph`), the last two over `http`. Each connector depends only on `domain` (what it reads, the changes it is asked to
+//! (`scim`), Microsoft 365 over Microsoft Graph (`graph`) and Google Workspace over the Admin
+//! SDK (`google`), the last three over `http`. Each connector depends only on `domain` (what it reads, the changes it is asked to
 //! make, the settings it is given) and answers to [`Connection`]; the service layer decides
 //! when to call it, records what it found and audits it. Nothing here writes to the vault or
 //! draws.
 
 pub mod error;
+pub mod google;
 pub mod graph;
 mod http;
 pub mod ldap;
@@ -29,6 +31,11 @@ pub trait Connection: Send {
     fn apply(&mut self, change: &Change) -> ConnectorResult<()>;
     /// One account and its groups, read again (the confirmation after a change).
     fn read_account(&mut self, id: &str) -> ConnectorResult<Option<DirectoryAccount>>;
+    /// Take every licence off one account, read back to confirm; the licences' names. Only a
+    /// suite that sells licences per user (Microsoft 365) can.
+    fn remove_licences(&mut self, _id: &str) -> ConnectorResult<Vec<String>> {
+        Err(ConnectorError::Refused("Keyholder removes licences only in Microsoft 365".into()))
+    }
     /// Say goodbye where the protocol has a way to.
     fn close(self: Box<Self>);
 }

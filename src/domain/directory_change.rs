@@ -54,8 +54,15 @@ impl Change {
             (Self::JoinGroup { dn, group }, DirectoryKind::Microsoft365) => {
                 format!("POST /groups/(the group {group})/members/$ref: {dn}")
             }
-            // Checked from its export only: nothing is sent; said for the record.
-            (Self::Disable { dn }, DirectoryKind::GoogleWorkspace) => format!("suspend {dn} (suspended true)"),
+            (Self::Disable { dn }, DirectoryKind::GoogleWorkspace) => {
+                format!("PATCH /users/{dn}: suspended true; then POST /users/{dn}/signOut")
+            }
+            (Self::LeaveGroup { dn, group }, DirectoryKind::GoogleWorkspace) => {
+                format!("DELETE /groups/{group}/members/{dn}")
+            }
+            (Self::JoinGroup { dn, group }, DirectoryKind::GoogleWorkspace) => {
+                format!("POST /groups/{group}/members: {dn} as MEMBER")
+            }
             (Self::LeaveGroup { dn, group }, DirectoryKind::Scim) => {
                 format!("PATCH /Groups (the group {group}): remove members[value eq \"{dn}\"]")
             }

@@ -148,7 +148,7 @@ impl Office {
 
     /// Audit an attempt: its summary says which directory, what for and the outcome; the
     /// operations (which name the person) go in the person's encrypted part.
-    fn audit_write(
+    pub(super) fn audit_write(
         &mut self,
         directory: &DirectoryRow,
         subject: &str,

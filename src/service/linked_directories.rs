@@ -5,6 +5,7 @@
 
 use super::{Office, Record, ServiceError, ServiceResult};
 use crate::connector::Connection;
+use crate::connector::google::{GoogleSession, GoogleSettings, ServiceAccountKey};
 use crate::connector::graph::{GraphSession, GraphSettings};
 use crate::connector::ldap::{LdapSettings, Session};
 use crate::connector::scim::{ScimSession, ScimSettings};
@@ -49,17 +50,26 @@ impl Office {
                 return Err(invalid(format!("give {what}")));
             }
         }
-        // A Microsoft 365 app registration: the tenant and client IDs, and its secret.
-        let registered = kind == DirectoryKind::Microsoft365 && !new.bind_dn.trim().is_empty();
-        if registered && new.base_dn.trim().is_empty() {
+        // A live suite: a Microsoft 365 app registration (tenant and client IDs, its secret), or
+        // a Google Workspace service account (the administrator it acts as, its key file).
+        let live = kind.is_from_export() && !new.bind_dn.trim().is_empty();
+        if live && kind == DirectoryKind::Microsoft365 && new.base_dn.trim().is_empty() {
             return Err(invalid("give the tenant (directory) ID with the application (client) ID".into()));
         }
-        if registered && !new.url.trim().is_empty() {
+        if live && !new.url.trim().is_empty() {
             crate::domain::linked_directory::check_scim_url(new.url).map_err(invalid)?;
         }
-        if new.bind_password.expose().is_empty() && (!kind.is_from_export() || registered) {
-            let secret = if kind.is_ldap() { "the bind password" } else { "the app's bearer token" };
+        if new.bind_password.expose().is_empty() && (!kind.is_from_export() || live) {
+            let secret = match kind {
+                DirectoryKind::OpenLdap | DirectoryKind::ActiveDirectory => "the bind password",
+                DirectoryKind::Scim => "the app's bearer token",
+                DirectoryKind::Microsoft365 => "the app registration's client secret",
+                DirectoryKind::GoogleWorkspace => "the service account's key file",
+            };
             return Err(invalid(format!("give {secret}")));
+        }
+        if live && kind == DirectoryKind::GoogleWorkspace {
+            ServiceAccountKey::parse(new.bind_password)?;
         }
         if let Some(path) = new.ca_file.filter(|p| !std::path::Path::new(p).is_file()) {
             return Err(invalid(format!("the CA file {path} does not exist")));
@@ -112,6 +122,16 @@ impl Office {
                 base: Some(directory.url.as_str()).filter(|u| !u.trim().is_empty()),
             };
             return Ok(Box::new(GraphSession::open(&settings)?));
+        }
+        if directory.kind == DirectoryKind::GoogleWorkspace {
+            let settings = GoogleSettings {
+                key_file: &password,
+                admin: &directory.bind_dn,
+                customer: &directory.base_dn,
+                base: Some(directory.url.as_str()).filter(|u| !u.trim().is_empty()),
+                now_unix: self.now().as_second(),
+            };
+            return Ok(Box::new(GoogleSession::open(&settings)?));
         }
         if directory.kind == DirectoryKind::Scim {
             let ca_file = directory.ca_file.as_deref().map(std::path::Path::new);

@@ -9,6 +9,7 @@ mod due;
 mod due_groups;
 mod error;
 mod grants;
+mod licences;
 mod linked_directories;
 mod lookup;
 mod office;

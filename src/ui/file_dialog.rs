@@ -19,6 +19,7 @@ pub enum FileTarget {
     QrPicture,
     CaCertificate,
     AdminExport,
+    ServiceAccountKey,
 }
 
 impl FileTarget {
@@ -34,6 +35,7 @@ impl FileTarget {
             Self::QrPicture => ("Choose the picture of the QR code", false, "", &["png", "jpg", "jpeg"]),
             Self::CaCertificate => ("Choose the office CA's certificate", false, "", &["pem", "crt"]),
             Self::AdminExport => ("Choose the user list downloaded from the admin console", false, "", &["csv"]),
+            Self::ServiceAccountKey => ("Choose the service account's JSON key", false, "", &["json"]),
         }
     }
 }
@@ -130,9 +132,11 @@ pub fn path_field(
 /// A "Choose…" button beside a path field.
 pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<super::commands::Command>) {
     let label = match target {
-        FileTarget::ImportStaff | FileTarget::QrPicture | FileTarget::CaCertificate | FileTarget::AdminExport => {
-            "Choose file…"
-        }
+        FileTarget::ImportStaff
+        | FileTarget::QrPicture
+        | FileTarget::CaCertificate
+        | FileTarget::AdminExport
+        | FileTarget::ServiceAccountKey => "Choose file…",
         _ => "Choose where…",
     };
     if ui.button(label).on_hover_text("Opens your desktop's file dialog, or Keyholder's own").clicked() {

@@ -30,10 +30,11 @@ pub struct DirectoryRow {
 }
 
 impl DirectoryRow {
-    /// Checked only from its admin console's user export: a suite with no app registration
-    /// on record (the bind DN holds a Microsoft 365 application's client ID when there is one).
+    /// Checked only from its admin console's user export: a suite with no live connection on
+    /// record (the bind DN holds a Microsoft 365 application's client ID, or the Google
+    /// Workspace administrator a service account acts as, when there is one).
     pub fn is_from_export(&self) -> bool {
-        self.kind.is_from_export() && (self.kind != DirectoryKind::Microsoft365 || self.bind_dn.trim().is_empty())
+        self.kind.is_from_export() && self.bind_dn.trim().is_empty()
     }
 }
 

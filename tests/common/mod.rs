@@ -145,3 +145,18 @@ pub fn finance_office_with_ann() -> (TestVault, Office) {
     }
     (vault, office)
 }
+
+/// Run the `keyholder` program on `vault` as Ada (her password from the environment, nothing
+/// on stdin, no directory password).
+pub fn keyholder(vault: &TestVault, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
+        .arg("--vault")
+        .arg(&vault.path)
+        .args(args)
+        .env("KEYHOLDER_OPERATOR", OPERATOR)
+        .env("KEYHOLDER_PASSWORD", PASSWORD)
+        .env_remove("KEYHOLDER_DIRECTORY_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run keyholder")
+}

@@ -161,3 +161,23 @@ fn decoded(path: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// The client secret the Graph fixtures' tenant takes.
+pub const GRAPH_SECRET: &str = "client-secret-value-7Qx";
+
+/// Microsoft 365, live, through the app registration the Graph fixtures answer to at `base`.
+pub fn add_microsoft_365(office: &mut keyholder::service::Office, base: &str) {
+    let secret = keyholder::domain::secret::SecretString::new(GRAPH_SECRET);
+    office
+        .add_directory(&keyholder::service::NewLinkedDirectory {
+            name: "Microsoft 365",
+            kind: "microsoft365",
+            url: base,
+            base_dn: "tenant-1",
+            bind_dn: "00000000-0000-0000-0000-000000000001",
+            bind_password: &secret,
+            starttls: false,
+            ca_file: None,
+        })
+        .unwrap();
+}

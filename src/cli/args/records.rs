@@ -132,13 +132,15 @@ pub enum OperatorTotpCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DirectoryCommand {
-    /// Add a directory the office runs, or an app's SCIM 2.0 API. The bind password (or the
-    /// app's bearer token) comes from KEYHOLDER_DIRECTORY_PASSWORD or the first stdin line
-    /// (never an argument).
+    /// Add a directory the office runs, an app's SCIM 2.0 API, or a cloud suite. The bind
+    /// password (the app's bearer token, the app registration's client secret) comes from
+    /// KEYHOLDER_DIRECTORY_PASSWORD or the first stdin line (never an argument); a Google
+    /// service account's key from --key-file.
     Add {
         name: String,
         /// openldap, ad (Active Directory, Samba AD included), scim, microsoft365 or
-        /// google-workspace (the last two checked from their admin console's user export).
+        /// google-workspace (the last two checked from their admin console's user export when
+        /// given neither --client-id nor --admin).
         #[arg(long)]
         kind: String,
         /// ldaps://host[:port], or ldap:// with --starttls (plain ldap:// only to this computer);
@@ -146,19 +148,28 @@ pub enum DirectoryCommand {
         /// google-workspace.
         #[arg(long, default_value = "")]
         url: String,
-        /// Where to read (LDAP); for microsoft365, the tenant (directory) ID (`--tenant`).
-        #[arg(long = "base-dn", visible_alias = "tenant", value_name = "DN", default_value = "")]
+        /// Where to read (LDAP); for microsoft365, the tenant (directory) ID (`--tenant`); for
+        /// google-workspace, the customer ID (`--customer`, the administrator's own if not given).
+        #[arg(long = "base-dn", visible_aliases = ["tenant", "customer"], value_name = "DN", default_value = "")]
         base_dn: String,
         /// Who to bind as (LDAP); for microsoft365, the app registration's application
-        /// (client) ID (`--client-id`), whose secret is then read like a password.
-        #[arg(long = "bind-dn", visible_alias = "client-id", value_name = "DN", default_value = "")]
+        /// (client) ID (`--client-id`), whose secret is then read like a password; for
+        /// google-workspace, the administrator the service account acts as (`--admin`).
+        #[arg(long = "bind-dn", visible_aliases = ["client-id", "admin"], value_name = "DN", default_value = "")]
         bind_dn: String,
         #[arg(long)]
         starttls: bool,
         /// The office's own CA certificate (PEM), for a server it signed.
         #[arg(long = "ca-file", value_name = "PEM")]
         ca_file: Option<PathBuf>,
+        /// google-workspace: the service account's JSON key file, kept encrypted in the vault
+        /// (delete the downloaded copy afterwards).
+        #[arg(long = "key-file", value_name = "JSON")]
+        key_file: Option<PathBuf>,
     },
+    /// Take every licence off a person's Microsoft 365 account (a leaver's, once blocked):
+    /// removed, read back, audited.
+    RemoveLicences { name: String, email: String },
     /// The directories on record (never their passwords).
     List {
         #[arg(long)]

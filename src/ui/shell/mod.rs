@@ -491,6 +491,7 @@ impl Shell {
             FileTarget::QrPicture => self.secrets.authenticator.image = text,
             FileTarget::CaCertificate => self.directories.add.ca_file = text,
             FileTarget::AdminExport => self.directories.export_path = text,
+            FileTarget::ServiceAccountKey => self.directories.add.key_file = text,
         }
     }
 

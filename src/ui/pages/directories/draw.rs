@@ -23,8 +23,8 @@ const KINDS: [(&str, &str); 5] = [
     ("ad", "Active Directory (or Samba AD)"),
     ("openldap", "OpenLDAP"),
     ("scim", "An app with SCIM 2.0"),
-    ("microsoft365", "Microsoft 365 (checked from its user export)"),
-    ("google-workspace", "Google Workspace (checked from its user download)"),
+    ("microsoft365", "Microsoft 365"),
+    ("google-workspace", "Google Workspace"),
 ];
 
 pub fn ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, records: &Records, commands: &mut Vec<Command>) {
@@ -88,6 +88,10 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         let secure = if directory.starttls { " with StartTLS" } else { "" };
         let place = format!("{}{secure}, reading under {}", directory.url, directory.base_dn);
         ui.label(format!("{place}, signing in as {}", directory.bind_dn));
+    } else if directory.kind == DirectoryKind::Microsoft365 {
+        ui.label(format!("Tenant {}, signing in as the app registration {}", directory.base_dn, directory.bind_dn));
+    } else if directory.kind == DirectoryKind::GoogleWorkspace {
+        ui.label(format!("Signing in with a service account acting as {}", directory.bind_dn));
     } else {
         ui.label(format!("{}, signing in with its token", directory.url));
     }
@@ -96,6 +100,10 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
         ui.weak("Checked from the user list its admin console downloads: no sign-in is kept for it.");
     } else {
         test_ui(ui, page, &name, commands);
+    }
+    if directory.kind == DirectoryKind::Microsoft365 && !directory.is_from_export() {
+        ui.add_space(space::ROW);
+        licences_ui(ui, page, shown, commands);
     }
     ui.add_space(space::BLOCK);
     findings::ui(ui, page, shown, commands);
@@ -112,6 +120,28 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
     egui::CollapsingHeader::new("What the directory gives")
         .default_open(unmapped)
         .show(ui, |ui| mapping_ui(ui, page, shown, commands));
+}
+
+/// Taking a leaver's licences back: a blocked account keeps them, and they cost money.
+fn licences_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, commands: &mut Vec<Command>) {
+    use crate::domain::staff::StaffStatus;
+    let leavers: Vec<(String, String)> = (shown.records.directory.staff.iter())
+        .filter(|p| matches!(p.status, StaffStatus::Leaving | StaffStatus::Left))
+        .map(|p| (p.email.clone(), format!("{} <{}>", p.full_name, p.email)))
+        .collect();
+    pick_list(ui, "Take back the licences of", &mut page.licences_of, &leavers, Some("Choose a leaver"));
+    indented(ui, |ui| {
+        let why_not = if leavers.is_empty() {
+            Some("No one is leaving or has left.")
+        } else if page.licences_of.is_empty() {
+            Some("Choose the leaver whose licences to remove.")
+        } else {
+            None
+        };
+        if action_button(ui, "Remove their licences", why_not) {
+            commands.push(DirectoryCommand::RemoveLicences(shown.directory.name.clone()).into());
+        }
+    });
 }
 
 fn test_ui(ui: &mut egui::Ui, page: &DirectoriesPage, name: &str, commands: &mut Vec<Command>) {
@@ -196,10 +226,43 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
     pick_list(ui, "Kind", &mut form.kind, &KINDS, Some("Choose the kind"));
     // An app is an address and a token; a directory also says where to read and who signs in.
     let ldap = DirectoryKind::parse(&form.kind).map_or(true, DirectoryKind::is_ldap);
-    let from_export = DirectoryKind::parse(&form.kind).is_ok_and(DirectoryKind::is_from_export);
+    let kind = DirectoryKind::parse(&form.kind).ok();
+    let suite = kind.is_some_and(DirectoryKind::is_from_export);
+    if suite {
+        indented(ui, |ui| {
+            ui.radio_value(
+                &mut form.live,
+                false,
+                "Check it with the user list its admin console downloads (no set-up)",
+            );
+            let live = match kind {
+                Some(DirectoryKind::GoogleWorkspace) => "Connect live, through a service account (README: set-up)",
+                _ => "Connect live, through an app registration (README: set-up)",
+            };
+            ui.radio_value(&mut form.live, true, live);
+        });
+    }
+    let from_export = suite && !form.live;
     if from_export {
         indented(ui, |ui| {
             ui.weak("Nothing to sign in with: you check it with the user list its admin console downloads.")
+        });
+    } else if kind == Some(DirectoryKind::Microsoft365) {
+        text_field(ui, "Tenant (directory) ID", &mut form.base_dn)
+            .on_hover_text("Microsoft Entra admin centre → Overview → Tenant ID");
+        text_field(ui, "Application (client) ID", &mut form.bind_dn)
+            .on_hover_text("the app registration's Overview page → Application (client) ID");
+        password_field(ui, "Client secret", form.password.expose_mut());
+    } else if kind == Some(DirectoryKind::GoogleWorkspace) {
+        text_field(ui, "Act as administrator", &mut form.bind_dn)
+            .on_hover_text("the address of an administrator who may manage users and groups");
+        text_field(ui, "Customer ID (optional)", &mut form.base_dn)
+            .on_hover_text("leave empty for the administrator's own organisation");
+        ui.horizontal(|ui| {
+            let label = field_label(ui, "Service account key");
+            ui.add(egui::TextEdit::singleline(&mut form.key_file).hint_text("the JSON key file").desired_width(240.0))
+                .labelled_by(label.id);
+            choose_button(ui, FileTarget::ServiceAccountKey, commands);
         });
     } else if ldap {
         text_field(ui, "Address", &mut form.url).on_hover_text("ldaps://dc1.office.local, or ldap://… with StartTLS");
@@ -213,7 +276,7 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
             .on_hover_text("the app's SCIM base URL from its admin settings, e.g. https://app.example.com/scim/v2");
         password_field(ui, "Its token", form.password.expose_mut());
     }
-    if !from_export {
+    if !suite {
         ui.horizontal(|ui| {
             let label = field_label(ui, "Office CA certificate");
             ui.add(
@@ -223,25 +286,36 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
             choose_button(ui, FileTarget::CaCertificate, commands);
         });
     }
-    let kind = DirectoryKind::parse(&form.kind).ok();
-    let address =
-        kind.filter(|_| !form.url.trim().is_empty()).and_then(|k| check_address(k, &form.url, form.starttls).err());
-    let why_not = if from_export {
-        form.name.trim().is_empty().then(|| "Give its name.".to_owned())
-    } else if form.name.trim().is_empty() || kind.is_none() || form.url.trim().is_empty() {
-        Some("Give its name, kind and address.".to_owned())
-    } else if let Some(refused) = address {
-        Some(refused)
-    } else if ldap && (form.base_dn.trim().is_empty() || form.bind_dn.trim().is_empty() || form.password.is_empty()) {
-        Some("Say where to read and how to sign in.".to_owned())
-    } else if form.password.is_empty() {
-        Some("Give the app's token.".to_owned())
-    } else {
-        None
-    };
+    let why_not = why_not_add(form, kind, suite);
     indented(ui, |ui| {
         if action_button(ui, "Add directory", why_not.as_deref()) {
             commands.push(DirectoryCommand::Add.into());
         }
     });
+}
+
+/// Why "Add directory" cannot be pressed yet, for the kind chosen.
+fn why_not_add(form: &super::AddForm, kind: Option<DirectoryKind>, suite: bool) -> Option<String> {
+    let missing = |fields: &[&str]| fields.iter().any(|f| f.trim().is_empty());
+    let address =
+        kind.filter(|_| !form.url.trim().is_empty()).and_then(|k| check_address(k, &form.url, form.starttls).err());
+    match kind {
+        _ if form.name.trim().is_empty() => Some("Give its name.".to_owned()),
+        None => Some("Choose its kind.".to_owned()),
+        Some(_) if suite && !form.live => None,
+        Some(DirectoryKind::Microsoft365) if missing(&[&form.base_dn, &form.bind_dn, form.password.expose()]) => {
+            Some("Give the tenant ID, the application ID and its client secret.".to_owned())
+        }
+        Some(DirectoryKind::GoogleWorkspace) if missing(&[&form.bind_dn, &form.key_file]) => {
+            Some("Give the administrator to act as and the service account's key file.".to_owned())
+        }
+        Some(_) if suite => None,
+        Some(_) if form.url.trim().is_empty() => Some("Give its address.".to_owned()),
+        Some(_) if address.is_some() => address,
+        Some(k) if k.is_ldap() && missing(&[&form.base_dn, &form.bind_dn, form.password.expose()]) => {
+            Some("Say where to read and how to sign in.".to_owned())
+        }
+        Some(_) if form.password.is_empty() => Some("Give the app's token.".to_owned()),
+        Some(_) => None,
+    }
 }

@@ -38,6 +38,8 @@ pub enum DirectoryCommand {
     /// Open (or close) the staff pick-list of finding n, to say whose account it is.
     StartMatch(Option<usize>),
     Match(String, usize),
+    /// Remove every licence of the leaver chosen, in this Microsoft 365.
+    RemoveLicences(String),
 }
 
 impl From<DirectoryCommand> for Command {
@@ -57,6 +59,10 @@ pub struct AddForm {
     pub password: SecretString,
     pub starttls: bool,
     pub ca_file: String,
+    /// A cloud suite connected live rather than checked from its admin console's download.
+    pub live: bool,
+    /// Google Workspace: the path of the service account's key file (read when added).
+    pub key_file: String,
 }
 
 #[derive(Default)]
@@ -79,6 +85,8 @@ pub struct DirectoriesPage {
     pub match_to: String,
     /// The downloaded user list of a suite checked from its export.
     pub export_path: String,
+    /// The leaver (email) whose Microsoft 365 licences to take back.
+    pub licences_of: String,
 }
 
 impl DirectoriesPage {
@@ -141,6 +149,20 @@ impl DirectoriesPage {
                     },
                 ));
             }
+            DirectoryCommand::RemoveLicences(name) => {
+                let email = std::mem::take(&mut self.licences_of);
+                return Outcome::Background(JobRequest::new(
+                    format!("Removing the licences of {email} in {name}"),
+                    false,
+                    move |office| {
+                        let removed = office.remove_licences(&name, &email)?;
+                        Ok(JobOutput::Message(Some(match removed.is_empty() {
+                            true => format!("{email} had no licence assigned in {name}."),
+                            false => format!("Removed from {email} in {name}: {}.", removed.join(", ")),
+                        })))
+                    },
+                ));
+            }
             DirectoryCommand::SetAccounts(name) => {
                 let system = self.accounts_system.clone();
                 cx.office
@@ -199,7 +221,20 @@ impl DirectoriesPage {
     }
 
     fn add(&mut self, cx: &mut Context<'_>) -> crate::service::ServiceResult<String> {
+        use crate::domain::linked_directory::DirectoryKind;
         let form = &mut self.add;
+        let kind = DirectoryKind::parse(&form.kind).ok();
+        let from_export = kind.is_some_and(DirectoryKind::is_from_export) && !form.live;
+        if from_export {
+            (form.base_dn, form.bind_dn, form.key_file) = Default::default();
+            form.password.clear();
+        }
+        if kind == Some(DirectoryKind::GoogleWorkspace) && !from_export {
+            let path = form.key_file.trim();
+            let key = std::fs::read_to_string(path)
+                .map_err(|e| ServiceError::Invalid(format!("cannot read the key file {path}: {e}")))?;
+            form.password = SecretString::new(key);
+        }
         let ca_file = Some(form.ca_file.trim()).filter(|f| !f.is_empty());
         let new = NewLinkedDirectory {
             name: &form.name,
@@ -211,14 +246,19 @@ impl DirectoriesPage {
             starttls: form.starttls,
             ca_file,
         };
-        cx.office.add_directory(&new)?;
-        let from_export =
-            crate::domain::linked_directory::DirectoryKind::parse(&form.kind).is_ok_and(|k| k.is_from_export());
+        let added = cx.office.add_directory(&new);
+        if kind == Some(DirectoryKind::GoogleWorkspace) {
+            form.password.clear();
+        }
+        added?;
         let name = form.name.trim().to_owned();
+        let key_file = std::mem::take(&mut form.key_file);
         *form = AddForm::default();
         self.selected = Some(name.clone());
         Ok(if from_export {
             format!("{name} added. Say which system its accounts are on, then check the user list you download.")
+        } else if !key_file.trim().is_empty() {
+            format!("{name} added; its key is now in the vault, so delete {key_file}. Test the connection next.")
         } else {
             format!("Directory {name} added. Test the connection next: it also reads the groups to map.")
         })
