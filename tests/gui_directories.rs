@@ -187,7 +187,7 @@ fn google_workspace_is_connected_live_with_a_service_account_key_chosen_as_a_fil
     type_into(&mut harness, "Name", "Google");
     choose(&mut harness, "Kind", "Google Workspace");
     assert!(harness.query_by_label("Service account key").is_none(), "the download needs no set-up");
-    harness.get_by_label("Connect live, through a service account (README: set-up)").click();
+    harness.get_by_label("Connect live, with a service account").click();
     harness.run();
     harness.get_by_label("Give the administrator to act as and the service account's key file.");
     type_into(&mut harness, "Act as administrator", "it.admin@example.com");
@@ -245,7 +245,7 @@ fn microsoft_365_is_connected_live_with_its_app_registration_typed_in_three_fiel
     harness.run();
     type_into(&mut harness, "Name", "Microsoft 365");
     choose(&mut harness, "Kind", "Microsoft 365");
-    harness.get_by_label("Connect live, through an app registration (README: set-up)").click();
+    harness.get_by_label("Connect live, with an app registration").click();
     harness.run();
     harness.get_by_label("Give the tenant ID, the application ID and its client secret.");
     type_into(&mut harness, "Tenant (directory) ID", "tenant-1");

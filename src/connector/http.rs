@@ -232,6 +232,9 @@ fn transport_error(url: &str, error: ureq::Error) -> ConnectorError {
             "nothing answers there (connection refused)".to_owned()
         }
         ureq::Error::Timeout(_) => "no answer in time".to_owned(),
+        _ if text.contains("failed to lookup address") || text.contains("Name or service not known") => {
+            "its name could not be found: is this computer online?".to_owned()
+        }
         _ => text,
     };
     ConnectorError::Unreachable { url: url.split('?').next().unwrap_or(url).to_owned(), reason }

@@ -81,7 +81,11 @@ fn detail_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, c
     if ui.button("Back to directories").clicked() {
         commands.push(DirectoryCommand::Select(None).into());
     }
-    ui.heading(format!("{} ({})", directory.name, directory.kind.describe()));
+    let kind = directory.kind.describe();
+    ui.heading(match directory.name.eq_ignore_ascii_case(kind) {
+        true => directory.name.clone(),
+        false => format!("{} ({kind})", directory.name),
+    });
     if directory.is_from_export() {
         // Said below: it is checked from a file.
     } else if directory.kind.is_ldap() {
@@ -169,6 +173,11 @@ fn mapping_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, shown: &Shown<'_>, 
     let Shown { records, directory, map } = *shown;
     let name = &directory.name;
     pick_list(ui, "Its accounts are on", &mut page.accounts_system, &records.systems, Some("Choose a system"));
+    if records.systems.is_empty() {
+        indented(ui, |ui| {
+            ui.weak("No system is on record yet: add the one its accounts sign in to on the Systems page.")
+        });
+    }
     indented(ui, |ui| {
         let current = map.accounts.and_then(|id| records.directory.system(id)).map(|s| s.name.as_str());
         let why_not = if page.accounts_system.is_empty() {
@@ -236,14 +245,16 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
                 "Check it with the user list its admin console downloads (no set-up)",
             );
             let live = match kind {
-                Some(DirectoryKind::GoogleWorkspace) => "Connect live, through a service account (README: set-up)",
-                _ => "Connect live, through an app registration (README: set-up)",
+                Some(DirectoryKind::GoogleWorkspace) => "Connect live, with a service account",
+                _ => "Connect live, with an app registration",
             };
             ui.radio_value(&mut form.live, true, live);
         });
     }
     let from_export = suite && !form.live;
-    if from_export {
+    if kind.is_none() {
+        indented(ui, |ui| ui.weak("Choose its kind: the form then asks only for what that kind needs."));
+    } else if from_export {
         indented(ui, |ui| {
             ui.weak("Nothing to sign in with: you check it with the user list its admin console downloads.")
         });
@@ -276,7 +287,7 @@ fn add_ui(ui: &mut egui::Ui, page: &mut DirectoriesPage, commands: &mut Vec<Comm
             .on_hover_text("the app's SCIM base URL from its admin settings, e.g. https://app.example.com/scim/v2");
         password_field(ui, "Its token", form.password.expose_mut());
     }
-    if !suite {
+    if kind.is_some() && !suite {
         ui.horizontal(|ui| {
             let label = field_label(ui, "Office CA certificate");
             ui.add(

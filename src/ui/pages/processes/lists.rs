@@ -27,6 +27,7 @@ pub fn ui(ui: &mut egui::Ui, forms: &mut ProcessForms, records: &Records, comman
                     }
                     Process::Leaver => ("Leaver", format!("last day {}", list.key_date)),
                     Process::Review => ("Access review", format!("signed off {}", list.key_date)),
+                    Process::Incident => ("Incident containment", format!("from {}", list.key_date)),
                 };
                 if ui.link(format!("{what}: {name}")).clicked() {
                     commands.push(ProcessCommand::Open(Some(list.id)).into());
