@@ -9,6 +9,8 @@ pub mod directory_change;
 #[cfg(test)]
 mod fixtures;
 pub mod generator;
+pub mod incident;
+pub mod incident_containment;
 pub mod level_changes;
 pub mod linked_directory;
 pub mod lockout;

@@ -19,6 +19,7 @@ pub mod error;
 pub mod filesystem;
 pub mod fsutil;
 pub mod handle;
+pub mod incidents;
 mod keys;
 pub mod keystore;
 pub mod linked_directories;

@@ -420,6 +420,49 @@ const MIGRATIONS: &[&str] = &[
         ca_file, accounts_system_id, last_checked_ns, last_differences FROM directories;
     DROP TABLE directories;
     ALTER TABLE directories_v16 RENAME TO directories;",
+    // 16 → 17: incidents and personal-data breaches. The facts and decisions are one JSON body
+    // (the whole file is encrypted); the timeline keeps attached files; a checklist may now
+    // contain an incident (rebuilt for the process check, as in 7 → 8).
+    "CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        aware_ns INTEGER NOT NULL,
+        closed_ns INTEGER,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE incident_updates (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        at_ns INTEGER NOT NULL,
+        by_operator TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        attachment_name TEXT,
+        attachment BLOB
+    );
+    CREATE INDEX incident_updates_by_incident ON incident_updates(incident_id);
+    CREATE TABLE incident_links (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        kind TEXT NOT NULL CHECK (kind = 'staff' OR kind = 'system' OR kind = 'secret' OR kind = 'device'),
+        target_id INTEGER NOT NULL,
+        PRIMARY KEY (incident_id, kind, target_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE checklists_v17 (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        process TEXT NOT NULL
+            CHECK (process = 'joiner' OR process = 'mover' OR process = 'leaver' OR process = 'review' OR process = 'incident'),
+        key_date TEXT NOT NULL,
+        started_at_ns INTEGER NOT NULL,
+        finished_at_ns INTEGER,
+        archived_at_ns INTEGER,
+        incident_id INTEGER REFERENCES incidents(id)
+    );
+    INSERT INTO checklists_v17 (id, staff_id, process, key_date, started_at_ns, finished_at_ns, archived_at_ns)
+        SELECT id, staff_id, process, key_date, started_at_ns, finished_at_ns, archived_at_ns FROM checklists;
+    DROP TABLE checklists;
+    ALTER TABLE checklists_v17 RENAME TO checklists;
+    CREATE INDEX checklists_staff ON checklists(staff_id);
+    CREATE INDEX checklists_incident ON checklists(incident_id);",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

@@ -30,6 +30,8 @@ pub enum Process {
     Leaver,
     /// The removals an access review decided, per person.
     Review,
+    /// Containing an incident: what the person (or the device they hold) could reach.
+    Incident,
 }
 
 impl Process {
@@ -40,6 +42,7 @@ impl Process {
             Self::Mover => "Mover",
             Self::Leaver => "Leaver",
             Self::Review => "Access review",
+            Self::Incident => "Incident containment",
         }
     }
 
@@ -49,6 +52,7 @@ impl Process {
             Self::Mover => "mover",
             Self::Leaver => "leaver",
             Self::Review => "review",
+            Self::Incident => "incident",
         }
     }
 }
@@ -61,6 +65,7 @@ impl FromStr for Process {
             "mover" => Ok(Self::Mover),
             "leaver" => Ok(Self::Leaver),
             "review" => Ok(Self::Review),
+            "incident" => Ok(Self::Incident),
             other => Err(format!("unknown process {other:?}")),
         }
     }
