@@ -175,6 +175,7 @@ fn signed_in(
         Command::Totp { action } => secrets::totp(office, action, force)?,
         Command::Review { action } => super::reviews::review(office, action)?,
         Command::Due { json } => return secrets::due(office, json),
+        Command::Incident { action } => super::incidents::incident(office, action, force)?,
         Command::Directory { action } => return super::linked_directories::directory(office, action, passwords),
         Command::Joiner { action } => processes::joiner(office, action)?,
         Command::Leaver { action } => processes::leaver(office, action, force)?,

@@ -11,6 +11,7 @@ macro_rules! out {
 
 mod args;
 mod commands;
+mod incidents;
 mod input;
 mod linked_directories;
 mod processes;
@@ -21,8 +22,9 @@ mod secrets;
 use std::path::PathBuf;
 
 pub use args::{
-    ChecklistCommand, Cli, Command, DeviceCommand, DirectoryCommand, JoinerCommand, LeaverCommand, OperatorCommand,
-    OperatorTotpCommand, ReviewCommand, RoleCommand, SecretCommand, StaffCommand, SystemCommand, TotpCommand,
+    ChecklistCommand, Cli, Command, DetailArgs, DeviceCommand, DirectoryCommand, IncidentCommand, JoinerCommand,
+    LeaverCommand, OperatorCommand, OperatorTotpCommand, ReviewCommand, RoleCommand, SecretCommand, StaffCommand,
+    SystemCommand, TotpCommand,
 };
 pub use commands::run;
 
@@ -78,8 +80,9 @@ mod argv_tests {
     const SECRET_WORDS: &[&str] = &["password", "passphrase", "recovery", "key", "uri", "secret", "token", "value"];
     /// Reviewed: the words match, but the value is not a secret.
     const NOT_SECRETS: &[&str] = &[
-        "keyholder totp code --secret_name", // which shared secret, by name
-        "keyholder generate --passphrase",   // how many words
+        "keyholder totp code --secret_name",     // which shared secret, by name
+        "keyholder generate --passphrase",       // how many words
+        "keyholder incident link --secret_name", // which shared secret, by name
     ];
 
     fn walk(command: &clap::Command, path: &str, found: &mut Vec<String>) {

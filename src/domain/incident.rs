@@ -71,9 +71,12 @@ words!(UpdateKind {
 
 /// What the incident says: the facts and their assessment, as the ICO's form asks for them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Details {
     pub what_happened: String,
     pub cause: String,
+    /// How the office found out.
+    pub how_found: String,
     /// Categories of people affected ("staff", "customers") and roughly how many.
     pub people_categories: String,
     pub people_count: Option<u64>,

@@ -25,6 +25,11 @@ pub enum DueTarget {
         staff: StaffId,
         system: SystemId,
     },
+    /// An incident whose 72 hours run; `urgent` in the last 24 hours and after.
+    Incident {
+        id: i64,
+        urgent: bool,
+    },
 }
 
 /// One thing that needs attention, for the dashboard and `keyholder due`.
@@ -33,7 +38,8 @@ pub struct DueItem {
     #[serde(skip)]
     pub target: Option<DueTarget>,
     /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`, `purge`,
-    /// `review`, `review_revocations`, `key_file`, `directory_drift`.
+    /// `review`, `review_revocations`, `key_file`, `directory_drift`, `incident`,
+    /// `incident_containment`.
     pub kind: &'static str,
     pub subject: String,
     pub due: Date,
@@ -78,6 +84,7 @@ impl Office {
                     ("scheduled_leaver", format!("leaving on {}", list.key_date))
                 }
                 Process::Leaver => ("leaver", open_words),
+                Process::Incident => ("incident_containment", format!("containing an incident: {open_words}")),
                 Process::Review => {
                     let removals = format!("{open} removal(s) from an access review");
                     (
@@ -148,6 +155,7 @@ impl Office {
                 overdue: false,
             });
         }
+        items.extend(self.incident_due_items()?);
         for problem in self.key_file_problems() {
             items.push(DueItem {
                 target: None,

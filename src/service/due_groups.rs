@@ -36,7 +36,9 @@ pub struct DueGroup {
 fn importance(kind: &str) -> u8 {
     match kind {
         "key_file" => 0,
+        "incident" => 0,
         "leaver" => 1,
+        "incident_containment" => 1,
         "review_revocations" => 2,
         "scheduled_leaver" => 3,
         "secret" => 4,
@@ -67,6 +69,8 @@ fn key(item: &DueItem) -> Key<'_> {
 fn urgency(item: &DueItem) -> Urgency {
     match (item.overdue, item.kind) {
         (true, _) => Urgency::Overdue,
+        // The last 24 of an incident's 72 hours are shown in red already.
+        (false, _) if matches!(item.target, Some(DueTarget::Incident { urgent: true, .. })) => Urgency::Overdue,
         (false, "missing_mfa") => Urgency::ToImprove,
         (false, _) => Urgency::Due,
     }
@@ -155,6 +159,13 @@ pub fn when(group: &DueGroup, today: Date) -> String {
     match group.urgency {
         // Not a deadline: when the differences were found.
         _ if group.kind == "directory_drift" => format!("Found {}", date_in_words(group.due, today)),
+        // The hours are in the title; here, the day the 72 hours end.
+        _ if group.kind == "incident" => match days {
+            ..0 => format!("Overdue since {}", date_in_words(group.due, today)),
+            0 => "72 hours end today".to_owned(),
+            1 => "72 hours end tomorrow".to_owned(),
+            _ => format!("72 hours end {}", date_in_words(group.due, today)),
+        },
         Urgency::ToImprove => "Worth doing, no deadline".to_owned(),
         Urgency::Overdue if days < 0 => format!("Overdue since {}", date_in_words(group.due, today)),
         Urgency::Overdue => "Overdue".to_owned(),

@@ -23,6 +23,7 @@ pub enum Record {
     ReviewItem,
     Authenticator,
     Directory,
+    Incident,
 }
 
 impl std::fmt::Display for Record {
@@ -42,6 +43,7 @@ impl std::fmt::Display for Record {
             Record::Review => "access review",
             Record::ReviewItem => "review item",
             Record::Authenticator => "authenticator",
+            Record::Incident => "incident",
         })
     }
 }

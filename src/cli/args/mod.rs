@@ -2,12 +2,14 @@
 //! sub-commands of each area are in `records.rs` (staff, systems, roles, operators) and
 //! `work.rs` (joiners, leavers, checklists, devices, secrets, authenticators, reviews).
 
+mod incidents;
 mod records;
 mod work;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use incidents::{DetailArgs, IncidentCommand};
 pub use records::{DirectoryCommand, OperatorCommand, OperatorTotpCommand, RoleCommand, StaffCommand, SystemCommand};
 pub use work::{
     ChecklistCommand, DeviceCommand, JoinerCommand, LeaverCommand, ReviewCommand, SecretCommand, TotpCommand,
@@ -176,6 +178,11 @@ pub enum Command {
     Directory {
         #[command(subcommand)]
         action: DirectoryCommand,
+    },
+    /// Incidents and personal-data breaches: the register and the 72-hour clock.
+    Incident {
+        #[command(subcommand)]
+        action: IncidentCommand,
     },
     /// What needs attention; exits 3 when something is overdue (for cron and monitoring).
     Due {

@@ -462,6 +462,7 @@ impl Shell {
             Some(DueTarget::Checklist(id)) => Target::Checklist(id),
             Some(DueTarget::Staff(id) | DueTarget::Account { staff: id, .. }) => Target::Staff(id),
             Some(DueTarget::Review(id)) => Target::Review(Some(id)),
+            Some(DueTarget::Incident { .. }) => return Ok(()),
             // The next scheduled review has no campaign yet: the Reviews page starts it.
             None if kind == Some("review") => return self.navigate(Page::Reviews),
             None if kind == Some("key_file") => return self.navigate(Page::Settings),
