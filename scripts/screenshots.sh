@@ -53,8 +53,10 @@ shot systems "Keyholder — demo" "$in ctrl+7 sleep:1 click:215,100 sleep:1 mous
 shot access-matrix "Keyholder — demo" "$in ctrl+9"
 shot enrol-authenticator "Keyholder — demo" "$in ctrl+3 sleep:1 click:225,152 sleep:1 click:416,359 sleep:1"
 shot help "Keyholder — demo" "$in F1"
-shot settings "Keyholder — demo" "$in click:40,328 sleep:1"
+shot settings "Keyholder — demo" "$in click:40,351 sleep:1"
 KEYHOLDER_THEME=light shot overview "Keyholder — demo" "$in ctrl+2"
+# The demo's lost laptop: its clock, the decisions taken and to take, its containment.
+shot incident "Keyholder — demo" "$in click:47,282 sleep:1 click:812,139 sleep:1 mouse-away"
 # The Directories screen after "Check now", against a throwaway slapd shaped like the demo
 # office (scripts/demo-directory.sh); last, because the check puts a row on the dashboard.
 people="$work/people.txt"

@@ -320,7 +320,13 @@ fn the_demo_office_is_realistic() {
     let directory = office.directory().unwrap();
     assert_eq!(directory.staff.len(), 201, "200 and a joiner starting next week");
     assert_eq!(office.secret_statuses().unwrap().len(), 3, "shared secrets");
-    assert_eq!(office.current_checklists().unwrap().len(), 2, "a joiner and a leaver in progress");
+    assert_eq!(
+        office.current_checklists().unwrap().len(),
+        3,
+        "a joiner, a leaver and a lost laptop's containment in progress"
+    );
+    let incidents = office.incident_rows().unwrap();
+    assert_eq!((incidents.len(), incidents[0].hours_left), (1, Some(42)), "an incident whose clock runs");
     assert!(
         directory.systems.iter().any(|s| s.customer_data) && directory.systems.iter().any(|s| s.has_privileged_level())
     );

@@ -116,7 +116,38 @@ impl Office {
         };
         self.start_joiner(super::NewJoiner { draft, roles: &["Everyone".into(), "Sales".into()] })?;
         self.start_leaver(&leaver, &today.checked_add(3.days()).unwrap_or(today).to_string())?;
+        if let Some(holder) = emails.get(3) {
+            self.populate_demo_incident(holder)?;
+        }
         Ok(())
+    }
+
+    /// A laptop lost yesterday morning: recorded, its holder's containment started, the risk
+    /// assessed, the report to the ICO still to make (the dashboard counts down).
+    fn populate_demo_incident(&mut self, holder: &str) -> ServiceResult<()> {
+        self.add_device("Laptop", "DEMO-4471", "ThinkPad T14", Some(holder))?;
+        let aware = (self.now() - jiff::SignedDuration::from_hours(30)).to_string();
+        let details = crate::domain::incident::Details {
+            what_happened: "A laptop was left on a train; it has not been handed in.".into(),
+            cause: "Left behind while travelling to a client".into(),
+            how_found: "Its holder phoned the office from the station".into(),
+            people_categories: "Customers".into(),
+            people_count: Some(240),
+            data_categories: "Contact details; order history".into(),
+            records_count: Some(240),
+            consequences: "Unwanted contact or phishing that quotes real orders".into(),
+            measures: "Remote wipe requested; the holder's passwords changed".into(),
+        };
+        let new = super::NewIncident {
+            title: "Laptop left on a train",
+            kind: "confidentiality",
+            aware: &aware,
+            happened: None,
+            details,
+        };
+        let id = self.add_incident(&new)?;
+        self.link_incident(id, &super::LinkTarget::Device("DEMO-4471".into()))?;
+        self.assess_incident(id, "risk", "customer contact details on a disk that may not be encrypted")
     }
 
     fn populate_demo_people(&mut self, staff_count: usize) -> ServiceResult<()> {

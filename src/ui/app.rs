@@ -57,6 +57,9 @@ pub struct KeyholderApp {
     last_activity: Timestamp,
     shown_title: String,
     last_notified: Option<Timestamp>,
+    /// When the incident clocks were last read again (and said, each hour, in a notification).
+    last_clock_read: Option<Timestamp>,
+    last_clock_notice: Option<Timestamp>,
     show_help: bool,
     /// A file dialog that is open, and the field its answer goes to.
     picking: Option<(super::file_dialog::FileTarget, Receiver<super::file_dialog::Picked>)>,
@@ -83,6 +86,8 @@ impl KeyholderApp {
             last_activity,
             shown_title: String::new(),
             last_notified: None,
+            last_clock_read: None,
+            last_clock_notice: None,
             show_help: false,
             picking: None,
             browser: None,
@@ -190,6 +195,7 @@ impl KeyholderApp {
         }
         let operator = self.operator();
         self.last_notified = None;
+        (self.last_clock_read, self.last_clock_notice) = (None, None);
         let mut form = SignInForm::load(&self.deps.vault);
         if let Some(operator) = operator {
             form.operator = operator;
@@ -247,6 +253,8 @@ impl KeyholderApp {
                 );
             }
         }
+        self.incident_clocks(now);
+        let Screen::Shell(shell) = &mut self.screen else { return };
         let minutes = shell.data.settings.auto_lock_minutes;
         let limit = SignedDuration::from_mins(i64::from(minutes));
         if self.last_activity.duration_until(now) >= limit {
@@ -255,6 +263,38 @@ impl KeyholderApp {
     }
 
     /// How long the window may sleep without input: until auto-lock, a copied secret's clearing,
+    /// While an incident's 72 hours run: its clock read again every minute (the dashboard
+    /// and the register count down), and each hour a notification with the hours left (the
+    /// most urgent), never a title: it can show on a locked screen.
+    fn incident_clocks(&mut self, now: Timestamp) {
+        let Screen::Shell(shell) = &mut self.screen else { return };
+        let running = |shell: &crate::ui::shell::Shell| shell.records.due.iter().any(|d| d.kind == "incident");
+        if !running(shell) {
+            return;
+        }
+        let every = |last: Option<Timestamp>, minutes: i64| {
+            last.is_none_or(|last| last.duration_until(now) >= SignedDuration::from_mins(minutes))
+        };
+        if every(self.last_clock_read, 1) {
+            self.last_clock_read = Some(now);
+            shell.refresh_clocks();
+        }
+        if every(self.last_clock_notice, 60) {
+            self.last_clock_notice = Some(now);
+            let clocks: Vec<&crate::service::DueItem> =
+                shell.records.due.iter().filter(|d| d.kind == "incident").collect();
+            let first = clocks.iter().find(|d| d.overdue).or(clocks.first());
+            let left =
+                first.and_then(|d| d.reason.rsplit_once(": ").map(|(_, left)| left.to_owned())).unwrap_or_default();
+            let summary = format!("Keyholder: {} to report to the ICO", counted(clocks.len(), "incident", "incidents"));
+            let body = match first {
+                Some(d) if d.overdue => "The 72 hours are over: report now, with the reason for the delay.".to_owned(),
+                _ => format!("The first 72-hour deadline: {left}."),
+            };
+            self.deps.notifier.notify(&summary, &body);
+        }
+    }
+
     /// a countdown's next second, the daily reminder or an unfinished sign-in's timeout.
     pub fn next_repaint_in(&self) -> Option<Duration> {
         let now = self.deps.clock.now();
@@ -263,7 +303,12 @@ impl KeyholderApp {
             Screen::Shell(shell) => {
                 let lock = after(i64::from(shell.data.settings.auto_lock_minutes));
                 let remind = self.last_notified.and_then(|at| at.checked_add(SignedDuration::from_hours(24)).ok());
-                [lock, remind, shell.next_wake(now)].into_iter().flatten().min()
+                let clocks = shell.records.due.iter().any(|d| d.kind == "incident");
+                let clock = self
+                    .last_clock_read
+                    .filter(|_| clocks)
+                    .and_then(|at| at.checked_add(SignedDuration::from_mins(1)).ok());
+                [lock, remind, clock, shell.next_wake(now)].into_iter().flatten().min()
             }
             Screen::SignIn(form) if form.awaits_code() => after(i64::from(service::DEFAULT_AUTO_LOCK_MINUTES)),
             Screen::RecoveryKey(view) => view.next_wake(),

@@ -6,6 +6,7 @@
 
 use super::file_dialog::FileTarget;
 use super::pages::directories::DirectoryCommand;
+use super::pages::incidents::IncidentCommand;
 use super::pages::matrix::MatrixCommand;
 use super::pages::operators::OperatorCommand;
 use super::pages::overview::OverviewCommand;
@@ -34,13 +35,14 @@ pub enum Page {
     Roles,
     AccessMatrix,
     Directories,
+    Incidents,
     Operators,
     AuditLog,
     Settings,
 }
 
 impl Page {
-    pub const ALL: [Page; 13] = [
+    pub const ALL: [Page; 14] = [
         Page::Dashboard,
         Page::Overview,
         Page::Staff,
@@ -51,6 +53,7 @@ impl Page {
         Page::Roles,
         Page::AccessMatrix,
         Page::Directories,
+        Page::Incidents,
         Page::Operators,
         Page::AuditLog,
         Page::Settings,
@@ -68,6 +71,7 @@ impl Page {
             Page::Roles => "Roles",
             Page::AccessMatrix => "Access matrix",
             Page::Directories => "Directories",
+            Page::Incidents => "Incidents",
             Page::Operators => "Operators",
             Page::AuditLog => "Audit log",
             Page::Settings => "Settings",
@@ -84,6 +88,7 @@ pub enum Target {
     Checklist(ChecklistId),
     /// An access review, or (`None`) the list of them.
     Review(Option<i64>),
+    Incident(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +119,7 @@ pub enum Command {
     Roles(RoleCommand),
     Matrix(MatrixCommand),
     Directories(DirectoryCommand),
+    Incidents(IncidentCommand),
     Reviews(ReviewCommand),
     Operators(OperatorCommand),
     Settings(SettingsCommand),

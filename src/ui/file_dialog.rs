@@ -20,6 +20,10 @@ pub enum FileTarget {
     CaCertificate,
     AdminExport,
     ServiceAccountKey,
+    IncidentAttachment,
+    IncidentReport,
+    IncidentLetter,
+    IncidentRegister,
 }
 
 impl FileTarget {
@@ -36,6 +40,10 @@ impl FileTarget {
             Self::CaCertificate => ("Choose the office CA's certificate", false, "", &["pem", "crt"]),
             Self::AdminExport => ("Choose the user list downloaded from the admin console", false, "", &["csv"]),
             Self::ServiceAccountKey => ("Choose the service account's JSON key", false, "", &["json"]),
+            Self::IncidentAttachment => ("Choose the file to keep with the update", false, "", &[]),
+            Self::IncidentReport => ("Where to write the report for the ICO", true, "breach-report.pdf", &["pdf"]),
+            Self::IncidentLetter => ("Where to write the letter", true, "letter.pdf", &["pdf"]),
+            Self::IncidentRegister => ("Where to write the register", true, "incident-register.csv", &["csv"]),
         }
     }
 }
@@ -136,7 +144,8 @@ pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<s
         | FileTarget::QrPicture
         | FileTarget::CaCertificate
         | FileTarget::AdminExport
-        | FileTarget::ServiceAccountKey => "Choose file…",
+        | FileTarget::ServiceAccountKey
+        | FileTarget::IncidentAttachment => "Choose file…",
         _ => "Choose where…",
     };
     if ui.button(label).on_hover_text("Opens your desktop's file dialog, or Keyholder's own").clicked() {

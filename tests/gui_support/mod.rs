@@ -64,7 +64,8 @@ pub fn settle(harness: &mut Harness<'static, KeyholderApp>) {
 /// would, so the text lands in that field).
 pub fn type_into(harness: &mut Harness<'static, KeyholderApp>, label: &str, text: &str) {
     let find = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
-        node.label().as_deref() == Some(label) && matches!(node.role(), Role::TextInput | Role::PasswordInput)
+        node.label().as_deref() == Some(label)
+            && matches!(node.role(), Role::TextInput | Role::MultilineTextInput | Role::PasswordInput)
     };
     harness.get_by(find).focus();
     harness.run();

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod directories;
+pub mod incidents;
 pub mod matrix;
 pub mod operators;
 pub mod overview;

@@ -17,6 +17,7 @@ use super::commands::{Command, Outcome, Page, Target};
 use super::file_dialog::FileTarget;
 use super::pages::Context;
 use super::pages::directories::DirectoriesPage;
+use super::pages::incidents::IncidentsPage;
 use super::pages::matrix::MatrixPage;
 use super::pages::operators::OperatorsPage;
 use super::pages::overview::OverviewPage;
@@ -91,6 +92,7 @@ pub struct Shell {
     roles: RolesPage,
     matrix: MatrixPage,
     directories: DirectoriesPage,
+    incidents: IncidentsPage,
     operators: OperatorsPage,
     settings: SettingsPage,
 }
@@ -150,6 +152,7 @@ impl Shell {
             roles: RolesPage::default(),
             matrix: MatrixPage::default(),
             directories: DirectoriesPage::default(),
+            incidents: IncidentsPage::default(),
             operators: OperatorsPage::default(),
             settings,
         };
@@ -211,7 +214,24 @@ impl Shell {
             // Also when the operator came here while a job had the office.
             self.reviews.load(office)?;
         }
+        if self.page == Page::Incidents {
+            self.incidents.load(office)?;
+        }
         Ok(())
+    }
+
+    /// Read the due list (and the incident register, when shown) again, for the clocks; not
+    /// while a job has the office (it reads everything when it comes back).
+    pub fn refresh_clocks(&mut self) {
+        let Some(office) = self.office.as_ref() else { return };
+        if let Err(error) = self.records.reload_due(office) {
+            tracing::warn!("the due list could not be read again: {error}");
+        }
+        if self.page == Page::Incidents
+            && let Err(error) = self.incidents.load(office)
+        {
+            tracing::warn!("the incident register could not be read again: {error}");
+        }
     }
 
     /// Apply a command; returns the notice to show. Only commands that write read the vault
@@ -388,6 +408,7 @@ impl Shell {
             Command::Roles(command) => self.roles.apply(command, &mut cx),
             Command::Matrix(command) => self.matrix.apply(command, &mut cx),
             Command::Directories(command) => self.directories.apply(command, &mut cx),
+            Command::Incidents(command) => self.incidents.apply(command, &mut cx),
             Command::Operators(command) => self.operators.apply(command, &mut cx, self.store.as_ref()),
             Command::Settings(command) => {
                 self.settings.apply(command, &mut cx, &mut self.copied, self.printer.as_ref())
@@ -418,6 +439,7 @@ impl Shell {
         }
         match (&self.office, page) {
             (Some(office), Page::Reviews) => self.reviews.load(office),
+            (Some(office), Page::Incidents) => self.incidents.load(office),
             // While a job has the office, the list is read when it comes back (`reload`).
             _ => Ok(()),
         }
@@ -449,6 +471,12 @@ impl Shell {
                 self.page = Page::Reviews;
                 return self.reviews.open(office, id);
             }
+            Target::Incident(id) => {
+                let office = self.office.as_ref().ok_or_else(away)?;
+                self.page = Page::Incidents;
+                self.incidents.selected = Some(id);
+                return self.incidents.load(office);
+            }
         }
         Ok(())
     }
@@ -462,7 +490,7 @@ impl Shell {
             Some(DueTarget::Checklist(id)) => Target::Checklist(id),
             Some(DueTarget::Staff(id) | DueTarget::Account { staff: id, .. }) => Target::Staff(id),
             Some(DueTarget::Review(id)) => Target::Review(Some(id)),
-            Some(DueTarget::Incident { .. }) => return Ok(()),
+            Some(DueTarget::Incident { id, .. }) => Target::Incident(id),
             // The next scheduled review has no campaign yet: the Reviews page starts it.
             None if kind == Some("review") => return self.navigate(Page::Reviews),
             None if kind == Some("key_file") => return self.navigate(Page::Settings),
@@ -493,6 +521,10 @@ impl Shell {
             FileTarget::CaCertificate => self.directories.add.ca_file = text,
             FileTarget::AdminExport => self.directories.export_path = text,
             FileTarget::ServiceAccountKey => self.directories.add.key_file = text,
+            FileTarget::IncidentAttachment => self.incidents.attach_path = text,
+            FileTarget::IncidentReport => self.incidents.report_path = text,
+            FileTarget::IncidentLetter => self.incidents.letter_path = text,
+            FileTarget::IncidentRegister => self.incidents.register_path = text,
         }
     }
 

@@ -15,7 +15,7 @@ pub use buttons::{
 };
 pub use meter::{Policy, new_password_problem, strength_meter};
 pub use notice::{Notice, notice_slot, notice_toast};
-pub use pick::{date_field, date_input, pick_input, pick_list};
+pub use pick::{Moment, date_field, date_input, moment_field, pick_input, pick_list};
 
 use crate::domain::access::{Role, RoleId};
 use egui::Ui;
@@ -39,6 +39,15 @@ pub fn text_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response
     ui.horizontal(|ui| {
         let label = field_label(ui, label);
         ui.add(egui::TextEdit::singleline(text).desired_width(FIELD_WIDTH)).labelled_by(label.id)
+    })
+    .inner
+}
+
+/// A text of several lines with a visible label (what happened, a reason).
+pub fn text_area(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
+    ui.horizontal_top(|ui| {
+        let label = field_label(ui, label);
+        ui.add(egui::TextEdit::multiline(text).desired_width(FIELD_WIDTH * 1.5).desired_rows(2)).labelled_by(label.id)
     })
     .inner
 }

@@ -115,3 +115,65 @@ pub fn date_input(
     }
     field
 }
+
+/// A date and a time of day chosen from lists (hours, and minutes in fives): when something
+/// happened, without typing a time's syntax.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Moment {
+    pub date: String,
+    pub hour: String,
+    pub minute: String,
+}
+
+impl Moment {
+    /// `at` in `zone`, the minutes rounded down to a five.
+    pub fn at(at: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> Self {
+        let local = zone.to_datetime(at);
+        Self {
+            date: local.date().strftime("%d/%m/%Y").to_string(),
+            hour: format!("{:02}", local.hour()),
+            minute: format!("{:02}", local.minute() / 5 * 5),
+        }
+    }
+
+    /// As the service reads a local time (`2026-11-28T14:30`), when the date is a date.
+    pub fn to_text(&self) -> Option<String> {
+        let date = crate::domain::staff::parse_date(&self.date).ok()?;
+        let hour = if self.hour.is_empty() { "00" } else { &self.hour };
+        let minute = if self.minute.is_empty() { "00" } else { &self.minute };
+        Some(format!("{date}T{hour}:{minute}"))
+    }
+}
+
+/// A labelled date with its calendar, then the hour and the minutes from lists.
+pub fn moment_field(ui: &mut Ui, label: &str, moment: &mut Moment, default: jiff::civil::Date) {
+    const HOURS: [&str; 24] = [
+        "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17",
+        "18", "19", "20", "21", "22", "23",
+    ];
+    const MINUTES: [&str; 12] = ["00", "05", "10", "15", "20", "25", "30", "35", "40", "45", "50", "55"];
+    ui.horizontal(|ui| {
+        let label_response = field_label(ui, label);
+        date_input(ui, &label_response, label, &mut moment.date, default);
+        ui.label("at");
+        let hours: Vec<(&str, &str)> = HOURS.iter().map(|h| (*h, *h)).collect();
+        let minutes: Vec<(&str, &str)> = MINUTES.iter().map(|m| (*m, *m)).collect();
+        ui.scope(|ui| {
+            ui.spacing_mut().combo_width = 48.0;
+            pick_narrow(ui, &label_response, &format!("{label} hour"), &mut moment.hour, &hours);
+            ui.label(":");
+            pick_narrow(ui, &label_response, &format!("{label} minutes"), &mut moment.minute, &minutes);
+        });
+    });
+}
+
+fn pick_narrow(ui: &mut Ui, label: &egui::Response, name: &str, value: &mut String, choices: &[(&str, &str)]) {
+    let shown = if value.is_empty() { "--" } else { value.as_str() };
+    let combo = egui::ComboBox::from_id_salt(("pick", name)).selected_text(shown).width(52.0).height(240.0);
+    let response = combo.show_ui(ui, |ui| {
+        for (v, s) in choices {
+            ui.selectable_value(value, (*v).to_owned(), *s);
+        }
+    });
+    response.response.labelled_by(label.id).widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, name));
+}
