@@ -60,7 +60,10 @@ impl Office {
         let details = &incident.details;
         let [risk, ico, tell] = self.decisions_in_words(incident);
         let mut pdf = PdfReport::new(&format!("Personal data breach report: {}", incident.title));
-        pdf.paragraph("Prepared for the ICO's personal data breach report, in the order of its form.");
+        pdf.paragraph(
+            "Prepared for the ICO's personal data breach report, in the order of its form. The ICO asks for no \
+             personal data of the people affected: copy what it asks from here, leaving out any names.",
+        );
         pdf.heading("1. Report type");
         let report_kind = match &incident.ico {
             Some(IcoDecision::Reported { reference, .. }) => format!("Follow-up to the report {reference}"),
