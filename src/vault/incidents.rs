@@ -45,19 +45,17 @@ pub fn get(&Read(conn): &Read<'_>, id: IncidentId) -> VaultResult<Option<Inciden
 }
 
 /// Every incident, the most recent awareness first.
-pub fn all(&Read(conn): &Read<'_>) -> VaultResult<Vec<Incident>> {
-    let mut statement = conn.prepare("SELECT id, body FROM incidents ORDER BY aware_ns DESC, id DESC")?;
-    let rows = statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, text) = row?;
-        from_body(id, &text)
-    })
-    .collect()
+pub fn all(read: &Read<'_>) -> VaultResult<Vec<Incident>> {
+    select(read, "SELECT id, body FROM incidents ORDER BY aware_ns DESC, id DESC")
 }
 
-/// The open incidents (the dashboard's clock), most urgent first.
-pub fn open(&Read(conn): &Read<'_>) -> VaultResult<Vec<Incident>> {
-    let mut statement = conn.prepare("SELECT id, body FROM incidents WHERE closed_ns IS NULL ORDER BY aware_ns, id")?;
+/// The open incidents (the dashboard's clock), the oldest awareness first.
+pub fn open(read: &Read<'_>) -> VaultResult<Vec<Incident>> {
+    select(read, "SELECT id, body FROM incidents WHERE closed_ns IS NULL ORDER BY aware_ns, id")
+}
+
+fn select(&Read(conn): &Read<'_>, sql: &str) -> VaultResult<Vec<Incident>> {
+    let mut statement = conn.prepare(sql)?;
     let rows = statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?;
     rows.map(|row| {
         let (id, text) = row?;

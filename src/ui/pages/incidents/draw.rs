@@ -55,17 +55,7 @@ fn register_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, records: &Records, c
                 ui.label(row.status);
                 ui.label(&row.aware);
                 ui.label(&row.deadline);
-                match row.hours_left {
-                    Some(hours) if hours < 24 => {
-                        state_label(ui, State::Problem, &row.clock);
-                    }
-                    Some(_) => {
-                        state_label(ui, State::Attention, &row.clock);
-                    }
-                    None => {
-                        ui.weak("stopped");
-                    }
-                }
+                clock_label(ui, row);
                 if ui.button(format!("Open incident {}", row.id)).clicked() {
                     commands.push(IncidentCommand::Select(Some(row.id)).into());
                 }
@@ -92,6 +82,16 @@ fn register_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, records: &Records, c
             }
         });
     });
+}
+
+/// The time left to report: red in the last 24 hours and after, orange before; "stopped"
+/// once reported or decided.
+fn clock_label(ui: &mut egui::Ui, row: &crate::service::IncidentRow) {
+    match row.hours_left {
+        Some(hours) if hours < 24 => state_label(ui, State::Problem, &row.clock),
+        Some(_) => state_label(ui, State::Attention, &row.clock),
+        None => ui.weak("stopped"),
+    };
 }
 
 fn path_row(ui: &mut egui::Ui, label: &str, path: &mut String, target: FileTarget, commands: &mut Vec<Command>) {
@@ -136,11 +136,7 @@ fn incident_ui(
     if let Some(row) = page.rows.iter().find(|r| r.id == incident.id) {
         ui.horizontal(|ui| {
             ui.label(format!("{} · became aware {} · 72 hours end {}", row.status, row.aware, row.deadline));
-            match row.hours_left {
-                Some(hours) if hours < 24 => state_label(ui, State::Problem, &row.clock),
-                Some(_) => state_label(ui, State::Attention, &row.clock),
-                None => ui.weak(""),
-            };
+            clock_label(ui, row);
         });
         ui.weak(incident.kind.describe());
     }
