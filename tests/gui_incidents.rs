@@ -68,6 +68,21 @@ fn a_lost_laptop_is_recorded_contained_assessed_and_reported_from_the_screen() {
     harness.get_by_label("Reported, reference IC-001234-A1B2.");
     harness.get_by_label("1 containment item(s) are still open: do or skip them first.");
 
+    // Containment: its checklist, like a leaver's; then back, and close.
+    harness.get_by_label("Decisions").click();
+    harness.run();
+    harness.get_by_label("Linked to, and containment").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Link, "Containment for Sam Jones: 1 open item(s)").click();
+    harness.run();
+    let wipe = "Lock or wipe Laptop ThinkPad T14 (PF-3K2L9) remotely; report it to the police if stolen";
+    harness.get_by_role_and_label(Role::CheckBox, wipe).click();
+    settle(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Incidents").click();
+    harness.run();
+    press(&mut harness, "Open incident 1");
+    press(&mut harness, "Close the incident");
+    assert_eq!(harness.state().notice_text(), Some("Incident 1 is closed."));
     press(&mut harness, "Back to the register");
     harness.get_by_label("stopped");
 }

@@ -314,11 +314,26 @@ fn the_cli_takes_the_issues_exact_forms_and_due_exits_3_once_the_72_hours_are_ov
     assert!(reported.status.success(), "{}", said(&reported));
     let tell = run(&["incident", "tell", &id, "--not", "--reason", "the client deleted it and confirmed in writing"]);
     assert!(tell.status.success(), "{}", said(&tell));
-    assert!(
-        run(&["incident", "update", &id, "--text", "Client confirmed deletion", "--kind", "communication"])
-            .status
-            .success()
-    );
+    let email = vault.dir.path().join("client-email.txt");
+    std::fs::write(&email, "We have deleted it. ATTACHED-CLI-CANARY").unwrap();
+    let update = run(&[
+        "incident",
+        "update",
+        &id,
+        "--text",
+        "Client confirmed deletion",
+        "--kind",
+        "communication",
+        "--attach",
+        email.to_str().unwrap(),
+    ]);
+    assert!(update.status.success(), "{}", said(&update));
+    let shown = text(&run(&["incident", "show", &id]));
+    let entry = shown.lines().find(|l| l.ends_with("Client confirmed deletion [client-email.txt]")).unwrap();
+    let copy = vault.dir.path().join("copy.txt");
+    let update_id = entry.split('\t').next().unwrap();
+    assert!(run(&["incident", "attachment", update_id, "--out", copy.to_str().unwrap()]).status.success());
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), "We have deleted it. ATTACHED-CLI-CANARY");
     assert_eq!(run(&["due"]).status.code(), Some(0), "reported: the clock stopped");
     let dir = vault.dir.path();
     let pdf = dir.join("report.pdf");

@@ -74,7 +74,8 @@ fn show(office: &Office, view: &IncidentView, json: bool) -> Result<()> {
     for update in &view.updates {
         let attached = update.attachment.as_ref().map(|a| format!(" [{a}]")).unwrap_or_default();
         out!(
-            "{}\t{}\t{}\t{}{attached}",
+            "{}\t{}\t{}\t{}\t{}{attached}",
+            update.id,
             office.moment_in_words(update.at),
             update.by,
             update.kind.as_str(),
@@ -158,6 +159,11 @@ pub fn incident(office: &mut Office, action: IncidentCommand, force: bool) -> Re
                 None => None,
             };
             office.add_incident_update(id, kind, &text, file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())))?;
+        }
+        IncidentCommand::Attachment { update, out } => {
+            let (name, bytes) = office.incident_attachment(update)?;
+            write_export(&out, &bytes, force)?;
+            eprintln!("{name} saved as {}.", out.display());
         }
         IncidentCommand::Close { id } => {
             office.close_incident(id)?;

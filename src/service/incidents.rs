@@ -294,10 +294,13 @@ impl Office {
         self.record(event, |tx| store::add_update(tx, id, &update).map(|_| ()))
     }
 
-    /// An attached file: its name and bytes.
-    pub fn incident_attachment(&self, update: i64) -> ServiceResult<(String, Vec<u8>)> {
-        store::attachment(&self.vault().read(), update)?
-            .ok_or_else(|| ServiceError::not_found(Record::Incident, format!("attachment {update}")))
+    /// An attached file: its name and bytes. Taking a copy out of the vault is audited.
+    pub fn incident_attachment(&mut self, update: i64) -> ServiceResult<(String, Vec<u8>)> {
+        let found = store::attachment(&self.vault().read(), update)?
+            .ok_or_else(|| ServiceError::not_found(Record::Incident, format!("attachment {update}")))?;
+        let event = AuditEvent::new("incident.export", format!("attached file of timeline entry {update} copied out"));
+        self.record(event, |_| Ok(()))?;
+        Ok(found)
     }
 
     /// Link the incident to something on record; what that led to, in words.

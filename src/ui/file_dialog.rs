@@ -24,6 +24,7 @@ pub enum FileTarget {
     IncidentReport,
     IncidentLetter,
     IncidentRegister,
+    AttachmentCopy,
 }
 
 impl FileTarget {
@@ -44,6 +45,7 @@ impl FileTarget {
             Self::IncidentReport => ("Where to write the report for the ICO", true, "breach-report.pdf", &["pdf"]),
             Self::IncidentLetter => ("Where to write the letter", true, "letter.pdf", &["pdf"]),
             Self::IncidentRegister => ("Where to write the register", true, "incident-register.csv", &["csv"]),
+            Self::AttachmentCopy => ("Where to save the copy", true, "", &[]),
         }
     }
 }

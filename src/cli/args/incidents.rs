@@ -145,6 +145,12 @@ pub enum IncidentCommand {
         #[arg(long, value_name = "FILE")]
         attach: Option<PathBuf>,
     },
+    /// Save a copy of a file attached to the timeline (UPDATE: the number `incident show` gives).
+    Attachment {
+        update: i64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Close it: every decision taken and every containment item done or skipped.
     Close { id: i64 },
     /// Write the report for the ICO (--pdf), or the letter to the people affected (--letter,

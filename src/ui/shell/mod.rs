@@ -439,7 +439,11 @@ impl Shell {
         }
         match (&self.office, page) {
             (Some(office), Page::Reviews) => self.reviews.load(office),
-            (Some(office), Page::Incidents) => self.incidents.load(office),
+            // The side bar's "Incidents" is the register, not whichever was open last.
+            (Some(office), Page::Incidents) => {
+                self.incidents.selected = None;
+                self.incidents.load(office)
+            }
             // While a job has the office, the list is read when it comes back (`reload`).
             _ => Ok(()),
         }
@@ -525,6 +529,7 @@ impl Shell {
             FileTarget::IncidentReport => self.incidents.report_path = text,
             FileTarget::IncidentLetter => self.incidents.letter_path = text,
             FileTarget::IncidentRegister => self.incidents.register_path = text,
+            FileTarget::AttachmentCopy => self.incidents.save_path = text,
         }
     }
 

@@ -344,11 +344,29 @@ fn timeline_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, view: &IncidentView,
             ui.label(zone.to_datetime(update.at).strftime("%-d %b %H:%M").to_string());
             ui.label(&update.by);
             ui.label(update.kind.describe());
-            let attached = update.attachment.as_ref().map(|a| format!(" (attached: {a})")).unwrap_or_default();
-            ui.add(egui::Label::new(format!("{}{attached}", update.text)).wrap());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(&update.text);
+                if let Some(name) = &update.attachment
+                    && ui.button(format!("Save a copy of {name}…")).clicked()
+                {
+                    commands.push(IncidentCommand::StartSaveAttachment(Some(update.id)).into());
+                }
+            });
             ui.end_row();
         }
     });
+    if page.saving.is_some() {
+        path_row(ui, "Save the copy as", &mut page.save_path, FileTarget::AttachmentCopy, commands);
+        indented(ui, |ui| {
+            let why_not = page.save_path.trim().is_empty().then_some(CHOOSE_FILE);
+            if action_button(ui, "Save the copy", why_not) {
+                commands.push(IncidentCommand::SaveAttachment.into());
+            }
+            if ui.button("Not now").clicked() {
+                commands.push(IncidentCommand::StartSaveAttachment(None).into());
+            }
+        });
+    }
     if view.incident.closed_at.is_some() {
         return;
     }

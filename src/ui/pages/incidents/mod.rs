@@ -34,6 +34,9 @@ pub enum IncidentCommand {
     WriteReport,
     WriteLetter,
     WriteRegister,
+    /// Show where to save a copy of timeline entry n's attached file (`None`: not now).
+    StartSaveAttachment(Option<i64>),
+    SaveAttachment,
 }
 
 impl From<IncidentCommand> for Command {
@@ -65,6 +68,9 @@ pub struct IncidentsPage {
     pub register_from: String,
     pub register_to: String,
     pub register_path: String,
+    /// The timeline entry whose attached file is being saved, and where.
+    pub saving: Option<i64>,
+    pub save_path: String,
     /// The office's time zone, for the timeline's times.
     pub zone: Option<jiff::tz::TimeZone>,
 }
@@ -172,6 +178,19 @@ impl IncidentsPage {
                     .map(|()| format!("The letter is written to {path}."))
             }
             IncidentCommand::WriteRegister => self.write_register(office),
+            IncidentCommand::StartSaveAttachment(update) => {
+                self.saving = update;
+                return Outcome::SHOWN;
+            }
+            IncidentCommand::SaveAttachment => {
+                let path = self.save_path.trim().to_owned();
+                let update = self.saving.unwrap_or_default();
+                office.incident_attachment(update).and_then(|(name, bytes)| {
+                    write(&path, &bytes)?;
+                    self.saving = None;
+                    Ok(format!("A copy of {name} is saved as {path}."))
+                })
+            }
         };
         let outcome = written.map(Some);
         // Read back what changed (the register's clocks, the timeline) before it is drawn.
