@@ -62,6 +62,10 @@ fn a_lost_laptop_is_recorded_contained_assessed_and_reported_from_the_screen() {
     harness.get_by_label("Write down the reasoning: an auditor will ask for it.");
     type_into(&mut harness, "Reasoning", "customer addresses on an unencrypted disk");
     press(&mut harness, "Record the assessment");
+    // No decision is chosen in advance: the office manager picks one.
+    assert!(harness.query_by_label("ICO reference").is_none());
+    harness.get_by_label("Reported to the ICO").click();
+    harness.run();
     type_into(&mut harness, "ICO reference", "IC-001234-A1B2");
     press(&mut harness, "Record the report");
     assert_eq!(harness.state().notice_text(), Some("The report to the ICO is recorded: the clock has stopped."));

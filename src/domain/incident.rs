@@ -378,6 +378,16 @@ impl Link {
         }
     }
 
+    /// In words: "Person", "Shared secret".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Staff(_) => "Person",
+            Self::System(_) => "System",
+            Self::Secret(_) => "Shared secret",
+            Self::Device(_) => "Device",
+        }
+    }
+
     pub fn id(self) -> i64 {
         match self {
             Self::Staff(id) | Self::System(id) | Self::Secret(id) | Self::Device(id) => id,

@@ -32,7 +32,10 @@ pub fn containment_items(
     let mut systems: Vec<(i64, &str)> = directory
         .access_of(staff, today)
         .iter()
-        .filter_map(|a| directory.system(a.system_id).map(|s| (s.id, s.name.as_str())))
+        .filter_map(|a| directory.system(a.system_id))
+        // Keys and alarm codes have no sessions or passwords; shared secrets are rotated below.
+        .filter(|s| s.kind == super::system::SystemKind::Software)
+        .map(|s| (s.id, s.name.as_str()))
         .collect();
     systems.sort_by_key(|(_, name)| name.to_lowercase());
     systems.dedup();

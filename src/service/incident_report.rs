@@ -111,7 +111,7 @@ impl Office {
         pdf.facts(&[("Organisation", settings.office_name.clone()), ("Recorded by", incident.recorded_by.clone())]);
         pdf.heading("6. Linked to");
         let links: Vec<Vec<String>> =
-            view.links.iter().map(|l| vec![l.link.kind().to_owned(), l.name.clone()]).collect();
+            view.links.iter().map(|l| vec![l.link.describe().to_owned(), l.name.clone()]).collect();
         pdf.table(&["Kind", "What"], &[30.0, 140.0], &links);
         pdf.heading("7. Timeline");
         let rows: Vec<Vec<String>> = view
@@ -127,7 +127,7 @@ impl Office {
                 ]
             })
             .collect();
-        pdf.table(&["When", "By", "Kind", "What"], &[34.0, 20.0, 24.0, 92.0], &rows);
+        pdf.table(&["When", "By", "Kind", "What"], &[40.0, 24.0, 30.0, 76.0], &rows);
         let event = AuditEvent::new("incident.export", format!("incident {id}: report for the ICO written"));
         self.record(event, |_| Ok(()))?;
         Ok(pdf.finish())
@@ -137,13 +137,14 @@ impl Office {
     pub fn incident_letter(&self, id: IncidentId, contact: &str) -> ServiceResult<String> {
         let view = self.incident(id)?;
         let settings = self.settings()?;
-        Ok(letter(&view, &settings.office_name, contact, &self.moment_in_words(view.incident.aware_at)))
+        let today = self.today().strftime("%-d %B %Y").to_string();
+        Ok(letter(&view, &settings.office_name, contact, &self.moment_in_words(view.incident.aware_at), &today))
     }
 
     /// The letter, as edited, as a PDF.
     pub fn incident_letter_pdf(&mut self, id: IncidentId, text: &str) -> ServiceResult<Vec<u8>> {
-        let view = self.incident(id)?;
-        let mut pdf = PdfReport::new(&format!("About {}", view.incident.title));
+        self.incident(id)?;
+        let mut pdf = PdfReport::new("A problem with your personal information");
         for paragraph in text.split("\n\n") {
             pdf.paragraph(paragraph);
         }
@@ -225,19 +226,26 @@ impl Office {
     }
 }
 
-fn letter(view: &IncidentView, office: &str, contact: &str, aware: &str) -> String {
+/// A sentence: ends with a full stop unless it already ends with punctuation.
+fn sentence(text: &str) -> String {
+    let text = or_none(text);
+    if text.ends_with(['.', '!', '?']) { text } else { format!("{text}.") }
+}
+
+fn letter(view: &IncidentView, office: &str, contact: &str, aware: &str, today: &str) -> String {
     let incident = &view.incident;
     let d = &incident.details;
     let high = matches!(incident.risk, Some((Risk::High, _)));
     let mut text = vec![
-        "Dear colleague or customer,".to_owned(),
+        today.to_owned(),
+        "Dear Sir or Madam,".to_owned(),
         format!(
             "We are writing to tell you about a problem with personal information that {office} holds about you. We became aware of it on {aware}."
         ),
-        format!("What happened: {}", or_none(&d.what_happened)),
-        format!("The information involved: {}", or_none(&d.data_categories)),
-        format!("What this could mean for you: {}", or_none(&d.consequences)),
-        format!("What we have done and are doing about it: {}", or_none(&d.measures)),
+        format!("What happened: {}", sentence(&d.what_happened)),
+        format!("The information involved: {}", sentence(&d.data_categories)),
+        format!("What this could mean for you: {}", sentence(&d.consequences)),
+        format!("What we have done and are doing about it: {}", sentence(&d.measures)),
     ];
     if high {
         text.push(

@@ -188,7 +188,9 @@ fn decisions_ui(
     let incident = &view.incident;
     let open = incident.closed_at.is_none();
     let form = &mut page.decisions;
-    let said = |ui: &mut egui::Ui, text: String| indented(ui, |ui| ui.label(text));
+    let said = |ui: &mut egui::Ui, text: String| {
+        indented(ui, |ui| ui.vertical(|ui| ui.add(egui::Label::new(text).wrap())).inner)
+    };
     ui.strong("The risk to people");
     match &incident.risk {
         Some((risk, reason)) => said(ui, format!("{}. Reasoning: {reason}", risk.describe())),
@@ -226,12 +228,17 @@ fn decisions_ui(
         if form.ico == "not" {
             text_area(ui, "Why not", &mut form.not_reportable_reason);
             indented(ui, |ui| {
-                let why_not = form.not_reportable_reason.trim().is_empty().then_some("Give the reason: it is kept.");
+                let a_risk = matches!(incident.risk, Some((Risk::Risk | Risk::High, _)));
+                let why_not = if a_risk {
+                    Some("Assessed as a risk to people: it must be reported to the ICO.")
+                } else {
+                    form.not_reportable_reason.trim().is_empty().then_some("Give the reason: it is kept.")
+                };
                 if action_button(ui, "Record: not reportable", why_not) {
                     commands.push(IncidentCommand::NotReportable.into());
                 }
             });
-        } else {
+        } else if form.ico == "reported" {
             text_field(ui, "ICO reference", &mut form.reference);
             moment_field(ui, "Reported", &mut form.reported_at, records.today);
             text_area(ui, "Reason for any delay", &mut form.delay_reason)
@@ -271,7 +278,7 @@ fn decisions_ui(
                     commands.push(IncidentCommand::NotTell.into());
                 }
             });
-        } else {
+        } else if !form.tell_how.is_empty() {
             moment_field(ui, "Told", &mut form.told_at, records.today);
             indented(ui, |ui| {
                 let why_not = form.told_at.to_text().is_none().then_some("Choose the date they were told.");
@@ -294,7 +301,7 @@ fn links_ui(
         ui.weak("Not linked to anything on record yet.");
     }
     for link in &view.links {
-        indented(ui, |ui| ui.label(format!("{}: {}", link.link.kind(), link.name)));
+        indented(ui, |ui| ui.label(format!("{}: {}", link.link.describe(), link.name)));
     }
     for list in &view.containment {
         indented(ui, |ui| {
@@ -344,8 +351,9 @@ fn timeline_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, view: &IncidentView,
             ui.label(zone.to_datetime(update.at).strftime("%-d %b %H:%M").to_string());
             ui.label(&update.by);
             ui.label(update.kind.describe());
-            ui.horizontal_wrapped(|ui| {
-                ui.label(&update.text);
+            ui.vertical(|ui| {
+                ui.set_max_width(520.0);
+                ui.add(egui::Label::new(&update.text).wrap());
                 if let Some(name) = &update.attachment
                     && ui.button(format!("Save a copy of {name}…")).clicked()
                 {
@@ -372,7 +380,7 @@ fn timeline_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, view: &IncidentView,
     }
     ui.add_space(space::TIGHT);
     let kinds = choices(UpdateKind::ALL, UpdateKind::as_str, UpdateKind::describe);
-    pick_list(ui, "Add a", &mut page.update_kind, &kinds, Some("New fact"));
+    pick_list(ui, "Add a", &mut page.update_kind, &kinds, None);
     text_area(ui, "What", &mut page.update_text);
     path_row(ui, "Attach a file", &mut page.attach_path, FileTarget::IncidentAttachment, commands);
     indented(ui, |ui| {
@@ -395,7 +403,10 @@ fn outputs_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, commands: &mut Vec<Co
     text_field(ui, "Contact for questions", &mut page.letter_contact)
         .on_hover_text("Who the people affected can ask: a name, email or phone number");
     indented(ui, |ui| {
-        if ui.button("Draft the letter").clicked() {
+        let label =
+            if page.letter.is_empty() { "Draft the letter" } else { "Draft it again (replaces the text below)" };
+        let why_not = page.letter_contact.trim().is_empty().then_some("Say who the people affected can contact.");
+        if action_button(ui, label, why_not) {
             commands.push(IncidentCommand::DraftLetter.into());
         }
     });

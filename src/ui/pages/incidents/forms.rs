@@ -45,12 +45,18 @@ pub struct DetailsForm {
     pub measures: String,
 }
 
+/// A rough number as people write it: "120", "1,200", "about 40", "~40", "40 or so".
 fn number(text: &str, what: &str) -> ServiceResult<Option<u64>> {
-    let text = text.trim().replace(',', "");
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return Ok(None);
     }
-    text.parse().map(Some).map_err(|_| ServiceError::Invalid(format!("{what} is a number, roughly: e.g. 120")))
+    let digits: String =
+        text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit() || *c == ',').collect();
+    digits
+        .replace(',', "")
+        .parse()
+        .map(Some)
+        .map_err(|_| ServiceError::Invalid(format!("{what} is a number, roughly: e.g. 120 or about 40")))
 }
 
 impl DetailsForm {
@@ -113,13 +119,14 @@ pub struct DecisionForms {
 }
 
 impl DecisionForms {
-    pub fn new(office: &Office) -> Self {
+    /// The forms for `incident`: its risk as recorded; no decision chosen in advance (a
+    /// decision is a choice, never a default one key press could record).
+    pub fn new(office: &Office, incident: &crate::domain::incident::Incident) -> Self {
         let now = Moment::at(office.now(), office.time_zone());
         Self {
+            risk: incident.risk.as_ref().map(|(r, _)| r.as_str().to_owned()).unwrap_or_default(),
             reported_at: now.clone(),
             told_at: now,
-            ico: "reported".into(),
-            tell_how: "people".into(),
             ..Self::default()
         }
     }

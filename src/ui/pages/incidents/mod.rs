@@ -87,11 +87,14 @@ impl IncidentsPage {
             Some(id) => Some(office.incident(id)?),
             None => None,
         };
+        if self.update_kind.is_empty() {
+            self.update_kind = "fact".into();
+        }
         if let Some(view) = &self.view {
             self.close_refused = close_refusal(view, office.now());
             if self.details.loaded_for != Some(view.incident.id) {
                 self.details = DetailsForm::from(&view.incident.details, view.incident.id);
-                self.decisions = DecisionForms::new(office);
+                self.decisions = DecisionForms::new(office, &view.incident);
             }
         }
         Ok(())
