@@ -176,6 +176,8 @@ fn signed_in(
         Command::Review { action } => super::reviews::review(office, action)?,
         Command::Due { json } => return secrets::due(office, json),
         Command::Incident { action } => super::incidents::incident(office, action, force)?,
+        Command::Policy { action } => super::policies::policy(office, action)?,
+        Command::Training { action } => super::policies::training(office, action)?,
         Command::Directory { action } => return super::linked_directories::directory(office, action, passwords),
         Command::Joiner { action } => processes::joiner(office, action)?,
         Command::Leaver { action } => processes::leaver(office, action, force)?,

@@ -14,6 +14,7 @@ mod commands;
 mod incidents;
 mod input;
 mod linked_directories;
+mod policies;
 mod processes;
 mod records;
 mod reviews;
@@ -23,8 +24,8 @@ use std::path::PathBuf;
 
 pub use args::{
     ChecklistCommand, Cli, Command, DetailArgs, DeviceCommand, DirectoryCommand, IncidentCommand, JoinerCommand,
-    LeaverCommand, OperatorCommand, OperatorTotpCommand, ReviewCommand, RoleCommand, SecretCommand, StaffCommand,
-    SystemCommand, TotpCommand,
+    LeaverCommand, OperatorCommand, OperatorTotpCommand, PolicyCommand, ReviewCommand, RoleCommand, SecretCommand,
+    StaffCommand, SystemCommand, TotpCommand, TrainingCommand,
 };
 pub use commands::run;
 

@@ -64,6 +64,7 @@ fn target(kind: &ItemKind) -> String {
         ItemKind::DisableAccount { account } => format!("account:{account}"),
         ItemKind::CollectDevice { device } => format!("device:{device}"),
         ItemKind::AcknowledgePolicy { policy } => format!("document:{policy}"),
+        ItemKind::CompleteTraining { course } => format!("course:{course}"),
         ItemKind::RotateSecret { secret } => format!("credential:{secret}"),
         ItemKind::AddAccess { system, level }
         | ItemKind::RemoveAccess { system, level }

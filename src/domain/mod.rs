@@ -17,6 +17,7 @@ pub mod lockout;
 pub mod office_hours;
 pub mod operator;
 pub mod password;
+pub mod policy;
 pub mod recovery_codes;
 pub mod recovery_key;
 pub mod review;

@@ -39,7 +39,7 @@ pub struct DueItem {
     pub target: Option<DueTarget>,
     /// `secret`, `leaver`, `joiner`, `scheduled_leaver`, `expiring_grant`, `missing_mfa`, `purge`,
     /// `review`, `review_revocations`, `key_file`, `directory_drift`, `incident`,
-    /// `incident_containment`.
+    /// `incident_containment`, `policy`, `training`.
     pub kind: &'static str,
     pub subject: String,
     pub due: Date,
@@ -156,6 +156,7 @@ impl Office {
             });
         }
         items.extend(self.incident_due_items()?);
+        items.extend(self.obligation_due_items(directory)?);
         for problem in self.key_file_problems() {
             items.push(DueItem {
                 target: None,

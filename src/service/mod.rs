@@ -17,6 +17,7 @@ mod lookup;
 mod office;
 mod office_hours;
 mod operator_totp;
+mod policies;
 mod processes;
 mod progress;
 mod records;
@@ -42,6 +43,7 @@ pub use incidents::{IncidentRow, IncidentView, LinkTarget, LinkedThing, NewIncid
 pub use linked_directories::{NewLinkedDirectory, SyncReport};
 pub use office::{DEFAULT_AUTO_LOCK_MINUTES, Office, Settings, propose_recovery_key};
 pub use operator_totp::{OperatorTotpSetup, OperatorTotpStatus};
+pub use policies::NewPolicyVersion;
 pub use processes::NewJoiner;
 pub use progress::Progress;
 pub use records::{AccessRow, access_rows};

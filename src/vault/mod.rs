@@ -27,6 +27,7 @@ pub mod lockfile;
 pub mod operators;
 mod paths;
 pub mod personal;
+pub mod policies;
 pub mod purge;
 pub mod rekey;
 pub mod reviews;

@@ -15,6 +15,7 @@ pub fn purge_staff(tx @ &Write(Read(conn)): &Write<'_>, staff: i64, name: &str, 
     conn.execute("UPDATE accounts SET username = 'purged' WHERE staff_id = ?1", [staff])?;
     conn.execute("UPDATE direct_grants SET reason = 'purged' WHERE staff_id = ?1", [staff])?;
     conn.execute("DELETE FROM staff_totp WHERE staff_id = ?1", [staff])?;
+    super::policies::purge_certificates(tx, staff)?;
     // Checklist titles can name an account, a device or a reason; the kind and the outcome stay.
     conn.execute(
         "UPDATE checklist_items SET title = 'item #' || id || ' (details purged)',

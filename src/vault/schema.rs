@@ -463,6 +463,48 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE checklists_v17 RENAME TO checklists;
     CREATE INDEX checklists_staff ON checklists(staff_id);
     CREATE INDEX checklists_incident ON checklists(incident_id);",
+    // 17 → 18: policies with their versions (a document kept here, or a link) and who
+    // acknowledged which version; training courses and their completions (a certificate kept
+    // here). Audiences as typed: `all`, `team:NAME`, `role:NAME`.
+    "CREATE TABLE policies (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        audience TEXT NOT NULL
+    );
+    CREATE TABLE policy_versions (
+        id INTEGER PRIMARY KEY,
+        policy_id INTEGER NOT NULL REFERENCES policies(id),
+        version TEXT NOT NULL,
+        dated TEXT NOT NULL,
+        document_name TEXT,
+        document BLOB,
+        link TEXT,
+        UNIQUE (policy_id, version)
+    );
+    CREATE TABLE policy_acks (
+        version_id INTEGER NOT NULL REFERENCES policy_versions(id),
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        on_date TEXT NOT NULL,
+        by_operator TEXT NOT NULL,
+        PRIMARY KEY (version_id, staff_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE courses (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        every_days INTEGER NOT NULL CHECK (every_days > 0),
+        audience TEXT NOT NULL,
+        added_on TEXT NOT NULL
+    );
+    CREATE TABLE training_records (
+        id INTEGER PRIMARY KEY,
+        course_id INTEGER NOT NULL REFERENCES courses(id),
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        on_date TEXT NOT NULL,
+        certificate_name TEXT,
+        certificate BLOB,
+        by_operator TEXT NOT NULL
+    );
+    CREATE INDEX training_records_by_staff ON training_records(staff_id);",
 ];
 
 pub fn version(conn: &Connection) -> VaultResult<i64> {

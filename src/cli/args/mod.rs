@@ -3,6 +3,7 @@
 //! `work.rs` (joiners, leavers, checklists, devices, secrets, authenticators, reviews).
 
 mod incidents;
+mod policies;
 mod records;
 mod work;
 
@@ -10,6 +11,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use incidents::{DetailArgs, IncidentCommand};
+pub use policies::{PolicyCommand, TrainingCommand};
 pub use records::{DirectoryCommand, OperatorCommand, OperatorTotpCommand, RoleCommand, StaffCommand, SystemCommand};
 pub use work::{
     ChecklistCommand, DeviceCommand, JoinerCommand, LeaverCommand, ReviewCommand, SecretCommand, TotpCommand,
@@ -178,6 +180,16 @@ pub enum Command {
     Directory {
         #[command(subcommand)]
         action: DirectoryCommand,
+    },
+    /// Policies staff must read and acknowledge.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyCommand,
+    },
+    /// Training staff must complete and renew.
+    Training {
+        #[command(subcommand)]
+        action: TrainingCommand,
     },
     /// Incidents and personal-data breaches: the register and the 72-hour clock.
     Incident {

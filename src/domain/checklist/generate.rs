@@ -33,8 +33,22 @@ fn template_items(templates: &[Template], process: Process, key_date: Date) -> i
 /// The policies every joiner acknowledges.
 pub const POLICIES: [&str; 2] = ["data-protection policy", "acceptable-use policy"];
 
-/// Items for someone joining on `start` with `roles`.
-pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templates: &[Template]) -> Vec<NewItem> {
+/// The office's policies and courses that apply to a joiner, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Obligations {
+    pub policies: Vec<String>,
+    pub courses: Vec<String>,
+}
+
+/// Items for someone joining on `start` with `roles`. With no policy on record, the two every
+/// office has (data protection, acceptable use) are asked for by name.
+pub fn joiner_items(
+    directory: &Directory,
+    roles: &[RoleId],
+    start: Date,
+    templates: &[Template],
+    obligations: &Obligations,
+) -> Vec<NewItem> {
     let mut systems: Vec<SystemId> = roles
         .iter()
         .filter_map(|r| directory.role(*r))
@@ -71,11 +85,20 @@ pub fn joiner_items(directory: &Directory, roles: &[RoleId], start: Date, templa
         title: "Enrol their authenticator app for identity checks".into(),
         due: offset(start, 7),
     });
-    for policy in POLICIES {
+    let defaults: Vec<String> = POLICIES.iter().map(|p| (*p).to_owned()).collect();
+    let policies = if obligations.policies.is_empty() { &defaults } else { &obligations.policies };
+    for policy in policies {
         items.push(NewItem {
-            kind: ItemKind::AcknowledgePolicy { policy: policy.to_owned() },
+            kind: ItemKind::AcknowledgePolicy { policy: policy.clone() },
             title: format!("Read and acknowledge the {policy}"),
             due: offset(start, 7),
+        });
+    }
+    for course in &obligations.courses {
+        items.push(NewItem {
+            kind: ItemKind::CompleteTraining { course: course.clone() },
+            title: format!("Complete the training {course}"),
+            due: offset(start, 14),
         });
     }
     items.extend(template_items(templates, Process::Joiner, start));

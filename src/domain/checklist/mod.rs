@@ -15,7 +15,7 @@ use std::str::FromStr;
 mod generate;
 mod handover;
 
-pub use generate::{NewItem, POLICIES, joiner_items, leaver_items, mover_items};
+pub use generate::{NewItem, Obligations, POLICIES, joiner_items, leaver_items, mover_items};
 pub use handover::{check_successor, is_staying};
 
 pub type ChecklistId = i64;
@@ -115,6 +115,8 @@ pub enum ItemKind {
     /// Choose who one of the leaver's direct reports reports to from now on, or no one
     /// (leaver). Added after the other kinds: stored checklists name kinds, never positions.
     ChooseManager { report: StaffId },
+    /// Complete a training course (joiner); the date is recorded as a completion.
+    CompleteTraining { course: String },
 }
 
 impl ItemKind {
@@ -139,6 +141,7 @@ impl ItemKind {
             Self::ReviewRemove { .. } => "review_remove",
             Self::ReviewReduce { .. } => "review_reduce",
             Self::ChooseManager { .. } => "choose_manager",
+            Self::CompleteTraining { .. } => "complete_training",
         }
     }
 

@@ -7,6 +7,7 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::{Checklist, ItemId, ItemKind, ItemState, Process};
 use crate::domain::staff::StaffStatus;
 use crate::service::{Office, Record, ServiceError, ServiceResult};
+use crate::vault::policies;
 use crate::vault::{checklists, directory};
 
 impl Office {
@@ -101,10 +102,27 @@ impl Office {
                         directory::set_grant_level(tx, *grant, *to_level)?;
                     }
                 }
+                // Ticked: acknowledged (the current version) or completed today.
+                ItemKind::AcknowledgePolicy { policy } => {
+                    let current = policies::policies(tx)?
+                        .into_iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(policy))
+                        .and_then(|p| p.current().map(|v| v.id));
+                    if let Some(version) = current {
+                        policies::acknowledge(tx, version, staff, today, &by)?;
+                    }
+                }
+                ItemKind::CompleteTraining { course } => {
+                    let found = policies::courses(tx)?.into_iter().find(|c| c.name.eq_ignore_ascii_case(course));
+                    if let Some(course) = found {
+                        let new =
+                            policies::NewCompletion { course: course.id, staff, on: today, certificate: None, by: &by };
+                        policies::record_completion(tx, &new)?;
+                    }
+                }
                 ItemKind::IssueDevices
                 | ItemKind::TransferOwnership { .. }
                 | ItemKind::ChooseManager { .. }
-                | ItemKind::AcknowledgePolicy { .. }
                 | ItemKind::Template { .. }
                 | ItemKind::RotateSecret { .. }
                 | ItemKind::EnrolAuthenticator

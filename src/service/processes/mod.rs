@@ -51,7 +51,8 @@ impl Office {
         let roles: Vec<RoleId> =
             joiner.roles.iter().map(|name| role_named(&directory, name).map(|r| r.id)).collect::<ServiceResult<_>>()?;
         let templates = checklists::templates(&self.vault().read())?;
-        let items = joiner_items(&directory, &roles, start, &templates);
+        let obligations = self.obligations_of(&staff.team, joiner.roles)?;
+        let items = joiner_items(&directory, &roles, start, &templates, &obligations);
         let (now, by) = (self.now(), self.operator().to_string());
         let count = items.len();
         self.record_with(
