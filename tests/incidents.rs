@@ -143,38 +143,6 @@ fn a_late_report_needs_its_delay_reason_and_the_decisions_their_reasons() {
     assert!(last.text.contains("Reason for reporting after 72 hours: the laptop was only missed"), "{}", last.text);
 }
 
-/// Every text drawn in a PDF, lines joined by spaces (page streams inflated).
-fn pdf_text(pdf: &[u8]) -> String {
-    use std::io::Read;
-    let mut text = String::new();
-    let mut rest = pdf;
-    while let Some(start) = rest.windows(7).position(|w| w == b"stream\n") {
-        let body = &rest[start + 7..];
-        let end = body.windows(9).position(|w| w == b"endstream").unwrap();
-        let mut inflated = Vec::new();
-        let stream = match flate2::read::ZlibDecoder::new(&body[..end]).read_to_end(&mut inflated) {
-            Ok(_) => inflated,
-            Err(_) => body[..end].to_vec(),
-        };
-        let content: String = stream.iter().map(|&b| b as char).collect();
-        for piece in content.split(" Tm (").skip(1) {
-            let mut out = String::new();
-            let mut chars = piece.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => out.extend(chars.next()),
-                    ')' => break,
-                    c => out.push(c),
-                }
-            }
-            text.push_str(&out);
-            text.push(' ');
-        }
-        rest = &body[end + 9..];
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[test]
 fn the_report_for_the_ico_holds_every_field_in_the_forms_order() {
     let (_vault, mut office, id) = office_with_a_lost_laptop();
@@ -190,7 +158,7 @@ fn the_report_for_the_ico_holds_every_field_in_the_forms_order() {
             Some(("ico-email.eml", b"From: ico")),
         )
         .unwrap();
-    let text = pdf_text(&office.incident_report_pdf(id).unwrap());
+    let text = common::pdf_text(&office.incident_report_pdf(id).unwrap());
     let expected = [
         "1. Report type",
         "Follow-up to the report IC-001234-A1B2",

@@ -98,6 +98,13 @@ fn without_sign_in(
         Command::Generate { length, passphrase, no_symbols, allow_ambiguous } => {
             secrets::generate(length, passphrase, no_symbols, allow_ambiguous)?
         }
+        Command::Evidence { action: Some(super::EvidenceCommand::Verify { dir }), .. } => {
+            let problems = crate::service::verify_evidence_pack(&dir)?;
+            if !problems.is_empty() {
+                bail!("the evidence pack in {} does not verify:\n{}", dir.display(), problems.join("\n"));
+            }
+            out!("ok: every file in {} is as written", dir.display());
+        }
         Command::Demo { staff, kdf_memory_mib, kdf_iterations } => {
             let operator = operator.unwrap_or("Demo Manager");
             let password = passwords.require_current()?;
@@ -176,6 +183,14 @@ fn signed_in(
         Command::Review { action } => super::reviews::review(office, action)?,
         Command::Due { json } => return secrets::due(office, json),
         Command::Incident { action } => super::incidents::incident(office, action, force)?,
+        Command::Evidence { action: _, from, to, out } => {
+            let (Some(from), Some(to), Some(out)) = (from, to, out) else {
+                bail!("say the period and where to write it: --from DATE --to DATE --out DIR");
+            };
+            let date = |text: &str| crate::domain::staff::parse_date(text).map_err(anyhow::Error::from);
+            let pack = office.write_evidence_pack(date(&from)?, date(&to)?, &out)?;
+            eprintln!("{} files written to {}; open index.html in a browser.", pack.files, pack.dir.display());
+        }
         Command::Policy { action } => super::policies::policy(office, action)?,
         Command::Training { action } => super::policies::training(office, action)?,
         Command::Directory { action } => return super::linked_directories::directory(office, action, passwords),

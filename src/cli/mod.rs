@@ -23,9 +23,9 @@ mod secrets;
 use std::path::PathBuf;
 
 pub use args::{
-    ChecklistCommand, Cli, Command, DetailArgs, DeviceCommand, DirectoryCommand, IncidentCommand, JoinerCommand,
-    LeaverCommand, OperatorCommand, OperatorTotpCommand, PolicyCommand, ReviewCommand, RoleCommand, SecretCommand,
-    StaffCommand, SystemCommand, TotpCommand, TrainingCommand,
+    ChecklistCommand, Cli, Command, DetailArgs, DeviceCommand, DirectoryCommand, EvidenceCommand, IncidentCommand,
+    JoinerCommand, LeaverCommand, OperatorCommand, OperatorTotpCommand, PolicyCommand, ReviewCommand, RoleCommand,
+    SecretCommand, StaffCommand, SystemCommand, TotpCommand, TrainingCommand,
 };
 pub use commands::run;
 

@@ -8,6 +8,7 @@ mod directory_items;
 mod due;
 mod due_groups;
 mod error;
+mod evidence;
 mod grants;
 mod incident_report;
 mod incidents;
@@ -59,3 +60,4 @@ pub use systems::{SystemChange, new_system};
 pub use totp::read_qr_image;
 
 pub use error::{Record, Rule, ServiceError, ServiceResult};
+pub use evidence::{EvidencePack, MANIFEST, verify_evidence_pack};

@@ -160,3 +160,35 @@ pub fn keyholder(vault: &TestVault, args: &[&str]) -> std::process::Output {
         .output()
         .expect("run keyholder")
 }
+
+/// Every text drawn in a PDF, lines joined by spaces (page streams inflated).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    let mut rest = pdf;
+    while let Some(start) = rest.windows(7).position(|w| w == b"stream\n") {
+        let body = &rest[start + 7..];
+        let end = body.windows(9).position(|w| w == b"endstream").unwrap();
+        let mut inflated = Vec::new();
+        let stream = match flate2::read::ZlibDecoder::new(&body[..end]).read_to_end(&mut inflated) {
+            Ok(_) => inflated,
+            Err(_) => body[..end].to_vec(),
+        };
+        let content: String = stream.iter().map(|&b| b as char).collect();
+        for piece in content.split(" Tm (").skip(1) {
+            let mut out = String::new();
+            let mut chars = piece.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.extend(chars.next()),
+                    ')' => break,
+                    c => out.push(c),
+                }
+            }
+            text.push_str(&out);
+            text.push(' ');
+        }
+        rest = &body[end + 9..];
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

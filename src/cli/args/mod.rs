@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use incidents::{DetailArgs, IncidentCommand};
-pub use policies::{PolicyCommand, TrainingCommand};
+pub use policies::{EvidenceCommand, PolicyCommand, TrainingCommand};
 pub use records::{DirectoryCommand, OperatorCommand, OperatorTotpCommand, RoleCommand, StaffCommand, SystemCommand};
 pub use work::{
     ChecklistCommand, DeviceCommand, JoinerCommand, LeaverCommand, ReviewCommand, SecretCommand, TotpCommand,
@@ -190,6 +190,19 @@ pub enum Command {
     Training {
         #[command(subcommand)]
         action: TrainingCommand,
+    },
+    /// Write the evidence pack for a period into a new folder (--from DATE --to DATE --out
+    /// DIR), or check one (`evidence verify DIR`).
+    #[command(args_conflicts_with_subcommands = true)]
+    Evidence {
+        #[command(subcommand)]
+        action: Option<EvidenceCommand>,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Incidents and personal-data breaches: the register and the 72-hour clock.
     Incident {

@@ -71,3 +71,10 @@ pub enum TrainingCommand {
         json: bool,
     },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Check a pack against its manifest.json: exits non-zero naming each file changed,
+    /// missing or added. Needs no vault.
+    Verify { dir: PathBuf },
+}
