@@ -53,7 +53,7 @@ shot systems "Keyholder — demo" "$in ctrl+7 sleep:1 click:215,100 sleep:1 mous
 shot access-matrix "Keyholder — demo" "$in ctrl+9"
 shot enrol-authenticator "Keyholder — demo" "$in ctrl+3 sleep:1 click:225,152 sleep:1 click:416,359 sleep:1"
 shot help "Keyholder — demo" "$in F1"
-shot settings "Keyholder — demo" "$in click:40,351 sleep:1"
+shot settings "Keyholder — demo" "$in click:40,374 sleep:1"
 KEYHOLDER_THEME=light shot overview "Keyholder — demo" "$in ctrl+2"
 # The demo's lost laptop: its clock, the decisions taken and to take, its containment.
 shot incident "Keyholder — demo" "$in click:47,282 sleep:1 click:812,139 sleep:1 mouse-away"

@@ -5,6 +5,7 @@
 //! their own fields.
 
 use super::file_dialog::FileTarget;
+use super::pages::compliance::ComplianceCommand;
 use super::pages::directories::DirectoryCommand;
 use super::pages::incidents::IncidentCommand;
 use super::pages::matrix::MatrixCommand;
@@ -36,13 +37,14 @@ pub enum Page {
     AccessMatrix,
     Directories,
     Incidents,
+    Compliance,
     Operators,
     AuditLog,
     Settings,
 }
 
 impl Page {
-    pub const ALL: [Page; 14] = [
+    pub const ALL: [Page; 15] = [
         Page::Dashboard,
         Page::Overview,
         Page::Staff,
@@ -54,6 +56,7 @@ impl Page {
         Page::AccessMatrix,
         Page::Directories,
         Page::Incidents,
+        Page::Compliance,
         Page::Operators,
         Page::AuditLog,
         Page::Settings,
@@ -72,6 +75,7 @@ impl Page {
             Page::AccessMatrix => "Access matrix",
             Page::Directories => "Directories",
             Page::Incidents => "Incidents",
+            Page::Compliance => "Policies & evidence",
             Page::Operators => "Operators",
             Page::AuditLog => "Audit log",
             Page::Settings => "Settings",
@@ -120,6 +124,7 @@ pub enum Command {
     Matrix(MatrixCommand),
     Directories(DirectoryCommand),
     Incidents(IncidentCommand),
+    Compliance(ComplianceCommand),
     Reviews(ReviewCommand),
     Operators(OperatorCommand),
     Settings(SettingsCommand),

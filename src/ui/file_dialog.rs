@@ -25,6 +25,9 @@ pub enum FileTarget {
     IncidentLetter,
     IncidentRegister,
     AttachmentCopy,
+    PolicyDocument,
+    TrainingCertificate,
+    EvidenceFolder,
 }
 
 impl FileTarget {
@@ -46,6 +49,9 @@ impl FileTarget {
             Self::IncidentLetter => ("Where to write the letter", true, "letter.pdf", &["pdf"]),
             Self::IncidentRegister => ("Where to write the register", true, "incident-register.csv", &["csv"]),
             Self::AttachmentCopy => ("Where to save the copy", true, "", &[]),
+            Self::PolicyDocument => ("Choose the policy's document", false, "", &["pdf", "txt", "md", "docx", "odt"]),
+            Self::TrainingCertificate => ("Choose the certificate", false, "", &["pdf", "png", "jpg", "jpeg"]),
+            Self::EvidenceFolder => ("Name the new folder for the evidence pack", true, "evidence-pack", &[]),
         }
     }
 }
@@ -147,7 +153,9 @@ pub fn choose_button(ui: &mut egui::Ui, target: FileTarget, commands: &mut Vec<s
         | FileTarget::CaCertificate
         | FileTarget::AdminExport
         | FileTarget::ServiceAccountKey
-        | FileTarget::IncidentAttachment => "Choose file…",
+        | FileTarget::IncidentAttachment
+        | FileTarget::PolicyDocument
+        | FileTarget::TrainingCertificate => "Choose file…",
         _ => "Choose where…",
     };
     if ui.button(label).on_hover_text("Opens your desktop's file dialog, or Keyholder's own").clicked() {

@@ -154,10 +154,12 @@ pub fn wifi_secret_page_with(vault: &TestVault, clipboard: Arc<dyn SecretClipboa
 }
 
 /// Open the pick-list labelled `list` and choose `choice`.
+/// When the page shows the same words too (a table row), the choice is the one in the open
+/// list, which is drawn last.
 pub fn choose(harness: &mut Harness<'static, KeyholderApp>, list: &str, choice: &str) {
     harness.get_by_role_and_label(Role::ComboBox, list).click();
     harness.run();
-    harness.get_by_label(choice).click();
+    harness.query_all_by_label(choice).last().unwrap_or_else(|| panic!("no choice {choice:?} in {list}")).click();
     harness.run();
 }
 

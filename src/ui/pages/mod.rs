@@ -2,6 +2,7 @@
 //! enum and applies those commands after the frame; the shell routes to them.
 
 pub mod audit;
+pub mod compliance;
 pub mod dashboard;
 pub mod directories;
 pub mod incidents;

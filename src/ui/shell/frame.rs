@@ -89,6 +89,7 @@ impl Shell {
             Page::AccessMatrix => self.matrix.ui(ui, records, commands),
             Page::Directories => self.directories.ui(ui, records, commands),
             Page::Incidents => self.incidents.ui(ui, records, commands),
+            Page::Compliance => self.compliance.ui(ui, records, commands),
             Page::Operators => self.operators.ui(ui, data, &self.session.operator, commands),
             Page::AuditLog => audit::ui(ui, &data.audit, &records.directory, records.today),
             Page::Settings => self.settings.ui(ui, data, commands),

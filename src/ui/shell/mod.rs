@@ -16,6 +16,7 @@ pub use jobs::{JobGate, JobOutput, JobRequest};
 use super::commands::{Command, Outcome, Page, Target};
 use super::file_dialog::FileTarget;
 use super::pages::Context;
+use super::pages::compliance::CompliancePage;
 use super::pages::directories::DirectoriesPage;
 use super::pages::incidents::IncidentsPage;
 use super::pages::matrix::MatrixPage;
@@ -93,6 +94,7 @@ pub struct Shell {
     matrix: MatrixPage,
     directories: DirectoriesPage,
     incidents: IncidentsPage,
+    compliance: CompliancePage,
     operators: OperatorsPage,
     settings: SettingsPage,
 }
@@ -153,6 +155,7 @@ impl Shell {
             matrix: MatrixPage::default(),
             directories: DirectoriesPage::default(),
             incidents: IncidentsPage::default(),
+            compliance: CompliancePage::default(),
             operators: OperatorsPage::default(),
             settings,
         };
@@ -216,6 +219,9 @@ impl Shell {
         }
         if self.page == Page::Incidents {
             self.incidents.load(office)?;
+        }
+        if self.page == Page::Compliance {
+            self.compliance.load(office)?;
         }
         Ok(())
     }
@@ -409,6 +415,7 @@ impl Shell {
             Command::Matrix(command) => self.matrix.apply(command, &mut cx),
             Command::Directories(command) => self.directories.apply(command, &mut cx),
             Command::Incidents(command) => self.incidents.apply(command, &mut cx),
+            Command::Compliance(command) => self.compliance.apply(command, &mut cx),
             Command::Operators(command) => self.operators.apply(command, &mut cx, self.store.as_ref()),
             Command::Settings(command) => {
                 self.settings.apply(command, &mut cx, &mut self.copied, self.printer.as_ref())
@@ -439,6 +446,7 @@ impl Shell {
         }
         match (&self.office, page) {
             (Some(office), Page::Reviews) => self.reviews.load(office),
+            (Some(office), Page::Compliance) => self.compliance.load(office),
             // The side bar's "Incidents" is the register, not whichever was open last.
             (Some(office), Page::Incidents) => {
                 self.incidents.selected = None;
@@ -530,6 +538,9 @@ impl Shell {
             FileTarget::IncidentLetter => self.incidents.letter_path = text,
             FileTarget::IncidentRegister => self.incidents.register_path = text,
             FileTarget::AttachmentCopy => self.incidents.save_path = text,
+            FileTarget::PolicyDocument => self.compliance.policy_file = text,
+            FileTarget::TrainingCertificate => self.compliance.certificate = text,
+            FileTarget::EvidenceFolder => self.compliance.pack_dir = text,
         }
     }
 
