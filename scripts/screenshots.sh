@@ -22,6 +22,17 @@ for item in $(KEYHOLDER_PASSWORD=$pw "$bin" --vault "$vault" review items 1 2>/d
   KEYHOLDER_PASSWORD=$pw "$bin" --vault "$vault" review decide "$item" keep --comment "still needed" >/dev/null 2>&1
 done
 
+# A policy most have acknowledged and a course, for the Policies & evidence screen.
+KEYHOLDER_PASSWORD=$pw "$bin" --vault "$vault" policy add "Data protection" --version 2026.1 >/dev/null 2>&1
+KEYHOLDER_PASSWORD=$pw "$bin" --vault "$vault" training add "Phishing awareness" --every-days 182 >/dev/null 2>&1
+for email in $(KEYHOLDER_PASSWORD=$pw "$bin" --vault "$vault" staff list --json 2>/dev/null | python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["status"] == "active":
+        print(p["email"])' | head -n 20); do
+  KEYHOLDER_PASSWORD=$pw "$bin" --vault "$vault" policy ack "Data protection" "$email" >/dev/null 2>&1
+done
+
 in="type:$pw Return sleep:3"
 failed=0
 shot() {  # NAME EXPECTED_TITLE KEYS [VAULT]; a second try if the first run fails (a busy machine)
@@ -55,6 +66,7 @@ shot enrol-authenticator "Keyholder — demo" "$in ctrl+3 sleep:1 click:225,152 
 shot help "Keyholder — demo" "$in F1"
 shot settings "Keyholder — demo" "$in click:40,374 sleep:1"
 KEYHOLDER_THEME=light shot overview "Keyholder — demo" "$in ctrl+2"
+shot policies-evidence "Keyholder — demo" "$in click:60,305 sleep:1 mouse-away"
 # The demo's lost laptop: its clock, the decisions taken and to take, its containment.
 shot incident "Keyholder — demo" "$in click:47,282 sleep:1 click:812,139 sleep:1 mouse-away"
 # The Directories screen after "Check now", against a throwaway slapd shaped like the demo

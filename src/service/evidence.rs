@@ -214,7 +214,8 @@ impl Office {
         let mut training_words = Vec::new();
         for course in &courses {
             let status = policy::training_status(course, &directory, &completions);
-            let current = status.iter().filter(|s| !s.is_overdue(to)).count();
+            // Done at least once and not yet due again by the period's end.
+            let current = status.iter().filter(|s| s.last_completed.is_some() && !s.is_overdue(to)).count();
             training_words.push(format!("{}: {current} of {} up to date", course.name, status.len()));
             for s in status {
                 let last = s.last_completed.map(|d| d.to_string()).unwrap_or_default();

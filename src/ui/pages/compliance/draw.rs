@@ -9,6 +9,9 @@ use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{CHOOSE_FILE, action_button, date_field, field_label, indented, pick_list, table, text_field};
 
+/// How many people a list shows on screen (a large office's full lists are the CLI's).
+const SHOWN: usize = 25;
+
 /// Everyone, each team and each role, as audiences.
 fn audiences(records: &Records) -> Vec<(String, String)> {
     let mut all = vec![("all".to_owned(), "Everyone".to_owned())];
@@ -74,7 +77,7 @@ fn policies_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
         ui.add_space(space::TIGHT);
         ui.strong(format!("{}: not yet acknowledged first, the longest waiting first", policy.name));
         table(ui, "policy-status", &["Person", "Acknowledged"], |ui| {
-            for s in status {
+            for s in status.iter().take(SHOWN) {
                 ui.label(format!("{} <{}>", s.name, s.email));
                 match s.acknowledged {
                     Some(on) => ui.label(on.to_string()),
@@ -83,6 +86,13 @@ fn policies_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
                 ui.end_row();
             }
         });
+        if status.len() > SHOWN {
+            ui.weak(format!(
+                "… and {} more: `keyholder policy status \"{}\"` lists everyone.",
+                status.len() - SHOWN,
+                policy.name
+            ));
+        }
         if ui.button("Hide the list").clicked() {
             commands.push(ComplianceCommand::ShowPolicy(None).into());
         }
@@ -138,8 +148,9 @@ fn training_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
         if due.is_empty() {
             ui.label("Everyone's training is up to date for the next fortnight.");
         } else {
+            let more = due.len().saturating_sub(SHOWN);
             table(ui, "training-due", &["Course", "Person", "Last done", "Due"], |ui| {
-                for s in due {
+                for s in due.iter().take(SHOWN) {
                     ui.label(&s.course);
                     ui.label(format!("{} <{}>", s.name, s.email));
                     ui.label(s.last_completed.map_or_else(|| "never".to_owned(), |d| d.to_string()));
@@ -153,6 +164,9 @@ fn training_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
                     ui.end_row();
                 }
             });
+            if more > 0 {
+                ui.weak(format!("… and {more} more: `keyholder training status` lists everyone."));
+            }
         }
     }
     ui.add_space(space::ROW);
