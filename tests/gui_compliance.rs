@@ -34,6 +34,21 @@ fn a_policy_is_added_and_acknowledged_a_course_recorded_and_the_evidence_pack_wr
     choose(&mut harness, "Who read it", "Sam Carter <sam@example.com>");
     press(&mut harness, "Record the acknowledgement");
     harness.get_by_label("1 of 1");
+    type_into(&mut harness, "Policy", "Data protection");
+    type_into(&mut harness, "Version", "2026.2");
+    harness.get_by_label("A new version asks everyone it applies to to acknowledge it again.");
+    press(&mut harness, "Add the new version");
+    assert_eq!(
+        harness.state().notice_text(),
+        Some("Data protection version 2026.2 added: everyone it applies to is asked to acknowledge it again.")
+    );
+    harness.get_by_label("0 of 1");
+    // The dashboard's row leads back here.
+    harness.get_by_role_and_label(Role::Button, "Dashboard").click();
+    harness.run();
+    harness.get_by_label_contains("Data protection (version 2026.2): 1 person has not acknowledged yet").click();
+    harness.run();
+    harness.get_by_label("Who has not read Data protection");
 
     type_into(&mut harness, "Course name", "Phishing awareness");
     choose(&mut harness, "Renewed", "Every 6 months");

@@ -180,7 +180,7 @@ impl Office {
             .map(|s| s.secret.name.clone())
             .collect();
         summary.push((
-            "Shared secrets overdue for rotation (today)".into(),
+            "Secrets overdue (today)".into(),
             if overdue.is_empty() { "none".into() } else { overdue.join(", ") },
         ));
 
@@ -197,25 +197,47 @@ impl Office {
             let status = policy::ack_status(policy, &directory, &acks);
             let done = status.iter().filter(|s| s.acknowledged.is_some()).count();
             policy_words.push(format!("{} v{version}: {done} of {}", policy.name, status.len()));
+            // Earlier versions: who acknowledged them, and when (the history an auditor asks).
+            for earlier in policy.versions.iter().filter(|v| v.version != version) {
+                for ack in acks.iter().filter(|a| a.version_id == earlier.id) {
+                    let (name, email) = directory
+                        .person(ack.staff_id)
+                        .map_or_else(Default::default, |p| (p.full_name.clone(), p.email.clone()));
+                    let row = [&policy.name, &earlier.version, &earlier.dated.to_string(), "no", &email, &name];
+                    policy_rows.push(row.iter().map(|c| (*c).to_owned()).chain([ack.on.to_string()]).collect());
+                }
+            }
+            let dated = policy.current().map(|v| v.dated.to_string()).unwrap_or_default();
             for s in status {
                 let on = s.acknowledged.map(|d| d.to_string()).unwrap_or_default();
-                policy_rows.push(vec![policy.name.clone(), version.clone(), s.email, s.name, on]);
+                policy_rows.push(vec![
+                    policy.name.clone(),
+                    version.clone(),
+                    dated.clone(),
+                    "yes".into(),
+                    s.email,
+                    s.name,
+                    on,
+                ]);
             }
         }
         files.add(
             "registers/policies.csv",
-            csv_bytes(&["policy", "version", "email", "name", "acknowledged"], policy_rows)?,
+            csv_bytes(
+                &["policy", "version", "version_dated", "current", "email", "name", "acknowledged"],
+                policy_rows,
+            )?,
         );
         summary.push((
-            "Policies acknowledged (current versions)".into(),
+            "Policies acknowledged (today)".into(),
             if policy_words.is_empty() { "no policy on record".into() } else { policy_words.join("; ") },
         ));
         let mut training_rows = Vec::new();
         let mut training_words = Vec::new();
         for course in &courses {
             let status = policy::training_status(course, &directory, &completions);
-            // Done at least once and not yet due again by the period's end.
-            let current = status.iter().filter(|s| s.last_completed.is_some() && !s.is_overdue(to)).count();
+            // Done at least once and not due again yet.
+            let current = status.iter().filter(|s| s.last_completed.is_some() && !s.is_overdue(today)).count();
             training_words.push(format!("{}: {current} of {} up to date", course.name, status.len()));
             for s in status {
                 let last = s.last_completed.map(|d| d.to_string()).unwrap_or_default();
@@ -227,7 +249,7 @@ impl Office {
             csv_bytes(&["course", "email", "name", "last_completed", "next_due"], training_rows)?,
         );
         summary.push((
-            "Training up to date at the period's end".into(),
+            "Training up to date (today)".into(),
             if training_words.is_empty() { "no course on record".into() } else { training_words.join("; ") },
         ));
 
@@ -294,10 +316,10 @@ impl Office {
             format!("Verification found problems:\n{}", problems.join("\n"))
         };
         files.add("audit/verification.txt", format!("{verdict}\n").into_bytes());
-        summary.push((
-            "Audit log".into(),
-            format!("{} record(s) in the period; {}", audit.len(), verdict.lines().next().unwrap_or_default()),
-        ));
+        summary.push(("Audit log records in the period".into(), audit.len().to_string()));
+        let chain = if problems.is_empty() { "verified intact".to_owned() } else { verdict.replace('\n', " ") };
+        summary.push(("Audit chain and database".into(), chain));
+        summary.push(("Pack written".into(), format!("{} by {}", self.moment_in_words(self.now()), self.operator())));
 
         // The index, then the manifest of everything.
         let title = format!("Evidence pack: {} — {from} to {to}", settings.office_name);
@@ -366,7 +388,7 @@ fn index_html(title: &str, summary: &[(String, String)], files: &Files) -> Strin
         html.push_str(&format!("<li><a href=\"{p}\">{p}</a> ({} bytes)</li>\n", bytes.len(), p = html_escape(path)));
     }
     html.push_str(&format!(
-        "</ul>\n<p><code>{MANIFEST}</code> holds the SHA-256 of every file; <code>keyholder evidence verify DIR</code> checks that none was changed since.</p>\n</body></html>\n"
+        "<li>index.pdf (this summary as a PDF)</li>\n<li><a href=\"{MANIFEST}\">{MANIFEST}</a>: the SHA-256 of every file above</li>\n</ul>\n<p>To check that nothing was changed since: <code>keyholder evidence verify DIR</code>, or, without Keyholder, <code>sha256sum FILE</code> for each file, compared with its <code>sha256</code> in {MANIFEST}.</p>\n</body></html>\n"
     ));
     html
 }

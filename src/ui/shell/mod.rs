@@ -506,6 +506,7 @@ impl Shell {
             // The next scheduled review has no campaign yet: the Reviews page starts it.
             None if kind == Some("review") => return self.navigate(Page::Reviews),
             None if kind == Some("key_file") => return self.navigate(Page::Settings),
+            None if matches!(kind, Some("policy" | "training")) => return self.navigate(Page::Compliance),
             None if kind == Some("directory_drift") => {
                 if let Some(due) = due {
                     self.directories.open(&due.subject);

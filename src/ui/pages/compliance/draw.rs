@@ -7,7 +7,7 @@ use crate::ui::commands::Command;
 use crate::ui::file_dialog::{FileTarget, choose_button};
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
-use crate::ui::widgets::{CHOOSE_FILE, action_button, date_field, field_label, indented, pick_list, table, text_field};
+use crate::ui::widgets::{action_button, date_field, field_label, indented, pick_list, table, text_field};
 
 /// How many people a list shows on screen (a large office's full lists are the CLI's).
 const SHOWN: usize = 25;
@@ -64,7 +64,7 @@ fn policies_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
                 } else {
                     ui.label(words);
                 }
-                if ui.button(format!("Who: {}", policy.name)).clicked() {
+                if ui.button(format!("Who has not read {}", policy.name)).clicked() {
                     commands.push(ComplianceCommand::ShowPolicy(Some(policy.name.clone())).into());
                 }
                 ui.end_row();
@@ -105,7 +105,7 @@ fn policies_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
     path_row(ui, "Document", &mut page.policy_file, FileTarget::PolicyDocument, commands);
     let known = page.policies.iter().any(|(p, _)| p.name.eq_ignore_ascii_case(page.policy_name.trim()));
     if !known {
-        pick_list(ui, "Policy is for", &mut page.policy_audience, &audiences(records), Some("Everyone"));
+        pick_list(ui, "Policy is for", &mut page.policy_audience, &audiences(records), None);
     }
     indented(ui, |ui| {
         let why_not = if page.policy_name.trim().is_empty() || page.policy_version.trim().is_empty() {
@@ -113,6 +113,9 @@ fn policies_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
         } else {
             None
         };
+        if known {
+            ui.weak("A new version asks everyone it applies to to acknowledge it again.");
+        }
         if action_button(ui, if known { "Add the new version" } else { "Add the policy" }, why_not) {
             commands.push(ComplianceCommand::AddPolicy.into());
         }
@@ -191,7 +194,7 @@ fn training_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
     ui.strong("Add a course");
     text_field(ui, "Course name", &mut page.course_name).on_hover_text("e.g. Phishing awareness");
     pick_list(ui, "Renewed", &mut page.course_every, &RENEWALS, None);
-    pick_list(ui, "Course is for", &mut page.course_audience, &audiences(records), Some("Everyone"));
+    pick_list(ui, "Course is for", &mut page.course_audience, &audiences(records), None);
     indented(ui, |ui| {
         let why_not = page.course_name.trim().is_empty().then_some("Give the course's name.");
         if action_button(ui, "Add the course", why_not) {
@@ -214,7 +217,7 @@ fn evidence_ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, 
         let why_not = if dates.iter().any(|d| crate::domain::staff::parse_date(d).is_err()) {
             Some("Choose both dates.")
         } else if page.pack_dir.trim().is_empty() {
-            Some(CHOOSE_FILE)
+            Some("Name the new folder first.")
         } else {
             None
         };

@@ -91,6 +91,11 @@ impl CompliancePage {
         if self.course_every.is_empty() {
             self.course_every = "365".into();
         }
+        for audience in [&mut self.policy_audience, &mut self.course_audience] {
+            if audience.is_empty() {
+                *audience = "all".into();
+            }
+        }
         Ok(())
     }
 
@@ -109,8 +114,10 @@ impl CompliancePage {
             }
             ComplianceCommand::AddPolicy => {
                 let file = read_optional(&self.policy_file);
+                let again = self.policies.iter().any(|(p, _)| p.name.eq_ignore_ascii_case(self.policy_name.trim()));
                 file.and_then(|file| {
-                    let audience = Some(self.policy_audience.as_str()).filter(|a| !a.is_empty());
+                    // A new version keeps its policy's audience.
+                    let audience = Some(self.policy_audience.as_str()).filter(|a| !a.is_empty() && !again);
                     office.add_policy_version(&NewPolicyVersion {
                         name: &self.policy_name,
                         version: &self.policy_version,
@@ -118,8 +125,9 @@ impl CompliancePage {
                         link: None,
                         audience,
                     })?;
+                    let asked = if again { "asked to acknowledge it again" } else { "asked to acknowledge it" };
                     let said = format!(
-                        "{} version {} added: everyone it applies to is asked to acknowledge it.",
+                        "{} version {} added: everyone it applies to is {asked}.",
                         self.policy_name.trim(),
                         self.policy_version.trim()
                     );
