@@ -131,6 +131,21 @@ impl FilePicker for FakePicker {
     }
 }
 
+/// A form row: the label in the form's label column, the path field and its "Choose…" button.
+pub fn path_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    path: &mut String,
+    target: FileTarget,
+    commands: &mut Vec<super::commands::Command>,
+) {
+    ui.horizontal(|ui| {
+        let label = super::widgets::field_label(ui, label);
+        ui.add(egui::TextEdit::singleline(path).desired_width(240.0)).labelled_by(label.id);
+        choose_button(ui, target, commands);
+    });
+}
+
 /// A labelled path field and its "Choose…" button, in a horizontal row.
 pub fn path_field(
     ui: &mut egui::Ui,

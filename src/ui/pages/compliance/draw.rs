@@ -4,7 +4,7 @@
 
 use super::{ComplianceCommand, CompliancePage, RENEWALS};
 use crate::ui::commands::Command;
-use crate::ui::file_dialog::{FileTarget, choose_button};
+use crate::ui::file_dialog::{FileTarget, path_row};
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{action_button, date_field, field_label, indented, pick_list, table, text_field};
@@ -24,14 +24,6 @@ fn audiences(records: &Records) -> Vec<(String, String)> {
             .map(|r| (format!("role:{}", r.name), format!("Everyone with the role {}", r.name))),
     );
     all
-}
-
-fn path_row(ui: &mut egui::Ui, label: &str, path: &mut String, target: FileTarget, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
-        let label = field_label(ui, label);
-        ui.add(egui::TextEdit::singleline(path).desired_width(240.0)).labelled_by(label.id);
-        choose_button(ui, target, commands);
-    });
 }
 
 pub fn ui(ui: &mut egui::Ui, page: &mut CompliancePage, records: &Records, commands: &mut Vec<Command>) {

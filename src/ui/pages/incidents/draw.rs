@@ -6,7 +6,7 @@ use super::{IncidentCommand, IncidentsPage};
 use crate::domain::incident::{BreachKind, IcoDecision, Risk, TellException, UpdateKind};
 use crate::service::IncidentView;
 use crate::ui::commands::{Command, Target};
-use crate::ui::file_dialog::{FileTarget, choose_button};
+use crate::ui::file_dialog::{FileTarget, path_row};
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{
@@ -92,14 +92,6 @@ fn clock_label(ui: &mut egui::Ui, row: &crate::service::IncidentRow) {
         Some(_) => state_label(ui, State::Attention, &row.clock),
         None => ui.weak("stopped"),
     };
-}
-
-fn path_row(ui: &mut egui::Ui, label: &str, path: &mut String, target: FileTarget, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
-        let label = field_label(ui, label);
-        ui.add(egui::TextEdit::singleline(path).desired_width(240.0)).labelled_by(label.id);
-        choose_button(ui, target, commands);
-    });
 }
 
 fn new_ui(ui: &mut egui::Ui, page: &mut IncidentsPage, records: &Records, commands: &mut Vec<Command>) {
