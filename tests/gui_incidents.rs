@@ -85,7 +85,9 @@ fn a_lost_laptop_is_recorded_contained_assessed_and_reported_from_the_screen() {
     harness.get_by_role_and_label(Role::Button, "Incidents").click();
     harness.run();
     press(&mut harness, "Open incident 1");
-    press(&mut harness, "Close the incident");
+    press(&mut harness, "Close the incident…");
+    harness.get_by_label("Close incident 1?");
+    press(&mut harness, "Close it");
     assert_eq!(harness.state().notice_text(), Some("Incident 1 is closed."));
     press(&mut harness, "Back to the register");
     harness.get_by_label("stopped");

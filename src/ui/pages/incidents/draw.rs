@@ -10,8 +10,8 @@ use crate::ui::file_dialog::{FileTarget, path_row};
 use crate::ui::records::Records;
 use crate::ui::widgets::style::{State, space, state_label};
 use crate::ui::widgets::{
-    CHOOSE_FILE, action_button, date_field, field_label, indented, moment_field, pick_list, table, text_area,
-    text_field,
+    Answer, CHOOSE_FILE, action_button, confirm_dialog, date_field, field_label, indented, moment_field, pick_list,
+    table, text_area, text_field,
 };
 
 fn choices<T: Copy>(
@@ -146,8 +146,21 @@ fn incident_ui(
     egui::CollapsingHeader::new("Report for the ICO, and the letter to the people affected")
         .show(ui, |ui| outputs_ui(ui, page, commands));
     ui.add_space(space::ROW);
-    if incident.closed_at.is_none() && action_button(ui, "Close the incident", page.close_refused.as_deref()) {
-        commands.push(IncidentCommand::Close.into());
+    if incident.closed_at.is_none() && action_button(ui, "Close the incident…", page.close_refused.as_deref()) {
+        commands.push(IncidentCommand::AskClose(true).into());
+    }
+    if page.confirm_close {
+        let what_happens = [
+            "Its facts, decisions, links and timeline are kept as they are now: a closed incident cannot be \
+             changed or reopened."
+                .to_owned(),
+            "It stays in the register and in every evidence pack of its period.".to_owned(),
+        ];
+        match confirm_dialog(ui.ctx(), &format!("Close incident {}?", incident.id), &what_happens, "Close it") {
+            Some(Answer::Confirm) => commands.push(IncidentCommand::Close.into()),
+            Some(Answer::Cancel) => commands.push(IncidentCommand::AskClose(false).into()),
+            None => {}
+        }
     }
 }
 

@@ -28,6 +28,8 @@ pub enum IncidentCommand {
     NotTell,
     Link,
     AddUpdate,
+    /// Ask before closing (`false`: not now).
+    AskClose(bool),
     Close,
     /// Fill the letter field with a first draft to edit.
     DraftLetter,
@@ -52,6 +54,8 @@ pub struct IncidentsPage {
     pub view: Option<IncidentView>,
     /// Why closing is refused now (`None`: it can be closed), worked out when read.
     pub close_refused: Option<String>,
+    /// Asking whether to close: a closed incident cannot be changed again.
+    pub confirm_close: bool,
     pub new: NewForm,
     pub details: DetailsForm,
     pub decisions: DecisionForms,
@@ -162,7 +166,14 @@ impl IncidentsPage {
                 })
             }
             IncidentCommand::AddUpdate => self.add_update(office, id),
-            IncidentCommand::Close => office.close_incident(id).map(|()| format!("Incident {id} is closed.")),
+            IncidentCommand::AskClose(open) => {
+                self.confirm_close = open;
+                return Outcome::SHOWN;
+            }
+            IncidentCommand::Close => {
+                self.confirm_close = false;
+                office.close_incident(id).map(|()| format!("Incident {id} is closed."))
+            }
             IncidentCommand::DraftLetter => {
                 return Outcome::Shown(office.incident_letter(id, &self.letter_contact).map(|text| self.letter = text));
             }
