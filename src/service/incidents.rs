@@ -313,7 +313,8 @@ impl Office {
         let devices = checklists::devices(&self.vault().read())?;
         let (link, holder, device) = match target {
             LinkTarget::Staff(email) => {
-                (Link::Staff(Self::staff_id(&directory, email)?), Some(Self::staff_id(&directory, email)?), None)
+                let staff = Self::staff_id(&directory, email)?;
+                (Link::Staff(staff), Some(staff), None)
             }
             LinkTarget::System(name) => {
                 let system = directory

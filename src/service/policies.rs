@@ -102,6 +102,21 @@ impl Office {
         Ok(policy::ack_status(&policy, &self.directory()?, &acks))
     }
 
+    /// Every policy with its [`Office::policy_status`], the record and the acknowledgements
+    /// read once (the Policies & evidence page).
+    pub fn policy_statuses(&self) -> ServiceResult<Vec<(Policy, Vec<AckStatus>)>> {
+        let read = self.vault().read();
+        let (policies, acks) = (store::policies(&read)?, store::acknowledgements(&read)?);
+        let directory = self.directory()?;
+        Ok(policies
+            .into_iter()
+            .map(|p| {
+                let status = policy::ack_status(&p, &directory, &acks);
+                (p, status)
+            })
+            .collect())
+    }
+
     /// `email` read and understood the current version of `name` (on `on`, default today).
     pub fn acknowledge_policy(&mut self, name: &str, email: &str, on: Option<&str>) -> ServiceResult<()> {
         let policy = self.policy_named(name)?;

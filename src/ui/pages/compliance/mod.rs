@@ -70,14 +70,7 @@ impl CompliancePage {
     pub fn load(&mut self, office: &Office) -> ServiceResult<()> {
         let today = office.today();
         self.today = Some(today);
-        self.policies = office
-            .staff_policies()?
-            .into_iter()
-            .map(|p| {
-                let status = office.policy_status(&p.name)?;
-                Ok((p, status))
-            })
-            .collect::<ServiceResult<_>>()?;
+        self.policies = office.policy_statuses()?;
         self.training = office.training_status()?;
         let mut courses: Vec<String> = self.training.iter().map(|s| s.course.clone()).collect();
         courses.dedup();
