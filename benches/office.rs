@@ -6,21 +6,17 @@
 use egui_kittest::Harness;
 use keyholder::domain::secret::SecretString;
 use keyholder::domain::staff_query::{StaffFilter, StaffIndex};
-use keyholder::service::{NewOffice, NewReview, Office, SignIn, SignInMethod, SystemClock};
-use keyholder::ui::{AppDeps, KeyholderApp, Page};
+use keyholder::service::{NewOffice, NewReview, Office, SystemClock};
+use keyholder::ui::{KeyholderApp, Page};
 use keyholder::vault::crypto::{KdfParams, derive_kek};
-use keyholder::vault::keystore::MemoryStore;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{PASSWORD, deps, median, sign_in};
+
+mod support;
 
 const STAFF: usize = 10_000;
-const PASSWORD: &str = "copper lantern orbit meadow";
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -113,31 +109,6 @@ fn rss_mib() -> f64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kib| kib / 1024.0)
-}
-
-/// What the app needs, with fakes for the keyring, clipboard and notifications.
-fn deps(path: &Path) -> AppDeps {
-    AppDeps {
-        vault: path.to_path_buf(),
-        clock: Arc::new(SystemClock),
-        store: Arc::new(MemoryStore::default()),
-        new_vault_kdf: None,
-        clipboard: Arc::new(keyholder::ui::clipboard::FakeClipboard::default()),
-        notifier: Arc::new(keyholder::ui::notify::FakeNotifier::default()),
-        files: Arc::new(keyholder::ui::file_dialog::FakePicker::default()),
-        printer: Arc::new(keyholder::ui::print::FakePrinter::default()),
-        job_gate: Default::default(),
-    }
-}
-
-fn sign_in(path: &Path) -> Office {
-    let password = SecretString::new(PASSWORD);
-    Office::sign_in(
-        path,
-        SignIn { operator: None, method: SignInMethod::Password(&password), second_factor: None },
-        Arc::new(SystemClock),
-    )
-    .expect("sign in")
 }
 
 fn main() {

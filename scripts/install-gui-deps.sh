@@ -15,12 +15,14 @@
 #     the tests provision and start on loopback
 #   python3-venv, and scim2-server 0.8.3 from PyPI in /opt/keyholder-scim: a real SCIM 2.0
 #     server (in memory) the SCIM connector's tests start on loopback
+#   postgresql: a real PostgreSQL server (initdb in a temporary folder, Unix socket only) that
+#     the server-store tests start and stop themselves
 #   python3: the memory-dump check computes TOTP codes and the screenshots read the staff list
 set -euo pipefail
 pkgs=(gcc make perl pkg-config xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0 libegl1
       libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libxrandr2 x11-utils desktop-file-utils bindfs gdb oathtool
       qpdf poppler-utils slapd ldap-utils openssl python3 python3-venv samba-ad-dc samba-ad-provision
-      samba-dsdb-modules)
+      samba-dsdb-modules postgresql)
 # The SCIM 2.0 server the tests start (PyPI's in-memory scim2-server, pinned), in a venv of
 # Debian's Python: tests/scim looks for it here.
 scim_server=/opt/keyholder-scim/bin/scim2-server

@@ -10,6 +10,7 @@ pub mod connector;
 pub mod domain;
 pub mod report;
 pub mod service;
+pub mod tls;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod vault;

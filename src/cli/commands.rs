@@ -95,6 +95,30 @@ fn without_sign_in(
                 .with_context(|| format!("nothing was restored from {}", file.display()))?;
             eprintln!("Restored {} to {}; it verified ok.", file.display(), vault.display());
         }
+        Command::Migrate { to } => {
+            let password = passwords.require_current()?;
+            let sign_in = SignIn {
+                operator,
+                method: SignInMethod::Password(&password),
+                second_factor: passwords.second_factor(),
+            };
+            let source = vault.display().to_string();
+            let report = crate::service::copy_vault(vault, sign_in, &to, clock)
+                .with_context(|| format!("{source} is unchanged; the copy at {to} is not usable"))?;
+            eprintln!(
+                "Copied {source} to {to}: {} tables, {} rows, {} audit records. The copy was read back and compared, \
+                 and its audit chain verified; {source} is unchanged.",
+                report.tables, report.rows, report.audit_records
+            );
+        }
+        Command::ServerPassword => {
+            let Some(address) = vault.to_str().filter(|text| crate::vault::server::is_server_address(text)) else {
+                bail!("server-password needs --vault postgres://USER@HOST/DATABASE (the server it is for)");
+            };
+            let password = passwords.require_server_password()?;
+            let kept = crate::vault::server::address::remember_password(address, password.expose())?;
+            eprintln!("The password for {kept} is kept in this computer's keyring.");
+        }
         Command::Generate { length, passphrase, no_symbols, allow_ambiguous } => {
             secrets::generate(length, passphrase, no_symbols, allow_ambiguous)?
         }
@@ -210,6 +234,8 @@ fn signed_in(
         | Command::Recover
         | Command::Restore { .. }
         | Command::Generate { .. }
+        | Command::Migrate { .. }
+        | Command::ServerPassword
         | Command::Demo { .. } => unreachable_without_sign_in()?,
     }
     Ok(ExitCode::SUCCESS)

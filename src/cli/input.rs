@@ -84,6 +84,14 @@ impl Passwords {
         self.require_value().context("no bind password: set KEYHOLDER_DIRECTORY_PASSWORD or put it on standard input")
     }
 
+    /// The database server's password: KEYHOLDER_SERVER_PASSWORD, or the first stdin line.
+    pub fn require_server_password(&mut self) -> Result<SecretString> {
+        if let Ok(value) = std::env::var("KEYHOLDER_SERVER_PASSWORD") {
+            return Ok(SecretString::new(value));
+        }
+        self.require_value().context("no server password: set KEYHOLDER_SERVER_PASSWORD or put it on standard input")
+    }
+
     /// The recovery key: KEYHOLDER_RECOVERY_KEY, or the first stdin line with --password-stdin.
     pub fn require_recovery_key(&mut self) -> Result<SecretString> {
         if let Ok(value) = std::env::var("KEYHOLDER_RECOVERY_KEY") {

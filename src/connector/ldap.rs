@@ -12,7 +12,6 @@ use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{LdapConn, LdapConnSettings, LdapError, Mod, Scope, SearchEntry, ldap_escape};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long to wait for a server before saying it cannot be reached.
@@ -51,7 +50,8 @@ impl Session {
         let transport = check_url(settings.url, settings.starttls).map_err(ConnectorError::Refused)?;
         let mut options = LdapConnSettings::new().set_conn_timeout(TIMEOUT);
         if transport != Transport::PlainLoopback {
-            options = options.set_config(tls_config(settings.ca_file.as_deref())?);
+            options = options
+                .set_config(crate::tls::client_config(settings.ca_file.as_deref()).map_err(ConnectorError::Refused)?);
         }
         if transport == Transport::StartTls {
             options = options.set_starttls(true);
@@ -274,38 +274,6 @@ fn filetime_date(text: &str) -> Option<String> {
     let seconds = steps / 10_000_000 - UNIX_EPOCH_IN_FILETIME_SECONDS;
     let at = jiff::Timestamp::from_second(seconds).ok()?;
     Some(jiff::tz::TimeZone::UTC.to_datetime(at).date().to_string())
-}
-
-/// TLS with the system's trusted CAs, or only the office's own CA when one is given.
-fn tls_config(ca_file: Option<&std::path::Path>) -> ConnectorResult<Arc<rustls::ClientConfig>> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject;
-    let mut roots = rustls::RootCertStore::empty();
-    match ca_file {
-        Some(path) => {
-            let unreadable = |e: &dyn std::fmt::Display| {
-                ConnectorError::Refused(format!("cannot read the CA certificate {}: {e}", path.display()))
-            };
-            for cert in CertificateDer::pem_file_iter(path).map_err(|e| unreadable(&e))? {
-                roots.add(cert.map_err(|e| unreadable(&e))?).map_err(|e| unreadable(&e))?;
-            }
-            if roots.is_empty() {
-                return Err(unreadable(&"it holds no certificate"));
-            }
-        }
-        None => {
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = roots.add(cert);
-            }
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ConnectorError::Refused(format!("TLS cannot be set up: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(Arc::new(config))
 }
 
 /// A failure to connect, in words: refused, timed out, or the certificate.

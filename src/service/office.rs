@@ -60,14 +60,24 @@ pub fn propose_recovery_key() -> ServiceResult<zeroize::Zeroizing<String>> {
     Ok(recovery_key::format(crate::vault::recovery_array(&bytes)?))
 }
 
+fn office_time_zone(vault: &Vault, clock: &dyn Clock) -> ServiceResult<jiff::tz::TimeZone> {
+    Ok(match settings::get(&vault.read(), TIME_ZONE)? {
+        Some(name) => jiff::tz::TimeZone::get(&name)
+            .map_err(|_| ServiceError::Invalid(format!("the office's time zone {name:?} is not known here")))?,
+        None => clock.default_time_zone(),
+    })
+}
+
 impl Office {
     pub(super) fn new(vault: Vault, operator: OperatorName, clock: Arc<dyn Clock>) -> ServiceResult<Self> {
-        let time_zone = match settings::get(&vault.read(), TIME_ZONE)? {
-            Some(name) => jiff::tz::TimeZone::get(&name)
-                .map_err(|_| ServiceError::Invalid(format!("the office's time zone {name:?} is not known here")))?,
-            None => clock.default_time_zone(),
-        };
+        let time_zone = office_time_zone(&vault, clock.as_ref())?;
         Ok(Self { vault, operator, clock, time_zone, second_factor_step: None, failed_sign_ins: 0, progress: None })
+    }
+
+    /// Read the time zone again (another desk may have changed it).
+    pub(super) fn reload_time_zone(&mut self) -> ServiceResult<()> {
+        self.time_zone = office_time_zone(&self.vault, self.clock.as_ref())?;
+        Ok(())
     }
 
     /// The time zone "today" is counted in.

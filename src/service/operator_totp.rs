@@ -148,7 +148,8 @@ impl Office {
         } else {
             match totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code.expose(), self.unix_now(), row.last_step) {
                 Ok(step) => {
-                    self.vault_mut().write_bookkeeping(|tx| authenticators::set_operator_step(tx, &name, step))?;
+                    self.vault_mut()
+                        .write_bookkeeping(&name, now, |tx| authenticators::set_operator_step(tx, &name, step))?;
                     self.set_second_factor_step(Some(step));
                     Ok(())
                 }
@@ -165,6 +166,24 @@ impl Office {
                 );
                 self.record(event, |_| Ok(()))?;
                 Err(ServiceError::SecondFactorRefused(reason))
+            }
+        }
+    }
+
+    /// Check the second step of sign-in without recording anything in the record (for a copy
+    /// of it, which must leave the source as it was); a wrong code still counts toward the
+    /// sign-in delay, which is kept outside the record.
+    pub(super) fn check_second_factor_only(&self, code: &SecretString) -> ServiceResult<()> {
+        let name = self.operator().to_string();
+        let now = self.now();
+        self.vault().check_attempts(&name, now)?;
+        let row =
+            self.operator_totp_row()?.ok_or_else(|| ServiceError::refused_by_state("two-step sign-in is not on"))?;
+        match totp::verify(&row.secret, Algorithm::SHA1, DIGITS, code.expose(), self.unix_now(), row.last_step) {
+            Ok(_) => Ok(()),
+            Err(refusal) => {
+                self.vault().record_failure(&name, now)?;
+                Err(ServiceError::SecondFactorRefused(refusal.to_string()))
             }
         }
     }

@@ -8,7 +8,6 @@ use crate::domain::password;
 use crate::domain::secret::SecretString;
 use crate::vault::crypto::KdfParams;
 use crate::vault::keystore::SecretStore;
-use crate::vault::slots::SlotFile;
 use crate::vault::{Credential, Vault, VaultPaths, audit_log, backup};
 use std::path::Path;
 use std::sync::Arc;
@@ -91,7 +90,7 @@ fn parse_operator(name: &str) -> ServiceResult<OperatorName> {
 
 /// Whether a vault exists at `path` (its database or its key file).
 pub fn vault_exists(path: &Path) -> bool {
-    VaultPaths::new(path).exists()
+    crate::vault::on_server::exists(&VaultPaths::new(path))
 }
 
 /// Who can sign in to the vault at `path`, read from its key file (no password needed).
@@ -103,7 +102,7 @@ pub struct SignInOptions {
 }
 
 pub fn sign_in_options(path: &Path) -> ServiceResult<SignInOptions> {
-    let slots = SlotFile::load(&VaultPaths::new(path).slots)?;
+    let slots = crate::vault::on_server::slots_of(&VaultPaths::new(path))?;
     let operators = slots.operators();
     let remembered = operators.iter().filter(|o| slots.keyring_account(o).is_some()).map(ToString::to_string).collect();
     Ok(SignInOptions { operators: operators.iter().map(ToString::to_string).collect(), remembered })
@@ -114,10 +113,7 @@ fn resolve_operator(paths: &VaultPaths, given: Option<&str>) -> ServiceResult<Op
     if let Some(name) = given {
         return parse_operator(name);
     }
-    if !paths.database.exists() {
-        return Err(crate::vault::VaultError::NotFound(paths.database.clone()).into());
-    }
-    let operators = SlotFile::load(&paths.slots)?.operators();
+    let operators = crate::vault::on_server::slots_of(paths)?.operators();
     match operators.as_slice() {
         [only] => Ok(only.clone()),
         _ => Err(ServiceError::Invalid(format!(
@@ -159,6 +155,21 @@ impl Office {
     /// The first step of sign-in (password or remembered key). Failed sign-ins recorded since
     /// the last success are moved into the audit log once the sign-in is complete.
     pub fn begin_sign_in(path: &Path, sign_in: SignIn<'_>, clock: Arc<dyn Clock>) -> ServiceResult<SignInStep> {
+        let (mut office, how) = Self::unlock_only(path, &sign_in, clock)?;
+        if office.needs_second_factor()? {
+            return Ok(SignInStep::NeedsCode(PendingSignIn { office: Some(office), how }));
+        }
+        office.complete_sign_in(how)?;
+        Ok(SignInStep::Done(office))
+    }
+
+    /// Open the vault with the first step of sign-in and record nothing (the sign-in itself
+    /// is recorded by [`Office::begin_sign_in`]); the words for how the operator signed in.
+    pub(super) fn unlock_only(
+        path: &Path,
+        sign_in: &SignIn<'_>,
+        clock: Arc<dyn Clock>,
+    ) -> ServiceResult<(Office, &'static str)> {
         let paths = VaultPaths::new(path);
         let operator = resolve_operator(&paths, sign_in.operator)?;
         let (credential, how) = match sign_in.method {
@@ -170,12 +181,7 @@ impl Office {
             }
         };
         let vault = Vault::unlock(&paths, credential, clock.now())?;
-        let mut office = Office::new(vault, operator, clock)?;
-        if office.needs_second_factor()? {
-            return Ok(SignInStep::NeedsCode(PendingSignIn { office: Some(office), how }));
-        }
-        office.complete_sign_in(how)?;
-        Ok(SignInStep::Done(office))
+        Ok((Office::new(vault, operator, clock)?, how))
     }
 
     fn complete_sign_in(&mut self, how: &str) -> ServiceResult<()> {

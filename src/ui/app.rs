@@ -255,6 +255,9 @@ impl KeyholderApp {
         }
         self.incident_clocks(now);
         let Screen::Shell(shell) = &mut self.screen else { return };
+        if let Some(notice) = shell.take_in_other_desks() {
+            self.notice = Some(notice);
+        }
         let minutes = shell.data.settings.auto_lock_minutes;
         let limit = SignedDuration::from_mins(i64::from(minutes));
         if self.last_activity.duration_until(now) >= limit {
@@ -308,7 +311,9 @@ impl KeyholderApp {
                     .last_clock_read
                     .filter(|_| clocks)
                     .and_then(|at| at.checked_add(SignedDuration::from_mins(1)).ok());
-                [lock, remind, clock, shell.next_wake(now)].into_iter().flatten().min()
+                // Another desk's change shows within a second or two.
+                let desks = shell.on_server().then(|| now.checked_add(SignedDuration::from_secs(1)).ok()).flatten();
+                [lock, remind, clock, desks, shell.next_wake(now)].into_iter().flatten().min()
             }
             Screen::SignIn(form) if form.awaits_code() => after(i64::from(service::DEFAULT_AUTO_LOCK_MINUTES)),
             Screen::RecoveryKey(view) => view.next_wake(),

@@ -89,33 +89,53 @@ impl AttemptsFile {
     }
 }
 
-/// The failed-attempts journal of one vault.
-#[derive(Debug, Clone)]
+/// The failed-attempts journal of one vault: a file beside it, or a row on its server.
+#[derive(Clone)]
 pub struct Attempts {
     path: PathBuf,
+    /// A server store keeps it on the server, so every desk counts the same failures.
+    server: Option<super::server::Shared>,
     /// Whether this version made the journal (so its absence means it was deleted).
     must_exist: bool,
 }
 
+impl std::fmt::Debug for Attempts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attempts").field("path", &self.path).field("on_server", &self.server.is_some()).finish()
+    }
+}
+
 impl Attempts {
     pub fn new(path: PathBuf, must_exist: bool) -> Self {
-        Self { path, must_exist }
+        Self { path, server: None, must_exist }
+    }
+
+    /// The journal of a server store.
+    pub fn on_server(server: super::server::Shared) -> Self {
+        Self { path: PathBuf::new(), server: Some(server), must_exist: true }
+    }
+
+    fn read(&self) -> VaultResult<Option<Vec<u8>>> {
+        if let Some(server) = &self.server {
+            return super::server::read_attempts(server);
+        }
+        match std::fs::read(&self.path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(VaultError::io("cannot read the sign-in attempts journal", &self.path, e)),
+        }
     }
 
     /// The journal, or the worst case when it cannot be trusted (then `true`: not yet saved).
     fn load_or_replace(&self, now: Timestamp) -> VaultResult<(AttemptsFile, bool)> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => Ok(match AttemptsFile::parse(&bytes) {
+        Ok(match self.read()? {
+            Some(bytes) => match AttemptsFile::parse(&bytes) {
                 Some(file) => (file, false),
                 None => (AttemptsFile::worst_case(now), true),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(if self.must_exist {
-                (AttemptsFile::worst_case(now), true)
-            } else {
-                (AttemptsFile::default(), false)
-            }),
-            Err(e) => Err(VaultError::io("cannot read the sign-in attempts journal", &self.path, e)),
-        }
+            },
+            None if self.must_exist => (AttemptsFile::worst_case(now), true),
+            None => (AttemptsFile::default(), false),
+        })
     }
 
     fn load(&self, now: Timestamp) -> VaultResult<AttemptsFile> {
@@ -124,6 +144,10 @@ impl Attempts {
 
     fn save(&self, file: &AttemptsFile) -> VaultResult<()> {
         let bytes = serde_json::to_vec(file).map_err(|e| VaultError::Refused(e.to_string()))?;
+        if let Some(server) = &self.server {
+            return super::server::save_attempts(server, &bytes)
+                .map_err(|error| VaultError::CannotCountAttempt(Box::new(error)));
+        }
         fsutil::write_atomic(&self.path, &bytes).map_err(|error| VaultError::CannotCountAttempt(Box::new(error)))
     }
 
@@ -175,7 +199,7 @@ impl Attempts {
     pub fn clear(&self) -> VaultResult<()> {
         // The usual sign-in has nothing to forget: a journal that already reads as empty is
         // not written (and synced) again.
-        let empty = std::fs::read(&self.path).ok().and_then(|bytes| AttemptsFile::parse(&bytes));
+        let empty = self.read().ok().flatten().and_then(|bytes| AttemptsFile::parse(&bytes));
         if empty.is_some_and(|file| file == AttemptsFile::default()) {
             return Ok(());
         }

@@ -46,6 +46,20 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
     Ok(conn)
 }
 
+/// The local copy of a server store's record: an SQLite database in this process's memory
+/// (never on disk), keyed like the file so that SQLite's backup copies it into an encrypted
+/// file as it is, with the vault's usual settings and SQLCipher's memory wiping.
+pub fn open_memory(key: &DataKey) -> VaultResult<Connection> {
+    initialize_once()?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_in_memory_with_flags(flags)?;
+    key_and_check(&conn, key)?;
+    run_pragma(&conn, "PRAGMA foreign_keys = ON")?;
+    run_pragma(&conn, "PRAGMA temp_store = MEMORY")?;
+    stable_plans(&conn)?;
+    Ok(conn)
+}
+
 /// Let the connection keep up to 16 MiB of decrypted pages instead of SQLite's 2 MiB, from now
 /// until it closes. Called when an access review's items are read: a review of 100,000 items
 /// (15 MiB) is read whole when it is exported (CSV, PDF) and opened, and each read through
@@ -201,6 +215,25 @@ mod tests {
         conn.execute_batch(&pragma)?;
         assert_eq!(conn.query_row("SELECT x FROM t", [], |row| row.get::<_, i64>(0))?, 42);
         assert!(matches!(open(&path, &DataKey::random()?, false), Err(VaultError::KeyRejected)));
+        Ok(())
+    }
+
+    #[test]
+    fn a_copy_in_memory_backs_up_into_an_encrypted_file() -> VaultResult<()> {
+        let dir = tempfile::tempdir().map_err(|e| VaultError::Refused(e.to_string()))?;
+        let key = DataKey::random()?;
+        let memory = open_memory(&key)?;
+        memory.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES ('canary-in-memory');")?;
+        let path = dir.path().join("copy.khv");
+        {
+            let mut file = open(&path, &key, true)?;
+            let backup = rusqlite::backup::Backup::new(&memory, &mut file)?;
+            backup.run_to_completion(256, Duration::ZERO, None)?;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| VaultError::io("read", &path, e))?;
+        assert!(!bytes.windows(16).any(|w| w == b"canary-in-memory"));
+        let conn = open(&path, &key, false)?;
+        assert_eq!(conn.query_row("SELECT x FROM t", [], |row| row.get::<_, String>(0))?, "canary-in-memory");
         Ok(())
     }
 

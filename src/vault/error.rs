@@ -67,6 +67,12 @@ pub enum VaultError {
         #[source]
         source: std::io::Error,
     },
+    /// The PostgreSQL server holding a shared office record: unreachable, refused, or odd.
+    #[error("the office's database server: {0}")]
+    Server(String),
+    /// Another desk changed what this change was built on; nothing was saved.
+    #[error("not saved: {0}")]
+    Conflict(String),
     /// Something SQLite refused that no other variant names (a constraint, a limit).
     #[error("the vault refused this change and kept everything as it was (SQLite said: {0})")]
     Database(String),

@@ -35,7 +35,8 @@ impl Vault {
     /// Record in the key file how far the history has got, so an older database put back
     /// beside it is noticed. Skipped while the key file has problems (they stay as evidence).
     pub(super) fn sync_generation(&mut self) -> VaultResult<()> {
-        if self.read_only {
+        // A server store's rows carry their own versions and set hash instead.
+        if self.read_only || self.server.is_some() {
             return Ok(());
         }
         let (changes, hash) = audit_log::head(&self.conn)?;
@@ -57,6 +58,9 @@ impl Vault {
             return Err(VaultError::ReadOnlyMedium);
         }
         self.refuse_if_key_file_damaged()?;
+        if self.server.is_some() {
+            return self.rekey_on_server();
+        }
         let new_key = DataKey::random()?;
         let mut next = self.slots.clone();
         next.rewrap(&new_key)?;
@@ -116,7 +120,7 @@ impl Vault {
         let mut next = self.slots.clone();
         change(&mut next, &self.key)?;
         next.authenticate(&self.key)?;
-        next.save(&self.paths.slots)?;
+        self.save_slots(&next)?;
         self.slots = next;
         Ok(())
     }

@@ -24,6 +24,7 @@ mod keys;
 pub mod keystore;
 pub mod linked_directories;
 pub mod lockfile;
+pub mod on_server;
 pub mod operators;
 mod paths;
 pub mod personal;
@@ -33,6 +34,7 @@ pub mod rekey;
 pub mod reviews;
 pub mod schema;
 pub mod secrets;
+pub mod server;
 pub mod settings;
 pub mod slots;
 pub mod staff_bulk;
@@ -82,6 +84,8 @@ pub struct Vault {
     /// On a read-only medium: opened for reading, no lock file, nothing written.
     read_only: bool,
     _lock: Option<ProcessLock>,
+    /// The record's server, when it is kept on one (`conn` is then its local copy in memory).
+    server: Option<server::ServerStore>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -106,6 +110,9 @@ impl Vault {
         now: Timestamp,
     ) -> VaultResult<Created> {
         let kdf = kdf.checked()?;
+        if let Some(address) = paths.server_address() {
+            return Self::create_on_server(paths, address, operator, password, kdf, now);
+        }
         paths.prepare_new()?;
         filesystem::check_local(&paths.database)?;
         let lock = ProcessLock::acquire(&paths.lock)?;
@@ -133,19 +140,7 @@ impl Vault {
 
         drop(fsutil::create_private(&paths.database)?);
         let mut conn = db::open(&paths.database, &key, true)?;
-        schema::migrate(&mut conn)?;
-        let tx = conn.transaction()?;
-        tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&slots.vault_id])?;
-        tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [now.to_string()])?;
-        let write = handle::Write::new(&tx);
-        operators::insert(&write, operator, now)?;
-        audit_log::append(
-            &write,
-            operator.as_str(),
-            now,
-            &AuditEvent::new("vault.create", format!("vault created with first operator {operator}")),
-        )?;
-        tx.commit()?;
+        first_records(&mut conn, &slots.vault_id, operator, now)?;
         let (changes, hash) = audit_log::head(&conn)?;
         slots.generation = Generation::new(changes, &hash);
         slots.authenticate(&key)?;
@@ -160,6 +155,7 @@ impl Vault {
             key_file_problems: Vec::new(),
             read_only: false,
             _lock: Some(lock),
+            server: None,
         };
         Ok(Created { vault, recovery_key: recovery_text })
     }
@@ -167,6 +163,9 @@ impl Vault {
     /// Open the vault. A wrong credential changes no vault file; it is only counted in the
     /// attempts journal (counted before the check, and taken back when it was right).
     pub fn unlock(paths: &VaultPaths, credential: Credential<'_>, now: Timestamp) -> VaultResult<Self> {
+        if let Some(address) = paths.server_address() {
+            return Self::unlock_on_server(paths, address, credential, now);
+        }
         paths.check_database_file()?;
         if filesystem::is_read_only_medium(&paths.database) {
             return Self::unlock_read_only(paths, credential, now);
@@ -179,8 +178,16 @@ impl Vault {
         let (mut conn, slots, key) = unlock::open_database(paths, slots, key, &credential)?;
         let key_file_problems = unlock::check_opened(&conn, &slots, &key, &credential)?;
         schema::migrate(&mut conn)?;
-        let mut vault =
-            Self { paths: paths.clone(), conn, key, slots, key_file_problems, read_only: false, _lock: Some(lock) };
+        let mut vault = Self {
+            paths: paths.clone(),
+            conn,
+            key,
+            slots,
+            key_file_problems,
+            read_only: false,
+            _lock: Some(lock),
+            server: None,
+        };
         vault.upgrade_key_file(&credential)?;
         Ok(vault)
     }
@@ -206,7 +213,16 @@ impl Vault {
             ));
         }
         let key_file_problems = unlock::check_opened(&conn, &slots, &key, &credential)?;
-        Ok(Self { paths: paths.clone(), conn, key, slots, key_file_problems, read_only: true, _lock: None })
+        Ok(Self {
+            paths: paths.clone(),
+            conn,
+            key,
+            slots,
+            key_file_problems,
+            read_only: true,
+            _lock: None,
+            server: None,
+        })
     }
 
     /// Whether the vault was opened for reading only (it is on a read-only medium).
@@ -248,7 +264,10 @@ impl Vault {
     }
 
     fn journal(&self) -> Attempts {
-        Attempts::new(self.paths.attempts.clone(), true)
+        match &self.server {
+            Some(server) => Attempts::on_server(server.client()),
+            None => Attempts::new(self.paths.attempts.clone(), true),
+        }
     }
 
     /// Refuse while the delay after earlier failed sign-ins of `name` has not passed.
@@ -285,10 +304,16 @@ impl Vault {
         event: impl FnOnce(&T) -> AuditEvent,
     ) -> VaultResult<T> {
         self.refuse_if_read_only()?;
+        if let Some(server) = &mut self.server {
+            server.pull(&mut self.conn)?;
+        }
         let tx = self.conn.transaction()?;
         let write = handle::Write::new(&tx);
         let value = work(&write)?;
         audit_log::append(&write, operator, now, &event(&value))?;
+        if let Some(server) = &mut self.server {
+            server.push(&tx, operator, now)?;
+        }
         tx.commit()?;
         // The change is committed whatever happens next. A key file that lags behind only
         // notices a rollback less precisely; it catches up at the next write or at lock.
@@ -300,10 +325,21 @@ impl Vault {
 
     /// A change that is bookkeeping, not an event of its own (the step of the code that just
     /// signed an operator in, so it cannot be replayed): one transaction, no audit record.
-    pub fn write_bookkeeping<T>(&mut self, work: impl FnOnce(&handle::Write<'_>) -> VaultResult<T>) -> VaultResult<T> {
+    pub fn write_bookkeeping<T>(
+        &mut self,
+        operator: &str,
+        now: Timestamp,
+        work: impl FnOnce(&handle::Write<'_>) -> VaultResult<T>,
+    ) -> VaultResult<T> {
         self.refuse_if_read_only()?;
+        if let Some(server) = &mut self.server {
+            server.pull(&mut self.conn)?;
+        }
         let tx = self.conn.transaction()?;
         let value = work(&handle::Write::new(&tx))?;
+        if let Some(server) = &mut self.server {
+            server.push(&tx, operator, now)?;
+        }
         tx.commit()?;
         Ok(value)
     }
@@ -312,6 +348,9 @@ impl Vault {
     /// pages (a purged person's details) are not left in it.
     pub fn checkpoint(&self) -> VaultResult<()> {
         self.refuse_if_read_only()?;
+        if let Some(server) = &self.server {
+            return server.vacuum();
+        }
         db::run_pragma(&self.conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
@@ -319,6 +358,9 @@ impl Vault {
     /// Returns the problems found; empty means healthy.
     pub fn verify(&self) -> VaultResult<Vec<String>> {
         let mut problems = self.key_file_problems.clone();
+        if let Some(server) = &self.server {
+            problems.extend(server.problems().iter().cloned());
+        }
         let mut collect = |sql: &str, ok_word: Option<&str>| -> VaultResult<()> {
             let mut statement = self.conn.prepare(sql)?;
             let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
@@ -330,7 +372,10 @@ impl Vault {
             }
             Ok(())
         };
-        collect("PRAGMA cipher_integrity_check", None)?;
+        // On a server, each row's seal does what the pages' HMACs do for the file.
+        if self.server.is_none() {
+            collect("PRAGMA cipher_integrity_check", None)?;
+        }
         collect("PRAGMA integrity_check", Some("ok"))?;
         if let Err(broken) = audit_log::verify(&self.conn)? {
             problems.push(broken.to_string());
@@ -354,6 +399,24 @@ fn settings_meta(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
 }
 
+/// The first records of a new vault's database: its id, when it was made, its first operator.
+fn first_records(conn: &mut Connection, vault_id: &str, operator: &OperatorName, now: Timestamp) -> VaultResult<()> {
+    schema::migrate(conn)?;
+    let tx = conn.transaction()?;
+    tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [vault_id])?;
+    tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [now.to_string()])?;
+    let write = handle::Write::new(&tx);
+    operators::insert(&write, operator, now)?;
+    audit_log::append(
+        &write,
+        operator.as_str(),
+        now,
+        &AuditEvent::new("vault.create", format!("vault created with first operator {operator}")),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// The recovery key's bytes as the fixed-size array its formatter takes (a reference, no copy).
 pub fn recovery_array(bytes: &[u8]) -> VaultResult<&[u8; recovery_key::RECOVERY_KEY_BYTES]> {
     bytes.try_into().map_err(|_| VaultError::Refused("a recovery key has the wrong length".into()))
@@ -362,5 +425,8 @@ pub fn recovery_array(bytes: &[u8]) -> VaultResult<&[u8; recovery_key::RECOVERY_
 /// Whether a path looks like a vault (database and key file both present).
 pub fn is_vault(path: &Path) -> bool {
     let paths = VaultPaths::new(path);
+    if paths.server_address().is_some() {
+        return true;
+    }
     paths.database.exists() && paths.slots.exists()
 }

@@ -25,6 +25,11 @@ impl VaultPaths {
         Self { slots: with(".keys"), lock: with(".lock"), attempts: with(".attempts"), database }
     }
 
+    /// The server's address when the record is kept on a PostgreSQL server, not in a file.
+    pub fn server_address(&self) -> Option<&str> {
+        self.database.to_str().filter(|text| super::server::is_server_address(text))
+    }
+
     pub fn wal(&self) -> PathBuf {
         let mut name = self.database.as_os_str().to_os_string();
         name.push("-wal");

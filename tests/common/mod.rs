@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod postgres;
+
 pub const PASSWORD: &str = "copper lantern orbit meadow";
 pub const OTHER_PASSWORD: &str = "violet tractor ribbon canyon";
 pub const OPERATOR: &str = "Ada";
@@ -36,7 +38,12 @@ impl TestVault {
     /// A new vault and its open session.
     pub fn open_new() -> (Self, Office) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("office.khv");
+        let path = new_vault_location(dir.path());
+        Self::open_new_at(dir, path)
+    }
+
+    /// A new vault at `path` (a file in `dir`, or a server's address) and its open session.
+    pub fn open_new_at(dir: tempfile::TempDir, path: PathBuf) -> (Self, Office) {
         let clock = Arc::new(ManualClock::new(start_time()));
         let password = SecretString::new(PASSWORD);
         let created = Office::create(
@@ -78,6 +85,24 @@ impl TestVault {
             .filter(|p| p.exists())
             .collect()
     }
+}
+
+/// Where a test's new vault goes: a file in its folder, or, when `KEYHOLDER_TEST_STORE` is
+/// `postgres`, a new database on the PostgreSQL server this test program started (so the same
+/// service tests run on both stores).
+pub fn new_vault_location(dir: &Path) -> PathBuf {
+    if on_server() {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        PathBuf::from(postgres::shared().database(&format!("office{n}")))
+    } else {
+        dir.join("office.khv")
+    }
+}
+
+/// Whether the tests run on the server store (`KEYHOLDER_TEST_STORE=postgres`).
+pub fn on_server() -> bool {
+    std::env::var("KEYHOLDER_TEST_STORE").is_ok_and(|store| store == "postgres")
 }
 
 /// Every file in a folder with its bytes.

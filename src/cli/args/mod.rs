@@ -24,8 +24,10 @@ pub use work::{
     about = "Who works here, what they can get into, and proof it is handled properly."
 )]
 pub struct Cli {
-    /// The vault's database file (the key file and others sit beside it).
-    #[arg(long, global = true, env = "KEYHOLDER_VAULT", value_name = "PATH")]
+    /// The vault's database file (the key file and others sit beside it), or the address of
+    /// the PostgreSQL server that keeps the office's record (postgres://USER@HOST/DATABASE;
+    /// never with the server's password in it).
+    #[arg(long, global = true, env = "KEYHOLDER_VAULT", value_name = "PATH|ADDRESS")]
     pub vault: Option<PathBuf>,
     /// The operator signing in (may be omitted when the vault has one operator).
     #[arg(long, global = true, env = "KEYHOLDER_OPERATOR", value_name = "NAME")]
@@ -214,6 +216,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the whole record to a PostgreSQL server (--to postgres://USER@HOST/DATABASE) or
+    /// back to a new file (--to PATH), then read the copy back and compare it (every table's
+    /// rows, the audit chain). The source is only read: not even this sign-in is recorded.
+    Migrate {
+        #[arg(long, value_name = "ADDRESS|PATH")]
+        to: String,
+    },
+    /// Keep the password of the server in --vault postgres://… in this computer's keyring
+    /// (from KEYHOLDER_SERVER_PASSWORD or the first stdin line), so no command carries it.
+    ServerPassword,
     /// Create a vault filled with a realistic synthetic office to explore.
     Demo {
         /// How many staff members.

@@ -226,6 +226,41 @@ impl Shell {
         Ok(())
     }
 
+    /// When the record is on a server: take in what another desk changed and read the pages
+    /// again (what is being typed in a form stays). Not while a job has the office.
+    pub fn take_in_other_desks(&mut self) -> Option<Notice> {
+        let office = self.office.as_mut()?;
+        if !office.changes_waiting() {
+            return None;
+        }
+        // Taken in, not marked as seen: a form open now still holds what it was opened with.
+        match office.take_in_changes().map_err(|e| e.to_string()) {
+            Ok(true) => match self.refresh().and_then(|()| self.reload_keeping_forms()) {
+                Ok(()) => Some(Notice::info("Updated: a change was made on another desk.")),
+                Err(error) => Some(Notice::error(error.to_string())),
+            },
+            Ok(false) => None,
+            Err(error) => Some(Notice::error(error)),
+        }
+    }
+
+    /// Whether the record is on a server (other desks' changes are looked for every second).
+    pub fn on_server(&self) -> bool {
+        self.office.as_ref().is_some_and(|office| office.server_display().is_some())
+    }
+
+    /// Read the office record again after another desk changed it; forms stay as they are.
+    fn reload_keeping_forms(&mut self) -> ServiceResult<()> {
+        self.pending_derived = None;
+        let office = self.office.as_ref().ok_or_else(away)?;
+        self.records.reload(office)?;
+        let records = &self.records;
+        self.secrets.reload(office, records)?;
+        self.staff.refreshed_elsewhere(records);
+        self.matrix.refilter(records);
+        Ok(())
+    }
+
     /// Read the due list (and the incident register, when shown) again, for the clocks; not
     /// while a job has the office (it reads everything when it comes back).
     pub fn refresh_clocks(&mut self) {
@@ -268,7 +303,13 @@ impl Shell {
     /// the notice to show.
     fn settle(&mut self, outcome: Outcome, command: Command, decision: bool) -> Option<Notice> {
         let result = match outcome {
-            Outcome::Shown(result) => return result.err().map(|e| Notice::error(e.to_string())),
+            Outcome::Shown(result) => {
+                // What the operator opened or chose now is what a later change is built on.
+                if let Some(office) = self.office.as_mut() {
+                    office.mark_seen();
+                }
+                return result.err().map(|e| Notice::error(e.to_string()));
+            }
             Outcome::Written(result) => result,
             Outcome::WrittenThenOpen(result) => result.and_then(|(message, target)| {
                 self.go_to(target)?;
@@ -276,6 +317,11 @@ impl Shell {
             }),
             Outcome::Background(request) => return self.start_job(request, command),
         };
+        // On a server, the pages read again below show what other desks changed too.
+        let caught_up = self.office.as_mut().map_or(Ok(false), Office::catch_up);
+        if let Err(error) = caught_up {
+            return Some(Notice::error(error.to_string()));
+        }
         let refreshed = match self.office.as_ref() {
             Some(office) if decision => {
                 // Only the record the decision added, not the last 10,000 again.

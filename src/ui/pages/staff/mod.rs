@@ -174,6 +174,13 @@ impl StaffPage {
         self.person = PersonFacts::of(records, self.selected);
     }
 
+    /// After another desk's change was taken in: the rows and the person's facts as they now
+    /// are, and any open form left as the operator is filling it in.
+    pub fn refreshed_elsewhere(&mut self, records: &Records) {
+        self.refilter(records);
+        self.person = PersonFacts::of(records, self.selected);
+    }
+
     /// The selected person's history, from the audit records the shell holds.
     pub fn update_history(&mut self, audit: &[AuditRecord]) {
         self.history = match self.selected {

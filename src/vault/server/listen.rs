@@ -1,0 +1,81 @@
+//! Told of other desks' changes: a thread with its own connection that `LISTEN`s for the
+//! commit numbers each change announces, and keeps the latest for the screen to ask about.
+//! It reconnects after a lost connection and stops when the store is dropped.
+
+use super::address::ServerAddress;
+use postgres::fallible_iterator::FallibleIterator;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How often the thread looks up from waiting to see whether it should stop.
+const TICK: Duration = Duration::from_millis(200);
+
+pub(super) struct Listener {
+    stop: Arc<AtomicBool>,
+    latest: Arc<AtomicI64>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Listener {
+    pub fn start(address: ServerAddress) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let latest = Arc::new(AtomicI64::new(0));
+        let (stop_flag, latest_seen) = (Arc::clone(&stop), Arc::clone(&latest));
+        let thread = std::thread::Builder::new()
+            .name("keyholder-listen".into())
+            .spawn(move || listen(&address, &stop_flag, &latest_seen))
+            .ok();
+        Self { stop, latest, thread }
+    }
+
+    /// The latest commit another desk announced (0 before any).
+    pub fn latest(&self) -> i64 {
+        self.latest.load(Ordering::Relaxed)
+    }
+}
+
+fn listen(address: &ServerAddress, stop: &AtomicBool, latest: &AtomicI64) {
+    while !stop.load(Ordering::Relaxed) {
+        let Ok(mut client) = address.connect() else {
+            wait_a_while(stop);
+            continue;
+        };
+        if client.batch_execute("LISTEN keyholder").is_err() {
+            wait_a_while(stop);
+            continue;
+        }
+        while !stop.load(Ordering::Relaxed) {
+            let mut notifications = client.notifications();
+            let mut waiting = notifications.timeout_iter(TICK);
+            match waiting.next() {
+                Ok(Some(note)) => {
+                    if let Ok(seq) = note.payload().parse::<i64>() {
+                        latest.fetch_max(seq, Ordering::Relaxed);
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+fn wait_a_while(stop: &AtomicBool) {
+    for _ in 0..10 {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        std::thread::sleep(TICK);
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
