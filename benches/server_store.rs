@@ -48,6 +48,29 @@ fn main() {
     .expect("create");
     created.office.populate_demo(STAFF).expect("demo");
     println!("demo office of {STAFF} staff in a file: {:.1} s", started.elapsed().as_secs_f64());
+    // For comparison: ticks on the file (the last open items; the server's ticks take the first).
+    let open_items: Vec<_> = created
+        .office
+        .current_checklists()
+        .expect("checklists")
+        .into_iter()
+        .flat_map(|list| list.open_items().map(|item| item.id).collect::<Vec<_>>())
+        .collect();
+    let mut file_ticks = Vec::new();
+    for item in open_items.iter().rev() {
+        if file_ticks.len() == 15 {
+            break;
+        }
+        let t = Instant::now();
+        if created.office.complete_item(*item).is_ok() {
+            file_ticks.push(t.elapsed());
+        }
+    }
+    println!(
+        "one checklist tick on the file, for comparison: {} ({})",
+        ms(median(file_ticks.clone())),
+        range(&file_ticks)
+    );
     let started = Instant::now();
     let report = created.office.copy_record_to(&address).expect("copy to the server");
     println!(

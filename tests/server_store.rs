@@ -354,3 +354,27 @@ fn removing_an_operator_replaces_the_key_and_other_desks_sign_in_again() {
     assert_eq!(office.verify().unwrap(), Vec::<String>::new());
     assert!(common::actions(&office).contains(&"operator.remove".to_owned()));
 }
+
+#[test]
+#[ignore = "needs PostgreSQL (Debian package postgresql); run by .ci/run"]
+fn a_record_written_by_an_older_keyholder_is_upgraded_on_the_server_at_sign_in() {
+    let server = PgServer::start();
+    let address = server.database("office");
+    let operator = keyholder::domain::operator::OperatorName::parse(OPERATOR).unwrap();
+    let old = keyholder::vault::schema::VERSION - 3;
+    keyholder::vault::on_server::create_old_record(&address, &operator, PASSWORD.as_bytes(), common::start_time(), old)
+        .unwrap();
+    assert_eq!(server.psql("office", "SELECT schema_version FROM keyholder_store").trim(), old.to_string());
+    let vault = TestVault { path: PathBuf::from(&address), ..TestVault::new() };
+    let mut office = vault.sign_in();
+    assert_eq!(
+        server.psql("office", "SELECT schema_version FROM keyholder_store").trim(),
+        keyholder::vault::schema::VERSION.to_string()
+    );
+    add_person(&mut office, "Sam Jones", "sam@example.org", "Sales");
+    drop(office);
+    let office = vault.sign_in();
+    assert_eq!(office.directory().unwrap().staff.len(), 1);
+    assert_eq!(office.verify().unwrap(), Vec::<String>::new());
+    assert!(common::actions(&office).contains(&"vault.create".to_owned()));
+}

@@ -38,7 +38,10 @@ impl Vault {
 
     fn write_backup(&self, target: &Path, copy: &Path, now: jiff::Timestamp) -> VaultResult<u64> {
         drop(fsutil::create_private(copy)?);
-        {
+        if self.server().is_some() {
+            // The local copy of a server's record is not encrypted: exported into the file.
+            db::export_encrypted(self.conn(), copy, self.data_key())?;
+        } else {
             let mut destination = db::open(copy, self.data_key(), false)?;
             db::run_pragma(&destination, "PRAGMA journal_mode = DELETE")?;
             let backup = rusqlite::backup::Backup::new(self.conn(), &mut destination)?;

@@ -47,17 +47,38 @@ pub fn open(path: &Path, key: &DataKey, create: bool) -> VaultResult<Connection>
 }
 
 /// The local copy of a server store's record: an SQLite database in this process's memory
-/// (never on disk), keyed like the file so that SQLite's backup copies it into an encrypted
-/// file as it is, with the vault's usual settings and SQLCipher's memory wiping.
-pub fn open_memory(key: &DataKey) -> VaultResult<Connection> {
+/// (never on disk), with SQLCipher's memory wiping like every connection. Not encrypted: it is
+/// never written anywhere; copies to files go through [`export_encrypted`].
+pub fn open_memory() -> VaultResult<Connection> {
     initialize_once()?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_in_memory_with_flags(flags)?;
-    key_and_check(&conn, key)?;
+    run_pragma(&conn, "PRAGMA cipher_memory_security = ON")?;
+    enlarge_lookaside(&conn);
     run_pragma(&conn, "PRAGMA foreign_keys = ON")?;
     run_pragma(&conn, "PRAGMA temp_store = MEMORY")?;
     stable_plans(&conn)?;
+    // The copy is written table by table through one cached statement per table and column
+    // set: more than SQLite's 16 at once would prepare each row's statement again.
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
+}
+
+/// Write the whole of `conn` (a database in memory) into a new encrypted database file at
+/// `path` with `key`, as SQLCipher documents (`sqlcipher_export` into an attached database).
+pub fn export_encrypted(conn: &Connection, path: &Path, key: &DataKey) -> VaultResult<()> {
+    let spec = key.sqlcipher_key_spec();
+    let spec = std::str::from_utf8(&spec).map_err(|_| VaultError::Refused("the key text".into()))?;
+    let target = path.to_str().ok_or_else(|| VaultError::Refused("the path is not UTF-8".into()))?;
+    conn.execute("ATTACH DATABASE ?1 AS export KEY ?2", rusqlite::params![target, spec])?;
+    let exported = (|| {
+        conn.query_row("SELECT sqlcipher_export('export')", [], |_| Ok(()))?;
+        let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+        conn.execute_batch(&format!("PRAGMA export.user_version = {version}"))?;
+        Ok(())
+    })();
+    let detached = conn.execute_batch("DETACH DATABASE export");
+    exported.and(detached.map_err(VaultError::from))
 }
 
 /// Let the connection keep up to 16 MiB of decrypted pages instead of SQLite's 2 MiB, from now
@@ -219,21 +240,19 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_in_memory_backs_up_into_an_encrypted_file() -> VaultResult<()> {
+    fn a_copy_in_memory_is_exported_into_an_encrypted_file() -> VaultResult<()> {
         let dir = tempfile::tempdir().map_err(|e| VaultError::Refused(e.to_string()))?;
         let key = DataKey::random()?;
-        let memory = open_memory(&key)?;
-        memory.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES ('canary-in-memory');")?;
+        let memory = open_memory()?;
+        memory
+            .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES ('canary-in-memory'); PRAGMA user_version = 7;")?;
         let path = dir.path().join("copy.khv");
-        {
-            let mut file = open(&path, &key, true)?;
-            let backup = rusqlite::backup::Backup::new(&memory, &mut file)?;
-            backup.run_to_completion(256, Duration::ZERO, None)?;
-        }
+        export_encrypted(&memory, &path, &key)?;
         let bytes = std::fs::read(&path).map_err(|e| VaultError::io("read", &path, e))?;
         assert!(!bytes.windows(16).any(|w| w == b"canary-in-memory"));
         let conn = open(&path, &key, false)?;
         assert_eq!(conn.query_row("SELECT x FROM t", [], |row| row.get::<_, String>(0))?, "canary-in-memory");
+        assert_eq!(conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?, 7);
         Ok(())
     }
 

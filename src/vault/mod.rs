@@ -111,7 +111,7 @@ impl Vault {
     ) -> VaultResult<Created> {
         let kdf = kdf.checked()?;
         if let Some(address) = paths.server_address() {
-            return Self::create_on_server(paths, address, operator, password, kdf, now);
+            return Self::create_on_server(paths, address, operator, password, kdf, now, schema::VERSION);
         }
         paths.prepare_new()?;
         filesystem::check_local(&paths.database)?;
@@ -140,7 +140,7 @@ impl Vault {
 
         drop(fsutil::create_private(&paths.database)?);
         let mut conn = db::open(&paths.database, &key, true)?;
-        first_records(&mut conn, &slots.vault_id, operator, now)?;
+        first_records(&mut conn, schema::VERSION, &slots.vault_id, operator, now)?;
         let (changes, hash) = audit_log::head(&conn)?;
         slots.generation = Generation::new(changes, &hash);
         slots.authenticate(&key)?;
@@ -400,8 +400,14 @@ fn settings_meta(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
 }
 
 /// The first records of a new vault's database: its id, when it was made, its first operator.
-fn first_records(conn: &mut Connection, vault_id: &str, operator: &OperatorName, now: Timestamp) -> VaultResult<()> {
-    schema::migrate(conn)?;
+fn first_records(
+    conn: &mut Connection,
+    schema_version: i64,
+    vault_id: &str,
+    operator: &OperatorName,
+    now: Timestamp,
+) -> VaultResult<()> {
+    schema::migrate_to(conn, schema_version)?;
     let tx = conn.transaction()?;
     tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [vault_id])?;
     tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [now.to_string()])?;

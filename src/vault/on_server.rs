@@ -54,6 +54,20 @@ pub fn fingerprint(conn: &Connection) -> VaultResult<Fingerprint> {
     Ok(out)
 }
 
+/// A new record on the server at `address` written as an older Keyholder would have (schema
+/// `schema_version`), for the test that signing in upgrades it.
+#[cfg(feature = "test-support")]
+pub fn create_old_record(
+    address: &str,
+    operator: &OperatorName,
+    password: &[u8],
+    now: Timestamp,
+    schema_version: i64,
+) -> VaultResult<()> {
+    let paths = VaultPaths::new(address);
+    Vault::create_on_server(&paths, address, operator, password, KdfParams::FLOOR, now, schema_version).map(drop)
+}
+
 /// The key slots of the vault at `paths` (its key file, or its server), read without a key.
 pub fn slots_of(paths: &VaultPaths) -> VaultResult<SlotFile> {
     let Some(address) = paths.server_address() else {
@@ -86,6 +100,8 @@ pub struct CopyReport {
 }
 
 impl Vault {
+    /// A new record on a server (at `schema_version`: the current one, or an older one for the
+    /// tests of upgrading a server's record).
     pub(super) fn create_on_server(
         paths: &VaultPaths,
         address: &str,
@@ -93,6 +109,7 @@ impl Vault {
         password: &[u8],
         kdf: KdfParams,
         now: Timestamp,
+        schema_version: i64,
     ) -> VaultResult<Created> {
         let (address, client) = connect(address)?;
         let key = DataKey::random()?;
@@ -102,8 +119,8 @@ impl Vault {
         slots.set_password(&key, operator, password, kdf)?;
         slots.set_recovery(&key, recovery_bytes.as_ref(), KdfParams::FLOOR)?;
         slots.authenticate(&key)?;
-        let mut conn = db::open_memory(&key)?;
-        super::first_records(&mut conn, &slots.vault_id, operator, now)?;
+        let mut conn = db::open_memory()?;
+        super::first_records(&mut conn, schema_version, &slots.vault_id, operator, now)?;
         let store = ServerStore::create(
             Link { address, client },
             &key,
@@ -266,11 +283,7 @@ impl Vault {
         let lock = ProcessLock::acquire(&paths.lock)?;
         let written = (|| {
             drop(fsutil::create_private(&paths.database)?);
-            {
-                let mut file = db::open(&paths.database, &self.key, false)?;
-                let backup = rusqlite::backup::Backup::new(&self.conn, &mut file)?;
-                backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
-            }
+            db::export_encrypted(&self.conn, &paths.database, &self.key)?;
             let conn = db::open(&paths.database, &self.key, false)?;
             let mut slots = self.slots.clone();
             let (changes, hash) = audit_log::head(&conn)?;

@@ -73,9 +73,9 @@ fn wait_a_while(stop: &AtomicBool) {
 
 impl Drop for Listener {
     fn drop(&mut self) {
+        // Not joined: locking the app must not wait for the thread's next look up (it ends
+        // within one tick, closing its connection).
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        drop(self.thread.take());
     }
 }

@@ -169,6 +169,54 @@ pub(super) fn delete_row(conn: &Connection, table: &TableInfo, key: &[Value]) ->
     Ok(())
 }
 
+/// Keys in the order SQLite sorts them (numbers before text), so rows are appended in order.
+pub(super) fn compare_keys(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    fn rank(value: &Value) -> u8 {
+        match value {
+            Value::Null => 0,
+            Value::Integer(_) | Value::Real(_) => 1,
+            Value::Text(_) => 2,
+            Value::Blob(_) => 3,
+        }
+    }
+    for (x, y) in a.iter().zip(b) {
+        let order = match (x, y) {
+            (Value::Integer(x), Value::Integer(y)) => x.cmp(y),
+            (Value::Text(x), Value::Text(y)) => x.cmp(y),
+            (Value::Blob(x), Value::Blob(y)) => x.cmp(y),
+            (Value::Real(x), Value::Real(y)) => x.total_cmp(y),
+            _ => rank(x).cmp(&rank(y)),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Drop the record's own triggers (and, with `indexes`, its indexes) for a while; the
+/// statements that make them again, for [`put_back`].
+pub(super) fn set_aside(conn: &Connection, indexes: bool) -> VaultResult<Vec<String>> {
+    let mut statement = conn.prepare(
+        "SELECT type, name, sql FROM main.sqlite_master WHERE sql IS NOT NULL \
+         AND (type = 'trigger' OR (?1 AND type = 'index')) ORDER BY rowid",
+    )?;
+    let found: Vec<(String, String, String)> =
+        statement.query_map([indexes], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    for (kind, name, _) in &found {
+        let kind = if kind == "trigger" { "TRIGGER" } else { "INDEX" };
+        conn.execute_batch(&format!("DROP {kind} main.{}", quote(name)))?;
+    }
+    Ok(found.into_iter().map(|(_, _, sql)| sql).collect())
+}
+
+pub(super) fn put_back(conn: &Connection, statements: &[String]) -> VaultResult<()> {
+    for sql in statements {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
 /// Temporary triggers that note every row a transaction inserts, changes or deletes (cascades
 /// and `REPLACE` included) in `temp.kh_changed`. Temporary: the record's schema is unchanged.
 /// The notes table has no constraint: the statement that fires a trigger imposes its own

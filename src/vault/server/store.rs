@@ -150,10 +150,14 @@ impl ServerStore {
                 schema::VERSION
             )));
         }
-        let mut conn = db::open_memory(key)?;
+        let mut conn = db::open_memory()?;
+        // A new copy needs no rollback journal until it is whole (if loading fails, it is
+        // dropped): without it, writing the record is not also a copy of every page changed.
+        db::run_pragma(&conn, "PRAGMA journal_mode = OFF")?;
         schema::migrate_to(&mut conn, header.schema_version)?;
         store.describe(&conn)?;
-        store.take_in_all(&mut conn, fetched)?;
+        store.take_in_all(&mut conn, fetched, true)?;
+        db::run_pragma(&conn, "PRAGMA journal_mode = MEMORY")?;
         store.check_digest(&header);
         store.seq = header.seq;
         store.seen = header.seq;
@@ -288,23 +292,41 @@ impl ServerStore {
             .map_err(reading)?;
         let header = tables::header(&mut tx, false)?;
         let sql = if since == 0 {
-            "SELECT tbl, rid, version, body FROM keyholder_rows WHERE version > $1 AND body IS NOT NULL"
+            "SELECT tbl, rid, version, body FROM keyholder_rows WHERE version > $1 AND body IS NOT NULL ORDER BY tbl"
         } else {
-            "SELECT tbl, rid, version, body FROM keyholder_rows WHERE version > $1"
+            "SELECT tbl, rid, version, body FROM keyholder_rows WHERE version > $1 ORDER BY tbl"
         };
         let rows = tx.query(sql, &[&since]).map_err(reading)?;
         tx.commit().map_err(reading)?;
         Ok((header, rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()))
     }
 
-    /// Take rows from the server into the local copy, in one local transaction.
-    fn take_in_all(&mut self, conn: &mut Connection, fetched: Vec<ServerRow>) -> VaultResult<()> {
+    /// Take rows from the server into the local copy, in one local transaction: each row is
+    /// opened and checked, then written in key order (appending is far cheaper than inserting
+    /// at random), with the record's own triggers set aside so that rows go in as they were
+    /// (a tally is not counted twice, the append-only audit log takes its rows); with
+    /// `whole`, its indexes too, made again once at the end.
+    fn take_in_all(&mut self, conn: &mut Connection, fetched: Vec<ServerRow>, whole: bool) -> VaultResult<()> {
+        let mut writes: Vec<(String, Option<Row>, Vec<Value>)> = Vec::with_capacity(fetched.len());
+        for row in fetched {
+            if let Some(write) = self.take_in(row)? {
+                writes.push(write);
+            }
+        }
+        writes.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| rows::compare_keys(&a.2, &b.2)));
         conn.pragma_update(None, "foreign_keys", false)?;
         let result = (|| {
             let tx = conn.transaction()?;
-            for row in fetched {
-                self.take_in(&tx, row)?;
+            let set_aside = rows::set_aside(&tx, whole)?;
+            for (table, row, key) in &writes {
+                let info =
+                    self.tables.get(table).ok_or_else(|| VaultError::Refused(format!("unknown table {table}")))?;
+                match row {
+                    Some(row) => rows::write_row(&tx, info, row)?,
+                    None => rows::delete_row(&tx, info, key)?,
+                }
             }
+            rows::put_back(&tx, &set_aside)?;
             if rows::has_change_notes(&tx)? {
                 rows::clear_change_notes(&tx)?;
             }
@@ -315,36 +337,38 @@ impl ServerStore {
         result
     }
 
-    fn take_in(&mut self, conn: &Connection, (table, rid, version, body): ServerRow) -> VaultResult<()> {
+    /// Open one row from the server and account for it; what to write (a row, or a deletion
+    /// by key), or nothing when it does not open (noted as a problem).
+    fn take_in(
+        &mut self,
+        (table, rid, version, body): ServerRow,
+    ) -> VaultResult<Option<(String, Option<Row>, Vec<Value>)>> {
         let old = self.known.remove(&(table.clone(), rid.clone()));
         if let Some(old) = &old {
             toggle(&mut self.digest, &self.keys.element(&table, &rid, old.version)?);
         }
-        let Some(info) = self.tables.get(&table) else {
+        if !self.tables.contains_key(&table) {
             self.note(format!("the server holds rows of a table this Keyholder does not know ({table})"));
-            return Ok(());
-        };
+            return Ok(None);
+        }
         let Some(body) = body else {
-            if let Some(old) = old {
-                rows::delete_row(conn, info, &old.key)?;
-            }
-            return Ok(());
+            return Ok(old.map(|old| (table, None, old.key)));
         };
         let opened = self.keys.open(&table, &rid, version, &body);
         let Some(row) = opened.as_deref().and_then(|plain| rows::decode_row(plain)) else {
             self.note(format!(
                 "row {rid} of {table} on the server does not open with the office's key: it was altered on the server"
             ));
-            return Ok(());
+            return Ok(None);
         };
         if self.keys.row_id(&rows::encode_key(&table, &row.key))? != rid {
             self.note(format!("row {rid} of {table} on the server was moved from another row"));
-            return Ok(());
+            return Ok(None);
         }
-        rows::write_row(conn, info, &row)?;
         toggle(&mut self.digest, &self.keys.element(&table, &rid, version)?);
-        self.known.insert((table, rid), Known { key: row.key, version });
-        Ok(())
+        self.known.insert((table.clone(), rid), Known { key: row.key.clone(), version });
+        let key = row.key.clone();
+        Ok(Some((table, Some(row), key)))
     }
 
     /// Take in what other desks committed since the local copy was made; `true` if anything.
@@ -366,7 +390,7 @@ impl ServerStore {
                     .into(),
             ));
         }
-        self.take_in_all(conn, fetched)?;
+        self.take_in_all(conn, fetched, false)?;
         self.check_digest(&header);
         self.seq = header.seq;
         Ok(true)
