@@ -42,6 +42,9 @@ struct Known {
 /// Rows as they come from the server: table, row id, version, sealed body (none: deleted).
 type ServerRow = (String, String, i64, Option<Vec<u8>>);
 
+/// A row to put in the local copy (or, with no row, to delete), by table and key.
+type Write = (String, Option<Row>, Vec<Value>);
+
 pub struct ServerStore {
     address: ServerAddress,
     client: Shared,
@@ -307,7 +310,7 @@ impl ServerStore {
     /// (a tally is not counted twice, the append-only audit log takes its rows); with
     /// `whole`, its indexes too, made again once at the end.
     fn take_in_all(&mut self, conn: &mut Connection, fetched: Vec<ServerRow>, whole: bool) -> VaultResult<()> {
-        let mut writes: Vec<(String, Option<Row>, Vec<Value>)> = Vec::with_capacity(fetched.len());
+        let mut writes: Vec<Write> = Vec::with_capacity(fetched.len());
         for row in fetched {
             if let Some(write) = self.take_in(row)? {
                 writes.push(write);
@@ -339,10 +342,7 @@ impl ServerStore {
 
     /// Open one row from the server and account for it; what to write (a row, or a deletion
     /// by key), or nothing when it does not open (noted as a problem).
-    fn take_in(
-        &mut self,
-        (table, rid, version, body): ServerRow,
-    ) -> VaultResult<Option<(String, Option<Row>, Vec<Value>)>> {
+    fn take_in(&mut self, (table, rid, version, body): ServerRow) -> VaultResult<Option<Write>> {
         let old = self.known.remove(&(table.clone(), rid.clone()));
         if let Some(old) = &old {
             toggle(&mut self.digest, &self.keys.element(&table, &rid, old.version)?);
