@@ -34,13 +34,15 @@ type Attempt = Result<Vec<String>, (Vec<String>, ServiceError)>;
 impl Office {
     /// The directory that does `kind`, with its map: the first whose mapping covers it.
     fn directory_doing(&self, kind: &ItemKind) -> ServiceResult<Option<(DirectoryRow, DirectoryMap)>> {
-        let record = self.directory()?;
         // A suite checked from its export cannot be changed from here: its items stay ticks.
-        Ok(self
-            .directories_with_maps()?
-            .into_iter()
-            .filter(|(directory, _)| !directory.is_from_export())
-            .find(|(_, map)| is_connected(kind, map, &record)))
+        let live: Vec<_> =
+            self.directories_with_maps()?.into_iter().filter(|(directory, _)| !directory.is_from_export()).collect();
+        if live.is_empty() {
+            // Most offices connect none: then a tick does not read the whole office for it.
+            return Ok(None);
+        }
+        let record = self.directory()?;
+        Ok(live.into_iter().find(|(_, map)| is_connected(kind, map, &record)))
     }
 
     /// Every directory with how it maps onto systems (the Directories page).

@@ -142,6 +142,13 @@ pub fn staff_emails(&Read(conn): &Read<'_>) -> VaultResult<Vec<(StaffId, String)
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// One staff member's email, without reading the rest of the office.
+pub fn staff_email(&Read(conn): &Read<'_>, id: StaffId) -> VaultResult<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let mut statement = conn.prepare_cached("SELECT email FROM staff WHERE id = ?1")?;
+    Ok(statement.query_row([id], |row| row.get(0)).optional()?)
+}
+
 /// Everyone who has not left and manages someone, as (email, name, how many people they
 /// manage, leavers included), in no particular order.
 pub fn line_managers(&Read(conn): &Read<'_>) -> VaultResult<Vec<(String, String, usize)>> {

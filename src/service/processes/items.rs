@@ -63,10 +63,9 @@ impl Office {
         }
         // In a connected directory the tick does the change, and closes only once it is read back.
         let confirmed = self.do_in_directory(staff, &found)?;
-        let username = self
-            .directory()?
-            .person(staff)
-            .map(|p| p.email.split('@').next().unwrap_or_default().to_owned())
+        // One email, not the whole office: a tick is the most frequent write there is.
+        let username = directory::staff_email(&self.vault().read(), staff)?
+            .map(|email| email.split('@').next().unwrap_or_default().to_owned())
             .unwrap_or_default();
         // The item's title can name an account, a device or a reason: it is personal.
         let event =
