@@ -378,3 +378,37 @@ fn a_record_written_by_an_older_keyholder_is_upgraded_on_the_server_at_sign_in()
     assert_eq!(office.verify().unwrap(), Vec::<String>::new());
     assert!(common::actions(&office).contains(&"vault.create".to_owned()));
 }
+
+#[test]
+#[ignore = "needs PostgreSQL (Debian package postgresql); run by .ci/run"]
+fn this_desk_keeps_an_encrypted_copy_and_fetches_only_what_changed_since() {
+    let server = PgServer::start();
+    let (vault, mut office) = office_on(&server, "office");
+    add_person(&mut office, "Sam Canaryjones", "sam.canaryjones@example.org", "Sales");
+    drop(office);
+    let desk_b = vault.sign_in();
+    assert!(desk_b.keeps_a_copy_here(), "signed in from this desk's copy");
+    let mut desk_c = vault.sign_in();
+    assert!(!desk_c.keeps_a_copy_here(), "a second Keyholder here works in memory");
+    add_person(&mut desk_c, "Kim Lee", "kim@example.org", "Finance");
+    drop(desk_b);
+    drop(desk_c);
+    let office = vault.sign_in();
+    assert!(office.keeps_a_copy_here());
+    let mut names: Vec<String> = office.directory().unwrap().staff.iter().map(|s| s.full_name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["Kim Lee", "Sam Canaryjones"], "the copy took in what changed since it was closed");
+    assert_eq!(office.verify().unwrap(), Vec::<String>::new());
+    drop(office);
+    // The copies on this desk are encrypted like a file vault.
+    let folder = std::env::var_os("KEYHOLDER_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        directories::ProjectDirs::from("org", "Keyholder", "Keyholder").unwrap().cache_dir().join("desks")
+    });
+    let mut copies = 0;
+    for entry in std::fs::read_dir(folder).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert!(!contains(&bytes, b"Canaryjones"), "{} holds a name in the clear", entry.path().display());
+        copies += 1;
+    }
+    assert!(copies > 0);
+}

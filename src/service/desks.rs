@@ -36,6 +36,12 @@ impl Office {
         self.vault().server().map(|server| server.address().display().to_owned())
     }
 
+    /// Whether this desk keeps its encrypted copy of the server's record between sign-ins
+    /// (else the copy is in memory only: another Keyholder here has it open).
+    pub fn keeps_a_copy_here(&self) -> bool {
+        self.vault().server().is_some_and(crate::vault::server::ServerStore::keeps_a_copy)
+    }
+
     /// Whether another desk changed the record since this screen last showed it (cheap: asked
     /// every frame; the server's announcements arrive on their own thread).
     pub fn changes_waiting(&self) -> bool {

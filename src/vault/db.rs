@@ -73,6 +73,8 @@ pub fn export_encrypted(conn: &Connection, path: &Path, key: &DataKey) -> VaultR
     conn.execute("ATTACH DATABASE ?1 AS export KEY ?2", rusqlite::params![target, spec])?;
     let exported = (|| {
         conn.query_row("SELECT sqlcipher_export('export')", [], |_| Ok(()))?;
+        // A server store's bookkeeping for this desk is not part of the record.
+        conn.execute_batch("DROP TABLE IF EXISTS export.kh_state")?;
         let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
         conn.execute_batch(&format!("PRAGMA export.user_version = {version}"))?;
         Ok(())

@@ -18,6 +18,18 @@ pub fn create_private(path: &Path) -> VaultResult<File> {
     options.open(path).map_err(|e| VaultError::io("cannot create", path, e))
 }
 
+/// Make a folder (and its parents) that only its owner may enter, if it is not there.
+pub fn create_private_dir(path: &Path) -> VaultResult<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(|e| VaultError::io("cannot create", path, e))
+}
+
 /// Write an export or report (every file Keyholder writes for people: CSV, PDF, QR pictures):
 /// readable by its owner only, written to a temporary file, synced, then put in place, so a
 /// crash or a full disk never leaves half a file. An existing file is kept — the operation

@@ -314,7 +314,7 @@ impl Vault {
         if let Some(server) = &mut self.server {
             server.push(&tx, operator, now)?;
         }
-        tx.commit()?;
+        commit_after_push(tx, self.server.as_mut())?;
         // The change is committed whatever happens next. A key file that lags behind only
         // notices a rollback less precisely; it catches up at the next write or at lock.
         if let Err(error) = self.sync_generation() {
@@ -340,7 +340,7 @@ impl Vault {
         if let Some(server) = &mut self.server {
             server.push(&tx, operator, now)?;
         }
-        tx.commit()?;
+        commit_after_push(tx, self.server.as_mut())?;
         Ok(value)
     }
 
@@ -360,6 +360,11 @@ impl Vault {
         let mut problems = self.key_file_problems.clone();
         if let Some(server) = &self.server {
             problems.extend(server.problems().iter().cloned());
+            for problem in server.check_server()? {
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
         }
         let mut collect = |sql: &str, ok_word: Option<&str>| -> VaultResult<()> {
             let mut statement = self.conn.prepare(sql)?;
@@ -387,6 +392,11 @@ impl Vault {
 
 impl Drop for Vault {
     fn drop(&mut self) {
+        if let Some(server) = &self.server
+            && let Err(error) = server.save_cache(&self.conn)
+        {
+            tracing::warn!("this desk's copy of the record was not saved; the next sign-in loads it whole: {error}");
+        }
         // Best effort: a failure here only makes rollback detection less precise.
         if let Err(error) = self.sync_generation() {
             tracing::warn!("the key file's generation was not updated at close: {error}");
@@ -397,6 +407,18 @@ impl Drop for Vault {
 fn settings_meta(conn: &Connection, key: &str) -> VaultResult<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+}
+
+/// Commit the local copy's transaction once the server has the change. Should that fail, the
+/// server is ahead of this desk's copy: the copy is not kept for the next sign-in.
+fn commit_after_push(tx: rusqlite::Transaction<'_>, server: Option<&mut server::ServerStore>) -> VaultResult<()> {
+    let committed = tx.commit();
+    if committed.is_err()
+        && let Some(server) = server
+    {
+        server.forget_copy();
+    }
+    Ok(committed?)
 }
 
 /// The first records of a new vault's database: its id, when it was made, its first operator.

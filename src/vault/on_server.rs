@@ -31,8 +31,10 @@ pub type Fingerprint = BTreeMap<String, (i64, String)>;
 /// The record's contents, table by table, to compare two copies.
 pub fn fingerprint(conn: &Connection) -> VaultResult<Fingerprint> {
     let mut out = BTreeMap::new();
-    let mut tables =
-        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
+    let mut tables = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE 'kh\\_%' ESCAPE '\\' ORDER BY name",
+    )?;
     let names: Vec<String> = tables.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     for name in names {
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
@@ -219,6 +221,13 @@ impl Vault {
         let body = next.to_bytes()?;
         if let Some(server) = &mut self.server {
             server.rekey(&self.conn, &new_key, &body, "(the data key was replaced)", Timestamp::now())?;
+            // This desk's copy on disk is encrypted with the data key too.
+            if server.keeps_a_copy()
+                && let Err(error) = super::rekey::rekey_database(&self.conn, &new_key)
+            {
+                tracing::warn!("this desk's copy could not take the new key; it is loaded again next time: {error}");
+                server.forget_copy();
+            }
         }
         self.key = new_key;
         self.slots = next;

@@ -6,6 +6,7 @@
 //! refused and says who changed them and when.
 
 pub mod address;
+mod cache;
 mod listen;
 mod rows;
 mod seal;

@@ -70,7 +70,7 @@ pub(super) fn quote(name: &str) -> String {
 pub(super) fn tables(conn: &Connection) -> VaultResult<Vec<TableInfo>> {
     let mut statement = conn.prepare(
         "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
-         AND name NOT LIKE 'sqlite_%' ORDER BY name",
+         AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kh\\_%' ESCAPE '\\' ORDER BY name",
     )?;
     let listed: Vec<(String, bool)> =
         statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
@@ -314,7 +314,7 @@ pub(super) fn encode_value(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-fn encode_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(super) fn encode_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(bytes);
 }
@@ -344,10 +344,10 @@ pub(super) fn encode_row(row: &Row) -> Vec<u8> {
     out
 }
 
-struct Reader<'a>(&'a [u8]);
+pub(super) struct Reader<'a>(pub &'a [u8]);
 
 impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+    pub fn take(&mut self, n: usize) -> Option<&[u8]> {
         if self.0.len() < n {
             return None;
         }
@@ -356,16 +356,16 @@ impl Reader<'_> {
         Some(head)
     }
 
-    fn u16(&mut self) -> Option<u16> {
+    pub fn u16(&mut self) -> Option<u16> {
         self.take(2).and_then(|b| b.try_into().ok()).map(u16::from_le_bytes)
     }
 
-    fn bytes(&mut self) -> Option<Vec<u8>> {
+    pub fn bytes(&mut self) -> Option<Vec<u8>> {
         let len = self.take(4).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes)?;
         self.take(len as usize).map(<[u8]>::to_vec)
     }
 
-    fn value(&mut self) -> Option<Value> {
+    pub fn value(&mut self) -> Option<Value> {
         let tag = *self.take(1)?.first()?;
         Some(match tag {
             0 => Value::Null,

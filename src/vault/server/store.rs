@@ -7,6 +7,7 @@ use super::super::crypto::DataKey;
 use super::super::error::{VaultError, VaultResult};
 use super::super::{db, schema};
 use super::address::ServerAddress;
+use super::cache::{self, Book, Known, KnownRows};
 use super::listen::Listener;
 use super::rows::{self, Row, TableInfo};
 use super::seal::{RowKeys, toggle};
@@ -33,12 +34,6 @@ pub(crate) fn lock(shared: &Shared) -> VaultResult<MutexGuard<'_, postgres::Clie
         .map_err(|_| VaultError::Server("the connection to the server was left broken by an earlier failure".into()))
 }
 
-/// What this desk knows of a row on the server.
-struct Known {
-    key: Vec<Value>,
-    version: i64,
-}
-
 /// Rows as they come from the server: table, row id, version, sealed body (none: deleted).
 type ServerRow = (String, String, i64, Option<Vec<u8>>);
 
@@ -50,7 +45,7 @@ pub struct ServerStore {
     client: Shared,
     keys: RowKeys,
     tables: BTreeMap<String, TableInfo>,
-    known: HashMap<(String, String), Known>,
+    known: KnownRows,
     /// The server's commit the local copy is at.
     seq: i64,
     /// The commit the operator's screen last showed (changes after it by others are refused).
@@ -63,6 +58,8 @@ pub struct ServerStore {
     slots_version: i64,
     problems: Vec<String>,
     listener: Listener,
+    /// This desk's encrypted copy kept between sign-ins, when there is one.
+    cache: Option<cache::Cache>,
 }
 
 impl std::fmt::Debug for ServerStore {
@@ -93,6 +90,7 @@ impl ServerStore {
             slots_version,
             problems: Vec::new(),
             listener,
+            cache: None,
         })
     }
 
@@ -145,7 +143,7 @@ impl ServerStore {
         now: Timestamp,
     ) -> VaultResult<(Connection, Self)> {
         let mut store = Self::empty(link, key, slots_version)?;
-        let (header, fetched) = store.fetch_since(0)?;
+        let header = tables::header(&mut *lock(&store.client)?, false)?;
         if header.schema_version > schema::VERSION {
             return Err(VaultError::Refused(format!(
                 "the office record was written by a newer Keyholder (schema {}, this one knows {}); update Keyholder",
@@ -153,26 +151,125 @@ impl ServerStore {
                 schema::VERSION
             )));
         }
-        let mut conn = db::open_memory()?;
+        let usable = |book: &Book, conn: &Connection| {
+            book.key_epoch == header.key_epoch
+                && book.seq <= header.seq
+                && schema::version(conn).is_ok_and(|v| v == header.schema_version)
+        };
+        let kept = cache::open(&header.vault_id, key, usable);
+        let conn = match kept {
+            Some((cache, mut conn, Some(book))) => {
+                // This desk's copy from last time: only what changed since is fetched.
+                store.cache = Some(cache);
+                store.describe(&conn)?;
+                store.restore(book);
+                store.pull(&mut conn)?;
+                store.check_digest(&header);
+                store.seen = store.seq;
+                return Ok((conn, store));
+            }
+            Some((cache, conn, None)) => {
+                store.cache = Some(cache);
+                conn
+            }
+            None => db::open_memory()?,
+        };
+        store.load_whole(conn, &header, operator, now)
+    }
+
+    /// Fetch the whole record into a new, empty copy.
+    fn load_whole(
+        mut self,
+        mut conn: Connection,
+        header: &Header,
+        operator: &str,
+        now: Timestamp,
+    ) -> VaultResult<(Connection, Self)> {
+        let (header_now, fetched) = self.fetch_since(0)?;
         // A new copy needs no rollback journal until it is whole (if loading fails, it is
         // dropped): without it, writing the record is not also a copy of every page changed.
+        let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         db::run_pragma(&conn, "PRAGMA journal_mode = OFF")?;
         schema::migrate_to(&mut conn, header.schema_version)?;
-        store.describe(&conn)?;
-        store.take_in_all(&mut conn, fetched, true)?;
-        db::run_pragma(&conn, "PRAGMA journal_mode = MEMORY")?;
-        store.check_digest(&header);
-        store.seq = header.seq;
-        store.seen = header.seq;
-        store.key_epoch = header.key_epoch;
+        self.describe(&conn)?;
+        self.take_in_all(&mut conn, fetched, true)?;
+        db::run_pragma(&conn, &format!("PRAGMA journal_mode = {journal}"))?;
+        self.check_digest(&header_now);
+        self.seq = header_now.seq;
+        self.seen = header_now.seq;
+        self.key_epoch = header_now.key_epoch;
         let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if broken > 0 {
-            store.note(format!("{broken} row(s) on the server refer to rows that are not there"));
+            self.note(format!("{broken} row(s) on the server refer to rows that are not there"));
         }
-        if header.schema_version < schema::VERSION {
-            store.upgrade(&mut conn, operator, now)?;
+        if header_now.schema_version < schema::VERSION {
+            self.upgrade(&mut conn, operator, now)?;
         }
-        Ok((conn, store))
+        Ok((conn, self))
+    }
+
+    fn restore(&mut self, book: Book) {
+        self.seq = book.seq;
+        self.digest = book.digest;
+        self.key_epoch = book.key_epoch;
+        self.known = book.known;
+    }
+
+    /// Save this desk's copy's bookkeeping (at close), so the next sign-in fetches only what
+    /// changed since.
+    pub(in crate::vault) fn save_cache(&self, conn: &Connection) -> VaultResult<()> {
+        if self.cache.is_none() {
+            return Ok(());
+        }
+        let book = Book { seq: self.seq, digest: self.digest, key_epoch: self.key_epoch, known: self.known.clone() };
+        cache::save(conn, &book)
+    }
+
+    /// This desk's copy no longer matches what the store knows: it is not kept (the next
+    /// sign-in loads the record whole).
+    pub(in crate::vault) fn forget_copy(&mut self) {
+        self.cache = None;
+    }
+
+    /// Whether the copy is this desk's encrypted file (else it is in memory).
+    pub fn keeps_a_copy(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// Check the whole record on the server, not only what this desk took in: every row opens
+    /// with the office's key, the set of live rows is the one recorded, and it is the set
+    /// this desk's copy holds.
+    pub(in crate::vault) fn check_server(&self) -> VaultResult<Vec<String>> {
+        let (header, fetched) = self.fetch_since(0)?;
+        let mut problems = Vec::new();
+        let mut digest = [0u8; 32];
+        let mut live = 0usize;
+        for (table, rid, version, body) in fetched {
+            let Some(body) = body else { continue };
+            let opens = self.keys.open(&table, &rid, version, &body).as_deref().and_then(|p| rows::decode_row(p));
+            match opens {
+                Some(row) if self.keys.row_id(&rows::encode_key(&table, &row.key))? == rid => {
+                    toggle(&mut digest, &self.keys.element(&table, &rid, version)?);
+                    live += 1;
+                }
+                _ => problems.push(format!(
+                    "row {rid} of {table} on the server does not open with the office's key: it was altered on the server"
+                )),
+            }
+        }
+        if problems.is_empty() && digest != header.digest {
+            problems.push(
+                "rows of the office record were deleted on the server, or older copies put back, outside Keyholder"
+                    .to_owned(),
+            );
+        }
+        if header.seq == self.seq && live != self.known.len() && problems.is_empty() {
+            problems.push(format!(
+                "the server holds {live} rows of the record where this desk's copy has {}",
+                self.known.len()
+            ));
+        }
+        Ok(problems)
     }
 
     /// The local copy was made by an older Keyholder: upgrade it here and send every row again
@@ -601,11 +698,6 @@ impl ServerStore {
 
     pub(in crate::vault) fn client(&self) -> Shared {
         Arc::clone(&self.client)
-    }
-
-    /// Rows and commit the local copy is at (for checks after a copy).
-    pub fn position(&self) -> (usize, i64) {
-        (self.known.len(), self.seq)
     }
 }
 
