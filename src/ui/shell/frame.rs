@@ -16,7 +16,7 @@ impl Shell {
                 } else {
                     ui.label(format!("Signed in as {}", self.session.operator));
                     ui.separator();
-                    ui.weak(format!("Vault: {}", self.session.vault_path.display()));
+                    ui.weak(&self.session.vault_place);
                 }
                 if self.session.read_only {
                     ui.separator();

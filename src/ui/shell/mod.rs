@@ -63,7 +63,8 @@ pub struct ShellData {
 pub struct Session {
     pub operator: String,
     pub vault_name: String,
-    pub vault_path: std::path::PathBuf,
+    /// Where the record is, as the status line says it: the file, or the server.
+    pub vault_place: String,
     pub read_only: bool,
 }
 
@@ -105,7 +106,10 @@ impl Shell {
         let session = Session {
             operator: office.operator().to_string(),
             vault_name: office.vault_name(),
-            vault_path: office.vault_path().to_path_buf(),
+            vault_place: match office.server_display() {
+                Some(server) => format!("Server: {server}"),
+                None => format!("Vault: {}", office.vault_path().display()),
+            },
             read_only: office.is_read_only(),
         };
         let data = ShellData {

@@ -100,8 +100,12 @@ impl ServerAddress {
         let path = std::env::var_os("PGPASSFILE")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".pgpass")))?;
+        if !path.exists() {
+            return None;
+        }
         if !private_file(&path) {
-            tracing::warn!("{} is readable by others and is ignored (chmod 600 it)", path.display());
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| tracing::warn!("{} is readable by others and is ignored (chmod 600 it)", path.display()));
             return None;
         }
         let text = std::fs::read_to_string(&path).ok()?;
