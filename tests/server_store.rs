@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod slapd;
 
 use common::postgres::PgServer;
 use common::{OPERATOR, PASSWORD, TestVault, add_person, contains};
@@ -411,4 +412,27 @@ fn this_desk_keeps_an_encrypted_copy_and_fetches_only_what_changed_since() {
         copies += 1;
     }
     assert!(copies > 0);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL (Debian package postgresql); run by .ci/run"]
+fn a_tls_server_is_reached_only_when_its_certificate_is_trusted() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = PgServer::start_with_tls(port, slapd::make_certificates);
+    server.run("createdb", &["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "keyholder", "office"]);
+    let create = |address: &str| {
+        let password = SecretString::new(PASSWORD);
+        let new = keyholder::service::NewOffice {
+            operator: OPERATOR,
+            password: &password,
+            kdf: Some(keyholder::vault::crypto::KdfParams::FLOOR),
+        };
+        let clock = std::sync::Arc::new(keyholder::service::ManualClock::new(common::start_time()));
+        Office::create(std::path::Path::new(address), new, clock).map(|_| ())
+    };
+    let untrusted = create(&format!("postgres://keyholder@127.0.0.1:{port}/office")).unwrap_err().to_string();
+    assert!(untrusted.contains("certificate is not trusted") && untrusted.contains("sslrootcert"), "{untrusted}");
+    let ca = server.dir.path().join("ca.pem").display().to_string().replace('/', "%2F");
+    let trusted = create(&format!("postgres://keyholder@127.0.0.1:{port}/office?sslrootcert={ca}"));
+    assert!(trusted.is_ok(), "{:?}", trusted.err());
 }

@@ -30,16 +30,31 @@ fn is_root() -> bool {
 impl PgServer {
     /// Start a server with one superuser, `keyholder`, trusted on its socket.
     pub fn start() -> Self {
-        Self::start_with(None)
+        Self::start_with(None, "", |_| ())
     }
 
     /// Also listening on 127.0.0.1:`port` (without TLS), for the tests of addresses.
     pub fn start_on_loopback(port: u16) -> Self {
-        Self::start_with(Some(port))
+        Self::start_with(Some(port), "", |_| ())
     }
 
-    fn start_with(port: Option<u16>) -> Self {
+    /// Also listening on 127.0.0.1:`port` with TLS: `certificates` writes `server.pem` and
+    /// `server.key` (and whatever else it likes) into the server's folder first.
+    pub fn start_with_tls(port: u16, certificates: impl FnOnce(&Path)) -> Self {
+        Self::start_with(
+            Some(port),
+            "-c ssl=on -c ssl_cert_file=../server.pem -c ssl_key_file=../server.key",
+            certificates,
+        )
+    }
+
+    fn start_with(port: Option<u16>, extra: &str, prepare: impl FnOnce(&Path)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        prepare(dir.path());
+        if dir.path().join("server.key").exists() {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path().join("server.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let as_root = is_root();
         if as_root {
             let status = Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().unwrap();
@@ -56,7 +71,7 @@ impl PgServer {
             None => "-c listen_addresses=''".to_owned(),
         };
         let options = format!(
-            "-k {} {listen} -p {} -c fsync=off -c max_connections=40",
+            "-k {} {listen} -p {} -c fsync=off -c max_connections=40 {extra}",
             server.socket_dir().display(),
             server.port
         );

@@ -236,6 +236,8 @@ fn connect_error(display: &str, error: &postgres::Error) -> VaultError {
         "it refused the user name or the password (see ~/.pgpass, PGPASSWORD or `keyholder server-password`)".to_owned()
     } else if code == "3D000" {
         "that database does not exist on it (create it first: `createdb`)".to_owned()
+    } else if source.contains("certificate") || source.contains("UnknownIssuer") || source.contains("NotValidFor") {
+        format!("its certificate is not trusted ({source}); give the office's CA with ?sslrootcert=FILE")
     } else if text.contains("TLS") || source.contains("TLS") || source.contains("tls") {
         format!(
             "a secure (TLS) connection could not be made ({source}); a server on a trusted network without TLS \
@@ -243,8 +245,6 @@ fn connect_error(display: &str, error: &postgres::Error) -> VaultError {
         )
     } else if source.contains("refused") || source.contains("No such file") {
         "nothing answers there (is the server running?)".to_owned()
-    } else if source.contains("certificate") || source.contains("UnknownIssuer") {
-        format!("its certificate is not trusted ({source}); give the office's CA with ?sslrootcert=FILE")
     } else {
         format!("{text} {source}").trim().to_owned()
     };
