@@ -436,3 +436,20 @@ fn a_tls_server_is_reached_only_when_its_certificate_is_trusted() {
     let trusted = create(&format!("postgres://keyholder@127.0.0.1:{port}/office?sslrootcert={ca}"));
     assert!(trusted.is_ok(), "{:?}", trusted.err());
 }
+
+#[test]
+#[ignore = "needs PostgreSQL (Debian package postgresql); run by .ci/run"]
+fn a_desk_carries_on_by_itself_after_the_server_restarts() {
+    let server = PgServer::start();
+    let (vault, mut office) = office_on(&server, "office");
+    let mut other_desk = vault.sign_in();
+    add_person(&mut office, "Sam Jones", "sam@example.org", "Sales");
+    server.restart();
+    // The desks notice the server went away (their listening connection breaks) and connect
+    // again before their next change: nothing to do for the operator.
+    std::thread::sleep(Duration::from_millis(800));
+    add_person(&mut office, "Kim Lee", "kim@example.org", "Finance");
+    told_within(&other_desk, Duration::from_secs(5));
+    other_desk.catch_up().unwrap();
+    assert_eq!(other_desk.directory().unwrap().staff.len(), 2);
+}

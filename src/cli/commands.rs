@@ -102,12 +102,13 @@ fn without_sign_in(
                 method: SignInMethod::Password(&password),
                 second_factor: passwords.second_factor(),
             };
-            let source = vault.display().to_string();
+            let source = crate::vault::server::redacted(&vault.display().to_string());
+            let target = crate::vault::server::redacted(&to);
             let report = crate::service::copy_vault(vault, sign_in, &to, clock)
-                .with_context(|| format!("{source} is unchanged; the copy at {to} is not usable"))?;
+                .with_context(|| format!("nothing was copied, and {source} is unchanged"))?;
             eprintln!(
-                "Copied {source} to {to}: {} tables, {} rows, {} audit records. The copy was read back and compared, \
-                 and its audit chain verified; {source} is unchanged.",
+                "Copied {source} to {target}: {} tables, {} rows, {} audit records. The copy was read back and \
+                 compared, and its audit chain verified; {source} is unchanged.",
                 report.tables, report.rows, report.audit_records
             );
         }

@@ -4,6 +4,7 @@
 
 use super::{Clock, Office, ServiceError, ServiceResult, SignIn};
 use crate::vault::on_server::{CopyReport, Fingerprint};
+pub use crate::vault::server::Taken;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -49,22 +50,23 @@ impl Office {
     }
 
     /// Take in other desks' changes and count them as shown (a command line, or a screen
-    /// that reads everything again); `true` when anything changed.
+    /// that reads everything again); `true` when anything came in.
     pub fn catch_up(&mut self) -> ServiceResult<bool> {
-        let changed = self.take_in_changes()?;
+        let taken = self.take_in_changes()?;
         self.mark_seen();
-        Ok(changed)
+        Ok(taken != Taken::Nothing)
     }
 
     /// Take in other desks' changes without counting them as shown: a form already open still
     /// holds what the screen showed when it opened, and saving it is refused for rows changed
-    /// since. `true` when anything changed.
-    pub fn take_in_changes(&mut self) -> ServiceResult<bool> {
-        let changed = self.vault_mut().take_in_changes()?;
-        if changed {
+    /// since. Says whether anything came in, and whether more than the audit log did (another
+    /// desk signing in is not news).
+    pub fn take_in_changes(&mut self) -> ServiceResult<Taken> {
+        let taken = self.vault_mut().take_in_changes()?;
+        if taken == Taken::Changes {
             self.reload_time_zone()?;
         }
-        Ok(changed)
+        Ok(taken)
     }
 
     /// The screen now shows the record as it is here (the operator opened or chose something).

@@ -37,7 +37,7 @@ mod totp;
 pub use clock::ManualClock;
 pub use clock::{Clock, SystemClock};
 pub use dashboard::{DashboardFigures, MfaCoverage, ReviewProgress, Revocation, mfa_coverage};
-pub use desks::{copy_vault, fingerprint_of};
+pub use desks::{Taken, copy_vault, fingerprint_of};
 pub use directory_items::DirectoryPreview;
 pub use due::{DueItem, DueTarget};
 pub use due_groups::{DueGroup, Urgency, counted, date_in_words, group_due, readable, thousands, when};

@@ -193,10 +193,10 @@ impl Vault {
 
     /// Take in other desks' changes; `true` when anything changed. What the operator's
     /// screen has shown is not moved on (see [`Vault::mark_seen`]).
-    pub fn take_in_changes(&mut self) -> VaultResult<bool> {
+    pub fn take_in_changes(&mut self) -> VaultResult<server::Taken> {
         match &mut self.server {
             Some(server) => server.pull(&mut self.conn),
-            None => Ok(false),
+            None => Ok(server::Taken::Nothing),
         }
     }
 
@@ -246,25 +246,45 @@ impl Vault {
     /// file's path), then open the copy with the data key and compare it table by table and
     /// check its audit chain. This vault is only read.
     pub fn copy_to(&self, target: &str, operator: &str, now: Timestamp) -> VaultResult<CopyReport> {
+        if !server::is_server_address(target) {
+            let copied = self.copy_to_file(Path::new(target)).and_then(|copy| self.compare_copy(&copy));
+            if copied.is_err() && !matches!(copied, Err(VaultError::AlreadyExists(_))) {
+                VaultPaths::new(target).remove_unfinished();
+            }
+            return copied;
+        }
+        let address = ServerAddress::parse(target)?.with_password()?;
+        if server::read_slots(&address)?.is_some() {
+            return Err(VaultError::Server(format!(
+                "{} already holds a Keyholder office record; choose another database",
+                address.display()
+            )));
+        }
+        let copied = self.copy_to_server(target, operator, now).and_then(|copy| self.compare_copy(&copy));
+        if copied.is_err()
+            && let Err(left) = server::remove_record(&address)
+        {
+            tracing::warn!("an unfinished copy was left on the server: {left}");
+        }
+        copied
+    }
+
+    /// Compare a copy with this vault: the same rows in every table, an intact audit chain.
+    fn compare_copy(&self, copy: &Connection) -> VaultResult<CopyReport> {
         let expected = fingerprint(&self.conn)?;
-        let copy = if server::is_server_address(target) {
-            self.copy_to_server(target, operator, now)?
-        } else {
-            self.copy_to_file(Path::new(target))?
-        };
-        let found = fingerprint(&copy)?;
+        let found = fingerprint(copy)?;
         if found != expected {
             let differ: Vec<&String> =
                 expected.keys().chain(found.keys()).filter(|t| expected.get(*t) != found.get(*t)).collect();
             return Err(VaultError::Damaged(format!("the copy differs from the original in {differ:?}")));
         }
-        if let Err(broken) = audit_log::verify(&copy)? {
+        if let Err(broken) = audit_log::verify(copy)? {
             return Err(VaultError::Damaged(format!("the copy's audit log: {broken}")));
         }
         Ok(CopyReport {
             tables: found.len(),
             rows: found.values().map(|(n, _)| n).sum(),
-            audit_records: audit_log::head(&copy)?.0,
+            audit_records: audit_log::head(copy)?.0,
         })
     }
 

@@ -94,6 +94,9 @@ impl VaultPaths {
 
     /// The vault's display name: the file name without its extension.
     pub fn display_name(&self) -> String {
+        if let Some(address) = self.server_address() {
+            return super::server::database_name(address);
+        }
         self.database.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
     }
 }

@@ -85,6 +85,13 @@ impl PgServer {
         self.dir.path().join("data")
     }
 
+    /// Restart the server (as after an update or a power cut), with the same settings.
+    pub fn restart(&self) {
+        let (data, log) = (self.data(), self.dir.path().join("server.log"));
+        // With its log file named, or the server would hold this program's output pipes open.
+        self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-l", log.to_str().unwrap(), "-m", "fast", "-w", "restart"]);
+    }
+
     pub fn socket_dir(&self) -> &Path {
         self.dir.path()
     }

@@ -238,13 +238,18 @@ impl Shell {
             return None;
         }
         // Taken in, not marked as seen: a form open now still holds what it was opened with.
-        match office.take_in_changes().map_err(|e| e.to_string()) {
-            Ok(true) => match self.refresh().and_then(|()| self.reload_keeping_forms()) {
-                Ok(()) => Some(Notice::info("Updated: a change was made on another desk.")),
-                Err(error) => Some(Notice::error(error.to_string())),
-            },
-            Ok(false) => None,
-            Err(error) => Some(Notice::error(error)),
+        let taken = match office.take_in_changes() {
+            Ok(taken) => taken,
+            Err(error) => return Some(Notice::error(error.to_string())),
+        };
+        if taken == crate::service::Taken::Nothing {
+            return None;
+        }
+        match self.refresh().and_then(|()| self.reload_keeping_forms()) {
+            // Another desk signing in adds only to the audit log: not worth a word.
+            Ok(()) => (taken == crate::service::Taken::Changes)
+                .then(|| Notice::info("Updated: a change was made on another desk.")),
+            Err(error) => Some(Notice::error(error.to_string())),
         }
     }
 

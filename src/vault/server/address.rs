@@ -11,6 +11,46 @@ use std::sync::Arc;
 /// The keyring service under which a server password may be kept (account: [`ServerAddress::display`]).
 pub const KEYRING_SERVICE: &str = "Keyholder database server";
 
+/// `text` as it may be shown: a password in it (`user:PASSWORD@`, `password=`) replaced by
+/// `***`, so that an error about an address never repeats its password.
+pub fn redacted(text: &str) -> String {
+    let (base, query) = text.split_once('?').map_or((text, None), |(b, q)| (b, Some(q)));
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
+            let authority = match authority.rsplit_once('@') {
+                Some((user, host)) => match user.split_once(':') {
+                    Some((name, _)) => format!("{name}:***@{host}"),
+                    None => format!("{user}@{host}"),
+                },
+                None => authority.to_owned(),
+            };
+            format!("{scheme}://{authority}{}", path.map(|p| format!("/{p}")).unwrap_or_default())
+        }
+        None => base.to_owned(),
+    };
+    let query = query.map(|q| {
+        q.split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some(("password", _)) => "password=***".to_owned(),
+                _ => pair.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    match query {
+        Some(q) => format!("{base}?{q}"),
+        None => base,
+    }
+}
+
+/// The database's name in an address (`…/office?sslmode=disable` → `office`), for titles.
+pub fn database_name(text: &str) -> String {
+    let base = text.split_once('?').map_or(text, |(b, _)| b);
+    let after_host = base.split_once("://").map_or(base, |(_, rest)| rest);
+    after_host.split_once('/').map(|(_, db)| db.to_owned()).unwrap_or_default()
+}
+
 /// Whether `text` names a server store rather than a file.
 pub fn is_server_address(text: &str) -> bool {
     text.starts_with("postgres://") || text.starts_with("postgresql://")
@@ -232,7 +272,12 @@ fn connect_error(display: &str, error: &postgres::Error) -> VaultError {
     let text = error.to_string();
     let source = std::error::Error::source(error).map(ToString::to_string).unwrap_or_default();
     let code = error.code().map(|c| c.code().to_owned()).unwrap_or_default();
-    let reason = if code == "28P01" || code == "28000" {
+    let reason = if text.contains("password missing") {
+        "it asks for a password and none was found for this address: put it in ~/.pgpass (chmod 600; host, \
+         port, database and user as in the address), in PGPASSWORD, or in the keyring with \
+         `keyholder server-password`"
+            .to_owned()
+    } else if code == "28P01" || code == "28000" {
         "it refused the user name or the password (see ~/.pgpass, PGPASSWORD or `keyholder server-password`)".to_owned()
     } else if code == "3D000" {
         "that database does not exist on it (create it first: `createdb`)".to_owned()
@@ -276,6 +321,20 @@ mod tests {
         let ca = ServerAddress::parse("postgres://o@h/k?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem").unwrap();
         assert_eq!(ca.ca_file.as_deref(), Some(Path::new("/etc/ca.pem")));
         assert!(ServerAddress::parse("postgres://o@h/k?sslmode=sometimes").is_err());
+    }
+
+    #[test]
+    fn an_address_is_shown_without_its_password_and_titled_by_its_database() {
+        assert_eq!(
+            redacted("postgres://office:hunter2@db.example:5433/kh"),
+            "postgres://office:***@db.example:5433/kh"
+        );
+        assert_eq!(
+            redacted("postgres://office@db.example/kh?sslmode=disable&password=hunter2"),
+            "postgres://office@db.example/kh?sslmode=disable&password=***"
+        );
+        assert_eq!(redacted("postgres://office@%2Frun%2Fpg/kh"), "postgres://office@%2Frun%2Fpg/kh");
+        assert_eq!(database_name("postgres://office@db.example/kh?sslmode=disable"), "kh");
     }
 
     #[test]

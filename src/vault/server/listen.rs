@@ -15,6 +15,9 @@ const TICK: Duration = Duration::from_millis(200);
 pub(super) struct Listener {
     stop: Arc<AtomicBool>,
     latest: Arc<AtomicI64>,
+    /// Set when the thread's connection broke: the server went away, so the store's own
+    /// connection is made again before it is next used.
+    lost: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -22,12 +25,16 @@ impl Listener {
     pub fn start(address: ServerAddress) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let latest = Arc::new(AtomicI64::new(0));
-        let (stop_flag, latest_seen) = (Arc::clone(&stop), Arc::clone(&latest));
-        let thread = std::thread::Builder::new()
-            .name("keyholder-listen".into())
-            .spawn(move || listen(&address, &stop_flag, &latest_seen))
-            .ok();
-        Self { stop, latest, thread }
+        let lost = Arc::new(AtomicBool::new(false));
+        let flags = Flags { stop: Arc::clone(&stop), latest: Arc::clone(&latest), lost: Arc::clone(&lost) };
+        let thread =
+            std::thread::Builder::new().name("keyholder-listen".into()).spawn(move || listen(&address, &flags)).ok();
+        Self { stop, latest, lost, thread }
+    }
+
+    /// Whether the server went away since last asked.
+    pub fn take_lost(&self) -> bool {
+        self.lost.swap(false, Ordering::Relaxed)
     }
 
     /// The latest commit another desk announced (0 before any).
@@ -36,7 +43,14 @@ impl Listener {
     }
 }
 
-fn listen(address: &ServerAddress, stop: &AtomicBool, latest: &AtomicI64) {
+struct Flags {
+    stop: Arc<AtomicBool>,
+    latest: Arc<AtomicI64>,
+    lost: Arc<AtomicBool>,
+}
+
+fn listen(address: &ServerAddress, flags: &Flags) {
+    let (stop, latest) = (&flags.stop, &flags.latest);
     while !stop.load(Ordering::Relaxed) {
         let Ok(mut client) = address.connect() else {
             wait_a_while(stop);
@@ -56,7 +70,10 @@ fn listen(address: &ServerAddress, stop: &AtomicBool, latest: &AtomicI64) {
                     }
                 }
                 Ok(None) => {}
-                Err(_) => break,
+                Err(_) => {
+                    flags.lost.store(true, Ordering::Relaxed);
+                    break;
+                }
             }
         }
     }

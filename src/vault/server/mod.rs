@@ -13,9 +13,9 @@ mod seal;
 mod store;
 mod tables;
 
-pub use address::{KEYRING_SERVICE, ServerAddress, is_server_address};
+pub use address::{KEYRING_SERVICE, ServerAddress, database_name, is_server_address, redacted};
 pub(crate) use store::lock;
-pub use store::{Link, ServerStore, Shared};
+pub use store::{Link, ServerStore, Shared, Taken};
 
 /// Read and write the sign-in attempts journal kept on the server.
 pub(crate) fn read_attempts(shared: &Shared) -> super::VaultResult<Option<Vec<u8>>> {
@@ -41,4 +41,9 @@ pub(crate) fn read_slots_with(shared: &Shared) -> super::VaultResult<Option<(Vec
         return Ok(None);
     }
     tables::slots(&mut *client).map(Some)
+}
+
+/// Take away the record at `address` (a copy that did not compare equal with its original).
+pub(crate) fn remove_record(address: &ServerAddress) -> super::VaultResult<()> {
+    tables::remove(&mut address.connect()?)
 }

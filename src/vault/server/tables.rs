@@ -56,6 +56,12 @@ pub(super) struct Header {
 }
 
 pub(super) fn server_error(doing: &str, error: &postgres::Error) -> VaultError {
+    if error.is_closed() {
+        return VaultError::Server(format!(
+            "{doing} failed: the connection to the server was lost, and nothing was saved. Keyholder connects \
+             again with your next change once the server is back"
+        ));
+    }
     let source = std::error::Error::source(error).map(|s| format!(": {s}")).unwrap_or_default();
     VaultError::Server(format!("{doing} failed ({error}{source})"))
 }
@@ -86,6 +92,16 @@ pub(super) fn create(
     client.execute("INSERT INTO keyholder_keys (id, version, body) VALUES (1, 1, $1)", &[&slots]).map_err(fail)?;
     client.execute("INSERT INTO keyholder_attempts (id, body) VALUES (1, $1)", &[&attempts]).map_err(fail)?;
     Ok(())
+}
+
+/// Take away a record that could not be finished (a new one whose first commit failed, a copy
+/// that did not compare equal), so the database is as it was.
+pub(super) fn remove(client: &mut impl GenericClient) -> VaultResult<()> {
+    client
+        .batch_execute(
+            "DROP TABLE IF EXISTS keyholder_rows, keyholder_commits, keyholder_attempts, keyholder_keys, keyholder_store",
+        )
+        .map_err(|e| server_error("removing an unfinished record", &e))
 }
 
 /// The header, locked until the transaction ends when `lock` (one writer at a time).

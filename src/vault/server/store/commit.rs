@@ -6,7 +6,7 @@ use super::super::cache::Known;
 use super::super::rows::{self, Row};
 use super::super::seal::{RowKeys, toggle};
 use super::super::tables::{self, server_error};
-use super::{ServerStore, lock};
+use super::ServerStore;
 use crate::vault::crypto::DataKey;
 use crate::vault::error::{VaultError, VaultResult};
 use crate::vault::schema;
@@ -42,7 +42,7 @@ impl ServerStore {
         now: Timestamp,
     ) -> VaultResult<()> {
         let client = Arc::clone(&self.client);
-        let mut guard = lock(&client)?;
+        let mut guard = self.connection(&client)?;
         let saving = |e: postgres::Error| server_error("saving the whole record", &e);
         let mut tx = guard.transaction().map_err(saving)?;
         let head = tables::header(&mut tx, true)?;
@@ -141,7 +141,7 @@ impl ServerStore {
 
     /// "NAME on another desk at TIME" for a commit.
     fn describe_commit(&self, seq: i64) -> VaultResult<String> {
-        let mut guard = lock(&self.client)?;
+        let mut guard = self.connection(&self.client)?;
         let row = guard
             .query_opt("SELECT at, desk, who FROM keyholder_commits WHERE seq = $1", &[&seq])
             .map_err(|e| server_error("reading who changed the record", &e))?;
@@ -171,7 +171,7 @@ impl ServerStore {
         now: Timestamp,
     ) -> VaultResult<()> {
         let client = Arc::clone(&self.client);
-        let mut guard = lock(&client)?;
+        let mut guard = self.connection(&client)?;
         let saving = |e: postgres::Error| server_error("saving the change", &e);
         let mut tx = guard.transaction().map_err(saving)?;
         let head = tables::header(&mut tx, true)?;

@@ -21,6 +21,18 @@ use rusqlite::types::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// What taking in other desks' commits brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Nothing,
+    /// Only the audit log and its head: sign-ins and the like, nothing a page shows as changed.
+    Bookkeeping,
+    Changes,
+}
+
+/// Tables every change touches (the audit log and its head in `meta`).
+const BOOKKEEPING: [&str; 2] = ["audit_log", "meta"];
+
 /// One connection to the server, shared by the store and the sign-in attempts journal.
 pub type Shared = Arc<Mutex<postgres::Client>>;
 
@@ -130,7 +142,12 @@ impl ServerStore {
         }
         let mut store = Self::empty(link, key, 1)?;
         store.describe(conn)?;
-        store.push_all(conn, operator, now)?;
+        if let Err(error) = store.push_all(conn, operator, now) {
+            if let Err(left) = tables::remove(&mut *lock(&store.client)?) {
+                tracing::warn!("an unfinished record was left on the server: {left}");
+            }
+            return Err(error);
+        }
         store.seen = store.seq;
         Ok(store)
     }
@@ -145,7 +162,7 @@ impl ServerStore {
         now: Timestamp,
     ) -> VaultResult<(Connection, Self)> {
         let mut store = Self::empty(link, key, slots_version)?;
-        let header = tables::header(&mut *lock(&store.client)?, false)?;
+        let header = tables::header(&mut *store.connection(&store.client)?, false)?;
         if header.schema_version > schema::VERSION {
             return Err(VaultError::Refused(format!(
                 "the office record was written by a newer Keyholder (schema {}, this one knows {}); update Keyholder",
@@ -274,7 +291,7 @@ impl ServerStore {
 
     /// The header and every row changed after `since`, read at one moment.
     fn fetch_since(&self, since: i64) -> VaultResult<(Header, Vec<ServerRow>)> {
-        let mut guard = lock(&self.client)?;
+        let mut guard = self.connection(&self.client)?;
         let reading = |e: postgres::Error| server_error("reading the office record", &e);
         let mut tx = guard
             .build_transaction()
@@ -298,7 +315,7 @@ impl ServerStore {
     /// at random), with the record's own triggers set aside so that rows go in as they were
     /// (a tally is not counted twice, the append-only audit log takes its rows); with
     /// `whole`, its indexes too, made again once at the end.
-    fn take_in_all(&mut self, conn: &mut Connection, fetched: Vec<ServerRow>, whole: bool) -> VaultResult<()> {
+    fn take_in_all(&mut self, conn: &mut Connection, fetched: Vec<ServerRow>, whole: bool) -> VaultResult<Taken> {
         let mut writes: Vec<Write> = Vec::with_capacity(fetched.len());
         for row in fetched {
             if let Some(write) = self.take_in(row)? {
@@ -306,6 +323,13 @@ impl ServerStore {
             }
         }
         writes.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| rows::compare_keys(&a.2, &b.2)));
+        let taken = if writes.iter().any(|w| !BOOKKEEPING.contains(&w.0.as_str())) {
+            Taken::Changes
+        } else if writes.is_empty() {
+            Taken::Nothing
+        } else {
+            Taken::Bookkeeping
+        };
         conn.pragma_update(None, "foreign_keys", false)?;
         let result = (|| {
             let tx = conn.transaction()?;
@@ -326,7 +350,7 @@ impl ServerStore {
             Ok(())
         })();
         conn.pragma_update(None, "foreign_keys", true)?;
-        result
+        result.map(|()| taken)
     }
 
     /// Open one row from the server and account for it; what to write (a row, or a deletion
@@ -361,10 +385,10 @@ impl ServerStore {
     }
 
     /// Take in what other desks committed since the local copy was made; `true` if anything.
-    pub(in crate::vault) fn pull(&mut self, conn: &mut Connection) -> VaultResult<bool> {
+    pub(in crate::vault) fn pull(&mut self, conn: &mut Connection) -> VaultResult<Taken> {
         let (header, fetched) = self.fetch_since(self.seq)?;
         if header.seq == self.seq {
-            return Ok(false);
+            return Ok(Taken::Nothing);
         }
         if header.key_epoch != self.key_epoch {
             return Err(VaultError::Server(
@@ -379,10 +403,10 @@ impl ServerStore {
                     .into(),
             ));
         }
-        self.take_in_all(conn, fetched, false)?;
+        let taken = self.take_in_all(conn, fetched, false)?;
         self.check_digest(&header);
         self.seq = header.seq;
-        Ok(true)
+        Ok(taken)
     }
 
     /// Count everything in the local copy as shown on the operator's screen: a later change
@@ -409,7 +433,7 @@ impl ServerStore {
 
     /// Save changed key slots, refused if another desk changed them meanwhile.
     pub(in crate::vault) fn save_slots(&mut self, body: &[u8]) -> VaultResult<()> {
-        let mut guard = lock(&self.client)?;
+        let mut guard = self.connection(&self.client)?;
         match tables::replace_slots(&mut *guard, body, self.slots_version)? {
             Some(version) => {
                 self.slots_version = version;
@@ -423,7 +447,7 @@ impl ServerStore {
 
     /// Reclaim the space of deleted rows on the server (their sealed copies) at once.
     pub(in crate::vault) fn vacuum(&self) -> VaultResult<()> {
-        let mut guard = lock(&self.client)?;
+        let mut guard = self.connection(&self.client)?;
         guard.batch_execute("VACUUM keyholder_rows").map_err(|e| server_error("clearing deleted rows", &e))
     }
 
@@ -433,6 +457,16 @@ impl ServerStore {
 
     pub fn address(&self) -> &ServerAddress {
         &self.address
+    }
+
+    /// The connection to the server, made again first if it was lost (the server restarted,
+    /// the network dropped): the next change after an outage goes through by itself.
+    fn connection<'a>(&self, client: &'a Shared) -> VaultResult<MutexGuard<'a, postgres::Client>> {
+        let mut guard = lock(client)?;
+        if self.listener.take_lost() || guard.is_closed() {
+            *guard = self.address.connect()?;
+        }
+        Ok(guard)
     }
 
     pub(in crate::vault) fn client(&self) -> Shared {
