@@ -453,3 +453,11 @@ fn a_desk_carries_on_by_itself_after_the_server_restarts() {
     other_desk.catch_up().unwrap();
     assert_eq!(other_desk.directory().unwrap().staff.len(), 2);
 }
+
+#[test]
+fn a_server_that_cannot_be_reached_is_said_so_at_sign_in_not_offered_as_new() {
+    let address = std::path::Path::new("postgres://keyholder@127.0.0.1:1/office?sslmode=disable");
+    assert!(keyholder::service::vault_exists(address), "the sign-in screen, not 'create your office'");
+    let error = keyholder::service::sign_in_options(address).unwrap_err().to_string();
+    assert!(error.contains("nothing answers there"), "{error}");
+}

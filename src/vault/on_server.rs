@@ -86,11 +86,12 @@ pub fn slots_of(paths: &VaultPaths) -> VaultResult<SlotFile> {
 }
 
 /// Whether a vault is at `paths`: its files, or a record on its server.
+/// A server that cannot be reached counts as holding one: the sign-in screen then says why it
+/// cannot be reached, rather than offering to create a new office there.
 pub fn exists(paths: &VaultPaths) -> bool {
-    match paths.server_address() {
-        Some(_) => slots_of(paths).is_ok(),
-        None => paths.exists(),
-    }
+    let Some(address) = paths.server_address() else { return paths.exists() };
+    let Ok(address) = ServerAddress::parse(address).and_then(ServerAddress::with_password) else { return true };
+    !matches!(server::read_slots(&address), Ok(None))
 }
 
 /// What a copy moved, checked after it was made.

@@ -182,8 +182,8 @@ impl ServerStore {
                 store.cache = Some(cache);
                 store.describe(&conn)?;
                 store.restore(book);
+                // `pull` checks the set hash against the server as it finds it then.
                 store.pull(&mut conn)?;
-                store.check_digest(&header);
                 store.seen = store.seq;
                 return Ok((conn, store));
             }
@@ -388,6 +388,7 @@ impl ServerStore {
     pub(in crate::vault) fn pull(&mut self, conn: &mut Connection) -> VaultResult<Taken> {
         let (header, fetched) = self.fetch_since(self.seq)?;
         if header.seq == self.seq {
+            self.check_digest(&header);
             return Ok(Taken::Nothing);
         }
         if header.key_epoch != self.key_epoch {
