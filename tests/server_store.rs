@@ -30,6 +30,23 @@ fn told_within(desk: &Office, limit: Duration) -> Duration {
     started.elapsed()
 }
 
+/// Create a new office with Ada at `address` (the tests of addresses and TLS).
+fn create_office_at(address: &str) -> keyholder::service::ServiceResult<()> {
+    let password = SecretString::new(PASSWORD);
+    let new = keyholder::service::NewOffice {
+        operator: OPERATOR,
+        password: &password,
+        kdf: Some(keyholder::vault::crypto::KdfParams::FLOOR),
+    };
+    let clock = std::sync::Arc::new(keyholder::service::ManualClock::new(common::start_time()));
+    Office::create(std::path::Path::new(address), new, clock).map(|_| ())
+}
+
+/// A free loopback port (bound, then let go for the server to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 fn password_sign_in(password: &SecretString) -> SignIn<'_> {
     SignIn { operator: Some(OPERATOR), method: SignInMethod::Password(password), second_factor: None }
 }
@@ -289,30 +306,15 @@ fn failed_sign_ins_are_counted_on_the_server_for_every_desk() {
 #[test]
 #[ignore = "needs PostgreSQL (Debian package postgresql); run by .ci/run"]
 fn a_network_address_needs_tls_unless_it_says_otherwise_and_never_carries_the_password() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let server = PgServer::start_on_loopback(port);
     server.run("createdb", &["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "keyholder", "office"]);
-    let create = |address: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let password = SecretString::new(PASSWORD);
-        let new = keyholder::service::NewOffice {
-            operator: OPERATOR,
-            password: &password,
-            kdf: Some(keyholder::vault::crypto::KdfParams::FLOOR),
-        };
-        let clock = std::sync::Arc::new(keyholder::service::ManualClock::new(common::start_time()));
-        drop(dir);
-        Office::create(std::path::Path::new(address), new, clock).map(|_| ())
-    };
-    let refused = create(&format!("postgres://keyholder@127.0.0.1:{port}/office")).unwrap_err().to_string();
+    let refused = create_office_at(&format!("postgres://keyholder@127.0.0.1:{port}/office")).unwrap_err().to_string();
     assert!(refused.contains("TLS"), "{refused}");
     let with_password =
-        create(&format!("postgres://keyholder:secret-pw@127.0.0.1:{port}/office")).unwrap_err().to_string();
+        create_office_at(&format!("postgres://keyholder:secret-pw@127.0.0.1:{port}/office")).unwrap_err().to_string();
     assert!(with_password.contains("holds a password") && !with_password.contains("secret-pw"), "{with_password}");
-    let plain = create(&format!("postgres://keyholder@127.0.0.1:{port}/office?sslmode=disable"));
+    let plain = create_office_at(&format!("postgres://keyholder@127.0.0.1:{port}/office?sslmode=disable"));
     assert!(plain.is_ok(), "{:?}", plain.err());
 }
 
@@ -417,23 +419,13 @@ fn this_desk_keeps_an_encrypted_copy_and_fetches_only_what_changed_since() {
 #[test]
 #[ignore = "needs PostgreSQL (Debian package postgresql); run by .ci/run"]
 fn a_tls_server_is_reached_only_when_its_certificate_is_trusted() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = free_port();
     let server = PgServer::start_with_tls(port, slapd::make_certificates);
     server.run("createdb", &["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "keyholder", "office"]);
-    let create = |address: &str| {
-        let password = SecretString::new(PASSWORD);
-        let new = keyholder::service::NewOffice {
-            operator: OPERATOR,
-            password: &password,
-            kdf: Some(keyholder::vault::crypto::KdfParams::FLOOR),
-        };
-        let clock = std::sync::Arc::new(keyholder::service::ManualClock::new(common::start_time()));
-        Office::create(std::path::Path::new(address), new, clock).map(|_| ())
-    };
-    let untrusted = create(&format!("postgres://keyholder@127.0.0.1:{port}/office")).unwrap_err().to_string();
+    let untrusted = create_office_at(&format!("postgres://keyholder@127.0.0.1:{port}/office")).unwrap_err().to_string();
     assert!(untrusted.contains("certificate is not trusted") && untrusted.contains("sslrootcert"), "{untrusted}");
     let ca = server.dir.path().join("ca.pem").display().to_string().replace('/', "%2F");
-    let trusted = create(&format!("postgres://keyholder@127.0.0.1:{port}/office?sslrootcert={ca}"));
+    let trusted = create_office_at(&format!("postgres://keyholder@127.0.0.1:{port}/office?sslrootcert={ca}"));
     assert!(trusted.is_ok(), "{:?}", trusted.err());
 }
 
